@@ -40,6 +40,8 @@ public:
     QByteArrayView data() const { return QByteArrayView(m_buffer).sliced(m_dataAt, m_dataSize); }
     quint64 offset(qsizetype i) const; // RowOffsets only
     QList<QByteArray> rows() const;    // copies; for tests and tools
+    // The shared buffer the rows live in; the client cache keeps it alive instead of copying.
+    const QByteArray &buffer() const { return m_buffer; }
 
     // Row lists compare by hint and content, not by buffer identity.
     bool operator==(const RowList &o) const;

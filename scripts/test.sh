@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds everything with warnings as errors, and runs the whole test
+# suite. This is the README's test command and what CI runs.
+#   scripts/test.sh            full run (tests + 60 s per fuzz target)
+#   STDB_FUZZ_SECONDS=0 scripts/test.sh   skip the fuzz step
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+bash scripts/install-deps.sh
+if [[ -x scripts/npm-setup.sh ]]; then bash scripts/npm-setup.sh; fi
+
+build=${STDB_BUILD_DIR:-$root/build}
+jobs=$(nproc)
+
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTDB_WERROR=ON
+cmake --build "$build" -j"$jobs"
+
+# A session bus for the tests that need one (Secret Service, notifications).
+run_ctest() {
+    (cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 600 "$@")
+}
+export -f run_ctest
+export build jobs
+if command -v dbus-run-session >/dev/null 2>&1; then
+    dbus-run-session -- bash -c run_ctest
+else
+    run_ctest
+fi
+
+# Fuzzing: each libFuzzer target for a bounded time (needs clang; separate build dir).
+fuzz_seconds=${STDB_FUZZ_SECONDS:-60}
+if [[ $fuzz_seconds -gt 0 && -x tests/fuzz/run.sh ]]; then
+    bash tests/fuzz/run.sh "$root/build-fuzz" "$fuzz_seconds"
+fi

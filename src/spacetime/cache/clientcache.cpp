@@ -1,0 +1,191 @@
+#include "spacetime/cache/clientcache.h"
+
+namespace stdb {
+
+CacheChanges::~CacheChanges() {
+    if (!m_releaseOnDestroy)
+        return;
+    for (const TableDelta &d : std::as_const(tables)) {
+        if (!d.table)
+            continue;
+        // Rows that left the live storage are freed now that everyone has seen them. After a
+        // resync swap they belong to the parked old storage, which goes away with us instead.
+        if (!m_oldStorage.empty())
+            continue;
+        d.table->releaseDeleted(d.deleted);
+        QList<const RowEntry *> oldHalves;
+        oldHalves.reserve(d.updated.size());
+        for (const auto &[oldRow, newRow] : d.updated)
+            oldHalves.append(oldRow);
+        d.table->releaseDeleted(oldHalves);
+    }
+}
+
+const TableDelta *CacheChanges::delta(const QString &table) const {
+    for (const TableDelta &d : tables)
+        if (d.table && d.table->name() == table)
+            return &d;
+    return nullptr;
+}
+
+// The hidden replica built during a resync: one TableCache per registered table, configured
+// like the live one.
+struct ClientCache::Fresh {
+    QHash<QString, TableCache *> tables;
+    std::vector<std::unique_ptr<TableCache>> owned;
+};
+
+ClientCache::ClientCache() = default;
+ClientCache::~ClientCache() = default;
+
+TableCache *ClientCache::addTable(const QString &name) {
+    if (TableCache *t = m_tables.value(name))
+        return t;
+    m_owned.push_back(std::make_unique<TableCache>(name));
+    TableCache *t = m_owned.back().get();
+    m_tables.insert(name, t);
+    m_order.append(t);
+    return t;
+}
+
+TableCache *ClientCache::table(const QString &name) const {
+    return m_tables.value(name, nullptr);
+}
+
+TableCache *ClientCache::target(const QString &name) const {
+    if (m_fresh)
+        return m_fresh->tables.value(name, nullptr);
+    return m_tables.value(name, nullptr);
+}
+
+CacheChanges ClientCache::applyInputs(QHash<QString, TableInput> &inputs) {
+    CacheChanges changes;
+    TableCache::ApplyContext ctx;
+    ctx.epoch = ++m_epoch;
+    ctx.violations = &changes.violations;
+    // Registration order keeps signal order deterministic.
+    for (TableCache *live : std::as_const(m_order)) {
+        auto it = inputs.find(live->name());
+        if (it == inputs.end())
+            continue;
+        TableCache *t = target(live->name());
+        TableDelta delta;
+        t->apply(it.value(), ctx, delta);
+        delta.table = live;
+        if (m_fresh) {
+            // Nobody hears about the hidden replica; its deltas are settled by finishResync().
+            t->releaseDeleted(delta.deleted);
+            QList<const RowEntry *> oldHalves;
+            for (const auto &[o, n] : delta.updated)
+                oldHalves.append(o);
+            t->releaseDeleted(oldHalves);
+            continue;
+        }
+        if (!delta.isEmpty())
+            changes.tables.append(std::move(delta));
+        inputs.erase(it);
+    }
+    if (!m_fresh) {
+        for (auto it = inputs.cbegin(); it != inputs.cend(); ++it)
+            changes.unknownTables.append(it.key());
+    } else {
+        for (auto it = inputs.cbegin(); it != inputs.cend(); ++it)
+            if (!m_tables.contains(it.key()))
+                changes.unknownTables.append(it.key());
+    }
+    changes.unknownTables.sort();
+    return changes;
+}
+
+CacheChanges ClientCache::applySubscribeApplied(protocol::QuerySetId set,
+                                                const protocol::QueryRows &rows) {
+    QHash<QString, TableInput> inputs;
+    for (const auto &t : rows.tables)
+        inputs[t.table].inserts.append({set, &t.rows});
+    return applyInputs(inputs);
+}
+
+CacheChanges ClientCache::applyUnsubscribeApplied(protocol::QuerySetId set,
+                                                  const std::optional<protocol::QueryRows> &rows) {
+    if (!rows)
+        return dropQuerySet(set);
+    QHash<QString, TableInput> inputs;
+    for (const auto &t : rows->tables)
+        inputs[t.table].deletes.append({set, &t.rows});
+    return applyInputs(inputs);
+}
+
+CacheChanges ClientCache::applyTransaction(const protocol::TransactionUpdate &update) {
+    QHash<QString, TableInput> inputs;
+    for (const auto &qs : update.querySets) {
+        for (const auto &tu : qs.tables) {
+            TableInput &in = inputs[tu.tableName];
+            for (const auto &rows : tu.rows) {
+                if (const auto *p = std::get_if<protocol::PersistentTableRows>(&rows)) {
+                    in.inserts.append({qs.querySetId, &p->inserts});
+                    in.deletes.append({qs.querySetId, &p->deletes});
+                } else {
+                    in.events.append(&std::get<protocol::EventTableRows>(rows).events);
+                }
+            }
+        }
+    }
+    return applyInputs(inputs);
+}
+
+CacheChanges ClientCache::dropQuerySet(protocol::QuerySetId set) {
+    CacheChanges changes;
+    TableCache::ApplyContext ctx;
+    ctx.epoch = ++m_epoch;
+    ctx.violations = &changes.violations;
+    for (TableCache *live : std::as_const(m_order)) {
+        TableCache *t = target(live->name());
+        TableDelta delta;
+        t->dropQuerySet(set, ctx, delta);
+        delta.table = live;
+        if (m_fresh) {
+            t->releaseDeleted(delta.deleted);
+            continue;
+        }
+        if (!delta.isEmpty())
+            changes.tables.append(std::move(delta));
+    }
+    return changes;
+}
+
+void ClientCache::beginResync() {
+    m_fresh = std::make_unique<Fresh>();
+    // The fresh tables need the live tables' key configuration; TableCache has no copy, so
+    // the fresh replica borrows configuration through a clone of the settings.
+    for (TableCache *live : std::as_const(m_order)) {
+        m_fresh->owned.push_back(live->cloneConfiguration());
+        m_fresh->tables.insert(live->name(), m_fresh->owned.back().get());
+    }
+}
+
+CacheChanges ClientCache::finishResync() {
+    CacheChanges changes;
+    if (!m_fresh)
+        return changes;
+    for (TableCache *live : std::as_const(m_order)) {
+        TableCache *fresh = m_fresh->tables.value(live->name());
+        TableDelta delta;
+        changes.m_oldStorage.push_back(live->adopt(*fresh, delta));
+        if (!delta.isEmpty())
+            changes.tables.append(std::move(delta));
+    }
+    m_fresh.reset();
+    return changes;
+}
+
+void ClientCache::abortResync() {
+    m_fresh.reset();
+}
+
+void ClientCache::clear() {
+    m_fresh.reset();
+    for (TableCache *t : std::as_const(m_order))
+        t->clear();
+}
+
+} // namespace stdb

@@ -1,0 +1,336 @@
+#include "spacetime/cache/tablecache.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcCache, "stdb.cache")
+
+namespace stdb {
+
+namespace {
+size_t hashRow(QByteArrayView bytes) {
+    return qHashBits(bytes.data(), size_t(bytes.size()), 0x9e3779b97f4a7c15ULL);
+}
+} // namespace
+
+TableCache::TableCache(QString name)
+    : m_name(std::move(name))
+    , m_s(std::make_unique<Storage>()) {}
+
+TableCache::~TableCache() = default;
+
+void TableCache::setPrimaryKey(const QString &column, KeyExtractor key) {
+    m_primaryKeyColumn = column;
+    m_primaryKey = std::move(key);
+}
+
+void TableCache::addIndex(const QString &column, KeyExtractor key, bool unique) {
+    m_indexConfig.append({column, std::move(key), unique});
+    m_s->indexes.resize(m_indexConfig.size());
+}
+
+qsizetype TableCache::count() const {
+    return m_s->rows.size();
+}
+
+const RowEntry *TableCache::find(QByteArrayView rowBytes) const {
+    return m_s->rows.value(RowKey{rowBytes, hashRow(rowBytes)}, nullptr);
+}
+
+const RowEntry *TableCache::findByPrimaryKey(QByteArrayView key) const {
+    return m_s->primaryKey.value(key, nullptr);
+}
+
+const RowEntry *TableCache::findUnique(const QString &column, QByteArrayView key) const {
+    if (m_primaryKey && column == m_primaryKeyColumn)
+        return findByPrimaryKey(key);
+    for (qsizetype i = 0; i < m_indexConfig.size(); ++i)
+        if (m_indexConfig[i].column == column)
+            return m_s->indexes[i].value(key, nullptr);
+    return nullptr;
+}
+
+QList<const RowEntry *> TableCache::filter(const QString &column, QByteArrayView key) const {
+    QList<const RowEntry *> out;
+    for (qsizetype i = 0; i < m_indexConfig.size(); ++i) {
+        if (m_indexConfig[i].column != column)
+            continue;
+        const auto &idx = m_s->indexes[i];
+        for (auto it = idx.constFind(key); it != idx.cend() && it.key() == key; ++it)
+            out.append(it.value());
+        return out;
+    }
+    if (m_primaryKey && column == m_primaryKeyColumn) {
+        if (const RowEntry *e = findByPrimaryKey(key))
+            out.append(e);
+    }
+    return out;
+}
+
+qsizetype TableCache::retainedBytes() const {
+    qsizetype n = 0;
+    for (const auto &seg : m_s->segments)
+        if (seg.live)
+            n += seg.buffer.size();
+    return n;
+}
+
+void TableCache::indexRow(RowEntry *e) {
+    const QByteArrayView row = e->bytes();
+    if (m_primaryKey) {
+        const QByteArrayView k = m_primaryKey(row);
+        if (!k.isNull())
+            m_s->primaryKey.insert(k, e);
+    }
+    for (qsizetype i = 0; i < m_indexConfig.size(); ++i) {
+        const QByteArrayView k = m_indexConfig[i].key(row);
+        if (!k.isNull())
+            m_s->indexes[i].insert(k, e);
+    }
+}
+
+void TableCache::unindexRow(RowEntry *e) {
+    const QByteArrayView row = e->bytes();
+    if (m_primaryKey) {
+        const QByteArrayView k = m_primaryKey(row);
+        auto it = m_s->primaryKey.find(k);
+        if (it != m_s->primaryKey.end() && it.value() == e)
+            m_s->primaryKey.erase(it);
+    }
+    for (qsizetype i = 0; i < m_indexConfig.size(); ++i) {
+        const QByteArrayView k = m_indexConfig[i].key(row);
+        if (!k.isNull())
+            m_s->indexes[i].remove(k, e);
+    }
+}
+
+RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buffer,
+                                     protocol::QuerySetId set, ApplyContext &ctx,
+                                     QList<RowEntry *> &touched) {
+    Storage &s = *m_s;
+    const RowKey key{bytes, hashRow(bytes)};
+    auto it = s.rows.find(key);
+    RowEntry *e;
+    if (it != s.rows.end()) {
+        e = it.value();
+    } else {
+        // New distinct row: point into the frame buffer and keep that buffer alive.
+        if (!s.freeEntries.isEmpty()) {
+            e = s.freeEntries.takeLast();
+        } else {
+            s.entries.emplace_back();
+            e = &s.entries.back();
+        }
+        quint32 seg;
+        auto segIt = s.segmentOf.constFind(buffer.constData());
+        if (segIt != s.segmentOf.cend()) {
+            seg = segIt.value();
+        } else {
+            if (!s.freeSegments.isEmpty()) {
+                seg = s.freeSegments.takeLast();
+                s.segments[seg] = {buffer, 0};
+            } else {
+                seg = quint32(s.segments.size());
+                s.segments.append({buffer, 0});
+            }
+            s.segmentOf.insert(buffer.constData(), seg);
+        }
+        ++s.segments[seg].live;
+        e->m_data = bytes.data();
+        e->m_size = quint32(bytes.size());
+        e->m_hash = key.hash;
+        e->m_segment = seg;
+        e->m_refs = 0;
+        e->m_set = 0;
+        e->m_setCount = 0;
+        e->m_otherSets.reset();
+        e->m_epoch = 0;
+        e->m_live = true;
+        s.rows.insert(key, e);
+    }
+    if (e->m_epoch != ctx.epoch) {
+        e->m_epoch = ctx.epoch;
+        e->m_refsBefore = e->m_refs;
+        touched.append(e);
+    }
+    e->addRef(set);
+    return e;
+}
+
+void TableCache::deleteDelivery(QByteArrayView bytes, protocol::QuerySetId set, ApplyContext &ctx,
+                                QList<RowEntry *> &touched) {
+    auto it = m_s->rows.find(RowKey{bytes, hashRow(bytes)});
+    if (it == m_s->rows.end()) {
+        ctx.violations->append(
+            QStringLiteral("table %1: delete of a row that is not in the cache").arg(m_name));
+        return;
+    }
+    RowEntry *e = it.value();
+    if (e->m_epoch != ctx.epoch) {
+        e->m_epoch = ctx.epoch;
+        e->m_refsBefore = e->m_refs;
+        touched.append(e);
+    }
+    if (!e->removeRef(set)) {
+        // The row is cached but this query set never delivered it; take a reference of
+        // another set rather than letting counts drift negative.
+        ctx.violations->append(
+            QStringLiteral("table %1: query set %2 deleted a row it never delivered")
+                .arg(m_name)
+                .arg(set));
+        if (e->m_setCount)
+            e->removeRef(e->m_set);
+    }
+}
+
+void TableCache::apply(const TableInput &in, ApplyContext &ctx, TableDelta &out) {
+    out.table = this;
+    for (const protocol::RowList *list : in.events)
+        for (qsizetype i = 0; i < list->rowCount(); ++i)
+            out.events.append(list->row(i));
+    if (m_isEvent) {
+        // Event tables are never stored: their inserts are events.
+        for (const auto &d : in.inserts)
+            for (qsizetype i = 0; i < d.rows->rowCount(); ++i)
+                out.events.append(d.rows->row(i));
+        return;
+    }
+
+    QList<RowEntry *> touched;
+    // Inserts before deletes: a row moved between queries in one transaction does not flicker.
+    for (const auto &d : in.inserts)
+        for (qsizetype i = 0; i < d.rows->rowCount(); ++i)
+            insertDelivery(d.rows->row(i), d.rows->buffer(), d.set, ctx, touched);
+    for (const auto &d : in.deletes)
+        for (qsizetype i = 0; i < d.rows->rowCount(); ++i)
+            deleteDelivery(d.rows->row(i), d.set, ctx, touched);
+    finish(touched, out);
+}
+
+void TableCache::dropQuerySet(protocol::QuerySetId set, ApplyContext &ctx, TableDelta &out) {
+    out.table = this;
+    QList<RowEntry *> touched;
+    for (auto it = m_s->rows.begin(); it != m_s->rows.end(); ++it) {
+        RowEntry *e = it.value();
+        if (e->countFor(set) == 0)
+            continue;
+        e->m_epoch = ctx.epoch;
+        e->m_refsBefore = e->m_refs;
+        touched.append(e);
+    }
+    for (RowEntry *e : touched)
+        e->dropSet(set);
+    finish(touched, out);
+}
+
+void TableCache::finish(QList<RowEntry *> &touched, TableDelta &out) {
+    for (RowEntry *e : touched) {
+        const bool before = e->m_refsBefore > 0;
+        const bool after = e->m_refs > 0;
+        if (!before && after) {
+            indexRow(e);
+            out.inserted.append(e);
+        } else if (before && !after) {
+            unindexRow(e);
+            m_s->rows.remove(RowKey{e->bytes(), e->m_hash});
+            e->m_live = false;
+            out.deleted.append(e); // freed by releaseDeleted() after the signals
+        } else if (!before && !after) {
+            // inserted and deleted within one message: never visible
+            m_s->rows.remove(RowKey{e->bytes(), e->m_hash});
+            freeEntry(e);
+        }
+    }
+    pairUpdates(out);
+}
+
+void TableCache::pairUpdates(TableDelta &out) {
+    if (!m_primaryKey || out.deleted.isEmpty() || out.inserted.isEmpty())
+        return;
+    QHash<QByteArrayView, qsizetype> deletedByKey;
+    for (qsizetype i = 0; i < out.deleted.size(); ++i) {
+        const QByteArrayView k = m_primaryKey(out.deleted[i]->bytes());
+        if (!k.isNull())
+            deletedByKey.insert(k, i);
+    }
+    QList<bool> deletedTaken(out.deleted.size(), false);
+    QList<const RowEntry *> inserted;
+    inserted.reserve(out.inserted.size());
+    for (const RowEntry *e : std::as_const(out.inserted)) {
+        const QByteArrayView k = m_primaryKey(e->bytes());
+        auto it = k.isNull() ? deletedByKey.end() : deletedByKey.find(k);
+        if (it != deletedByKey.end() && !deletedTaken[it.value()]) {
+            deletedTaken[it.value()] = true;
+            out.updated.append(std::make_pair(out.deleted[it.value()], e));
+        } else {
+            inserted.append(e);
+        }
+    }
+    if (out.updated.isEmpty())
+        return;
+    QList<const RowEntry *> deleted;
+    for (qsizetype i = 0; i < out.deleted.size(); ++i)
+        if (!deletedTaken[i])
+            deleted.append(out.deleted[i]);
+    // The old halves of updates are freed like deletes; keep them reachable for release.
+    out.inserted = std::move(inserted);
+    out.deleted = std::move(deleted);
+}
+
+void TableCache::freeEntry(RowEntry *e) {
+    Storage &s = *m_s;
+    auto &seg = s.segments[e->m_segment];
+    if (--seg.live == 0) {
+        s.segmentOf.remove(seg.buffer.constData());
+        seg.buffer = QByteArray();
+        s.freeSegments.append(e->m_segment);
+    }
+    e->m_otherSets.reset();
+    e->m_data = nullptr;
+    e->m_size = 0;
+    e->m_live = false;
+    s.freeEntries.append(e);
+}
+
+void TableCache::releaseDeleted(const QList<const RowEntry *> &entries) {
+    for (const RowEntry *c : entries) {
+        auto *e = const_cast<RowEntry *>(c);
+        if (!e->m_live && e->m_data)
+            freeEntry(e);
+    }
+}
+
+std::unique_ptr<TableCache> TableCache::cloneConfiguration() const {
+    auto t = std::make_unique<TableCache>(m_name);
+    t->m_primaryKeyColumn = m_primaryKeyColumn;
+    t->m_primaryKey = m_primaryKey;
+    t->m_indexConfig = m_indexConfig;
+    t->m_isEvent = m_isEvent;
+    t->m_s->indexes.resize(m_indexConfig.size());
+    return t;
+}
+
+void TableCache::clear() {
+    m_s = std::make_unique<Storage>();
+    m_s->indexes.resize(m_indexConfig.size());
+}
+
+std::unique_ptr<TableCache::Storage> TableCache::adopt(TableCache &fresh, TableDelta &out) {
+    out.table = this;
+    // Diff by row bytes: rows in both are unchanged, the rest are deletes and inserts.
+    for (auto it = m_s->rows.cbegin(); it != m_s->rows.cend(); ++it) {
+        if (!fresh.m_s->rows.contains(it.key()))
+            out.deleted.append(it.value());
+    }
+    for (auto it = fresh.m_s->rows.cbegin(); it != fresh.m_s->rows.cend(); ++it) {
+        if (!m_s->rows.contains(it.key()))
+            out.inserted.append(it.value());
+    }
+    pairUpdates(out);
+    std::unique_ptr<Storage> old = std::move(m_s);
+    m_s = std::move(fresh.m_s);
+    fresh.m_s = std::make_unique<Storage>();
+    fresh.m_s->indexes.resize(fresh.m_indexConfig.size());
+    return old;
+}
+
+} // namespace stdb

@@ -1,0 +1,137 @@
+#pragma once
+
+#include "spacetime/cache/rowentry.h"
+#include "spacetime/protocol/messages.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace stdb {
+
+class TableCache;
+
+// What one server message changed in one table, computed after the whole message was applied.
+// Entries stay valid until the CacheChanges that carries this delta is destroyed, even the
+// deleted ones.
+struct TableDelta {
+    TableCache *table = nullptr;
+    QList<const RowEntry *> inserted;
+    QList<const RowEntry *> deleted;
+    QList<std::pair<const RowEntry *, const RowEntry *>> updated; // (old, new); PK tables only
+    QList<QByteArrayView> events;                                 // event-table rows
+    bool isEmpty() const {
+        return inserted.isEmpty() && deleted.isEmpty() && updated.isEmpty() && events.isEmpty();
+    }
+};
+
+// Row deliveries for one table, gathered from every query set of one message.
+struct TableInput {
+    struct Rows {
+        protocol::QuerySetId set = 0;
+        const protocol::RowList *rows = nullptr;
+    };
+    QList<Rows> inserts;
+    QList<Rows> deletes;
+    QList<const protocol::RowList *> events;
+};
+
+// The client-side replica of one table: distinct rows keyed by their BSATN bytes, each with a
+// reference count, plus hash indexes on key columns. Knows nothing about row types: the
+// bindings give it key extractors (functions returning the bytes of one column of a row).
+class TableCache {
+public:
+    // Returns the bytes of one column within `row` (a sub-view of it), or a null view if the
+    // row does not decode.
+    using KeyExtractor = std::function<QByteArrayView(QByteArrayView row)>;
+
+    explicit TableCache(QString name);
+    ~TableCache();
+    TableCache(const TableCache &) = delete;
+    TableCache &operator=(const TableCache &) = delete;
+
+    const QString &name() const { return m_name; }
+
+    // Configuration (before rows arrive).
+    void setPrimaryKey(const QString &column, KeyExtractor key);
+    bool hasPrimaryKey() const { return bool(m_primaryKey); }
+    const QString &primaryKeyColumn() const { return m_primaryKeyColumn; }
+    void addIndex(const QString &column, KeyExtractor key, bool unique);
+    void setEventTable(bool isEvent) { m_isEvent = isEvent; }
+    bool isEventTable() const { return m_isEvent; }
+
+    // Reading. No copies: entries and views point into retained frame buffers.
+    qsizetype count() const;
+    const RowEntry *find(QByteArrayView rowBytes) const;
+    const RowEntry *findByPrimaryKey(QByteArrayView key) const;
+    // A unique column (or the primary key column) by name.
+    const RowEntry *findUnique(const QString &column, QByteArrayView key) const;
+    // Rows whose indexed column equals key.
+    QList<const RowEntry *> filter(const QString &column, QByteArrayView key) const;
+    // Calls f(const RowEntry &) for every row, in no particular order.
+    template <typename F>
+    void forEach(F &&f) const;
+    // Bytes that cached rows keep alive (frame buffers), for memory reports.
+    qsizetype retainedBytes() const;
+
+    // ---- used by ClientCache ----
+    struct Storage;
+    struct ApplyContext {
+        quint64 epoch = 0;
+        QStringList *violations = nullptr;
+    };
+    void apply(const TableInput &in, ApplyContext &ctx, TableDelta &out);
+    // Removes every delivery made by query set `set`.
+    void dropQuerySet(protocol::QuerySetId set, ApplyContext &ctx, TableDelta &out);
+    // Replaces this table's contents with `fresh`'s, describing the difference in `out`.
+    // Returns the old storage, which must outlive `out`.
+    std::unique_ptr<Storage> adopt(TableCache &fresh, TableDelta &out);
+    // Frees entries that were deleted by the last apply (after their signals went out).
+    void releaseDeleted(const QList<const RowEntry *> &entries);
+    // An empty table with the same name, keys and indexes (the hidden replica of a resync).
+    std::unique_ptr<TableCache> cloneConfiguration() const;
+    // Forgets every row without reporting anything.
+    void clear();
+
+private:
+    struct Index {
+        QString column;
+        KeyExtractor key;
+        bool unique = false;
+    };
+
+    RowEntry *insertDelivery(QByteArrayView bytes, const QByteArray &buffer,
+                             protocol::QuerySetId set, ApplyContext &ctx,
+                             QList<RowEntry *> &touched);
+    void deleteDelivery(QByteArrayView bytes, protocol::QuerySetId set, ApplyContext &ctx,
+                        QList<RowEntry *> &touched);
+    void finish(QList<RowEntry *> &touched, TableDelta &out);
+    void indexRow(RowEntry *e);
+    void unindexRow(RowEntry *e);
+    void pairUpdates(TableDelta &out);
+    void freeEntry(RowEntry *e);
+
+    QString m_name;
+    QString m_primaryKeyColumn;
+    KeyExtractor m_primaryKey;
+    QList<Index> m_indexConfig;
+    bool m_isEvent = false;
+    std::unique_ptr<Storage> m_s;
+};
+
+} // namespace stdb
+
+#include "spacetime/cache/tablecache_p.h"
+
+namespace stdb {
+template <typename F>
+void TableCache::forEach(F &&f) const {
+    for (auto it = m_s->rows.cbegin(); it != m_s->rows.cend(); ++it)
+        f(static_cast<const RowEntry &>(*it.value()));
+}
+} // namespace stdb

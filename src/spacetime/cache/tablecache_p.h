@@ -1,0 +1,34 @@
+#pragma once
+
+// Internal storage of TableCache; only in a header because forEach() is a template.
+
+#include "spacetime/cache/tablecache.h"
+
+namespace stdb {
+
+struct RowKey {
+    QByteArrayView bytes;
+    size_t hash;
+    bool operator==(const RowKey &o) const { return hash == o.hash && bytes == o.bytes; }
+};
+inline size_t qHash(const RowKey &k, size_t = 0) {
+    return k.hash;
+}
+
+struct TableCache::Storage {
+    struct Segment {
+        QByteArray buffer;
+        quint32 live = 0;
+    };
+
+    std::deque<RowEntry> entries; // stable addresses
+    QList<RowEntry *> freeEntries;
+    QList<Segment> segments;
+    QList<quint32> freeSegments;
+    QHash<const char *, quint32> segmentOf; // buffer data pointer -> segment, live buffers only
+    QHash<RowKey, RowEntry *> rows;
+    QList<QMultiHash<QByteArrayView, RowEntry *>> indexes; // parallel to m_indexConfig
+    QHash<QByteArrayView, RowEntry *> primaryKey;
+};
+
+} // namespace stdb

@@ -1,0 +1,313 @@
+// The client cache on its own: reference counts across query sets, inserts before deletes,
+// primary-key updates, event tables, dropped sets, invariant violations, resync reconciliation.
+
+#include "spacetime/bsatn/bsatnwriter.h"
+#include "spacetime/cache/clientcache.h"
+
+#include <QTest>
+
+using namespace stdb;
+using namespace stdb::protocol;
+
+namespace {
+
+Identity identity(int n) {
+    return Identity(U256::fromUInt64(quint64(n)));
+}
+
+QByteArray userRow(int id, const std::optional<QString> &name, bool online) {
+    BsatnWriter w;
+    w.writeIdentity(identity(id));
+    if (name) {
+        w.writeTag(0);
+        w.writeString(*name);
+    } else {
+        w.writeTag(1);
+    }
+    w.writeBool(online);
+    return w.take();
+}
+
+QByteArray messageRow(int sender, qint64 sent, const QString &text) {
+    BsatnWriter w;
+    w.writeIdentity(identity(sender));
+    w.writeI64(sent);
+    w.writeString(text);
+    return w.take();
+}
+
+// Builds one SingleTableRows / TableUpdate list quickly.
+SingleTableRows rows(const QString &table, const QList<QByteArray> &list) {
+    return {table, RowList::fromRows(list)};
+}
+
+TableUpdate update(const QString &table, const QList<QByteArray> &inserts,
+                   const QList<QByteArray> &deletes) {
+    return {table, {PersistentTableRows{RowList::fromRows(inserts), RowList::fromRows(deletes)}}};
+}
+
+QByteArrayView identityKey(QByteArrayView row) {
+    return row.size() >= 32 ? row.first(32) : QByteArrayView();
+}
+
+QList<QByteArray> bytesOf(const QList<const RowEntry *> &entries) {
+    QList<QByteArray> out;
+    for (const RowEntry *e : entries)
+        out.append(e->bytes().toByteArray());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+class TestClientCache : public QObject {
+    Q_OBJECT
+
+    ClientCache *cache = nullptr;
+    TableCache *users = nullptr;
+    TableCache *messages = nullptr;
+
+private slots:
+    void init() {
+        cache = new ClientCache;
+        users = cache->addTable(QStringLiteral("user"));
+        users->setPrimaryKey(QStringLiteral("identity"), identityKey);
+        messages = cache->addTable(QStringLiteral("message"));
+        messages->addIndex(QStringLiteral("sender"), identityKey, false);
+    }
+    void cleanup() {
+        delete cache;
+        cache = nullptr;
+    }
+
+    void subscribeAppliedInsertsEveryRow() {
+        const QList<QByteArray> us{userRow(1, {}, true), userRow(2, QStringLiteral("Bob"), false)};
+        const QList<QByteArray> ms{messageRow(1, 10, QStringLiteral("hi")),
+                                   messageRow(2, 11, QStringLiteral("hello"))};
+        QueryRows qr{{rows(QStringLiteral("user"), us), rows(QStringLiteral("message"), ms)}};
+        CacheChanges ch = cache->applySubscribeApplied(1, qr);
+        QCOMPARE(ch.tables.size(), 2);
+        QCOMPARE(ch.tables[0].table, users); // registration order
+        QCOMPARE(ch.tables[1].table, messages);
+        QCOMPARE(bytesOf(ch.tables[0].inserted), QList<QByteArray>(us.begin(), us.end()));
+        QCOMPARE(users->count(), 2);
+        QCOMPARE(messages->count(), 2);
+        QVERIFY(users->find(us[1]));
+        QCOMPARE(users->findByPrimaryKey(identity(2).toWireBytes())->bytes(),
+                 QByteArrayView(us[1]));
+        QCOMPARE(messages->filter(QStringLiteral("sender"), identity(1).toWireBytes()).size(), 1);
+        QVERIFY(ch.violations.isEmpty());
+        QVERIFY(ch.unknownTables.isEmpty());
+    }
+
+    void duplicatesAcrossQuerySetsAreRefCounted() {
+        const QByteArray m = messageRow(1, 10, QStringLiteral("hi"));
+        // The same row delivered twice in one set (two queries) and once by another set.
+        CacheChanges a =
+            cache->applySubscribeApplied(1, QueryRows{{rows(QStringLiteral("message"), {m}),
+                                                       rows(QStringLiteral("message"), {m})}});
+        QCOMPARE(a.tables[0].inserted.size(), 1);
+        CacheChanges b =
+            cache->applySubscribeApplied(2, QueryRows{{rows(QStringLiteral("message"), {m})}});
+        QVERIFY(b.isEmpty()); // already present: silent
+        QCOMPARE(messages->find(m)->refCount(), 3u);
+
+        CacheChanges c =
+            cache->applyUnsubscribeApplied(1, QueryRows{{rows(QStringLiteral("message"), {m, m})}});
+        QVERIFY(c.isEmpty()); // still delivered by set 2
+        QCOMPARE(messages->find(m)->refCount(), 1u);
+        CacheChanges d = cache->applyUnsubscribeApplied(2, std::nullopt); // no rows sent
+        QCOMPARE(d.tables.size(), 1);
+        QCOMPARE(bytesOf(d.tables[0].deleted), QList<QByteArray>{m});
+        QCOMPARE(messages->count(), 0);
+    }
+
+    void insertsApplyBeforeDeletes() {
+        const QByteArray m = messageRow(1, 10, QStringLiteral("hi"));
+        (void)cache->applySubscribeApplied(1, QueryRows{{rows(QStringLiteral("message"), {m})}});
+        // One transaction deletes the row via one query set and inserts it via another.
+        TransactionUpdate tx{{QuerySetUpdate{1, {update(QStringLiteral("message"), {}, {m})}},
+                              QuerySetUpdate{2, {update(QStringLiteral("message"), {m}, {})}}}};
+        CacheChanges ch = cache->applyTransaction(tx);
+        QVERIFY(ch.isEmpty());
+        QCOMPARE(messages->find(m)->refCount(), 1u);
+        QCOMPARE(messages->find(m)->countFor(2), 1u);
+        QCOMPARE(messages->find(m)->countFor(1), 0u);
+    }
+
+    void primaryKeyDeleteInsertIsAnUpdate() {
+        const QByteArray before = userRow(7, {}, true);
+        const QByteArray after = userRow(7, QStringLiteral("Ann"), true);
+        const QByteArray other = userRow(8, {}, true);
+        (void)cache->applySubscribeApplied(1, QueryRows{{rows(QStringLiteral("user"), {before})}});
+        TransactionUpdate tx{
+            {QuerySetUpdate{1, {update(QStringLiteral("user"), {after, other}, {before})}}}};
+        CacheChanges ch = cache->applyTransaction(tx);
+        QCOMPARE(ch.tables.size(), 1);
+        const TableDelta &d = ch.tables[0];
+        QCOMPARE(d.updated.size(), 1);
+        QCOMPARE(d.updated[0].first->bytes(), QByteArrayView(before)); // still readable
+        QCOMPARE(d.updated[0].second->bytes(), QByteArrayView(after));
+        QCOMPARE(bytesOf(d.inserted), QList<QByteArray>{other});
+        QVERIFY(d.deleted.isEmpty());
+        QCOMPARE(users->findByPrimaryKey(identity(7).toWireBytes())->bytes(),
+                 QByteArrayView(after));
+        QCOMPARE(users->count(), 2);
+    }
+
+    void tablesWithoutKeyNeverUpdate() {
+        const QByteArray a = messageRow(1, 10, QStringLiteral("a"));
+        const QByteArray b = messageRow(1, 10, QStringLiteral("b"));
+        (void)cache->applySubscribeApplied(1, QueryRows{{rows(QStringLiteral("message"), {a})}});
+        CacheChanges ch = cache->applyTransaction(
+            TransactionUpdate{{QuerySetUpdate{1, {update(QStringLiteral("message"), {b}, {a})}}}});
+        QCOMPARE(ch.tables[0].inserted.size(), 1);
+        QCOMPARE(ch.tables[0].deleted.size(), 1);
+        QVERIFY(ch.tables[0].updated.isEmpty());
+    }
+
+    void repeatedTableEntriesAreMerged() {
+        const QByteArray m1 = messageRow(1, 1, QStringLiteral("one"));
+        const QByteArray m2 = messageRow(1, 2, QStringLiteral("two"));
+        TransactionUpdate tx{{QuerySetUpdate{1,
+                                             {update(QStringLiteral("message"), {m1}, {}),
+                                              update(QStringLiteral("message"), {m2}, {})}}}};
+        CacheChanges ch = cache->applyTransaction(tx);
+        QCOMPARE(ch.tables.size(), 1);
+        QCOMPARE(ch.tables[0].inserted.size(), 2);
+    }
+
+    void insertThenDeleteInOneMessageIsInvisible() {
+        const QByteArray m = messageRow(1, 1, QStringLiteral("blink"));
+        TransactionUpdate tx{{QuerySetUpdate{1, {update(QStringLiteral("message"), {m}, {m})}}}};
+        CacheChanges ch = cache->applyTransaction(tx);
+        QVERIFY(ch.isEmpty());
+        QCOMPARE(messages->count(), 0);
+    }
+
+    void deleteOfAbsentRowIsReportedNotFatal() {
+        const QByteArray m = messageRow(1, 1, QStringLiteral("ghost"));
+        CacheChanges ch = cache->applyTransaction(
+            TransactionUpdate{{QuerySetUpdate{1, {update(QStringLiteral("message"), {}, {m})}}}});
+        QCOMPARE(ch.violations.size(), 1);
+        QVERIFY(ch.violations[0].contains(QStringLiteral("message")));
+        QCOMPARE(messages->count(), 0);
+    }
+
+    void unknownTablesAreReportedAndSkipped() {
+        CacheChanges ch = cache->applySubscribeApplied(
+            1, QueryRows{{rows(QStringLiteral("mystery"), {QByteArray("xyz")})}});
+        QVERIFY(ch.isEmpty());
+        QCOMPARE(ch.unknownTables, QStringList{QStringLiteral("mystery")});
+    }
+
+    void eventTablesAreNotStored() {
+        TableCache *ev = cache->addTable(QStringLiteral("ping"));
+        ev->setEventTable(true);
+        const QByteArray row("\x01\x00\x00\x00", 4);
+        TransactionUpdate tx{
+            {QuerySetUpdate{1,
+                            {TableUpdate{QStringLiteral("ping"),
+                                         {EventTableRows{RowList::fromRows({row, row})}}}}}}};
+        CacheChanges ch = cache->applyTransaction(tx);
+        QCOMPARE(ch.tables.size(), 1);
+        QCOMPARE(ch.tables[0].events.size(), 2);
+        QCOMPARE(ev->count(), 0);
+    }
+
+    void droppedQuerySetTakesOnlyItsRows() {
+        const QByteArray shared = messageRow(1, 1, QStringLiteral("both"));
+        const QByteArray only1 = messageRow(1, 2, QStringLiteral("only in 1"));
+        (void)cache->applySubscribeApplied(
+            1, QueryRows{{rows(QStringLiteral("message"), {shared, only1})}});
+        (void)cache->applySubscribeApplied(2,
+                                           QueryRows{{rows(QStringLiteral("message"), {shared})}});
+        CacheChanges ch = cache->dropQuerySet(1);
+        QCOMPARE(bytesOf(ch.tables[0].deleted), QList<QByteArray>{only1});
+        QCOMPARE(messages->count(), 1);
+        QCOMPARE(messages->find(shared)->refCount(), 1u);
+    }
+
+    void deletedRowsStayReadableUntilChangesAreGone() {
+        const QByteArray m = messageRow(3, 3, QStringLiteral("bye"));
+        QByteArray frame = m; // the only owner of these bytes besides the cache
+        (void)cache->applySubscribeApplied(1,
+                                           QueryRows{{rows(QStringLiteral("message"), {frame})}});
+        frame.clear();
+        {
+            CacheChanges ch = cache->applyUnsubscribeApplied(
+                1, QueryRows{{rows(QStringLiteral("message"), {m})}});
+            QCOMPARE(ch.tables[0].deleted.size(), 1);
+            QCOMPARE(ch.tables[0].deleted[0]->bytes(), QByteArrayView(m));
+        }
+        QCOMPARE(messages->retainedBytes(), 0);
+    }
+
+    void resyncReportsOnlyTheDifference() {
+        const QByteArray kept = messageRow(1, 1, QStringLiteral("kept"));
+        const QByteArray gone = messageRow(1, 2, QStringLiteral("gone"));
+        const QByteArray fresh = messageRow(1, 3, QStringLiteral("new"));
+        const QByteArray u1 = userRow(1, {}, true);
+        const QByteArray u1renamed = userRow(1, QStringLiteral("Zed"), true);
+        (void)cache->applySubscribeApplied(1,
+                                           QueryRows{{rows(QStringLiteral("message"), {kept, gone}),
+                                                      rows(QStringLiteral("user"), {u1})}});
+        cache->beginResync();
+        // While resyncing, readers still see the old replica.
+        (void)cache->applySubscribeApplied(
+            1, QueryRows{{rows(QStringLiteral("message"), {kept, fresh}),
+                          rows(QStringLiteral("user"), {u1renamed})}});
+        QVERIFY(messages->find(gone));
+        QVERIFY(!messages->find(fresh));
+        CacheChanges ch = cache->finishResync();
+        const TableDelta *md = ch.delta(QStringLiteral("message"));
+        QVERIFY(md);
+        QCOMPARE(bytesOf(md->inserted), QList<QByteArray>{fresh});
+        QCOMPARE(bytesOf(md->deleted), QList<QByteArray>{gone});
+        const TableDelta *ud = ch.delta(QStringLiteral("user"));
+        QVERIFY(ud);
+        QCOMPARE(ud->updated.size(), 1);
+        QCOMPARE(ud->updated[0].first->bytes(), QByteArrayView(u1));
+        QCOMPARE(messages->count(), 2);
+        QVERIFY(messages->find(kept));
+        QVERIFY(!messages->find(gone));
+        QCOMPARE(users->findByPrimaryKey(identity(1).toWireBytes())->bytes(),
+                 QByteArrayView(u1renamed));
+    }
+
+    void manyRowsSurviveChurn() {
+        // A longer sequence cross-checked against a plain multiset model.
+        QHash<QByteArray, int> model;
+        for (int round = 0; round < 50; ++round) {
+            QList<QByteArray> ins, del;
+            for (int i = 0; i < 20; ++i) {
+                const QByteArray r = messageRow(i % 5, (round * 7 + i) % 40, QStringLiteral("x"));
+                ins.append(r);
+            }
+            for (auto it = model.cbegin(); it != model.cend() && del.size() < 15; ++it)
+                if (it.value() > 0)
+                    del.append(it.key());
+            for (const auto &r : ins)
+                ++model[r];
+            for (const auto &r : del)
+                --model[r];
+            CacheChanges ch = cache->applyTransaction(TransactionUpdate{
+                {QuerySetUpdate{1, {update(QStringLiteral("message"), ins, del)}}}});
+            QVERIFY(ch.violations.isEmpty());
+        }
+        int present = 0;
+        for (auto it = model.cbegin(); it != model.cend(); ++it) {
+            if (it.value() > 0) {
+                ++present;
+                QVERIFY(messages->find(it.key()));
+                QCOMPARE(int(messages->find(it.key())->refCount()), it.value());
+            } else {
+                QVERIFY(!messages->find(it.key()));
+            }
+        }
+        QCOMPARE(messages->count(), present);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClientCache)
+#include "tst_clientcache.moc"
