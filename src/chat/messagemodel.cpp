@@ -1,0 +1,325 @@
+#include "chat/messagemodel.h"
+
+#include "chat/usermodel.h"
+
+#include <QTimeZone>
+
+namespace chat {
+
+MessageModel::MessageModel(QObject *parent)
+    : QAbstractListModel(parent) {}
+
+int MessageModel::rowCount(const QModelIndex &parent) const {
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QHash<int, QByteArray> MessageModel::roleNames() const {
+    return {{Qt::DisplayRole, "display"},
+            {SenderNameRole, "senderName"},
+            {SenderIdentityRole, "senderIdentity"},
+            {SenderShortRole, "senderShort"},
+            {TextRole, "text"},
+            {SentRole, "sent"},
+            {IsOwnRole, "isOwn"},
+            {DeliveryStateRole, "deliveryState"},
+            {FirstOfGroupRole, "firstOfGroup"},
+            {DayChangedRole, "dayChanged"},
+            {LocalIdRole, "localId"},
+            {ErrorRole, "error"}};
+}
+
+QVariant MessageModel::data(const QModelIndex &index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &r = m_rows[index.row()];
+    const stdb::Identity &sender = m_senders[r.sender];
+    switch (role) {
+    case Qt::DisplayRole:
+    case TextRole:
+        return QString::fromUtf8(r.text);
+    case SenderNameRole:
+        return m_users ? m_users->displayName(sender) : sender.toShortHex();
+    case SenderIdentityRole:
+        return sender.toHex();
+    case SenderShortRole:
+        return sender.toShortHex();
+    case SentRole:
+        return stdb::Timestamp::fromMicros(r.sentUs).toDateTime().toLocalTime();
+    case IsOwnRole:
+        return !m_self.isZero() && sender == m_self;
+    case DeliveryStateRole:
+        return QVariant::fromValue(r.state);
+    case FirstOfGroupRole:
+        return firstOfGroup(index.row());
+    case DayChangedRole:
+        return dayChanged(index.row());
+    case LocalIdRole:
+        return r.localId;
+    case ErrorRole:
+        return m_errors.value(r.localId);
+    default:
+        return {};
+    }
+}
+
+void MessageModel::setUserModel(UserModel *users) {
+    if (m_users)
+        disconnect(m_users, nullptr, this, nullptr);
+    m_users = users;
+    if (users)
+        connect(users, &UserModel::userRenamed, this,
+                [this](const stdb::Identity &id) { onUserRenamed(id); });
+}
+
+void MessageModel::setOwnIdentity(const stdb::Identity &self) {
+    if (self == m_self)
+        return;
+    m_self = self;
+    // Outbox rows are ours by definition: they follow the identity.
+    m_selfIndex = intern(self);
+    for (int i = m_confirmed; i < m_rows.size(); ++i)
+        m_rows[i].sender = m_selfIndex;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0), index(int(m_rows.size()) - 1),
+                         {IsOwnRole, SenderNameRole, SenderIdentityRole, SenderShortRole});
+}
+
+void MessageModel::setMaxMessages(int max) {
+    m_max = qMax(0, max);
+    enforceCap();
+}
+
+quint32 MessageModel::intern(const stdb::Identity &id) {
+    auto it = m_senderIndex.constFind(id);
+    if (it != m_senderIndex.cend())
+        return it.value();
+    const quint32 i = quint32(m_senders.size());
+    m_senders.append(id);
+    m_senderIndex.insert(id, i);
+    return i;
+}
+
+MessageModel::Row MessageModel::makeRow(const ChatMessage &m) {
+    Row r;
+    r.sentUs = m.sent.micros();
+    r.seq = ++m_seq;
+    r.text = m.text.toUtf8();
+    r.sender = intern(m.sender);
+    return r;
+}
+
+bool MessageModel::before(const Row &a, const Row &b) {
+    return a.sentUs != b.sentUs ? a.sentUs < b.sentUs : a.seq < b.seq;
+}
+
+bool MessageModel::dayChanged(int row) const {
+    if (row == 0)
+        return true;
+    const QDate a =
+        stdb::Timestamp::fromMicros(m_rows[row - 1].sentUs).toDateTime().toLocalTime().date();
+    const QDate b =
+        stdb::Timestamp::fromMicros(m_rows[row].sentUs).toDateTime().toLocalTime().date();
+    return a != b;
+}
+
+bool MessageModel::firstOfGroup(int row) const {
+    if (row == 0)
+        return true;
+    const Row &prev = m_rows[row - 1];
+    const Row &cur = m_rows[row];
+    if (prev.sender != cur.sender || cur.sentUs - prev.sentUs > kGroupWindowUs)
+        return true;
+    return dayChanged(row);
+}
+
+void MessageModel::touchNeighbour(int row) {
+    // Grouping and day separators depend on the previous row.
+    if (row >= 0 && row < m_rows.size())
+        emit dataChanged(index(row), index(row), {FirstOfGroupRole, DayChangedRole});
+}
+
+void MessageModel::resetMessages(const QList<ChatMessage> &messages) {
+    QList<Row> rows;
+    rows.reserve(messages.size() + (m_rows.size() - m_confirmed));
+    for (const ChatMessage &m : messages)
+        rows.append(makeRow(m));
+    std::stable_sort(rows.begin(), rows.end(), before);
+    if (m_max > 0 && rows.size() > m_max)
+        rows.remove(0, rows.size() - m_max);
+    const int confirmed = int(rows.size());
+    for (int i = m_confirmed; i < m_rows.size(); ++i)
+        rows.append(std::move(m_rows[i]));
+    beginResetModel();
+    m_rows = std::move(rows);
+    m_confirmed = confirmed;
+    endResetModel();
+    emit countChanged();
+}
+
+void MessageModel::addMessages(const QList<ChatMessage> &messages) {
+    if (messages.isEmpty())
+        return;
+    QList<Row> batch;
+    batch.reserve(messages.size());
+    for (const ChatMessage &m : messages)
+        batch.append(makeRow(m));
+    std::stable_sort(batch.begin(), batch.end(), before);
+
+    // Split the batch into runs that land in the same gap; usually there is one run (new
+    // messages are the newest), so this is one beginInsertRows per transaction.
+    qsizetype i = 0;
+    while (i < batch.size()) {
+        auto posIt =
+            std::upper_bound(m_rows.cbegin(), m_rows.cbegin() + m_confirmed, batch[i], before);
+        const int pos = int(posIt - m_rows.cbegin());
+        qsizetype j = i + 1;
+        while (j < batch.size() && (pos == m_confirmed || !before(m_rows[pos], batch[j])))
+            ++j;
+        const int n = int(j - i);
+        beginInsertRows({}, pos, pos + n - 1);
+        for (qsizetype k = i; k < j; ++k)
+            m_rows.insert(pos + (k - i), std::move(batch[k]));
+        m_confirmed += n;
+        endInsertRows();
+        touchNeighbour(pos + n);
+        i = j;
+    }
+    emit countChanged();
+    enforceCap();
+}
+
+void MessageModel::removeMessages(const QList<ChatMessage> &messages) {
+    bool removed = false;
+    for (const ChatMessage &m : messages) {
+        auto senderIt = m_senderIndex.constFind(m.sender);
+        if (senderIt == m_senderIndex.cend())
+            continue;
+        const QByteArray text = m.text.toUtf8();
+        Row probe;
+        probe.sentUs = m.sent.micros();
+        auto it = std::lower_bound(m_rows.cbegin(), m_rows.cbegin() + m_confirmed, probe,
+                                   [](const Row &a, const Row &b) { return a.sentUs < b.sentUs; });
+        for (int row = int(it - m_rows.cbegin());
+             row < m_confirmed && m_rows[row].sentUs == probe.sentUs; ++row) {
+            if (m_rows[row].sender == senderIt.value() && m_rows[row].text == text) {
+                beginRemoveRows({}, row, row);
+                m_rows.removeAt(row);
+                --m_confirmed;
+                endRemoveRows();
+                touchNeighbour(row);
+                removed = true;
+                break;
+            }
+        }
+    }
+    if (removed)
+        emit countChanged();
+}
+
+int MessageModel::prependOlder(const QList<ChatMessage> &messages) {
+    const qint64 oldest =
+        m_confirmed > 0 ? m_rows.front().sentUs : std::numeric_limits<qint64>::max();
+    QList<Row> batch;
+    for (const ChatMessage &m : messages)
+        if (m.sent.micros() < oldest)
+            batch.append(makeRow(m));
+    if (batch.isEmpty())
+        return 0;
+    std::stable_sort(batch.begin(), batch.end(), before);
+    const int n = int(batch.size());
+    beginInsertRows({}, 0, n - 1);
+    m_rows.insert(0, n, Row{});
+    for (int k = 0; k < n; ++k)
+        m_rows[k] = std::move(batch[k]);
+    m_confirmed += n;
+    endInsertRows();
+    touchNeighbour(n);
+    emit countChanged();
+    emit olderPrepended(n);
+    return n;
+}
+
+std::optional<stdb::Timestamp> MessageModel::oldestSent() const {
+    if (m_confirmed == 0)
+        return std::nullopt;
+    return stdb::Timestamp::fromMicros(m_rows.front().sentUs);
+}
+
+void MessageModel::enforceCap() {
+    if (m_max <= 0 || m_confirmed <= m_max)
+        return;
+    const int excess = m_confirmed - m_max;
+    beginRemoveRows({}, 0, excess - 1);
+    m_rows.remove(0, excess);
+    m_confirmed -= excess;
+    endRemoveRows();
+    touchNeighbour(0);
+    emit countChanged();
+}
+
+void MessageModel::addOutgoing(qint64 localId, const QString &text, stdb::Timestamp created,
+                               DeliveryState state) {
+    if (m_selfIndex == 0 && m_senders.isEmpty())
+        m_selfIndex = intern(m_self);
+    Row r;
+    r.sentUs = created.micros();
+    r.seq = ++m_seq;
+    r.text = text.toUtf8();
+    r.localId = localId;
+    r.sender = m_selfIndex;
+    r.state = state;
+    const int pos = int(m_rows.size());
+    beginInsertRows({}, pos, pos);
+    m_rows.append(std::move(r));
+    endInsertRows();
+    emit countChanged();
+}
+
+int MessageModel::rowOfOutgoing(qint64 localId) const {
+    for (int i = m_confirmed; i < m_rows.size(); ++i)
+        if (m_rows[i].localId == localId)
+            return i;
+    return -1;
+}
+
+void MessageModel::setOutgoingState(qint64 localId, DeliveryState state, const QString &error) {
+    const int row = rowOfOutgoing(localId);
+    if (row < 0)
+        return;
+    m_rows[row].state = state;
+    if (error.isEmpty())
+        m_errors.remove(localId);
+    else
+        m_errors.insert(localId, error);
+    emit dataChanged(index(row), index(row), {DeliveryStateRole, ErrorRole});
+}
+
+void MessageModel::removeOutgoing(qint64 localId) {
+    const int row = rowOfOutgoing(localId);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.removeAt(row);
+    m_errors.remove(localId);
+    endRemoveRows();
+    touchNeighbour(row);
+    emit countChanged();
+}
+
+void MessageModel::onUserRenamed(const stdb::Identity &identity) {
+    auto it = m_senderIndex.constFind(identity);
+    if (it == m_senderIndex.cend())
+        return;
+    int first = -1, last = -1;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].sender == it.value()) {
+            if (first < 0)
+                first = i;
+            last = i;
+        }
+    }
+    if (first >= 0)
+        emit dataChanged(index(first), index(last), {SenderNameRole});
+}
+
+} // namespace chat

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "chat/chattypes.h"
+
+#include <QList>
+#include <QObject>
+
+namespace chat {
+
+// Messages the user wrote that the server has not confirmed yet. Survives restarts (a JSON
+// file in the profile's data directory, written atomically), so nothing typed is lost.
+//
+// A message is sent at most once automatically: if the connection drops after the call went
+// out, the entry becomes Unconfirmed and waits to be matched against what the server has
+// (same sender, same text, sent within the match window) instead of being sent again.
+class Outbox : public QObject {
+    Q_OBJECT
+public:
+    struct Entry {
+        qint64 localId = 0;
+        QString text;
+        stdb::Timestamp created;
+        DeliveryState state = DeliveryState::Pending;
+        bool inFlight = false;     // Pending and handed to the connection
+        stdb::Timestamp attempted; // when it was last handed over
+        QString error;             // Failed only
+    };
+
+    // Unconfirmed entries match server messages sent this close to the attempt.
+    static constexpr qint64 kMatchWindowUs = 10LL * 60 * 1000 * 1000;
+
+    // path: the JSON file; empty = memory only.
+    explicit Outbox(const QString &path = {}, QObject *parent = nullptr);
+
+    // Reads the file; entries that were in flight when the app stopped become Unconfirmed.
+    // Returns false (and leaves the outbox empty) if the file is unreadable or malformed; the
+    // bad file is kept aside as <path>.corrupt so nothing is silently destroyed.
+    bool load(QString *error = nullptr);
+
+    const QList<Entry> &entries() const { return m_entries; }
+    const Entry *entry(qint64 localId) const;
+    bool isEmpty() const { return m_entries.isEmpty(); }
+
+    qint64 add(const QString &text, stdb::Timestamp created = stdb::Timestamp::now());
+    // The oldest entry that is Pending and not in flight, or 0.
+    qint64 nextToSend() const;
+    void markInFlight(qint64 localId);
+    void markFailed(qint64 localId, const QString &reason);
+    // The connection was lost with these in flight.
+    void markInFlightUnconfirmed();
+    // Failed -> Pending again (user asked to retry).
+    void retry(qint64 localId);
+    void remove(qint64 localId);
+    // An own message arrived from the server: the Unconfirmed or in-flight entry it settles,
+    // or 0.
+    qint64 match(const QString &text, stdb::Timestamp sent) const;
+
+signals:
+    void entryChanged(qint64 localId);
+    void entryRemoved(qint64 localId);
+
+private:
+    Entry *find(qint64 localId);
+    void save();
+
+    QString m_path;
+    QList<Entry> m_entries;
+    qint64 m_nextId = 1;
+};
+
+} // namespace chat

@@ -1,0 +1,294 @@
+// MessageModel, UserModel, the filter proxies and the Outbox without a network:
+// ordering, batching (signal counts), renames, grouping, caps, history prepend, persistence.
+
+#include "chat/messagefiltermodel.h"
+#include "chat/messagemodel.h"
+#include "chat/onlineuserfilter.h"
+#include "chat/outbox.h"
+#include "chat/usermodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace chat;
+using stdb::Identity;
+using stdb::Timestamp;
+
+namespace {
+Identity id(int n) {
+    return Identity(stdb::U256::fromUInt64(quint64(n)));
+}
+constexpr qint64 kMinute = 60LL * 1000 * 1000;
+// Noon today in local time, so day-separator tests do not depend on the time zone.
+qint64 noonUs() {
+    return QDateTime(QDate::currentDate(), QTime(12, 0)).toMSecsSinceEpoch() * 1000;
+}
+ChatMessage msg(int sender, qint64 sentUs, const QString &text) {
+    return {id(sender), Timestamp::fromMicros(sentUs), text};
+}
+QStringList texts(const QAbstractItemModel &m) {
+    QStringList out;
+    for (int i = 0; i < m.rowCount(); ++i)
+        out << m.index(i, 0).data(MessageModel::TextRole).toString();
+    return out;
+}
+} // namespace
+
+class TestModels : public QObject {
+    Q_OBJECT
+private slots:
+    void messagesOrderedBySentThenArrival() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const qint64 t = noonUs();
+        QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+        m.resetMessages({msg(1, t + 3, QStringLiteral("c")), msg(2, t + 1, QStringLiteral("a")),
+                         msg(1, t + 1, QStringLiteral("b"))});
+        QCOMPARE(reset.size(), 1);
+        QCOMPARE(texts(m), (QStringList{"a", "b", "c"})); // tie keeps arrival order
+        QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
+        m.addMessages({msg(2, t + 5, QStringLiteral("e")), msg(2, t + 4, QStringLiteral("d"))});
+        QCOMPARE(inserted.size(), 1); // one batch, one insert
+        QCOMPARE(texts(m), (QStringList{"a", "b", "c", "d", "e"}));
+        m.addMessages({msg(3, t + 2, QStringLiteral("late"))}); // an out-of-order arrival
+        QCOMPARE(texts(m), (QStringList{"a", "b", "late", "c", "d", "e"}));
+        m.removeMessages({msg(3, t + 2, QStringLiteral("late"))});
+        QCOMPARE(texts(m), (QStringList{"a", "b", "c", "d", "e"}));
+    }
+
+    void bigSnapshotIsOneReset() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QList<ChatMessage> many;
+        for (int i = 0; i < 100000; ++i)
+            many.append(msg(i % 7, noonUs() + i, QStringLiteral("message %1").arg(i)));
+        QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
+        m.resetMessages(many);
+        QCOMPARE(reset.size(), 1);
+        QCOMPARE(inserted.size(), 0);
+        QCOMPARE(m.rowCount(), 100000);
+    }
+
+    void renameUpdatesOnlyTheSenderNameRole() {
+        UserModel users;
+        MessageModel m;
+        QAbstractItemModelTester t1(&users, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setUserModel(&users);
+        users.resetUsers({{id(1), std::nullopt, true}, {id(2), QStringLiteral("Bob"), true}});
+        m.resetMessages({msg(1, noonUs(), QStringLiteral("hi")),
+                         msg(2, noonUs() + 1, QStringLiteral("yo")),
+                         msg(1, noonUs() + 2, QStringLiteral("again"))});
+        QCOMPARE(m.index(0, 0).data(MessageModel::SenderNameRole).toString(), id(1).toShortHex());
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        users.upsert({id(1), QStringLiteral("Alice"), true});
+        QCOMPARE(changed.size(), 1);
+        const auto roles = changed.first().at(2).value<QList<int>>();
+        QCOMPARE(roles, QList<int>{MessageModel::SenderNameRole});
+        QCOMPARE(changed.first().at(0).toModelIndex().row(), 0);
+        QCOMPARE(changed.first().at(1).toModelIndex().row(), 2);
+        QCOMPARE(m.index(2, 0).data(MessageModel::SenderNameRole).toString(),
+                 QStringLiteral("Alice"));
+    }
+
+    void groupingAndDaySeparators() {
+        MessageModel m;
+        const qint64 t = noonUs();
+        m.resetMessages({msg(1, t - 24 * 60 * kMinute, QStringLiteral("yesterday")),
+                         msg(1, t, QStringLiteral("first")),
+                         msg(1, t + kMinute, QStringLiteral("same group")),
+                         msg(2, t + 2 * kMinute, QStringLiteral("other sender")),
+                         msg(2, t + 20 * kMinute, QStringLiteral("after a pause"))});
+        auto first = [&](int r) {
+            return m.index(r, 0).data(MessageModel::FirstOfGroupRole).toBool();
+        };
+        auto day = [&](int r) { return m.index(r, 0).data(MessageModel::DayChangedRole).toBool(); };
+        QVERIFY(day(0) && first(0));
+        QVERIFY(day(1) && first(1));
+        QVERIFY(!day(2) && !first(2));
+        QVERIFY(!day(3) && first(3));
+        QVERIFY(!day(4) && first(4));
+    }
+
+    void outgoingRowsStayAfterConfirmedOnes() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setOwnIdentity(id(9));
+        m.resetMessages({msg(1, noonUs(), QStringLiteral("old"))});
+        m.addOutgoing(1, QStringLiteral("mine, pending"), Timestamp::fromMicros(noonUs() + 10),
+                      DeliveryState::Pending);
+        m.addMessages({msg(2, noonUs() + 20, QStringLiteral("theirs, newer"))});
+        QCOMPARE(texts(m), (QStringList{"old", "theirs, newer", "mine, pending"}));
+        const int row = m.rowOfOutgoing(1);
+        QCOMPARE(row, 2);
+        QVERIFY(m.index(row, 0).data(MessageModel::IsOwnRole).toBool());
+        m.setOutgoingState(1, DeliveryState::Failed, QStringLiteral("Messages must not be empty"));
+        QCOMPARE(m.index(row, 0).data(MessageModel::DeliveryStateRole).value<DeliveryState>(),
+                 DeliveryState::Failed);
+        QCOMPARE(m.index(row, 0).data(MessageModel::ErrorRole).toString(),
+                 QStringLiteral("Messages must not be empty"));
+        m.removeOutgoing(1);
+        QCOMPARE(m.rowCount(), 2);
+    }
+
+    void prependOlderIsOneInsertAtTheTop() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const qint64 t = noonUs();
+        m.resetMessages({msg(1, t, QStringLiteral("now"))});
+        QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
+        QSignalSpy older(&m, &MessageModel::olderPrepended);
+        const int n = m.prependOlder({msg(1, t - 2, QStringLiteral("older")),
+                                      msg(1, t - 3, QStringLiteral("oldest")),
+                                      msg(1, t, QStringLiteral("now"))}); // overlap ignored
+        QCOMPARE(n, 2);
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(inserted.first().at(1).toInt(), 0);
+        QCOMPARE(inserted.first().at(2).toInt(), 1);
+        QCOMPARE(older.first().at(0).toInt(), 2);
+        QCOMPARE(texts(m), (QStringList{"oldest", "older", "now"}));
+        QCOMPARE(m.oldestSent()->micros(), t - 3);
+    }
+
+    void capDropsTheOldest() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setMaxMessages(3);
+        m.resetMessages({msg(1, 1, QStringLiteral("1")), msg(1, 2, QStringLiteral("2")),
+                         msg(1, 3, QStringLiteral("3")), msg(1, 4, QStringLiteral("4"))});
+        QCOMPARE(texts(m), (QStringList{"2", "3", "4"}));
+        m.addMessages({msg(1, 5, QStringLiteral("5"))});
+        QCOMPARE(texts(m), (QStringList{"3", "4", "5"}));
+    }
+
+    void markupIsKeptLiterally() {
+        MessageModel m;
+        const QString html = QStringLiteral("<b>bold</b> <img src=x onerror=alert(1)> &amp;");
+        m.resetMessages({msg(1, 1, html)});
+        QCOMPARE(m.index(0, 0).data(MessageModel::TextRole).toString(), html);
+    }
+
+    void searchFilter() {
+        UserModel users;
+        users.resetUsers(
+            {{id(1), QStringLiteral("Alice"), true}, {id(2), QStringLiteral("Bob"), true}});
+        MessageModel m;
+        m.setUserModel(&users);
+        m.resetMessages({msg(1, 1, QStringLiteral("Hello World")), msg(2, 2, QStringLiteral("bye")),
+                         msg(2, 3, QStringLiteral("ALICE is here"))});
+        MessageFilterModel f;
+        QAbstractItemModelTester tester(&f, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        f.setSourceModel(&m);
+        f.setSearchText(QStringLiteral("world"));
+        QCOMPARE(texts(f), QStringList{"Hello World"});
+        f.setSearchText(QStringLiteral("alice")); // sender name or text, any case
+        QCOMPARE(texts(f), (QStringList{"Hello World", "ALICE is here"}));
+        f.setSearchText(QString());
+        QCOMPARE(f.rowCount(), 3);
+    }
+
+    void usersSortOnlineFirstAndMoveOnChange() {
+        UserModel users;
+        QAbstractItemModelTester tester(&users,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        users.setSelf(id(3));
+        users.resetUsers({{id(1), QStringLiteral("zed"), true},
+                          {id(2), QStringLiteral("amy"), false},
+                          {id(3), QStringLiteral("bob"), true}});
+        auto names = [&] {
+            QStringList out;
+            for (int i = 0; i < users.rowCount(); ++i)
+                out << users.index(i, 0).data(UserModel::DisplayNameRole).toString();
+            return out;
+        };
+        QCOMPARE(names(), (QStringList{"bob", "zed", "amy"}));
+        QVERIFY(users.index(0, 0).data(UserModel::IsSelfRole).toBool());
+        QCOMPARE(users.onlineCount(), 2);
+        QSignalSpy moved(&users, &QAbstractItemModel::rowsMoved);
+        QSignalSpy reset(&users, &QAbstractItemModel::modelReset);
+        QSignalSpy renamed(&users, &UserModel::userRenamed);
+        users.upsert({id(2), QStringLiteral("amy"), true}); // comes online
+        QCOMPARE(names(), (QStringList{"amy", "bob", "zed"}));
+        QCOMPARE(moved.size(), 1);
+        QCOMPARE(users.onlineCount(), 3);
+        users.upsert({id(1), QStringLiteral("aaron"), true}); // rename moves it up
+        QCOMPARE(names(), (QStringList{"aaron", "amy", "bob"}));
+        QCOMPARE(renamed.size(), 1);
+        QCOMPARE(renamed.first().at(2).toString(), QStringLiteral("aaron"));
+        users.upsert({id(4), std::nullopt, false}); // unnamed newcomer
+        QCOMPARE(users.displayName(id(4)), id(4).toShortHex());
+        QCOMPARE(reset.size(), 0);
+        OnlineUserFilter online;
+        online.setSourceModel(&users);
+        QCOMPARE(online.rowCount(), 3);
+        online.setOnlineOnly(false);
+        QCOMPARE(online.rowCount(), 4);
+    }
+
+    void outboxPersistsAndNeverResendsInFlight() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        qint64 a, b, c;
+        {
+            Outbox box(path);
+            QVERIFY(box.load());
+            a = box.add(QStringLiteral("first"));
+            b = box.add(QStringLiteral("second"));
+            c = box.add(QStringLiteral("third"));
+            QCOMPARE(box.nextToSend(), a);
+            box.markInFlight(a);
+            QCOMPARE(box.nextToSend(), b);
+            box.markFailed(b, QStringLiteral("Messages must not be empty"));
+        } // the app stops with `first` in flight
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 3);
+        QCOMPARE(again.entry(a)->state, DeliveryState::Unconfirmed); // not sent twice
+        QCOMPARE(again.entry(b)->state, DeliveryState::Failed);
+        QCOMPARE(again.entry(b)->error, QStringLiteral("Messages must not be empty"));
+        QCOMPARE(again.nextToSend(), c);
+        // The unconfirmed one shows up on the server: matched by text and time window.
+        QCOMPARE(again.match(QStringLiteral("first"), Timestamp::now()), a);
+        QCOMPARE(
+            again.match(QStringLiteral("first"),
+                        Timestamp::fromMicros(Timestamp::now().micros() + 3600LL * 1000 * 1000)),
+            0);
+        QCOMPARE(again.match(QStringLiteral("other"), Timestamp::now()), 0);
+        again.remove(a);
+        again.retry(b);
+        QCOMPARE(again.entry(b)->state, DeliveryState::Pending);
+        const qint64 d = again.add(QStringLiteral("fourth"));
+        QVERIFY(d > c); // ids never reused
+    }
+
+    void corruptOutboxIsKeptAside() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{not json");
+        f.close();
+        Outbox box(path);
+        QString error;
+        QVERIFY(!box.load(&error));
+        QVERIFY(error.contains(QStringLiteral("corrupt")));
+        QVERIFY(QFile::exists(path + QStringLiteral(".corrupt")));
+        QVERIFY(box.isEmpty());
+    }
+
+    void validation() {
+        QCOMPARE(validateName(QStringLiteral("  ")), QStringLiteral("Names must not be empty"));
+        QVERIFY(!validateName(QString(65, u'x')).isEmpty());
+        QVERIFY(validateName(QString(64, u'x')).isEmpty());
+        QCOMPARE(validateMessage(QStringLiteral("\n\t ")),
+                 QStringLiteral("Messages must not be empty"));
+        QVERIFY(!validateMessage(QString(8193, u'x')).isEmpty());
+        QVERIFY(validateMessage(QString(8192, u'x')).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "tst_models.moc"
