@@ -11,4 +11,14 @@ bool BsatnReader::expectEnd(const char *what)
     return ok();
 }
 
+void BsatnReader::failShort(qsizetype n, const char *what)
+{
+    if (!ok())
+        return;
+    failAt(m_pos, QStringLiteral("unexpected end of input reading %1 (need %2 bytes, %3 left)")
+                      .arg(QLatin1String(what))
+                      .arg(n)
+                      .arg(m_data.size() - m_pos));
+}
+
 } // namespace stdb

@@ -187,19 +187,15 @@ public:
     }
 
 private:
+    // Inlined fast path; the message formatting lives out of line so every read stays small.
     bool need(qsizetype n, const char *what)
     {
-        if (Q_UNLIKELY(!ok()))
-            return false;
-        if (Q_UNLIKELY(n > m_data.size() - m_pos)) {
-            failAt(m_pos, QStringLiteral("unexpected end of input reading %1 (need %2 bytes, %3 left)")
-                              .arg(QLatin1String(what))
-                              .arg(n)
-                              .arg(m_data.size() - m_pos));
-            return false;
-        }
-        return true;
+        if (Q_LIKELY(ok() && quint64(n) <= quint64(m_data.size() - m_pos)))
+            return true;
+        failShort(n, what);
+        return false;
     }
+    Q_DECL_COLD_FUNCTION void failShort(qsizetype n, const char *what);
     template <typename T>
     T readLe(const char *what)
     {

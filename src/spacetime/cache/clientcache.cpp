@@ -53,8 +53,19 @@ TableCache *ClientCache::table(const QString &name) const {
 }
 
 TableCache *ClientCache::target(const QString &name) const {
-    if (m_fresh)
-        return m_fresh->tables.value(name, nullptr);
+    if (m_fresh) {
+        if (TableCache *t = m_fresh->tables.value(name, nullptr))
+            return t;
+        // A table registered after beginResync(): give the hidden replica its twin now that
+        // its keys are configured, instead of dereferencing a missing one.
+        TableCache *live = m_tables.value(name, nullptr);
+        if (!live)
+            return nullptr;
+        m_fresh->owned.push_back(live->cloneConfiguration());
+        TableCache *t = m_fresh->owned.back().get();
+        m_fresh->tables.insert(name, t);
+        return t;
+    }
     return m_tables.value(name, nullptr);
 }
 
@@ -168,7 +179,7 @@ CacheChanges ClientCache::finishResync() {
     if (!m_fresh)
         return changes;
     for (TableCache *live : std::as_const(m_order)) {
-        TableCache *fresh = m_fresh->tables.value(live->name());
+        TableCache *fresh = target(live->name());
         TableDelta delta;
         changes.m_oldStorage.push_back(live->adopt(*fresh, delta));
         if (!delta.isEmpty())

@@ -45,5 +45,8 @@ Expected<QByteArray> unwrapServerFrame(const QByteArray &frame, const FrameDecod
 // unwrap + decode one v2 message.
 Expected<ServerMessage> decodeServerFrame(const QByteArray &frame,
                                           const FrameDecodeOptions &opts = {});
+// unwrap + decode a v3 frame: one or more messages; an empty body is an error.
+Expected<QList<ServerMessage>> decodeServerFrameV3(const QByteArray &frame,
+                                                   const FrameDecodeOptions &opts = {});
 
 } // namespace stdb::protocol

@@ -1,0 +1,22 @@
+#pragma once
+
+// Realistic quickstart-chat data (spec §6.1) for the benchmarks, and column-by-column row
+// validation the way a client decodes rows from the cache.
+
+#include "spacetime/protocol/messages.h"
+
+namespace stdb::bench {
+
+// `message` rows: sender Identity, sent Timestamp, text String (~40 bytes, mostly ASCII).
+QList<QByteArray> quickstartMessageRows(int count);
+// `user` rows: identity, name Option<String>, online bool.
+QList<QByteArray> quickstartUserRows(int count);
+// The initial subscription of the chat: all messages and all users.
+protocol::SubscribeApplied quickstartSubscribeApplied(int messages, int users);
+
+// Decode every column of one row (UTF-8 validated); false if the row is malformed.
+// `sink` accumulates a little of each value so the work cannot be optimised away.
+bool validateMessageRow(QByteArrayView row, quint64 &sink);
+bool validateUserRow(QByteArrayView row, quint64 &sink);
+
+} // namespace stdb::bench

@@ -1,0 +1,55 @@
+// The checked-in fuzz seeds must stay valid input for the current decoder; otherwise the fuzzer
+// starts from garbage and covers little.
+
+#include "spacetime/protocol/messagecodec.h"
+
+#include <QDir>
+#include <QTest>
+
+using namespace stdb;
+using namespace stdb::protocol;
+
+class TestFuzzCorpus : public QObject {
+    Q_OBJECT
+
+private:
+    static QFileInfoList seeds(const char *name) {
+        const QDir dir(QStringLiteral(STDB_FUZZ_CORPUS_DIR "/") + QLatin1String(name));
+        return dir.entryInfoList(QDir::Files, QDir::Name);
+    }
+    static QByteArray read(const QFileInfo &fi) {
+        QFile f(fi.filePath());
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+private slots:
+    void serverFrames() {
+        const QFileInfoList files = seeds("server_frame");
+        QVERIFY(files.size() >= 10);
+        for (const QFileInfo &fi : files) {
+            const QByteArray frame = read(fi);
+            Error e;
+            if (fi.fileName().startsWith(QLatin1String("v3_"))) {
+                if (const auto r = decodeServerFrameV3(frame); !r)
+                    e = r.error();
+            } else if (const auto r = decodeServerFrame(frame); !r) {
+                e = r.error();
+            }
+            QVERIFY2(!e.isError(), qPrintable(fi.fileName() + QStringLiteral(": ") + e.toString()));
+        }
+    }
+    void clientMessages() {
+        const QFileInfoList files = seeds("client_message");
+        QVERIFY(files.size() >= 5);
+        for (const QFileInfo &fi : files) {
+            const QByteArray payload = read(fi);
+            const auto r = fi.fileName().startsWith(QLatin1String("v3_"))
+                               ? decodeClientMessagesV3(payload).hasValue()
+                               : decodeClientMessage(payload).hasValue();
+            QVERIFY2(r, qPrintable(fi.fileName()));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFuzzCorpus)
+#include "tst_fuzzcorpus.moc"

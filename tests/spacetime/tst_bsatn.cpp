@@ -1,0 +1,414 @@
+// BSATN primitives and special types: wire bytes of the spec's worked examples (§1.7 items 1-5),
+// extremes, rejection of invalid input, and the hex/decimal/time conventions.
+
+#include "spacetime/bsatn/codec.h"
+
+#include <QTest>
+#include <QTimeZone>
+
+#include <cmath>
+#include <limits>
+
+using namespace stdb;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray hex(const char *text) {
+    return QByteArray::fromHex(QByteArray(text).replace(' ', ""));
+}
+
+template <typename T>
+QByteArray enc(const T &v) {
+    return toBsatn(v);
+}
+
+// Decodes and re-encodes; returns false on any mismatch.
+template <typename T>
+bool roundTrips(const T &v) {
+    const QByteArray b = toBsatn(v);
+    const Expected<T> back = fromBsatn<T>(b);
+    return back.hasValue() && *back == v && toBsatn(*back) == b;
+}
+
+} // namespace
+
+class TestBsatn : public QObject {
+    Q_OBJECT
+
+private slots:
+    void integers() {
+        QCOMPARE(enc(quint32(300)), hex("2C 01 00 00"));
+        QCOMPARE(enc(qint16(-2)), hex("FE FF"));
+        QCOMPARE(enc(qint64(-2)), hex("FE FF FF FF FF FF FF FF"));
+        QCOMPARE(enc(quint8(0xab)), hex("AB"));
+        QCOMPARE(enc(qint8(-1)), hex("FF"));
+        QCOMPARE(enc(quint16(0x1234)), hex("34 12"));
+        QCOMPARE(enc(qint32(-2)), hex("FE FF FF FF"));
+        QCOMPARE(enc(quint64(0x0102030405060708)), hex("08 07 06 05 04 03 02 01"));
+
+        QVERIFY(roundTrips(std::numeric_limits<qint8>::min()));
+        QVERIFY(roundTrips(std::numeric_limits<qint16>::min()));
+        QVERIFY(roundTrips(std::numeric_limits<qint32>::min()));
+        QVERIFY(roundTrips(std::numeric_limits<qint64>::min()));
+        QVERIFY(roundTrips(std::numeric_limits<qint64>::max()));
+        QVERIFY(roundTrips(std::numeric_limits<quint64>::max()));
+        QVERIFY(roundTrips(std::numeric_limits<quint32>::max()));
+        QVERIFY(roundTrips(std::numeric_limits<quint16>::max()));
+        QCOMPARE(enc(std::numeric_limits<qint64>::min()), hex("0000000000000080"));
+    }
+
+    void floats() {
+        QCOMPARE(enc(1.5f), hex("00 00 C0 3F"));
+        QCOMPARE(enc(-0.1), hex("9A 99 99 99 99 99 B9 BF"));
+        QCOMPARE(enc(-0.0), hex("0000000000000080"));
+        QVERIFY(roundTrips(std::numeric_limits<double>::infinity()));
+        QVERIFY(roundTrips(-std::numeric_limits<float>::infinity()));
+        QVERIFY(roundTrips(std::numeric_limits<double>::denorm_min()));
+        QVERIFY(roundTrips(std::numeric_limits<float>::max()));
+        // NaN keeps its bit pattern.
+        const QByteArray nan = hex("010000000000F87F");
+        const auto d = fromBsatn<double>(nan);
+        QVERIFY(d.hasValue() && std::isnan(*d));
+        QCOMPARE(enc(*d), nan);
+    }
+
+    void bigIntegers() {
+        QCOMPARE(enc(U128::fromUInt64(1)), hex("01") + QByteArray(15, '\0'));
+        U256 v;
+        v.littleEndian()[0] = 0x02;
+        v.littleEndian()[1] = 0x01;
+        QCOMPARE(enc(v), hex("02 01") + QByteArray(30, '\0'));
+        QCOMPARE(enc(I256::fromInt64(-2)), hex("FE") + QByteArray(31, '\xff'));
+        QCOMPARE(enc(I128::fromInt64(-1)), QByteArray(16, '\xff'));
+
+        QCOMPARE(enc(I128::min()), QByteArray(15, '\0') + hex("80"));
+        QCOMPARE(enc(I128::max()), QByteArray(15, '\xff') + hex("7F"));
+        QCOMPARE(enc(U256::max()), QByteArray(32, '\xff'));
+        QCOMPARE(enc(I256::min()), QByteArray(31, '\0') + hex("80"));
+        QVERIFY(roundTrips(I128::min()));
+        QVERIFY(roundTrips(I256::max()));
+        QVERIFY(roundTrips(U128::max()));
+
+        QVERIFY(I128::min() < I128::fromInt64(-1));
+        QVERIFY(I128::fromInt64(-1) < I128::fromInt64(0));
+        QVERIFY(I128::fromInt64(0) < I128::max());
+        QVERIFY(U128::fromUInt64(1) < U128::max());
+    }
+
+    void bigIntDecimal_data() {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("zero") << u"0"_s;
+        QTest::newRow("one") << u"1"_s;
+        QTest::newRow("u64 max") << u"18446744073709551615"_s;
+        QTest::newRow("u64 max + 1") << u"18446744073709551616"_s;
+        QTest::newRow("i128 max") << u"170141183460469231731687303715884105727"_s;
+        QTest::newRow("i128 min") << u"-170141183460469231731687303715884105728"_s;
+        QTest::newRow("minus one") << u"-1"_s;
+    }
+    void bigIntDecimal() {
+        QFETCH(QString, text);
+        bool ok = false;
+        const I128 v = I128::fromDecimal(text, &ok);
+        QVERIFY(ok);
+        QCOMPARE(v.toDecimal(), text);
+        QCOMPARE(I128::fromHex(v.toHex(), &ok), v);
+        QVERIFY(ok);
+        QVERIFY(roundTrips(v));
+    }
+
+    void bigIntExtremes() {
+        QCOMPARE(I128::min().toDecimal(), u"-170141183460469231731687303715884105728"_s);
+        QCOMPARE(I128::max().toDecimal(), u"170141183460469231731687303715884105727"_s);
+        QCOMPARE(U128::max().toDecimal(), u"340282366920938463463374607431768211455"_s);
+        QCOMPARE(
+            U256::max().toDecimal(),
+            u"115792089237316195423570985008687907853269984665640564039457584007913129639935"_s);
+        QCOMPARE(
+            I256::min().toDecimal(),
+            u"-57896044618658097711785492504343953926634992332820282019728792003956564819968"_s);
+        QCOMPARE(
+            I256::max().toDecimal(),
+            u"57896044618658097711785492504343953926634992332820282019728792003956564819967"_s);
+        bool ok = false;
+        QCOMPARE(U256::fromDecimal(U256::max().toDecimal(), &ok), U256::max());
+        QVERIFY(ok);
+        QCOMPARE(I256::fromDecimal(I256::min().toDecimal(), &ok), I256::min());
+        QVERIFY(ok);
+        QCOMPARE(U256::max().toHex(), QString(64, u'f'));
+        QCOMPARE(I128::min().toHex(), u"80000000000000000000000000000000"_s);
+        QCOMPARE(U128::fromHex(u"0x01", &ok), U128::fromUInt64(1));
+        QVERIFY(ok);
+    }
+
+    void bigIntOverflowRejected_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("kind"); // 0 U128, 1 I128, 2 U256, 3 I256
+        QTest::newRow("u128 max + 1") << u"340282366920938463463374607431768211456"_s << 0;
+        QTest::newRow("u128 negative") << u"-1"_s << 0;
+        QTest::newRow("i128 max + 1") << u"170141183460469231731687303715884105728"_s << 1;
+        QTest::newRow("i128 min - 1") << u"-170141183460469231731687303715884105729"_s << 1;
+        QTest::newRow("u256 max + 1")
+            << u"115792089237316195423570985008687907853269984665640564039457584007913129639936"_s
+            << 2;
+        QTest::newRow("i256 min - 1")
+            << u"-57896044618658097711785492504343953926634992332820282019728792003956564819969"_s
+            << 3;
+        QTest::newRow("not a number") << u"12a"_s << 1;
+        QTest::newRow("empty") << QString() << 1;
+        QTest::newRow("just minus") << u"-"_s << 1;
+    }
+    void bigIntOverflowRejected() {
+        QFETCH(QString, text);
+        QFETCH(int, kind);
+        bool ok = true;
+        switch (kind) {
+        case 0:
+            U128::fromDecimal(text, &ok);
+            break;
+        case 1:
+            I128::fromDecimal(text, &ok);
+            break;
+        case 2:
+            U256::fromDecimal(text, &ok);
+            break;
+        default:
+            I256::fromDecimal(text, &ok);
+            break;
+        }
+        QVERIFY(!ok);
+    }
+
+    void bigIntHexRejected() {
+        bool ok = true;
+        U128::fromHex(QString(33, u'1'), &ok);
+        QVERIFY(!ok);
+        ok = true;
+        U128::fromHex(u"xyz"_s, &ok);
+        QVERIFY(!ok);
+        ok = true;
+        U128::fromHex(u""_s, &ok);
+        QVERIFY(!ok);
+    }
+
+    void booleans() {
+        QCOMPARE(enc(true), hex("01"));
+        QCOMPARE(enc(false), hex("00"));
+        QVERIFY(fromBsatn<bool>(hex("01")).value());
+        const auto bad = fromBsatn<bool>(hex("02"));
+        QVERIFY(!bad.hasValue());
+        QVERIFY(bad.error().message().contains(u"bool"_s));
+        QCOMPARE(bad.error().offset(), qint64(0));
+        const QByteArray input = hex("01 00 FF"); // the reader borrows it
+        BsatnReader r(input);
+        QVERIFY(r.readBool());
+        QVERIFY(!r.readBool());
+        r.readBool();
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().offset(), qint64(2));
+    }
+
+    void strings() {
+        QCOMPARE(enc(u"Alice"_s), hex("05 00 00 00 41 6C 69 63 65"));
+        QCOMPARE(enc(u"é"_s), hex("02 00 00 00 C3 A9"));
+        QCOMPARE(enc(QString()), hex("00000000"));
+        QVERIFY(roundTrips(QString()));
+        QVERIFY(roundTrips(u"Grüße, 世界, 🚀"_s));
+        QCOMPARE(enc(u"🚀"_s), hex("04000000 F09F9A80"));
+        QCOMPARE(enc(QByteArray("\x00\xff", 2)), hex("02000000 00FF"));
+        QVERIFY(roundTrips(QByteArray()));
+        QVERIFY(roundTrips(QByteArray(70000, 'z')));
+    }
+
+    void invalidUtf8Rejected_data() {
+        QTest::addColumn<QByteArray>("utf8");
+        QTest::newRow("lone continuation") << hex("80");
+        QTest::newRow("invalid byte ff") << hex("41 FF");
+        QTest::newRow("overlong slash") << hex("C0 AF");
+        QTest::newRow("overlong 3-byte") << hex("E0 80 AF");
+        QTest::newRow("surrogate") << hex("ED A0 80");
+        QTest::newRow("above U+10FFFF") << hex("F4 90 80 80");
+        QTest::newRow("truncated 2-byte") << hex("41 C3");
+        QTest::newRow("truncated 4-byte") << hex("F0 9F 9A");
+        QTest::newRow("bad continuation") << hex("E2 28 A1");
+        QTest::newRow("after ascii run") << QByteArray(20, 'a') + hex("C3 28");
+    }
+    void invalidUtf8Rejected() {
+        QFETCH(QByteArray, utf8);
+        BsatnWriter w;
+        w.writeBytes(utf8);
+        const auto r = fromBsatn<QString>(w.buffer());
+        QVERIFY(!r.hasValue());
+        QVERIFY(r.error().message().contains(u"UTF-8"_s));
+        QCOMPARE(r.error().offset(), qint64(4));
+        // The same bytes are a fine byte array.
+        QCOMPARE(fromBsatn<QByteArray>(w.buffer()).value(), utf8);
+    }
+
+    void validUtf8Edges() {
+        for (const QByteArray &ok :
+             {hex("7F"), hex("C2 80"), hex("DF BF"), hex("E0 A0 80"), hex("ED 9F BF"),
+              hex("EF BF BF"), hex("F0 90 80 80"), hex("F4 8F BF BF")})
+            QVERIFY2(isValidUtf8(ok), ok.toHex().constData());
+    }
+
+    void shortInput() {
+        QVERIFY(!fromBsatn<quint32>(hex("01 02 03")).hasValue());
+        QVERIFY(!fromBsatn<U256>(QByteArray(31, '\0')).hasValue());
+        const auto s = fromBsatn<QString>(hex("05000000 4142"));
+        QVERIFY(!s.hasValue());
+        QCOMPARE(s.error().offset(), qint64(0));
+        QVERIFY(s.error().message().contains(u"exceeds"_s));
+        const auto trailing = fromBsatn<quint8>(hex("01 02"));
+        QVERIFY(!trailing.hasValue());
+        QVERIFY(trailing.error().message().contains(u"trailing"_s));
+        QCOMPARE(trailing.error().offset(), qint64(1));
+
+        // Sticky errors: later reads return defaults and keep the first error.
+        const QByteArray input = hex("01"); // the reader borrows it
+        BsatnReader r(input);
+        r.readU32();
+        QVERIFY(!r.ok());
+        QCOMPARE(r.readU8(), quint8(0));
+        QCOMPARE(r.readString(), QString());
+        QCOMPARE(r.error().offset(), qint64(0));
+        QCOMPARE(r.remaining(), 0);
+    }
+
+    void options() {
+        QCOMPARE(enc(std::optional<QString>(u"hi"_s)), hex("00 02 00 00 00 68 69"));
+        QCOMPARE(enc(std::optional<QString>()), hex("01"));
+        QVERIFY(roundTrips(std::optional<quint32>(7)));
+        QVERIFY(roundTrips(std::optional<quint32>()));
+        QVERIFY(roundTrips(std::optional<std::optional<bool>>(std::optional<bool>())));
+        const auto bad = fromBsatn<std::optional<quint8>>(hex("02 00"));
+        QVERIFY(!bad.hasValue());
+        QCOMPARE(bad.error().offset(), qint64(0));
+        QVERIFY(bad.error().message().contains(u"unknown tag 0x02"_s));
+    }
+
+    void results() {
+        using R = SumResult<quint32, QString>;
+        QCOMPARE(enc(R{quint32(5)}), hex("00 05 00 00 00"));
+        QCOMPARE(enc(R{u"no"_s}), hex("01 02000000 6E6F"));
+        QVERIFY(roundTrips(R{quint32(5)}));
+        QVERIFY(roundTrips(R{u"boom"_s}));
+        QVERIFY(!fromBsatn<R>(hex("02 00000000")).hasValue());
+    }
+
+    void arrays() {
+        QCOMPARE(enc(QList<quint16>{1, 2, 3}), hex("03 00 00 00 01 00 02 00 03 00"));
+        QCOMPARE(enc(QList<quint16>{}), hex("00000000"));
+        QVERIFY(roundTrips(QList<QString>{u"a"_s, QString(), u"ü"_s}));
+        QVERIFY(roundTrips(std::vector<std::optional<qint64>>{1, std::nullopt, -1}));
+        QVERIFY(roundTrips(QList<QList<bool>>{{true}, {}, {false, true}}));
+        QVERIFY(roundTrips(QList<Unit>{Unit{}, Unit{}, Unit{}}));
+        // A huge count with no data fails without allocating for it.
+        const auto huge = fromBsatn<QList<quint64>>(hex("FFFFFFFF 01"));
+        QVERIFY(!huge.hasValue());
+        const auto shortArr = fromBsatn<QList<quint16>>(hex("03000000 0100 0200"));
+        QVERIFY(!shortArr.hasValue());
+        QCOMPARE(shortArr.error().offset(), qint64(8));
+        const QByteArray input = hex("FFFFFFFF 00"); // the reader borrows it
+        BsatnReader r(input);
+        QCOMPARE(r.readArrayLength(1), 0u);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message().contains(u"exceeds"_s));
+    }
+
+    void scheduleAt() {
+        const Timestamp t = Timestamp::fromMicros(1704067200000000);
+        QCOMPARE(enc(ScheduleAt(TimeDuration::fromMicros(5000000))),
+                 hex("00 40 4B 4C 00 00 00 00 00"));
+        QCOMPARE(enc(ScheduleAt(t)), hex("01 00 20 21 10 D7 0D 06 00"));
+        QVERIFY(roundTrips(ScheduleAt(t)));
+        QVERIFY(roundTrips(ScheduleAt(TimeDuration::fromMillis(-1))));
+        const auto bad = fromBsatn<ScheduleAt>(hex("02 0000000000000000"));
+        QVERIFY(!bad.hasValue());
+        QVERIFY(bad.error().message().contains(u"ScheduleAt"_s));
+    }
+
+    void identityHex() {
+        const QString h = u"c2000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e"_s;
+        const QByteArray wire =
+            hex("1E 1D 1C 1B 1A 19 18 17 16 15 14 13 12 11 10 0F 0E 0D 0C 0B 0A "
+                "09 08 07 06 05 04 03 02 01 00 C2");
+        bool ok = false;
+        const Identity id = Identity::fromHex(h, &ok);
+        QVERIFY(ok);
+        QCOMPARE(enc(id), wire);
+        QCOMPARE(id.toWireBytes(), wire);
+        QCOMPARE(id.toHex(), h);
+        QCOMPARE(id.toShortHex(), u"c200010203040506"_s);
+        QCOMPARE(Identity::fromWireBytes(wire), id);
+        QCOMPARE(fromBsatn<Identity>(wire).value(), id);
+        QCOMPARE(Identity::fromHex(u"0x"_s + h, &ok), id);
+        QVERIFY(ok);
+        QCOMPARE(Identity::fromHex(h.toUpper(), &ok), id);
+        QVERIFY(ok);
+        // Minted identities start with c200: the last two wire bytes are 00 c2.
+        QCOMPARE(wire.right(2), hex("00 C2"));
+
+        Identity::fromHex(h.left(63), &ok);
+        QVERIFY(!ok);
+        Identity::fromHex(h + u"0"_s, &ok);
+        QVERIFY(!ok);
+        Identity::fromHex(QString(h).replace(0, 1, u'g'), &ok);
+        QVERIFY(!ok);
+        QVERIFY(Identity().isZero());
+    }
+
+    void connectionIdHex() {
+        bool ok = false;
+        const ConnectionId c = ConnectionId::fromHex(u"00112233445566778899aabbccddeeff"_s, &ok);
+        QVERIFY(ok);
+        QCOMPARE(enc(c), hex("FF EE DD CC BB AA 99 88 77 66 55 44 33 22 11 00"));
+        QCOMPARE(c.toHex(), u"00112233445566778899aabbccddeeff"_s);
+        QCOMPARE(fromBsatn<ConnectionId>(enc(c)).value(), c);
+        ConnectionId::fromHex(u"0011"_s, &ok);
+        QVERIFY(!ok);
+        QVERIFY(ConnectionId().isZero());
+        QVERIFY(!ConnectionId::random().isZero());
+        QVERIFY(ConnectionId::random() != ConnectionId::random());
+    }
+
+    void timestamps() {
+        const Timestamp t = Timestamp::fromMicros(1704067200000000);
+        QCOMPARE(enc(t), hex("00 20 21 10 D7 0D 06 00"));
+        QCOMPARE(t.toDateTime(), QDateTime(QDate(2024, 1, 1), QTime(0, 0), QTimeZone::utc()));
+        QCOMPARE(
+            Timestamp::fromDateTime(QDateTime(QDate(2024, 1, 1), QTime(0, 0), QTimeZone::utc())),
+            t);
+        QCOMPARE(t.toIso8601(), u"2024-01-01T00:00:00.000000Z"_s);
+
+        const Timestamp precise = Timestamp::fromMicros(1704067200123456);
+        QCOMPARE(precise.toIso8601(), u"2024-01-01T00:00:00.123456Z"_s);
+        bool ok = false;
+        QCOMPARE(Timestamp::fromIso8601(precise.toIso8601(), &ok), precise);
+        QVERIFY(ok);
+        QCOMPARE(Timestamp::fromIso8601(u"2024-01-01T00:00:00Z"_s, &ok), t);
+        QVERIFY(ok);
+        QCOMPARE(Timestamp::fromIso8601(u"2024-01-01T00:00:00.5Z"_s, &ok).micros(),
+                 t.micros() + 500000);
+        Timestamp::fromIso8601(u"not a date"_s, &ok);
+        QVERIFY(!ok);
+        // QDateTime keeps milliseconds only.
+        QCOMPARE(precise.toDateTime().toMSecsSinceEpoch(), 1704067200123LL);
+
+        // Before the epoch: floor towards -inf.
+        const Timestamp before = Timestamp::fromMicros(-1);
+        QCOMPARE(before.toIso8601(), u"1969-12-31T23:59:59.999999Z"_s);
+        QCOMPARE(before.toDateTime().toMSecsSinceEpoch(), -1LL);
+        QCOMPARE(Timestamp::fromIso8601(before.toIso8601(), &ok), before);
+        QVERIFY(ok);
+        QCOMPARE(enc(before), QByteArray(8, '\xff'));
+
+        QCOMPARE(enc(TimeDuration::fromMicros(5000000)), hex("404B4C0000000000"));
+        QCOMPARE((t + TimeDuration::fromMillis(1)).micros(), t.micros() + 1000);
+        QCOMPARE((precise - t).micros(), 123456);
+        QVERIFY(roundTrips(Timestamp::fromMicros(std::numeric_limits<qint64>::min())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBsatn)
+#include "tst_bsatn.moc"
