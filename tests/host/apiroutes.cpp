@@ -1,0 +1,341 @@
+#include "apiroutes.h"
+
+#include "chathost.h"
+#include "router.h"
+#include "sqlquery.h"
+#include "subscriptionmanager.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace host {
+
+namespace {
+
+HttpResponse jsonResponse(const QJsonObject &o) {
+    return HttpResponse::json(200, QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+HttpResponse databaseNotFound(const QString &name) {
+    return HttpResponse::text(404, QStringLiteral("`%1` not found").arg(name));
+}
+
+// Converts JSON reducer arguments (an array in parameter order, or an object by parameter
+// name) to a typed row.
+stdb::Expected<Row> argsFromJson(const ReducerDef &reducer, const QJsonDocument &doc) {
+    auto fail = [&](const QString &what) {
+        return stdb::Error(stdb::Error::Kind::InvalidArgument, what);
+    };
+    Row row;
+    if (doc.isArray()) {
+        const QJsonArray a = doc.array();
+        if (a.size() != reducer.params.size())
+            return fail(QStringLiteral("expected %1 arguments, got %2")
+                            .arg(reducer.params.size())
+                            .arg(a.size()));
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            auto v = valueFromJson(reducer.params[i], a.at(i));
+            if (!v)
+                return v.error();
+            row.append(*v);
+        }
+        return row;
+    }
+    if (doc.isObject()) {
+        const QJsonObject o = doc.object();
+        for (const ColumnDef &p : reducer.params) {
+            if (!o.contains(p.name))
+                return fail(QStringLiteral("missing argument `%1`").arg(p.name));
+            auto v = valueFromJson(p, o.value(p.name));
+            if (!v)
+                return v.error();
+            row.append(*v);
+        }
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            bool known = false;
+            for (const ColumnDef &p : reducer.params)
+                known = known || p.name == it.key();
+            if (!known)
+                return fail(QStringLiteral("unknown argument `%1`").arg(it.key()));
+        }
+        return row;
+    }
+    return fail(QStringLiteral("arguments must be a JSON array or object"));
+}
+
+QByteArray sqlResultJson(const SqlQuery &q, const Database &db) {
+    QElapsedTimer timer;
+    timer.start();
+    const TableSchema &t = db.catalog()[q.tableIndex()];
+    QJsonArray elements;
+    for (const ColumnDef &c : t.columns)
+        elements.append(
+            QJsonObject{{QStringLiteral("name"), QJsonObject{{QStringLiteral("some"), c.name}}},
+                        {QStringLiteral("algebraic_type"), algebraicTypeJson(c)}});
+    QByteArray out = "{\"schema\":" +
+                     QJsonDocument(QJsonObject{{QStringLiteral("elements"), elements}})
+                         .toJson(QJsonDocument::Compact) +
+                     ",\"rows\":[";
+    bool first = true;
+    for (const StoredRow &r : db.table(q.tableIndex()).rows) {
+        if (!q.matches(r.values))
+            continue;
+        if (!first)
+            out += ',';
+        first = false;
+        out += '[';
+        for (qsizetype i = 0; i < t.columns.size(); ++i) {
+            if (i)
+                out += ',';
+            out += valueToSqlJson(t.columns[i], r.values.value(i));
+        }
+        out += ']';
+    }
+    out += "],\"total_duration_micros\":" + QByteArray::number(timer.nsecsElapsed() / 1000) +
+           ",\"stats\":{\"rows_inserted\":0,\"rows_deleted\":0,\"rows_updated\":0}}";
+    return out;
+}
+
+} // namespace
+
+std::variant<ApiRoutes::Auth, HttpResponse>
+ApiRoutes::authenticate(const HttpRequest &request, const TokenSigner &tokens, bool mintIfMissing) {
+    QString token;
+    const QByteArray header = request.header("authorization");
+    if (!header.isNull()) {
+        const QByteArray trimmed = header.trimmed();
+        if (!trimmed.startsWith("Bearer ") && !trimmed.startsWith("bearer "))
+            return HttpResponse::text(400, QStringLiteral("malformed Authorization header: "
+                                                          "expected `Bearer <token>`"));
+        token = QString::fromLatin1(trimmed.mid(7).trimmed());
+        if (token.isEmpty())
+            return HttpResponse::text(400, QStringLiteral("malformed Authorization header: "
+                                                          "empty token"));
+    } else if (request.hasQueryItem(QStringLiteral("token"))) {
+        token = request.queryValue(QStringLiteral("token"));
+    }
+    if (token.isEmpty()) {
+        if (!mintIfMissing)
+            return HttpResponse::text(401, QStringLiteral("Authorization required"));
+        Auth auth;
+        auth.claims = tokens.newAnonymousClaims();
+        auth.token = tokens.sign(auth.claims);
+        return auth;
+    }
+    auto claims = tokens.verify(token);
+    if (!claims)
+        return HttpResponse::text(401, claims.error().message());
+    return Auth{*claims, token};
+}
+
+void ApiRoutes::addIdentityHeaders(HttpResponse &response, const Auth &auth) {
+    response.setHeader("spacetime-identity", auth.claims.identity().toHex().toLatin1());
+    response.setHeader("spacetime-identity-token", auth.token.toLatin1());
+}
+
+void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
+    ChatHost *h = &host;
+
+    router.add("GET", QStringLiteral("/v1/ping"),
+               [](const HttpRequest &, const Router::Params &) { return HttpResponse(200); });
+
+    router.add("POST", QStringLiteral("/v1/identity"),
+               [h](const HttpRequest &, const Router::Params &) {
+                   const TokenClaims claims = h->tokens().newAnonymousClaims();
+                   return jsonResponse({{QStringLiteral("identity"), claims.identity().toHex()},
+                                        {QStringLiteral("token"), h->tokens().sign(claims)}});
+               });
+
+    router.add(
+        "POST", QStringLiteral("/v1/identity/websocket-token"),
+        [h](const HttpRequest &req, const Router::Params &) {
+            auto auth = authenticate(req, h->tokens(), false);
+            if (auto *err = std::get_if<HttpResponse>(&auth))
+                return *err;
+            const Auth &a = std::get<Auth>(auth);
+            return jsonResponse({{QStringLiteral("token"), h->tokens().signShortLived(a.claims)}});
+        });
+
+    router.add("GET", QStringLiteral("/v1/identity/:identity/verify"),
+               [h](const HttpRequest &req, const Router::Params &p) {
+                   bool ok = false;
+                   const auto wanted =
+                       stdb::Identity::fromHex(p.value(QStringLiteral("identity")), &ok);
+                   auto auth = authenticate(req, h->tokens(), false);
+                   if (auto *err = std::get_if<HttpResponse>(&auth))
+                       return *err;
+                   if (!ok)
+                       return HttpResponse::text(400, QStringLiteral("invalid identity"));
+                   if (std::get<Auth>(auth).claims.identity() != wanted)
+                       return HttpResponse::text(400, QStringLiteral("identity does not match "
+                                                                     "the token"));
+                   return HttpResponse(204);
+               });
+
+    router.add("GET", QStringLiteral("/v1/database/:db"),
+               [h](const HttpRequest &, const Router::Params &p) {
+                   const QString db = p.value(QStringLiteral("db"));
+                   if (!h->isThisDatabase(db))
+                       return databaseNotFound(db);
+                   return jsonResponse(
+                       {{QStringLiteral("database_identity"), h->databaseIdentity().toHex()},
+                        {QStringLiteral("names"), QJsonArray{h->options().databaseName}},
+                        {QStringLiteral("host_type"), QStringLiteral("spacetime-chat-host")},
+                        {QStringLiteral("module"), QStringLiteral("quickstart-chat")}});
+               });
+
+    router.add("GET", QStringLiteral("/v1/database/:db/identity"),
+               [h](const HttpRequest &, const Router::Params &p) {
+                   const QString db = p.value(QStringLiteral("db"));
+                   if (!h->isThisDatabase(db))
+                       return databaseNotFound(db);
+                   return HttpResponse::text(200, h->databaseIdentity().toHex());
+               });
+
+    router.add("GET", QStringLiteral("/v1/database/:db/schema"),
+               [h](const HttpRequest &req, const Router::Params &p) {
+                   const QString db = p.value(QStringLiteral("db"));
+                   if (!h->isThisDatabase(db))
+                       return databaseNotFound(db);
+                   auto auth = authenticate(req, h->tokens(), true);
+                   if (auto *err = std::get_if<HttpResponse>(&auth))
+                       return *err;
+                   if (!req.hasQueryItem(QStringLiteral("version")))
+                       return HttpResponse::text(400, QStringLiteral("missing query parameter "
+                                                                     "`version` (9 or 10)"));
+                   bool ok = false;
+                   const int version = req.queryValue(QStringLiteral("version")).toInt(&ok);
+                   const QByteArray json = ok ? ChatModule::schemaJson(version) : QByteArray();
+                   if (json.isEmpty())
+                       return HttpResponse::text(
+                           400, QStringLiteral("unsupported schema version `%1` (use 9 or 10)")
+                                    .arg(req.queryValue(QStringLiteral("version")).left(20)));
+                   HttpResponse r = HttpResponse::json(200, json);
+                   addIdentityHeaders(r, std::get<Auth>(auth));
+                   return r;
+               });
+
+    router.add("GET", QStringLiteral("/v1/database/:db/subscribe"),
+               [h](const HttpRequest &, const Router::Params &p) {
+                   const QString db = p.value(QStringLiteral("db"));
+                   if (!h->isThisDatabase(db))
+                       return databaseNotFound(db);
+                   HttpResponse r = HttpResponse::text(
+                       426, QStringLiteral("this route needs a WebSocket upgrade"));
+                   r.setHeader("Upgrade", "websocket");
+                   return r;
+               });
+
+    router.add(
+        "POST", QStringLiteral("/v1/database/:db/call/:reducer"),
+        [h](const HttpRequest &req, const Router::Params &p) {
+            QElapsedTimer timer;
+            timer.start();
+            const QString db = p.value(QStringLiteral("db"));
+            if (!h->isThisDatabase(db))
+                return databaseNotFound(db);
+            auto authOr = authenticate(req, h->tokens(), true);
+            if (auto *err = std::get_if<HttpResponse>(&authOr))
+                return *err;
+            const Auth auth = std::get<Auth>(authOr);
+            auto reply = [&](HttpResponse r) {
+                addIdentityHeaders(r, auth);
+                r.setHeader("spacetime-energy-used", "0");
+                r.setHeader("spacetime-execution-duration-micros",
+                            QByteArray::number(timer.nsecsElapsed() / 1000));
+                return r;
+            };
+            // Compared exactly, like the real route: parameters such as charset fail.
+            if (req.header("content-type").trimmed().toLower() != "application/json")
+                return reply(
+                    HttpResponse::text(415, QStringLiteral("Expected request with `Content-Type: "
+                                                           "application/json`")));
+            const QString name = p.value(QStringLiteral("reducer"));
+            const ReducerDef *reducer = h->module().findReducer(name);
+            if (!reducer)
+                return reply(HttpResponse::text(
+                    404, QStringLiteral("no such reducer or procedure `%1`").arg(name)));
+            if (reducer->lifecycle != Lifecycle::None)
+                return reply(HttpResponse::text(
+                    400, QStringLiteral("can't directly call special %1 lifecycle reducer")
+                             .arg(lifecycleName(reducer->lifecycle))));
+            QJsonDocument doc;
+            if (req.body.trimmed().isEmpty() && reducer->params.isEmpty()) {
+                doc = QJsonDocument(QJsonArray{});
+            } else {
+                QJsonParseError perr;
+                doc = QJsonDocument::fromJson(req.body, &perr);
+                if (perr.error != QJsonParseError::NoError)
+                    return reply(HttpResponse::text(
+                        400, QStringLiteral("invalid JSON in request body: %1 at offset %2")
+                                 .arg(perr.errorString())
+                                 .arg(perr.offset)));
+            }
+            auto args = argsFromJson(*reducer, doc);
+            if (!args)
+                return reply(
+                    HttpResponse::text(400, QStringLiteral("invalid arguments for reducer %1: %2")
+                                                .arg(name, args.error().message())));
+
+            const ChatHost::Caller caller{auth.claims.identity(), stdb::ConnectionId::random()};
+            ChatHost::ReducerRun run;
+            const bool admitted = h->withShortConnection(
+                caller, [&] { run = h->runAndBroadcast(*reducer, caller, *args); });
+            if (!admitted)
+                return reply(HttpResponse::text(
+                    403, QStringLiteral("the module's client_connected reducer rejected "
+                                        "the caller")));
+            switch (run.kind) {
+            case ChatHost::ReducerRun::Kind::Committed:
+                return reply(HttpResponse(200));
+            case ChatHost::ReducerRun::Kind::UserError:
+            case ChatHost::ReducerRun::Kind::InternalError:
+                break;
+            }
+            return reply(HttpResponse::text(530, run.message));
+        });
+
+    router.add(
+        "POST", QStringLiteral("/v1/database/:db/sql"),
+        [h](const HttpRequest &req, const Router::Params &p) {
+            QElapsedTimer timer;
+            timer.start();
+            const QString db = p.value(QStringLiteral("db"));
+            if (!h->isThisDatabase(db))
+                return databaseNotFound(db);
+            auto authOr = authenticate(req, h->tokens(), true);
+            if (auto *err = std::get_if<HttpResponse>(&authOr))
+                return *err;
+            const Auth auth = std::get<Auth>(authOr);
+            auto queries =
+                SqlQuery::compileScript(QString::fromUtf8(req.body), h->database().catalog());
+            if (!queries) {
+                HttpResponse r = HttpResponse::text(400, queries.error().message());
+                addIdentityHeaders(r, auth);
+                return r;
+            }
+            const ChatHost::Caller caller{auth.claims.identity(), stdb::ConnectionId::random()};
+            QByteArray body = "[";
+            const bool admitted = h->withShortConnection(caller, [&] {
+                for (qsizetype i = 0; i < queries->size(); ++i) {
+                    if (i)
+                        body += ',';
+                    body += sqlResultJson((*queries)[i], h->database());
+                }
+            });
+            body += ']';
+            if (!admitted)
+                return HttpResponse::text(403, QStringLiteral("the module's "
+                                                              "client_connected reducer "
+                                                              "rejected the caller"));
+            HttpResponse r = HttpResponse::json(200, body);
+            addIdentityHeaders(r, auth);
+            r.setHeader("spacetime-execution-duration-micros",
+                        QByteArray::number(timer.nsecsElapsed() / 1000));
+            return r;
+        });
+}
+
+} // namespace host
