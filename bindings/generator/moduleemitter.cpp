@@ -1,0 +1,251 @@
+#include "moduleemitter.h"
+
+#include "codeformat.h"
+
+ModuleEmitter::ModuleEmitter(const GenModule &module)
+    : m_module(module) {}
+
+QStringList ModuleEmitter::params(const GenReducer &r) const {
+    QStringList out;
+    for (const GenField &f : r.params)
+        out << (f.byValue ? f.cppType + u' ' + f.cppName
+                          : QStringLiteral("const %1 &%2").arg(f.cppType, f.cppName));
+    return out;
+}
+
+QString ModuleEmitter::reducersHeader() const {
+    const QString ns = m_module.nameSpace;
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
+    QStringList own;
+    for (const GenReducer &r : m_module.reducers)
+        own << r.argsStem + QStringLiteral(".h");
+    if (!own.isEmpty())
+        out += CodeFormat::includeBlock(own, false) + u'\n';
+    out +=
+        CodeFormat::includeBlock({QStringLiteral("spacetime/connection/dbconnection.h")}, false) +
+        u'\n';
+    out += CodeFormat::includeBlock({QStringLiteral("QObject"), QStringLiteral("QPointer")}, true) +
+           u'\n';
+    out += QStringLiteral("namespace %1 {\n\n").arg(ns);
+    out += QStringLiteral(
+        "// The module's reducers as typed calls (lifecycle reducers are left out: only the "
+        "server\n"
+        "// calls them). A call returns its request id, or an error when it cannot be made; then "
+        "the\n"
+        "// callback is never called. Otherwise the callback gets the outcome exactly once, and "
+        "the\n"
+        "// matching *Completed signal reports it too (for our own calls only: the protocol tells\n"
+        "// nobody about other clients' calls).\n");
+    out += QStringLiteral("class Reducers : public QObject {\n    Q_OBJECT\npublic:\n");
+    out += QStringLiteral(
+        "    explicit Reducers(stdb::DbConnection *connection, QObject *parent = nullptr);\n\n");
+    out += QStringLiteral("    stdb::DbConnection *connection() const { return m_connection; }\n");
+    for (const GenReducer &r : m_module.reducers) {
+        out += u'\n';
+        out += QStringLiteral("    // Calls reducer `%1`.\n").arg(r.wireName);
+        if (!r.scheduledBy.isEmpty())
+            out += QStringLiteral(
+                       "    // Scheduled by table `%1`: normally only the server calls it.\n")
+                       .arg(r.scheduledBy);
+        QStringList p = params(r);
+        out +=
+            CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
+                             p + QStringList{QStringLiteral("stdb::ReducerCallback callback = {}")},
+                             QStringLiteral(";")) +
+            u'\n';
+        out += QStringLiteral(
+            "    // The same; the callback is skipped once `context` is destroyed.\n");
+        out += CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
+                                p + QStringList{QStringLiteral("QObject *context"),
+                                                QStringLiteral("stdb::ReducerCallback callback")},
+                                QStringLiteral(";")) +
+               u'\n';
+    }
+    if (!m_module.reducers.isEmpty()) {
+        out += QStringLiteral("\nQ_SIGNALS:\n");
+        out += QStringLiteral(
+            "    // The outcome of one of our own calls, after its rows and its callback.\n");
+        for (const GenReducer &r : m_module.reducers)
+            out += CodeFormat::call(4, QStringLiteral("void %1").arg(r.signal),
+                                    {QStringLiteral("const %1::%2 &args").arg(ns, r.argsType),
+                                     QStringLiteral("const stdb::ReducerOutcome &outcome")},
+                                    QStringLiteral(";")) +
+                   u'\n';
+    }
+    out += QStringLiteral("\nprivate:\n");
+    if (!m_module.reducers.isEmpty())
+        out +=
+            QStringLiteral("    void onReducerCompleted(const stdb::ReducerOutcome &outcome);\n\n");
+    out += QStringLiteral("    QPointer<stdb::DbConnection> m_connection;\n};\n\n");
+    out += QStringLiteral("} // namespace %1\n").arg(ns);
+    return out;
+}
+
+QString ModuleEmitter::reducersSource() const {
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n#include \"reducers.h\"\n\n");
+    if (!m_module.reducers.isEmpty())
+        out += QStringLiteral("#include <utility>\n\n");
+    out += QStringLiteral("namespace %1 {\n\n").arg(m_module.nameSpace);
+    if (!m_module.reducers.isEmpty()) {
+        out += QStringLiteral("namespace {\n\nstdb::Error noConnection() {\n");
+        out += QStringLiteral(
+            "    return stdb::Error(stdb::Error::Kind::Disconnected,\n"
+            "                       QStringLiteral(\"the connection no longer exists\"));\n");
+        out += QStringLiteral("}\n\n} // namespace\n\n");
+    }
+    out += QStringLiteral("Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)\n"
+                          "    : QObject(parent)\n"
+                          "    , m_connection(connection) {\n");
+    if (!m_module.reducers.isEmpty())
+        out += QStringLiteral(
+            "    if (connection)\n"
+            "        QObject::connect(connection, &stdb::DbConnection::reducerCompleted, this,\n"
+            "                         &Reducers::onReducerCompleted);\n");
+    out += QStringLiteral("}\n");
+    for (const GenReducer &r : m_module.reducers) {
+        QStringList names;
+        for (const GenField &f : r.params)
+            names << f.cppName;
+        const QString args = QStringLiteral("stdb::toBsatn(%1{%2})")
+                                 .arg(r.argsType, names.join(QStringLiteral(", ")));
+        const QString wire = CodeFormat::qstring(r.wireName);
+        for (bool withContext : {false, true}) {
+            QStringList p = params(r);
+            if (withContext)
+                p << QStringLiteral("QObject *context");
+            p << QStringLiteral("stdb::ReducerCallback callback");
+            out += u'\n';
+            out += CodeFormat::call(
+                       0, QStringLiteral("stdb::Expected<quint32> Reducers::%1").arg(r.method), p,
+                       QStringLiteral(" {")) +
+                   u'\n';
+            out += QStringLiteral("    if (!m_connection)\n        return noConnection();\n");
+            QStringList callArgs{wire, args};
+            if (withContext)
+                callArgs << QStringLiteral("context");
+            callArgs << QStringLiteral("std::move(callback)");
+            out += CodeFormat::call(4, QStringLiteral("return m_connection->callReducer"), callArgs,
+                                    QStringLiteral(";")) +
+                   u'\n';
+            out += QStringLiteral("}\n");
+        }
+    }
+    if (!m_module.reducers.isEmpty()) {
+        out += QStringLiteral(
+            "\nvoid Reducers::onReducerCompleted(const stdb::ReducerOutcome &outcome) {\n");
+        for (const GenReducer &r : m_module.reducers) {
+            out += QStringLiteral("    if (outcome.reducer == %1) {\n")
+                       .arg(CodeFormat::qstring(r.wireName));
+            out += QStringLiteral("        const auto args = stdb::fromBsatn<%1>(outcome.args);\n")
+                       .arg(r.argsType);
+            out +=
+                QStringLiteral("        if (args)\n            Q_EMIT %1(args.value(), outcome);\n")
+                    .arg(r.signal);
+            out += QStringLiteral("        return;\n    }\n");
+        }
+        out += QStringLiteral("}\n");
+    }
+    out += QStringLiteral("\n} // namespace %1\n").arg(m_module.nameSpace);
+    return out;
+}
+
+QString ModuleEmitter::moduleHeader() const {
+    const QString ns = m_module.nameSpace;
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
+    QStringList own{QStringLiteral("reducers.h")};
+    for (const GenTable &t : m_module.tables)
+        own << t.fileStem + QStringLiteral(".h");
+    out += CodeFormat::includeBlock(own, false) + u'\n';
+    out +=
+        CodeFormat::includeBlock({QStringLiteral("spacetime/connection/dbconnection.h")}, false) +
+        u'\n';
+    out +=
+        CodeFormat::includeBlock({QStringLiteral("QObject"), QStringLiteral("QStringList")}, true) +
+        u'\n';
+    out += QStringLiteral("namespace %1 {\n\n").arg(ns);
+    out += QStringLiteral(
+               "// Everything the bindings know about the module, bound to one connection: a typed "
+               "handle\n"
+               "// per table and the reducers.\n"
+               "//\n"
+               "//   auto conn = "
+               "stdb::DbConnectionBuilder().withUri(uri).withDatabaseName(db).build(this);\n"
+               "//   auto *module = new %1::Module(conn.value());\n"
+               "//   module->subscribeToAllTables();\n")
+               .arg(ns);
+    out += QStringLiteral("class Module : public QObject {\n    Q_OBJECT\npublic:\n");
+    out += QStringLiteral("    // Registers every table with `connection` and becomes its child; "
+                          "the table handles are\n"
+                          "    // the module's children. Construct it right after build(), before "
+                          "the event loop runs, so\n"
+                          "    // that no rows arrive before their table is known.\n");
+    out += QStringLiteral("    explicit Module(stdb::DbConnection *connection);\n\n");
+    out += QStringLiteral("    stdb::DbConnection *connection() const { return m_connection; }\n");
+    for (const GenTable &t : m_module.tables)
+        out += QStringLiteral("    %1 *%2() const { return m_%2; }\n").arg(t.cppClass, t.accessor);
+    out += QStringLiteral("    Reducers *reducers() const { return m_reducers; }\n\n");
+    out += QStringLiteral(
+        "    // One subscription (one query set) with SELECT * FROM \"t\" for every table here.\n");
+    out += QStringLiteral("    stdb::SubscriptionHandle subscribeToAllTables();\n");
+    out += QStringLiteral(
+        "    // The same, configured by `builder` (onApplied, onError, withContext).\n");
+    out += QStringLiteral("    stdb::SubscriptionHandle "
+                          "subscribeToAllTables(stdb::SubscriptionBuilder builder);\n\n");
+    out += QStringLiteral(
+        "    // The wire names of the tables, in registration order (which is signal order).\n");
+    out += QStringLiteral("    static QStringList tableNames();\n");
+    out += QStringLiteral("    // SELECT * FROM \"t\" for each of them.\n");
+    out += QStringLiteral("    static QStringList allTablesQueries();\n\n");
+    out += QStringLiteral("private:\n    stdb::DbConnection *m_connection = nullptr;\n");
+    for (const GenTable &t : m_module.tables)
+        out += QStringLiteral("    %1 *m_%2 = nullptr;\n").arg(t.cppClass, t.accessor);
+    out += QStringLiteral("    Reducers *m_reducers = nullptr;\n};\n\n");
+    out += QStringLiteral("} // namespace %1\n").arg(ns);
+    return out;
+}
+
+QString ModuleEmitter::moduleSource() const {
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n#include \"module.h\"\n\n");
+    out += QStringLiteral("namespace %1 {\n\n").arg(m_module.nameSpace);
+    out += QStringLiteral("Module::Module(stdb::DbConnection *connection)\n"
+                          "    : QObject(connection)\n"
+                          "    , m_connection(connection) {\n");
+    for (const GenTable &t : m_module.tables) {
+        out += QStringLiteral("    m_%1 = new %2(connection);\n").arg(t.accessor, t.cppClass);
+        out += QStringLiteral("    m_%1->setParent(this);\n").arg(t.accessor);
+    }
+    out += QStringLiteral("    m_reducers = new Reducers(connection, this);\n}\n\n");
+    out += QStringLiteral("stdb::SubscriptionHandle Module::subscribeToAllTables() {\n");
+    out += QStringLiteral(
+        "    return subscribeToAllTables(m_connection->subscriptionBuilder());\n}\n\n");
+    out += QStringLiteral("stdb::SubscriptionHandle "
+                          "Module::subscribeToAllTables(stdb::SubscriptionBuilder builder) {\n");
+    out += QStringLiteral("    return builder.subscribe(allTablesQueries());\n}\n\n");
+    out += QStringLiteral("QStringList Module::tableNames() {\n    return {\n");
+    for (const GenTable &t : m_module.tables)
+        out += QStringLiteral("        %1,\n").arg(CodeFormat::qstring(t.wireName));
+    out += QStringLiteral("    };\n}\n\n");
+    out += QStringLiteral("QStringList Module::allTablesQueries() {\n    return {\n");
+    for (const GenTable &t : m_module.tables) {
+        QString quoted = t.wireName;
+        quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        out += QStringLiteral("        %1,\n")
+                   .arg(CodeFormat::qstring(QStringLiteral("SELECT * FROM \"%1\"").arg(quoted)));
+    }
+    out += QStringLiteral("    };\n}\n\n");
+    out += QStringLiteral("} // namespace %1\n").arg(m_module.nameSpace);
+    return out;
+}
+
+QString ModuleEmitter::sourcesCmake(const QStringList &files) const {
+    QString var = m_module.nameSpace.toUpper();
+    var.replace(QStringLiteral("::"), QStringLiteral("_"));
+    QString out = CodeFormat::marker(QStringLiteral("#")) + u'\n';
+    out += QStringLiteral("# The generated files, for qt_add_library() / target_sources().\n");
+    out += QStringLiteral("set(%1_BINDINGS_SOURCES\n").arg(var);
+    for (const QString &f : files)
+        if (f != u"sources.cmake")
+            out += QStringLiteral("    ${CMAKE_CURRENT_LIST_DIR}/%1\n").arg(f);
+    out += QStringLiteral(")\n");
+    return out;
+}

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "schemamodel.h"
+
+#include <QStringList>
+
+// Writes the module-wide files: the Reducers class (typed reducer calls and result signals),
+// the Module class (all table handles plus the reducers, bound to one connection) and
+// sources.cmake (the list of generated sources for a build).
+class ModuleEmitter {
+public:
+    explicit ModuleEmitter(const GenModule &module);
+
+    QString reducersHeader() const;
+    QString reducersSource() const;
+    QString moduleHeader() const;
+    QString moduleSource() const;
+    // `files` are the generated file names, sorted.
+    QString sourcesCmake(const QStringList &files) const;
+
+private:
+    QStringList params(const GenReducer &r) const;
+
+    const GenModule &m_module;
+};

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+// Where things of a parsed schema sit in its JSON text, so that the generator's own errors
+// ("recursive type", "anonymous sum") name a JSON path like the schema parser's errors do.
+// ModuleSchema keeps definitions in document order but not their paths; this walks only the
+// document's outline (wrapper, V10 sections) to rebuild them.
+class SchemaLocator {
+public:
+    explicit SchemaLocator(QByteArrayView json);
+
+    // "typespace.types", "V10.sections[0].Typespace.types"
+    QString typespace() const { return m_typespace; }
+    // "typespace.types[3]", "V10.sections[0].Typespace.types[3]", …
+    QString typespaceEntry(quint32 ref) const;
+    // The i-th entry of `types` (V9) / the Types sections (V10).
+    QString typeDef(qsizetype i) const;
+    QString table(qsizetype i) const;
+    QString reducer(qsizetype i) const;
+    // A reducer parameter: "reducers[0].params.elements[1]".
+    QString reducerParam(qsizetype reducer, qsizetype param) const;
+
+private:
+    // For V10: which section holds the i-th definition of a kind (sections may repeat).
+    static QString entry(const QList<std::pair<QString, qsizetype>> &sections, qsizetype i);
+
+    QString m_root; // "" or "V9" / "V10"
+    bool m_v10 = false;
+    QString m_typespace;                                                // path of the types array
+    QList<std::pair<QString, qsizetype>> m_types, m_tables, m_reducers; // V10: path, count
+};

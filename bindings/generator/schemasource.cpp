@@ -1,0 +1,95 @@
+#include "schemasource.h"
+
+#include <QEventLoop>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QUrlQuery>
+
+namespace {
+
+struct Response {
+    int status = 0;
+    QByteArray body;
+    QString networkError; // set when no HTTP answer arrived
+};
+
+Response get(QNetworkAccessManager &nam, const QUrl &url, const QString &token, int timeoutMs) {
+    QNetworkRequest request(url);
+    request.setTransferTimeout(timeoutMs);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::NoLessSafeRedirectPolicy);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    QNetworkReply *reply = nam.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    Response r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.body = reply->readAll();
+    if (r.status == 0)
+        r.networkError = reply->errorString();
+    reply->deleteLater();
+    return r;
+}
+
+} // namespace
+
+stdb::Expected<QByteArray> SchemaSource::fromFile(const QString &path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return stdb::Error(stdb::Error::Kind::InvalidArgument,
+                           QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+    return f.readAll();
+}
+
+QUrl SchemaSource::schemaUrl(const QString &server, const QString &database, int version) {
+    QUrl url(server.contains(QStringLiteral("://")) ? server : QStringLiteral("http://") + server);
+    if (url.scheme() == u"ws")
+        url.setScheme(QStringLiteral("http"));
+    else if (url.scheme() == u"wss")
+        url.setScheme(QStringLiteral("https"));
+    QString base = url.path();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + QStringLiteral("/v1/database/") + database + QStringLiteral("/schema"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("version"), QString::number(version));
+    url.setQuery(query);
+    return url;
+}
+
+stdb::Expected<QByteArray> SchemaSource::fromServer(const QString &server, const QString &database,
+                                                    const QString &token, int timeoutMs) {
+    const QUrl probe = schemaUrl(server, database, 9);
+    if (!probe.isValid() || (probe.scheme() != u"http" && probe.scheme() != u"https"))
+        return stdb::Error(
+            stdb::Error::Kind::InvalidArgument,
+            QStringLiteral("--from-server: \"%1\" is not an http(s) URL").arg(server));
+    QNetworkAccessManager nam;
+    Response r;
+    QUrl url;
+    for (int version : {9, 10}) {
+        const QUrl u = schemaUrl(server, database, version);
+        const Response got = get(nam, u, token, timeoutMs);
+        if (!got.networkError.isEmpty())
+            return stdb::Error(stdb::Error::Kind::Network,
+                               QStringLiteral("GET %1: %2").arg(u.toString(), got.networkError));
+        // When version 10 fails as well, the version 9 answer says more (e.g. no such database).
+        if (version == 9 || got.status < 400) {
+            r = got;
+            url = u;
+        }
+        if (got.status < 400 || got.status >= 500)
+            break;
+    }
+    if (r.status != 200)
+        return stdb::Error(stdb::Error::Kind::Server,
+                           QStringLiteral("GET %1: HTTP %2 %3")
+                               .arg(url.toString())
+                               .arg(r.status)
+                               .arg(QString::fromUtf8(r.body.left(500)).trimmed()));
+    return r.body;
+}

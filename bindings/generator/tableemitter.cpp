@@ -1,0 +1,371 @@
+#include "tableemitter.h"
+
+#include "codeformat.h"
+
+TableEmitter::TableEmitter(const GenModule &module, const GenTable &table)
+    : m_module(module)
+    , m_table(table) {}
+
+QString TableEmitter::keyFunction(int column) const {
+    return m_table.columns[column].cppName + QStringLiteral("Key");
+}
+
+QString TableEmitter::classComment() const {
+    const GenTable &t = m_table;
+    QStringList lines;
+    lines << QStringLiteral(
+                 "// The `%1` table: its cached rows as %2 values, decoded when read, and typed")
+                 .arg(t.wireName, t.rowType)
+          << QStringLiteral("// signals for every change the server reports.");
+    if (t.isEvent)
+        lines << QStringLiteral(
+            "// An event table: rows are not kept; each one arrives once as rowInserted.");
+    else if (t.primaryKey >= 0)
+        lines << QStringLiteral("// Primary key `%1`: a row replaced by one with the same key "
+                                "arrives as rowUpdated.")
+                     .arg(t.columns[t.primaryKey].wireName);
+    else
+        lines << QStringLiteral(
+            "// No primary key: a changed row arrives as rowDeleted + rowInserted.");
+    if (!t.scheduledReducer.isEmpty())
+        lines << QStringLiteral("// Schedules reducer `%1`.").arg(t.scheduledReducer);
+    if (!t.isPublic)
+        lines << QStringLiteral("// Private: only the database owner can subscribe to it.");
+    for (const QString &skipped : t.skippedIndexes)
+        lines
+            << QStringLiteral(
+                   "// Multi-column index or constraint `%1` has no lookup here (filter yourself).")
+                   .arg(skipped);
+    QString out;
+    for (const QString &l : lines)
+        out += l + u'\n';
+    return out;
+}
+
+QString TableEmitter::lookupDeclaration(const GenIndex &x) const {
+    const GenField &c = m_table.columns[x.column];
+    const QString param = c.byValue ? c.cppType + u' ' + c.cppName
+                                    : QStringLiteral("const %1 &%2").arg(c.cppType, c.cppName);
+    QString out;
+    if (x.unique) {
+        out += QStringLiteral("    // The row whose `%1` is `%2`, if it is cached.\n")
+                   .arg(c.wireName, c.cppName);
+        out += CodeFormat::call(
+            4, QStringLiteral("std::optional<%1> %2").arg(m_table.rowType, x.method), {param},
+            QStringLiteral(" const;"));
+    } else {
+        out += QStringLiteral("    // The cached rows whose `%1` is `%2`.\n")
+                   .arg(c.wireName, c.cppName);
+        out += CodeFormat::call(4, QStringLiteral("QList<%1> %2").arg(m_table.rowType, x.method),
+                                {param}, QStringLiteral(" const;"));
+    }
+    return out + u'\n';
+}
+
+QString TableEmitter::header() const {
+    const GenTable &t = m_table;
+    const QString &row = t.rowType;
+    const QString ns = m_module.nameSpace;
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
+    out += QStringLiteral("#include \"%1.h\"\n\n").arg(t.rowStem);
+    out += QStringLiteral("#include \"spacetime/connection/tablehandle.h\"\n\n");
+    out += CodeFormat::includeBlock({QStringLiteral("QByteArrayView"), QStringLiteral("QList")},
+                                    true) +
+           u'\n';
+    QStringList std{QStringLiteral("optional")};
+    if (hasUpdates())
+        std << QStringLiteral("utility");
+    out += CodeFormat::includeBlock(std, true) + u'\n';
+    out += QStringLiteral("namespace %1 {\n\n").arg(ns);
+    out += classComment();
+    out += QStringLiteral("class %1 : public stdb::TableHandle {\n    Q_OBJECT\npublic:\n")
+               .arg(t.cppClass);
+    out += QStringLiteral("    using Row = %1;\n").arg(row);
+    out += QStringLiteral(
+        "    // Everything one server message changed in this table, each row decoded once.\n");
+    out += QStringLiteral("    struct Changes {\n");
+    out += QStringLiteral("        QList<%1> deleted;\n").arg(row);
+    if (hasUpdates())
+        out += QStringLiteral("        QList<std::pair<%1, %1>> updated; // (old row, new row)\n")
+                   .arg(row);
+    out += QStringLiteral("        QList<%1> inserted;\n    };\n\n").arg(row);
+    out += QStringLiteral("    // The wire name: what the server calls the table.\n");
+    out += QStringLiteral("    static constexpr char kTableName[] = %1;\n\n")
+               .arg(CodeFormat::cString(t.wireName));
+    out += QStringLiteral("    // Registers the table with `connection` and becomes its child. "
+                          "Construct it before the\n"
+                          "    // event loop runs after build(), so that no rows arrive before the "
+                          "table is known.\n");
+    out += QStringLiteral("    explicit %1(stdb::DbConnection *connection);\n\n").arg(t.cppClass);
+    out +=
+        QStringLiteral("    // Sets up the keys and indexes of this table on a cache (the "
+                       "constructor does this for\n"
+                       "    // its own); for tools and tests that use a bare stdb::ClientCache.\n");
+    out += QStringLiteral("    static void configureCache(stdb::TableCache *cache);\n");
+    out += QStringLiteral(
+        "    // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.\n");
+    out += QStringLiteral("    static std::optional<%1> decodeRow(QByteArrayView bytes);\n\n")
+               .arg(row);
+    out += QStringLiteral("    // Calls f(const %1 &) for every cached row, decoding one row at a "
+                          "time (nothing is\n"
+                          "    // copied up front). The order is unspecified.\n")
+               .arg(row);
+    out += QStringLiteral("    template <typename F>\n    void forEach(F &&f) const;\n");
+    out += QStringLiteral("    // A copy of every cached row, in no particular order.\n");
+    out += QStringLiteral("    QList<%1> rows() const;\n").arg(row);
+    for (const GenIndex &x : t.lookups)
+        out += lookupDeclaration(x).prepend(u'\n').chopped(1) + u'\n';
+    out += QStringLiteral("\nQ_SIGNALS:\n");
+    out += QStringLiteral("    // Per row, after the cache holds the whole message; per message "
+                          "the order is deletes,\n"
+                          "    // %1inserts, then rowsChanged with all of them.\n")
+               .arg(hasUpdates() ? QStringLiteral("updates, ") : QString());
+    const QString q = ns + QStringLiteral("::") + row;
+    out += CodeFormat::call(4, QStringLiteral("void rowDeleted"),
+                            {QStringLiteral("const %1 &row").arg(q),
+                             QStringLiteral("const stdb::EventContext &ctx")},
+                            QStringLiteral(";")) +
+           u'\n';
+    if (hasUpdates())
+        out += CodeFormat::call(4, QStringLiteral("void rowUpdated"),
+                                {QStringLiteral("const %1 &oldRow").arg(q),
+                                 QStringLiteral("const %1 &newRow").arg(q),
+                                 QStringLiteral("const stdb::EventContext &ctx")},
+                                QStringLiteral(";")) +
+               u'\n';
+    out += CodeFormat::call(4, QStringLiteral("void rowInserted"),
+                            {QStringLiteral("const %1 &row").arg(q),
+                             QStringLiteral("const stdb::EventContext &ctx")},
+                            QStringLiteral(";")) +
+           u'\n';
+    out += QStringLiteral(
+        "    // The same changes in one batch, for models that update once per message.\n");
+    out += CodeFormat::call(4, QStringLiteral("void rowsChanged"),
+                            {QStringLiteral("const %1::%2::Changes &changes").arg(ns, t.cppClass),
+                             QStringLiteral("const stdb::EventContext &ctx")},
+                            QStringLiteral(";")) +
+           u'\n';
+    out += QStringLiteral("\nprotected:\n");
+    out += CodeFormat::call(4, QStringLiteral("void dispatch"),
+                            {QStringLiteral("const stdb::TableDelta &delta"),
+                             QStringLiteral("const stdb::EventContext &ctx")},
+                            QStringLiteral(" override;")) +
+           u'\n';
+    out += QStringLiteral("};\n\n");
+    out +=
+        QStringLiteral("template <typename F>\nvoid %1::forEach(F &&f) const {\n").arg(t.cppClass);
+    out += QStringLiteral("    if (!cache())\n        return;\n");
+    out += QStringLiteral("    cache()->forEach([&f](const stdb::RowEntry &entry) {\n");
+    out += QStringLiteral("        if (const std::optional<%1> row = decodeRow(entry.bytes()))\n")
+               .arg(row);
+    out += QStringLiteral("            f(*row);\n    });\n}\n\n");
+    out += QStringLiteral("} // namespace %1\n").arg(ns);
+    return out;
+}
+
+QString TableEmitter::keyExtractor(int column) const {
+    const GenTable &t = m_table;
+    QString out =
+        QStringLiteral("// The BSATN of column `%1` inside a row: the key the cache indexes.\n")
+            .arg(t.columns[column].wireName);
+    out += QStringLiteral("QByteArrayView %1(QByteArrayView row) {\n").arg(keyFunction(column));
+    out += QStringLiteral("    stdb::BsatnReader r(row);\n");
+    auto skip = [&](const GenField &c, int i) {
+        if (c.fixedSize >= 0)
+            return QStringLiteral("    r.readRaw(%1);\n").arg(c.fixedSize);
+        if (c.isString || c.cppType == u"QByteArray")
+            return QStringLiteral("    r.readBytesView();\n");
+        return QStringLiteral("    %1 column%2%3;\n    stdb::bsatnRead(r, column%2);\n")
+            .arg(c.cppType)
+            .arg(i)
+            .arg(c.byValue ? QStringLiteral("{}") : QString());
+    };
+    for (int i = 0; i < column; ++i)
+        out += skip(t.columns[i], i);
+    out += QStringLiteral("    const qsizetype start = r.localPosition();\n");
+    out += skip(t.columns[column], column);
+    out += QStringLiteral("    return r.ok() ? row.sliced(start, r.localPosition() - start) : "
+                          "QByteArrayView();\n}\n\n");
+    return out;
+}
+
+QString TableEmitter::lookupDefinition(const GenIndex &x) const {
+    const GenTable &t = m_table;
+    const GenField &c = t.columns[x.column];
+    const QString param = c.byValue ? c.cppType + u' ' + c.cppName
+                                    : QStringLiteral("const %1 &%2").arg(c.cppType, c.cppName);
+    QString out;
+    if (x.unique) {
+        out +=
+            CodeFormat::call(
+                0, QStringLiteral("std::optional<%1> %2::%3").arg(t.rowType, t.cppClass, x.method),
+                {param}, QStringLiteral(" const {")) +
+            u'\n';
+        out += QStringLiteral("    if (!cache())\n        return std::nullopt;\n");
+        out += QStringLiteral("    const QByteArray key = stdb::toBsatn(%1);\n").arg(c.cppName);
+        out += CodeFormat::call(
+                   4, QStringLiteral("const stdb::RowEntry *entry = cache()->findUnique"),
+                   {CodeFormat::qstring(c.wireName), QStringLiteral("key")}, QStringLiteral(";")) +
+               u'\n';
+        out += QStringLiteral("    if (!entry)\n        return std::nullopt;\n");
+        out += QStringLiteral("    return decodeRow(entry->bytes());\n}\n\n");
+    } else {
+        out += CodeFormat::call(
+                   0, QStringLiteral("QList<%1> %2::%3").arg(t.rowType, t.cppClass, x.method),
+                   {param}, QStringLiteral(" const {")) +
+               u'\n';
+        out += QStringLiteral("    QList<%1> out;\n").arg(t.rowType);
+        out += QStringLiteral("    if (!cache())\n        return out;\n");
+        out += QStringLiteral("    const QByteArray key = stdb::toBsatn(%1);\n").arg(c.cppName);
+        out +=
+            CodeFormat::call(
+                4, QStringLiteral("const QList<const stdb::RowEntry *> entries = cache()->filter"),
+                {CodeFormat::qstring(c.wireName), QStringLiteral("key")}, QStringLiteral(";")) +
+            u'\n';
+        out += QStringLiteral("    out.reserve(entries.size());\n");
+        out += QStringLiteral("    for (const stdb::RowEntry *entry : entries)\n");
+        out += QStringLiteral("        if (std::optional<%1> row = decodeRow(entry->bytes()))\n")
+                   .arg(t.rowType);
+        out += QStringLiteral("            out.append(std::move(*row));\n");
+        out += QStringLiteral("    return out;\n}\n\n");
+    }
+    return out;
+}
+
+QString TableEmitter::dispatchDefinition() const {
+    const GenTable &t = m_table;
+    const QString &row = t.rowType;
+    const QString &cls = t.cppClass;
+    QString out = CodeFormat::call(0, QStringLiteral("void %1::dispatch").arg(cls),
+                                   {QStringLiteral("const stdb::TableDelta &delta"),
+                                    QStringLiteral("const stdb::EventContext &ctx")},
+                                   QStringLiteral(" {")) +
+                  u'\n';
+    out += QStringLiteral(
+        "    stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools\n");
+    out += QStringLiteral("    // Decoding is the expensive part: skip it when nobody listens.\n");
+    QStringList signalNames{QStringLiteral("rowDeleted")};
+    if (hasUpdates())
+        signalNames << QStringLiteral("rowUpdated");
+    signalNames << QStringLiteral("rowInserted") << QStringLiteral("rowsChanged");
+    out += QStringLiteral("    static const QMetaMethod watched[] = {\n");
+    for (const QString &s : signalNames)
+        out += QStringLiteral("        QMetaMethod::fromSignal(&%1::%2),\n").arg(cls, s);
+    out += QStringLiteral("    };\n    bool listened = false;\n");
+    out += QStringLiteral("    for (const QMetaMethod &signal : watched)\n");
+    out += QStringLiteral("        listened = listened || isSignalConnected(signal);\n");
+    out += QStringLiteral("    if (!listened)\n        return;\n\n");
+    out += QStringLiteral("    Changes changes;\n");
+    out += QStringLiteral("    changes.deleted.reserve(delta.deleted.size());\n");
+    out += QStringLiteral("    for (const stdb::RowEntry *entry : delta.deleted)\n");
+    out +=
+        QStringLiteral("        if (std::optional<%1> row = decodeRow(entry->bytes()))\n").arg(row);
+    out += QStringLiteral("            changes.deleted.append(std::move(*row));\n");
+    if (hasUpdates()) {
+        out += QStringLiteral("    changes.updated.reserve(delta.updated.size());\n");
+        out += QStringLiteral("    for (const auto &[oldEntry, newEntry] : delta.updated) {\n");
+        out += QStringLiteral("        std::optional<%1> oldRow = decodeRow(oldEntry->bytes());\n")
+                   .arg(row);
+        out += QStringLiteral("        std::optional<%1> newRow = decodeRow(newEntry->bytes());\n")
+                   .arg(row);
+        out += QStringLiteral("        if (oldRow && newRow)\n");
+        out += QStringLiteral("            changes.updated.append({std::move(*oldRow), "
+                              "std::move(*newRow)});\n    }\n");
+    }
+    out += QStringLiteral(
+        "    changes.inserted.reserve(delta.inserted.size() + delta.events.size());\n");
+    out += QStringLiteral("    for (const stdb::RowEntry *entry : delta.inserted)\n");
+    out +=
+        QStringLiteral("        if (std::optional<%1> row = decodeRow(entry->bytes()))\n").arg(row);
+    out += QStringLiteral("            changes.inserted.append(std::move(*row));\n");
+    out += QStringLiteral("    for (QByteArrayView bytes : delta.events)\n");
+    out += QStringLiteral("        if (std::optional<%1> row = decodeRow(bytes))\n").arg(row);
+    out += QStringLiteral("            changes.inserted.append(std::move(*row));\n\n");
+    out += QStringLiteral("    for (const %1 &row : std::as_const(changes.deleted))\n").arg(row);
+    out += QStringLiteral("        Q_EMIT rowDeleted(row, ctx);\n");
+    if (hasUpdates()) {
+        out += QStringLiteral(
+            "    for (const auto &[oldRow, newRow] : std::as_const(changes.updated))\n");
+        out += QStringLiteral("        Q_EMIT rowUpdated(oldRow, newRow, ctx);\n");
+    }
+    out += QStringLiteral("    for (const %1 &row : std::as_const(changes.inserted))\n").arg(row);
+    out += QStringLiteral("        Q_EMIT rowInserted(row, ctx);\n");
+    out += QStringLiteral("    Q_EMIT rowsChanged(changes, ctx);\n}\n");
+    return out;
+}
+
+QString TableEmitter::source() const {
+    const GenTable &t = m_table;
+    const QString &row = t.rowType;
+    const QString &cls = t.cppClass;
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n");
+    out += QStringLiteral("#include \"%1.h\"\n\n").arg(t.fileStem);
+    out += CodeFormat::includeBlock(
+               {QStringLiteral("QLoggingCategory"), QStringLiteral("QMetaMethod")}, true) +
+           u'\n';
+    out += QStringLiteral("#include <utility>\n\n");
+    out += QStringLiteral("namespace %1 {\n\nnamespace {\n\n").arg(m_module.nameSpace);
+    out += QStringLiteral("Q_LOGGING_CATEGORY(lcRows, \"stdb.bindings\")\n\n");
+    QList<int> keyColumns;
+    if (t.primaryKey >= 0)
+        keyColumns << t.primaryKey;
+    for (const GenIndex &x : t.lookups)
+        if (!keyColumns.contains(x.column))
+            keyColumns << x.column;
+    for (int c : keyColumns)
+        out += keyExtractor(c);
+    out += QStringLiteral("} // namespace\n\n");
+
+    out += QStringLiteral("%1::%1(stdb::DbConnection *connection)\n").arg(cls);
+    out += QStringLiteral("    : stdb::TableHandle(connection, QString::fromUtf8(kTableName)) {\n");
+    out += QStringLiteral("    if (cache())\n        configureCache(cache());\n}\n\n");
+
+    const bool configures = !keyColumns.isEmpty() || t.isEvent;
+    out += QStringLiteral("void %1::configureCache(stdb::TableCache *%2) {")
+               .arg(cls, configures ? QStringLiteral("cache") : QString());
+    out += configures ? QStringLiteral("\n") : QString();
+    if (t.primaryKey >= 0)
+        out += CodeFormat::call(4, QStringLiteral("cache->setPrimaryKey"),
+                                {CodeFormat::qstring(t.columns[t.primaryKey].wireName),
+                                 keyFunction(t.primaryKey)},
+                                QStringLiteral(";")) +
+               u'\n';
+    for (const GenIndex &x : t.lookups) {
+        if (x.column == t.primaryKey)
+            continue;
+        out += CodeFormat::call(4, QStringLiteral("cache->addIndex"),
+                                {CodeFormat::qstring(t.columns[x.column].wireName),
+                                 keyFunction(x.column),
+                                 x.unique ? QStringLiteral("true") : QStringLiteral("false")},
+                                QStringLiteral(";")) +
+               u'\n';
+    }
+    if (t.isEvent)
+        out += QStringLiteral("    cache->setEventTable(true);\n");
+    out += QStringLiteral("}\n\n");
+
+    out +=
+        QStringLiteral("std::optional<%1> %2::decodeRow(QByteArrayView bytes) {\n").arg(row, cls);
+    out += QStringLiteral("    stdb::Expected<%1> row = stdb::fromBsatn<%1>(bytes, \"%2 row\");\n")
+               .arg(row, CodeFormat::cString(t.wireName).mid(1).chopped(1));
+    out += QStringLiteral("    if (!row) {\n");
+    out += QStringLiteral("        qCWarning(lcRows).noquote()\n");
+    out +=
+        QStringLiteral(
+            "            << \"cannot decode a row of table %1 (are the bindings out of date?):\"\n")
+            .arg(CodeFormat::cString(t.wireName).mid(1).chopped(1));
+    out += QStringLiteral("            << row.error().toString();\n");
+    out += QStringLiteral("        return std::nullopt;\n    }\n");
+    out += QStringLiteral("    return std::move(row.value());\n}\n\n");
+
+    out += QStringLiteral("QList<%1> %2::rows() const {\n").arg(row, cls);
+    out += QStringLiteral("    QList<%1> out;\n").arg(row);
+    out += QStringLiteral("    out.reserve(count());\n");
+    out += QStringLiteral("    forEach([&out](const %1 &row) { out.append(row); });\n").arg(row);
+    out += QStringLiteral("    return out;\n}\n\n");
+    for (const GenIndex &x : t.lookups)
+        out += lookupDefinition(x);
+    out += dispatchDefinition();
+    out += QStringLiteral("\n} // namespace %1\n").arg(m_module.nameSpace);
+    return out;
+}

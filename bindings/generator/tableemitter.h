@@ -1,0 +1,27 @@
+#pragma once
+
+#include "schemamodel.h"
+
+#include <QString>
+
+// Writes the header/source pair of one table handle: a stdb::TableHandle subclass that
+// configures the table's keys on the cache, decodes rows on demand and emits typed signals.
+class TableEmitter {
+public:
+    TableEmitter(const GenModule &module, const GenTable &table);
+
+    QString header() const;
+    QString source() const;
+
+private:
+    QString classComment() const;
+    QString keyExtractor(int column) const;
+    QString lookupDeclaration(const GenIndex &index) const;
+    QString lookupDefinition(const GenIndex &index) const;
+    QString dispatchDefinition() const;
+    QString keyFunction(int column) const;
+    bool hasUpdates() const { return m_table.primaryKey >= 0; }
+
+    const GenModule &m_module;
+    const GenTable &m_table;
+};

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "spacetime/compression.h"
+#include "spacetime/connection/reconnectpolicy.h"
+#include "spacetime/connection/serveruri.h"
+
+#include <QList>
+#include <QSslCertificate>
+#include <QString>
+
+#include <chrono>
+#include <optional>
+
+namespace stdb {
+
+enum class ProtocolVersion {
+    V2, // v2.bsatn.spacetimedb: one message per WebSocket message
+    V3, // offers v3.bsatn.spacetimedb (batched server messages) and falls back to v2
+};
+
+// Everything a DbConnection needs, validated by DbConnectionBuilder (build() or options()).
+struct ConnectionOptions {
+    ServerUri uri;
+    QString databaseName;
+    QString token; // empty: connect anonymously and adopt the token the server mints
+    Compression compression = Compression::Gzip;
+    std::optional<bool> confirmedReads; // unset: the server default (true)
+    ProtocolVersion protocol = ProtocolVersion::V2;
+    ReconnectPolicy reconnect;
+    qsizetype maxDecompressedSize = kDefaultMaxDecompressedSize;
+    // Nothing received for idleTimeout -> ping; nothing for another pingTimeout -> lost.
+    std::chrono::milliseconds idleTimeout{30000};
+    std::chrono::milliseconds pingTimeout{30000};
+    // From opening the socket to InitialConnection.
+    std::chrono::milliseconds connectTimeout{20000};
+    // Certificates trusted in addition to the system CAs (e.g. a self-signed development host).
+    QList<QSslCertificate> trustedCertificates;
+};
+
+} // namespace stdb

@@ -1,0 +1,39 @@
+#include "spacetime/connection/framedecoder.h"
+
+namespace stdb {
+
+FrameDecoder::FrameDecoder(protocol::FrameDecodeOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(options) {}
+
+Expected<DecodedFrame> FrameDecoder::decode(const QByteArray &frame, bool v3,
+                                            const protocol::FrameDecodeOptions &options) {
+    DecodedFrame out;
+    out.wireBytes = frame.size();
+    if (v3) {
+        auto msgs = protocol::decodeServerFrameV3(frame, options);
+        if (!msgs)
+            return msgs.error();
+        out.messages = std::move(msgs.value());
+    } else {
+        auto msg = protocol::decodeServerFrame(frame, options);
+        if (!msg)
+            return msg.error();
+        out.messages.append(std::move(msg.value()));
+    }
+    return out;
+}
+
+void FrameDecoder::decodeFrame(quint64 generation, const QByteArray &frame, bool v3) {
+    auto result = decode(frame, v3, m_options);
+    if (result)
+        Q_EMIT decoded(generation, result.value());
+    else
+        Q_EMIT failed(generation, result.error());
+}
+
+void FrameDecoder::drain(quint64 generation) {
+    Q_EMIT drained(generation);
+}
+
+} // namespace stdb

@@ -1,0 +1,35 @@
+# Connection layer: DbConnection, builder, subscriptions, table handles, frame decoding worker.
+target_sources(SpacetimeQt PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/backoff.h
+    ${CMAKE_CURRENT_LIST_DIR}/backoff.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/connectionoptions.h
+    ${CMAKE_CURRENT_LIST_DIR}/dbconnection.h
+    ${CMAKE_CURRENT_LIST_DIR}/dbconnection_p.h
+    ${CMAKE_CURRENT_LIST_DIR}/dbconnection.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/dbconnectionbuilder.h
+    ${CMAKE_CURRENT_LIST_DIR}/dbconnectionbuilder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/eventcontext.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventcontext.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/failure.h
+    ${CMAKE_CURRENT_LIST_DIR}/failure.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/framedecoder.h
+    ${CMAKE_CURRENT_LIST_DIR}/framedecoder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/idlewatchdog.h
+    ${CMAKE_CURRENT_LIST_DIR}/idlewatchdog.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/procedureoutcome.h
+    ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.h
+    ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/reduceroutcome.h
+    ${CMAKE_CURRENT_LIST_DIR}/reduceroutcome.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/requesttracker.h
+    ${CMAKE_CURRENT_LIST_DIR}/requesttracker.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/serveruri.h
+    ${CMAKE_CURRENT_LIST_DIR}/serveruri.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/subscriptionbuilder.h
+    ${CMAKE_CURRENT_LIST_DIR}/subscriptionbuilder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/subscriptionhandle.h
+    ${CMAKE_CURRENT_LIST_DIR}/subscriptionhandle.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/subscriptionstate_p.h
+    ${CMAKE_CURRENT_LIST_DIR}/tablehandle.h
+    ${CMAKE_CURRENT_LIST_DIR}/tablehandle.cpp
+)

@@ -1,0 +1,1221 @@
+// DbConnection against a scripted WebSocket peer over loopback: exact message sequences,
+// including ones a well-behaved host never produces (contradictions, post-apply subscription
+// errors, malformed frames), and the exact order of every signal and callback.
+
+#include "chattables.h"
+#include "eventlog.h"
+#include "scriptedserver.h"
+
+#include "spacetime/bsatn/bsatnwriter.h"
+#include "spacetime/connection/dbconnection.h"
+#include "spacetime/protocol/messagecodec.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+#include <QUrlQuery>
+
+using namespace stdb;
+using namespace std::chrono_literals;
+namespace P = stdb::protocol;
+
+namespace {
+
+Identity ident(int n) {
+    return Identity::fromHex(QStringLiteral("c200%1").arg(n, 60, 10, QLatin1Char('0')));
+}
+UserRow user(int n, const QString &name = {}, bool online = true) {
+    return {ident(n), name.isEmpty() ? std::nullopt : std::optional<QString>(name), online};
+}
+QByteArray u(int n, const QString &name = {}, bool online = true) {
+    return encodeUser(user(n, name, online));
+}
+QByteArray msg(const QString &text, int sender = 1, qint64 t = 0) {
+    return encodeMessage({ident(sender), Timestamp::fromMicros(1700000000000000 + t), text});
+}
+P::InitialConnection hello(int who = 1, const QString &token = QStringLiteral("minted.token")) {
+    return {ident(who), ConnectionId::fromHex(QStringLiteral("0123456789abcdef0123456789abcdef")),
+            token};
+}
+
+struct Client {
+    std::unique_ptr<DbConnection> conn;
+    UserTable *users = nullptr;
+    MessageTable *messages = nullptr;
+    std::unique_ptr<EventLog> log;
+};
+
+Client makeClient(const QString &uri, const std::function<void(DbConnectionBuilder &)> &tune = {}) {
+    DbConnectionBuilder b;
+    b.withUri(uri).withDatabaseName(QStringLiteral("quickstart-chat"));
+    b.withCompression(Compression::None);
+    if (tune)
+        tune(b);
+    auto c = b.build();
+    Client out;
+    if (!c) {
+        qWarning() << c.error().message();
+        return out;
+    }
+    out.conn.reset(*c);
+    out.users = new UserTable(out.conn.get());
+    out.messages = new MessageTable(out.conn.get());
+    out.log = std::make_unique<EventLog>(out.conn.get(), out.users, out.messages);
+    return out;
+}
+
+ReconnectPolicy fastReconnect() {
+    ReconnectPolicy p = ReconnectPolicy::standard();
+    p.initialDelay = 50ms;
+    p.maxDelay = 200ms;
+    p.jitter = 0;
+    return p;
+}
+
+// A minimal WebSocket server written by hand: completes the upgrade, sends InitialConnection,
+// then never answers anything (not even pings), like a dead peer behind a live TCP connection.
+class SilentServer : public QObject {
+public:
+    SilentServer() {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *s = m_server.nextPendingConnection();
+            s->setParent(this);
+            connect(s, &QTcpSocket::readyRead, this, [this, s] { onRead(s); });
+        });
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    qint64 bytesAfterHandshake = 0;
+
+private:
+    void onRead(QTcpSocket *s) {
+        if (m_done) {
+            bytesAfterHandshake += s->readAll().size();
+            return;
+        }
+        m_buf += s->readAll();
+        const qsizetype end = m_buf.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        QByteArray key;
+        for (const QByteArray &line : m_buf.left(end).split('\n'))
+            if (line.toLower().startsWith("sec-websocket-key:"))
+                key = line.mid(18).trimmed();
+        const QByteArray accept =
+            QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                     QCryptographicHash::Sha1)
+                .toBase64();
+        s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+                 "Upgrade\r\nSec-WebSocket-Accept: " +
+                 accept + "\r\nSec-WebSocket-Protocol: v2.bsatn.spacetimedb\r\n\r\n");
+        const QByteArray payload =
+            P::encodeServerFrame(P::encodeServerMessage(hello()), Compression::None);
+        QByteArray frame;
+        frame.append(char(0x82)); // FIN + binary, unmasked, short length
+        Q_ASSERT(payload.size() < 126);
+        frame.append(char(payload.size()));
+        frame += payload;
+        s->write(frame);
+        m_done = true;
+        bytesAfterHandshake += m_buf.size() - end - 4;
+    }
+    QTcpServer m_server;
+    QByteArray m_buf;
+    bool m_done = false;
+};
+
+// Answers every HTTP request with one fixed status.
+class StatusServer : public QObject {
+public:
+    explicit StatusServer(QByteArray statusLine)
+        : m_status(std::move(statusLine)) {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *s = m_server.nextPendingConnection();
+            s->setParent(this);
+            connect(s, &QTcpSocket::readyRead, this, [this, s] {
+                m_buf += s->readAll();
+                if (!m_buf.contains("\r\n\r\n"))
+                    return;
+                const QByteArray body = "not found";
+                s->write("HTTP/1.1 " + m_status + "\r\nContent-Length: " +
+                         QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                s->disconnectFromHost();
+            });
+        });
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    QByteArray m_buf;
+
+private:
+    QTcpServer m_server;
+    QByteArray m_status;
+};
+
+} // namespace
+
+class TestConnectionScripted : public QObject {
+    Q_OBJECT
+
+private:
+    // Opens the session: waits for the socket, sends InitialConnection, waits for connected().
+    bool greet(ScriptedServer &srv, Client &c, int connections = 1, int who = 1) {
+        if (!srv.waitForConnections(connections))
+            return false;
+        srv.send(hello(who));
+        return QTest::qWaitFor([&] { return c.conn->isActive(); }, 5000);
+    }
+    // Subscribes to user + message and applies the given initial rows.
+    SubscriptionHandle subscribeChat(ScriptedServer &srv, Client &c, const QList<QByteArray> &users,
+                                     const QList<QByteArray> &messages, int *applied = nullptr) {
+        auto h = c.conn->subscriptionBuilder()
+                     .onApplied([&c, applied](const EventContext &ctx) {
+                         c.log->add(QStringLiteral("applied %1").arg(*ctx.querySetId()));
+                         if (applied)
+                             ++*applied;
+                     })
+                     .subscribe({QStringLiteral("SELECT * FROM user"),
+                                 QStringLiteral("SELECT * FROM message")});
+        auto sub = srv.next<P::Subscribe>();
+        if (!sub)
+            return h;
+        srv.send(P::SubscribeApplied{
+            sub->requestId, sub->querySetId,
+            queryRows({{QStringLiteral("user"), users}, {QStringLiteral("message"), messages}})});
+        (void)QTest::qWaitFor([&] { return h.isActive(); }, 5000);
+        return h;
+    }
+
+private Q_SLOTS:
+    void handshakeAndToken();
+    void anonymousAdoptsToken();
+    void subscribeQueuedAndApplied();
+    void frameOrderAcrossWorker();
+    void compressedFrames();
+    void unknownTable();
+    void violationTriggersResync();
+    void subscriptionErrorAfterApply();
+    void subscriptionErrorOnApply();
+    void unsubscribeAndOverlap();
+    void unsubscribeBeforeApplied();
+    void reducerOutcomes();
+    void oneOffQueryAndProcedure();
+    void pendingFailOnLoss();
+    void malformedFrames_data();
+    void malformedFrames();
+    void malformedFrameReconnects();
+    void textFrame();
+    void closeCodes();
+    void subprotocolMismatch();
+    void httpStatusErrors();
+    void unreachable();
+    void deadConnection();
+    void reconnectResync();
+    void dropDuringResync();
+    void mutationsInsideCallbacks();
+    void v3Batches();
+    void reconnectNowAfterDisconnect();
+    void tlsVerification();
+    void largeSnapshotResponsiveness();
+};
+
+void TestConnectionScripted::handshakeAndToken() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri(), [](DbConnectionBuilder &b) {
+        b.withToken(QStringLiteral("long.lived.token")).withConfirmedReads(false);
+    });
+    QVERIFY(c.conn);
+    QSignalSpy connected(c.conn.get(), &DbConnection::connected);
+    QVERIFY(srv.waitForConnections(1));
+    const QNetworkRequest req = srv.lastRequest();
+    QCOMPARE(req.url().path(), QStringLiteral("/v1/database/quickstart-chat/subscribe"));
+    QUrlQuery q(req.url());
+    QCOMPARE(q.queryItemValue(QStringLiteral("compression")), QStringLiteral("None"));
+    QCOMPARE(q.queryItemValue(QStringLiteral("confirmed")), QStringLiteral("false"));
+    QCOMPARE(req.rawHeader("Authorization"), QByteArray("Bearer long.lived.token"));
+    QCOMPARE(srv.client()->subprotocol(), QStringLiteral("v2.bsatn.spacetimedb"));
+    QCOMPARE(c.conn->state(), DbConnection::State::Connecting);
+
+    // The server echoes a short-lived token: the app's long-lived one is kept.
+    srv.send(hello(1, QStringLiteral("short.lived")));
+    QVERIFY(connected.wait());
+    QCOMPARE(connected.first().at(0).value<Identity>(), ident(1));
+    QCOMPARE(connected.first().at(2).toString(), QStringLiteral("long.lived.token"));
+    QCOMPARE(c.conn->token(), QStringLiteral("long.lived.token"));
+    QCOMPARE(c.conn->identity(), ident(1));
+    QVERIFY(c.conn->hasIdentity());
+    QCOMPARE(c.conn->connectionId().toHex(), QStringLiteral("0123456789abcdef0123456789abcdef"));
+    QCOMPARE(c.conn->state(), DbConnection::State::Connected);
+    QCOMPARE(c.conn->subprotocol(), QStringLiteral("v2.bsatn.spacetimedb"));
+    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state 2"), QStringLiteral("connected")}));
+}
+
+void TestConnectionScripted::anonymousAdoptsToken() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(srv.waitForConnections(1));
+    QVERIFY(srv.lastRequest().rawHeader("Authorization").isEmpty());
+    QVERIFY(!QUrlQuery(srv.lastRequest().url()).hasQueryItem(QStringLiteral("confirmed")));
+    QVERIFY(greet(srv, c, 1));
+    QCOMPARE(c.conn->token(), QStringLiteral("minted.token"));
+}
+
+void TestConnectionScripted::subscribeQueuedAndApplied() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    int applied = 0;
+    // Before the connection is open: queued.
+    auto h = c.conn->subscriptionBuilder()
+                 .onApplied([&](const EventContext &ctx) {
+                     ++applied;
+                     QCOMPARE(ctx.kind(), EventContext::Kind::SubscribeApplied);
+                     // The cache is complete before anyone hears about it.
+                     QCOMPARE(c.users->count(), 2);
+                     QCOMPARE(c.messages->count(), 1);
+                     c.log->add(QStringLiteral("applied"));
+                 })
+                 .subscribe({QStringLiteral("SELECT * FROM user"),
+                             QStringLiteral("SELECT * FROM message")});
+    QCOMPARE(h.state(), SubscriptionHandle::State::Pending);
+    QVERIFY(!h.querySetId());
+    QVERIFY(greet(srv, c));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    QCOMPARE(sub->queryStrings.size(), 2);
+    QCOMPARE(h.state(), SubscriptionHandle::State::Sent);
+    QCOMPARE(h.querySetId(), std::optional<P::QuerySetId>(sub->querySetId));
+
+    c.log->clear();
+    srv.send(P::SubscribeApplied{sub->requestId, sub->querySetId,
+                                 queryRows({{QStringLiteral("user"), {u(1, "ann"), u(2)}},
+                                            {QStringLiteral("message"), {msg("hi")}}})});
+    QTRY_VERIFY(h.isActive());
+    QCOMPARE(applied, 1);
+    QCOMPARE(c.log->entries.first(), QStringLiteral("applied"));
+    QCOMPARE(c.log->count(QStringLiteral("user+")), 2);
+    QCOMPARE(c.log->entries.last(), QStringLiteral("message+ hi SubscribeApplied"));
+    QCOMPARE(c.users->find(ident(1))->name, std::optional<QString>(QStringLiteral("ann")));
+    QCOMPARE(c.conn->subscriptions().size(), 1);
+}
+
+void TestConnectionScripted::frameOrderAcrossWorker() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    auto h = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    // ~2 MB initial rows (decoded on the worker), then small updates that depend on them sent
+    // right behind it: they must be applied after it, in order.
+    QList<QByteArray> rows;
+    for (int i = 0; i < 20000; ++i)
+        rows.append(msg(QStringLiteral("m%1-").arg(i) + QString(80, QLatin1Char('x')), 1, i));
+    srv.send(P::SubscribeApplied{sub->requestId, sub->querySetId,
+                                 queryRows({{QStringLiteral("message"), rows}})});
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {msg("after", 1, 999999)},
+                         {rows[0]}));
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {}, {rows[1]}));
+    QTRY_COMPARE_WITH_TIMEOUT(c.log->count(QStringLiteral("message-")), 2, 10000);
+    QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
+    QCOMPARE(c.messages->count(), 20000 - 2 + 1);
+    QCOMPARE(c.log->count(QStringLiteral("message+")), 20001);
+    QVERIFY(c.log->entries.indexOf(QStringLiteral("message+ after Transaction")) >
+            c.log->entries.lastIndexOf(QRegularExpression(QStringLiteral(".*SubscribeApplied"))));
+    QVERIFY(h.isActive());
+}
+
+void TestConnectionScripted::compressedFrames() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri(),
+                        [](DbConnectionBuilder &b) { b.withCompression(Compression::Brotli); });
+    QVERIFY(greet(srv, c));
+    QCOMPARE(QUrlQuery(srv.lastRequest().url()).queryItemValue(QStringLiteral("compression")),
+             QStringLiteral("Brotli"));
+    c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    QList<QByteArray> rows;
+    for (int i = 0; i < 500; ++i)
+        rows.append(msg(QStringLiteral("compressed %1").arg(i), 1, i));
+    // One Brotli and one gzip frame (the server may use either), and a small tag-0 one.
+    srv.send(P::SubscribeApplied{sub->requestId, sub->querySetId,
+                                 queryRows({{QStringLiteral("message"), rows}})},
+             Compression::Brotli);
+    srv.send(
+        transaction(sub->querySetId, QStringLiteral("message"), rows.mid(0, 0), rows.mid(0, 300)),
+        Compression::Gzip);
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {msg("tiny")}, {}));
+    QTRY_COMPARE(c.messages->count(), 201);
+    QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
+}
+
+void TestConnectionScripted::unknownTable() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    auto h = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM *"));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    c.log->clear();
+    srv.send(
+        P::SubscribeApplied{sub->requestId, sub->querySetId,
+                            queryRows({{QStringLiteral("user"), {u(1)}},
+                                       {QStringLiteral("reaction"), {QByteArray("\x01\x02")}}})});
+    srv.send(transaction(sub->querySetId, QStringLiteral("reaction"), {QByteArray("\x03")}, {}));
+    srv.send(transaction(sub->querySetId, QStringLiteral("user"), {u(2)}, {}));
+    QTRY_COMPARE(c.users->count(), 2);
+    QCOMPARE(c.log->count(QStringLiteral("bindingsOutOfDate")), 1);
+    QCOMPARE(c.log->entries.first(), QStringLiteral("bindingsOutOfDate reaction"));
+    QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
+    QVERIFY(c.conn->isActive());
+    QVERIFY(h.isActive());
+}
+
+void TestConnectionScripted::violationTriggersResync() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    int applied = 0;
+    auto h = subscribeChat(srv, c, {u(1, "ann"), u(2, "bob")}, {msg("one"), msg("two")}, &applied);
+    QVERIFY(h.isActive());
+    const P::QuerySetId oldId = *h.querySetId();
+    c.log->clear();
+    srv.skipReceived();
+
+    // The server deletes a row it never sent: a contradiction.
+    srv.send(transaction(oldId, QStringLiteral("message"), {}, {msg("never sent")}));
+    QTRY_COMPARE(c.log->count(QStringLiteral("violation")), 1);
+    // The connection replaces the query set: Unsubscribe(old) + Subscribe(new, same queries).
+    auto unsub = srv.next<P::Unsubscribe>();
+    QVERIFY(unsub);
+    QCOMPARE(unsub->querySetId, oldId);
+    QCOMPARE(unsub->flags, P::UnsubscribeFlags::Default);
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    QVERIFY(sub->querySetId != oldId);
+    QCOMPARE(sub->queryStrings, h.queries());
+
+    // Updates of the old set that arrive meanwhile are not applied anywhere; readers still see
+    // the old replica until the new snapshot is complete.
+    srv.send(transaction(oldId, QStringLiteral("message"), {msg("stale")}, {}));
+    srv.send(P::SubscribeApplied{
+        sub->requestId, sub->querySetId,
+        queryRows({{QStringLiteral("user"), {u(1, "ann"), u(2, "bobby")}},
+                   {QStringLiteral("message"), {msg("one"), msg("two"), msg("three")}}})});
+    srv.send(P::UnsubscribeApplied{unsub->requestId, oldId, std::nullopt});
+    QTRY_COMPARE(c.log->count(QStringLiteral("message+")), 1);
+    QTest::qWait(50);
+    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("violation"),
+                                          QStringLiteral("user~ %1/bob/on -> %1/bobby/on Resync")
+                                              .arg(ident(2).toShortHex().left(8)),
+                                          QStringLiteral("message+ three Resync")}));
+    QCOMPARE(applied, 1); // not again for a resubscription
+    QCOMPARE(h.querySetId(), std::optional<P::QuerySetId>(sub->querySetId));
+    QVERIFY(h.isActive());
+
+    // The new set is live; the old one is gone for good.
+    c.log->clear();
+    srv.send(transaction(oldId, QStringLiteral("message"), {msg("old set")}, {}));
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {msg("new set")}, {}));
+    QTRY_COMPARE(c.log->count(QStringLiteral("message+")), 1);
+    QCOMPARE(c.log->entries, QStringList{QStringLiteral("message+ new set Transaction")});
+    QCOMPARE(c.messages->count(), 4);
+}
+
+void TestConnectionScripted::subscriptionErrorAfterApply() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    auto users = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM user"));
+    auto s1 = srv.next<P::Subscribe>();
+    int errors = 0;
+    Error seen;
+    auto messages = c.conn->subscriptionBuilder()
+                        .onError([&](const EventContext &ctx) {
+                            ++errors;
+                            seen = ctx.error();
+                            QCOMPARE(ctx.kind(), EventContext::Kind::SubscriptionError);
+                            c.log->add(QStringLiteral("onError"));
+                        })
+                        .subscribe(QStringLiteral("SELECT * FROM message"));
+    auto s2 = srv.next<P::Subscribe>();
+    QVERIFY(s1 && s2);
+    srv.send(P::SubscribeApplied{s1->requestId, s1->querySetId,
+                                 queryRows({{QStringLiteral("user"), {u(1)}}})});
+    srv.send(P::SubscribeApplied{s2->requestId, s2->querySetId,
+                                 queryRows({{QStringLiteral("message"), {msg("a"), msg("b")}}})});
+    QTRY_VERIFY(messages.isActive() && users.isActive());
+    c.log->clear();
+
+    srv.send(P::SubscriptionError{std::nullopt, s2->querySetId, QStringLiteral("row limit")});
+    QTRY_COMPARE(errors, 1);
+    QTRY_COMPARE(c.log->count(QStringLiteral("message-")), 2);
+    QCOMPARE(c.log->entries.first(), QStringLiteral("onError"));
+    // Rows dropped by a query set come in no particular order.
+    QVERIFY(c.log->entries.contains(QStringLiteral("message- a SubscriptionError")));
+    QVERIFY(c.log->entries.contains(QStringLiteral("message- b SubscriptionError")));
+    QCOMPARE(seen.message(), QStringLiteral("row limit"));
+    QCOMPARE(messages.state(), SubscriptionHandle::State::Failed);
+    QCOMPARE(messages.error().message(), QStringLiteral("row limit"));
+    QVERIFY(messages.isEnded());
+    QCOMPARE(c.messages->count(), 0);
+    // The rest goes on.
+    QVERIFY(c.conn->isActive());
+    QVERIFY(users.isActive());
+    srv.send(transaction(s1->querySetId, QStringLiteral("user"), {u(2)}, {}));
+    srv.send(transaction(s2->querySetId, QStringLiteral("message"), {msg("late")}, {}));
+    QTRY_COMPARE(c.users->count(), 2);
+    QCOMPARE(c.messages->count(), 0);
+    QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
+}
+
+void TestConnectionScripted::subscriptionErrorOnApply() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    int errors = 0;
+    auto h = c.conn->subscriptionBuilder()
+                 .onError([&](const EventContext &) { ++errors; })
+                 .subscribe(QStringLiteral("SELECT * FROM nope"));
+    auto s = srv.next<P::Subscribe>();
+    QVERIFY(s);
+    srv.send(
+        P::SubscriptionError{s->requestId, s->querySetId, QStringLiteral("no such table: `nope`")});
+    QTRY_COMPARE(errors, 1);
+    QCOMPARE(h.state(), SubscriptionHandle::State::Failed);
+    QVERIFY(h.error().message().contains(QLatin1String("nope")));
+    QVERIFY(h.unsubscribe().isError());
+    QVERIFY(c.conn->isActive());
+    QCOMPARE(c.conn->subscriptions().size(), 0);
+}
+
+void TestConnectionScripted::unsubscribeAndOverlap() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    auto all = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM user"));
+    auto s1 = srv.next<P::Subscribe>();
+    auto online =
+        c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM user WHERE online"));
+    auto s2 = srv.next<P::Subscribe>();
+    QVERIFY(s1 && s2);
+    QVERIFY(s1->querySetId != s2->querySetId);
+    srv.send(P::SubscribeApplied{s1->requestId, s1->querySetId,
+                                 queryRows({{QStringLiteral("user"), {u(1), u(2, {}, false)}}})});
+    srv.send(P::SubscribeApplied{s2->requestId, s2->querySetId,
+                                 queryRows({{QStringLiteral("user"), {u(1)}}})});
+    QTRY_VERIFY(online.isActive());
+    // u(1) was delivered twice but inserted once.
+    QCOMPARE(c.log->count(QStringLiteral("user+")), 2);
+    QCOMPARE(c.users->cache()->find(u(1))->refCount(), 2u);
+
+    c.log->clear();
+    int ended = 0;
+    QVERIFY(!all.unsubscribeThen([&](const EventContext &ctx) {
+                    ++ended;
+                    QCOMPARE(ctx.kind(), EventContext::Kind::UnsubscribeApplied);
+                    c.log->add(QStringLiteral("ended"));
+                })
+                 .isError());
+    QCOMPARE(all.state(), SubscriptionHandle::State::Unsubscribing);
+    auto un = srv.next<P::Unsubscribe>();
+    QVERIFY(un);
+    QCOMPARE(un->querySetId, s1->querySetId);
+    QCOMPARE(un->flags, P::UnsubscribeFlags::Default);
+    srv.send(P::UnsubscribeApplied{un->requestId, s1->querySetId, std::nullopt});
+    QTRY_COMPARE(ended, 1);
+    // u(2) was only in the first set; u(1) stays (the second set still holds it).
+    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("ended"),
+                                          QStringLiteral("user- %1/-/off UnsubscribeApplied")
+                                              .arg(ident(2).toShortHex().left(8))}));
+    QCOMPARE(c.users->count(), 1);
+    QCOMPARE(c.users->cache()->find(u(1))->refCount(), 1u);
+    QCOMPARE(all.state(), SubscriptionHandle::State::Ended);
+    QVERIFY(all.unsubscribe().isError());
+
+    // With SendDroppedRows-style rows the server may list them itself: same outcome.
+    c.log->clear();
+    QVERIFY(!online.unsubscribe().isError());
+    auto un2 = srv.next<P::Unsubscribe>();
+    QVERIFY(un2);
+    srv.send(P::UnsubscribeApplied{un2->requestId, s2->querySetId,
+                                   queryRows({{QStringLiteral("user"), {u(1)}}})});
+    QTRY_COMPARE(c.users->count(), 0);
+    QCOMPARE(c.log->count(QStringLiteral("user-")), 1);
+    QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
+}
+
+void TestConnectionScripted::unsubscribeBeforeApplied() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    int applied = 0;
+    auto h = c.conn->subscriptionBuilder()
+                 .onApplied([&](const EventContext &) { ++applied; })
+                 .subscribe(QStringLiteral("SELECT * FROM user"));
+    auto s = srv.next<P::Subscribe>();
+    QVERIFY(s);
+    QVERIFY(!h.unsubscribe().isError());
+    auto un = srv.next<P::Unsubscribe>();
+    QVERIFY(un);
+    srv.send(P::SubscribeApplied{s->requestId, s->querySetId,
+                                 queryRows({{QStringLiteral("user"), {u(1)}}})});
+    srv.send(P::UnsubscribeApplied{un->requestId, s->querySetId, std::nullopt});
+    QTRY_COMPARE(h.state(), SubscriptionHandle::State::Ended);
+    QCOMPARE(applied, 0);
+    QCOMPARE(c.log->count(QStringLiteral("user")), 0); // never visible, no flicker
+    QCOMPARE(c.users->count(), 0);
+}
+
+void TestConnectionScripted::reducerOutcomes() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    auto h = subscribeChat(srv, c, {u(1, "ann")}, {});
+    const P::QuerySetId qs = *h.querySetId();
+    c.log->clear();
+
+    QList<ReducerOutcome> outcomes;
+    auto cb = [&](const ReducerOutcome &o) {
+        outcomes.append(o);
+        c.log->add(QStringLiteral("callback %1").arg(statusName(o.status)));
+    };
+    // Committed with our own changes embedded.
+    auto id =
+        c.conn->callReducer(QStringLiteral("set_name"), stringArgs(QStringLiteral("anna")), cb);
+    QVERIFY(id);
+    auto call = srv.next<P::CallReducer>();
+    QVERIFY(call);
+    QCOMPARE(call->requestId, *id);
+    QCOMPARE(call->flags, quint8(0));
+    QCOMPARE(call->reducer, QStringLiteral("set_name"));
+    QCOMPARE(call->args, stringArgs(QStringLiteral("anna")));
+    srv.send(P::ReducerResult{
+        *id, Timestamp::fromMicros(42),
+        P::ReducerOk{{}, transaction(qs, QStringLiteral("user"), {u(1, "anna")}, {u(1, "ann")})}});
+    QTRY_COMPARE(outcomes.size(), 1);
+    QCOMPARE(c.log->entries,
+             (QStringList{QStringLiteral("user~ %1/ann/on -> %1/anna/on Reducer:set_name")
+                              .arg(ident(1).toShortHex().left(8)),
+                          QStringLiteral("callback committed"),
+                          QStringLiteral("reducerCompleted set_name committed")}));
+    QCOMPARE(outcomes[0].timestamp, Timestamp::fromMicros(42));
+    QCOMPARE(outcomes[0].callerIdentity, ident(1));
+    QVERIFY(outcomes[0].isCommitted());
+
+    // Err with a BSATN string, InternalError, OkEmpty.
+    auto e1 = c.conn->callReducer(QStringLiteral("set_name"), stringArgs(QString()), cb);
+    auto e2 = c.conn->callReducer(QStringLiteral("nope"), {}, cb);
+    auto e3 =
+        c.conn->callReducer(QStringLiteral("send_message"), stringArgs(QStringLiteral("x")), cb);
+    QVERIFY(e1 && e2 && e3);
+    QVERIFY(srv.waitForMessages(int(srv.received.size()) + 2));
+    BsatnWriter err;
+    err.writeString(QStringLiteral("Names must not be empty"));
+    srv.send(P::ReducerResult{*e1, {}, P::ReducerErr{err.take()}});
+    srv.send(P::ReducerResult{*e2, {}, P::ReducerInternalError{QStringLiteral("no such reducer")}});
+    srv.send(P::ReducerResult{999999, {}, P::ReducerOkEmpty{}}); // unknown id: ignored
+    srv.send(P::ReducerResult{*e3, {}, P::ReducerOkEmpty{}});
+    QTRY_COMPARE(outcomes.size(), 4);
+    QCOMPARE(outcomes[1].status, ReducerOutcome::Status::Err);
+    QCOMPARE(outcomes[1].message, QStringLiteral("Names must not be empty"));
+    QCOMPARE(outcomes[1].error().kind(), Error::Kind::Server);
+    QCOMPARE(outcomes[2].status, ReducerOutcome::Status::InternalError);
+    QCOMPARE(outcomes[2].message, QStringLiteral("no such reducer"));
+    QCOMPARE(outcomes[3].status, ReducerOutcome::Status::Committed);
+    QCOMPARE(outcomes[3].reducer, QStringLiteral("send_message"));
+    QCOMPARE(c.conn->pendingRequestCount(), 0);
+    QVERIFY(c.conn->isActive());
+}
+
+void TestConnectionScripted::oneOffQueryAndProcedure() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    std::optional<Expected<P::QueryRows>> ok, bad;
+    auto q1 = c.conn->oneOffQuery(QStringLiteral("SELECT * FROM user"),
+                                  [&](const Expected<P::QueryRows> &r) { ok = r; });
+    auto q2 = c.conn->oneOffQuery(QStringLiteral("SELECT * FROM nope"),
+                                  [&](const Expected<P::QueryRows> &r) { bad = r; });
+    QVERIFY(q1 && q2);
+    auto m1 = srv.next<P::OneOffQuery>();
+    QVERIFY(m1);
+    QCOMPARE(m1->queryString, QStringLiteral("SELECT * FROM user"));
+    srv.send(P::OneOffQueryResult{*q1, queryRows({{QStringLiteral("user"), {u(1), u(2)}}})});
+    srv.send(P::OneOffQueryResult{*q2, QStringLiteral("no such table")});
+    QTRY_VERIFY(ok && bad);
+    QVERIFY(ok->hasValue());
+    QCOMPARE(ok->value().tables.first().rows.rowCount(), 2);
+    QVERIFY(!bad->hasValue());
+    QCOMPARE(bad->error().message(), QStringLiteral("no such table"));
+    QCOMPARE(c.users->count(), 0); // nothing cached
+
+    QList<ProcedureOutcome> procs;
+    auto p1 = c.conn->callProcedure(QStringLiteral("answer"), {},
+                                    [&](const ProcedureOutcome &o) { procs.append(o); });
+    auto p2 = c.conn->callProcedure(QStringLiteral("nope"), {},
+                                    [&](const ProcedureOutcome &o) { procs.append(o); });
+    QVERIFY(p1 && p2);
+    auto cp = srv.next<P::CallProcedure>();
+    QVERIFY(cp);
+    QCOMPARE(cp->procedure, QStringLiteral("answer"));
+    srv.send(P::ProcedureResult{P::ProcedureReturned{QByteArray("\x2a\0\0\0", 4)},
+                                Timestamp::fromMicros(5), TimeDuration::fromMicros(7), *p1});
+    srv.send(P::ProcedureResult{
+        P::ProcedureInternalError{QStringLiteral("no such procedure")}, {}, {}, *p2});
+    QTRY_COMPARE(procs.size(), 2);
+    QVERIFY(procs[0].isReturned());
+    QCOMPARE(procs[0].value, QByteArray("\x2a\0\0\0", 4));
+    QCOMPARE(procs[0].hostDuration, TimeDuration::fromMicros(7));
+    QCOMPARE(procs[1].status, ProcedureOutcome::Status::InternalError);
+    QCOMPARE(procs[1].message, QStringLiteral("no such procedure"));
+}
+
+void TestConnectionScripted::pendingFailOnLoss() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    QList<ReducerOutcome> reducers;
+    std::optional<Expected<P::QueryRows>> query;
+    QList<ProcedureOutcome> procs;
+    QVERIFY(c.conn->callReducer(QStringLiteral("send_message"), stringArgs(QStringLiteral("x")),
+                                [&](const ReducerOutcome &o) { reducers.append(o); }));
+    QVERIFY(c.conn->oneOffQuery(QStringLiteral("SELECT * FROM user"),
+                                [&](const Expected<P::QueryRows> &r) { query = r; }));
+    QVERIFY(c.conn->callProcedure(QStringLiteral("p"), {},
+                                  [&](const ProcedureOutcome &o) { procs.append(o); }));
+    QVERIFY(srv.waitForMessages(3));
+    QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
+    c.log->clear();
+    srv.abortClient();
+    QVERIFY(disc.wait());
+    QCOMPARE(reducers.size(), 1);
+    QCOMPARE(reducers[0].status, ReducerOutcome::Status::Disconnected);
+    QCOMPARE(reducers[0].message, QStringLiteral("connection lost; outcome unknown"));
+    QVERIFY(query && !query->hasValue());
+    QCOMPARE(query->error().kind(), Error::Kind::Disconnected);
+    QCOMPARE(procs.size(), 1);
+    QCOMPARE(procs[0].status, ProcedureOutcome::Status::Disconnected);
+    QCOMPARE(c.conn->pendingRequestCount(), 0);
+    QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
+    auto err = disc.first().at(0).value<std::optional<Error>>();
+    QVERIFY(err);
+    QVERIFY2(err->message().contains(QLatin1String("lost")), qPrintable(err->message()));
+    QCOMPARE(c.log->entries.first(), QStringLiteral("state 0"));
+    QVERIFY(c.log->entries.at(1).startsWith(QLatin1String("disconnected connection to")));
+    QCOMPARE(c.log->entries.at(2), QStringLiteral("reducerCompleted send_message disconnected"));
+    QTest::qWait(100);
+    QCOMPARE(reducers.size(), 1); // exactly once
+}
+
+void TestConnectionScripted::malformedFrames_data() {
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<int>("kind");
+    QTest::newRow("empty") << QByteArray() << int(Error::Kind::Decode);
+    QTest::newRow("unknown compression tag")
+        << QByteArray("\x07\x00", 2) << int(Error::Kind::Compression);
+    QTest::newRow("unknown message tag") << QByteArray("\x00\x09", 2) << int(Error::Kind::Decode);
+    QTest::newRow("truncated") << QByteArray("\x00\x04\x05\x00", 4) << int(Error::Kind::Decode);
+    QTest::newRow("huge length") << QByteArray("\x00\x05\x01\x00\x00\x00\x00\xff\xff\xff\x7f", 11)
+                                 << int(Error::Kind::Decode);
+    QTest::newRow("corrupt gzip") << QByteArray("\x02\x1f\x8b\x08\x00garbage", 13)
+                                  << int(Error::Kind::Compression);
+    QTest::newRow("corrupt brotli")
+        << QByteArray("\x01\xff\xff\xff\xff", 5) << int(Error::Kind::Compression);
+}
+
+void TestConnectionScripted::malformedFrames() {
+    QFETCH(QByteArray, frame);
+    QFETCH(int, kind);
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
+    srv.sendRaw(frame);
+    srv.send(transaction(1, QStringLiteral("user"), {u(1)}, {})); // never applied
+    QVERIFY(disc.wait());
+    auto err = disc.first().at(0).value<std::optional<Error>>();
+    QVERIFY(err);
+    QCOMPARE(int(err->kind()), kind);
+    QVERIFY2(err->message().contains(srv.uri()), qPrintable(err->message()));
+    if (kind == int(Error::Kind::Decode))
+        QVERIFY2(err->offset() >= 0 || frame.isEmpty(), qPrintable(err->toString()));
+    QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
+    QCOMPARE(c.users->count(), 0);
+    QCOMPARE(c.conn->lastError(), *err);
+}
+
+void TestConnectionScripted::malformedFrameReconnects() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri(),
+                        [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    QVERIFY(greet(srv, c));
+    QSignalSpy reconnecting(c.conn.get(), &DbConnection::reconnecting);
+    srv.sendRaw(QByteArray("\x00\xee", 2));
+    QVERIFY(reconnecting.wait());
+    QCOMPARE(reconnecting.first().at(0).toInt(), 1);
+    QCOMPARE(reconnecting.first().at(1).toInt(), 50);
+    QCOMPARE(c.conn->state(), DbConnection::State::Reconnecting);
+    QVERIFY(greet(srv, c, 2));
+    QCOMPARE(c.log->count(QStringLiteral("connected")), 2);
+    QCOMPARE(c.log->count(QStringLiteral("disconnected")), 1);
+}
+
+void TestConnectionScripted::textFrame() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
+    srv.sendText(QStringLiteral("{\"hello\":1}"));
+    QVERIFY(disc.wait());
+    auto err = disc.first().at(0).value<std::optional<Error>>();
+    QVERIFY(err);
+    QCOMPARE(err->kind(), Error::Kind::Protocol);
+    QVERIFY(err->message().contains(QLatin1String("text message")));
+}
+
+void TestConnectionScripted::closeCodes() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
+    srv.closeClient(QWebSocketProtocol::CloseCode(1011),
+                    QStringLiteral("Subscription with id 1 already exists"));
+    QVERIFY(disc.wait());
+    auto err = disc.first().at(0).value<std::optional<Error>>();
+    QVERIFY(err);
+    QVERIFY2(err->message().contains(QLatin1String("Subscription with id 1 already exists")),
+             qPrintable(err->message()));
+    QVERIFY(err->message().contains(QLatin1String("1011")));
+    QCOMPARE(err->kind(), Error::Kind::Server);
+
+    // Going away (database stopped).
+    ScriptedServer srv2;
+    QVERIFY(srv2.listen());
+    auto c2 = makeClient(srv2.uri());
+    QVERIFY(greet(srv2, c2));
+    QSignalSpy disc2(c2.conn.get(), &DbConnection::disconnected);
+    srv2.closeClient(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("module exited"));
+    QVERIFY(disc2.wait());
+    err = disc2.first().at(0).value<std::optional<Error>>();
+    QVERIFY2(err && err->message().contains(QLatin1String("module exited")),
+             qPrintable(err ? err->message() : QString()));
+}
+
+void TestConnectionScripted::subprotocolMismatch() {
+    ScriptedServer srv({QStringLiteral("v1.json.spacetimedb")});
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri(),
+                        [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    QSignalSpy err(c.conn.get(), &DbConnection::connectError);
+    QVERIFY(err.wait());
+    const Error e = err.first().at(0).value<Error>();
+    QCOMPARE(e.kind(), Error::Kind::Protocol);
+    QVERIFY2(e.message().contains(QLatin1String("v2.bsatn.spacetimedb")), qPrintable(e.message()));
+    QCOMPARE(c.conn->state(), DbConnection::State::Disconnected); // permanent: no retry
+    QTest::qWait(150);
+    QCOMPARE(srv.connectionCount(), 1);
+}
+
+void TestConnectionScripted::httpStatusErrors() {
+    {
+        StatusServer http("404 Not Found");
+        const QString uri = QStringLiteral("http://127.0.0.1:%1").arg(http.port());
+        auto c =
+            makeClient(uri, [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+        QSignalSpy err(c.conn.get(), &DbConnection::connectError);
+        QVERIFY(err.wait());
+        QCOMPARE(err.first().at(0).value<Error>().message(),
+                 QStringLiteral("database quickstart-chat not found on %1").arg(uri));
+        QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
+        QCOMPARE(c.log->count(QStringLiteral("disconnected")), 0);
+        QCOMPARE(c.log->count(QStringLiteral("reconnecting")), 0);
+    }
+    {
+        StatusServer http("401 Unauthorized");
+        auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(http.port()),
+                            [](DbConnectionBuilder &b) { b.withToken(QStringLiteral("bad")); });
+        QSignalSpy err(c.conn.get(), &DbConnection::connectError);
+        QVERIFY(err.wait());
+        const QString m = err.first().at(0).value<Error>().message();
+        QVERIFY2(m.contains(QLatin1String("rejected the saved token")), qPrintable(m));
+    }
+}
+
+void TestConnectionScripted::unreachable() {
+    quint16 port;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(port),
+                        [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    QSignalSpy err(c.conn.get(), &DbConnection::connectError);
+    QSignalSpy reconnecting(c.conn.get(), &DbConnection::reconnecting);
+    QVERIFY(err.wait());
+    QCOMPARE(err.first().at(0).value<Error>().message(),
+             QStringLiteral("cannot reach http://127.0.0.1:%1: connection refused (is the server "
+                            "running?)")
+                 .arg(port));
+    // Transient: retried with growing delays.
+    QTRY_VERIFY(reconnecting.size() >= 3);
+    QCOMPARE(reconnecting.at(0).at(1).toInt(), 50);
+    QCOMPARE(reconnecting.at(1).at(1).toInt(), 100);
+    QCOMPARE(reconnecting.at(2).at(1).toInt(), 200);
+    QCOMPARE(reconnecting.at(2).at(0).toInt(), 3);
+    QCOMPARE(c.conn->state(), DbConnection::State::Reconnecting);
+    c.conn->disconnect();
+    QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
+    const int n = int(reconnecting.size());
+    QTest::qWait(300);
+    QCOMPARE(reconnecting.size(), n);
+}
+
+void TestConnectionScripted::deadConnection() {
+    SilentServer silent;
+    auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(silent.port()),
+                        [](DbConnectionBuilder &b) { b.withKeepAlive(150ms, 150ms); });
+    QSignalSpy connected(c.conn.get(), &DbConnection::connected);
+    QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
+    QVERIFY(connected.wait());
+    const qint64 before = silent.bytesAfterHandshake;
+    QVERIFY(disc.wait(3000));
+    QVERIFY(silent.bytesAfterHandshake > before); // we pinged
+    auto err = disc.first().at(0).value<std::optional<Error>>();
+    QVERIFY(err);
+    QVERIFY2(err->message().contains(QLatin1String("nothing received for 0.3 s")),
+             qPrintable(err->message()));
+}
+
+void TestConnectionScripted::reconnectResync() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri(),
+                        [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    QVERIFY(greet(srv, c));
+    int applied = 0;
+    auto h = subscribeChat(srv, c, {u(1, "ann"), u(2, "bob")}, {msg("one"), msg("two")}, &applied);
+    QVERIFY(h.isActive());
+    QList<ReducerOutcome> outcomes;
+    QVERIFY(c.conn->callReducer(QStringLiteral("send_message"), stringArgs(QStringLiteral("x")),
+                                [&](const ReducerOutcome &o) { outcomes.append(o); }));
+    QVERIFY(srv.next<P::CallReducer>());
+    c.log->clear();
+
+    srv.abortClient();
+    QVERIFY(srv.waitForConnections(2));
+    // While reconnecting the cache keeps its rows.
+    QCOMPARE(c.users->count(), 2);
+    QCOMPARE(c.messages->count(), 2);
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    QCOMPARE(sub->queryStrings, h.queries());
+    // A table registered while the resync is under way still gets its rows.
+    auto *extra = new TableHandle(c.conn.get(), QStringLiteral("reaction"));
+    QSignalSpy extraInserted(extra, &TableHandle::rawRowInserted);
+    srv.send(hello(1, QStringLiteral("other")));
+    srv.send(
+        P::SubscribeApplied{sub->requestId, sub->querySetId,
+                            queryRows({{QStringLiteral("user"), {u(1, "ann"), u(2, "bob", false)}},
+                                       {QStringLiteral("message"), {msg("one"), msg("three")}},
+                                       {QStringLiteral("reaction"), {QByteArray("\x01")}}})});
+    QTRY_COMPARE(c.log->count(QStringLiteral("message+")), 1);
+    QTest::qWait(50);
+    const QString bob = ident(2).toShortHex().left(8);
+    QCOMPARE(c.log->entries,
+             (QStringList{
+                 QStringLiteral("state 3"),
+                 QStringLiteral("disconnected connection to %1 lost: The remote host closed "
+                                "the connection")
+                     .arg(srv.uri()),
+                 QStringLiteral("reducerCompleted send_message disconnected"),
+                 QStringLiteral("reconnecting 1"), QStringLiteral("state 2"),
+                 QStringLiteral("connected"),
+                 // Tables in registration order; deletes before inserts.
+                 QStringLiteral("user~ %1/bob/on -> %1/bob/off Resync").arg(bob),
+                 QStringLiteral("message- two Resync"), QStringLiteral("message+ three Resync")}));
+    QCOMPARE(outcomes.size(), 1);
+    QCOMPARE(outcomes[0].message, QStringLiteral("connection lost; outcome unknown"));
+    QCOMPARE(applied, 1);
+    QCOMPARE(extra->count(), 1);
+    QCOMPARE(extraInserted.size(), 1);
+    QCOMPARE(extraInserted.first().at(1).value<EventContext>().kind(), EventContext::Kind::Resync);
+    QVERIFY(h.isActive());
+    QCOMPARE(c.conn->token(), QStringLiteral("minted.token")); // first anonymous token kept
+    // The resubscribed set is live.
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {msg("four")}, {}));
+    QTRY_COMPARE(c.messages->count(), 3);
+}
+
+void TestConnectionScripted::dropDuringResync() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri(),
+                        [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    QVERIFY(greet(srv, c));
+    auto h = subscribeChat(srv, c, {u(1)}, {msg("one")});
+    c.log->clear();
+    srv.abortClient();
+    QVERIFY(greet(srv, c, 2));
+    QVERIFY(srv.next<P::Subscribe>());
+    // Dropped again before the snapshot: the old replica stays visible, nothing reported.
+    srv.abortClient();
+    QVERIFY(greet(srv, c, 3));
+    QCOMPARE(c.messages->count(), 1);
+    QCOMPARE(c.log->count(QStringLiteral("message")), 0);
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    srv.send(P::SubscribeApplied{
+        sub->requestId, sub->querySetId,
+        queryRows({{QStringLiteral("user"), {u(1)}}, {QStringLiteral("message"), {msg("two")}}})});
+    QTRY_COMPARE(c.log->count(QStringLiteral("message+")), 1);
+    QCOMPARE(c.log->matching(QStringLiteral("message")),
+             (QStringList{QStringLiteral("message- one Resync"),
+                          QStringLiteral("message+ two Resync")}));
+    QCOMPARE(c.log->count(QStringLiteral("reconnecting")), 2);
+    QCOMPARE(c.log->count(QStringLiteral("connected")), 2);
+    QVERIFY(h.isActive());
+}
+
+void TestConnectionScripted::mutationsInsideCallbacks() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    SubscriptionHandle inner;
+    bool disconnectRequested = false;
+    QObject::connect(
+        c.users, &UserTable::rowInserted, c.conn.get(), [&](const UserRow &, const EventContext &) {
+            if (disconnectRequested)
+                return;
+            disconnectRequested = true;
+            // Takes effect after the whole message was reported.
+            c.conn->disconnect();
+            QVERIFY(c.conn->isActive());
+            inner =
+                c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
+        });
+    auto h = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM user"));
+    auto s = srv.next<P::Subscribe>();
+    QVERIFY(s);
+    QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
+    srv.send(P::SubscribeApplied{s->requestId, s->querySetId,
+                                 queryRows({{QStringLiteral("user"), {u(1), u(2), u(3)}}})});
+    QVERIFY(disc.wait());
+    QCOMPARE(c.log->count(QStringLiteral("user+")), 3);
+    QVERIFY(c.log->entries.indexOf(QStringLiteral("disconnected clean")) >
+            c.log->entries.lastIndexOf(QRegularExpression(QStringLiteral("^user\\+.*"))));
+    QVERIFY(!disc.first().at(0).value<std::optional<Error>>());
+    auto sub2 = srv.next<P::Subscribe>();
+    QVERIFY(sub2);
+    QCOMPARE(sub2->queryStrings, QStringList{QStringLiteral("SELECT * FROM message")});
+    // Dormant now; resumes with reconnectNow().
+    QCOMPARE(inner.state(), SubscriptionHandle::State::Pending);
+    QVERIFY(h.isActive());
+}
+
+void TestConnectionScripted::v3Batches() {
+    ScriptedServer srv(
+        {QStringLiteral("v3.bsatn.spacetimedb"), QStringLiteral("v2.bsatn.spacetimedb")});
+    QVERIFY(srv.listen());
+    auto c =
+        makeClient(srv.uri(), [](DbConnectionBuilder &b) { b.withProtocol(ProtocolVersion::V3); });
+    auto h = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM user"));
+    QVERIFY(srv.waitForConnections(1));
+    auto s = srv.next<P::Subscribe>();
+    QVERIFY(s);
+    srv.sendBatch({hello(),
+                   P::SubscribeApplied{s->requestId, s->querySetId,
+                                       queryRows({{QStringLiteral("user"), {u(1), u(2)}}})},
+                   transaction(s->querySetId, QStringLiteral("user"), {u(3)}, {u(1)})},
+                  Compression::Gzip);
+    QTRY_VERIFY(h.isActive());
+    QTRY_COMPARE(c.users->count(), 2);
+    QCOMPARE(c.conn->subprotocol(), QStringLiteral("v3.bsatn.spacetimedb"));
+
+    // A v2-only server: the same client falls back to v2.
+    ScriptedServer v2;
+    QVERIFY(v2.listen());
+    auto c2 =
+        makeClient(v2.uri(), [](DbConnectionBuilder &b) { b.withProtocol(ProtocolVersion::V3); });
+    QVERIFY(greet(v2, c2));
+    QCOMPARE(c2.conn->subprotocol(), QStringLiteral("v2.bsatn.spacetimedb"));
+}
+
+void TestConnectionScripted::reconnectNowAfterDisconnect() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    auto h = subscribeChat(srv, c, {u(1)}, {msg("one")});
+    c.conn->disconnect();
+    QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
+    QCOMPARE(c.log->entries.last(), QStringLiteral("disconnected clean"));
+    QVERIFY(h.isActive()); // dormant, rows kept
+    QCOMPARE(c.messages->count(), 1);
+    c.log->clear();
+    c.conn->reconnectNow();
+    QCOMPARE(c.conn->state(), DbConnection::State::Reconnecting);
+    QVERIFY(greet(srv, c, 2));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    srv.send(P::SubscribeApplied{
+        sub->requestId, sub->querySetId,
+        queryRows({{QStringLiteral("user"), {u(1)}}, {QStringLiteral("message"), {msg("one")}}})});
+    QTest::qWait(100);
+    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state 3"), QStringLiteral("state 2"),
+                                          QStringLiteral("connected")}));
+    QVERIFY(h.isActive());
+}
+
+void TestConnectionScripted::tlsVerification() {
+    if (!QSslSocket::supportsSsl())
+        QSKIP("no TLS backend");
+    QFile certFile(QFINDTESTDATA("data/selfsigned.crt"));
+    QFile keyFile(QFINDTESTDATA("data/selfsigned.key"));
+    QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+    const QSslCertificate cert(&certFile, QSsl::Pem);
+    const QSslKey key(&keyFile, QSsl::Rsa, QSsl::Pem);
+    QVERIFY(!cert.isNull() && !key.isNull());
+
+    QWebSocketServer server(QStringLiteral("tls"), QWebSocketServer::SecureMode);
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setLocalCertificate(cert);
+    ssl.setPrivateKey(key);
+    ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+    server.setSslConfiguration(ssl);
+    server.setSupportedSubprotocols({QStringLiteral("v2.bsatn.spacetimedb")});
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QList<QWebSocket *> accepted;
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        while (QWebSocket *s = server.nextPendingConnection()) {
+            accepted.append(s);
+            s->sendBinaryMessage(
+                P::encodeServerFrame(P::encodeServerMessage(hello()), Compression::None));
+        }
+    });
+    const QString ip = QStringLiteral("https://127.0.0.1:%1").arg(server.serverPort());
+
+    // Not trusted: refused, with the reason, and never retried.
+    auto untrusted =
+        makeClient(ip, [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    QSignalSpy err(untrusted.conn.get(), &DbConnection::connectError);
+    QVERIFY(err.wait(5000));
+    const QString m = err.first().at(0).value<Error>().message();
+    QVERIFY2(m.contains(QLatin1String("TLS certificate")) && m.contains(ip), qPrintable(m));
+    QCOMPARE(untrusted.conn->state(), DbConnection::State::Disconnected);
+    QVERIFY(accepted.isEmpty());
+
+    // Trusted explicitly: connects, verification still on.
+    auto trusted = makeClient(ip, [&](DbConnectionBuilder &b) { b.withTrustedCertificate(cert); });
+    QTRY_VERIFY_WITH_TIMEOUT(trusted.conn->isActive(), 5000);
+
+    // Trusting a certificate does not excuse a wrong host name.
+    auto wrongName = makeClient(QStringLiteral("https://localhost:%1").arg(server.serverPort()),
+                                [&](DbConnectionBuilder &b) { b.withTrustedCertificate(cert); });
+    QSignalSpy err2(wrongName.conn.get(), &DbConnection::connectError);
+    QVERIFY(err2.wait(5000));
+    QVERIFY2(err2.first().at(0).value<Error>().message().contains(QLatin1String("TLS")),
+             qPrintable(err2.first().at(0).value<Error>().message()));
+    qDeleteAll(accepted);
+}
+
+// A measurement, not a check (no unit test is timed): run with STDB_MEASURE=1 to print how
+// long the owner thread's event loop was blocked while a large SubscribeApplied arrived, was
+// decoded and applied.
+void TestConnectionScripted::largeSnapshotResponsiveness() {
+    if (qEnvironmentVariableIsEmpty("STDB_MEASURE"))
+        QSKIP("set STDB_MEASURE=1 to measure");
+    const int rows = qEnvironmentVariableIntValue("STDB_MEASURE_ROWS") > 0
+                         ? qEnvironmentVariableIntValue("STDB_MEASURE_ROWS")
+                         : 1000000;
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    // Raw handles with nobody listening: what is measured is the SDK, not the test's slots.
+    Client c;
+    c.conn.reset(*DbConnectionBuilder()
+                      .withUri(srv.uri())
+                      .withDatabaseName(QStringLiteral("quickstart-chat"))
+                      .withCompression(Compression::None)
+                      .build());
+    auto *table = new TableHandle(c.conn.get(), QStringLiteral("message"));
+    QVERIFY(greet(srv, c));
+    auto h = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    QList<QByteArray> list;
+    list.reserve(rows);
+    const QString pad(40, QLatin1Char('x'));
+    for (int i = 0; i < rows; ++i)
+        list.append(msg(QStringLiteral("message %1 ").arg(i) + pad, 1 + i % 50, i));
+    const QByteArray frame = P::encodeServerFrame(
+        P::encodeServerMessage(P::SubscribeApplied{sub->requestId, sub->querySetId,
+                                                   queryRows({{QStringLiteral("message"), list}})}),
+        Compression::None);
+    list.clear();
+
+    // The client lives in this process, so the server's sending also runs on this thread; the
+    // gaps measured include the server's own work and are an upper bound for the client's.
+    QElapsedTimer clock;
+    qint64 last = 0, maxGap = 0;
+    QTimer ticker;
+    ticker.setInterval(2);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        const qint64 now = clock.elapsed();
+        maxGap = std::max(maxGap, now - last);
+        last = now;
+    });
+    qint64 appliedAt = -1;
+    qint64 maxDispatch = 0;
+    QElapsedTimer dispatch;
+    QObject::connect(c.conn.get(), &DbConnection::changesAboutToBeReported,
+                     [&] { dispatch.start(); });
+    QObject::connect(c.conn.get(), &DbConnection::changesReported, [&] {
+        maxDispatch = std::max(maxDispatch, dispatch.elapsed());
+        appliedAt = clock.elapsed();
+    });
+    clock.start();
+    ticker.start();
+    srv.sendRaw(frame);
+    const qint64 handedOver = clock.elapsed();
+    QTRY_VERIFY_WITH_TIMEOUT(appliedAt >= 0, 120000);
+    ticker.stop();
+    qInfo().noquote() << QStringLiteral(
+                             "%1 rows, %2 MB frame: server send %3 ms, applied after %4 ms, "
+                             "longest event-loop gap %5 ms, signal dispatch %6 ms")
+                             .arg(rows)
+                             .arg(double(frame.size()) / 1e6, 0, 'f', 1)
+                             .arg(handedOver)
+                             .arg(appliedAt)
+                             .arg(maxGap)
+                             .arg(maxDispatch);
+    QCOMPARE(table->count(), rows);
+}
+
+QTEST_MAIN(TestConnectionScripted)
+#include "tst_connection_scripted.moc"
