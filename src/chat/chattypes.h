@@ -49,3 +49,6 @@ QString validateMessage(const QString &text);
 QString displayName(const stdb::Identity &identity, const std::optional<QString> &name);
 
 } // namespace chat
+
+Q_DECLARE_METATYPE(chat::ChatMessage)
+Q_DECLARE_METATYPE(chat::ChatUser)

@@ -185,6 +185,16 @@ void Outbox::markInFlightUnconfirmed() {
         emit entryChanged(id);
 }
 
+void Outbox::markUnsent(qint64 localId) {
+    if (Entry *e = find(localId)) {
+        if (!e->inFlight)
+            return;
+        e->inFlight = false;
+        save();
+        emit entryChanged(localId);
+    }
+}
+
 void Outbox::retry(qint64 localId) {
     if (Entry *e = find(localId)) {
         if (e->state == DeliveryState::Pending)

@@ -48,6 +48,8 @@ public:
     void markFailed(qint64 localId, const QString &reason);
     // The connection was lost with these in flight.
     void markInFlightUnconfirmed();
+    // The call never left this machine: Pending again, to be sent on the next connection.
+    void markUnsent(qint64 localId);
     // Failed -> Pending again (user asked to retry).
     void retry(qint64 localId);
     void remove(qint64 localId);

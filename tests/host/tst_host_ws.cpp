@@ -6,6 +6,7 @@
 #include "httpclient.h"
 #include "wsclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -490,6 +491,64 @@ private slots:
         QCOMPARE(a->compressionTags().last(), quint8(tag));
         QVERIFY(messagesIn(std::get<QueryRows>(r->result).tables[0].rows).size() >= 1);
         QCOMPARE(a->decodeErrors(), 0);
+    }
+
+    void fanOutManyClients() {
+        // Every client sees every message exactly once, and each sender's in order.
+        // HOST_FANOUT_CLIENTS / HOST_FANOUT_MESSAGES scale this up for a manual stress run.
+        const int clients = qEnvironmentVariableIntValue("HOST_FANOUT_CLIENTS") > 0
+                                ? qEnvironmentVariableIntValue("HOST_FANOUT_CLIENTS")
+                                : 20;
+        const int perClient = qEnvironmentVariableIntValue("HOST_FANOUT_MESSAGES") > 0
+                                  ? qEnvironmentVariableIntValue("HOST_FANOUT_MESSAGES")
+                                  : 25;
+        std::vector<std::unique_ptr<WsClient>> cs;
+        for (int i = 0; i < clients; ++i) {
+            cs.push_back(connectClient(port()));
+            QVERIFY(cs.back());
+        }
+        for (int i = 0; i < clients; ++i)
+            QVERIFY(cs[i]->subscribe(1, {QStringLiteral("SELECT * FROM message WHERE text > "
+                                                        "'load '")}));
+        // Connect lifecycles of later clients were announced to no one (no user query).
+        for (int k = 0; k < perClient; ++k)
+            for (int i = 0; i < clients; ++i)
+                cs[i]->send(CallReducer{quint32(k + 1), 0, QStringLiteral("send_message"),
+                                        stringArg(QStringLiteral("load %1 %2").arg(i).arg(k))});
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < clients; ++i) {
+            QHash<QString, int> seen;
+            QList<int> lastBySender(clients, -1);
+            int results = 0;
+            while (seen.size() < clients * perClient) {
+                auto m = cs[i]->next(20000);
+                QVERIFY2(m, qPrintable(cs[i]->lastError()));
+                QList<QuerySetUpdate> sets;
+                if (const auto *rr = std::get_if<ReducerResult>(&*m)) {
+                    ++results;
+                    QVERIFY(isOk(rr->result));
+                    sets = std::get<ReducerOk>(rr->result).transactionUpdate.querySets;
+                } else {
+                    sets = std::get<TransactionUpdate>(*m).querySets;
+                }
+                for (const QByteArray &row : changesOf(sets, QStringLiteral("message")).inserts) {
+                    const QStringList parts = decodeMessage(row)->text.split(u' ');
+                    QCOMPARE(parts.size(), 3);
+                    const int sender = parts[1].toInt(), seq = parts[2].toInt();
+                    QCOMPARE(seq, lastBySender[sender] + 1);
+                    lastBySender[sender] = seq;
+                    ++seen[parts[1] + u' ' + parts[2]];
+                }
+            }
+            QCOMPARE(results, perClient);
+            for (int n : std::as_const(seen))
+                QCOMPARE(n, 1);
+        }
+        qInfo("%d clients x %d messages fanned out in %lld ms", clients, perClient,
+              qint64(t.elapsed()));
+        for (auto &c : cs)
+            QVERIFY(c->quietFor(0));
     }
 
     void v3Framing() {

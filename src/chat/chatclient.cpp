@@ -1,0 +1,734 @@
+#include "chat/chatclient.h"
+
+#include "chat/messagemodel.h"
+#include "chat/outbox.h"
+#include "chat/rustcredentials.h"
+#include "chat/usermodel.h"
+
+#include "quickstart_chat/module.h"
+
+#include "spacetime/connection/dbconnection.h"
+#include "spacetime/connection/tablehandle.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#include <functional>
+
+Q_LOGGING_CATEGORY(lcChatClient, "chat.client")
+
+namespace chat {
+
+namespace {
+
+// loadOlder() steps back over empty windows on its own; after this many in a row it decides
+// there is nothing older.
+constexpr int kMaxEmptyOlderPages = 12;
+
+// The SDK tells table handles when a resync swapped in a fresh replica (storageReplaced()),
+// even when nothing changed; that is the moment the cache is current again after a reconnect.
+// A second handle on the small `user` table listens for it.
+class ResyncProbe : public stdb::TableHandle {
+public:
+    ResyncProbe(stdb::DbConnection *connection, std::function<void()> onResynced)
+        : stdb::TableHandle(connection, QString::fromLatin1(quickstart_chat::UserTable::kTableName))
+        , m_onResynced(std::move(onResynced)) {}
+
+protected:
+    void dispatch(const stdb::TableDelta &, const stdb::EventContext &) override {}
+    void storageReplaced() override {
+        // The differences are reported right after this returns; act once they are.
+        QTimer::singleShot(0, this, m_onResynced);
+    }
+
+private:
+    std::function<void()> m_onResynced;
+};
+
+ChatMessage toChat(const quickstart_chat::Message &m) {
+    return ChatMessage{m.sender, m.sent, m.text};
+}
+
+ChatUser toChat(const quickstart_chat::User &u) {
+    return ChatUser{u.identity, u.name, u.online};
+}
+
+// SQL string literal (the only dynamic parts are our own ISO timestamps, but quote anyway).
+QString sqlTimestamp(qint64 us) {
+    QString iso = stdb::Timestamp::fromMicros(us).toIso8601();
+    iso.replace(QLatin1Char('\''), QLatin1String("''"));
+    return QLatin1Char('\'') + iso + QLatin1Char('\'');
+}
+
+const char kNeverSent[] = "disconnected; the call was never sent";
+
+} // namespace
+
+ChatClient::ChatClient(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_credentials(new CredentialStore(this))
+    , m_messages(new MessageModel(this))
+    , m_users(new UserModel(this)) {
+    m_messages->setUserModel(m_users);
+    m_messages->setMaxMessages(qMax(0, m_options.maxMessages));
+    if (m_options.historyWindow < std::chrono::seconds(1))
+        m_options.historyWindow = std::chrono::seconds(1);
+
+    QString outboxPath = m_options.outboxPath;
+    if (outboxPath == QLatin1String(":memory:"))
+        outboxPath.clear();
+    else if (outboxPath.isEmpty())
+        outboxPath = QDir(m_options.profile.dataDir()).filePath(QStringLiteral("outbox.json"));
+    m_outbox = new Outbox(outboxPath, this);
+    QString outboxError;
+    if (!m_outbox->load(&outboxError))
+        QTimer::singleShot(0, this, [this, outboxError] { emit storageProblem(outboxError); });
+    for (const Outbox::Entry &e : m_outbox->entries())
+        m_messages->addOutgoing(e.localId, e.text, e.created, e.state);
+    for (const Outbox::Entry &e : m_outbox->entries())
+        if (e.state == DeliveryState::Failed)
+            m_messages->setOutgoingState(e.localId, e.state, e.error);
+    connect(m_outbox, &Outbox::entryChanged, this, &ChatClient::syncOutboxRow);
+    connect(m_outbox, &Outbox::entryRemoved, m_messages, &MessageModel::removeOutgoing);
+
+    m_credentials->setInsecureFileStore(m_options.insecureTokenFile);
+    connect(m_credentials, &CredentialStore::loaded, this, &ChatClient::onLoaded);
+    connect(m_credentials, &CredentialStore::problem, this,
+            [this](const QString &, const QString &message) { emit credentialWarning(message); });
+    connect(m_credentials, &CredentialStore::forgotten, this, [this](const QString &key) {
+        if (!m_forgetting || key != m_options.profile.credentialKey())
+            return;
+        m_forgetting = false;
+        beginConnect(QString());
+    });
+
+    m_countdown.setInterval(250);
+    connect(&m_countdown, &QTimer::timeout, this, [this] {
+        const qint64 left = m_reconnectAtMs - QDateTime::currentMSecsSinceEpoch();
+        const int secs = left > 0 ? int((left + 999) / 1000) : 0;
+        if (secs != m_reconnectSeconds) {
+            m_reconnectSeconds = secs;
+            emit reconnectSecondsChanged(secs);
+        }
+        if (secs == 0)
+            m_countdown.stop();
+    });
+}
+
+ChatClient::~ChatClient() {
+    // Pending callbacks must not reach a half-destroyed client.
+    teardownConnection();
+}
+
+QString ChatClient::identityHex() const {
+    return m_hasIdentity ? m_identity.toHex() : QString();
+}
+
+QString ChatClient::identityShort() const {
+    return m_hasIdentity ? m_identity.toShortHex() : QString();
+}
+
+int ChatClient::pendingCount() const {
+    int n = m_pendingName.isEmpty() ? 0 : 1;
+    for (const Outbox::Entry &e : m_outbox->entries())
+        if (e.state == DeliveryState::Pending)
+            ++n;
+    return n;
+}
+
+// ---- lifecycle ------------------------------------------------------------------------------
+
+void ChatClient::start() {
+    if (m_state != State::Offline && m_state != State::Error)
+        return;
+    if (m_connection) {
+        // Stopped earlier: resume the same session (same token, subscriptions, cache).
+        setState(State::Connecting);
+        m_connection->reconnectNow();
+        return;
+    }
+    setLastError(QString());
+    setState(State::Connecting);
+    if (m_options.anonymous) {
+        beginConnect(QString());
+    } else if (!m_options.tokenOverride.isEmpty()) {
+        beginConnect(m_options.tokenOverride);
+    } else {
+        m_startRequested = true;
+        m_credentials->load(m_options.profile);
+    }
+}
+
+void ChatClient::stop() {
+    m_startRequested = false;
+    m_countdown.stop();
+    // Offline first: the connection's Disconnected state must not read as a failure.
+    setState(State::Offline);
+    if (m_connection && m_connection->state() != stdb::DbConnection::State::Disconnected)
+        m_connection->disconnect();
+}
+
+void ChatClient::onLoaded(const QString &key, const QString &token) {
+    if (key != m_options.profile.credentialKey() || !m_startRequested)
+        return;
+    m_startRequested = false;
+    m_storedToken = token;
+    if (!token.isEmpty() || m_options.rustImport == Options::RustImport::Never) {
+        beginConnect(token);
+        return;
+    }
+    const QString path = m_options.rustCredentialsPath.isEmpty()
+                             ? RustCredentials::defaultPath(m_options.profile.database())
+                             : m_options.rustCredentialsPath;
+    if (!QFileInfo::exists(path)) {
+        beginConnect(QString());
+        return;
+    }
+    if (m_options.rustImport == Options::RustImport::Ask) {
+        emit rustIdentityOffered(path);
+        return; // acceptRustIdentity() continues
+    }
+    acceptRustIdentity(true);
+}
+
+void ChatClient::acceptRustIdentity(bool accept) {
+    if (m_connection || m_state != State::Connecting)
+        return;
+    if (!accept) {
+        beginConnect(QString());
+        return;
+    }
+    const QString path = m_options.rustCredentialsPath.isEmpty()
+                             ? RustCredentials::defaultPath(m_options.profile.database())
+                             : m_options.rustCredentialsPath;
+    const stdb::Expected<QString> token = RustCredentials::read(path);
+    if (!token) {
+        emit credentialWarning(
+            tr("The Rust quickstart's credentials in %1 could not be used: %2. Continuing with "
+               "a new identity.")
+                .arg(QDir::toNativeSeparators(path), token.error().message()));
+        beginConnect(QString());
+        return;
+    }
+    qCInfo(lcChatClient) << "continuing as the identity of the Rust quickstart from" << path;
+    beginConnect(token.value());
+}
+
+void ChatClient::beginConnect(const QString &token) {
+    teardownConnection();
+    buildConnection(token);
+}
+
+void ChatClient::buildConnection(const QString &token) {
+    const quint64 generation = ++m_generation;
+    stdb::DbConnectionBuilder builder;
+    builder.withUri(Profile::expandServerShortcut(m_options.profile.serverUrl()))
+        .withDatabaseName(m_options.profile.database())
+        .withToken(token)
+        .withReconnectPolicy(m_options.reconnect);
+    if (!m_options.trustedCertificate.isNull())
+        builder.withTrustedCertificate(m_options.trustedCertificate);
+    stdb::Expected<stdb::DbConnection *> built = builder.build(this);
+    if (!built) {
+        setLastError(built.error().message());
+        emit connectionProblem(m_lastError);
+        setState(State::Error);
+        return;
+    }
+    stdb::DbConnection *conn = built.value();
+    m_connection = conn;
+    m_module = new quickstart_chat::Module(conn);
+    new ResyncProbe(conn, [this, generation] {
+        if (generation == m_generation)
+            onSubscriptionApplied();
+    });
+
+    connect(conn, &stdb::DbConnection::stateChanged, this, &ChatClient::onConnectionStateChanged);
+    connect(conn, &stdb::DbConnection::connected, this,
+            [this](const stdb::Identity &identity, const stdb::ConnectionId &,
+                   const QString &newToken) { onConnected(identity, newToken); });
+    connect(conn, &stdb::DbConnection::connectError, this, [this](const stdb::Error &e) {
+        setLastError(e.message());
+        emit connectionProblem(e.message());
+    });
+    connect(conn, &stdb::DbConnection::disconnected, this,
+            [this](const std::optional<stdb::Error> &e) {
+                setSynced(false);
+                m_outbox->markInFlightUnconfirmed();
+                if (e) {
+                    setLastError(e->message());
+                    emit connectionProblem(e->message());
+                }
+            });
+    connect(conn, &stdb::DbConnection::reconnecting, this, &ChatClient::onReconnecting);
+    connect(m_module->user(), &quickstart_chat::UserTable::rowsChanged, this,
+            &ChatClient::onUsersChanged);
+    connect(m_module->message(), &quickstart_chat::MessageTable::rowsChanged, this,
+            &ChatClient::onMessagesChanged);
+
+    m_appliedSets = 0;
+    auto applied = [this, generation](const stdb::EventContext &) {
+        if (generation != m_generation)
+            return;
+        // The rows of this message are reported right after this callback: count the set
+        // once they are in the models.
+        QTimer::singleShot(0, this, [this, generation] {
+            if (generation == m_generation && ++m_appliedSets == 2)
+                onSubscriptionApplied();
+        });
+    };
+    auto failed = [this, generation](const stdb::EventContext &ctx) {
+        if (generation != m_generation)
+            return;
+        const QString text =
+            tr("The server refused the subscription: %1").arg(ctx.error().message());
+        setLastError(text);
+        emit connectionProblem(text);
+    };
+    m_windowStartUs = stdb::Timestamp::now().micros() - windowUs();
+    m_olderBeforeUs = m_windowStartUs;
+    m_emptyOlderPages = 0;
+    if (!m_hasOlder) {
+        m_hasOlder = true;
+        emit hasOlderChanged(true);
+    }
+    conn->subscriptionBuilder().withContext(this).onApplied(applied).onError(failed).subscribe(
+        QStringLiteral("SELECT * FROM user"));
+    conn->subscriptionBuilder().withContext(this).onApplied(applied).onError(failed).subscribe(
+        windowStartSql(m_windowStartUs));
+}
+
+qint64 ChatClient::windowUs() const {
+    return qint64(m_options.historyWindow.count()) * 1000 * 1000;
+}
+
+QString ChatClient::windowStartSql(qint64 startUs) const {
+    return QStringLiteral("SELECT * FROM message WHERE sent >= %1").arg(sqlTimestamp(startUs));
+}
+
+void ChatClient::teardownConnection() {
+    ++m_generation;
+    m_sendRequests.clear();
+    m_pendingName.clear();
+    if (m_connection) {
+        stdb::DbConnection *conn = m_connection;
+        QObject::disconnect(conn, nullptr, this, nullptr);
+        if (m_module) {
+            QObject::disconnect(m_module->user(), nullptr, this, nullptr);
+            QObject::disconnect(m_module->message(), nullptr, this, nullptr);
+        }
+        conn->disconnect();
+        conn->deleteLater();
+    }
+    m_connection = nullptr;
+    m_module = nullptr;
+    m_outbox->markInFlightUnconfirmed();
+    setSynced(false);
+}
+
+void ChatClient::forgetIdentity() {
+    teardownConnection();
+    m_storedToken.clear();
+    m_hasIdentity = false;
+    m_identity = stdb::Identity();
+    emit identityChanged();
+    setOwnName(QString());
+    m_everSynced = false;
+    m_users->resetUsers({});
+    m_messages->resetMessages({});
+    setState(State::Connecting);
+    if (m_options.anonymous) {
+        beginConnect(QString());
+        return;
+    }
+    m_options.tokenOverride.clear();
+    m_forgetting = true;
+    m_credentials->forget(m_options.profile);
+}
+
+void ChatClient::reconnectNow() {
+    if (!m_connection) {
+        if (m_state == State::Error || m_state == State::Offline)
+            start();
+        return;
+    }
+    if (m_state == State::Offline || m_state == State::Error)
+        setState(State::Connecting);
+    m_connection->reconnectNow();
+}
+
+// ---- connection events ----------------------------------------------------------------------
+
+void ChatClient::onConnected(const stdb::Identity &identity, const QString &token) {
+    setLastError(QString());
+    m_countdown.stop();
+    if (m_reconnectSeconds != 0) {
+        m_reconnectSeconds = 0;
+        emit reconnectSecondsChanged(0);
+    }
+    if (!m_hasIdentity || identity != m_identity) {
+        m_identity = identity;
+        m_hasIdentity = true;
+        m_users->setSelf(identity);
+        m_messages->setOwnIdentity(identity);
+        emit identityChanged();
+    }
+    // Keep a new long-lived token; the connection never hands out short-lived ones here.
+    if (!m_options.anonymous && !token.isEmpty() && token != m_storedToken) {
+        m_storedToken = token;
+        m_credentials->save(m_options.profile, token);
+    }
+    if (m_everSynced)
+        setState(State::Online);
+}
+
+void ChatClient::onSubscriptionApplied() {
+    setSynced(true);
+    m_everSynced = true;
+    setState(State::Online);
+    settleUnconfirmed();
+    emit synchronized();
+    pumpOutbox();
+}
+
+void ChatClient::onConnectionStateChanged() {
+    if (!m_connection)
+        return;
+    switch (m_connection->state()) {
+    case stdb::DbConnection::State::Connecting:
+        setState(State::Connecting);
+        break;
+    case stdb::DbConnection::State::Connected:
+        if (m_everSynced)
+            setState(State::Online);
+        break;
+    case stdb::DbConnection::State::Reconnecting:
+        setSynced(false);
+        setState(State::Reconnecting);
+        break;
+    case stdb::DbConnection::State::Disconnected:
+        setSynced(false);
+        m_countdown.stop();
+        if (m_state != State::Offline) {
+            // We did not ask for it: the connection gave up.
+            if (m_lastError.isEmpty())
+                setLastError(tr("The connection ended."));
+            setState(State::Error);
+        }
+        break;
+    }
+}
+
+void ChatClient::onReconnecting(int, int msUntilNext) {
+    m_reconnectAtMs = QDateTime::currentMSecsSinceEpoch() + msUntilNext;
+    const int secs = (msUntilNext + 999) / 1000;
+    if (secs != m_reconnectSeconds) {
+        m_reconnectSeconds = secs;
+        emit reconnectSecondsChanged(secs);
+    }
+    m_countdown.start();
+}
+
+// ---- table changes -> models ----------------------------------------------------------------
+
+void ChatClient::onUsersChanged(const quickstart_chat::UserTable::Changes &changes,
+                                const stdb::EventContext &ctx) {
+    if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied && m_users->rowCount() == 0) {
+        QList<ChatUser> all;
+        all.reserve(changes.inserted.size());
+        for (const quickstart_chat::User &u : changes.inserted)
+            all.append(toChat(u));
+        m_users->resetUsers(all);
+    } else {
+        for (const quickstart_chat::User &u : changes.deleted)
+            m_users->remove(u.identity);
+        for (const auto &[oldRow, newRow] : changes.updated) {
+            if (oldRow.identity != newRow.identity)
+                m_users->remove(oldRow.identity);
+            m_users->upsert(toChat(newRow));
+        }
+        for (const quickstart_chat::User &u : changes.inserted)
+            m_users->upsert(toChat(u));
+    }
+    if (m_hasIdentity) {
+        const std::optional<ChatUser> self = m_users->user(m_identity);
+        setOwnName(self && self->name ? *self->name : QString());
+    }
+}
+
+void ChatClient::onMessagesChanged(const quickstart_chat::MessageTable::Changes &changes,
+                                   const stdb::EventContext &ctx) {
+    if (!changes.deleted.isEmpty()) {
+        QList<ChatMessage> gone;
+        gone.reserve(changes.deleted.size());
+        for (const quickstart_chat::Message &m : changes.deleted)
+            gone.append(toChat(m));
+        m_messages->removeMessages(gone);
+    }
+    if (changes.inserted.isEmpty())
+        return;
+
+    QList<ChatMessage> rows;
+    rows.reserve(changes.inserted.size());
+    const bool ownCall = ctx.kind() == stdb::EventContext::Kind::Reducer &&
+                         ctx.reducer().reducer == QLatin1String("send_message");
+    for (const quickstart_chat::Message &m : changes.inserted) {
+        rows.append(toChat(m));
+        if (!m_hasIdentity || m.sender != m_identity || m_outbox->isEmpty())
+            continue;
+        // One of ours: settle the outbox entry it confirms, so the message shows once.
+        qint64 localId = ownCall ? m_sendRequests.value(ctx.reducer().requestId) : 0;
+        if (!localId || !m_outbox->entry(localId))
+            localId = m_outbox->match(m.text, m.sent);
+        if (localId) {
+            m_outbox->remove(localId);
+            emit messageDelivered(localId);
+        }
+    }
+
+    if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied &&
+        m_messages->confirmedCount() == 0)
+        m_messages->resetMessages(rows);
+    else
+        m_messages->addMessages(rows);
+
+    if (ctx.kind() == stdb::EventContext::Kind::Transaction ||
+        ctx.kind() == stdb::EventContext::Kind::Reducer) {
+        std::stable_sort(rows.begin(), rows.end(), [](const ChatMessage &a, const ChatMessage &b) {
+            return a.sent.micros() < b.sent.micros();
+        });
+        emit messagesArrived(rows);
+    }
+}
+
+// ---- sending --------------------------------------------------------------------------------
+
+qint64 ChatClient::sendMessage(const QString &text) {
+    const QString problem = validateMessage(text);
+    if (!problem.isEmpty()) {
+        emit messageRejected(text, problem);
+        return 0;
+    }
+    const qint64 localId = m_outbox->add(text);
+    pumpOutbox();
+    return localId;
+}
+
+void ChatClient::syncOutboxRow(qint64 localId) {
+    const Outbox::Entry *e = m_outbox->entry(localId);
+    if (!e)
+        return;
+    if (m_messages->rowOfOutgoing(localId) < 0)
+        m_messages->addOutgoing(localId, e->text, e->created, e->state);
+    else
+        m_messages->setOutgoingState(localId, e->state, e->error);
+}
+
+void ChatClient::pumpOutbox() {
+    if (!m_module || !m_synced || !m_connection || !m_connection->isActive())
+        return;
+    const quint64 generation = m_generation;
+    while (const qint64 localId = m_outbox->nextToSend()) {
+        const Outbox::Entry *e = m_outbox->entry(localId);
+        const stdb::Expected<quint32> call = m_module->reducers()->sendMessage(
+            e->text, this, [this, localId, generation](const stdb::ReducerOutcome &outcome) {
+                if (generation == m_generation)
+                    onSendCompleted(localId, outcome);
+            });
+        if (!call) {
+            if (call.error().kind() == stdb::Error::Kind::Disconnected)
+                return; // stays Pending for the next connection
+            m_outbox->markFailed(localId, call.error().message());
+            emit messageFailed(localId, call.error().message());
+            continue;
+        }
+        m_sendRequests.insert(call.value(), localId);
+        m_outbox->markInFlight(localId);
+    }
+}
+
+void ChatClient::onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome) {
+    m_sendRequests.remove(outcome.requestId);
+    const Outbox::Entry *e = m_outbox->entry(localId);
+    if (!e)
+        return; // already confirmed by its row
+    switch (outcome.status) {
+    case stdb::ReducerOutcome::Status::Committed:
+        // Committed but the row did not reach us (outside the subscription?): it is sent.
+        m_outbox->remove(localId);
+        emit messageDelivered(localId);
+        break;
+    case stdb::ReducerOutcome::Status::Err:
+    case stdb::ReducerOutcome::Status::InternalError:
+        m_outbox->markFailed(localId, outcome.message);
+        emit messageFailed(localId, outcome.message);
+        break;
+    case stdb::ReducerOutcome::Status::Disconnected:
+        if (outcome.message == QLatin1String(kNeverSent))
+            m_outbox->markUnsent(localId);
+        else
+            m_outbox->markInFlightUnconfirmed();
+        break;
+    }
+}
+
+void ChatClient::settleUnconfirmed() {
+    // The fresh snapshot holds every message sent since the window start: an unconfirmed
+    // message attempted inside the window that is not there never reached the server.
+    QList<qint64> lost;
+    for (const Outbox::Entry &e : m_outbox->entries())
+        if (e.state == DeliveryState::Unconfirmed && e.attempted.micros() >= m_windowStartUs)
+            lost.append(e.localId);
+    const QString reason =
+        tr("Not delivered: the connection was lost before the server received it.");
+    for (qint64 id : std::as_const(lost)) {
+        m_outbox->markFailed(id, reason);
+        emit messageFailed(id, reason);
+    }
+}
+
+void ChatClient::retryMessage(qint64 localId) {
+    const Outbox::Entry *e = m_outbox->entry(localId);
+    if (!e || e->state == DeliveryState::Pending)
+        return;
+    m_outbox->retry(localId);
+    pumpOutbox();
+}
+
+void ChatClient::discardMessage(qint64 localId) {
+    m_outbox->remove(localId);
+}
+
+bool ChatClient::setName(const QString &name) {
+    const QString problem = validateName(name);
+    if (!problem.isEmpty()) {
+        emit nameRejected(name, problem);
+        return false;
+    }
+    if (!m_module) {
+        emit nameRejected(name, tr("Not connected to the server."));
+        return false;
+    }
+    const quint64 generation = m_generation;
+    const stdb::Expected<quint32> call = m_module->reducers()->setName(
+        name, this, [this, name, generation](const stdb::ReducerOutcome &outcome) {
+            if (generation != m_generation)
+                return;
+            m_pendingName.clear();
+            switch (outcome.status) {
+            case stdb::ReducerOutcome::Status::Committed:
+                setOwnName(name);
+                emit nameChanged(name);
+                break;
+            case stdb::ReducerOutcome::Status::Err:
+            case stdb::ReducerOutcome::Status::InternalError:
+                emit nameRejected(name, outcome.message);
+                break;
+            case stdb::ReducerOutcome::Status::Disconnected:
+                emit nameRejected(name, tr("The connection was lost before the server "
+                                           "answered. Try again when connected."));
+                break;
+            }
+        });
+    if (!call) {
+        emit nameRejected(name, call.error().kind() == stdb::Error::Kind::Disconnected
+                                    ? tr("Not connected to the server.")
+                                    : call.error().message());
+        return false;
+    }
+    m_pendingName = name;
+    return true;
+}
+
+// ---- history --------------------------------------------------------------------------------
+
+void ChatClient::loadOlder() {
+    if (!m_connection || m_loadingOlder || !m_hasOlder)
+        return;
+    const qint64 spanUs = windowUs();
+    const qint64 before = m_olderBeforeUs;
+    const qint64 from = before - spanUs;
+    const QString sql = QStringLiteral("SELECT * FROM message WHERE sent >= %1 AND sent < %2")
+                            .arg(sqlTimestamp(from), sqlTimestamp(before));
+    const quint64 generation = m_generation;
+    const stdb::Expected<quint32> call = m_connection->oneOffQuery(
+        sql, this, [this, generation, from](const stdb::Expected<stdb::protocol::QueryRows> &r) {
+            if (generation != m_generation)
+                return;
+            m_loadingOlder = false;
+            emit loadingOlderChanged(false);
+            if (!r) {
+                const QString text =
+                    tr("Could not load older messages: %1").arg(r.error().message());
+                emit connectionProblem(text);
+                return;
+            }
+            QList<ChatMessage> older;
+            for (const stdb::protocol::SingleTableRows &t : r.value().tables) {
+                if (t.table != QLatin1String(quickstart_chat::MessageTable::kTableName))
+                    continue;
+                older.reserve(older.size() + t.rows.rowCount());
+                for (qsizetype i = 0; i < t.rows.rowCount(); ++i)
+                    if (auto m = quickstart_chat::MessageTable::decodeRow(t.rows.row(i)))
+                        older.append(toChat(*m));
+            }
+            m_olderBeforeUs = from;
+            if (older.isEmpty()) {
+                if (++m_emptyOlderPages >= kMaxEmptyOlderPages) {
+                    m_hasOlder = false;
+                    emit hasOlderChanged(false);
+                    return;
+                }
+                loadOlder(); // an empty window: look further back
+                return;
+            }
+            m_emptyOlderPages = 0;
+            m_messages->prependOlder(older);
+        });
+    if (!call) {
+        emit connectionProblem(tr("Could not load older messages: %1").arg(call.error().message()));
+        return;
+    }
+    m_loadingOlder = true;
+    emit loadingOlderChanged(true);
+}
+
+// ---- property plumbing ----------------------------------------------------------------------
+
+void ChatClient::setState(State s) {
+    if (m_state == s)
+        return;
+    m_state = s;
+    if (s != State::Reconnecting && m_reconnectSeconds != 0) {
+        m_countdown.stop();
+        m_reconnectSeconds = 0;
+        emit reconnectSecondsChanged(0);
+    }
+    emit stateChanged(s);
+}
+
+void ChatClient::setLastError(const QString &e) {
+    if (m_lastError == e)
+        return;
+    m_lastError = e;
+    emit lastErrorChanged(e);
+}
+
+void ChatClient::setSynced(bool s) {
+    if (m_synced == s)
+        return;
+    m_synced = s;
+    emit syncedChanged(s);
+}
+
+void ChatClient::setOwnName(const QString &name) {
+    if (m_ownName == name)
+        return;
+    m_ownName = name;
+    emit ownNameChanged(name);
+}
+
+} // namespace chat

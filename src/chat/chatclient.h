@@ -1,0 +1,244 @@
+#pragma once
+
+#include "chat/chattypes.h"
+#include "chat/credentialstore.h"
+#include "chat/profile.h"
+
+#include "quickstart_chat/messagetable.h"
+#include "quickstart_chat/usertable.h"
+
+#include "spacetime/connection/dbconnection.h"
+#include "spacetime/connection/reconnectpolicy.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSslCertificate>
+#include <QTimer>
+
+#include <chrono>
+#include <memory>
+
+namespace quickstart_chat {
+class Module;
+} // namespace quickstart_chat
+
+Q_MOC_INCLUDE("chat/messagemodel.h")
+Q_MOC_INCLUDE("chat/usermodel.h")
+
+namespace chat {
+
+class MessageModel;
+class Outbox;
+class UserModel;
+
+// One chat session with a quickstart-chat database, for every front end (Widgets, QML,
+// console). Loads the profile's identity from the keychain, connects, subscribes to the users
+// and to recent messages, and turns table changes into MessageModel / UserModel updates.
+// Messages the user writes go through a persistent Outbox, so nothing typed is lost when the
+// connection is down or the app restarts.
+//
+//   chat::ChatClient client(chat::ChatClient::Options{.profile = profile});
+//   view->setModel(client.messages());
+//   client.start();
+class ChatClient : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(int reconnectSeconds READ reconnectSeconds NOTIFY reconnectSecondsChanged)
+    Q_PROPERTY(QString identity READ identityHex NOTIFY identityChanged)
+    Q_PROPERTY(QString identityShort READ identityShort NOTIFY identityChanged)
+    Q_PROPERTY(QString ownName READ ownName NOTIFY ownNameChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(bool synced READ isSynced NOTIFY syncedChanged)
+    Q_PROPERTY(bool loadingOlder READ isLoadingOlder NOTIFY loadingOlderChanged)
+    Q_PROPERTY(bool hasOlder READ hasOlder NOTIFY hasOlderChanged)
+    Q_PROPERTY(QString serverUrl READ serverUrl CONSTANT)
+    Q_PROPERTY(QString database READ database CONSTANT)
+    Q_PROPERTY(QString profileName READ profileName CONSTANT)
+    Q_PROPERTY(chat::MessageModel *messages READ messages CONSTANT)
+    Q_PROPERTY(chat::UserModel *users READ users CONSTANT)
+public:
+    enum class State {
+        Connecting,   // loading the identity, opening the first session, or waiting for the
+                      // first snapshot
+        Online,       // connected and the users and messages are in
+        Reconnecting, // lost; next attempt in reconnectSeconds
+        Offline,      // stopped by the user (stop()), or not started
+        Error,        // gave up: lastError says why (e.g. no such database)
+    };
+    Q_ENUM(State)
+
+    struct Options {
+        Profile profile;
+        // Messages newer than this are subscribed to; loadOlder() pages back by the same
+        // span. The official quickstart suggests exactly this refinement.
+        std::chrono::seconds historyWindow = std::chrono::hours(24 * 7);
+        // Confirmed messages kept in the model (oldest dropped first); 0 = no cap.
+        int maxMessages = 200000;
+        // Where the outbox lives: empty = <profile data dir>/outbox.json; ":memory:" = not
+        // persisted (tests, the console client in pipe mode).
+        QString outboxPath;
+        // Keep the token in a 0600 plain file instead of the keychain (opt-in).
+        bool insecureTokenFile = false;
+        // Use this token instead of the stored one (e.g. imported from the Rust quickstart);
+        // it is then saved for the profile.
+        QString tokenOverride;
+        // Connect without a token and never store one (throwaway identity).
+        bool anonymous = false;
+        // What to do when no token is stored yet but the official Rust quickstart's
+        // credentials file exists: ignore it, use it, or ask (rustIdentityOffered(), answered
+        // by acceptRustIdentity()).
+        enum class RustImport { Never, Always, Ask };
+        RustImport rustImport = RustImport::Never;
+        // Empty = RustCredentials::defaultPath(database).
+        QString rustCredentialsPath;
+        stdb::ReconnectPolicy reconnect = stdb::ReconnectPolicy::standard();
+        // Extra certificate to trust for wss (a self-signed server); verification stays on.
+        QSslCertificate trustedCertificate;
+    };
+
+    explicit ChatClient(Options options, QObject *parent = nullptr);
+    ~ChatClient() override;
+
+    const Options &options() const { return m_options; }
+    const Profile &profile() const { return m_options.profile; }
+    QString serverUrl() const { return m_options.profile.serverUrl(); }
+    QString database() const { return m_options.profile.database(); }
+    QString profileName() const { return m_options.profile.name(); }
+
+    State state() const { return m_state; }
+    int reconnectSeconds() const { return m_reconnectSeconds; }
+    stdb::Identity identity() const { return m_identity; }
+    QString identityHex() const;
+    QString identityShort() const;
+    QString ownName() const { return m_ownName; }
+    QString lastError() const { return m_lastError; }
+    bool isSynced() const { return m_synced; }
+    bool isLoadingOlder() const { return m_loadingOlder; }
+    bool hasOlder() const { return m_hasOlder; }
+
+    MessageModel *messages() const { return m_messages; }
+    UserModel *users() const { return m_users; }
+    Outbox *outbox() const { return m_outbox; }
+    CredentialStore *credentials() const { return m_credentials; }
+    // The connection and the typed module, once start() built them (nullptr before, and after
+    // a fatal error). For front ends that want raw table events (the console client).
+    stdb::DbConnection *connection() const { return m_connection; }
+    quickstart_chat::Module *module() const { return m_module; }
+
+    // Reducer calls and outbox messages whose outcome is not known yet.
+    int pendingCount() const;
+
+public Q_SLOTS:
+    // Loads the identity and connects. Does nothing unless Offline or Error.
+    void start();
+    // Ends the session (state Offline); the outbox keeps what is unsent.
+    void stop();
+    // Validates, then queues the message in the outbox and sends it when online. Returns the
+    // outbox id, or 0 when the text is not acceptable (messageRejected says why).
+    qint64 sendMessage(const QString &text);
+    // Validates and calls set_name; the result arrives as nameChanged or nameRejected.
+    bool setName(const QString &name);
+    void reconnectNow();
+    // Fetches the previous history window with a one-off query and prepends it.
+    void loadOlder();
+    // A failed or unconfirmed message: send it again / drop it.
+    void retryMessage(qint64 localId);
+    void discardMessage(qint64 localId);
+    // Deletes the stored token and reconnects anonymously with a new identity.
+    void forgetIdentity();
+    // The answer to rustIdentityOffered(): continue as that identity, or start a new one.
+    void acceptRustIdentity(bool accept);
+
+Q_SIGNALS:
+    void stateChanged(chat::ChatClient::State state);
+    void reconnectSecondsChanged(int seconds);
+    void identityChanged();
+    void ownNameChanged(const QString &name);
+    void lastErrorChanged(const QString &error);
+    void syncedChanged(bool synced);
+    void loadingOlderChanged(bool loading);
+    void hasOlderChanged(bool hasOlder);
+
+    // The server accepted our new name.
+    void nameChanged(const QString &name);
+    // The name was refused: by the client's checks or by the server (its own words).
+    void nameRejected(const QString &name, const QString &reason);
+    // Text not acceptable before it was even queued (empty, too long).
+    void messageRejected(const QString &text, const QString &reason);
+    // A queued message was refused by the server, or could not be delivered.
+    void messageFailed(qint64 localId, const QString &reason);
+    // An outbox message is confirmed: it is now a row of the message table.
+    void messageDelivered(qint64 localId);
+    // Something about the connection a person should know (already translated).
+    void connectionProblem(const QString &text);
+    // The keychain could not be used; the text says what happened and what to do.
+    void credentialWarning(const QString &text);
+    // The saved outbox could not be read (it was kept aside); the text says where.
+    void storageProblem(const QString &text);
+    // No identity is stored for this profile, but the Rust quickstart has one at `path`.
+    // Connecting waits for acceptRustIdentity().
+    void rustIdentityOffered(const QString &path);
+
+    // The first snapshot of users and messages is in (also after each reconnect).
+    void synchronized();
+    // Messages that arrived live (not the backlog, not loadOlder), in order, with the
+    // sender's display name at arrival. For notifications.
+    void messagesArrived(const QList<chat::ChatMessage> &messages);
+
+private:
+    void beginConnect(const QString &token);
+    void buildConnection(const QString &token);
+    void teardownConnection();
+    void setState(State s);
+    void setLastError(const QString &e);
+    void setSynced(bool s);
+    void setOwnName(const QString &name);
+    void onLoaded(const QString &key, const QString &token);
+    void onConnected(const stdb::Identity &identity, const QString &token);
+    void onSubscriptionApplied();
+    void onConnectionStateChanged();
+    void onReconnecting(int attempt, int msUntilNext);
+    void onUsersChanged(const quickstart_chat::UserTable::Changes &changes,
+                        const stdb::EventContext &ctx);
+    void onMessagesChanged(const quickstart_chat::MessageTable::Changes &changes,
+                           const stdb::EventContext &ctx);
+    void pumpOutbox();
+    void onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome);
+    void settleUnconfirmed();
+    void syncOutboxRow(qint64 localId);
+    QString windowStartSql(qint64 startUs) const;
+    qint64 windowUs() const;
+
+    Options m_options;
+    CredentialStore *m_credentials = nullptr;
+    MessageModel *m_messages = nullptr;
+    UserModel *m_users = nullptr;
+    Outbox *m_outbox = nullptr;
+    QPointer<stdb::DbConnection> m_connection;
+    quickstart_chat::Module *m_module = nullptr;
+
+    State m_state = State::Offline;
+    int m_reconnectSeconds = 0;
+    QTimer m_countdown;
+    qint64 m_reconnectAtMs = 0;
+    stdb::Identity m_identity;
+    bool m_hasIdentity = false;
+    QString m_storedToken; // what the keychain holds (never logged)
+    QString m_ownName;
+    QString m_lastError;
+    bool m_synced = false;
+    bool m_everSynced = false;
+    int m_appliedSets = 0;
+    bool m_loadingOlder = false;
+    bool m_hasOlder = true;
+    int m_emptyOlderPages = 0;
+    qint64 m_windowStartUs = 0; // start of the subscribed window
+    qint64 m_olderBeforeUs = 0; // loadOlder fetches [m_olderBeforeUs - span, m_olderBeforeUs)
+    QHash<quint32, qint64> m_sendRequests; // request id -> outbox id
+    QString m_pendingName;
+    bool m_startRequested = false;
+    bool m_forgetting = false;
+    quint64 m_generation = 0; // bumped per connection, to ignore late callbacks
+};
+
+} // namespace chat

@@ -1,0 +1,505 @@
+// ChatClient against the real local host over loopback: backlog, live messages, renames,
+// presence, the outbox across drops and restarts, loadOlder paging and search.
+#include "chat/chatclient.h"
+#include "chat/messagefiltermodel.h"
+#include "chat/messagemodel.h"
+#include "chat/outbox.h"
+#include "chat/usermodel.h"
+
+#include "hostprocess.h"
+#include "httpclient.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using chat::ChatClient;
+using chat::DeliveryState;
+using chat::MessageModel;
+using chat::UserModel;
+
+namespace {
+
+constexpr int kTimeout = 15000;
+
+struct Client {
+    std::unique_ptr<ChatClient> client;
+    std::unique_ptr<QAbstractItemModelTester> messageTester;
+    std::unique_ptr<QAbstractItemModelTester> userTester;
+    ChatClient *operator->() const { return client.get(); }
+};
+
+QStringList texts(const MessageModel *m) {
+    QStringList out;
+    for (int i = 0; i < m->rowCount(); ++i)
+        out << m->index(i, 0).data(MessageModel::TextRole).toString();
+    return out;
+}
+
+int rowWithText(const MessageModel *m, const QString &text) {
+    for (int i = 0; i < m->rowCount(); ++i)
+        if (m->index(i, 0).data(MessageModel::TextRole).toString() == text)
+            return i;
+    return -1;
+}
+
+} // namespace
+
+class TestChatClient : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home;
+    int m_clients = 0;
+
+    ChatClient::Options options(quint16 port, const QString &outbox = QStringLiteral(":memory:")) {
+        ChatClient::Options o;
+        o.profile = chat::Profile(QStringLiteral("http://127.0.0.1:%1").arg(port),
+                                  QStringLiteral("quickstart-chat"),
+                                  QStringLiteral("p%1").arg(++m_clients));
+        o.anonymous = true;
+        o.outboxPath = outbox;
+        o.reconnect.enabled = true;
+        o.reconnect.initialDelay = std::chrono::milliseconds(100);
+        o.reconnect.maxDelay = std::chrono::milliseconds(400);
+        return o;
+    }
+
+    Client make(const ChatClient::Options &o) {
+        Client c;
+        c.client = std::make_unique<ChatClient>(o);
+        c.messageTester = std::make_unique<QAbstractItemModelTester>(
+            c.client->messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        c.userTester = std::make_unique<QAbstractItemModelTester>(
+            c.client->users(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        return c;
+    }
+
+    static bool online(const Client &c, int timeout = kTimeout) {
+        c->start();
+        return QTest::qWaitFor([&] { return c->state() == ChatClient::State::Online; }, timeout);
+    }
+
+    static QByteArray sql(HostProcess &host, const QString &query) {
+        HttpClient http;
+        const auto r =
+            http.post(host.http(QStringLiteral("/v1/database/quickstart-chat/sql")), query.toUtf8(),
+                      {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain")}});
+        return r.body;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_home.isValid());
+        qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
+        qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
+    }
+
+    void connectsAndSeesItself() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QSignalSpy synced(a.client.get(), &ChatClient::synchronized);
+        QVERIFY(online(a));
+        QCOMPARE(synced.count(), 1);
+        QVERIFY(!a->identityHex().isEmpty());
+        QCOMPARE(a->identityShort(), a->identityHex().left(16));
+        const int row = a->users()->rowOf(a->identity());
+        QVERIFY(row >= 0);
+        const QModelIndex idx = a->users()->index(row, 0);
+        QVERIFY(idx.data(UserModel::OnlineRole).toBool());
+        QVERIFY(idx.data(UserModel::IsSelfRole).toBool());
+    }
+
+    void unreachableServerReportsAndRetries() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        const quint16 port = host.port();
+        QVERIFY(host.stop());
+        Client a = make(options(port));
+        QSignalSpy problems(a.client.get(), &ChatClient::connectionProblem);
+        a->start();
+        QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Reconnecting; },
+                                kTimeout));
+        QVERIFY(problems.count() >= 1);
+        QVERIFY(!a->lastError().isEmpty());
+        // Host back on the same port: the client comes online by itself.
+        QVERIFY2(
+            host.startWith(QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral(":memory:")),
+            qPrintable(host.errorString()));
+        QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Online; }, kTimeout));
+        QVERIFY(a->lastError().isEmpty());
+    }
+
+    void unknownDatabaseIsAnError() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        ChatClient::Options o = options(host.port());
+        o.profile =
+            chat::Profile(o.profile.serverUrl(), QStringLiteral("no-such-db"), o.profile.name());
+        Client a = make(o);
+        a->start();
+        QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Error; }, kTimeout));
+        QVERIFY2(a->lastError().contains(QLatin1String("no-such-db")), qPrintable(a->lastError()));
+    }
+
+    void badUrlIsAnError() {
+        ChatClient::Options o = options(1);
+        o.profile = chat::Profile(QStringLiteral("ftp://example.org"), QStringLiteral("x"),
+                                  QStringLiteral("bad"));
+        Client a = make(o);
+        QSignalSpy problems(a.client.get(), &ChatClient::connectionProblem);
+        a->start();
+        QCOMPARE(a->state(), ChatClient::State::Error);
+        QCOMPARE(problems.count(), 1);
+        QVERIFY(!a->lastError().isEmpty());
+    }
+
+    void messagesFlowBetweenClients() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        Client b = make(options(host.port()));
+        QVERIFY(online(a));
+        QVERIFY(online(b));
+        QSignalSpy arrivedB(b.client.get(), &ChatClient::messagesArrived);
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+
+        const qint64 id = a->sendMessage(QStringLiteral("hello from a"));
+        QVERIFY(id > 0);
+        // Shown at once as our own, pending.
+        const int pendingRow = rowWithText(a->messages(), QStringLiteral("hello from a"));
+        QVERIFY(pendingRow >= 0);
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 1; }, kTimeout));
+        QCOMPARE(delivered.at(0).at(0).toLongLong(), id);
+        QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("hello from a")});
+        const QModelIndex own = a->messages()->index(0, 0);
+        QCOMPARE(own.data(MessageModel::DeliveryStateRole).value<DeliveryState>(),
+                 DeliveryState::Sent);
+        QVERIFY(own.data(MessageModel::IsOwnRole).toBool());
+        QVERIFY(a->outbox()->isEmpty());
+
+        QVERIFY(QTest::qWaitFor([&] { return b->messages()->rowCount() == 1; }, kTimeout));
+        const QModelIndex seen = b->messages()->index(0, 0);
+        QCOMPARE(seen.data(MessageModel::TextRole).toString(), QStringLiteral("hello from a"));
+        QCOMPARE(seen.data(MessageModel::SenderIdentityRole).toString(), a->identityHex());
+        QVERIFY(!seen.data(MessageModel::IsOwnRole).toBool());
+        QCOMPARE(arrivedB.count(), 1);
+        const auto list = arrivedB.at(0).at(0).value<QList<chat::ChatMessage>>();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.at(0).text, QStringLiteral("hello from a"));
+    }
+
+    void backlogInOrderAndNotLive() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        for (int i = 0; i < 20; ++i)
+            a->sendMessage(QStringLiteral("m%1").arg(i));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 20; }, kTimeout));
+
+        Client b = make(options(host.port()));
+        QSignalSpy arrived(b.client.get(), &ChatClient::messagesArrived);
+        QVERIFY(online(b));
+        QStringList expected;
+        for (int i = 0; i < 20; ++i)
+            expected << QStringLiteral("m%1").arg(i);
+        QCOMPARE(texts(b->messages()), expected);
+        QCOMPARE(arrived.count(), 0); // the backlog is not news
+        // Grouping: one sender within 5 minutes -> only the first starts a group.
+        QVERIFY(b->messages()->index(0, 0).data(MessageModel::FirstOfGroupRole).toBool());
+        QVERIFY(!b->messages()->index(1, 0).data(MessageModel::FirstOfGroupRole).toBool());
+    }
+
+    void renameUpdatesExistingRows() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        Client b = make(options(host.port()));
+        QVERIFY(online(a));
+        QVERIFY(online(b));
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        a->sendMessage(QStringLiteral("before the rename"));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 1; }, kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return b->messages()->rowCount() == 1; }, kTimeout));
+        QCOMPARE(b->messages()->index(0, 0).data(MessageModel::SenderNameRole).toString(),
+                 a->identityShort());
+
+        QSignalSpy nameChanged(a.client.get(), &ChatClient::nameChanged);
+        QSignalSpy ownName(a.client.get(), &ChatClient::ownNameChanged);
+        QSignalSpy dataChanged(b->messages(), &QAbstractItemModel::dataChanged);
+        QVERIFY(a->setName(QStringLiteral("alice")));
+        QVERIFY(QTest::qWaitFor([&] { return nameChanged.count() == 1; }, kTimeout));
+        QCOMPARE(a->ownName(), QStringLiteral("alice"));
+        QVERIFY(ownName.count() >= 1);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return b->messages()->index(0, 0).data(MessageModel::SenderNameRole).toString() ==
+                       QLatin1String("alice");
+            },
+            kTimeout));
+        QVERIFY(dataChanged.count() >= 1);
+        const QList<int> roles = dataChanged.last().at(2).value<QList<int>>();
+        QVERIFY(roles.contains(MessageModel::SenderNameRole));
+        QVERIFY(!roles.contains(MessageModel::TextRole));
+        QCOMPARE(b->users()->displayName(a->identity()), QStringLiteral("alice"));
+    }
+
+    void invalidInputIsRejectedBeforeSending() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        QSignalSpy nameRejected(a.client.get(), &ChatClient::nameRejected);
+        QSignalSpy messageRejected(a.client.get(), &ChatClient::messageRejected);
+        QVERIFY(!a->setName(QStringLiteral("   ")));
+        QVERIFY(!a->setName(QString(65, QLatin1Char('x'))));
+        QCOMPARE(nameRejected.count(), 2);
+        QVERIFY(!nameRejected.at(0).at(1).toString().isEmpty());
+        QCOMPARE(a->sendMessage(QString()), 0);
+        QCOMPARE(a->sendMessage(QString(9000, QLatin1Char('y'))), 0);
+        QCOMPARE(messageRejected.count(), 2);
+        QVERIFY(a->outbox()->isEmpty());
+        QCOMPARE(a->messages()->rowCount(), 0);
+    }
+
+    void presenceFollowsConnections() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        QSignalSpy cameOnline(a->users(), &UserModel::userCameOnline);
+        QSignalSpy wentOffline(a->users(), &UserModel::userWentOffline);
+        Client b = make(options(host.port()));
+        QVERIFY(online(b));
+        QVERIFY(QTest::qWaitFor([&] { return a->users()->rowOf(b->identity()) >= 0; }, kTimeout));
+        QVERIFY(a->users()->user(b->identity())->online);
+        b->stop();
+        QCOMPARE(b->state(), ChatClient::State::Offline);
+        QVERIFY(QTest::qWaitFor([&] { return wentOffline.count() == 1; }, kTimeout));
+        QVERIFY(!a->users()->user(b->identity())->online);
+        QCOMPARE(a->users()->onlineCount(), 1);
+        b->start();
+        QVERIFY(QTest::qWaitFor([&] { return a->users()->user(b->identity())->online; }, kTimeout));
+        Q_UNUSED(cameOnline);
+    }
+
+    void pendingWhileOfflineDeliveredAfterHostRestart() {
+        QTemporaryDir data;
+        HostProcess host;
+        QVERIFY2(host.start(data.path()), qPrintable(host.errorString()));
+        const quint16 port = host.port();
+        Client a = make(options(port));
+        QVERIFY(online(a));
+        QVERIFY(host.stop());
+        QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Reconnecting; },
+                                kTimeout));
+
+        const qint64 id1 = a->sendMessage(QStringLiteral("written offline 1"));
+        const qint64 id2 = a->sendMessage(QStringLiteral("written offline 2"));
+        QCOMPARE(a->messages()->rowCount(), 2);
+        for (int r = 0; r < 2; ++r)
+            QCOMPARE(a->messages()
+                         ->index(r, 0)
+                         .data(MessageModel::DeliveryStateRole)
+                         .value<DeliveryState>(),
+                     DeliveryState::Pending);
+        QVERIFY(a->reconnectSeconds() >= 0);
+
+        QVERIFY2(host.startWith(QStringLiteral("127.0.0.1:%1").arg(port), data.path()),
+                 qPrintable(host.errorString()));
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 2; }, kTimeout));
+        QCOMPARE(delivered.at(0).at(0).toLongLong(), id1);
+        QCOMPARE(delivered.at(1).at(0).toLongLong(), id2);
+        QCOMPARE(texts(a->messages()), (QStringList{QStringLiteral("written offline 1"),
+                                                    QStringLiteral("written offline 2")}));
+        // Exactly once on the server.
+        const QByteArray rows = sql(host, QStringLiteral("SELECT * FROM message"));
+        QCOMPARE(rows.count("written offline 1"), 1);
+        QCOMPARE(rows.count("written offline 2"), 1);
+    }
+
+    void unconfirmedIsSettledBySnapshotNotResent() {
+        HostProcess host;
+        QVERIFY2(host.start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
+                 qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        HttpClient http;
+        // The reducer runs, but its result is held back; then the socket dies.
+        QCOMPARE(http.post(host.http(QStringLiteral("/_test/delay?ms=3000")), {}).status, 200);
+        const qint64 id = a->sendMessage(QStringLiteral("did it arrive?"));
+        QVERIFY(QTest::qWaitFor([&] { return a->outbox()->entry(id)->inFlight; }, kTimeout));
+        bool sawUnconfirmed = false;
+        connect(a->outbox(), &chat::Outbox::entryChanged, this, [&](qint64 changed) {
+            const auto *e = a->outbox()->entry(changed);
+            if (changed == id && e && e->state == DeliveryState::Unconfirmed)
+                sawUnconfirmed = true;
+        });
+        QVERIFY(host.waitForLog("did it arrive?"));
+        QCOMPARE(http.post(host.http(QStringLiteral("/_test/drop-all")), {}).status, 200);
+        QCOMPARE(http.post(host.http(QStringLiteral("/_test/delay?ms=0")), {}).status, 200);
+        QVERIFY(QTest::qWaitFor([&] { return sawUnconfirmed; }, kTimeout));
+        // After the reconnect the snapshot has it: settled, shown once, never sent twice.
+        QVERIFY(QTest::qWaitFor([&] { return a->outbox()->isEmpty(); }, kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Online; }, kTimeout));
+        QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("did it arrive?")});
+        QTest::qWait(300);
+        QCOMPARE(sql(host, QStringLiteral("SELECT * FROM message")).count("did it arrive?"), 1);
+    }
+
+    void outboxSurvivesRestartOfTheApp() {
+        QTemporaryDir dir;
+        const QString outboxFile = dir.filePath(QStringLiteral("outbox.json"));
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        const quint16 port = host.port();
+        QVERIFY(host.stop());
+        {
+            Client a = make(options(port, outboxFile));
+            a->start();
+            a->sendMessage(QStringLiteral("typed before quitting"));
+            QCOMPARE(a->messages()->rowCount(), 1);
+        }
+        QVERIFY2(
+            host.startWith(QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral(":memory:")),
+            qPrintable(host.errorString()));
+        Client again = make(options(port, outboxFile));
+        // Shown before any connection.
+        QCOMPARE(texts(again->messages()), QStringList{QStringLiteral("typed before quitting")});
+        QVERIFY(online(again));
+        QVERIFY(QTest::qWaitFor([&] { return again->outbox()->isEmpty(); }, kTimeout));
+        QCOMPARE(texts(again->messages()), QStringList{QStringLiteral("typed before quitting")});
+        QCOMPARE(sql(host, QStringLiteral("SELECT * FROM message")).count("typed before quitting"),
+                 1);
+    }
+
+    void failedMessageCanBeRetriedOrDiscarded() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        // The server rejects what the client lets through only in odd cases; make one by hand:
+        // an entry marked failed, as after a server rejection.
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        const qint64 id = a->outbox()->add(QStringLiteral("retry me"));
+        a->outbox()->markFailed(id, QStringLiteral("Messages must not be empty"));
+        const int row = a->messages()->rowOfOutgoing(id);
+        QVERIFY(row >= 0);
+        QCOMPARE(a->messages()
+                     ->index(row, 0)
+                     .data(MessageModel::DeliveryStateRole)
+                     .value<DeliveryState>(),
+                 DeliveryState::Failed);
+        QCOMPARE(a->messages()->index(row, 0).data(MessageModel::ErrorRole).toString(),
+                 QStringLiteral("Messages must not be empty"));
+        a->retryMessage(id);
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 1; }, kTimeout));
+        QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("retry me")});
+
+        const qint64 id2 = a->outbox()->add(QStringLiteral("discard me"));
+        a->outbox()->markFailed(id2, QStringLiteral("nope"));
+        a->discardMessage(id2);
+        QCOMPARE(a->messages()->rowOfOutgoing(id2), -1);
+        QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("retry me")});
+    }
+
+    void loadOlderPagesBackwards() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        ChatClient::Options o = options(host.port());
+        Client writer = make(o);
+        QVERIFY(online(writer));
+        QSignalSpy delivered(writer.client.get(), &ChatClient::messageDelivered);
+        for (int i = 0; i < 3; ++i)
+            writer->sendMessage(QStringLiteral("old %1").arg(i));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 3; }, kTimeout));
+        QTest::qWait(2200);
+        for (int i = 0; i < 2; ++i)
+            writer->sendMessage(QStringLiteral("new %1").arg(i));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 5; }, kTimeout));
+
+        ChatClient::Options ro = options(host.port());
+        ro.historyWindow = std::chrono::seconds(2);
+        Client reader = make(ro);
+        QVERIFY(online(reader));
+        QCOMPARE(texts(reader->messages()),
+                 (QStringList{QStringLiteral("new 0"), QStringLiteral("new 1")}));
+        QSignalSpy prepended(reader->messages(), &MessageModel::olderPrepended);
+        QSignalSpy inserted(reader->messages(), &QAbstractItemModel::rowsInserted);
+        reader->loadOlder();
+        QVERIFY(reader->isLoadingOlder());
+        QVERIFY(QTest::qWaitFor([&] { return prepended.count() == 1; }, kTimeout));
+        QCOMPARE(inserted.count(), 1); // one insert for the page
+        QCOMPARE(
+            texts(reader->messages()),
+            (QStringList{QStringLiteral("old 0"), QStringLiteral("old 1"), QStringLiteral("old 2"),
+                         QStringLiteral("new 0"), QStringLiteral("new 1")}));
+        // Nothing older: it pages back through empty windows, then says so.
+        reader->loadOlder();
+        QVERIFY(QTest::qWaitFor([&] { return !reader->hasOlder(); }, kTimeout));
+        QCOMPARE(reader->messages()->rowCount(), 5);
+        QVERIFY(!reader->isLoadingOlder());
+    }
+
+    void searchFiltersTextAndSender() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        QSignalSpy nameChanged(a.client.get(), &ChatClient::nameChanged);
+        a->setName(QStringLiteral("Zed"));
+        QVERIFY(QTest::qWaitFor([&] { return nameChanged.count() == 1; }, kTimeout));
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        a->sendMessage(QStringLiteral("Apples are red"));
+        a->sendMessage(QStringLiteral("bananas are yellow"));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 2; }, kTimeout));
+        chat::MessageFilterModel filter;
+        filter.setSourceModel(a->messages());
+        QAbstractItemModelTester tester(&filter,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        filter.setSearchText(QStringLiteral("APPLE"));
+        QCOMPARE(filter.rowCount(), 1);
+        filter.setSearchText(QStringLiteral("zed"));
+        QCOMPARE(filter.rowCount(), 2);
+        filter.setSearchText(QString());
+        QCOMPARE(filter.rowCount(), 2);
+    }
+
+    void forgetIdentityStartsOver() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        ChatClient::Options o = options(host.port());
+        o.anonymous = false;
+        o.insecureTokenFile = true; // no keychain needed here; see tst_credentialstore
+        Client a = make(o);
+        QVERIFY(online(a));
+        const QString first = a->identityHex();
+        {
+            // Same profile again: the saved token brings back the same identity.
+            a.client.reset();
+            Client b = make(o);
+            QVERIFY(online(b));
+            QCOMPARE(b->identityHex(), first);
+            b->forgetIdentity();
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    return b->state() == ChatClient::State::Online && b->identityHex() != first &&
+                           !b->identityHex().isEmpty();
+                },
+                kTimeout));
+        }
+        Client c = make(o);
+        QVERIFY(online(c));
+        QVERIFY(c->identityHex() != first);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChatClient)
+#include "tst_chatclient.moc"
