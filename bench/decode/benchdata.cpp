@@ -36,11 +36,11 @@ QByteArray chatText(quint32 i) {
 
 } // namespace
 
-QList<QByteArray> quickstartMessageRows(int count) {
+QList<QByteArray> quickstartMessageRows(int count, int first) {
     QList<QByteArray> rows;
     rows.reserve(count);
     const qint64 start = 1704067200000000; // 2024-01-01
-    for (int i = 0; i < count; ++i) {
+    for (int i = first; i < first + count; ++i) {
         BsatnWriter w(96);
         w.writeIdentity(identityFor(quint64(i % 1000)));
         w.writeI64(start + qint64(i) * 1500000);

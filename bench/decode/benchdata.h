@@ -8,7 +8,8 @@
 namespace stdb::bench {
 
 // `message` rows: sender Identity, sent Timestamp, text String (~40 bytes, mostly ASCII).
-QList<QByteArray> quickstartMessageRows(int count);
+// Rows number [first, first + count): the same row for the same number in every call.
+QList<QByteArray> quickstartMessageRows(int count, int first = 0);
 // `user` rows: identity, name Option<String>, online bool.
 QList<QByteArray> quickstartUserRows(int count);
 // The initial subscription of the chat: all messages and all users.

@@ -307,6 +307,76 @@ private slots:
         }
         QCOMPARE(messages->count(), present);
     }
+
+    // Tables prepared elsewhere (a connection's decoder thread) are adopted into empty tables
+    // and then behave exactly like ones applied here: keys, indexes, counts, later deletes.
+    void preparedSnapshotAdopted() {
+        QList<QByteArray> u, m;
+        for (int i = 0; i < 50; ++i) {
+            u.append(userRow(i, QStringLiteral("u%1").arg(i), true));
+            m.append(messageRow(i % 3, i, QStringLiteral("m%1").arg(i)));
+        }
+        m.append(m[0]); // delivered twice by one set: one row, two references
+        QueryRows qr{{rows(QStringLiteral("user"), u), rows(QStringLiteral("message"), m)}};
+        const auto layout = cache->layout();
+        const auto prepared = ClientCache::prepare(*layout, 1, qr);
+        QVERIFY(prepared);
+        CacheChanges c = cache->applySubscribeApplied(1, qr, prepared.get());
+        QCOMPARE(c.tables.size(), 2);
+        QCOMPARE(c.tables[0].table, users); // registration order, live tables
+        QCOMPARE(c.tables[0].inserted.size(), 50);
+        QCOMPARE(c.tables[1].inserted.size(), 50);
+        QCOMPARE(users->count(), 50);
+        QCOMPARE(messages->count(), 50);
+        QCOMPARE(messages->find(m[0])->refCount(), 2u);
+        QVERIFY(users->findByPrimaryKey(QByteArrayView(u[7]).first(32)));
+        QCOMPARE(messages->filter(QStringLiteral("sender"), QByteArrayView(m[1]).first(32)).size(),
+                 17);
+        c = {};
+
+        // A primary-key update and deletes right after, in one transaction.
+        TransactionUpdate tu;
+        tu.querySets.append(
+            {1,
+             {update(QStringLiteral("user"), {userRow(7, QStringLiteral("x"), false)}, {u[7]}),
+              update(QStringLiteral("message"), {}, {m[0], m[1]})}});
+        c = cache->applyTransaction(tu);
+        QVERIFY(c.violations.isEmpty());
+        QCOMPARE(c.delta(QStringLiteral("user"))->updated.size(), 1);
+        QCOMPARE(c.delta(QStringLiteral("message"))->deleted.size(), 1); // m0 keeps one ref
+        QCOMPARE(messages->count(), 49);
+    }
+
+    // A table that holds rows is not replaced: the snapshot is applied the ordinary way, and a
+    // layout made before the configuration changed is not used.
+    void preparedSnapshotNotAdopted() {
+        const QList<QByteArray> m{messageRow(1, 1, QStringLiteral("a")),
+                                  messageRow(1, 2, QStringLiteral("b"))};
+        QueryRows qr{{rows(QStringLiteral("message"), m)}};
+        auto prepared = ClientCache::prepare(*cache->layout(), 1, qr);
+        CacheChanges c = cache->applySubscribeApplied(1, qr, prepared.get());
+        QCOMPARE(c.tables.size(), 1);
+        c = {};
+        prepared = ClientCache::prepare(*cache->layout(), 2, qr);
+        c = cache->applySubscribeApplied(2, qr, prepared.get());
+        QVERIFY(c.isEmpty()); // both rows were there: references only
+        QCOMPARE(messages->find(m[0])->refCount(), 2u);
+        QCOMPARE(messages->find(m[0])->countFor(2), 1u);
+
+        const auto stale = cache->layout();
+        TableCache *late = cache->addTable(QStringLiteral("late"));
+        prepared = ClientCache::prepare(*stale, 3, {{rows(QStringLiteral("late"), m)}});
+        QVERIFY(!prepared); // the stale layout does not know the table
+        const auto before = cache->layout();
+        late->setPrimaryKey(QStringLiteral("k"), identityKey);
+        QVERIFY(cache->layout() != before);
+        prepared = ClientCache::prepare(*before, 3, {{rows(QStringLiteral("late"), m)}});
+        QVERIFY(prepared);
+        c = cache->applySubscribeApplied(3, {{rows(QStringLiteral("late"), m)}}, prepared.get());
+        // Not adopted (built without the key): applied here with it, so the key index works.
+        QCOMPARE(late->count(), 2);
+        QVERIFY(late->findByPrimaryKey(QByteArrayView(m[0]).first(32)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestClientCache)

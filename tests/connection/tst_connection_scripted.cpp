@@ -197,6 +197,7 @@ private Q_SLOTS:
     void anonymousAdoptsToken();
     void subscribeQueuedAndApplied();
     void frameOrderAcrossWorker();
+    void preparedSnapshotOrder();
     void compressedFrames();
     void unknownTable();
     void violationTriggersResync();
@@ -331,6 +332,85 @@ void TestConnectionScripted::frameOrderAcrossWorker() {
     QCOMPARE(c.log->count(QStringLiteral("message+")), 20001);
     QVERIFY(c.log->entries.indexOf(QStringLiteral("message+ after Transaction")) >
             c.log->entries.lastIndexOf(QRegularExpression(QStringLiteral(".*SubscribeApplied"))));
+    QVERIFY(h.isActive());
+}
+
+// Large snapshots are built into tables on the decoder thread and adopted here; what arrives
+// right behind them (a primary-key update, a delete, an overlapping set that cannot be adopted
+// because the table already holds rows) must still come after them, with exact signals.
+void TestConnectionScripted::preparedSnapshotOrder() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    int applied = 0;
+    auto h = c.conn->subscriptionBuilder()
+                 .onApplied([&](const EventContext &) {
+                     ++applied;
+                     c.log->add(QStringLiteral("applied users=%1 messages=%2")
+                                    .arg(c.users->count())
+                                    .arg(c.messages->count()));
+                 })
+                 .subscribe({QStringLiteral("SELECT * FROM user"),
+                             QStringLiteral("SELECT * FROM message")});
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    constexpr int n = 6000; // above FrameDecoder::kPrepareMinRows for both tables
+    QList<QByteArray> users, messages;
+    for (int i = 0; i < n; ++i) {
+        users.append(u(i, QStringLiteral("u%1").arg(i)));
+        messages.append(msg(QStringLiteral("m%1").arg(i), 1 + i % 7, i));
+    }
+    srv.send(P::SubscribeApplied{
+        sub->requestId, sub->querySetId,
+        queryRows({{QStringLiteral("user"), users}, {QStringLiteral("message"), messages}})});
+    P::TransactionUpdate tu = transaction(sub->querySetId, QStringLiteral("user"),
+                                          {u(7, QStringLiteral("renamed"))}, {users[7]});
+    tu.querySets[0].tables +=
+        transaction(sub->querySetId, QStringLiteral("message"), {}, {messages[3]})
+            .querySets[0]
+            .tables;
+    srv.send(tu);
+    QTRY_COMPARE_WITH_TIMEOUT(c.log->count(QStringLiteral("message-")), 1, 10000);
+
+    const QStringList &log = c.log->entries;
+    const qsizetype appliedAt =
+        log.indexOf(QStringLiteral("applied users=%1 messages=%2").arg(n).arg(n));
+    QVERIFY2(appliedAt >= 0, "onApplied must see the whole snapshot in the cache");
+    QCOMPARE(c.log->count(QStringLiteral("user+")), n);
+    QCOMPARE(c.log->count(QStringLiteral("message+")), n);
+    const qsizetype lastSnapshot =
+        log.lastIndexOf(QRegularExpression(QStringLiteral(".*SubscribeApplied")));
+    const qsizetype updateAt =
+        log.indexOf(QRegularExpression(QStringLiteral("user~ .*Transaction")));
+    QVERIFY(appliedAt < lastSnapshot);
+    QVERIFY2(updateAt > lastSnapshot, "the transaction must be reported after the snapshot");
+    QCOMPARE(c.log->count(QStringLiteral("user~")), 1); // the adopted primary-key index works
+    QCOMPARE(c.log->count(QStringLiteral("user-")), 0);
+    QVERIFY(log.contains(QStringLiteral("message- m3 Transaction")));
+    QCOMPARE(c.users->count(), n);
+    QCOMPARE(c.messages->count(), n - 1);
+
+    // A second set delivering the same messages: the table holds rows, so it is applied the
+    // ordinary way: counted twice, reported never.
+    c.log->clear();
+    auto h2 = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
+    auto sub2 = srv.next<P::Subscribe>();
+    QVERIFY(sub2);
+    srv.send(P::SubscribeApplied{sub2->requestId, sub2->querySetId,
+                                 queryRows({{QStringLiteral("message"), messages}})});
+    // Set 1 lets go of m4; set 2 still delivers it, so it stays. Then set 2 drops m5 as well
+    // as set 1 does: only now does it leave.
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {}, {messages[4]}));
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {}, {messages[5]}));
+    srv.send(transaction(sub2->querySetId, QStringLiteral("message"), {}, {messages[5]}));
+    QTRY_COMPARE_WITH_TIMEOUT(c.log->count(QStringLiteral("message-")), 1, 10000);
+    QTRY_VERIFY(h2.isActive());
+    const QStringList expected{QStringLiteral("message+ m3 SubscribeApplied"),
+                               QStringLiteral("message- m5 Transaction")};
+    QCOMPARE(c.log->entries.filter(QStringLiteral("message")), expected);
+    QCOMPARE(c.messages->count(), n - 1); // m3 back (set 2), m5 gone
+    QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
     QVERIFY(h.isActive());
 }
 

@@ -69,7 +69,74 @@ TableCache *ClientCache::target(const QString &name) const {
     return m_tables.value(name, nullptr);
 }
 
-CacheChanges ClientCache::applyInputs(QHash<QString, TableInput> &inputs) {
+CacheLayout::~CacheLayout() = default;
+PreparedSnapshot::~PreparedSnapshot() = default;
+
+namespace {
+// Epoch of tables built by prepare(): the live cache counts up from 1 and never reaches it, so
+// adopted entries never look "already touched by the message being applied".
+constexpr quint64 kPreparedEpoch = ~quint64(0);
+} // namespace
+
+std::shared_ptr<const CacheLayout> ClientCache::layout() const {
+    // Serials only grow, so their sum (with the table count) changes with any configuration.
+    quint64 signature = quint64(m_order.size()) << 48;
+    for (const TableCache *t : m_order)
+        signature += t->configSerial();
+    if (!m_layout || signature != m_layoutSignature) {
+        auto l = std::make_shared<CacheLayout>();
+        for (const TableCache *t : m_order)
+            l->m_tables.insert(t->name(), t->cloneConfiguration());
+        m_layout = std::move(l);
+        m_layoutSignature = signature;
+    }
+    return m_layout;
+}
+
+std::shared_ptr<PreparedSnapshot> ClientCache::prepare(const CacheLayout &layout,
+                                                       protocol::QuerySetId set,
+                                                       const protocol::QueryRows &rows,
+                                                       qsizetype minRows) {
+    QHash<QString, TableInput> inputs;
+    for (const auto &t : rows.tables)
+        inputs[t.table].inserts.append({set, &t.rows});
+    std::shared_ptr<PreparedSnapshot> out;
+    for (auto it = inputs.cbegin(); it != inputs.cend(); ++it) {
+        const std::shared_ptr<const TableCache> config = layout.m_tables.value(it.key());
+        if (!config || config->isEventTable())
+            continue;
+        qsizetype n = 0;
+        for (const auto &d : it.value().inserts)
+            n += d.rows->rowCount();
+        if (n < minRows)
+            continue;
+        auto table = std::make_shared<PreparedSnapshot::Table>();
+        table->table = config->cloneConfiguration();
+        QStringList violations; // inserts into an empty table cannot violate anything
+        TableCache::ApplyContext ctx;
+        ctx.epoch = kPreparedEpoch;
+        ctx.violations = &violations;
+        table->table->apply(it.value(), ctx, table->delta);
+        if (!out) {
+            out = std::make_shared<PreparedSnapshot>();
+            out->m_set = set;
+        }
+        out->m_tables.insert(it.key(), std::move(table));
+    }
+    return out;
+}
+
+CacheChanges ClientCache::applySubscribeApplied(protocol::QuerySetId set,
+                                                const protocol::QueryRows &rows,
+                                                PreparedSnapshot *prepared) {
+    QHash<QString, TableInput> inputs;
+    for (const auto &t : rows.tables)
+        inputs[t.table].inserts.append({set, &t.rows});
+    return applyInputs(inputs, prepared && prepared->m_set == set ? prepared : nullptr);
+}
+
+CacheChanges ClientCache::applyInputs(QHash<QString, TableInput> &inputs,
+                                      PreparedSnapshot *prepared) {
     CacheChanges changes;
     TableCache::ApplyContext ctx;
     ctx.epoch = ++m_epoch;
@@ -81,7 +148,15 @@ CacheChanges ClientCache::applyInputs(QHash<QString, TableInput> &inputs) {
             continue;
         TableCache *t = target(live->name());
         TableDelta delta;
-        t->apply(it.value(), ctx, delta);
+        const std::shared_ptr<PreparedSnapshot::Table> ready =
+            prepared ? prepared->m_tables.take(live->name()) : nullptr;
+        if (ready && ready->table->configSerial() == t->configSerial() && t->isPristine()) {
+            // Built off this thread from exactly these rows: take it over as it is.
+            t->adoptPrepared(*ready->table);
+            delta = std::move(ready->delta);
+        } else {
+            t->apply(it.value(), ctx, delta);
+        }
         delta.table = live;
         if (m_fresh) {
             // Nobody hears about the hidden replica; its deltas are settled by finishResync().

@@ -21,11 +21,13 @@ TableCache::~TableCache() = default;
 void TableCache::setPrimaryKey(const QString &column, KeyExtractor key) {
     m_primaryKeyColumn = column;
     m_primaryKey = std::move(key);
+    ++m_configSerial;
 }
 
 void TableCache::addIndex(const QString &column, KeyExtractor key, bool unique) {
     m_indexConfig.append({column, std::move(key), unique});
     m_s->indexes.resize(m_indexConfig.size());
+    ++m_configSerial;
 }
 
 qsizetype TableCache::count() const {
@@ -196,6 +198,14 @@ void TableCache::apply(const TableInput &in, ApplyContext &ctx, TableDelta &out)
     }
 
     QList<RowEntry *> touched;
+    if (m_s->rows.isEmpty() && in.deletes.isEmpty()) {
+        // A snapshot into an empty table: size the tables once instead of growing them.
+        qsizetype n = 0;
+        for (const auto &d : in.inserts)
+            n += d.rows->rowCount();
+        m_s->rows.reserve(n);
+        touched.reserve(n);
+    }
     // Inserts before deletes: a row moved between queries in one transaction does not flicker.
     for (const auto &d : in.inserts)
         for (qsizetype i = 0; i < d.rows->rowCount(); ++i)
@@ -305,8 +315,26 @@ std::unique_ptr<TableCache> TableCache::cloneConfiguration() const {
     t->m_primaryKey = m_primaryKey;
     t->m_indexConfig = m_indexConfig;
     t->m_isEvent = m_isEvent;
+    t->m_configSerial = m_configSerial;
     t->m_s->indexes.resize(m_indexConfig.size());
     return t;
+}
+
+bool TableCache::isPristine() const {
+    if (!m_s->rows.isEmpty())
+        return false;
+    // Deleted entries wait in their segment until their delta is released.
+    for (const auto &seg : m_s->segments)
+        if (seg.live)
+            return false;
+    return true;
+}
+
+void TableCache::adoptPrepared(TableCache &prepared) {
+    Q_ASSERT(isPristine());
+    m_s = std::move(prepared.m_s);
+    prepared.m_s = std::make_unique<Storage>();
+    prepared.m_s->indexes.resize(prepared.m_indexConfig.size());
 }
 
 void TableCache::clear() {

@@ -57,12 +57,16 @@ public:
 
     const QString &name() const { return m_name; }
 
-    // Configuration (before rows arrive).
+    // Configuration (before rows arrive). Key extractors must be pure functions of the row
+    // bytes: a connection also calls them on its decoder thread to prepare large snapshots.
     void setPrimaryKey(const QString &column, KeyExtractor key);
     bool hasPrimaryKey() const { return bool(m_primaryKey); }
     const QString &primaryKeyColumn() const { return m_primaryKeyColumn; }
     void addIndex(const QString &column, KeyExtractor key, bool unique);
-    void setEventTable(bool isEvent) { m_isEvent = isEvent; }
+    void setEventTable(bool isEvent) {
+        m_isEvent = isEvent;
+        ++m_configSerial;
+    }
     bool isEventTable() const { return m_isEvent; }
 
     // Reading. No copies: entries and views point into retained frame buffers.
@@ -95,6 +99,14 @@ public:
     void releaseDeleted(const QList<const RowEntry *> &entries);
     // An empty table with the same name, keys and indexes (the hidden replica of a resync).
     std::unique_ptr<TableCache> cloneConfiguration() const;
+    // Changes whenever keys, indexes or the event flag change; prepared tables built from an
+    // older configuration are not adopted.
+    quint64 configSerial() const { return m_configSerial; }
+    // No rows and no entry still referenced by an undelivered delta: storage may be replaced.
+    bool isPristine() const;
+    // Takes over `prepared`'s storage (built by apply() on a clone of this table's
+    // configuration, possibly on another thread) in O(1). Only when isPristine().
+    void adoptPrepared(TableCache &prepared);
     // Forgets every row without reporting anything.
     void clear();
 
@@ -121,6 +133,7 @@ private:
     KeyExtractor m_primaryKey;
     QList<Index> m_indexConfig;
     bool m_isEvent = false;
+    quint64 m_configSerial = 0;
     std::unique_ptr<Storage> m_s;
 };
 

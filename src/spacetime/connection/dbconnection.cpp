@@ -335,14 +335,19 @@ void DbConnectionPrivate::onFrame(quint64 gen, const QByteArray &frame) {
             return;
         }
         for (auto &m : result->messages)
-            inbox.push_back({gen, std::move(m)});
+            inbox.push_back({gen, std::move(m), nullptr});
         drain();
         return;
     }
     ++inFlight;
     const bool isV3 = v3;
+    // With the cache configuration as it is now, the worker also builds the tables of a large
+    // snapshot, leaving only an O(1) adoption to this thread.
     QMetaObject::invokeMethod(
-        decoder, [dec = decoder, gen, frame, isV3] { dec->decodeFrame(gen, frame, isV3); },
+        decoder,
+        [dec = decoder, gen, frame, isV3, layout = cache.layout()] {
+            dec->decodeFrame(gen, frame, isV3, layout);
+        },
         Qt::QueuedConnection);
 }
 
@@ -350,8 +355,8 @@ void DbConnectionPrivate::onDecoded(quint64 gen, const DecodedFrame &frame) {
     --inFlight;
     if (gen != generation || doomed)
         return;
-    for (const auto &m : frame.messages)
-        inbox.push_back({gen, m});
+    for (qsizetype i = 0; i < frame.messages.size(); ++i)
+        inbox.push_back({gen, frame.messages[i], frame.prepared.value(i)});
     drain();
 }
 
@@ -553,7 +558,15 @@ void DbConnectionPrivate::processInbox() {
             continue;
         QElapsedTimer timer;
         timer.start();
+        currentPrepared = std::move(in.prepared);
         handle(in.message);
+        if (currentPrepared) {
+            // Tables that were not adopted (the target held rows, or the message was ignored)
+            // can hold a million entries: free them on the worker, not here.
+            QMetaObject::invokeMethod(
+                decoder, [p = std::move(currentPrepared)] {}, Qt::QueuedConnection);
+            currentPrepared.reset();
+        }
         // Applying runs on the owner thread: make long stalls visible.
         if (const qint64 ms = timer.elapsed(); ms >= 50)
             qCInfo(lcConnection).noquote()
@@ -622,7 +635,7 @@ void DbConnectionPrivate::handle(const protocol::SubscribeApplied &m) {
         qCWarning(lcConnection) << "duplicate SubscribeApplied for query set" << id;
         return;
     }
-    CacheChanges changes = cache.applySubscribeApplied(id, m.rows);
+    CacheChanges changes = cache.applySubscribeApplied(id, m.rows, currentPrepared.get());
     const EventContext ctx = EventContext::subscribeApplied(q, SubscriptionHandle(s), id);
     if (resyncing) {
         // Stays Sent until finishResync() makes its rows visible.

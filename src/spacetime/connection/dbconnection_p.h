@@ -142,7 +142,10 @@ public:
     struct Inbound {
         quint64 gen;
         protocol::ServerMessage message;
+        std::shared_ptr<PreparedSnapshot> prepared; // built on the worker, or null
     };
+    // The prepared tables of the message being handled (see FrameDecoder::prepare).
+    std::shared_ptr<PreparedSnapshot> currentPrepared;
     std::deque<Inbound> inbox;
     int busy = 0;
     QList<std::function<void()>> deferred;

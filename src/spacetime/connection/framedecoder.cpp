@@ -24,8 +24,19 @@ Expected<DecodedFrame> FrameDecoder::decode(const QByteArray &frame, bool v3,
     return out;
 }
 
-void FrameDecoder::decodeFrame(quint64 generation, const QByteArray &frame, bool v3) {
+void FrameDecoder::prepare(DecodedFrame &frame, const CacheLayout &layout) {
+    frame.prepared.resize(frame.messages.size());
+    for (qsizetype i = 0; i < frame.messages.size(); ++i)
+        if (const auto *sa = std::get_if<protocol::SubscribeApplied>(&frame.messages[i]))
+            frame.prepared[i] =
+                ClientCache::prepare(layout, sa->querySetId, sa->rows, kPrepareMinRows);
+}
+
+void FrameDecoder::decodeFrame(quint64 generation, const QByteArray &frame, bool v3,
+                               const std::shared_ptr<const CacheLayout> &layout) {
     auto result = decode(frame, v3, m_options);
+    if (result && layout)
+        prepare(result.value(), *layout);
     if (result)
         Q_EMIT decoded(generation, result.value());
     else

@@ -1,15 +1,20 @@
 #pragma once
 
+#include "spacetime/cache/clientcache.h"
 #include "spacetime/expected.h"
 #include "spacetime/protocol/messagecodec.h"
 
 #include <QObject>
+
+#include <memory>
 
 namespace stdb {
 
 // The server messages carried by one WebSocket message (one for v2, one or more for v3).
 struct DecodedFrame {
     QList<protocol::ServerMessage> messages;
+    // Parallel to messages: the cache tables built ahead for a large SubscribeApplied, or null.
+    QList<std::shared_ptr<PreparedSnapshot>> prepared;
     qsizetype wireBytes = 0;
 };
 
@@ -25,8 +30,16 @@ public:
     static Expected<DecodedFrame> decode(const QByteArray &frame, bool v3,
                                          const protocol::FrameDecodeOptions &options);
 
+    // Builds the cache tables of every SubscribeApplied in `frame` with at least
+    // kPrepareMinRows rows for one table, so the owner thread only has to adopt them.
+    static void prepare(DecodedFrame &frame, const CacheLayout &layout);
+    static constexpr qsizetype kPrepareMinRows = 4096;
+
 public Q_SLOTS:
-    void decodeFrame(quint64 generation, const QByteArray &frame, bool v3);
+    // `layout` (may be null: nothing is prepared) is the cache configuration when the frame
+    // arrived.
+    void decodeFrame(quint64 generation, const QByteArray &frame, bool v3,
+                     const std::shared_ptr<const stdb::CacheLayout> &layout = {});
     // Answers with drained(generation) once every frame queued before it was handled.
     void drain(quint64 generation);
 

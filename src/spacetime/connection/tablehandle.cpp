@@ -2,6 +2,8 @@
 
 #include "spacetime/connection/dbconnection.h"
 
+#include <QMetaMethod>
+
 namespace stdb {
 
 TableHandle::TableHandle(DbConnection *connection, const QString &tableName)
@@ -28,6 +30,18 @@ void TableHandle::report(const TableDelta &delta, const EventContext &ctx) {
 }
 
 void TableHandle::dispatch(const TableDelta &delta, const EventContext &ctx) {
+    // A million-row snapshot is a million emissions even with nobody listening: skip them.
+    static const QMetaMethod raw[] = {
+        QMetaMethod::fromSignal(&TableHandle::rawRowDeleted),
+        QMetaMethod::fromSignal(&TableHandle::rawRowUpdated),
+        QMetaMethod::fromSignal(&TableHandle::rawRowInserted),
+        QMetaMethod::fromSignal(&TableHandle::rawEvent),
+    };
+    bool listened = false;
+    for (const QMetaMethod &signal : raw)
+        listened = listened || isSignalConnected(signal);
+    if (!listened)
+        return;
     for (const RowEntry *row : delta.deleted)
         Q_EMIT rawRowDeleted(row, ctx);
     for (const auto &[oldRow, newRow] : delta.updated)

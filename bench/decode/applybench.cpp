@@ -1,0 +1,496 @@
+// `spacetime-bench apply`: decode + cache apply of quickstart-chat server messages in our SDK
+// (typed rows through the generated bindings' tables, row callbacks registered), next to the
+// official TypeScript SDK applying the identical bytes in the same run (ts-apply.mjs).
+//
+// Each case runs in a fresh child process (`apply --child FILE`), so the first run is really
+// cold and the peak RSS belongs to that case alone; the TypeScript SDK runs in its own Node
+// process on the same file.
+
+#include "benchcommand.h"
+#include "benchdata.h"
+#include "benchsupport.h"
+
+#include "quickstart_chat/messagetable.h"
+#include "quickstart_chat/usertable.h"
+#include "spacetime/connection/dbconnection.h"
+#include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/connection/framedecoder.h"
+#include "spacetime/protocol/messagecodec.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <memory>
+
+#ifndef STDB_BENCH_SOURCE_DIR
+#define STDB_BENCH_SOURCE_DIR "."
+#endif
+
+namespace stdb::bench {
+
+namespace {
+
+using namespace protocol;
+using namespace Qt::StringLiterals;
+
+// The generated tables with dispatch() reachable: the bench plays the connection's part of
+// handing each applied delta to the table's typed signals.
+class BenchMessageTable : public quickstart_chat::MessageTable {
+public:
+    using MessageTable::dispatch;
+    using MessageTable::MessageTable;
+};
+class BenchUserTable : public quickstart_chat::UserTable {
+public:
+    using UserTable::dispatch;
+    using UserTable::UserTable;
+};
+
+struct Applier {
+    std::unique_ptr<DbConnection> conn;
+    BenchMessageTable *messages = nullptr;
+    BenchUserTable *users = nullptr;
+    qint64 callbackRows = 0;
+    qint64 textUnits = 0; // reads each decoded row, so the decoding is real work
+    qint64 ownerNs = 0;   // the part that runs on the connection's thread: adopt + callbacks
+
+    Applier() {
+        // Never connected: the event loop does not run while the bench applies, so the
+        // connection only serves as the owner of the cache and the table handles.
+        auto built = DbConnectionBuilder()
+                         .withUri(u"http://127.0.0.1:9"_s)
+                         .withDatabaseName(u"quickstart-chat"_s)
+                         .build();
+        if (!built)
+            qFatal("cannot build the connection: %s", qPrintable(built.error().toString()));
+        conn.reset(*built);
+        messages = new BenchMessageTable(conn.get());
+        users = new BenchUserTable(conn.get());
+        QObject::connect(messages, &quickstart_chat::MessageTable::rowInserted,
+                         [this](const quickstart_chat::Message &row, const EventContext &) {
+                             ++callbackRows;
+                             textUnits += row.text.size();
+                         });
+        QObject::connect(
+            users, &quickstart_chat::UserTable::rowInserted,
+            [this](const quickstart_chat::User &, const EventContext &) { ++callbackRows; });
+    }
+
+    void report(const CacheChanges &changes, const EventContext &ctx) {
+        for (const TableDelta &d : changes.tables) {
+            if (d.table->name() == u"message")
+                messages->dispatch(d, ctx);
+            else if (d.table->name() == u"user")
+                users->dispatch(d, ctx);
+        }
+    }
+
+    // One frame as the connection handles it: decode, apply, typed callbacks.
+    bool apply(const QByteArray &frame, QString &error) {
+        auto decoded = FrameDecoder::decode(frame, false, {});
+        if (!decoded) {
+            error = decoded.error().toString();
+            return false;
+        }
+        for (const ServerMessage &m : decoded->messages) {
+            if (const auto *sa = std::get_if<SubscribeApplied>(&m)) {
+                // As the connection does it: tables built where the frame is decoded (its
+                // worker thread), adopted on the owner thread.
+                const auto prepared = ClientCache::prepare(*conn->cache().layout(), sa->querySetId,
+                                                           sa->rows, FrameDecoder::kPrepareMinRows);
+                QElapsedTimer owner;
+                owner.start();
+                CacheChanges c =
+                    conn->cache().applySubscribeApplied(sa->querySetId, sa->rows, prepared.get());
+                report(c, EventContext::subscribeApplied(conn.get(), SubscriptionHandle(),
+                                                         sa->querySetId));
+                ownerNs += owner.nsecsElapsed();
+            } else if (const auto *tu = std::get_if<TransactionUpdate>(&m)) {
+                CacheChanges c = conn->cache().applyTransaction(*tu);
+                report(c, EventContext::transaction(conn.get()));
+            } else {
+                error = u"the bench applies only SubscribeApplied and TransactionUpdate"_s;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    qint64 cachedRows() const { return messages->count() + users->count(); }
+    qint64 retainedBytes() const {
+        qint64 n = 0;
+        for (const TableCache *t : conn->cache().tables())
+            n += t->retainedBytes();
+        return n;
+    }
+};
+
+// Child: applies the frames of `file` `runs` times, each time into an empty cache.
+int runChild(const QString &file, int runs) {
+    QTextStream err(stderr);
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        err << "cannot read " << file << '\n';
+        return 1;
+    }
+    bool ok = false;
+    QList<QByteArray> frames = unpackFrames(f.readAll(), &ok);
+    f.close();
+    if (!ok || frames.isEmpty()) {
+        err << file << ": not a frames file\n";
+        return 1;
+    }
+    Applier a;
+    QJsonObject out;
+    double best = 1e300, bestTx = 1e300;
+    for (int run = 0; run < runs; ++run) {
+        a.conn->cache().clear();
+        a.callbackRows = 0;
+        a.ownerNs = 0;
+        const qint64 rssBefore = currentRssBytes();
+        const qint64 heapBefore = heapInUseBytes();
+        QElapsedTimer t;
+        t.start();
+        QString error;
+        if (!a.apply(frames[0], error)) {
+            err << "apply failed: " << error << '\n';
+            return 1;
+        }
+        const double snapMs = double(t.nsecsElapsed()) / 1e6;
+        const qint64 snapRows = a.callbackRows;
+        const double ownerMs = double(a.ownerNs) / 1e6;
+        const qint64 rssAfterSnapshot = currentRssBytes();
+        const qint64 heapAfterSnapshot = heapInUseBytes();
+        const qint64 retained = a.retainedBytes();
+        t.restart();
+        for (qsizetype i = 1; i < frames.size(); ++i)
+            if (!a.apply(frames[i], error)) {
+                err << "apply failed: " << error << '\n';
+                return 1;
+            }
+        const double txMs = double(t.nsecsElapsed()) / 1e6;
+        if (run == 0) {
+            out[u"cold_ms"_s] = snapMs;
+            out[u"owner_cold_ms"_s] = ownerMs;
+            out[u"tx_cold_ms"_s] = txMs;
+            out[u"snapshot_rows"_s] = snapRows;
+            out[u"tx_rows"_s] = a.callbackRows - snapRows;
+            out[u"cached_rows"_s] = a.cachedRows();
+            // What the cache holds: the retained frame buffer plus what it allocated and still
+            // holds (heap in use; RSS growth also counts freed memory malloc kept).
+            out[u"cache_mb"_s] = double(retained + heapAfterSnapshot - heapBefore) / 1048576.0;
+            out[u"cache_rss_mb"_s] = double(retained + rssAfterSnapshot - rssBefore) / 1048576.0;
+            out[u"snapshot_bytes"_s] = frames[0].size();
+        } else {
+            if (snapMs < best)
+                out[u"owner_warm_ms"_s] = ownerMs;
+            best = std::min(best, snapMs);
+            bestTx = std::min(bestTx, txMs);
+        }
+    }
+    if (runs > 1) {
+        out[u"warm_ms"_s] = best;
+        out[u"tx_warm_ms"_s] = bestTx;
+    }
+    out[u"peak_rss_mb"_s] = double(peakRssBytes()) / 1048576.0;
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    return 0;
+}
+
+// Runs a program and returns the last line of its output parsed as a JSON object.
+QJsonObject runJson(const QString &program, const QStringList &args, QString &error) {
+    QProcess p;
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    p.start(program, args);
+    if (!p.waitForStarted(10000)) {
+        error = program + u": "_s + p.errorString();
+        return {};
+    }
+    p.waitForFinished(30 * 60 * 1000);
+    const QByteArray out = p.readAllStandardOutput().trimmed();
+    const QByteArray errText = p.readAllStandardError().trimmed();
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        error = u"%1 failed (exit %2): %3"_s.arg(program)
+                    .arg(p.exitCode())
+                    .arg(QString::fromUtf8(errText.right(2000)));
+        return {};
+    }
+    const QByteArray last = out.mid(out.lastIndexOf('\n') + 1);
+    const QJsonDocument doc = QJsonDocument::fromJson(last);
+    if (!doc.isObject())
+        error = u"%1 printed no JSON: %2"_s.arg(program, QString::fromUtf8(out.right(500)));
+    return doc.object();
+}
+
+QByteArray snapshotFrame(int messages, int users) {
+    SubscribeApplied m;
+    m.requestId = 1;
+    m.querySetId = 1;
+    m.rows.tables.append({u"message"_s, RowList::fromRows(quickstartMessageRows(messages))});
+    if (users > 0)
+        m.rows.tables.append({u"user"_s, RowList::fromRows(quickstartUserRows(users))});
+    return encodeServerFrame(encodeServerMessage(m), Compression::None);
+}
+
+// `count` live transactions of `perTx` new messages each, continuing after row `first`.
+QList<QByteArray> transactionFrames(int first, int count, int perTx) {
+    QList<QByteArray> out;
+    out.reserve(count);
+    for (int i = 0; i < count; ++i) {
+        TransactionUpdate tu;
+        PersistentTableRows rows;
+        rows.inserts = RowList::fromRows(quickstartMessageRows(perTx, first + i * perTx));
+        TableUpdate t{u"message"_s, {TableUpdateRows(std::move(rows))}};
+        tu.querySets.append(QuerySetUpdate{1, {std::move(t)}});
+        out.append(encodeServerFrame(encodeServerMessage(tu), Compression::None));
+    }
+    return out;
+}
+
+struct Row {
+    QString name;
+    qint64 bytes = 0, rows = 0, txFrames = 0, txRows = 0;
+    QJsonObject cpp, ts;
+};
+
+double num(const QJsonObject &o, const QString &k) {
+    return o.value(k).toDouble(-1);
+}
+
+QString fmt(double v, int prec = 1) {
+    return v < 0 ? u"-"_s : QString::number(v, 'f', prec);
+}
+
+void printTable(QTextStream &out, const QList<Row> &rows) {
+    out << u"%1 %2 %3 | %4 %5 %6 | %7 %8 %9 | %10 %11 | %12 %13 | %14 %15\n"_s.arg(u"case"_s, -12)
+               .arg(u"payload MB"_s, 10)
+               .arg(u"rows"_s, 8)
+               .arg(u"C++ cold"_s, 9)
+               .arg(u"C++ warm"_s, 9)
+               .arg(u"Mrows/s"_s, 7)
+               .arg(u"TS cold"_s, 8)
+               .arg(u"TS warm"_s, 8)
+               .arg(u"Mrows/s"_s, 7)
+               .arg(u"× cold"_s, 7)
+               .arg(u"× warm"_s, 7)
+               .arg(u"C++ cache"_s, 13)
+               .arg(u"TS heap"_s, 13)
+               .arg(u"C++ peak"_s, 8)
+               .arg(u"TS peak"_s, 8);
+    for (const Row &r : rows) {
+        const double mb = double(r.bytes) / 1048576.0;
+        auto mem = [&](double v) {
+            return v < 0 ? u"-"_s : u"%1 MB %2×"_s.arg(v, 0, 'f', 0).arg(v / mb, 0, 'f', 2);
+        };
+        const double cc = num(r.cpp, u"cold_ms"_s), cw = num(r.cpp, u"warm_ms"_s);
+        const double tc = num(r.ts, u"cold_ms"_s), tw = num(r.ts, u"warm_ms"_s);
+        auto rate = [&](double ms) { return ms > 0 ? double(r.rows) / 1e3 / ms : -1; };
+        auto ratio = [](double ours, double theirs) {
+            return ours > 0 && theirs > 0 ? theirs / ours : -1;
+        };
+        out << u"%1 %2 %3 | %4 %5 %6 | %7 %8 %9 | %10 %11 | %12 %13 | %14 %15\n"_s.arg(r.name, -12)
+                   .arg(mb, 10, 'f', 1)
+                   .arg(r.rows, 8)
+                   .arg(fmt(cc), 9)
+                   .arg(fmt(cw), 9)
+                   .arg(fmt(rate(cw > 0 ? cw : cc), 2), 7)
+                   .arg(fmt(tc), 8)
+                   .arg(fmt(tw), 8)
+                   .arg(fmt(rate(tw > 0 ? tw : tc), 2), 7)
+                   .arg(fmt(ratio(cc, tc)), 7)
+                   .arg(fmt(ratio(cw, tw)), 7)
+                   .arg(mem(num(r.cpp, u"cache_mb"_s)), 13)
+                   .arg(mem(num(r.ts, u"heap_retained_mb"_s)), 13)
+                   .arg(fmt(num(r.cpp, u"peak_rss_mb"_s), 0), 8)
+                   .arg(fmt(num(r.ts, u"peak_rss_mb"_s), 0), 8);
+        if (r.txFrames > 0) {
+            const double ctc = num(r.cpp, u"tx_cold_ms"_s), ctw = num(r.cpp, u"tx_warm_ms"_s);
+            const double ttc = num(r.ts, u"tx_cold_ms"_s), ttw = num(r.ts, u"tx_warm_ms"_s);
+            auto txRate = [&](double ms) { return ms > 0 ? double(r.txRows) / 1e3 / ms : -1; };
+            out << u"%1 %2 %3 | %4 %5 %6 | %7 %8 %9 | %10 %11 |  (%12 TransactionUpdates "
+                   "applied on top)\n"_s.arg(u"  +tx"_s, -12)
+                       .arg(u""_s, 10)
+                       .arg(r.txRows, 8)
+                       .arg(fmt(ctc), 9)
+                       .arg(fmt(ctw), 9)
+                       .arg(fmt(txRate(ctw > 0 ? ctw : ctc), 2), 7)
+                       .arg(fmt(ttc), 8)
+                       .arg(fmt(ttw), 8)
+                       .arg(fmt(txRate(ttw > 0 ? ttw : ttc), 2), 7)
+                       .arg(fmt(ratio(ctc, ttc)), 7)
+                       .arg(fmt(ratio(ctw, ttw)), 7)
+                       .arg(r.txFrames);
+        }
+    }
+    out << "\nms: decode + apply + typed row callbacks of the snapshot frame (cold = first run "
+           "in a fresh process,\nwarm = best later run); × = TypeScript ms / C++ ms (target ≥ "
+           "20). C++ cache = retained frame\nbuffers + C heap still in use after the apply; TS "
+           "heap = "
+           "JS heap + external growth (after GC); × payload\n(target ≤ 3). peak = peak RSS of "
+           "each process in MB.\n";
+    out.flush();
+}
+
+int runApply(const QStringList &arguments) {
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Decode + cache apply of a quickstart-chat SubscribeApplied (N `message` rows plus\n"
+        "`user` rows) and of live TransactionUpdates, in our SDK and in the official\n"
+        "TypeScript SDK on the same bytes (node and tests/interop/node_modules needed)."));
+    p.addHelpOption();
+    const QCommandLineOption rowsOpt(u"rows"_s, u"Only this many message rows."_s, u"N"_s);
+    const QCommandLineOption usersOpt(u"users"_s, u"User rows (default 1000)."_s, u"N"_s,
+                                      u"1000"_s);
+    const QCommandLineOption txOpt(u"tx"_s, u"Live TransactionUpdates after the snapshot."_s,
+                                   u"N"_s, u"1000"_s);
+    const QCommandLineOption txRowsOpt(u"tx-rows"_s, u"Message rows per transaction."_s, u"K"_s,
+                                       u"10"_s);
+    const QCommandLineOption frameOpt(
+        u"frame"_s, u"Apply this quickstart-chat server frame instead (tag byte first)."_s,
+        u"FILE"_s);
+    const QCommandLineOption runsOpt(u"runs"_s, u"Runs per case (first cold; default 4)."_s, u"R"_s,
+                                     u"4"_s);
+    const QCommandLineOption noTsOpt(u"no-ts"_s, u"Skip the TypeScript SDK."_s);
+    const QCommandLineOption jsonOpt(u"json"_s, u"One JSON object per case."_s);
+    const QCommandLineOption childOpt(u"child"_s, u"(internal) apply a frames file."_s, u"FILE"_s);
+    p.addOptions(
+        {rowsOpt, usersOpt, txOpt, txRowsOpt, frameOpt, runsOpt, noTsOpt, jsonOpt, childOpt});
+    p.process(QStringList{u"spacetime-bench apply"_s} + arguments);
+    const int runs = std::max(1, p.value(runsOpt).toInt());
+    if (p.isSet(childOpt))
+        return runChild(p.value(childOpt), runs);
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QTemporaryDir tmp;
+    if (!tmp.isValid()) {
+        err << "no temporary directory\n";
+        return 1;
+    }
+    const QString node = QStandardPaths::findExecutable(u"node"_s);
+    const QString script = QDir(QStringLiteral(STDB_BENCH_SOURCE_DIR)).filePath(u"ts-apply.mjs"_s);
+    const bool withTs = !p.isSet(noTsOpt);
+    if (withTs && node.isEmpty())
+        err << "node not found in PATH: the TypeScript SDK is skipped\n";
+
+    struct Case {
+        QString name;
+        QList<QByteArray> frames;
+        qint64 rows = 0, txRows = 0;
+    };
+    auto makeCase = [&](qint64 n) {
+        Case c;
+        c.name = u"apply_"_s + countName(n);
+        const int users = std::max(0, p.value(usersOpt).toInt());
+        c.frames.append(snapshotFrame(int(n), users));
+        c.rows = n + users;
+        const int tx = std::max(0, p.value(txOpt).toInt());
+        const int perTx = std::max(1, p.value(txRowsOpt).toInt());
+        c.frames += transactionFrames(int(n), tx, perTx);
+        c.txRows = qint64(tx) * perTx;
+        return c;
+    };
+
+    QList<qint64> counts{100000, 1000000};
+    if (p.isSet(rowsOpt)) {
+        bool ok = false;
+        const qint64 n = p.value(rowsOpt).toLongLong(&ok);
+        if (!ok || n < 0 || n > 20000000) {
+            err << "bad --rows\n";
+            return 2;
+        }
+        counts = {n};
+    }
+
+    QList<Row> results;
+    const int caseCount = p.isSet(frameOpt) ? 1 : int(counts.size());
+    for (int i = 0; i < caseCount; ++i) {
+        Case c;
+        if (p.isSet(frameOpt)) {
+            QFile f(p.value(frameOpt));
+            if (!f.open(QIODevice::ReadOnly)) {
+                err << "cannot read " << f.fileName() << ": " << f.errorString() << '\n';
+                return 1;
+            }
+            c.name = QFileInfo(f.fileName()).fileName();
+            c.frames.append(f.readAll());
+        } else {
+            c = makeCase(counts[i]);
+        }
+        const QString file = tmp.filePath(u"frames-%1.bin"_s.arg(i));
+        {
+            QFile f(file);
+            if (!f.open(QIODevice::WriteOnly) || f.write(packFrames(c.frames)) < 0) {
+                err << "cannot write " << file << '\n';
+                return 1;
+            }
+        }
+        Row r;
+        r.name = c.name;
+        r.bytes = c.frames.first().size();
+        r.txFrames = c.frames.size() - 1;
+        c.frames.clear(); // the children read the file; keep this process small
+
+        QString error;
+        r.cpp =
+            runJson(QCoreApplication::applicationFilePath(),
+                    {u"apply"_s, u"--child"_s, file, u"--runs"_s, QString::number(runs)}, error);
+        if (!error.isEmpty()) {
+            err << error << '\n';
+            return 1;
+        }
+        r.rows = qint64(num(r.cpp, u"snapshot_rows"_s));
+        r.txRows = qint64(num(r.cpp, u"tx_rows"_s));
+        if (withTs && !node.isEmpty()) {
+            // The TypeScript SDK needs ~8 s and ~1.7 GB per 1M rows: fewer warm runs there.
+            const int tsRuns = r.rows > 200000 ? std::min(runs, 2) : runs;
+            r.ts = runJson(node,
+                           {u"--expose-gc"_s, u"--max-old-space-size=16384"_s, script, file,
+                            u"--runs"_s, QString::number(tsRuns)},
+                           error);
+            if (!error.isEmpty()) {
+                err << "TypeScript SDK: " << error << '\n';
+                error.clear();
+            } else if (qint64(num(r.ts, u"snapshot_rows"_s)) != r.rows) {
+                err << "TypeScript SDK saw " << num(r.ts, u"snapshot_rows"_s) << " rows, we saw "
+                    << r.rows << '\n';
+            }
+        }
+        QFile::remove(file);
+        if (p.isSet(jsonOpt)) {
+            QJsonObject o = r.cpp;
+            // The documented keys first (written by hand: QJsonObject sorts keys).
+            out << "{\"case\":\"" << r.name << "\",\"bytes\":" << r.bytes << ",\"rows\":" << r.rows
+                << ",\"ms\":"
+                << QString::number(num(r.cpp, runs > 1 ? u"warm_ms"_s : u"cold_ms"_s), 'g', 6)
+                << ",\"peak_rss_mb\":" << QString::number(num(r.cpp, u"peak_rss_mb"_s), 'g', 6)
+                << ",\"cpp\":" << QJsonDocument(r.cpp).toJson(QJsonDocument::Compact) << ",\"ts\":"
+                << (r.ts.isEmpty() ? QByteArray("null")
+                                   : QJsonDocument(r.ts).toJson(QJsonDocument::Compact))
+                << "}\n";
+            out.flush();
+        } else {
+            results.append(r);
+        }
+    }
+    if (!p.isSet(jsonOpt))
+        printTable(out, results);
+    return 0;
+}
+
+const BenchCommandRegistration registration{
+    {u"apply"_s, u"decode + cache apply vs the TypeScript SDK"_s, runApply}};
+
+} // namespace
+
+} // namespace stdb::bench

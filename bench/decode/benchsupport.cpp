@@ -1,0 +1,83 @@
+#include "benchsupport.h"
+
+#include <QFile>
+#include <QtEndian>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace stdb::bench {
+
+namespace {
+qint64 statusKb(const char *field) {
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray prefix = QByteArray(field) + ':';
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith(prefix))
+            return line.mid(prefix.size()).trimmed().split(' ').value(0).toLongLong();
+    return 0;
+}
+} // namespace
+
+qint64 currentRssBytes() {
+    return statusKb("VmRSS") * 1024;
+}
+
+qint64 peakRssBytes() {
+    return statusKb("VmHWM") * 1024;
+}
+
+qint64 heapInUseBytes() {
+#if defined(__GLIBC__)
+    const struct mallinfo2 m = mallinfo2();
+    return qint64(m.uordblks + m.hblkhd);
+#else
+    return 0;
+#endif
+}
+
+QByteArray packFrames(const QList<QByteArray> &frames) {
+    QByteArray out;
+    qsizetype total = 0;
+    for (const QByteArray &f : frames)
+        total += 4 + f.size();
+    out.reserve(total);
+    for (const QByteArray &f : frames) {
+        char len[4];
+        qToLittleEndian(quint32(f.size()), len);
+        out.append(len, 4);
+        out.append(f);
+    }
+    return out;
+}
+
+QList<QByteArray> unpackFrames(const QByteArray &data, bool *ok) {
+    QList<QByteArray> out;
+    *ok = false;
+    qsizetype at = 0;
+    while (at < data.size()) {
+        if (data.size() - at < 4)
+            return out;
+        const quint32 len = qFromLittleEndian<quint32>(data.constData() + at);
+        at += 4;
+        if (qsizetype(len) > data.size() - at)
+            return out;
+        out.append(data.mid(at, len)); // its own buffer, like a frame from the socket
+        at += len;
+    }
+    *ok = true;
+    return out;
+}
+
+QString countName(qint64 n) {
+    if (n >= 1000000 && n % 1000000 == 0)
+        return QStringLiteral("%1M").arg(n / 1000000);
+    if (n >= 1000 && n % 1000 == 0)
+        return QStringLiteral("%1k").arg(n / 1000);
+    return QString::number(n);
+}
+
+} // namespace stdb::bench

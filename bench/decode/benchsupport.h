@@ -1,0 +1,39 @@
+#pragma once
+
+// Helpers shared by the apply, stall and roundtrip benchmarks.
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <algorithm>
+#include <cmath>
+
+namespace stdb::bench {
+
+// Resident set size now and its peak, from /proc/self/status (0 where unavailable).
+qint64 currentRssBytes();
+qint64 peakRssBytes();
+// Bytes the C heap has handed out and not taken back (glibc mallinfo2; 0 elsewhere). Unlike
+// RSS it drops when memory is freed, so a difference measures what is still held.
+qint64 heapInUseBytes();
+
+// Frames written one after another as [u32 little-endian length][frame]; ts-apply.mjs reads
+// the same format.
+QByteArray packFrames(const QList<QByteArray> &frames);
+QList<QByteArray> unpackFrames(const QByteArray &data, bool *ok);
+
+// Percentile of an unsorted sample (nearest rank); 0 for an empty one.
+template <typename T>
+T percentile(QList<T> sample, double p) {
+    if (sample.isEmpty())
+        return T{};
+    std::sort(sample.begin(), sample.end());
+    const qsizetype rank = qsizetype(std::ceil(p / 100.0 * double(sample.size())));
+    return sample[std::clamp<qsizetype>(rank - 1, 0, sample.size() - 1)];
+}
+
+// 100k, 1M, 1234.
+QString countName(qint64 n);
+
+} // namespace stdb::bench
