@@ -1,0 +1,310 @@
+// `spacetime-bench chat`: the chat layer under load. A real chat::ChatClient connects to a
+// scripted server (a process of its own) that answers the user and message subscriptions with
+// N users and M messages, then streams live messages at a fixed rate. Reports the time from
+// start() to a usable MessageModel, the part of it spent in the models, live insert throughput
+// with event-loop gaps on the GUI thread, and the process RSS.
+
+#include "benchcommand.h"
+#include "benchdata.h"
+#include "benchsupport.h"
+
+#include "chat/chatclient.h"
+#include "chat/messagemodel.h"
+#include "chat/usermodel.h"
+
+#include "spacetime/bsatn/bsatnreader.h"
+#include "spacetime/protocol/messagecodec.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QTextStream>
+#include <QThread>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace stdb::bench {
+
+namespace {
+
+using namespace protocol;
+using namespace Qt::StringLiterals;
+
+class ChatServer : public QObject {
+public:
+    ChatServer(int messages, int users, int liveRate, int liveSeconds)
+        : m_messages(messages)
+        , m_users(users)
+        , m_liveRate(liveRate)
+        , m_liveSeconds(liveSeconds) {}
+
+    quint16 start() {
+        // Rows are made before listening, so the client's figures do not include them.
+        m_userRows = RowList::fromRows(quickstartUserRows(m_users));
+        m_messageRows = RowList::fromRows(quickstartMessageRows(m_messages));
+        m_server = new QWebSocketServer(u"chat-bench"_s, QWebSocketServer::NonSecureMode, this);
+        m_server->setSupportedSubprotocols({u"v2.bsatn.spacetimedb"_s});
+        QObject::connect(m_server, &QWebSocketServer::newConnection, this, [this] {
+            while (QWebSocket *s = m_server->nextPendingConnection()) {
+                s->setParent(this);
+                QObject::connect(s, &QWebSocket::binaryMessageReceived, this,
+                                 [this, s](const QByteArray &b) { onClientMessage(s, b); });
+                InitialConnection hello;
+                hello.token = u"bench.token"_s;
+                s->sendBinaryMessage(encodeServerFrame(encodeServerMessage(hello), {}));
+            }
+        });
+        m_server->listen(QHostAddress::LocalHost, 0);
+        return m_server->serverPort();
+    }
+
+private:
+    void onClientMessage(QWebSocket *s, const QByteArray &bytes) {
+        const auto m = decodeClientMessage(bytes);
+        if (!m)
+            return;
+        if (std::holds_alternative<OneOffQuery>(m.value())) {
+            // The client's signal that it is synchronised: start the live stream.
+            if (m_live)
+                m_live->start();
+            return;
+        }
+        const auto *sub = std::get_if<Subscribe>(&m.value());
+        if (!sub)
+            return;
+        const bool users = sub->queryStrings.value(0).contains(u"FROM user"_s);
+        SingleTableRows t;
+        t.table = users ? u"user"_s : u"message"_s;
+        t.rows = users ? m_userRows : m_messageRows;
+        SubscribeApplied applied{sub->requestId, sub->querySetId, QueryRows{{t}}};
+        s->sendBinaryMessage(encodeServerFrame(encodeServerMessage(applied), Compression::None));
+        if (users)
+            return;
+        // Live messages: one transaction every 10 ms with rate/100 rows.
+        const int perTick = qMax(1, m_liveRate / 100);
+        auto *timer = new QTimer(this);
+        timer->setInterval(10);
+        timer->setTimerType(Qt::PreciseTimer);
+        int sent = 0;
+        const int total = m_liveRate * m_liveSeconds;
+        const QuerySetId set = sub->querySetId;
+        QObject::connect(timer, &QTimer::timeout, this, [=, this]() mutable {
+            if (sent >= total) {
+                timer->stop();
+                return;
+            }
+            TransactionUpdate tu;
+            PersistentTableRows rows;
+            const int n = qMin(perTick, total - sent);
+            rows.inserts = RowList::fromRows(quickstartMessageRows(n, m_messages + sent));
+            sent += n;
+            tu.querySets.append(QuerySetUpdate{set, {TableUpdate{u"message"_s, {rows}}}});
+            s->sendBinaryMessage(encodeServerFrame(encodeServerMessage(tu), Compression::None));
+        });
+        m_live = timer;
+    }
+
+    int m_messages, m_users, m_liveRate, m_liveSeconds;
+    QWebSocketServer *m_server = nullptr;
+    QTimer *m_live = nullptr;
+    RowList m_userRows;
+    RowList m_messageRows;
+};
+
+int runChat(const QStringList &arguments) {
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        u"A chat::ChatClient against a scripted server: snapshot of M messages into the\n"
+        u"MessageModel, then live messages at a fixed rate."_s);
+    p.addHelpOption();
+    const QCommandLineOption rowsOpt(u"messages"_s, u"Snapshot messages (default 1000000)."_s,
+                                     u"N"_s, u"1000000"_s);
+    const QCommandLineOption usersOpt(u"users"_s, u"Users (default 1000)."_s, u"N"_s, u"1000"_s);
+    const QCommandLineOption rateOpt(u"live-rate"_s, u"Live messages per second (10000)."_s, u"N"_s,
+                                     u"10000"_s);
+    const QCommandLineOption secondsOpt(u"live-seconds"_s, u"Seconds of live messages (5)."_s,
+                                        u"N"_s, u"5"_s);
+    const QCommandLineOption serveOpt(u"serve"_s, u"(internal) be the server."_s);
+    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, serveOpt});
+    p.process(QStringList{u"spacetime-bench chat"_s} + arguments);
+    const int rows = p.value(rowsOpt).toInt();
+    const int users = p.value(usersOpt).toInt();
+    const int rate = p.value(rateOpt).toInt();
+    const int seconds = p.value(secondsOpt).toInt();
+    if (p.isSet(serveOpt)) {
+        ChatServer server(rows, users, rate, seconds);
+        QTextStream(stdout) << "port " << server.start() << Qt::endl;
+        return QCoreApplication::exec();
+    }
+    QTextStream out(stdout);
+
+    QProcess serverProcess;
+    serverProcess.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    serverProcess.start(QCoreApplication::applicationFilePath(),
+                        QStringList{u"chat"_s, u"--serve"_s} + arguments);
+    quint16 port = 0;
+    if (serverProcess.waitForStarted(10000)) {
+        while (!serverProcess.canReadLine() && serverProcess.waitForReadyRead(60000)) {
+        }
+        const QByteArray line = serverProcess.readLine().trimmed();
+        if (line.startsWith("port "))
+            port = quint16(line.mid(5).toUInt());
+    }
+    if (port == 0) {
+        out << "the bench server did not start\n";
+        return 1;
+    }
+    auto stopServer = qScopeGuard([&] {
+        serverProcess.kill();
+        serverProcess.waitForFinished(5000);
+    });
+
+    const qint64 rssBefore = currentRssBytes();
+    chat::ChatClient::Options o;
+    o.profile = chat::Profile(u"http://127.0.0.1:%1"_s.arg(port), u"quickstart-chat"_s, u"bench"_s);
+    o.anonymous = true;
+    o.outboxPath = u":memory:"_s;
+    o.maxMessages = 0; // keep all of them: the bench measures the whole snapshot
+    chat::ChatClient client(o);
+    chat::MessageModel *model = client.messages();
+
+    QElapsedTimer clock;
+    clock.start();
+    QEventLoop syncLoop;
+    QObject::connect(&client, &chat::ChatClient::synchronized, &syncLoop, &QEventLoop::quit);
+    QTimer::singleShot(300000, &syncLoop, &QEventLoop::quit);
+    client.start();
+    // Time the connection spends reporting the snapshots: typed row decode, conversion and the
+    // model updates, on the GUI thread.
+    QElapsedTimer reportClock;
+    qint64 reportNs = 0;
+    if (stdb::DbConnection *conn = client.connection()) {
+        QObject::connect(conn, &stdb::DbConnection::changesAboutToBeReported,
+                         [&](const stdb::EventContext &) { reportClock.start(); });
+        QObject::connect(conn, &stdb::DbConnection::changesReported,
+                         [&](const stdb::EventContext &ctx) {
+                             if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied)
+                                 reportNs += reportClock.nsecsElapsed();
+                         });
+    }
+    syncLoop.exec();
+    const qint64 syncMs = clock.elapsed();
+    if (!client.isSynced()) {
+        out << "the client did not synchronise: " << client.lastError() << '\n';
+        return 1;
+    }
+    const qint64 rssSynced = currentRssBytes();
+    const int snapshotRows = model->rowCount();
+    // A view asks for what is visible: a screenful of rows from the bottom.
+    QElapsedTimer viewClock;
+    viewClock.start();
+    quint64 sink = 0;
+    for (int r = qMax(0, snapshotRows - 40); r < snapshotRows; ++r) {
+        const QModelIndex i = model->index(r, 0);
+        sink += quint64(i.data(chat::MessageModel::TextRole).toString().size());
+        sink += quint64(i.data(chat::MessageModel::SenderNameRole).toString().size());
+        sink += i.data(chat::MessageModel::FirstOfGroupRole).toBool() ? 1 : 0;
+    }
+    const qint64 viewUs = viewClock.nsecsElapsed() / 1000;
+
+    // Live phase: 1 ms ticker on the GUI thread.
+    QList<qint64> gaps;
+    gaps.reserve(seconds * 1200 + 1000);
+    QElapsedTimer tickClock;
+    tickClock.start();
+    qint64 last = tickClock.nsecsElapsed();
+    QTimer ticker;
+    ticker.setTimerType(Qt::PreciseTimer);
+    ticker.setInterval(1);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        const qint64 now = tickClock.nsecsElapsed();
+        gaps.append(now - last);
+        last = now;
+    });
+    qint64 insertBatches = 0;
+    QObject::connect(model, &QAbstractItemModel::rowsInserted, [&] { ++insertBatches; });
+    const int expected = snapshotRows + rate * seconds;
+    QEventLoop liveLoop;
+    QElapsedTimer liveClock;
+    qint64 liveFirstMs = -1;
+    QObject::connect(&client, &chat::ChatClient::messagesArrived, [&] {
+        if (liveFirstMs < 0) {
+            liveFirstMs = 0;
+            liveClock.start();
+        }
+        if (model->rowCount() >= expected)
+            liveLoop.quit();
+    });
+    QTimer::singleShot(seconds * 1000 + 30000, &liveLoop, &QEventLoop::quit);
+    ticker.start();
+    // Any one-off query tells the bench server to start streaming.
+    if (stdb::DbConnection *conn = client.connection())
+        conn->oneOffQuery(u"SELECT * FROM user"_s, [](const auto &) {});
+    liveLoop.exec();
+    ticker.stop();
+    const qint64 liveMs = liveClock.isValid() ? liveClock.elapsed() : 0;
+    const int liveRows = model->rowCount() - snapshotRows;
+
+    const qint64 peakClient = peakRssBytes();
+    client.stop();
+
+    // The model alone: N decoded messages into a fresh MessageModel in one reset.
+    qint64 modelOnlyNs = 0;
+    {
+        QList<chat::ChatMessage> list;
+        list.reserve(rows);
+        for (const QByteArray &row : quickstartMessageRows(rows)) {
+            BsatnReader r(row);
+            chat::ChatMessage m;
+            m.sender = r.readIdentity();
+            m.sent = r.readTimestamp();
+            m.text = r.readString();
+            list.append(std::move(m));
+        }
+        chat::MessageModel alone;
+        QElapsedTimer t;
+        t.start();
+        alone.resetMessages(list);
+        modelOnlyNs = t.nsecsElapsed();
+    }
+    auto ms = [](qint64 ns) { return double(ns) / 1e6; };
+    auto mb = [](qint64 b) { return double(b) / (1024.0 * 1024.0); };
+    out << u"chat: %1 messages + %2 users into a ChatClient (machine: %3 cores)\n"_s.arg(rows)
+               .arg(users)
+               .arg(QThread::idealThreadCount());
+    out << u"  start() -> synchronized: %1 ms (socket, decode, cache, typed rows, models)\n"_s.arg(
+        syncMs);
+    out << u"  snapshot reported to the models (typed decode + MessageModel/UserModel reset): "
+           u"%1 ms\n"_s.arg(ms(reportNs), 0, 'f', 1);
+    out << u"  MessageModel::resetMessages alone, %1 rows: %2 ms\n"_s.arg(rows).arg(ms(modelOnlyNs),
+                                                                                    0, 'f', 1);
+    out << u"  first screenful of rows (40 x 3 roles): %1 us\n"_s.arg(viewUs);
+    out << u"  RSS: %1 MB before, %2 MB synchronised, %3 MB peak\n"_s.arg(mb(rssBefore), 0, 'f', 0)
+               .arg(mb(rssSynced), 0, 'f', 0)
+               .arg(mb(peakClient), 0, 'f', 0);
+    out << u"  live: %1 of %2 rows in %3 ms (%4 rows/s offered, %5 rows/s applied), %6 insert "
+           u"batches\n"_s.arg(liveRows)
+               .arg(rate * seconds)
+               .arg(liveMs)
+               .arg(rate)
+               .arg(liveMs > 0 ? qint64(double(liveRows) * 1000.0 / double(liveMs)) : 0)
+               .arg(insertBatches);
+    out << u"  GUI event loop during live inserts: p50 %1 ms, p99 %2 ms, max %3 ms\n"_s
+               .arg(ms(percentile(gaps, 50)), 0, 'f', 2)
+               .arg(ms(percentile(gaps, 99)), 0, 'f', 2)
+               .arg(ms(gaps.isEmpty() ? 0 : *std::max_element(gaps.cbegin(), gaps.cend())), 0, 'f',
+                    1);
+    out << u"  (checksum %1)\n"_s.arg(sink % 1000);
+    return liveRows == rate * seconds ? 0 : 1;
+}
+
+const BenchCommandRegistration registration{
+    {u"chat"_s, u"ChatClient + MessageModel: 1M-message snapshot and live inserts"_s, runChat}};
+
+} // namespace
+
+} // namespace stdb::bench
