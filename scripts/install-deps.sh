@@ -9,7 +9,7 @@ PKGS=(
   # Qt 6.4 and friends
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qtkeychain-qt6-dev
   qt6-declarative-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqt6sql6-sqlite libgl-dev
+  libqt6sql6-sqlite libgl-dev libqt6svg6 curl
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qttest qml6-module-qtquick-dialogs

@@ -1,0 +1,856 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>ChatClient</name>
+    <message>
+        <source>The Rust quickstart's credentials in %1 could not be used: %2. Continuing with a new identity.</source>
+        <translation>Die Zugangsdaten des Rust-Quickstarts in %1 konnten nicht verwendet werden: %2. Es geht mit einer neuen Identität weiter.</translation>
+    </message>
+    <message>
+        <source>The server refused the subscription: %1</source>
+        <translation>Der Server hat das Abonnement abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The connection ended.</source>
+        <translation>Die Verbindung wurde beendet.</translation>
+    </message>
+    <message>
+        <source>Not delivered: the connection was lost before the server received it.</source>
+        <translation>Nicht zugestellt: Die Verbindung brach ab, bevor der Server die Nachricht erhielt.</translation>
+    </message>
+    <message>
+        <source>Not connected to the server.</source>
+        <translation>Nicht mit dem Server verbunden.</translation>
+    </message>
+    <message>
+        <source>The connection was lost before the server answered. Try again when connected.</source>
+        <translation>Die Verbindung brach ab, bevor der Server antwortete. Versuche es erneut, sobald du verbunden bist.</translation>
+    </message>
+    <message>
+        <source>Could not load older messages: %1</source>
+        <translation>Ältere Nachrichten konnten nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <source>Chat on a SpacetimeDB quickstart-chat database.</source>
+        <translation>Chatten auf einer SpacetimeDB-Datenbank mit quickstart-chat.</translation>
+    </message>
+    <message>
+        <source>Server URL (default http://127.0.0.1:3000; "maincloud" for https://maincloud.spacetimedb.com).</source>
+        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
+    </message>
+    <message>
+        <source>Database name (default quickstart-chat).</source>
+        <translation>Datenbankname (Standard quickstart-chat).</translation>
+    </message>
+    <message>
+        <source>Profile to use; each profile has its own identity and settings (default: the last one used).</source>
+        <translation>Zu verwendendes Profil; jedes Profil hat eigene Identität und Einstellungen (Standard: das zuletzt verwendete).</translation>
+    </message>
+    <message>
+        <source>Start minimized (in the tray if there is one).</source>
+        <translation>Minimiert starten (im Infobereich, falls vorhanden).</translation>
+    </message>
+    <message>
+        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile's data directory instead of the keychain.</source>
+        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
+    </message>
+    <message>
+        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
+        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
+    </message>
+    <message>
+        <source>Import the identity from this Rust credentials file.</source>
+        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
+    </message>
+    <message>
+        <source>Use a throw-away identity that is never stored.</source>
+        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
+    </message>
+    <message>
+        <source>Do not show a tray icon.</source>
+        <translation>Kein Symbol im Infobereich anzeigen.</translation>
+    </message>
+    <message>
+        <source>light, dark or system (default: follow the system).</source>
+        <translation>light, dark oder system (Standard: dem System folgen).</translation>
+    </message>
+    <message>
+        <source>Invalid profile name "%1": use letters, digits, '.', '-' and '_'.</source>
+        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
+    </message>
+    <message>
+        <source>--color-scheme must be light, dark or system.</source>
+        <translation>--color-scheme muss light, dark oder system sein.</translation>
+    </message>
+    <message>
+        <source>--anonymous and --import-rust-credentials exclude each other.</source>
+        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Each profile keeps its own server, database and identity.</source>
+        <translation>Jedes Profil hat seinen eigenen Server, seine eigene Datenbank und Identität.</translation>
+    </message>
+    <message>
+        <source>&amp;Profile:</source>
+        <translation>&amp;Profil:</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Profilname</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Remove this profile from the list</source>
+        <translation>Dieses Profil aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <source>Server URL</source>
+        <translation>Server-URL</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Datenbank:</translation>
+    </message>
+    <message>
+        <source>Database name</source>
+        <translation>Datenbankname</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <source>http://host:port of a SpacetimeDB server; "maincloud" is the hosted one</source>
+        <translation>http://host:port eines SpacetimeDB-Servers; „maincloud“ ist der gehostete</translation>
+    </message>
+    <message>
+        <source>Delete Profile</source>
+        <translation>Profil löschen</translation>
+    </message>
+    <message>
+        <source>Remove the profile "%1" from the list? Its stored identity stays in the keychain.</source>
+        <translation>Das Profil „%1“ aus der Liste entfernen? Seine gespeicherte Identität bleibt im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>Profile names use letters, digits, '.', '-' and '_' (at most 64).</source>
+        <translation>Profilnamen bestehen aus Buchstaben, Ziffern, „.“, „-“ und „_“ (höchstens 64).</translation>
+    </message>
+    <message>
+        <source>The server must be a URL like http://127.0.0.1:3000, or "maincloud".</source>
+        <translation>Der Server muss eine URL wie http://127.0.0.1:3000 sein oder „maincloud“.</translation>
+    </message>
+    <message>
+        <source>The database name uses letters, digits, '-' and '_'.</source>
+        <translation>Der Datenbankname besteht aus Buchstaben, Ziffern, „-“ und „_“.</translation>
+    </message>
+    <message>
+        <source>Will connect to %1, database %2.</source>
+        <translation>Verbindet mit %1, Datenbank %2.</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionStatus</name>
+    <message>
+        <source>Connection state</source>
+        <translation>Verbindungsstatus</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>Jetzt neu verbinden</translation>
+    </message>
+    <message>
+        <source>Your identity (click to copy)</source>
+        <translation>Deine Identität (Klick kopiert sie)</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message numerus="yes">
+        <source>Connection lost: reconnecting in %n s</source>
+        <translation><numerusform>Verbindung verloren: neuer Versuch in %n s</numerusform><numerusform>Verbindung verloren: neuer Versuch in %n s</numerusform></translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Verbinde erneut…</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>Nicht verbunden: %1</translation>
+    </message>
+    <message>
+        <source>Identity %1…</source>
+        <translation>Identität %1…</translation>
+    </message>
+    <message>
+        <source>Your identity: %1
+Click to copy it.</source>
+        <translation>Deine Identität: %1
+Klicken zum Kopieren.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) waiting</source>
+        <translation><numerusform>%n Nachricht wartet</numerusform><numerusform>%n Nachrichten warten</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>CredentialStore</name>
+    <message>
+        <source>Your identity token is stored in a plain file, not encrypted. Anyone who can read your files can chat as you.</source>
+        <translation>Dein Identitäts-Token liegt unverschlüsselt in einer Datei. Wer deine Dateien lesen kann, kann als du chatten.</translation>
+    </message>
+    <message>
+        <source>Until then this session uses a temporary identity that is forgotten when you quit (or start with --insecure-token-file to keep it in an unencrypted file).</source>
+        <translation>Bis dahin verwendet diese Sitzung eine vorübergehende Identität, die beim Beenden vergessen wird (oder starte mit --insecure-token-file, um sie in einer unverschlüsselten Datei zu behalten).</translation>
+    </message>
+    <message>
+        <source>No keychain is available to store your identity. Install and start a Secret Service provider such as GNOME Keyring (Debian: gnome-keyring) or KWallet.</source>
+        <translation>Es ist kein Schlüsselbund verfügbar, um deine Identität zu speichern. Installiere und starte einen Secret-Service-Anbieter wie GNOME Keyring (Debian: gnome-keyring) oder KWallet.</translation>
+    </message>
+    <message>
+        <source>You declined access to the keychain, so your identity cannot be stored.</source>
+        <translation>Du hast den Zugriff auf den Schlüsselbund abgelehnt, daher kann deine Identität nicht gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>The keychain refused access (%1). It may be locked: unlock your login keyring and reconnect.</source>
+        <translation>Der Schlüsselbund verweigert den Zugriff (%1). Vielleicht ist er gesperrt: Entsperre deinen Anmelde-Schlüsselbund und verbinde neu.</translation>
+    </message>
+    <message>
+        <source>This platform's keychain does not support storing secrets (%1).</source>
+        <translation>Der Schlüsselbund dieser Plattform kann keine Geheimnisse speichern (%1).</translation>
+    </message>
+    <message>
+        <source>The keychain could not delete the stored identity (%1).</source>
+        <translation>Der Schlüsselbund konnte die gespeicherte Identität nicht löschen (%1).</translation>
+    </message>
+    <message>
+        <source>The keychain failed: %1.</source>
+        <translation>Der Schlüsselbund meldet einen Fehler: %1.</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+    <message>
+        <source>Cannot read the token file %1: %2</source>
+        <translation>Die Token-Datei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the token file %1: %2</source>
+        <translation>Die Token-Datei %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the token file %1</source>
+        <translation>Die Token-Datei %1 kann nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
+    <name>DBusNotifier</name>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>&amp;Find:</source>
+        <translation>&amp;Suchen:</translation>
+    </message>
+    <message>
+        <source>Search messages and senders</source>
+        <translation>Nachrichten und Absender durchsuchen</translation>
+    </message>
+    <message>
+        <source>Find in conversation</source>
+        <translation>Im Gespräch suchen</translation>
+    </message>
+    <message>
+        <source>Close the find bar (Esc)</source>
+        <translation>Suchleiste schließen (Esc)</translation>
+    </message>
+    <message>
+        <source>Close find bar</source>
+        <translation>Suchleiste schließen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation><numerusform>%n Treffer</numerusform><numerusform>%n Treffer</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Spacetime Chat</source>
+        <translation>Spacetime Chat</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Profiles</source>
+        <translation>&amp;Profile</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personen</translation>
+    </message>
+    <message>
+        <source>People in this chat</source>
+        <translation>Personen in diesem Chat</translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation>&amp;Verbinden…</translation>
+    </message>
+    <message>
+        <source>Connect to a server and database, or switch profile</source>
+        <translation>Mit einem Server und einer Datenbank verbinden oder das Profil wechseln</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>&amp;Forget Identity…</source>
+        <translation>Identität &amp;vergessen…</translation>
+    </message>
+    <message>
+        <source>Delete the stored identity of this profile and start over with a new one</source>
+        <translation>Die gespeicherte Identität dieses Profils löschen und mit einer neuen beginnen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Ctrl+Q</source>
+        <translation>Ctrl+Q</translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation>&amp;Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Change the name others see</source>
+        <translation>Den Namen ändern, den die anderen sehen</translation>
+    </message>
+    <message>
+        <source>F2</source>
+        <translation>F2</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Suchen…</translation>
+    </message>
+    <message>
+        <source>Ctrl+F</source>
+        <translation>Ctrl+F</translation>
+    </message>
+    <message>
+        <source>&amp;Online Users Only</source>
+        <translation>Nur &amp;anwesende Personen</translation>
+    </message>
+    <message>
+        <source>&amp;Compact Mode</source>
+        <translation>&amp;Kompakte Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;People List</source>
+        <translation>&amp;Personenliste</translation>
+    </message>
+    <message>
+        <source>&amp;Jump to Latest</source>
+        <translation>Zur &amp;neuesten Nachricht</translation>
+    </message>
+    <message>
+        <source>Ctrl+End</source>
+        <translation>Ctrl+End</translation>
+    </message>
+    <message>
+        <source>&amp;Mute Notifications</source>
+        <translation>Benachrichtigungen &amp;stummschalten</translation>
+    </message>
+    <message>
+        <source>No notifications until the app is restarted</source>
+        <translation>Keine Benachrichtigungen bis zum nächsten Start</translation>
+    </message>
+    <message>
+        <source>Close to &amp;Tray</source>
+        <translation>Beim Schließen in den &amp;Infobereich</translation>
+    </message>
+    <message>
+        <source>&amp;About Spacetime Chat</source>
+        <translation>&amp;Über Spacetime Chat</translation>
+    </message>
+    <message>
+        <source>Identity copied to the clipboard</source>
+        <translation>Identität in die Zwischenablage kopiert</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+    <message>
+        <source>&amp;New Profile…</source>
+        <translation>&amp;Neues Profil…</translation>
+    </message>
+    <message>
+        <source>You are now known as %1</source>
+        <translation>Du heißt jetzt %1</translation>
+    </message>
+    <message>
+        <source>Name not changed: %1</source>
+        <translation>Name nicht geändert: %1</translation>
+    </message>
+    <message>
+        <source>A message was not delivered: %1</source>
+        <translation>Eine Nachricht wurde nicht zugestellt: %1</translation>
+    </message>
+    <message>
+        <source>Use Your Existing Identity?</source>
+        <translation>Bestehende Identität verwenden?</translation>
+    </message>
+    <message>
+        <source>The SpacetimeDB Rust quickstart has an identity stored in
+%1
+
+Continue as that identity here? Otherwise a new identity is created.</source>
+        <translation>Der SpacetimeDB-Rust-Quickstart hat eine Identität gespeichert in
+%1
+
+Hier als diese Identität weitermachen? Sonst wird eine neue Identität angelegt.</translation>
+    </message>
+    <message>
+        <source>Identity Not Imported</source>
+        <translation>Identität nicht übernommen</translation>
+    </message>
+    <message>
+        <source>The file could not be read: %1</source>
+        <translation>Die Datei konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Forget Identity</source>
+        <translation>Identität vergessen</translation>
+    </message>
+    <message>
+        <source>Delete the identity stored for the profile "%1"?
+
+You will continue with a new, anonymous identity. Your old messages stay on the server, but nobody (not even you) can write as that identity again.</source>
+        <translation>Die für das Profil „%1“ gespeicherte Identität löschen?
+
+Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten bleiben auf dem Server, aber niemand (auch du nicht) kann je wieder als diese Identität schreiben.</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1 (database %2): %3</source>
+        <translation>Verbindung zu %1 (Datenbank %2) nicht möglich: %3</translation>
+    </message>
+    <message>
+        <source>%1 on %2 — Spacetime Chat</source>
+        <translation>%1 auf %2 — Spacetime Chat</translation>
+    </message>
+    <message>
+        <source>%1 — %2 on %3 — Spacetime Chat</source>
+        <translation>%1 — %2 auf %3 — Spacetime Chat</translation>
+    </message>
+    <message>
+        <source>[%1] %2</source>
+        <translation>[%1] %2</translation>
+    </message>
+    <message>
+        <source>(%1) %2</source>
+        <translation>(%1) %2</translation>
+    </message>
+    <message>
+        <source>%1 online · %2 known</source>
+        <translation>%1 online · %2 bekannt</translation>
+    </message>
+    <message>
+        <source>No messages yet. Say hello!</source>
+        <translation>Noch keine Nachrichten. Sag Hallo!</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>Waiting for the connection…</source>
+        <translation>Warte auf die Verbindung…</translation>
+    </message>
+    <message>
+        <source>Not connected. Use File ▸ Connect to choose a server.</source>
+        <translation>Nicht verbunden. Wähle mit Datei ▸ Verbinden einen Server.</translation>
+    </message>
+    <message>
+        <source>%1 mentioned you</source>
+        <translation>%1 hat dich erwähnt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new message(s)</source>
+        <translation><numerusform>%n neue Nachricht</numerusform><numerusform>%n neue Nachrichten</numerusform></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>About Spacetime Chat</source>
+        <translation>Über Spacetime Chat</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Spacetime Chat %1&lt;/h3&gt;&lt;p&gt;A native desktop chat client for SpacetimeDB's quickstart-chat module.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3).&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Spacetime Chat %1&lt;/h3&gt;&lt;p&gt;Ein nativer Desktop-Chat für das quickstart-chat-Modul von SpacetimeDB.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2 (läuft mit %3).&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Spacetime Chat is still running</source>
+        <translation>Spacetime Chat läuft weiter</translation>
+    </message>
+    <message>
+        <source>It keeps notifying you from the tray. Use Quit to end it.</source>
+        <translation>Es benachrichtigt dich weiter aus dem Infobereich. Mit „Beenden“ schließt du es ganz.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Wird gesendet…</translation>
+    </message>
+    <message>
+        <source>Not confirmed yet: will be checked when the connection is back</source>
+        <translation>Noch nicht bestätigt: wird geprüft, sobald die Verbindung wieder steht</translation>
+    </message>
+    <message>
+        <source>Not delivered. Right-click to retry or discard.</source>
+        <translation>Nicht zugestellt. Rechtsklick zum erneuten Senden oder Verwerfen.</translation>
+    </message>
+    <message>
+        <source>Not delivered: %1. Right-click to retry or discard.</source>
+        <translation>Nicht zugestellt: %1. Rechtsklick zum erneuten Senden oder Verwerfen.</translation>
+    </message>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1 (du)</translation>
+    </message>
+</context>
+<context>
+    <name>MessageInput</name>
+    <message>
+        <source>Write a message… (Enter sends, Shift+Enter adds a line)</source>
+        <translation>Nachricht schreiben… (Eingabe sendet, Umschalt+Eingabe für neue Zeile)</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter adds a line, Up and Down recall sent messages, /name NEW changes your name</source>
+        <translation>Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein, Pfeil hoch und runter holen gesendete Nachrichten zurück, /name NEU ändert deinen Namen</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Send the message (Enter)</source>
+        <translation>Nachricht senden (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Message size</source>
+        <translation>Nachrichtengröße</translation>
+    </message>
+    <message>
+        <source>Usage: /name NEW NAME</source>
+        <translation>Verwendung: /name NEUER NAME</translation>
+    </message>
+    <message>
+        <source>%1 / %2 bytes</source>
+        <translation>%1 / %2 Bytes</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>The conversation, oldest at the top</source>
+        <translation>Das Gespräch, älteste Nachricht oben</translation>
+    </message>
+    <message>
+        <source>Jump to the newest message</source>
+        <translation>Zur neuesten Nachricht springen</translation>
+    </message>
+    <message>
+        <source>Load older messages</source>
+        <translation>Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>Lade ältere Nachrichten…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new message(s) ↓</source>
+        <translation><numerusform>%n neue Nachricht ↓</numerusform><numerusform>%n neue Nachrichten ↓</numerusform></translation>
+    </message>
+    <message>
+        <source>Jump to latest ↓</source>
+        <translation>Zur neuesten ↓</translation>
+    </message>
+    <message>
+        <source>&amp;Retry sending</source>
+        <translation>Erneut &amp;senden</translation>
+    </message>
+    <message>
+        <source>&amp;Discard message</source>
+        <translation>Nachricht &amp;verwerfen</translation>
+    </message>
+    <message>
+        <source>Open &amp;link</source>
+        <translation>&amp;Link öffnen</translation>
+    </message>
+    <message>
+        <source>Copy link &amp;address</source>
+        <translation>Link&amp;adresse kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Copy text</source>
+        <translation>Text &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Copy sender &amp;identity</source>
+        <translation>&amp;Identität des Absenders kopieren</translation>
+    </message>
+    <message>
+        <source>↑ Load older messages</source>
+        <translation>↑ Ältere Nachrichten laden</translation>
+    </message>
+</context>
+<context>
+    <name>Outbox</name>
+    <message>
+        <source>The saved outbox %1 could not be read (%2); it was kept as %1.corrupt.</source>
+        <translation>Der gespeicherte Postausgang %1 konnte nicht gelesen werden (%2); er wurde als %1.corrupt aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>not an outbox file</source>
+        <translation>keine Postausgangsdatei</translation>
+    </message>
+    <message>
+        <source>entry %1 is malformed</source>
+        <translation>Eintrag %1 ist fehlerhaft</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>No Rust quickstart credentials at %1</source>
+        <translation>Keine Zugangsdaten des Rust-Quickstarts unter %1</translation>
+    </message>
+    <message>
+        <source>%1 is not a credentials file (%2 bytes)</source>
+        <translation>%1 ist keine Zugangsdatendatei (%2 Bytes)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid credentials file: %2</source>
+        <translation>%1 ist keine gültige Zugangsdatendatei: %2</translation>
+    </message>
+    <message>
+        <source>%1 contains an empty token</source>
+        <translation>%1 enthält ein leeres Token</translation>
+    </message>
+</context>
+<context>
+    <name>RenameDialog</name>
+    <message>
+        <source>Change Your Name</source>
+        <translation>Namen ändern</translation>
+    </message>
+    <message>
+        <source>Choose the name the others in this chat see next to your messages.</source>
+        <translation>Wähle den Namen, den die anderen in diesem Chat neben deinen Nachrichten sehen.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>Neuer Name</translation>
+    </message>
+    <message>
+        <source>Problem with the name</source>
+        <translation>Problem mit dem Namen</translation>
+    </message>
+    <message>
+        <source>&amp;Rename</source>
+        <translation>&amp;Umbenennen</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>Renaming…</source>
+        <translation>Benenne um…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>You are not connected. Try again once the status bar says Online.</source>
+        <translation>Du bist nicht verbunden. Versuche es erneut, sobald die Statusleiste „Online“ zeigt.</translation>
+    </message>
+    <message>
+        <source>The server refused the name: %1</source>
+        <translation>Der Server hat den Namen abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>&amp;Hide Window</source>
+        <translation>Fenster &amp;ausblenden</translation>
+    </message>
+    <message>
+        <source>&amp;Show Window</source>
+        <translation>Fenster &amp;anzeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Mute Notifications</source>
+        <translation>Benachrichtigungen &amp;stummschalten</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message numerus="yes">
+        <source>Spacetime Chat: %n unread message(s)</source>
+        <translation><numerusform>Spacetime Chat: %n ungelesene Nachricht</numerusform><numerusform>Spacetime Chat: %n ungelesene Nachrichten</numerusform></translation>
+    </message>
+    <message>
+        <source>Spacetime Chat</source>
+        <translation>Spacetime Chat</translation>
+    </message>
+</context>
+<context>
+    <name>UserDelegate</name>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1 (du)</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>%1 (%2)
+Identity: %3</source>
+        <translation>%1 (%2)
+Identität: %3</translation>
+    </message>
+</context>
+<context>
+    <name>chat</name>
+    <message>
+        <source>Names must not be empty</source>
+        <translation>Namen dürfen nicht leer sein</translation>
+    </message>
+    <message>
+        <source>Names must not be longer than %1 characters</source>
+        <translation>Namen dürfen höchstens %1 Zeichen lang sein</translation>
+    </message>
+    <message>
+        <source>Names must not contain control characters</source>
+        <translation>Namen dürfen keine Steuerzeichen enthalten</translation>
+    </message>
+    <message>
+        <source>Messages must not be empty</source>
+        <translation>Nachrichten dürfen nicht leer sein</translation>
+    </message>
+    <message>
+        <source>Messages must not be longer than %1 KiB</source>
+        <translation>Nachrichten dürfen höchstens %1 KiB groß sein</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Spacetime Chat is already running with the profile "%1"; brought it to the front.</source>
+        <translation>Spacetime Chat läuft bereits mit dem Profil „%1“; es wurde in den Vordergrund geholt.</translation>
+    </message>
+    <message>
+        <source>Identity Not Imported</source>
+        <translation>Identität nicht übernommen</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+</TS>

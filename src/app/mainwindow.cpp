@@ -1,0 +1,696 @@
+#include "mainwindow.h"
+
+#include "applog.h"
+#include "connectdialog.h"
+#include "connectionstatus.h"
+#include "findbar.h"
+#include "messagedelegate.h"
+#include "messageinput.h"
+#include "messageview.h"
+#include "notifier.h"
+#include "profilestore.h"
+#include "renamedialog.h"
+#include "trayicon.h"
+#include "traynotifier.h"
+#include "ui_mainwindow.h"
+#include "userdelegate.h"
+#ifdef STDB_APP_HAVE_DBUS
+#include "dbusnotifier.h"
+#endif
+
+#include "chat/credentialstore.h"
+#include "chat/messagefiltermodel.h"
+#include "chat/messagemodel.h"
+#include "chat/onlineuserfilter.h"
+#include "chat/outbox.h"
+#include "chat/rustcredentials.h"
+#include "chat/usermodel.h"
+
+#include <QActionGroup>
+#include <QCloseEvent>
+#include <QFile>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QUrl>
+
+using chat::ChatClient;
+using State = chat::ChatClient::State;
+
+namespace {
+constexpr int kMaxRemembered = 200; // notifications we can still jump to
+}
+
+MainWindow::MainWindow(Options options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_options(std::move(options))
+    , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_profiles(std::make_unique<ProfileStore>())
+    , m_filter(new chat::MessageFilterModel(this))
+    , m_userFilter(new chat::OnlineUserFilter(this)) {
+    m_ui->setupUi(this);
+    setWindowIcon(appIcon());
+    m_ui->banner->hide();
+    m_ui->banner->setAutoFillBackground(true);
+
+    m_userFilter->setOnlineOnly(false);
+    m_ui->messageView->setModel(m_filter);
+    m_ui->userList->setModel(m_userFilter);
+    m_ui->userList->setItemDelegate(new UserDelegate(m_ui->userList));
+    m_ui->userList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_ui->usersDock->toggleViewAction()->setVisible(false);
+
+    m_status = new ConnectionStatus(this);
+    statusBar()->addPermanentWidget(m_status);
+    statusBar()->setSizeGripEnabled(true);
+    connect(m_status, &ConnectionStatus::identityCopied, this,
+            [this] { statusBar()->showMessage(tr("Identity copied to the clipboard"), 4000); });
+    connect(m_status, &ConnectionStatus::reconnectRequested, this, [this] {
+        if (!m_client)
+            return;
+        if (m_client->state() == State::Offline || m_client->state() == State::Error)
+            m_client->start();
+        else
+            m_client->reconnectNow();
+    });
+
+    auto *input = m_ui->messageInput;
+    connect(input, &MessageInput::sendRequested, this, &MainWindow::onSend);
+    connect(input, &MessageInput::renameRequested, this, &MainWindow::onRenameFromInput);
+
+    auto *view = m_ui->messageView;
+    connect(view, &MessageView::loadOlderRequested, this, [this] {
+        if (m_client)
+            m_client->loadOlder();
+    });
+    connect(view, &MessageView::retryRequested, this, [this](qint64 id) {
+        if (m_client)
+            m_client->retryMessage(id);
+    });
+    connect(view, &MessageView::discardRequested, this, [this](qint64 id) {
+        if (m_client)
+            m_client->discardMessage(id);
+    });
+
+    FindBar *find = m_ui->findBar;
+    connect(find, &FindBar::searchChanged, this, [this, find](const QString &text) {
+        m_filter->setSearchText(text);
+        find->setMatchCount(text.isEmpty() ? -1 : m_filter->rowCount());
+        m_ui->messageView->scrollToLatest();
+    });
+    connect(find, &FindBar::closed, this, [this] { m_ui->messageInput->setFocus(); });
+
+    setupActions();
+    setupTray();
+    loadSettings();
+
+    m_profiles->save(m_options.client.profile);
+    createClient(m_options.client.profile);
+    input->setFocus();
+}
+
+QIcon MainWindow::appIcon() {
+    QIcon icon;
+    for (const int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/spacetime-chat-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
+MainWindow::~MainWindow() {
+    destroyClient();
+}
+
+MessageView *MainWindow::messageView() const {
+    return m_ui->messageView;
+}
+MessageInput *MainWindow::messageInput() const {
+    return m_ui->messageInput;
+}
+FindBar *MainWindow::findBar() const {
+    return m_ui->findBar;
+}
+QListView *MainWindow::userList() const {
+    return m_ui->userList;
+}
+QString MainWindow::bannerText() const {
+    return m_ui->banner->isHidden() ? QString() : m_ui->banner->text();
+}
+bool MainWindow::isMuted() const {
+    return m_ui->actionMute->isChecked();
+}
+bool MainWindow::isAttended() const {
+    return isVisible() && !isMinimized() && isActiveWindow();
+}
+
+void MainWindow::setNotifier(Notifier *notifier) {
+    if (m_notifier == notifier)
+        return;
+    delete m_notifier;
+    m_notifier = notifier;
+    if (notifier) {
+        notifier->setParent(this);
+        connect(notifier, &Notifier::activated, this, &MainWindow::showNotifiedMessage);
+    }
+}
+
+// ---- actions, tray, settings ---------------------------------------------------------------
+
+void MainWindow::setupActions() {
+    Ui::MainWindow &ui = *m_ui;
+    ui.actionQuit->setShortcuts(QKeySequence::Quit);
+    ui.actionFind->setShortcuts(QKeySequence::Find);
+    connect(ui.actionConnect, &QAction::triggered, this, &MainWindow::showConnectDialog);
+    connect(ui.actionForgetIdentity, &QAction::triggered, this, &MainWindow::forgetIdentity);
+    connect(ui.actionQuit, &QAction::triggered, this, &MainWindow::quit);
+    connect(ui.actionRename, &QAction::triggered, this, &MainWindow::openRenameDialog);
+    connect(ui.actionFind, &QAction::triggered, ui.findBar, &FindBar::activate);
+    connect(ui.actionOnlineOnly, &QAction::toggled, m_userFilter,
+            &chat::OnlineUserFilter::setOnlineOnly);
+    connect(ui.actionOnlineOnly, &QAction::toggled, this, &MainWindow::updateUsersSummary);
+    connect(ui.actionCompact, &QAction::toggled, ui.messageView, &MessageView::setCompact);
+    connect(ui.actionShowUsers, &QAction::toggled, ui.usersDock, &QDockWidget::setVisible);
+    connect(ui.usersDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (!isMinimized() && isVisible())
+            m_ui->actionShowUsers->setChecked(visible);
+    });
+    connect(ui.actionJumpToLatest, &QAction::triggered, ui.messageView,
+            &MessageView::scrollToLatest);
+    connect(ui.actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
+    ui.menuProfiles->setToolTipsVisible(true);
+    connect(ui.menuProfiles, &QMenu::aboutToShow, this, &MainWindow::rebuildProfilesMenu);
+    rebuildProfilesMenu();
+}
+
+void MainWindow::rebuildProfilesMenu() {
+    QMenu *menu = m_ui->menuProfiles;
+    menu->clear();
+    auto *group = new QActionGroup(menu);
+    const QString current = m_client ? m_client->profileName() : QString();
+    for (const chat::Profile &p : m_profiles->profiles()) {
+        QAction *a = menu->addAction(p.name());
+        a->setCheckable(true);
+        a->setChecked(p.name() == current);
+        a->setToolTip(tr("%1 on %2").arg(p.database(), p.serverUrl()));
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, p] {
+            if (!m_client || p.name() != m_client->profileName())
+                switchProfile(p);
+        });
+    }
+    menu->addSeparator();
+    menu->addAction(tr("&New Profile…"), this, &MainWindow::showConnectDialog);
+}
+
+void MainWindow::setupTray() {
+    const bool trayAvailable = m_options.useTray && TrayIcon::isAvailable();
+    m_ui->actionCloseToTray->setEnabled(trayAvailable);
+    if (!trayAvailable)
+        return;
+    m_tray = new TrayIcon(windowIcon(), this);
+    m_tray->muteAction()->setCheckable(true);
+    connect(m_tray->muteAction(), &QAction::toggled, m_ui->actionMute, &QAction::setChecked);
+    connect(m_ui->actionMute, &QAction::toggled, m_tray->muteAction(), &QAction::setChecked);
+    connect(m_tray, &TrayIcon::toggleWindowRequested, this, [this] {
+        if (isVisible() && !isMinimized() && isActiveWindow())
+            hide();
+        else
+            bringToFront();
+    });
+    connect(m_tray, &TrayIcon::quitRequested, this, &MainWindow::quit);
+    m_tray->setVisible(true);
+}
+
+void MainWindow::loadSettings() {
+    QSettings s;
+    const bool trayAvailable = m_tray != nullptr;
+    m_ui->actionCloseToTray->setChecked(trayAvailable &&
+                                        s.value(QStringLiteral("ui/closeToTray"), true).toBool());
+    if (!m_options.persistSettings)
+        return;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_ui->actionCompact->setChecked(s.value(QStringLiteral("ui/compact"), false).toBool());
+    m_ui->actionOnlineOnly->setChecked(s.value(QStringLiteral("ui/onlineOnly"), false).toBool());
+    m_ui->actionShowUsers->setChecked(m_ui->usersDock->isVisibleTo(this) ||
+                                      !s.contains(QStringLiteral("window/state")));
+}
+
+void MainWindow::saveSettings() {
+    if (!m_options.persistSettings)
+        return;
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("ui/compact"), m_ui->actionCompact->isChecked());
+    s.setValue(QStringLiteral("ui/onlineOnly"), m_ui->actionOnlineOnly->isChecked());
+    if (m_tray)
+        s.setValue(QStringLiteral("ui/closeToTray"), m_ui->actionCloseToTray->isChecked());
+    if (m_client)
+        m_profiles->setLastProfileName(m_client->profileName());
+}
+
+// ---- the session ---------------------------------------------------------------------------
+
+void MainWindow::createClient(const chat::Profile &profile) {
+    ChatClient::Options opts = m_options.client;
+    opts.profile = profile;
+    m_client = new ChatClient(opts, this);
+    ChatClient *c = m_client;
+    m_filter->setSourceModel(c->messages());
+    m_userFilter->setSourceModel(c->users());
+
+    connect(c, &ChatClient::stateChanged, this, &MainWindow::updateStatus);
+    connect(c, &ChatClient::reconnectSecondsChanged, this, &MainWindow::updateStatus);
+    connect(c, &ChatClient::lastErrorChanged, this, &MainWindow::updateStatus);
+    connect(c, &ChatClient::syncedChanged, this, &MainWindow::updatePlaceholder);
+    connect(c, &ChatClient::identityChanged, this,
+            [this] { m_status->setIdentity(m_client->identityShort(), m_client->identityHex()); });
+    connect(c, &ChatClient::ownNameChanged, this, &MainWindow::updateTitle);
+    connect(c, &ChatClient::hasOlderChanged, m_ui->messageView, &MessageView::setHasOlder);
+    connect(c, &ChatClient::loadingOlderChanged, m_ui->messageView, &MessageView::setLoadingOlder);
+    connect(c, &ChatClient::nameChanged, this, [this](const QString &name) {
+        statusBar()->showMessage(tr("You are now known as %1").arg(name), 5000);
+        m_renameFromInput = false;
+    });
+    connect(c, &ChatClient::nameRejected, this, [this](const QString &, const QString &reason) {
+        if (m_renameFromInput)
+            m_ui->messageInput->showProblem(tr("Name not changed: %1").arg(reason));
+        m_renameFromInput = false;
+    });
+    connect(c, &ChatClient::messageRejected, this, [this](const QString &, const QString &reason) {
+        m_ui->messageInput->showProblem(reason);
+    });
+    connect(c, &ChatClient::messageFailed, this, [this](qint64, const QString &reason) {
+        statusBar()->showMessage(tr("A message was not delivered: %1").arg(reason), 8000);
+    });
+    connect(c, &ChatClient::connectionProblem, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(c, &ChatClient::credentialWarning, this,
+            [this](const QString &text) { showBanner(text, false); });
+    connect(c, &ChatClient::messagesArrived, this, &MainWindow::onMessagesArrived);
+    connect(c->users(), &chat::UserModel::countChanged, this, &MainWindow::updateUsersSummary);
+    connect(c->users(), &chat::UserModel::onlineCountChanged, this,
+            &MainWindow::updateUsersSummary);
+    connect(c->messages(), &chat::MessageModel::countChanged, this, &MainWindow::updatePlaceholder);
+    if (chat::Outbox *outbox = c->outbox()) {
+        connect(outbox, &chat::Outbox::entryChanged, this, &MainWindow::updatePending);
+        connect(outbox, &chat::Outbox::entryRemoved, this, &MainWindow::updatePending);
+    }
+
+    m_ui->messageView->setHasOlder(c->hasOlder());
+    m_ui->messageView->setLoadingOlder(c->isLoadingOlder());
+    m_status->setIdentity(c->identityShort(), c->identityHex());
+    m_ui->banner->hide();
+    updateStatus();
+    updateTitle();
+    updateUsersSummary();
+    updatePlaceholder();
+    updatePending();
+    rebuildProfilesMenu();
+}
+
+void MainWindow::destroyClient() {
+    if (!m_client)
+        return;
+    ChatClient *c = m_client;
+    m_client = nullptr;
+    disconnect(c, nullptr, this, nullptr);
+    c->stop();
+    m_filter->setSourceModel(nullptr);
+    m_userFilter->setSourceModel(nullptr);
+    delete c;
+    m_notified.clear();
+    setUnread(0);
+}
+
+void MainWindow::startSession() {
+    if (!m_client)
+        return;
+    const ChatClient::Options &o = m_client->options();
+    const QString rustPath = chat::RustCredentials::defaultPath(o.profile.database());
+    const QString askedKey = QStringLiteral("rustImportOffered/") + o.profile.name();
+    if (!m_options.offerRustImport || o.anonymous || !o.tokenOverride.isEmpty() ||
+        !QFile::exists(rustPath) || QSettings().value(askedKey).toBool()) {
+        beginSession();
+        return;
+    }
+    // Only when this profile has no identity yet: ask the store first.
+    auto *probe = new chat::CredentialStore(this);
+    probe->setInsecureFileStore(o.insecureTokenFile);
+    auto finish = [this, probe, rustPath, askedKey](const QString &stored) {
+        probe->deleteLater();
+        if (!stored.isEmpty() || !m_client) {
+            beginSession();
+            return;
+        }
+        QSettings().setValue(askedKey, true);
+        const auto answer = QMessageBox::question(
+            this, tr("Use Your Existing Identity?"),
+            tr("The SpacetimeDB Rust quickstart has an identity stored in\n%1\n\n"
+               "Continue as that identity here? Otherwise a new identity is created.")
+                .arg(rustPath),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+        if (answer == QMessageBox::Yes) {
+            const auto token = chat::RustCredentials::read(rustPath);
+            if (token) {
+                ChatClient::Options opts = m_options.client;
+                opts.profile = m_client->profile();
+                opts.tokenOverride = *token;
+                const chat::Profile p = opts.profile;
+                destroyClient();
+                const ChatClient::Options saved = m_options.client;
+                m_options.client = opts;
+                createClient(p);
+                m_options.client = saved;
+            } else {
+                QMessageBox::warning(
+                    this, tr("Identity Not Imported"),
+                    tr("The file could not be read: %1").arg(token.error().message()));
+            }
+        }
+        beginSession();
+    };
+    connect(probe, &chat::CredentialStore::loaded, this,
+            [finish](const QString &, const QString &token) { finish(token); });
+    connect(probe, &chat::CredentialStore::problem, this,
+            [finish](const QString &, const QString &) { finish(QString()); });
+    probe->load(o.profile);
+}
+
+void MainWindow::beginSession() {
+    if (m_client)
+        m_client->start();
+}
+
+void MainWindow::switchProfile(const chat::Profile &profile) {
+    qCInfo(lcApp) << "switching to profile" << profile.name();
+    m_profiles->save(profile);
+    m_profiles->setLastProfileName(profile.name());
+    if (m_renameDialog)
+        m_renameDialog->reject();
+    m_ui->findBar->close();
+    m_ui->messageInput->showProblem({});
+    destroyClient();
+    createClient(profile);
+    beginSession();
+    emit profileSwitched(profile);
+}
+
+void MainWindow::showConnectDialog() {
+    const chat::Profile current = m_client ? m_client->profile() : chat::Profile();
+    auto *dialog = new ConnectDialog(m_profiles.get(), current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const chat::Profile p = dialog->profile();
+        if (!m_client || !(p == m_client->profile()) || m_client->state() == State::Error ||
+            m_client->state() == State::Offline)
+            switchProfile(p);
+    });
+    dialog->open();
+}
+
+RenameDialog *MainWindow::openRenameDialog() {
+    if (m_renameDialog) {
+        m_renameDialog->raise();
+        m_renameDialog->activateWindow();
+        return m_renameDialog;
+    }
+    auto *dialog = new RenameDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_renameDialog = dialog;
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::onSend(const QString &text) {
+    if (!m_client)
+        return;
+    m_ui->messageView->scrollToLatest();
+    m_client->sendMessage(text);
+}
+
+void MainWindow::onRenameFromInput(const QString &name) {
+    if (!m_client)
+        return;
+    m_renameFromInput = true;
+    m_client->setName(name);
+}
+
+void MainWindow::forgetIdentity() {
+    if (!m_client)
+        return;
+    const auto answer = QMessageBox::warning(
+        this, tr("Forget Identity"),
+        tr("Delete the identity stored for the profile \"%1\"?\n\nYou will continue with a new, "
+           "anonymous identity. Your old messages stay on the server, but nobody (not even "
+           "you) can write as that identity again.")
+            .arg(m_client->profileName()),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer == QMessageBox::Yes)
+        m_client->forgetIdentity();
+}
+
+// ---- presentation --------------------------------------------------------------------------
+
+void MainWindow::updateStatus() {
+    if (!m_client)
+        return;
+    const State state = m_client->state();
+    m_status->setState(state, m_client->reconnectSeconds(), m_client->lastError());
+    if (state == State::Error)
+        showBanner(tr("Could not connect to %1 (database %2): %3")
+                       .arg(m_client->serverUrl(), m_client->database(), m_client->lastError()),
+                   true);
+    else if (state == State::Online && m_ui->banner->property("error").toBool())
+        m_ui->banner->hide();
+    updatePlaceholder();
+}
+
+void MainWindow::showBanner(const QString &text, bool error) {
+    QPalette p = m_ui->banner->palette();
+    p.setColor(QPalette::Window, error ? QColor(250, 225, 222) : QColor(255, 243, 205));
+    p.setColor(QPalette::WindowText, error ? QColor(120, 20, 20) : QColor(100, 70, 0));
+    m_ui->banner->setPalette(p);
+    m_ui->banner->setProperty("error", error);
+    m_ui->banner->setText(text);
+    m_ui->banner->setVisible(!text.isEmpty());
+}
+
+void MainWindow::updateTitle() {
+    QString title;
+    if (m_client) {
+        const QString name = m_client->ownName();
+        const QString host = QUrl(m_client->serverUrl()).host();
+        title = name.isEmpty()
+                    ? tr("%1 on %2 — Spacetime Chat").arg(m_client->database(), host)
+                    : tr("%1 — %2 on %3 — Spacetime Chat").arg(name, m_client->database(), host);
+        if (m_client->profileName() != QLatin1String(chat::Profile::kDefaultName))
+            title = tr("[%1] %2").arg(m_client->profileName(), title);
+    } else {
+        title = tr("Spacetime Chat");
+    }
+    if (m_unread > 0)
+        title = tr("(%1) %2").arg(m_unread).arg(title);
+    setWindowTitle(title);
+}
+
+void MainWindow::updateUsersSummary() {
+    if (!m_client)
+        return;
+    const chat::UserModel *users = m_client->users();
+    m_ui->usersSummary->setText(
+        tr("%1 online · %2 known").arg(users->onlineCount()).arg(users->rowCount()));
+}
+
+void MainWindow::updatePlaceholder() {
+    if (!m_client)
+        return;
+    QString text;
+    if (m_client->messages()->rowCount() == 0) {
+        switch (m_client->state()) {
+        case State::Online:
+            text = tr("No messages yet. Say hello!");
+            break;
+        case State::Connecting:
+            text = tr("Connecting to %1…").arg(m_client->serverUrl());
+            break;
+        case State::Reconnecting:
+            text = tr("Waiting for the connection…");
+            break;
+        case State::Offline:
+        case State::Error:
+            text = tr("Not connected. Use File ▸ Connect to choose a server.");
+            break;
+        }
+    }
+    m_ui->messageView->setPlaceholderText(text);
+}
+
+void MainWindow::updatePending() {
+    if (m_client)
+        m_status->setPending(m_client->pendingCount());
+}
+
+void MainWindow::setUnread(int count) {
+    m_unread = count;
+    if (m_tray)
+        m_tray->setUnread(count);
+    updateTitle();
+}
+
+bool MainWindow::mentionsMe(const QString &text) const {
+    const QString name = m_client ? m_client->ownName() : QString();
+    if (name.trimmed().isEmpty())
+        return false;
+    const QRegularExpression re(
+        QStringLiteral("(^|\\W)@?%1($|\\W)").arg(QRegularExpression::escape(name)),
+        QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+    return re.match(text).hasMatch();
+}
+
+void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
+    if (!m_client)
+        return;
+    const stdb::Identity self = m_client->identity();
+    QList<chat::ChatMessage> others;
+    for (const chat::ChatMessage &m : messages)
+        if (m.sender != self)
+            others.append(m);
+    if (others.isEmpty() || isAttended())
+        return;
+    setUnread(m_unread + int(others.size()));
+    if (isMuted())
+        return;
+    if (!m_notifier) {
+#ifdef STDB_APP_HAVE_DBUS
+        if (DBusNotifier::isAvailable())
+            setNotifier(new DBusNotifier(this));
+#endif
+        if (!m_notifier && m_tray)
+            setNotifier(new TrayNotifier(m_tray->systemTrayIcon(), this));
+        if (!m_notifier)
+            return;
+    }
+    const chat::UserModel *users = m_client->users();
+    auto remember = [this](const chat::ChatMessage &m) {
+        const quint64 id = m_nextNotification++;
+        m_notified.insert(id, {m.sender.toHex(), m.sent.toDateTime().toMSecsSinceEpoch(), m.text});
+        m_notified.remove(id - kMaxRemembered);
+        return id;
+    };
+    // Mentions get their own notification each; the rest are summed up in one.
+    QList<chat::ChatMessage> plain;
+    for (const chat::ChatMessage &m : others) {
+        if (mentionsMe(m.text)) {
+            Notification n;
+            n.id = remember(m);
+            n.mention = true;
+            n.title = tr("%1 mentioned you").arg(users->displayName(m.sender));
+            n.body = Notifier::shorten(m.text);
+            m_notifier->notify(n);
+        } else {
+            plain.append(m);
+        }
+    }
+    if (plain.isEmpty())
+        return;
+    const chat::ChatMessage &last = plain.constLast();
+    Notification n;
+    n.id = remember(last);
+    if (plain.size() == 1) {
+        n.title = users->displayName(last.sender);
+        n.body = Notifier::shorten(last.text);
+    } else {
+        n.title = tr("%n new message(s)", nullptr, int(plain.size()));
+        n.body = Notifier::shorten(tr("%1: %2").arg(users->displayName(last.sender), last.text));
+    }
+    m_notifier->notify(n);
+}
+
+void MainWindow::showNotifiedMessage(quint64 notificationId) {
+    bringToFront();
+    const auto it = m_notified.constFind(notificationId);
+    if (it == m_notified.constEnd())
+        return;
+    if (!m_filter->searchText().isEmpty())
+        m_ui->findBar->close();
+    for (int row = m_filter->rowCount() - 1; row >= 0; --row) {
+        const QModelIndex index = m_filter->index(row, 0);
+        if (index.data(chat::MessageModel::SenderIdentityRole).toString() != it->sender)
+            continue;
+        if (index.data(chat::MessageModel::SentRole).toDateTime().toMSecsSinceEpoch() !=
+                it->sentMs ||
+            index.data(chat::MessageModel::TextRole).toString() != it->text)
+            continue;
+        m_ui->messageView->setCurrentIndex(index);
+        m_ui->messageView->scrollTo(index, QAbstractItemView::PositionAtCenter);
+        return;
+    }
+}
+
+void MainWindow::bringToFront() {
+    if (isMinimized())
+        showNormal();
+    else
+        show();
+    raise();
+    activateWindow();
+    if (m_tray)
+        m_tray->setWindowVisible(true);
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About Spacetime Chat"),
+        tr("<h3>Spacetime Chat %1</h3>"
+           "<p>A native desktop chat client for SpacetimeDB's quickstart-chat module.</p>"
+           "<p>Built with Qt %2 (running on %3).</p>")
+            .arg(QCoreApplication::applicationVersion(), QStringLiteral(QT_VERSION_STR),
+                 QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::quit() {
+    m_quitting = true;
+    saveSettings();
+    close();
+    QCoreApplication::quit();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    if (!m_quitting && m_tray && m_ui->actionCloseToTray->isChecked()) {
+        saveSettings();
+        hide();
+        m_tray->setWindowVisible(false);
+        if (!m_trayHintShown && QSystemTrayIcon::supportsMessages()) {
+            m_trayHintShown = true;
+            m_tray->systemTrayIcon()->showMessage(
+                tr("Spacetime Chat is still running"),
+                tr("It keeps notifying you from the tray. Use Quit to end it."),
+                QSystemTrayIcon::Information, 4000);
+        }
+        event->ignore();
+        return;
+    }
+    saveSettings();
+    event->accept();
+    if (m_tray)
+        m_tray->setVisible(false);
+    QCoreApplication::quit();
+}
+
+void MainWindow::changeEvent(QEvent *event) {
+    if (event->type() == QEvent::ActivationChange || event->type() == QEvent::WindowStateChange) {
+        if (isAttended() && m_unread > 0)
+            setUnread(0);
+        if (m_tray)
+            m_tray->setWindowVisible(isVisible() && !isMinimized());
+    } else if (event->type() == QEvent::LanguageChange) {
+        m_ui->retranslateUi(this);
+        updateTitle();
+        updateStatus();
+    }
+    QMainWindow::changeEvent(event);
+}

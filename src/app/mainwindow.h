@@ -1,0 +1,135 @@
+#pragma once
+
+#include "chat/chatclient.h"
+
+#include <QHash>
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+namespace Ui {
+class MainWindow;
+}
+namespace chat {
+class MessageFilterModel;
+class OnlineUserFilter;
+} // namespace chat
+
+class ConnectionStatus;
+class FindBar;
+class MessageInput;
+class MessageView;
+class Notifier;
+class ProfileStore;
+class QListView;
+class RenameDialog;
+class TrayIcon;
+
+// The chat window: the conversation, the input, the people list (a dock), the status bar and
+// the menus, bound to one chat::ChatClient at a time (switching profile replaces it).
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    struct Options {
+        // The session to open (profile, credentials options, outbox location).
+        chat::ChatClient::Options client;
+        // Show a tray icon when the desktop has a tray.
+        bool useTray = true;
+        // Offer to import the Rust quickstart's identity when the profile has none yet.
+        bool offerRustImport = false;
+        // Save and restore geometry, view settings and the last profile (off in tests that
+        // want a clean window; settings still go to QSettings when on).
+        bool persistSettings = true;
+    };
+
+    explicit MainWindow(Options options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // The application icon (SVG where the plugin exists, PNG sizes otherwise).
+    static QIcon appIcon();
+
+    // Replaces the notification backend (the window takes ownership).
+    void setNotifier(Notifier *notifier);
+    Notifier *notifier() const { return m_notifier; }
+
+    chat::ChatClient *client() const { return m_client; }
+    MessageView *messageView() const;
+    MessageInput *messageInput() const;
+    FindBar *findBar() const;
+    QListView *userList() const;
+    chat::MessageFilterModel *messageFilter() const { return m_filter; }
+    chat::OnlineUserFilter *userFilter() const { return m_userFilter; }
+    ConnectionStatus *connectionStatus() const { return m_status; }
+    TrayIcon *trayIcon() const { return m_tray; }
+    QString bannerText() const;
+    int unreadCount() const { return m_unread; }
+    bool isMuted() const;
+    // Whether the user is looking at the window (visible, not minimised, active).
+    bool isAttended() const;
+
+public Q_SLOTS:
+    // Starts the session (after the optional Rust-credentials question).
+    void startSession();
+    void switchProfile(const chat::Profile &profile);
+    void showConnectDialog();
+    // Opens the rename dialog without blocking and returns it (it deletes itself on close).
+    RenameDialog *openRenameDialog();
+    void bringToFront();
+    // Raises the window at the message a notification was about.
+    void showNotifiedMessage(quint64 notificationId);
+    void quit();
+
+Q_SIGNALS:
+    void profileSwitched(const chat::Profile &profile);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    struct Notified {
+        QString sender;
+        qint64 sentMs = 0;
+        QString text;
+    };
+
+    void createClient(const chat::Profile &profile);
+    void destroyClient();
+    void beginSession();
+    void setupActions();
+    void setupTray();
+    void rebuildProfilesMenu();
+    void updateStatus();
+    void updateTitle();
+    void updateUsersSummary();
+    void updatePlaceholder();
+    void updatePending();
+    void setUnread(int count);
+    void showBanner(const QString &text, bool error);
+    void onMessagesArrived(const QList<chat::ChatMessage> &messages);
+    bool mentionsMe(const QString &text) const;
+    void onSend(const QString &text);
+    void onRenameFromInput(const QString &name);
+    void forgetIdentity();
+    void showAbout();
+    void loadSettings();
+    void saveSettings();
+
+    Options m_options;
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    std::unique_ptr<ProfileStore> m_profiles;
+    QPointer<chat::ChatClient> m_client;
+    chat::MessageFilterModel *m_filter = nullptr;
+    chat::OnlineUserFilter *m_userFilter = nullptr;
+    ConnectionStatus *m_status = nullptr;
+    Notifier *m_notifier = nullptr;
+    TrayIcon *m_tray = nullptr;
+    QPointer<RenameDialog> m_renameDialog;
+    int m_unread = 0;
+    bool m_quitting = false;
+    bool m_renameFromInput = false;
+    bool m_trayHintShown = false;
+    quint64 m_nextNotification = 1;
+    QHash<quint64, Notified> m_notified;
+};

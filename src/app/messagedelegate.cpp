@@ -1,0 +1,423 @@
+#include "messagedelegate.h"
+
+#include "sendercolor.h"
+
+#include "chat/chattypes.h"
+#include "chat/messagemodel.h"
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QHelpEvent>
+#include <QLocale>
+#include <QPainter>
+#include <QPainterPath>
+#include <QRegularExpression>
+#include <QTextLine>
+#include <QToolTip>
+
+using chat::DeliveryState;
+using chat::MessageModel;
+
+namespace {
+constexpr int kMargin = 12;
+constexpr int kAvatar = 34;
+constexpr int kAvatarGap = 10;
+constexpr int kGroupTop = 10;
+constexpr int kRowTop = 2;
+constexpr int kRowBottom = 3;
+
+QFont boldFont(const QFont &f) {
+    QFont b = f;
+    b.setBold(true);
+    return b;
+}
+
+QFont smallFont(const QFont &f) {
+    QFont s = f;
+    if (f.pointSizeF() > 0)
+        s.setPointSizeF(f.pointSizeF() * 0.85);
+    else
+        s.setPixelSize(qMax(8, int(f.pixelSize() * 0.85)));
+    return s;
+}
+
+DeliveryState stateOf(const QModelIndex &index) {
+    return index.data(MessageModel::DeliveryStateRole).value<DeliveryState>();
+}
+
+QColor mutedColor(const QPalette &pal) {
+    return pal.color(QPalette::PlaceholderText);
+}
+} // namespace
+
+MessageDelegate::MessageDelegate(QObject *parent)
+    : QStyledItemDelegate(parent)
+    , m_font(QApplication::font()) {}
+
+void MessageDelegate::setWidth(int width) {
+    width = qMax(120, width);
+    if (width == m_width)
+        return;
+    m_width = width;
+    clearCache();
+}
+
+void MessageDelegate::setCompact(bool compact) {
+    if (compact == m_compact)
+        return;
+    m_compact = compact;
+    clearCache();
+}
+
+void MessageDelegate::setFont(const QFont &font) {
+    if (font == m_font)
+        return;
+    m_font = font;
+    clearCache();
+}
+
+void MessageDelegate::clearCache() {
+    m_heights.clear();
+}
+
+QString MessageDelegate::displayText(const QModelIndex &index) {
+    QString text = index.data(MessageModel::TextRole).toString();
+    // QTextLayout breaks lines only at U+2028; everything else stays exactly as received.
+    text.replace(QLatin1Char('\n'), QChar::LineSeparator);
+    return text;
+}
+
+QString MessageDelegate::dayText(const QDate &date) {
+    const QDate today = QDate::currentDate();
+    if (date == today)
+        return tr("Today");
+    if (date == today.addDays(-1))
+        return tr("Yesterday");
+    return QLocale().toString(date, QLocale::LongFormat);
+}
+
+QString MessageDelegate::deliveryText(const QModelIndex &index) {
+    if (!index.data(MessageModel::IsOwnRole).toBool() &&
+        index.data(MessageModel::LocalIdRole).toLongLong() == 0)
+        return {};
+    switch (stateOf(index)) {
+    case DeliveryState::Sent:
+        return {};
+    case DeliveryState::Pending:
+        return tr("Sending…");
+    case DeliveryState::Unconfirmed:
+        return tr("Not confirmed yet: will be checked when the connection is back");
+    case DeliveryState::Failed: {
+        const QString error = index.data(MessageModel::ErrorRole).toString();
+        return error.isEmpty()
+                   ? tr("Not delivered. Right-click to retry or discard.")
+                   : tr("Not delivered: %1. Right-click to retry or discard.").arg(error);
+    }
+    }
+    return {};
+}
+
+QList<QTextLayout::FormatRange> MessageDelegate::linkFormats(const QString &text,
+                                                             const QPalette &palette) {
+    static const QRegularExpression re(QStringLiteral("\\bhttps?://[^\\s<>\"\\x{2028}]+"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    QList<QTextLayout::FormatRange> formats;
+    auto it = re.globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        int len = int(m.capturedLength());
+        // Trailing punctuation belongs to the sentence, not the URL.
+        while (len > 0 &&
+               QStringLiteral(".,;:!?)]}'").contains(text.at(m.capturedStart() + len - 1)))
+            --len;
+        QTextLayout::FormatRange r;
+        r.start = int(m.capturedStart());
+        r.length = len;
+        r.format.setFontUnderline(true);
+        r.format.setForeground(palette.color(QPalette::Link));
+        formats.append(r);
+    }
+    return formats;
+}
+
+qreal MessageDelegate::layoutText(QTextLayout &layout, const QString &text, int width,
+                                  const QPalette *palette) const {
+    layout.setText(text);
+    layout.setFont(m_font);
+    QTextOption option;
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    option.setTextDirection(Qt::LeftToRight);
+    layout.setTextOption(option);
+    if (palette)
+        layout.setFormats(linkFormats(text, *palette));
+    layout.beginLayout();
+    qreal y = 0;
+    for (;;) {
+        QTextLine line = layout.createLine();
+        if (!line.isValid())
+            break;
+        line.setLineWidth(width);
+        line.setPosition(QPointF(0, y));
+        y += line.height();
+    }
+    layout.endLayout();
+    return y;
+}
+
+MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
+                                                       const QString &text,
+                                                       const qreal *layoutHeight) const {
+    const QFontMetrics fm(m_font);
+    const QFontMetrics bold(boldFont(m_font));
+    const QFontMetrics small(smallFont(m_font));
+    const bool day = index.data(MessageModel::DayChangedRole).toBool();
+    const bool first = index.data(MessageModel::FirstOfGroupRole).toBool() || day;
+
+    RowGeometry g;
+    if (day)
+        g.separatorHeight = small.height() + 22;
+    int y = g.separatorHeight;
+    if (first) {
+        y += m_compact ? 4 : (day ? 4 : kGroupTop);
+        g.headerHeight = bold.height() + 1;
+        y += g.headerHeight;
+    } else {
+        y += m_compact ? 0 : kRowTop;
+    }
+    if (m_compact)
+        g.textLeft = kMargin + small.horizontalAdvance(QStringLiteral("00:00")) + 10;
+    else
+        g.textLeft = kMargin + kAvatar + kAvatarGap;
+    g.textTop = y;
+    g.textWidth = qMax(40, m_width - g.textLeft - kMargin);
+    if (layoutHeight) {
+        g.textHeight = qCeil(*layoutHeight);
+    } else {
+        QTextLayout layout;
+        g.textHeight = qCeil(layoutText(layout, text, g.textWidth, nullptr));
+    }
+    g.textHeight = qMax(g.textHeight, fm.height());
+    y += g.textHeight;
+    if (!deliveryText(index).isEmpty()) {
+        g.statusHeight = small.height() + 2;
+        y += g.statusHeight;
+    }
+    y += m_compact ? 1 : kRowBottom;
+    if (first && !m_compact)
+        y = qMax(y, g.textTop - g.headerHeight + kAvatar + kRowBottom);
+    g.total = y;
+    return g;
+}
+
+QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex &index) const {
+    const QString text = displayText(index);
+    const int flags = (index.data(MessageModel::FirstOfGroupRole).toBool() ? 1 : 0) |
+                      (index.data(MessageModel::DayChangedRole).toBool() ? 2 : 0) |
+                      (int(stateOf(index)) << 2);
+    const QString status = deliveryText(index);
+    const size_t key = qHashMulti(0, text, flags, status);
+    auto it = m_heights.constFind(key);
+    if (it != m_heights.constEnd())
+        return {m_width, *it};
+    if (m_heights.size() > 500000)
+        m_heights.clear();
+    const int h = geometry(index, text, nullptr).total;
+    m_heights.insert(key, h);
+    return {m_width, h};
+}
+
+void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                            const QModelIndex &index) const {
+    const QPalette &pal = option.palette;
+    const QString text = displayText(index);
+    QTextLayout layout;
+    const RowGeometry probe = geometry(index, text, nullptr);
+    const qreal lh = layoutText(layout, text, probe.textWidth, &pal);
+    const RowGeometry g = geometry(index, text, &lh);
+    const QRect r = option.rect;
+
+    painter->save();
+    painter->setClipRect(r);
+    painter->setRenderHint(QPainter::Antialiasing, true);
+
+    const bool own = index.data(MessageModel::IsOwnRole).toBool();
+    const bool first = g.headerHeight > 0;
+    const QDateTime sent = index.data(MessageModel::SentRole).toDateTime();
+    const QFont small = smallFont(m_font);
+    const QFontMetrics smallFm(small);
+    const bool dark = isDarkPalette(pal);
+
+    // Day separator: a rule with the date in the middle.
+    if (g.separatorHeight > 0) {
+        const QRect band(r.left(), r.top(), r.width(), g.separatorHeight);
+        const QString label = dayText(sent.date());
+        QFont f = small;
+        f.setBold(true);
+        painter->setFont(f);
+        const QFontMetrics bf(f);
+        const int tw = bf.horizontalAdvance(label) + 24;
+        const QRect pill(band.center().x() - tw / 2, band.center().y() - bf.height() / 2 - 3, tw,
+                         bf.height() + 6);
+        QColor line = pal.color(QPalette::Mid);
+        line.setAlpha(dark ? 160 : 110);
+        painter->setPen(QPen(line, 1));
+        const int cy = band.center().y();
+        painter->drawLine(band.left() + kMargin, cy, pill.left() - 6, cy);
+        painter->drawLine(pill.right() + 6, cy, band.right() - kMargin, cy);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(pal.color(QPalette::AlternateBase));
+        painter->drawRoundedRect(pill, pill.height() / 2.0, pill.height() / 2.0);
+        painter->setPen(mutedColor(pal));
+        painter->drawText(pill, Qt::AlignCenter, label);
+    }
+
+    // Background: own messages tinted, hover and selection on top.
+    const QRect body(r.left(), r.top() + g.separatorHeight, r.width(),
+                     r.height() - g.separatorHeight);
+    if (own) {
+        QColor tint = pal.color(QPalette::Highlight);
+        tint.setAlpha(dark ? 34 : 20);
+        painter->fillRect(body, tint);
+    }
+    if (option.state & QStyle::State_Selected) {
+        QColor sel = pal.color(QPalette::Highlight);
+        sel.setAlpha(dark ? 90 : 60);
+        painter->fillRect(body, sel);
+    } else if (option.state & QStyle::State_MouseOver) {
+        QColor hover = pal.color(QPalette::Text);
+        hover.setAlpha(dark ? 14 : 9);
+        painter->fillRect(body, hover);
+    }
+    if (option.state & QStyle::State_HasFocus && option.state & QStyle::State_Selected) {
+        QColor focus = pal.color(QPalette::Highlight);
+        painter->setPen(QPen(focus, 1));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(body.adjusted(0, 0, -1, -1));
+    }
+
+    const QString identity = index.data(MessageModel::SenderIdentityRole).toString();
+    const QColor nameColor = senderColor(identity, pal);
+    const QString time = QLocale().toString(sent.time(), QStringLiteral("HH:mm"));
+    const int headerTop = r.top() + g.textTop - g.headerHeight;
+
+    if (first) {
+        const QString name = index.data(MessageModel::SenderNameRole).toString();
+        if (!m_compact) {
+            // Avatar: the initial on a disc in the sender's colour.
+            const QRect avatar(r.left() + kMargin, headerTop + 1, kAvatar, kAvatar);
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(avatarColor(identity));
+            painter->drawEllipse(avatar);
+            QFont af = boldFont(m_font);
+            af.setPixelSize(kAvatar / 2);
+            painter->setFont(af);
+            painter->setPen(Qt::white);
+            const QString initial = name.isEmpty() ? QStringLiteral("?") : name.left(1).toUpper();
+            painter->drawText(avatar, Qt::AlignCenter, initial);
+        }
+        const QFont bf = boldFont(m_font);
+        const QFontMetrics bfm(bf);
+        painter->setFont(bf);
+        painter->setPen(nameColor);
+        const int nameLeft = r.left() + g.textLeft;
+        QString shownName = name;
+        if (own)
+            shownName = tr("%1 (you)").arg(name);
+        const int maxName = qMax(40, g.textWidth - smallFm.horizontalAdvance(time) - 12);
+        shownName = bfm.elidedText(shownName, Qt::ElideRight, maxName);
+        painter->drawText(QPoint(nameLeft, headerTop + bfm.ascent()), shownName);
+        if (!m_compact) {
+            painter->setFont(small);
+            painter->setPen(mutedColor(pal));
+            painter->drawText(
+                QPoint(nameLeft + bfm.horizontalAdvance(shownName) + 8, headerTop + bfm.ascent()),
+                time);
+        }
+    }
+    // The time in the left gutter: always in compact mode, on hover for grouped rows.
+    if (m_compact || (!first && (option.state & QStyle::State_MouseOver))) {
+        painter->setFont(small);
+        painter->setPen(mutedColor(pal));
+        const QFontMetrics fm(m_font);
+        const int baseline = r.top() + g.textTop + fm.ascent();
+        const int right = r.left() + g.textLeft - 8;
+        painter->drawText(QPoint(right - smallFm.horizontalAdvance(time), baseline), time);
+    }
+
+    // The text, plain. Pending messages are drawn muted until the server has them.
+    const DeliveryState state = stateOf(index);
+    QColor textColor = pal.color(QPalette::Text);
+    if (own && (state == DeliveryState::Pending || state == DeliveryState::Unconfirmed))
+        textColor = mutedColor(pal);
+    painter->setPen(textColor);
+    layout.draw(painter, QPointF(r.left() + g.textLeft, r.top() + g.textTop));
+
+    const QString status = deliveryText(index);
+    if (!status.isEmpty()) {
+        painter->setFont(small);
+        const QColor c = state == DeliveryState::Failed
+                             ? (dark ? QColor(255, 120, 110) : QColor(190, 30, 30))
+                             : mutedColor(pal);
+        painter->setPen(c);
+        const QRect sr(r.left() + g.textLeft, r.top() + g.textTop + g.textHeight + 1, g.textWidth,
+                       g.statusHeight);
+        const QString glyph =
+            state == DeliveryState::Failed ? QStringLiteral("⚠ ") : QStringLiteral("◷ ");
+        painter->drawText(sr, Qt::AlignLeft | Qt::AlignVCenter,
+                          smallFm.elidedText(glyph + status, Qt::ElideRight, g.textWidth));
+    }
+    painter->restore();
+}
+
+QUrl MessageDelegate::urlAt(const QRect &rect, const QModelIndex &index, const QPoint &pos) const {
+    const QString text = displayText(index);
+    if (!text.contains(QLatin1String("http"), Qt::CaseInsensitive))
+        return {};
+    QTextLayout layout;
+    const RowGeometry probe = geometry(index, text, nullptr);
+    const QPalette pal;
+    layoutText(layout, text, probe.textWidth, &pal);
+    const QPointF local = pos - QPointF(rect.left() + probe.textLeft, rect.top() + probe.textTop);
+    for (int i = 0; i < layout.lineCount(); ++i) {
+        const QTextLine line = layout.lineAt(i);
+        if (local.y() < line.y() || local.y() >= line.y() + line.height())
+            continue;
+        if (local.x() < 0 || local.x() > line.naturalTextWidth())
+            return {};
+        const int cursor = line.xToCursor(local.x(), QTextLine::CursorOnCharacter);
+        for (const auto &f : layout.formats()) {
+            if (cursor >= f.start && cursor < f.start + f.length) {
+                const QUrl url(text.mid(f.start, f.length), QUrl::StrictMode);
+                if (url.isValid() && (url.scheme() == QLatin1String("http") ||
+                                      url.scheme() == QLatin1String("https")))
+                    return url;
+            }
+        }
+        return {};
+    }
+    return {};
+}
+
+bool MessageDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
+                                const QStyleOptionViewItem &option, const QModelIndex &index) {
+    if (!event || event->type() != QEvent::ToolTip || !index.isValid())
+        return QStyledItemDelegate::helpEvent(event, view, option, index);
+    const QUrl url = urlAt(option.rect, index, event->pos());
+    QString tip;
+    if (url.isValid()) {
+        tip = url.toDisplayString();
+    } else {
+        const QDateTime sent = index.data(MessageModel::SentRole).toDateTime();
+        tip = QLocale().toString(sent, QLocale::LongFormat);
+        const QString status = deliveryText(index);
+        if (!status.isEmpty())
+            tip += QLatin1Char('\n') + status;
+    }
+    // QToolTip guesses rich text; escape everything and say so explicitly, so a server's error
+    // text can never be interpreted as markup.
+    QString html = tip.toHtmlEscaped();
+    html.replace(QLatin1Char('\n'), QLatin1String("<br>"));
+    QToolTip::showText(event->globalPos(), QLatin1String("<qt>") + html + QLatin1String("</qt>"),
+                       view, option.rect);
+    return true;
+}
