@@ -143,7 +143,8 @@ void MessageModel::resetMessages(const QList<ChatMessage> &messages) {
     rows.reserve(messages.size() + (m_rows.size() - m_confirmed));
     for (const ChatMessage &m : messages)
         rows.append(makeRow(m));
-    std::stable_sort(rows.begin(), rows.end(), before);
+    if (!std::is_sorted(rows.cbegin(), rows.cend(), before)) // the usual case: already in order
+        std::stable_sort(rows.begin(), rows.end(), before);
     if (m_max > 0 && rows.size() > m_max)
         rows.remove(0, rows.size() - m_max);
     const int confirmed = int(rows.size());
@@ -163,7 +164,8 @@ void MessageModel::addMessages(const QList<ChatMessage> &messages) {
     batch.reserve(messages.size());
     for (const ChatMessage &m : messages)
         batch.append(makeRow(m));
-    std::stable_sort(batch.begin(), batch.end(), before);
+    if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
+        std::stable_sort(batch.begin(), batch.end(), before);
 
     // Split the batch into runs that land in the same gap; usually there is one run (new
     // messages are the newest), so this is one beginInsertRows per transaction.
@@ -225,7 +227,8 @@ int MessageModel::prependOlder(const QList<ChatMessage> &messages) {
             batch.append(makeRow(m));
     if (batch.isEmpty())
         return 0;
-    std::stable_sort(batch.begin(), batch.end(), before);
+    if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
+        std::stable_sort(batch.begin(), batch.end(), before);
     const int n = int(batch.size());
     beginInsertRows({}, 0, n - 1);
     m_rows.insert(0, n, Row{});
