@@ -413,8 +413,12 @@ void ChatClient::onConnectionStateChanged() {
         setSynced(false);
         m_countdown.stop();
         if (m_state != State::Offline) {
-            // We did not ask for it: the connection gave up.
-            if (m_lastError.isEmpty())
+            // We did not ask for it: the connection gave up. Its reason is already known here
+            // (the disconnected/connectError signals follow this state change).
+            const stdb::Error why = m_connection->lastError();
+            if (why.kind() != stdb::Error::Kind::None)
+                setLastError(why.message());
+            else if (m_lastError.isEmpty())
                 setLastError(tr("The connection ended."));
             setState(State::Error);
         }

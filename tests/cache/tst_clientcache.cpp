@@ -155,6 +155,55 @@ private slots:
         QCOMPARE(users->count(), 2);
     }
 
+    // Index keys are views into row bytes: after the row that supplied a key is gone, the
+    // index must not keep pointing into its freed buffer (two renames in a row once lost the
+    // user: findByPrimaryKey returned nothing).
+    void keysSurviveRepeatedUpdates() {
+        (void)cache->applySubscribeApplied(
+            1, QueryRows{{rows(QStringLiteral("user"), {userRow(7, {}, true)})}});
+        auto scribble = [] {
+            // Reuse the freed memory so that a dangling key cannot compare equal by luck.
+            QList<QByteArray> junk;
+            for (int i = 0; i < 64; ++i)
+                junk.append(QByteArray(80 + i % 8, char(0xA5)));
+        };
+        for (int round = 0; round < 5; ++round) {
+            const std::optional<QString> prevName =
+                round == 0 ? std::nullopt : std::optional(QStringLiteral("n%1").arg(round - 1));
+            const QByteArray prev = userRow(7, prevName, true);
+            const QByteArray next = userRow(7, QStringLiteral("n%1").arg(round), true);
+            {
+                CacheChanges ch = cache->applyTransaction(TransactionUpdate{
+                    {QuerySetUpdate{1, {update(QStringLiteral("user"), {next}, {prev})}}}});
+                QCOMPARE(ch.tables.size(), 1);
+                QCOMPARE(ch.tables[0].updated.size(), 1);
+            }
+            scribble();
+            const RowEntry *e = users->findByPrimaryKey(identity(7).toWireBytes());
+            QVERIFY2(e, qPrintable(QStringLiteral("lost after update %1").arg(round)));
+            QCOMPARE(e->bytes(), QByteArrayView(next));
+        }
+
+        // A non-unique index whose first row leaves while another with the same key stays.
+        const QByteArray first = messageRow(1, 10, QStringLiteral("first"));
+        const QByteArray second = messageRow(1, 11, QStringLiteral("second"));
+        const QByteArray third = messageRow(1, 12, QStringLiteral("third"));
+        (void)cache->applySubscribeApplied(2,
+                                           QueryRows{{rows(QStringLiteral("message"), {first})}});
+        (void)cache->applyTransaction(TransactionUpdate{
+            {QuerySetUpdate{2, {update(QStringLiteral("message"), {second}, {})}}}});
+        (void)cache->applyTransaction(TransactionUpdate{
+            {QuerySetUpdate{2, {update(QStringLiteral("message"), {}, {first})}}}});
+        scribble();
+        QCOMPARE(bytesOf(messages->filter(QStringLiteral("sender"), identity(1).toWireBytes())),
+                 QList<QByteArray>{second});
+        (void)cache->applyTransaction(TransactionUpdate{
+            {QuerySetUpdate{2, {update(QStringLiteral("message"), {third}, {second})}}}});
+        scribble();
+        QCOMPARE(bytesOf(messages->filter(QStringLiteral("sender"), identity(1).toWireBytes())),
+                 QList<QByteArray>{third});
+    }
+
     void tablesWithoutKeyNeverUpdate() {
         const QByteArray a = messageRow(1, 10, QStringLiteral("a"));
         const QByteArray b = messageRow(1, 10, QStringLiteral("b"));

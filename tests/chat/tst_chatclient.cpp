@@ -141,9 +141,16 @@ private slots:
         o.profile =
             chat::Profile(o.profile.serverUrl(), QStringLiteral("no-such-db"), o.profile.name());
         Client a = make(o);
+        // Whoever reacts to the Error state reads the real reason at once.
+        QString errorAtStateChange;
+        connect(a.client.get(), &ChatClient::stateChanged, this, [&](ChatClient::State st) {
+            if (st == ChatClient::State::Error)
+                errorAtStateChange = a->lastError();
+        });
         a->start();
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Error; }, kTimeout));
         QVERIFY2(a->lastError().contains(QLatin1String("no-such-db")), qPrintable(a->lastError()));
+        QCOMPARE(errorAtStateChange, a->lastError());
     }
 
     void badUrlIsAnError() {

@@ -47,7 +47,7 @@ const RowEntry *TableCache::findUnique(const QString &column, QByteArrayView key
         return findByPrimaryKey(key);
     for (qsizetype i = 0; i < m_indexConfig.size(); ++i)
         if (m_indexConfig[i].column == column)
-            return m_s->indexes[i].value(key, nullptr);
+            return m_s->indexes[i].value(QByteArray::fromRawData(key.data(), key.size()), nullptr);
     return nullptr;
 }
 
@@ -57,7 +57,8 @@ QList<const RowEntry *> TableCache::filter(const QString &column, QByteArrayView
         if (m_indexConfig[i].column != column)
             continue;
         const auto &idx = m_s->indexes[i];
-        for (auto it = idx.constFind(key); it != idx.cend() && it.key() == key; ++it)
+        const QByteArray k = QByteArray::fromRawData(key.data(), key.size());
+        for (auto it = idx.constFind(k); it != idx.cend() && it.key() == k; ++it)
             out.append(it.value());
         return out;
     }
@@ -80,13 +81,17 @@ void TableCache::indexRow(RowEntry *e) {
     const QByteArrayView row = e->bytes();
     if (m_primaryKey) {
         const QByteArrayView k = m_primaryKey(row);
-        if (!k.isNull())
+        if (!k.isNull()) {
+            // QHash::insert() keeps the existing key object: that view points into the bytes of
+            // the row being replaced (an update), which are freed soon. Re-key from this row.
+            m_s->primaryKey.remove(k);
             m_s->primaryKey.insert(k, e);
+        }
     }
     for (qsizetype i = 0; i < m_indexConfig.size(); ++i) {
         const QByteArrayView k = m_indexConfig[i].key(row);
         if (!k.isNull())
-            m_s->indexes[i].insert(k, e);
+            m_s->indexes[i].insert(k.toByteArray(), e);
     }
 }
 
@@ -101,7 +106,7 @@ void TableCache::unindexRow(RowEntry *e) {
     for (qsizetype i = 0; i < m_indexConfig.size(); ++i) {
         const QByteArrayView k = m_indexConfig[i].key(row);
         if (!k.isNull())
-            m_s->indexes[i].remove(k, e);
+            m_s->indexes[i].remove(QByteArray::fromRawData(k.data(), k.size()), e);
     }
 }
 

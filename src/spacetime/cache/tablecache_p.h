@@ -27,7 +27,9 @@ struct TableCache::Storage {
     QList<quint32> freeSegments;
     QHash<const char *, quint32> segmentOf; // buffer data pointer -> segment, live buffers only
     QHash<RowKey, RowEntry *> rows;
-    QList<QMultiHash<QByteArrayView, RowEntry *>> indexes; // parallel to m_indexConfig
+    // Parallel to m_indexConfig. Keys are owned copies: a multi-hash keeps one key object for
+    // all values of a key, so a view would dangle once the row that supplied it is freed.
+    QList<QMultiHash<QByteArray, RowEntry *>> indexes;
     QHash<QByteArrayView, RowEntry *> primaryKey;
 };
 
