@@ -18,6 +18,10 @@ PKGS=(
   # tests: headless display, Secret Service, Node for the official TypeScript SDK cross-checks
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools nodejs npm
   fonts-dejavu-core
+  # packaging (packaging/check.sh): lintian, validators, rpmbuild, icon rendering, dpkg-shlibdeps
+  lintian desktop-file-utils appstream rpm librsvg2-bin dpkg-dev
+  # screenshots under Xvfb (docs/screenshots, tests/quick/screenshot.sh)
+  imagemagick xdotool x11-apps
 )
 
 missing=()
@@ -37,3 +41,4 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+

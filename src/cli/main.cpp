@@ -1,0 +1,71 @@
+// spacetime-chat-cli: the official Rust quickstart-chat client's behaviour on our SDK.
+// Everything but the process plumbing lives in the spacetimechatcli library (testable).
+
+#include "cliconfig.h"
+#include "consoleoutput.h"
+#include "linereader.h"
+#include "quickstartconsole.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+int main(int argc, char *argv[]) {
+    // Started with stdin/stdout/stderr closed (`<&-`)? Put /dev/null there before anything
+    // else opens a descriptor that would land on 0, 1 or 2 and be read or written by mistake.
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) < 0) {
+            const int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+            if (null >= 0 && null != fd) {
+                ::dup2(null, fd);
+                ::close(null);
+            }
+        }
+    }
+    // A reader that went away (`| head`) must not kill us mid-call; writes just fail.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    QCoreApplication app(argc, argv);
+    // Shared with the other front ends: profiles live under the same data directory.
+    QCoreApplication::setOrganizationName(QStringLiteral("spacetime-chat"));
+    QCoreApplication::setApplicationName(QStringLiteral("spacetime-chat"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION_STRING));
+
+    // Standard output is the transcript and standard error carries the failure lines the
+    // official client prints; library chatter stays out unless QT_LOGGING_RULES asks for it.
+    // Everything these categories warn about reaches the user through the client's signals.
+    QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false\n"
+                                                    "*.info=false\n"
+                                                    "stdb.connection.warning=false\n"
+                                                    "chat.*.warning=false\n"));
+
+    cli::FdOutput output;
+    const cli::ParseResult parsed = cli::parseCommandLine(QCoreApplication::arguments());
+    switch (parsed.action) {
+    case cli::ParseResult::Action::ExitOk:
+        output.out(parsed.text.endsWith(QLatin1Char('\n')) ? parsed.text.chopped(1) : parsed.text);
+        return 0;
+    case cli::ParseResult::Action::ExitError:
+        output.err(parsed.text);
+        return 2;
+    case cli::ParseResult::Action::Run:
+        break;
+    }
+
+    cli::QuickstartConsole console(parsed.config, &output);
+    cli::LineReader input(0);
+    QObject::connect(&input, &cli::LineReader::lineRead, &console,
+                     &cli::QuickstartConsole::handleLine);
+    QObject::connect(&input, &cli::LineReader::finished, &console,
+                     &cli::QuickstartConsole::endOfInput);
+    QObject::connect(&console, &cli::QuickstartConsole::finished, &app, [&input](int code) {
+        input.stop();
+        QCoreApplication::exit(code);
+    });
+    console.start();
+    input.start();
+    return app.exec();
+}

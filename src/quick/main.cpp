@@ -1,0 +1,59 @@
+// spacetime-chat-quick: the Qt Quick front end. The window is qml/Main.qml; everything it
+// shows comes from chat::ChatClient and its models.
+
+#include "quickoptions.h"
+#include "quicksupport.h"
+
+#include "chat/chatclient.h"
+
+#include <QGuiApplication>
+#include <QIcon>
+#include <QLoggingCategory>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+
+#include <cstdio>
+
+Q_LOGGING_CATEGORY(lcQuick, "spacetime.quick")
+
+int main(int argc, char *argv[]) {
+    QGuiApplication app(argc, argv);
+    // Same data directory as the other front ends (profiles, outbox, token file).
+    QGuiApplication::setOrganizationName(QStringLiteral("spacetime-chat"));
+    QGuiApplication::setApplicationName(QStringLiteral("spacetime-chat"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION_STRING));
+    QGuiApplication::setDesktopFileName(QStringLiteral("spacetime-chat-quick"));
+
+    const quick::QuickOptions options = quick::QuickOptions::parse(QGuiApplication::arguments());
+    if (!options.error.isEmpty()) {
+        std::fprintf(stderr, "spacetime-chat-quick: %s\n", qPrintable(options.error));
+        return 2;
+    }
+    // Debug chatter only on request (QT_LOGGING_RULES overrides this).
+    QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false"));
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
+        QQuickStyle::setStyle(QStringLiteral("Fusion"));
+
+    quick::registerQuickTypes();
+    chat::ChatClient client(options.client);
+
+    QQmlApplicationEngine engine;
+    engine.setInitialProperties({{QStringLiteral("client"), QVariant::fromValue(&client)}});
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreated, &app,
+        [](QObject *object, const QUrl &url) {
+            if (!object) {
+                qCCritical(lcQuick) << "could not load" << url;
+                QCoreApplication::exit(1);
+            }
+        },
+        Qt::QueuedConnection);
+    engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
+    if (engine.rootObjects().isEmpty())
+        return 1;
+    client.start();
+    const int code = app.exec();
+    client.stop();
+    return code;
+}

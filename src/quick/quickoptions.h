@@ -1,0 +1,19 @@
+#pragma once
+
+#include "chat/chatclient.h"
+
+#include <QStringList>
+
+namespace quick {
+
+// The command line of spacetime-chat-quick: the same options as the Widgets app
+// (spacetime-chat) where they make sense for it.
+struct QuickOptions {
+    chat::ChatClient::Options client;
+    QString error; // non-empty: refuse to start
+
+    // Parses; --help and --version print and exit like QCommandLineParser::process() does.
+    static QuickOptions parse(const QStringList &arguments);
+};
+
+} // namespace quick

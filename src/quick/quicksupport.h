@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QIdentityProxyModel>
+#include <QObject>
+#include <QString>
+
+namespace quick {
+
+// The message model as the QML ListView wants it: every role of chat::MessageModel plus
+// "day", a readable label of the message's calendar day ("Today", "Yesterday", "Monday, 23
+// November 2026") that the view uses as its section key.
+class DayProxyModel : public QIdentityProxyModel {
+    Q_OBJECT
+public:
+    enum { DayRole = Qt::UserRole + 100 };
+
+    explicit DayProxyModel(QObject *parent = nullptr);
+
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // The label for a day, relative to `today`.
+    static QString dayLabel(QDate day, QDate today);
+};
+
+// Helpers QML calls so that no chat rule is written twice: the same validation as the chat
+// layer, and display formatting that follows the locale.
+class ChatUi : public QObject {
+    Q_OBJECT
+public:
+    explicit ChatUi(QObject *parent = nullptr)
+        : QObject(parent) {}
+
+    // Empty when fine, else the reason (chat::validateName / chat::validateMessage).
+    Q_INVOKABLE QString validateName(const QString &name) const;
+    Q_INVOKABLE QString validateMessage(const QString &text) const;
+    // "14:05" in the user's locale.
+    Q_INVOKABLE QString timeText(const QDateTime &when) const;
+    // Full date and time, for tooltips.
+    Q_INVOKABLE QString dateTimeText(const QDateTime &when) const;
+};
+
+// Registers the chat types with QML under "SpacetimeChat 1.0": ChatClient, MessageModel and
+// UserModel (uncreatable, for their enums), the DeliveryState enum as Chat.*, DayProxyModel
+// (creatable) and the ChatUi singleton. Call once before loading any QML.
+void registerQuickTypes();
+
+} // namespace quick

@@ -1,0 +1,199 @@
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import SpacetimeChat 1.0
+import "qrc:/qml"
+
+Item {
+    id: top
+    width: 900
+    height: 600
+
+    // A stand-in with ChatClient's sendMessage/messageRejected, to see exactly what the input
+    // hands over.
+    QtObject {
+        id: fakeClient
+        property var sent: []
+        property bool refuse: false
+        signal messageRejected(string text, string reason)
+        function sendMessage(text) {
+            if (refuse) {
+                messageRejected(text, "Messages must not be empty")
+                return 0
+            }
+            sent.push(text)
+            return sent.length
+        }
+    }
+
+    Component {
+        id: inputComponent
+        MessageInput { width: 600; height: 120; client: fakeClient }
+    }
+    Component {
+        id: listComponent
+        MessageList { width: 600; height: 400; client: chatClient }
+    }
+    Component {
+        id: usersComponent
+        UserList { width: 250; height: 400; client: chatClient }
+    }
+    Component {
+        id: renameComponent
+        RenameDialog { client: chatClient }
+    }
+    Component {
+        id: bannerComponent
+        ConnectionBanner { width: 600 }
+    }
+
+    TestCase {
+        name: "MessageInput"
+        when: windowShown
+
+        function test_enterSendsShiftEnterAddsLine() {
+            fakeClient.sent = []
+            fakeClient.refuse = false
+            const input = createTemporaryObject(inputComponent, top)
+            const area = findChild(input, "inputArea")
+            area.forceActiveFocus()
+            keyClick(Qt.Key_H)
+            keyClick(Qt.Key_I)
+            keyClick(Qt.Key_Return)
+            compare(fakeClient.sent, ["hi"])
+            compare(area.text, "")
+
+            keyClick(Qt.Key_A)
+            keyClick(Qt.Key_Return, Qt.ShiftModifier)
+            keyClick(Qt.Key_B)
+            compare(fakeClient.sent.length, 1, "Shift+Enter must not send")
+            keyClick(Qt.Key_Enter)
+            compare(fakeClient.sent, ["hi", "a\nb"])
+
+            // Nothing to send: nothing sent.
+            keyClick(Qt.Key_Space)
+            keyClick(Qt.Key_Return)
+            compare(fakeClient.sent.length, 2)
+        }
+
+        function test_rejectionShownInline() {
+            fakeClient.refuse = true
+            const input = createTemporaryObject(inputComponent, top)
+            const area = findChild(input, "inputArea")
+            input.text = "x"
+            area.forceActiveFocus()
+            keyClick(Qt.Key_Return)
+            const error = findChild(input, "inputError")
+            verify(error.visible)
+            compare(error.text, "Messages must not be empty")
+            compare(input.text, "x", "a refused text stays for editing")
+            fakeClient.refuse = false
+        }
+    }
+
+    TestCase {
+        name: "LiveClient"
+        when: windowShown
+
+        function initTestCase() {
+            tryCompare(chatClient, "state", ChatClient.Online, 15000)
+        }
+
+        function findMessage(list, text) {
+            for (let i = 0; i < list.count; ++i) {
+                const item = list.itemAtIndex(i)
+                if (item && findChild(item, "messageText").text === text)
+                    return item
+            }
+            return null
+        }
+
+        function test_sentMessageShowsSenderAndPlainText() {
+            const list = createTemporaryObject(listComponent, top)
+            const html = "<b>not bold</b> & <a href='x'>no link</a>"
+            verify(chatClient.sendMessage(html) !== 0)
+            let item = null
+            tryVerify(function() { item = findMessage(list, html); return item !== null
+                                   && item.deliveryState === Chat.Sent }, 10000)
+            const text = findChild(item, "messageText")
+            compare(text.textFormat, TextEdit.PlainText)
+            compare(text.text, html)
+            // The rendered plain text keeps the markup characters.
+            compare(text.getText(0, text.length), html)
+            const sender = findChild(item, "senderLabel")
+            compare(sender.textFormat, Text.PlainText)
+            compare(sender.text, chatClient.ownName !== "" ? chatClient.ownName
+                                                           : chatClient.identityShort)
+            verify(item.isOwn)
+            // One day section for today.
+            compare(list.model.data(list.model.index(list.count - 1, 0), Qt.UserRole + 100),
+                    "Today")
+        }
+
+        function test_renameDialogErrorsAndSuccess() {
+            const users = createTemporaryObject(usersComponent, top)
+            const dialog = createTemporaryObject(renameComponent, top)
+            dialog.openWith("")
+            tryCompare(dialog, "opened", true)
+            const field = findChild(dialog, "nameField")
+            const error = findChild(dialog, "nameError")
+            const save = findChild(dialog, "saveButton")
+            field.text = "x".repeat(65)
+            verify(error.visible)
+            compare(error.text, ChatUi.validateName(field.text))
+            verify(!save.enabled)
+            field.text = "   "
+            verify(error.visible)
+            verify(!save.enabled)
+
+            const name = "<i>Quick</i>"
+            field.text = name
+            verify(!error.visible)
+            verify(save.enabled)
+            mouseClick(save)
+            tryCompare(chatClient, "ownName", name, 10000)
+            tryCompare(dialog, "visible", false)
+
+            // The user list shows the name as plain text, marked as us, online.
+            const view = findChild(users, "userView")
+            let self = null
+            tryVerify(function() {
+                for (let i = 0; i < view.count; ++i) {
+                    const it = view.itemAtIndex(i)
+                    if (it && it.isSelf) { self = it; return it.displayName === name }
+                }
+                return false
+            }, 10000)
+            const label = findChild(self, "userName")
+            compare(label.text, name)
+            compare(label.textFormat, Text.PlainText)
+            verify(findChild(self, "selfMarker").visible)
+            verify(self.online)
+            compare(findChild(self, "onlineDot").color, Qt.color("#2e9e44"))
+        }
+    }
+
+    TestCase {
+        name: "ConnectionBanner"
+        when: windowShown
+
+        function test_onlineHidesBanner() {
+            const banner = createTemporaryObject(bannerComponent, top, { client: chatClient })
+            tryCompare(chatClient, "state", ChatClient.Online, 15000)
+            verify(!banner.visible)
+        }
+
+        function test_reconnectingShowsCountdownAndButton() {
+            const banner = createTemporaryObject(bannerComponent, top, { client: deadClient })
+            tryCompare(deadClient, "state", ChatClient.Reconnecting, 15000)
+            verify(banner.visible)
+            const stateLabel = findChild(banner, "bannerState")
+            verify(stateLabel.text.indexOf("Reconnecting") >= 0, stateLabel.text)
+            const error = findChild(banner, "bannerError")
+            verify(error.text.indexOf("cannot reach") >= 0, error.text)
+            const button = findChild(banner, "reconnectButton")
+            verify(button.visible)
+            compare(button.text, "Reconnect now")
+        }
+    }
+}
