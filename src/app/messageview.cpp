@@ -190,8 +190,15 @@ void MessageView::updateOverlays() {
     const bool showOlder = m_hasOlder && atTop && model() && model()->rowCount() > 0;
     if (showOlder) {
         m_loadOlder->adjustSize();
-        // Top right, clear of the day label that sits in the middle of the first row.
-        m_loadOlder->move(vp.right() - m_loadOlder->width() - 16, vp.top() + 8);
+        // Top right, clear of the day label that sits in the middle of the first row. When a
+        // short conversation leaves free space above it, the button goes there, centred, so it
+        // covers nothing.
+        const int freeAbove = viewportMargins().top();
+        if (freeAbove >= m_loadOlder->height() + 16)
+            m_loadOlder->move(vp.center().x() - m_loadOlder->width() / 2,
+                              vp.top() - m_loadOlder->height() - 8);
+        else
+            m_loadOlder->move(vp.right() - m_loadOlder->width() - 16, vp.top() + 8);
         m_loadOlder->raise();
     }
     m_loadOlder->setVisible(showOlder);
@@ -291,8 +298,10 @@ void MessageView::updateGeometries() {
     const int content = contentsSize().height();
     const int available = viewport()->height() + viewportMargins().top();
     const int top = (model() && model()->rowCount() > 0) ? qMax(0, available - content) : 0;
-    if (top != viewportMargins().top())
+    if (top != viewportMargins().top()) {
         setViewportMargins(0, top, 0, 0);
+        updateOverlays();
+    }
 }
 
 void MessageView::setPlaceholderText(const QString &text) {
