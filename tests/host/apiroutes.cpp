@@ -35,23 +35,21 @@ stdb::Expected<Row> argsFromJson(const ReducerDef &reducer, const QJsonDocument 
             return fail(QStringLiteral("expected %1 arguments, got %2")
                             .arg(reducer.params.size())
                             .arg(a.size()));
-        for (qsizetype i = 0; i < a.size(); ++i) {
-            auto v = valueFromJson(reducer.params[i], a.at(i));
-            if (!v)
-                return v.error();
-            row.append(*v);
-        }
+        row.resize(a.size());
+        for (qsizetype i = 0; i < a.size(); ++i)
+            if (std::optional<stdb::Error> e = valueFromJson(reducer.params[i], a.at(i), row[i]))
+                return *e;
         return row;
     }
     if (doc.isObject()) {
         const QJsonObject o = doc.object();
-        for (const ColumnDef &p : reducer.params) {
+        row.resize(reducer.params.size());
+        for (qsizetype i = 0; i < reducer.params.size(); ++i) {
+            const ColumnDef &p = reducer.params[i];
             if (!o.contains(p.name))
                 return fail(QStringLiteral("missing argument `%1`").arg(p.name));
-            auto v = valueFromJson(p, o.value(p.name));
-            if (!v)
-                return v.error();
-            row.append(*v);
+            if (std::optional<stdb::Error> e = valueFromJson(p, o.value(p.name), row[i]))
+                return *e;
         }
         for (auto it = o.begin(); it != o.end(); ++it) {
             bool known = false;

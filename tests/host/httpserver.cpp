@@ -22,6 +22,10 @@ void HttpServer::close() {
 
 void HttpServer::onNewConnection() {
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        // Frames are small (a chat TransactionUpdate is ~100 bytes) and often go to a peer that
+        // has nothing to say back: with Nagle's algorithm each one would wait for the peer's
+        // delayed ACK (up to 40 ms on Linux) whenever an earlier frame was still unacknowledged.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         ++m_open;
         auto *conn = new HttpConnection(socket, this);
         connect(conn, &QObject::destroyed, this, [this] { --m_open; });

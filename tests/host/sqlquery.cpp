@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+#include <optional>
+
 namespace host {
 
 using stdb::Error;
@@ -53,8 +55,11 @@ QString literalDescription(const sql::Literal &lit) {
     return {};
 }
 
-// Converts a literal to the column's type, or explains why it cannot.
-stdb::Expected<Value> coerce(const sql::Literal &lit, const ColumnDef &col) {
+// Converts a literal to the column's type into `out`, or explains why it cannot. The value is
+// assigned to a caller-owned Value rather than returned inside an Expected: moving a freshly
+// built variant temporary into Expected<Value> trips GCC 12's -Wmaybe-uninitialized under
+// -fsanitize=address (a false positive, but the build treats warnings as errors).
+std::optional<Error> coerce(const sql::Literal &lit, const ColumnDef &col, Value &out) {
     const QString where = QStringLiteral("column `%1` has type %2").arg(col.name, typeName(col));
     auto mismatch = [&] {
         return queryError(QStringLiteral("type mismatch: cannot compare %1 with %2")
@@ -65,11 +70,13 @@ stdb::Expected<Value> coerce(const sql::Literal &lit, const ColumnDef &col) {
     case ColumnType::Bool:
         if (lit.kind != K::Bool)
             return mismatch();
-        return Value(lit.boolValue);
+        out = lit.boolValue;
+        return std::nullopt;
     case ColumnType::String:
         if (lit.kind != K::String)
             return mismatch();
-        return Value(lit.text);
+        out = lit.text;
+        return std::nullopt;
     case ColumnType::Identity:
     case ColumnType::ConnectionId: {
         const bool isIdentity = col.type == ColumnType::Identity;
@@ -103,12 +110,16 @@ stdb::Expected<Value> coerce(const sql::Literal &lit, const ColumnDef &col) {
         bool ok = false;
         if (isIdentity) {
             const auto v = stdb::U256::fromHex(hex, &ok);
-            if (ok)
-                return Value(stdb::Identity(v));
+            if (ok) {
+                out = stdb::Identity(v);
+                return std::nullopt;
+            }
         } else {
             const auto v = stdb::U128::fromHex(hex, &ok);
-            if (ok)
-                return Value(stdb::ConnectionId(v));
+            if (ok) {
+                out = stdb::ConnectionId(v);
+                return std::nullopt;
+            }
         }
         return queryError(
             QStringLiteral("invalid hex in %1 for %2").arg(literalDescription(lit), where));
@@ -121,7 +132,8 @@ stdb::Expected<Value> coerce(const sql::Literal &lit, const ColumnDef &col) {
                 return queryError(QStringLiteral("string '%1' is not an ISO-8601 timestamp for "
                                                  "%2")
                                       .arg(lit.text.left(80), where));
-            return Value(ts);
+            out = ts;
+            return std::nullopt;
         }
         if (lit.kind == K::Integer) {
             bool ok = false;
@@ -129,7 +141,8 @@ stdb::Expected<Value> coerce(const sql::Literal &lit, const ColumnDef &col) {
             if (!ok)
                 return queryError(
                     QStringLiteral("integer %1 is out of range for %2").arg(lit.text, where));
-            return Value(stdb::Timestamp::fromMicros(us)); // microseconds since the epoch
+            out = stdb::Timestamp::fromMicros(us); // microseconds since the epoch
+            return std::nullopt;
         }
         return mismatch();
     default:
@@ -145,13 +158,15 @@ stdb::Expected<Value> coerce(const sql::Literal &lit, const ColumnDef &col) {
         if (!ok)
             return queryError(
                 QStringLiteral("%1 is out of range for %2").arg(literalDescription(lit), where));
-        return Value(u);
+        out = u;
+        return std::nullopt;
     }
     const qint64 v = lit.kind == K::Hex ? lit.text.toLongLong(&ok, 16) : lit.text.toLongLong(&ok);
     if (!ok || !integerFits(col.type, v))
         return queryError(
             QStringLiteral("%1 is out of range for %2").arg(literalDescription(lit), where));
-    return Value(v);
+    out = v;
+    return std::nullopt;
 }
 
 struct Binder {
@@ -244,15 +259,15 @@ struct Binder {
         auto idx = column(ref);
         if (!idx)
             return idx.error();
-        auto value = coerce(lit, table.columns[*idx]);
-        if (!value)
-            return value.error();
+        Value value;
+        if (std::optional<Error> error = coerce(lit, table.columns[*idx], value))
+            return *error;
         if (lref) {
             node->lhsColumn = *idx;
-            node->rhsValue = *value;
+            node->rhsValue = std::move(value);
         } else {
             node->rhsColumn = *idx;
-            node->lhsValue = *value;
+            node->lhsValue = std::move(value);
         }
         return NodePtr(node);
     }

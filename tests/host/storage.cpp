@@ -67,51 +67,62 @@ QVariant toSql(const ColumnDef &c, const Value &v) {
     return QVariant();
 }
 
-std::optional<Value> fromSql(const ColumnDef &c, const QVariant &v) {
+// Reads one SQLite cell into `out` (a cell of the caller's row); false if it does not fit the
+// column. Writing into the row in place instead of returning std::optional<Value> keeps GCC 12
+// from reporting -Wmaybe-uninitialized on the variant temporary under -fsanitize=address.
+bool fromSql(const ColumnDef &c, const QVariant &v, Value &out) {
     if (v.isNull()) {
-        if (c.optional)
-            return Value(std::monostate{});
-        return std::nullopt;
+        if (!c.optional)
+            return false;
+        out = std::monostate{};
+        return true;
     }
     bool ok = true;
     switch (c.type) {
     case ColumnType::Bool: {
         const qint64 i = v.toLongLong(&ok);
         if (!ok || (i != 0 && i != 1))
-            return std::nullopt;
-        return Value(i == 1);
+            return false;
+        out = (i == 1);
+        return true;
     }
     case ColumnType::U64: {
         const qint64 i = v.toLongLong(&ok);
         if (!ok)
-            return std::nullopt;
-        return Value(quint64(i));
+            return false;
+        out = quint64(i);
+        return true;
     }
     case ColumnType::String:
-        return Value(v.toString());
+        out = v.toString();
+        return true;
     case ColumnType::Identity: {
         const auto id = stdb::Identity::fromHex(v.toString(), &ok);
         if (!ok)
-            return std::nullopt;
-        return Value(id);
+            return false;
+        out = id;
+        return true;
     }
     case ColumnType::ConnectionId: {
         const auto id = stdb::ConnectionId::fromHex(v.toString(), &ok);
         if (!ok)
-            return std::nullopt;
-        return Value(id);
+            return false;
+        out = id;
+        return true;
     }
     case ColumnType::Timestamp: {
         const qint64 us = v.toLongLong(&ok);
         if (!ok)
-            return std::nullopt;
-        return Value(stdb::Timestamp::fromMicros(us));
+            return false;
+        out = stdb::Timestamp::fromMicros(us);
+        return true;
     }
     default: {
         const qint64 i = v.toLongLong(&ok);
         if (!ok || !integerFits(c.type, i))
-            return std::nullopt;
-        return Value(i);
+            return false;
+        out = i;
+        return true;
     }
     }
 }
@@ -221,13 +232,9 @@ stdb::Expected<QList<Storage::LoadedRow>> Storage::load(int table) {
         LoadedRow r;
         r.rowId = q.value(0).toLongLong();
         bool good = true;
-        for (qsizetype i = 0; i < t.columns.size() && good; ++i) {
-            const auto v = fromSql(t.columns[i], q.value(int(i) + 1));
-            if (!v)
-                good = false;
-            else
-                r.values.append(*v);
-        }
+        r.values.resize(t.columns.size());
+        for (qsizetype i = 0; i < t.columns.size() && good; ++i)
+            good = fromSql(t.columns[i], q.value(int(i) + 1), r.values[i]);
         if (!good) {
             qCWarning(lcDb).noquote()
                 << "skipping unreadable row" << r.rowId << "of table" << t.name;

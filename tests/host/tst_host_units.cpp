@@ -529,16 +529,23 @@ private slots:
         const QByteArray idJson = valueToSqlJson(cat[0].columns[0], alice[0]);
         QVERIFY(idJson.startsWith("[\"0xc200"));
 
-        auto v = valueFromJson(cat[0].columns[1],
-                               QJsonObject{{QStringLiteral("some"), QStringLiteral("x")}});
-        QVERIFY(v);
-        QCOMPARE(std::get<QString>(*v), QStringLiteral("x"));
-        QVERIFY(!valueFromJson(ColumnDef{QStringLiteral("n"), ColumnType::U8}, QJsonValue(300)));
-        QVERIFY(!valueFromJson(ColumnDef{QStringLiteral("s"), ColumnType::String}, QJsonValue(3)));
-        auto id = valueFromJson(ColumnDef{QStringLiteral("i"), ColumnType::Identity},
-                                QJsonArray{QStringLiteral("0x") + idFrom(3).toHex()});
-        QVERIFY(id);
-        QCOMPARE(std::get<stdb::Identity>(*id), idFrom(3));
+        Value v;
+        QVERIFY(!valueFromJson(cat[0].columns[1],
+                               QJsonObject{{QStringLiteral("some"), QStringLiteral("x")}}, v));
+        QCOMPARE(std::get<QString>(v), QStringLiteral("x"));
+        QVERIFY(valueFromJson(cat[0].columns[1],
+                              QJsonObject{{QStringLiteral("none"), QJsonArray{}}},
+                              v) == std::nullopt);
+        QVERIFY(std::holds_alternative<std::monostate>(v));
+        Value unused;
+        QVERIFY(
+            valueFromJson(ColumnDef{QStringLiteral("n"), ColumnType::U8}, QJsonValue(300), unused));
+        QVERIFY(valueFromJson(ColumnDef{QStringLiteral("s"), ColumnType::String}, QJsonValue(3),
+                              unused));
+        Value id;
+        QVERIFY(!valueFromJson(ColumnDef{QStringLiteral("i"), ColumnType::Identity},
+                               QJsonArray{QStringLiteral("0x") + idFrom(3).toHex()}, id));
+        QCOMPARE(std::get<stdb::Identity>(id), idFrom(3));
     }
 
     // ---- schema ---------------------------------------------------------------------------

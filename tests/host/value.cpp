@@ -290,24 +290,30 @@ QJsonValue unwrapProduct(const QJsonValue &json, const QString &field) {
     return json;
 }
 
-stdb::Expected<Value> innerFromJson(const ColumnDef &column, const QJsonValue &json) {
+std::optional<stdb::Error> innerFromJson(const ColumnDef &column, const QJsonValue &json,
+                                         Value &out) {
     const ColumnType t = column.type;
     if (t == ColumnType::Bool) {
         if (!json.isBool())
             return jsonError(column, QStringLiteral("expected true or false"));
-        return Value(json.toBool());
+        out = json.toBool();
+        return std::nullopt;
     }
     if (isIntegerType(t)) {
         if (json.isString()) {
             bool ok = false;
             if (t == ColumnType::U64) {
                 const quint64 u = json.toString().toULongLong(&ok);
-                if (ok)
-                    return Value(u);
+                if (ok) {
+                    out = u;
+                    return std::nullopt;
+                }
             } else {
                 const qint64 i = json.toString().toLongLong(&ok);
-                if (ok && integerFits(t, i))
-                    return Value(i);
+                if (ok && integerFits(t, i)) {
+                    out = i;
+                    return std::nullopt;
+                }
             }
             return jsonError(column, QStringLiteral("expected an integer in range"));
         }
@@ -317,14 +323,18 @@ stdb::Expected<Value> innerFromJson(const ColumnDef &column, const QJsonValue &j
         const qint64 i = qint64(d);
         if (!integerFits(t, i))
             return jsonError(column, QStringLiteral("integer out of range"));
-        if (t == ColumnType::U64)
-            return Value(quint64(i));
-        return Value(i);
+        if (t == ColumnType::U64) {
+            out = quint64(i);
+            return std::nullopt;
+        }
+        out = i;
+        return std::nullopt;
     }
     if (t == ColumnType::String) {
         if (!json.isString())
             return jsonError(column, QStringLiteral("expected a string"));
-        return Value(json.toString());
+        out = json.toString();
+        return std::nullopt;
     }
     if (t == ColumnType::Identity) {
         const QJsonValue inner = unwrapProduct(json, QStringLiteral("__identity__"));
@@ -332,7 +342,8 @@ stdb::Expected<Value> innerFromJson(const ColumnDef &column, const QJsonValue &j
         const auto id = stdb::U256::fromHex(inner.toString(), &ok);
         if (!inner.isString() || !ok)
             return jsonError(column, QStringLiteral("expected an identity in hex"));
-        return Value(stdb::Identity(id));
+        out = stdb::Identity(id);
+        return std::nullopt;
     }
     if (t == ColumnType::ConnectionId) {
         const QJsonValue inner = unwrapProduct(json, QStringLiteral("__connection_id__"));
@@ -340,7 +351,8 @@ stdb::Expected<Value> innerFromJson(const ColumnDef &column, const QJsonValue &j
         const auto id = stdb::U128::fromHex(inner.toString(), &ok);
         if (!inner.isString() || !ok)
             return jsonError(column, QStringLiteral("expected a connection id in hex"));
-        return Value(stdb::ConnectionId(id));
+        out = stdb::ConnectionId(id);
+        return std::nullopt;
     }
     // Timestamp
     const QJsonValue inner =
@@ -348,12 +360,16 @@ stdb::Expected<Value> innerFromJson(const ColumnDef &column, const QJsonValue &j
     if (inner.isString()) {
         bool ok = false;
         const auto ts = stdb::Timestamp::fromIso8601(inner.toString(), &ok);
-        if (ok)
-            return Value(ts);
+        if (ok) {
+            out = ts;
+            return std::nullopt;
+        }
     } else if (inner.isDouble()) {
         const double d = inner.toDouble();
-        if (d == std::floor(d) && std::abs(d) < 9.0e15)
-            return Value(stdb::Timestamp::fromMicros(qint64(d)));
+        if (d == std::floor(d) && std::abs(d) < 9.0e15) {
+            out = stdb::Timestamp::fromMicros(qint64(d));
+            return std::nullopt;
+        }
     }
     return jsonError(column, QStringLiteral("expected microseconds or an ISO-8601 string"));
 }
@@ -433,17 +449,22 @@ QByteArray valueToSqlJson(const ColumnDef &column, const Value &v) {
     return innerToSqlJson(column.type, v);
 }
 
-stdb::Expected<Value> valueFromJson(const ColumnDef &column, const QJsonValue &json) {
+std::optional<stdb::Error> valueFromJson(const ColumnDef &column, const QJsonValue &json,
+                                         Value &out) {
     if (!column.optional)
-        return innerFromJson(column, json);
-    if (json.isNull())
-        return Value(std::monostate{});
+        return innerFromJson(column, json, out);
+    if (json.isNull()) {
+        out = std::monostate{};
+        return std::nullopt;
+    }
     if (json.isObject() && json.toObject().size() == 1) {
         const QJsonObject o = json.toObject();
-        if (o.contains(QStringLiteral("none")))
-            return Value(std::monostate{});
+        if (o.contains(QStringLiteral("none"))) {
+            out = std::monostate{};
+            return std::nullopt;
+        }
         if (o.contains(QStringLiteral("some")))
-            return innerFromJson(column, o.value(QStringLiteral("some")));
+            return innerFromJson(column, o.value(QStringLiteral("some")), out);
     }
     return jsonError(column, QStringLiteral("expected {\"some\": …} or {\"none\": []}"));
 }

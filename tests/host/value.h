@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
 #include <variant>
 
 namespace host {
@@ -73,8 +74,12 @@ int compareValues(const Value &a, const Value &b);
 // Option) and of a value in an untyped SQL result row (Identity → ["0x…"], None → [1, []]).
 QJsonObject algebraicTypeJson(const ColumnDef &column);
 QByteArray valueToSqlJson(const ColumnDef &column, const Value &v);
-// Accepts the SATS-JSON forms a client may send for a reducer argument.
-stdb::Expected<Value> valueFromJson(const ColumnDef &column, const QJsonValue &json);
+// Accepts the SATS-JSON forms a client may send for a reducer argument: stores the value in
+// `out` (e.g. a cell of the row being built) or returns why it cannot. Not Expected<Value>:
+// moving a freshly built variant into an Expected makes GCC 12 report -Wmaybe-uninitialized
+// under -fsanitize=address.
+std::optional<stdb::Error> valueFromJson(const ColumnDef &column, const QJsonValue &json,
+                                         Value &out);
 
 // Text for logs and error messages.
 QString valueToDisplay(const Value &v);
