@@ -3,6 +3,9 @@
 # suite. This is the README's test command and what CI runs.
 #   scripts/test.sh            full run (tests + 60 s per fuzz target)
 #   STDB_FUZZ_SECONDS=0 scripts/test.sh   skip the fuzz step
+#   STDB_SKIP_PACKAGING=1 scripts/test.sh skip the last step, packaging/check.sh (builds the
+#                                         .deb/.rpm, lintian, validators, installs the .deb
+#                                         with apt-get, so it needs root, and removes it again)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -32,4 +35,9 @@ fi
 fuzz_seconds=${STDB_FUZZ_SECONDS:-60}
 if [[ $fuzz_seconds -gt 0 && -x tests/fuzz/run.sh ]]; then
     bash tests/fuzz/run.sh "$root/build-fuzz" "$fuzz_seconds"
+fi
+
+# Packages: build the .deb and .rpm, lint and validate them, install the .deb, try it, remove it.
+if [[ ${STDB_SKIP_PACKAGING:-0} != 1 ]]; then
+    bash packaging/check.sh "$build"
 fi

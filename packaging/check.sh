@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Builds the .deb and .rpm from a configured and built build directory and checks them:
+#   lintian (no errors), desktop-file-validate, appstreamcli validate --no-net,
+#   apt-get install of the .deb, the installed programs' --version/--help, a chat round trip of
+#   the installed /usr/bin/spacetime-chat-cli against the development host from the build tree,
+#   then removes the package again.
+#
+#   bash packaging/check.sh BUILD_DIR
+#
+# Needs root (apt-get install) and the tools from scripts/install-deps.sh (lintian,
+# desktop-file-utils, appstream, rpm, dpkg-dev). scripts/test.sh runs this at the end unless
+# STDB_SKIP_PACKAGING=1. Packages are left in BUILD_DIR/packages/.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$build/packages
+work=$(mktemp -d /tmp/stdb-packaging.XXXXXX)
+host_pid=""
+installed=""
+
+step() { printf '\n== %s\n' "$*"; }
+skip() { printf -- '-- SKIPPED: %s\n' "$*"; }
+die() { printf 'packaging/check.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+    if [[ -n $host_pid ]]; then kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
+    if [[ -n $installed ]]; then
+        DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$installed" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in cpack dpkg-deb dpkg-shlibdeps rpmbuild lintian desktop-file-validate appstreamcli curl; do
+    command -v "$tool" >/dev/null || die "$tool is missing (run scripts/install-deps.sh)"
+done
+[[ -f $build/CPackConfig.cmake ]] || die "$build is not a configured build directory (no CPackConfig.cmake)"
+
+step "Building $build"
+cmake --build "$build" -j"${STDB_JOBS:-2}"
+
+step "CPack: DEB and RPM"
+rm -rf "$out"
+(cd "$build" && cpack -G "DEB;RPM" -B "$out") > "$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; die "cpack"; }
+deb=$(ls "$out"/*.deb)
+rpm=$(ls "$out"/*.rpm)
+ls -l "$deb" "$rpm"
+pkg=$(dpkg-deb -f "$deb" Package)
+
+step "DEB control"
+dpkg-deb -f "$deb" Package Version Architecture Installed-Size Section Depends Recommends
+step "RPM requires"
+rpm -qp --requires "$rpm" 2>/dev/null | grep -v '^rpmlib(' | sort | tr '\n' ' '; echo
+
+contents=$work/contents
+dpkg-deb -x "$deb" "$contents"
+has() { [[ -e $contents/$1 ]]; }
+
+step "lintian"
+lintian --fail-on error --display-info --tag-display-limit 0 "$deb" | tee "$work/lintian.txt" \
+    || die "lintian reported errors"
+echo "lintian: $(grep -c '^E:' "$work/lintian.txt" || true) errors, $(grep -c '^W:' "$work/lintian.txt" || true) warnings, $(grep -c '^I:' "$work/lintian.txt" || true) infos"
+
+step "desktop-file-validate / appstreamcli"
+app_id=io.github.spacetimechat.SpacetimeChat
+if has usr/share/applications/$app_id.desktop; then
+    desktop-file-validate "$contents/usr/share/applications/$app_id.desktop"
+    echo "desktop-file-validate: ok"
+    appstreamcli validate --no-net "$contents/usr/share/metainfo/$app_id.metainfo.xml"
+else
+    skip "no spacetime-chat in this build, so no .desktop/metainfo in the package; validating the sources"
+    desktop-file-validate "$root/resources/$app_id.desktop"
+    appstreamcli validate --no-net "$root/resources/$app_id.metainfo.xml"
+fi
+
+step "apt-get install $deb"
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -q "$deb" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get install"; }
+installed=$pkg
+dpkg -s "$pkg" | grep -E '^(Status|Version):'
+# The installed programs must use the installed SDK, not the build tree's.
+for b in /usr/bin/spacetime-*; do
+    lib=$(ldd "$b" | awk '/libSpacetimeQt/ {print $3}')
+    printf '%s -> %s\n' "$b" "${lib:-(no SpacetimeQt)}"
+    [[ -z $lib || $lib != "$build"* ]] || die "$b loads libSpacetimeQt from the build tree"
+done
+
+step "Installed programs"
+if [[ -x /usr/bin/spacetime-chat ]]; then
+    QT_QPA_PLATFORM=offscreen /usr/bin/spacetime-chat --version
+else
+    skip "spacetime-chat is not built yet (src/app), not in the package"
+fi
+if [[ -x /usr/bin/spacetime-chat-quick ]]; then
+    QT_QPA_PLATFORM=offscreen /usr/bin/spacetime-chat-quick --version
+else
+    skip "spacetime-chat-quick is not built yet (src/quick), not in the package"
+fi
+/usr/bin/spacetime-inspect --help > /dev/null && echo "spacetime-inspect --help: ok"
+/usr/bin/spacetime-qt-generate --help > /dev/null && echo "spacetime-qt-generate --help: ok"
+
+if [[ -x /usr/bin/spacetime-chat-cli ]]; then
+    /usr/bin/spacetime-chat-cli --help | head -3
+    step "Chat round trip: installed spacetime-chat-cli against $build/bin/spacetime-chat-host"
+    [[ -x $build/bin/spacetime-chat-host ]] || die "no $build/bin/spacetime-chat-host"
+    "$build/bin/spacetime-chat-host" --listen 127.0.0.1:0 --data :memory: \
+        > "$work/host.out" 2> "$work/host.log" &
+    host_pid=$!
+    url=""
+    for _ in $(seq 100); do
+        url=$(sed -n 's/^listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$work/host.out")
+        [[ -n $url ]] && break
+        kill -0 "$host_pid" 2>/dev/null || { cat "$work/host.log"; die "host exited"; }
+        sleep 0.1
+    done
+    [[ -n $url ]] || die "host did not print its address"
+    echo "host: $url"
+    text="packaged-cli round trip $$-$RANDOM"
+    printf '/name packager\n%s\n' "$text" |
+        HOME="$work/home" timeout 60 /usr/bin/spacetime-chat-cli --anonymous --server "$url" \
+            > "$work/cli.out" 2> "$work/cli.err" || { cat "$work/cli.out" "$work/cli.err"; die "spacetime-chat-cli failed"; }
+    sed 's/^/cli: /' "$work/cli.out"
+    found=""
+    for _ in $(seq 50); do
+        if curl -fsS -X POST --data 'SELECT * FROM message' "$url/v1/database/quickstart-chat/sql" |
+            grep -qF "$text"; then
+            found=yes
+            break
+        fi
+        sleep 0.1
+    done
+    [[ -n $found ]] || { cat "$work/host.log"; die "the message did not reach the host's message table"; }
+    echo "host /sql: the message is in the message table"
+    grep -F "$text" "$work/host.log" | head -1 | sed 's/^/host log: /'
+    kill "$host_pid"; wait "$host_pid" 2>/dev/null || true; host_pid=""
+else
+    skip "spacetime-chat-cli is not built yet (src/cli): no --help, no chat round trip"
+fi
+
+step "apt-get remove $pkg"
+apt-get remove -y -q "$pkg" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get remove"; }
+installed=""
+[[ ! -e /usr/lib/libSpacetimeQt.so.0 && ! -e /usr/bin/spacetime-inspect ]] || die "files left after removal"
+echo "removed"
+
+printf '\npackaging/check.sh: all checks passed (%s, %s)\n' "$(basename "$deb")" "$(basename "$rpm")"
