@@ -479,9 +479,13 @@ void ChatClient::onMessagesChanged(const quickstart_chat::MessageTable::Changes 
     rows.reserve(changes.inserted.size());
     const bool ownCall = ctx.kind() == stdb::EventContext::Kind::Reducer &&
                          ctx.reducer().reducer == QLatin1String("send_message");
+    qint64 newestOwnUs = 0;
     for (const quickstart_chat::Message &m : changes.inserted) {
         rows.append(toChat(m));
-        if (!m_hasIdentity || m.sender != m_identity || m_outbox->isEmpty())
+        if (!m_hasIdentity || m.sender != m_identity)
+            continue;
+        newestOwnUs = qMax(newestOwnUs, m.sent.micros());
+        if (m_outbox->isEmpty())
             continue;
         // One of ours: settle the outbox entry it confirms, so the message shows once.
         qint64 localId = ownCall ? m_sendRequests.value(ctx.reducer().requestId) : 0;
@@ -492,6 +496,9 @@ void ChatClient::onMessagesChanged(const quickstart_chat::MessageTable::Changes 
             emit messageDelivered(localId);
         }
     }
+
+    if (newestOwnUs > 0)
+        m_outbox->noteOwnMessage(stdb::Timestamp::fromMicros(newestOwnUs));
 
     if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied &&
         m_messages->confirmedCount() == 0)

@@ -69,6 +69,7 @@ bool Outbox::load(QString *error) {
     if (!doc.isObject() || !doc.object().value(QLatin1String("entries")).isArray())
         return fail(tr("not an outbox file"));
     const QJsonArray arr = doc.object().value(QLatin1String("entries")).toArray();
+    m_ownFloorUs = doc.object().value(QLatin1String("ownFloor")).toString().toLongLong();
     for (const QJsonValue &v : arr) {
         const QJsonObject o = v.toObject();
         Entry e;
@@ -78,6 +79,7 @@ bool Outbox::load(QString *error) {
             stdb::Timestamp::fromMicros(o.value(QLatin1String("created")).toString().toLongLong());
         e.attempted = stdb::Timestamp::fromMicros(
             o.value(QLatin1String("attempted")).toString().toLongLong());
+        e.floorUs = o.value(QLatin1String("floor")).toString().toLongLong();
         const auto st = stateFromName(o.value(QLatin1String("state")).toString());
         if (e.localId <= 0 || e.text.isEmpty() || !st)
             return fail(tr("entry %1 is malformed").arg(m_entries.size()));
@@ -103,6 +105,7 @@ void Outbox::save() {
                       {QLatin1String("text"), e.text},
                       {QLatin1String("created"), QString::number(e.created.micros())},
                       {QLatin1String("attempted"), QString::number(e.attempted.micros())},
+                      {QLatin1String("floor"), QString::number(e.floorUs)},
                       {QLatin1String("state"), stateName(e.state)},
                       {QLatin1String("inFlight"), e.inFlight}};
         if (!e.error.isEmpty())
@@ -114,9 +117,10 @@ void Outbox::save() {
         qCWarning(lcOutbox) << "cannot save the outbox to" << m_path << ":" << f.errorString();
         return;
     }
-    f.write(
-        QJsonDocument(QJsonObject{{QLatin1String("version"), 1}, {QLatin1String("entries"), arr}})
-            .toJson(QJsonDocument::Compact));
+    f.write(QJsonDocument(QJsonObject{{QLatin1String("version"), 1},
+                                      {QLatin1String("ownFloor"), QString::number(m_ownFloorUs)},
+                                      {QLatin1String("entries"), arr}})
+                .toJson(QJsonDocument::Compact));
     if (!f.commit())
         qCWarning(lcOutbox) << "cannot save the outbox to" << m_path << ":" << f.errorString();
 }
@@ -154,6 +158,7 @@ void Outbox::markInFlight(qint64 localId) {
     if (Entry *e = find(localId)) {
         e->inFlight = true;
         e->attempted = stdb::Timestamp::now();
+        e->floorUs = m_ownFloorUs;
         save();
         emit entryChanged(localId);
     }
@@ -218,12 +223,21 @@ void Outbox::remove(qint64 localId) {
     }
 }
 
+void Outbox::noteOwnMessage(stdb::Timestamp sent) {
+    if (sent.micros() <= m_ownFloorUs)
+        return;
+    m_ownFloorUs = sent.micros();
+    save(); // an app that quits with a message in flight needs it after the restart
+}
+
 qint64 Outbox::match(const QString &text, stdb::Timestamp sent) const {
     for (const Entry &e : m_entries) {
         const bool candidate = e.state == DeliveryState::Unconfirmed ||
                                (e.state == DeliveryState::Pending && e.inFlight);
         if (!candidate || e.text != text)
             continue;
+        if (sent.micros() <= e.floorUs)
+            continue; // an earlier message of ours with the same text
         if (qAbs(sent.micros() - e.attempted.micros()) <= kMatchWindowUs)
             return e.localId;
     }

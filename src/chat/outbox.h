@@ -23,7 +23,10 @@ public:
         DeliveryState state = DeliveryState::Pending;
         bool inFlight = false;     // Pending and handed to the connection
         stdb::Timestamp attempted; // when it was last handed over
-        QString error;             // Failed only
+        // The newest `sent` of our own messages known when it was handed over: a server row
+        // at or before it is an earlier message, never this one (even with the same text).
+        qint64 floorUs = 0;
+        QString error; // Failed only
     };
 
     // Unconfirmed entries match server messages sent this close to the attempt.
@@ -53,6 +56,10 @@ public:
     // Failed -> Pending again (user asked to retry).
     void retry(qint64 localId);
     void remove(qint64 localId);
+    // One of our own messages is known to be on the server (newest `sent` wins). Entries
+    // handed over later are only ever matched by rows sent after it. Persisted.
+    void noteOwnMessage(stdb::Timestamp sent);
+    qint64 ownFloorUs() const { return m_ownFloorUs; }
     // An own message arrived from the server: the Unconfirmed or in-flight entry it settles,
     // or 0.
     qint64 match(const QString &text, stdb::Timestamp sent) const;
@@ -68,6 +75,7 @@ private:
     QString m_path;
     QList<Entry> m_entries;
     qint64 m_nextId = 1;
+    qint64 m_ownFloorUs = 0;
 };
 
 } // namespace chat
