@@ -11,6 +11,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #endif
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
 
 namespace hostload {
 
@@ -34,6 +38,10 @@ bool HostLauncher::start(const QString &executable, const QStringList &extraArgs
         QStringLiteral("QT_LOGGING_RULES"),
         QStringLiteral("host.http.info=false;host.ws.info=false;quickstart-chat.info=false"));
     m_process.setProcessEnvironment(env);
+#ifdef Q_OS_LINUX
+    // A benchmark that crashes or is killed must not leave its host running.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     m_process.setProgram(executable);
     m_process.setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                        QStringLiteral("--data"), QStringLiteral(":memory:")} +
