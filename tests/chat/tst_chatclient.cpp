@@ -6,6 +6,8 @@
 #include "chat/outbox.h"
 #include "chat/usermodel.h"
 
+#include "quickstart_chat/module.h"
+
 #include "hostprocess.h"
 #include "httpclient.h"
 
@@ -294,6 +296,11 @@ private slots:
         b->start();
         QVERIFY(QTest::qWaitFor([&] { return a->users()->user(b->identity())->online; }, kTimeout));
         Q_UNUSED(cameOnline);
+        // The SDK's primary-key index still finds the row after two updates.
+        const std::optional<quickstart_chat::User> row =
+            a->module()->user()->findByIdentity(b->identity());
+        QVERIFY(row);
+        QVERIFY(row->online);
     }
 
     void pendingWhileOfflineDeliveredAfterHostRestart() {
