@@ -30,7 +30,7 @@ die() { printf 'packaging/check.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 cleanup() {
     if [[ -n $host_pid ]]; then kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
     if [[ -n $installed ]]; then
-        DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$installed" >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "$installed" >/dev/null 2>&1 || true
     fi
     rm -rf "$work"
 }
@@ -142,8 +142,8 @@ else
     skip "spacetime-chat-cli is not built yet (src/cli): no --help, no chat round trip"
 fi
 
-step "apt-get remove $pkg"
-apt-get remove -y -q "$pkg" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get remove"; }
+step "apt-get purge $pkg"
+apt-get purge -y -q "$pkg" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get purge"; }
 installed=""
 [[ ! -e /usr/lib/libSpacetimeQt.so.0 && ! -e /usr/bin/spacetime-inspect ]] || die "files left after removal"
 echo "removed"

@@ -45,7 +45,8 @@ int main(int argc, char *argv[]) {
     QApplication::setApplicationName(QStringLiteral("spacetime-chat"));
     QApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));
     QApplication::setApplicationVersion(QStringLiteral(STDB_APP_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("spacetime-chat"));
+    // The installed desktop entry (Wayland matches windows and notifications to it).
+    QApplication::setDesktopFileName(QStringLiteral("io.github.spacetimechat.SpacetimeChat"));
     QApplication::setWindowIcon(MainWindow::appIcon());
 
     QTranslator qtTranslator;
