@@ -1,5 +1,7 @@
 #include "benchsupport.h"
 
+#include <ctime>
+
 #include <QFile>
 #include <QtEndian>
 
@@ -28,6 +30,17 @@ qint64 currentRssBytes() {
 
 qint64 peakRssBytes() {
     return statusKb("VmHWM") * 1024;
+}
+
+qint64 threadCpuNs() {
+#if defined(Q_OS_UNIX)
+    timespec ts{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+#else
+    return 0;
+#endif
 }
 
 qint64 heapInUseBytes() {

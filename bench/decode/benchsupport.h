@@ -18,6 +18,10 @@ qint64 peakRssBytes();
 // RSS it drops when memory is freed, so a difference measures what is still held.
 qint64 heapInUseBytes();
 
+// CPU time the calling thread has used (CLOCK_THREAD_CPUTIME_ID; 0 where unavailable). On a
+// loaded machine it stays close to the work done while wall time does not.
+qint64 threadCpuNs();
+
 // Frames written one after another as [u32 little-endian length][frame]; ts-apply.mjs reads
 // the same format.
 QByteArray packFrames(const QList<QByteArray> &frames);

@@ -1,6 +1,7 @@
 #include "chat/chatclient.h"
 
 #include "chat/messagemodel.h"
+#include "chat/messagerowview.h"
 #include "chat/outbox.h"
 #include "chat/rustcredentials.h"
 #include "chat/usermodel.h"
@@ -46,10 +47,6 @@ protected:
 private:
     std::function<void()> m_onResynced;
 };
-
-ChatMessage toChat(const quickstart_chat::Message &m) {
-    return ChatMessage{m.sender, m.sent, m.text};
-}
 
 ChatUser toChat(const quickstart_chat::User &u) {
     return ChatUser{u.identity, u.name, u.online};
@@ -266,7 +263,9 @@ void ChatClient::buildConnection(const QString &token) {
     connect(conn, &stdb::DbConnection::reconnecting, this, &ChatClient::onReconnecting);
     connect(m_module->user(), &quickstart_chat::UserTable::rowsChanged, this,
             &ChatClient::onUsersChanged);
-    connect(m_module->message(), &quickstart_chat::MessageTable::rowsChanged, this,
+    // Messages are read in place (no typed decode, no per-row allocation): a snapshot of a
+    // million rows goes to the model as views into the cache's frame buffers.
+    connect(m_module->message(), &stdb::TableHandle::rawChanges, this,
             &ChatClient::onMessagesChanged);
 
     m_appliedSets = 0;
@@ -338,7 +337,7 @@ void ChatClient::forgetIdentity() {
     setOwnName(QString());
     m_everSynced = false;
     m_users->resetUsers({});
-    m_messages->resetMessages({});
+    m_messages->resetMessages(MessageBatch());
     setState(State::Connecting);
     if (m_options.anonymous) {
         beginConnect(QString());
@@ -463,56 +462,72 @@ void ChatClient::onUsersChanged(const quickstart_chat::UserTable::Changes &chang
     }
 }
 
-void ChatClient::onMessagesChanged(const quickstart_chat::MessageTable::Changes &changes,
-                                   const stdb::EventContext &ctx) {
-    if (!changes.deleted.isEmpty()) {
+void ChatClient::onMessagesChanged(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
+    const stdb::TableCache *cache = m_module->message()->cache();
+    if (!delta.deleted.isEmpty()) {
         QList<ChatMessage> gone;
-        gone.reserve(changes.deleted.size());
-        for (const quickstart_chat::Message &m : changes.deleted)
-            gone.append(toChat(m));
+        gone.reserve(delta.deleted.size());
+        for (const stdb::RowEntry *e : delta.deleted)
+            if (const std::optional<MessageRowView> m = decodeMessageRow(e->bytes()))
+                gone.append(ChatMessage{m->sender, m->sent, QString::fromUtf8(m->text)});
         m_messages->removeMessages(gone);
     }
-    if (changes.inserted.isEmpty())
+    if (delta.inserted.isEmpty())
         return;
 
-    QList<ChatMessage> rows;
-    rows.reserve(changes.inserted.size());
+    MessageBatch batch;
+    batch.reserve(delta.inserted.size());
     const bool ownCall = ctx.kind() == stdb::EventContext::Kind::Reducer &&
                          ctx.reducer().reducer == QLatin1String("send_message");
     qint64 newestOwnUs = 0;
-    for (const quickstart_chat::Message &m : changes.inserted) {
-        rows.append(toChat(m));
-        if (!m_hasIdentity || m.sender != m_identity)
+    int undecodable = 0;
+    for (const stdb::RowEntry *e : delta.inserted) {
+        const std::optional<MessageRowView> m = decodeMessageRow(e->bytes());
+        if (!m) {
+            ++undecodable;
             continue;
-        newestOwnUs = qMax(newestOwnUs, m.sent.micros());
+        }
+        batch.add(m->sender, m->sent, m->text, cache->buffer(*e));
+        if (!m_hasIdentity || m->sender != m_identity)
+            continue;
+        newestOwnUs = qMax(newestOwnUs, m->sent.micros());
         if (m_outbox->isEmpty())
             continue;
         // One of ours: settle the outbox entry it confirms, so the message shows once.
         qint64 localId = ownCall ? m_sendRequests.value(ctx.reducer().requestId) : 0;
         if (!localId || !m_outbox->entry(localId))
-            localId = m_outbox->match(m.text, m.sent);
+            localId = m_outbox->match(QString::fromUtf8(m->text), m->sent);
         if (localId) {
             m_outbox->remove(localId);
             emit messageDelivered(localId);
         }
     }
+    if (undecodable > 0)
+        qCWarning(lcChatClient) << undecodable
+                                << "message rows do not decode (are the bindings out of date?)";
 
     if (newestOwnUs > 0)
         m_outbox->noteOwnMessage(stdb::Timestamp::fromMicros(newestOwnUs));
 
-    if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied &&
-        m_messages->confirmedCount() == 0)
-        m_messages->resetMessages(rows);
-    else
-        m_messages->addMessages(rows);
-
+    QList<ChatMessage> live;
     if (ctx.kind() == stdb::EventContext::Kind::Transaction ||
         ctx.kind() == stdb::EventContext::Kind::Reducer) {
-        std::stable_sort(rows.begin(), rows.end(), [](const ChatMessage &a, const ChatMessage &b) {
+        live.reserve(batch.size());
+        for (qsizetype i = 0; i < batch.size(); ++i)
+            live.append(batch.message(i));
+        std::stable_sort(live.begin(), live.end(), [](const ChatMessage &a, const ChatMessage &b) {
             return a.sent.micros() < b.sent.micros();
         });
-        emit messagesArrived(rows);
     }
+
+    if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied &&
+        m_messages->confirmedCount() == 0)
+        m_messages->resetMessages(std::move(batch));
+    else
+        m_messages->addMessages(std::move(batch));
+
+    if (!live.isEmpty())
+        emit messagesArrived(live);
 }
 
 // ---- sending --------------------------------------------------------------------------------
@@ -677,14 +692,13 @@ void ChatClient::loadOlder() {
                 emit connectionProblem(text);
                 return;
             }
-            QList<ChatMessage> older;
+            MessageBatch older;
             for (const stdb::protocol::SingleTableRows &t : r.value().tables) {
                 if (t.table != QLatin1String(quickstart_chat::MessageTable::kTableName))
                     continue;
                 older.reserve(older.size() + t.rows.rowCount());
                 for (qsizetype i = 0; i < t.rows.rowCount(); ++i)
-                    if (auto m = quickstart_chat::MessageTable::decodeRow(t.rows.row(i)))
-                        older.append(toChat(*m));
+                    older.addRow(t.rows.row(i), t.rows.buffer());
             }
             m_olderBeforeUs = from;
             if (older.isEmpty()) {
@@ -697,7 +711,7 @@ void ChatClient::loadOlder() {
                 return;
             }
             m_emptyOlderPages = 0;
-            m_messages->prependOlder(older);
+            m_messages->prependOlder(std::move(older));
         });
     if (!call) {
         emit connectionProblem(tr("Could not load older messages: %1").arg(call.error().message()));

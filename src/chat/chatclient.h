@@ -200,8 +200,7 @@ private:
     void onReconnecting(int attempt, int msUntilNext);
     void onUsersChanged(const quickstart_chat::UserTable::Changes &changes,
                         const stdb::EventContext &ctx);
-    void onMessagesChanged(const quickstart_chat::MessageTable::Changes &changes,
-                           const stdb::EventContext &ctx);
+    void onMessagesChanged(const stdb::TableDelta &delta, const stdb::EventContext &ctx);
     void pumpOutbox();
     void onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome);
     void settleUnconfirmed();

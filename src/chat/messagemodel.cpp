@@ -36,7 +36,7 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
     switch (role) {
     case Qt::DisplayRole:
     case TextRole:
-        return QString::fromUtf8(r.text);
+        return QString::fromUtf8(r.utf8());
     case SenderNameRole:
         return m_users ? m_users->displayName(sender) : sender.toShortHex();
     case SenderIdentityRole:
@@ -99,17 +99,64 @@ quint32 MessageModel::intern(const stdb::Identity &id) {
     return i;
 }
 
-MessageModel::Row MessageModel::makeRow(const ChatMessage &m) {
-    Row r;
-    r.sentUs = m.sent.micros();
-    r.seq = ++m_seq;
-    r.text = m.text.toUtf8();
-    r.sender = intern(m.sender);
-    return r;
+quint32 MessageModel::acquireBuffer(const QByteArray &data) {
+    auto it = m_bufferOf.constFind(data.constData());
+    if (it != m_bufferOf.cend())
+        return it.value();
+    quint32 i;
+    if (!m_freeBuffers.isEmpty()) {
+        i = m_freeBuffers.takeLast();
+        m_buffers[i] = {data, 0};
+    } else {
+        i = quint32(m_buffers.size());
+        m_buffers.append({data, 0});
+    }
+    m_bufferOf.insert(data.constData(), i);
+    return i;
 }
 
-bool MessageModel::before(const Row &a, const Row &b) {
-    return a.sentUs != b.sentUs ? a.sentUs < b.sentUs : a.seq < b.seq;
+void MessageModel::release(const Row &row) {
+    Buffer &b = m_buffers[row.buffer];
+    if (--b.live > 0)
+        return;
+    m_bufferOf.remove(b.data.constData());
+    b.data = QByteArray();
+    m_freeBuffers.append(row.buffer);
+}
+
+QList<MessageModel::Row> MessageModel::adopt(MessageBatch &&batch) {
+    QList<quint32> buffers;
+    buffers.reserve(batch.buffers().size());
+    for (const QByteArray &b : batch.buffers())
+        buffers.append(acquireBuffer(b));
+    QList<quint32> senders;
+    senders.reserve(batch.senders().size());
+    for (const stdb::Identity &id : batch.senders())
+        senders.append(intern(id));
+    QList<Row> rows = std::move(batch.m_items);
+    for (Row &r : rows) {
+        r.buffer = buffers[r.buffer];
+        r.sender = senders[r.sender];
+        r.localId = 0;
+        r.state = DeliveryState::Sent;
+        ++m_buffers[r.buffer].live;
+    }
+    // A buffer none of the rows uses (an empty batch has none) must not linger.
+    for (quint32 b : std::as_const(buffers)) {
+        if (m_buffers[b].live == 0) {
+            m_bufferOf.remove(m_buffers[b].data.constData());
+            m_buffers[b].data = QByteArray();
+            m_freeBuffers.append(b);
+        }
+    }
+    return rows;
+}
+
+qsizetype MessageModel::bufferBytes() const {
+    qsizetype total = 0;
+    for (const Buffer &b : m_buffers)
+        total += b.data.size();
+    return total;
 }
 
 bool MessageModel::dayChanged(int row) const {
@@ -139,31 +186,42 @@ void MessageModel::touchNeighbour(int row) {
 }
 
 void MessageModel::resetMessages(const QList<ChatMessage> &messages) {
-    QList<Row> rows;
-    rows.reserve(messages.size() + (m_rows.size() - m_confirmed));
-    for (const ChatMessage &m : messages)
-        rows.append(makeRow(m));
+    resetMessages(MessageBatch::fromMessages(messages));
+}
+
+void MessageModel::resetMessages(MessageBatch batch) {
+    QList<Row> rows = adopt(std::move(batch));
     if (!std::is_sorted(rows.cbegin(), rows.cend(), before)) // the usual case: already in order
         std::stable_sort(rows.begin(), rows.end(), before);
-    if (m_max > 0 && rows.size() > m_max)
-        rows.remove(0, rows.size() - m_max);
+    if (m_max > 0 && rows.size() > m_max) {
+        const qsizetype excess = rows.size() - m_max;
+        for (qsizetype i = 0; i < excess; ++i)
+            release(rows[i]);
+        rows.remove(0, excess);
+    }
     const int confirmed = int(rows.size());
+    rows.reserve(rows.size() + (m_rows.size() - m_confirmed));
     for (int i = m_confirmed; i < m_rows.size(); ++i)
-        rows.append(std::move(m_rows[i]));
+        rows.append(m_rows[i]);
     beginResetModel();
-    m_rows = std::move(rows);
+    std::swap(m_rows, rows);
+    // The old confirmed rows let go of their buffers (after adopt(), so a buffer both old
+    // and new rows use is not dropped and taken again).
+    for (int i = 0; i < m_confirmed; ++i)
+        release(rows[i]);
     m_confirmed = confirmed;
     endResetModel();
     emit countChanged();
 }
 
 void MessageModel::addMessages(const QList<ChatMessage> &messages) {
+    addMessages(MessageBatch::fromMessages(messages));
+}
+
+void MessageModel::addMessages(MessageBatch messages) {
     if (messages.isEmpty())
         return;
-    QList<Row> batch;
-    batch.reserve(messages.size());
-    for (const ChatMessage &m : messages)
-        batch.append(makeRow(m));
+    QList<Row> batch = adopt(std::move(messages));
     if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
         std::stable_sort(batch.begin(), batch.end(), before);
 
@@ -175,7 +233,7 @@ void MessageModel::addMessages(const QList<ChatMessage> &messages) {
             std::upper_bound(m_rows.cbegin(), m_rows.cbegin() + m_confirmed, batch[i], before);
         const int pos = int(posIt - m_rows.cbegin());
         qsizetype j = i + 1;
-        while (j < batch.size() && (pos == m_confirmed || !before(m_rows[pos], batch[j])))
+        while (j < batch.size() && (pos == m_confirmed || before(batch[j], m_rows[pos])))
             ++j;
         const int n = int(j - i);
         beginInsertRows({}, pos, pos + n - 1);
@@ -203,8 +261,9 @@ void MessageModel::removeMessages(const QList<ChatMessage> &messages) {
                                    [](const Row &a, const Row &b) { return a.sentUs < b.sentUs; });
         for (int row = int(it - m_rows.cbegin());
              row < m_confirmed && m_rows[row].sentUs == probe.sentUs; ++row) {
-            if (m_rows[row].sender == senderIt.value() && m_rows[row].text == text) {
+            if (m_rows[row].sender == senderIt.value() && m_rows[row].utf8() == text) {
                 beginRemoveRows({}, row, row);
+                release(m_rows[row]);
                 m_rows.removeAt(row);
                 --m_confirmed;
                 endRemoveRows();
@@ -219,12 +278,19 @@ void MessageModel::removeMessages(const QList<ChatMessage> &messages) {
 }
 
 int MessageModel::prependOlder(const QList<ChatMessage> &messages) {
+    return prependOlder(MessageBatch::fromMessages(messages));
+}
+
+int MessageModel::prependOlder(MessageBatch messages) {
     const qint64 oldest =
         m_confirmed > 0 ? m_rows.front().sentUs : std::numeric_limits<qint64>::max();
-    QList<Row> batch;
-    for (const ChatMessage &m : messages)
-        if (m.sent.micros() < oldest)
-            batch.append(makeRow(m));
+    QList<Row> batch = adopt(std::move(messages));
+    batch.removeIf([&](const Row &r) {
+        if (r.sentUs < oldest)
+            return false;
+        release(r);
+        return true;
+    });
     if (batch.isEmpty())
         return 0;
     if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
@@ -253,6 +319,8 @@ void MessageModel::enforceCap() {
         return;
     const int excess = m_confirmed - m_max;
     beginRemoveRows({}, 0, excess - 1);
+    for (int i = 0; i < excess; ++i)
+        release(m_rows[i]);
     m_rows.remove(0, excess);
     m_confirmed -= excess;
     endRemoveRows();
@@ -264,10 +332,13 @@ void MessageModel::addOutgoing(qint64 localId, const QString &text, stdb::Timest
                                DeliveryState state) {
     if (m_selfIndex == 0 && m_senders.isEmpty())
         m_selfIndex = intern(m_self);
+    const QByteArray utf8 = text.toUtf8();
     Row r;
     r.sentUs = created.micros();
-    r.seq = ++m_seq;
-    r.text = text.toUtf8();
+    r.buffer = acquireBuffer(utf8);
+    ++m_buffers[r.buffer].live;
+    r.text = utf8.constData();
+    r.length = quint32(utf8.size());
     r.localId = localId;
     r.sender = m_selfIndex;
     r.state = state;
@@ -302,6 +373,7 @@ void MessageModel::removeOutgoing(qint64 localId) {
     if (row < 0)
         return;
     beginRemoveRows({}, row, row);
+    release(m_rows[row]);
     m_rows.removeAt(row);
     m_errors.remove(localId);
     endRemoveRows();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/chattypes.h"
+#include "chat/messagebatch.h"
 
 #include <QAbstractListModel>
 #include <QHash>
@@ -13,10 +14,12 @@ class UserModel;
 // The conversation: confirmed messages ordered by `sent` (ties by arrival), then our own
 // messages still on their way (outbox rows) in the order they were written.
 //
-// Built for big histories: text is kept as UTF-8 and turned into a QString only when a view
-// asks; senders are interned; a batch from one transaction is one beginInsertRows, a
-// subscription snapshot is one reset; older history is prepended in one insert; the oldest
-// rows are dropped past a configurable cap.
+// Built for big histories: a row is a small fixed-size record whose text is a view into a
+// shared buffer (the frame buffer the SDK's cache keeps; see MessageBatch), turned into a
+// QString only when a view asks; senders are interned; a batch from one transaction is one
+// beginInsertRows, a subscription snapshot is one reset; older history is prepended in one
+// insert; the oldest rows are dropped past a configurable cap. A buffer is released when the
+// last row pointing into it leaves the model.
 class MessageModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
@@ -53,13 +56,19 @@ public:
 
     // ---- confirmed messages (from the server) ----
     // A fresh snapshot: one reset. Outbox rows stay.
+    void resetMessages(MessageBatch batch);
     void resetMessages(const QList<ChatMessage> &messages);
     // Live messages of one transaction.
+    void addMessages(MessageBatch batch);
     void addMessages(const QList<ChatMessage> &messages);
     void removeMessages(const QList<ChatMessage> &messages);
     // Older history (loadOlder): rows older than everything loaded, one insert at the top.
     // Rows already present are ignored. Returns how many were added.
+    int prependOlder(MessageBatch batch);
     int prependOlder(const QList<ChatMessage> &messages);
+    // Shared buffers the rows point into, and their total size (for memory reports).
+    qsizetype bufferCount() const { return m_bufferOf.size(); }
+    qsizetype bufferBytes() const;
     int confirmedCount() const { return m_confirmed; }
     // The oldest loaded `sent`, or nullopt when empty.
     std::optional<stdb::Timestamp> oldestSent() const;
@@ -77,18 +86,21 @@ signals:
     void olderPrepended(int count);
 
 private:
-    struct Row {
-        qint64 sentUs = 0;
-        quint64 seq = 0;
-        QByteArray text; // UTF-8
-        qint64 localId = 0;
-        quint32 sender = 0;
-        DeliveryState state = DeliveryState::Sent;
+    // 40 bytes, no allocation of its own: a million rows are 40 MB plus their buffers.
+    using Row = MessageBatch::Item;
+    struct Buffer {
+        QByteArray data;
+        quint32 live = 0; // rows pointing into it
     };
 
     quint32 intern(const stdb::Identity &id);
-    Row makeRow(const ChatMessage &m);
-    static bool before(const Row &a, const Row &b);
+    // Rows for every item of `batch` (buffers referenced, senders interned), in batch order:
+    // the batch's own list, its indexes rewritten in place.
+    QList<Row> adopt(MessageBatch &&batch);
+    quint32 acquireBuffer(const QByteArray &data);
+    void release(const Row &row);
+    // Ties keep arrival order: every sort is stable and every insert goes after equal rows.
+    static bool before(const Row &a, const Row &b) { return a.sentUs < b.sentUs; }
     bool firstOfGroup(int row) const;
     bool dayChanged(int row) const;
     void touchNeighbour(int row);
@@ -97,7 +109,9 @@ private:
 
     QList<Row> m_rows; // [0, m_confirmed) confirmed, then outbox rows
     int m_confirmed = 0;
-    quint64 m_seq = 0;
+    QList<Buffer> m_buffers;
+    QList<quint32> m_freeBuffers;
+    QHash<const char *, quint32> m_bufferOf; // live buffers by data pointer
     QList<stdb::Identity> m_senders;
     QHash<stdb::Identity, quint32> m_senderIndex;
     QHash<qint64, QString> m_errors; // by local id; failures are rare

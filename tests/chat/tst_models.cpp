@@ -1,11 +1,18 @@
 // MessageModel, UserModel, the filter proxies and the Outbox without a network:
 // ordering, batching (signal counts), renames, grouping, caps, history prepend, persistence.
 
+#include "chat/messagebatch.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
+#include "chat/messagerowview.h"
 #include "chat/onlineuserfilter.h"
 #include "chat/outbox.h"
 #include "chat/usermodel.h"
+
+#include "quickstart_chat/message.h"
+#include "quickstart_chat/messagetable.h"
+
+#include "spacetime/bsatn/codec.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -70,6 +77,110 @@ private slots:
         QCOMPARE(reset.size(), 1);
         QCOMPARE(inserted.size(), 0);
         QCOMPARE(m.rowCount(), 100000);
+    }
+
+    void messageRowViewAgreesWithTheBindings() {
+        // The fast path reads rows without the generated decoder: both must agree on every
+        // row, including non-ASCII and empty text, and refuse the same bad ones.
+        const QStringList samples{QString(), QStringLiteral("hi"),
+                                  QStringLiteral("gr\u00fc\u00dfe \u2603 \U0001F600"),
+                                  QString(300, QLatin1Char('x'))};
+        for (int i = 0; i < samples.size(); ++i) {
+            quickstart_chat::Message m{id(1000 + i), Timestamp::fromMicros(noonUs() + i),
+                                       samples[i]};
+            const QByteArray row = stdb::toBsatn(m);
+            const std::optional<MessageRowView> v = decodeMessageRow(row);
+            QVERIFY(v);
+            const std::optional<quickstart_chat::Message> typed =
+                quickstart_chat::MessageTable::decodeRow(row);
+            QVERIFY(typed);
+            QCOMPARE(v->sender, typed->sender);
+            QCOMPARE(v->sent, typed->sent);
+            QCOMPARE(QString::fromUtf8(v->text), typed->text);
+            QVERIFY(v->text.data() >= row.constData() &&
+                    v->text.data() + v->text.size() <= row.constData() + row.size());
+            // Every proper prefix and one extra byte are refused, as by the bindings.
+            for (qsizetype cut = 0; cut < row.size(); ++cut)
+                QVERIFY(!decodeMessageRow(QByteArrayView(row).first(cut)));
+            QVERIFY(!decodeMessageRow(row + QByteArray(1, '\0')));
+        }
+        quickstart_chat::Message bad{id(1), Timestamp::fromMicros(1), QStringLiteral("abcd")};
+        QByteArray row = stdb::toBsatn(bad);
+        row[row.size() - 2] = char(0xC3); // a lead byte followed by 'd': invalid UTF-8
+        QVERIFY(!decodeMessageRow(row));
+        QVERIFY(!quickstart_chat::MessageTable::decodeRow(row));
+    }
+
+    void rowsShareTheirBuffersAndReleaseThem() {
+        // One buffer of packed rows, as the cache holds a frame: the model keeps a reference,
+        // not a copy, and lets it go when the last row that points into it leaves.
+        QByteArray frame;
+        QList<std::pair<qsizetype, qsizetype>> spans;
+        for (int i = 0; i < 5; ++i) {
+            const QByteArray row = stdb::toBsatn(quickstart_chat::Message{
+                id(i % 2), Timestamp::fromMicros(noonUs() + i), QStringLiteral("row %1").arg(i)});
+            spans.append({frame.size(), row.size()});
+            frame.append(row);
+        }
+        const QByteArray frameCopy = frame; // shared with `frame`
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setMaxMessages(4);
+        {
+            MessageBatch batch;
+            for (const auto &[at, size] : std::as_const(spans))
+                QVERIFY(batch.addRow(QByteArrayView(frame).sliced(at, size), frame));
+            QVERIFY(!batch.addRow(QByteArrayView(frame).first(3), frame));
+            QCOMPARE(batch.size(), 5);
+            QCOMPARE(batch.buffers().size(), 1);
+            QCOMPARE(batch.senders().size(), 2);
+            m.resetMessages(std::move(batch));
+        }
+        frame = QByteArray(); // the model's reference keeps the bytes alive
+        QVERIFY(!frameCopy.isDetached());
+        QCOMPARE(texts(m), (QStringList{"row 1", "row 2", "row 3", "row 4"})); // capped
+        QCOMPARE(m.bufferCount(), 1);
+        QCOMPARE(m.bufferBytes(), frameCopy.size());
+        // Our own message has a buffer of its own until it leaves.
+        m.addOutgoing(7, QStringLiteral("mine"), Timestamp::fromMicros(noonUs() + 10),
+                      DeliveryState::Pending);
+        QCOMPARE(m.bufferCount(), 2);
+        m.removeOutgoing(7);
+        QCOMPARE(m.bufferCount(), 1);
+        // A snapshot from other buffers replaces the rows: the frame is released.
+        m.resetMessages({msg(3, noonUs() + 20, QStringLiteral("fresh"))});
+        QCOMPARE(texts(m), (QStringList{"fresh"}));
+        QCOMPARE(m.bufferCount(), 1);
+        QVERIFY(frameCopy.isDetached()); // we hold the only reference again
+        // Rows dropped by the cap and by removal release theirs as well.
+        m.addMessages({msg(3, noonUs() + 21, QStringLiteral("a")),
+                       msg(3, noonUs() + 22, QStringLiteral("b")),
+                       msg(3, noonUs() + 23, QStringLiteral("c")),
+                       msg(3, noonUs() + 24, QStringLiteral("d"))});
+        QCOMPARE(texts(m), (QStringList{"a", "b", "c", "d"}));
+        QCOMPARE(m.bufferCount(), 1); // "fresh" and its buffer are gone
+        m.removeMessages({msg(3, noonUs() + 21, QStringLiteral("a")),
+                          msg(3, noonUs() + 22, QStringLiteral("b")),
+                          msg(3, noonUs() + 23, QStringLiteral("c")),
+                          msg(3, noonUs() + 24, QStringLiteral("d"))});
+        QCOMPARE(m.rowCount(), 0);
+        QCOMPARE(m.bufferCount(), 0);
+        QCOMPARE(m.bufferBytes(), 0);
+    }
+
+    void tiesKeepArrivalOrderAcrossBatches() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const qint64 t = noonUs();
+        m.resetMessages({msg(1, t, QStringLiteral("a")), msg(2, t + 5, QStringLiteral("z"))});
+        m.addMessages({msg(2, t, QStringLiteral("b")), msg(3, t, QStringLiteral("c"))});
+        m.addMessages({msg(1, t, QStringLiteral("d"))});
+        QCOMPARE(texts(m), (QStringList{"a", "b", "c", "d", "z"}));
+        const int n =
+            m.prependOlder({msg(1, t - 1, QStringLiteral("x")), msg(2, t - 1, QStringLiteral("y")),
+                            msg(3, t, QStringLiteral("not older"))});
+        QCOMPARE(n, 2);
+        QCOMPARE(texts(m), (QStringList{"x", "y", "a", "b", "c", "d", "z"}));
     }
 
     void renameUpdatesOnlyTheSenderNameRole() {

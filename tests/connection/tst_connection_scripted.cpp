@@ -198,6 +198,7 @@ private Q_SLOTS:
     void subscribeQueuedAndApplied();
     void frameOrderAcrossWorker();
     void preparedSnapshotOrder();
+    void rawChangesShareFrameBuffers();
     void compressedFrames();
     void unknownTable();
     void violationTriggersResync();
@@ -990,6 +991,60 @@ void TestConnectionScripted::deadConnection() {
     QVERIFY(err);
     QVERIFY2(err->message().contains(QLatin1String("nothing received for 0.3 s")),
              qPrintable(err->message()));
+}
+
+void TestConnectionScripted::rawChangesShareFrameBuffers() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    struct Seen {
+        EventContext::Kind kind;
+        qsizetype inserted = 0;
+        qsizetype deleted = 0;
+        QList<QByteArray> buffers; // our references to the frames of the inserted rows
+        QList<QByteArrayView> views;
+        QList<QByteArray> copies;
+    };
+    QList<Seen> seen;
+    QStringList order;
+    connect(c.messages, &MessageTable::rowInserted, this,
+            [&](const MessageRow &, const EventContext &) { order << QStringLiteral("typed"); });
+    connect(c.messages, &TableHandle::rawChanges, this,
+            [&](const stdb::TableDelta &delta, const EventContext &ctx) {
+                order << QStringLiteral("raw");
+                QCOMPARE(delta.table, c.messages->cache());
+                Seen one{ctx.kind(), delta.inserted.size(), delta.deleted.size(), {}, {}, {}};
+                for (const stdb::RowEntry *e : delta.inserted) {
+                    const QByteArray &b = c.messages->cache()->buffer(*e);
+                    QVERIFY(e->bytes().data() >= b.constData());
+                    QVERIFY(e->bytes().data() + e->bytes().size() <= b.constData() + b.size());
+                    one.buffers.append(b);
+                    one.views.append(e->bytes());
+                    one.copies.append(e->bytes().toByteArray());
+                }
+                seen.append(one);
+            });
+    auto h = subscribeChat(srv, c, {u(1, "ann")}, {msg("one"), msg("two")});
+    QVERIFY(h.isActive());
+    QCOMPARE(seen.size(), 1); // once per message, not per row
+    QCOMPARE(seen[0].kind, EventContext::Kind::SubscribeApplied);
+    QCOMPARE(seen[0].inserted, 2);
+    QCOMPARE(order, (QStringList{"typed", "typed", "raw"})); // after the per-row signals
+    QCOMPARE(seen[0].buffers[0].constData(), seen[0].buffers[1].constData()); // one frame
+
+    // "one" leaves the cache: the view taken before stays valid through our reference.
+    srv.send(transaction(*h.querySetId(), QStringLiteral("message"), {msg("three", 2, 5)},
+                         {msg("one")}));
+    QTRY_COMPARE(seen.size(), 2);
+    QCOMPARE(seen[1].kind, EventContext::Kind::Transaction);
+    QCOMPARE(seen[1].inserted, 1);
+    QCOMPARE(seen[1].deleted, 1);
+    QCOMPARE(c.messages->count(), 2);
+    QVERIFY(seen[1].buffers[0].constData() != seen[0].buffers[0].constData());
+    for (const Seen &one : std::as_const(seen))
+        for (qsizetype i = 0; i < one.views.size(); ++i)
+            QCOMPARE(one.views[i].toByteArray(), one.copies[i]);
 }
 
 void TestConnectionScripted::reconnectResync() {

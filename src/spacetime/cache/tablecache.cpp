@@ -69,6 +69,13 @@ QList<const RowEntry *> TableCache::filter(const QString &column, QByteArrayView
     return out;
 }
 
+const QByteArray &TableCache::buffer(const RowEntry &entry) const {
+    const QByteArray &b = m_s->segments.at(entry.m_segment).buffer;
+    Q_ASSERT(entry.m_data >= b.constData() &&
+             entry.m_data + entry.m_size <= b.constData() + b.size());
+    return b;
+}
+
 qsizetype TableCache::retainedBytes() const {
     qsizetype n = 0;
     for (const auto &seg : m_s->segments)

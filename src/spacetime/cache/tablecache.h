@@ -80,6 +80,11 @@ public:
     // Calls f(const RowEntry &) for every row, in no particular order.
     template <typename F>
     void forEach(F &&f) const;
+    // The shared frame buffer that holds `entry`'s bytes; `entry` must be a row of this table
+    // now (e.g. an inserted or updated row of the delta being reported; a deleted row may
+    // belong to storage a resync replaced). Holding a copy keeps those bytes valid after the
+    // row leaves the cache, at no cost beyond a reference count.
+    const QByteArray &buffer(const RowEntry &entry) const;
     // Bytes that cached rows keep alive (frame buffers), for memory reports.
     qsizetype retainedBytes() const;
 

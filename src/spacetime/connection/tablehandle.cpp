@@ -26,6 +26,7 @@ TableHandle::~TableHandle() {
 void TableHandle::report(const TableDelta &delta, const EventContext &ctx) {
     Q_EMIT changesAboutToBeReported(ctx);
     dispatch(delta, ctx);
+    Q_EMIT rawChanges(delta, ctx);
     Q_EMIT changesReported(ctx);
 }
 

@@ -36,6 +36,12 @@ Q_SIGNALS:
     void changesAboutToBeReported(const stdb::EventContext &ctx);
     void changesReported(const stdb::EventContext &ctx);
 
+    // Everything one message changed in this table, once, after dispatch() (so after the
+    // per-row signals of the bindings). For consumers that read rows in place: entries stay
+    // valid until the handlers return, and cache()->buffer(*entry) keeps a row's bytes alive
+    // beyond that without copying them.
+    void rawChanges(const stdb::TableDelta &delta, const stdb::EventContext &ctx);
+
     // Emitted by the default dispatch(). Entries stay valid until the signal handlers return.
     void rawRowDeleted(const stdb::RowEntry *row, const stdb::EventContext &ctx);
     void rawRowUpdated(const stdb::RowEntry *oldRow, const stdb::RowEntry *newRow,
