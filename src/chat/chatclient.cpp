@@ -28,26 +28,6 @@ namespace {
 // there is nothing older.
 constexpr int kMaxEmptyOlderPages = 12;
 
-// The SDK tells table handles when a resync swapped in a fresh replica (storageReplaced()),
-// even when nothing changed; that is the moment the cache is current again after a reconnect.
-// A second handle on the small `user` table listens for it.
-class ResyncProbe : public stdb::TableHandle {
-public:
-    ResyncProbe(stdb::DbConnection *connection, std::function<void()> onResynced)
-        : stdb::TableHandle(connection, QString::fromLatin1(quickstart_chat::UserTable::kTableName))
-        , m_onResynced(std::move(onResynced)) {}
-
-protected:
-    void dispatch(const stdb::TableDelta &, const stdb::EventContext &) override {}
-    void storageReplaced() override {
-        // The differences are reported right after this returns; act once they are.
-        QTimer::singleShot(0, this, m_onResynced);
-    }
-
-private:
-    std::function<void()> m_onResynced;
-};
-
 ChatUser toChat(const quickstart_chat::User &u) {
     return ChatUser{u.identity, u.name, u.online};
 }
@@ -238,7 +218,9 @@ void ChatClient::buildConnection(const QString &token) {
     stdb::DbConnection *conn = built.value();
     m_connection = conn;
     m_module = new quickstart_chat::Module(conn);
-    new ResyncProbe(conn, [this, generation] {
+    // After a reconnect the cache is current again once the resync finished (even when
+    // nothing changed): settle what the drop left open.
+    connect(conn, &stdb::DbConnection::resyncFinished, this, [this, generation] {
         if (generation == m_generation)
             onSubscriptionApplied();
     });

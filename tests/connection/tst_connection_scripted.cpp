@@ -1073,6 +1073,9 @@ void TestConnectionScripted::reconnectResync() {
     // A table registered while the resync is under way still gets its rows.
     auto *extra = new TableHandle(c.conn.get(), QStringLiteral("reaction"));
     QSignalSpy extraInserted(extra, &TableHandle::rawRowInserted);
+    int finishedAfterRows = -1;
+    connect(c.conn.get(), &DbConnection::resyncFinished, this,
+            [&] { finishedAfterRows = int(c.log->count(QStringLiteral("message+"))); });
     srv.send(hello(1, QStringLiteral("other")));
     srv.send(
         P::SubscribeApplied{sub->requestId, sub->querySetId,
@@ -1097,6 +1100,7 @@ void TestConnectionScripted::reconnectResync() {
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes[0].message, QStringLiteral("connection lost; outcome unknown"));
     QCOMPARE(applied, 1);
+    QCOMPARE(finishedAfterRows, 1); // once, after the Resync row signals
     QCOMPARE(extra->count(), 1);
     QCOMPARE(extraInserted.size(), 1);
     QCOMPARE(extraInserted.first().at(1).value<EventContext>().kind(), EventContext::Kind::Resync);

@@ -973,6 +973,7 @@ void DbConnectionPrivate::finishResync() {
     } else {
         violationResyncs = 0;
     }
+    Q_EMIT q->resyncFinished();
 }
 
 void DbConnectionPrivate::requestResync() {

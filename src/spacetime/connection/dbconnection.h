@@ -132,6 +132,11 @@ Q_SIGNALS:
     // The server sent rows of a table nobody registered (once per table): the bindings are
     // older than the module. Those rows are skipped.
     void bindingsOutOfDate(const QString &table);
+    // A resync (after a reconnect, or after an invariant violation) is complete: the cache
+    // equals the server's fresh snapshot, and the differences went out as row signals with
+    // an EventContext of kind Resync just before. Emitted even when nothing changed, so a
+    // client can settle what depended on the state before the drop (e.g. an outbox).
+    void resyncFinished();
     // The cache caught the server contradicting itself (e.g. deleting a row it never sent).
     // The connection resubscribes everything and reconciles the cache.
     void cacheInvariantViolated(const QString &description);
