@@ -2,6 +2,9 @@
 
 namespace stdb {
 
+static_assert(sizeof(void *) != 8 || sizeof(RowEntry) == 48,
+              "RowEntry is one per cached row: keep it small");
+
 quint32 RowEntry::countFor(protocol::QuerySetId id) const {
     if (m_setCount && m_set == id)
         return m_setCount;

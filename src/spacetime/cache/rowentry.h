@@ -14,9 +14,8 @@ namespace stdb {
 // deliveries come from (so a failed or dropped set can take exactly its rows away).
 class RowEntry {
 public:
-    QByteArrayView bytes() const { return QByteArrayView(m_data, m_size); }
+    QByteArrayView bytes() const { return QByteArrayView(m_data, qsizetype(m_size)); }
     quint32 refCount() const { return m_refs; }
-    size_t hash() const { return m_hash; }
     // How many deliveries of this row query set `id` accounts for.
     quint32 countFor(protocol::QuerySetId id) const;
 
@@ -29,19 +28,24 @@ private:
     // Removes every delivery of `set`; returns how many there were.
     quint32 dropSet(protocol::QuerySetId set);
 
+    // 48 bytes on 64-bit systems: one per cached row, so a million rows cost 48 MB here (plus
+    // the hash table's node). The row's hash is not kept: a delete recomputes it.
     const char *m_data = nullptr;
-    quint32 m_size = 0;
-    quint32 m_refs = 0;
-    size_t m_hash = 0;
-    quint32 m_segment = 0;
     // The common case is one query set per row: keep it inline, spill the rest.
-    protocol::QuerySetId m_set = 0;
-    quint32 m_setCount = 0;
     std::unique_ptr<QHash<protocol::QuerySetId, quint32>> m_otherSets;
     // Per-message bookkeeping (see TableCache::apply).
     quint64 m_epoch = 0;
+    quint32 m_size : 31 = 0; // rows are at most kMaxRowSize bytes
+    quint32 m_live : 1 = 0;
+    quint32 m_refs = 0;
+    quint32 m_segment = 0;
+    protocol::QuerySetId m_set = 0;
+    quint32 m_setCount = 0;
     quint32 m_refsBefore = 0;
-    bool m_live = false;
+
+public:
+    // The largest row the cache holds (2 GiB - 1; far above any frame limit in practice).
+    static constexpr qsizetype kMaxRowSize = 0x7fffffff;
 };
 
 } // namespace stdb

@@ -7,8 +7,9 @@ Q_LOGGING_CATEGORY(lcCache, "stdb.cache")
 namespace stdb {
 
 namespace {
-size_t hashRow(QByteArrayView bytes) {
-    return qHashBits(bytes.data(), size_t(bytes.size()), 0x9e3779b97f4a7c15ULL);
+quint32 hashRow(QByteArrayView bytes) {
+    const size_t h = qHashBits(bytes.data(), size_t(bytes.size()), 0x9e3779b97f4a7c15ULL);
+    return quint32(h ^ (quint64(h) >> 32));
 }
 } // namespace
 
@@ -120,6 +121,13 @@ void TableCache::unindexRow(RowEntry *e) {
 RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buffer,
                                      protocol::QuerySetId set, ApplyContext &ctx,
                                      QList<RowEntry *> &touched) {
+    if (bytes.size() > RowEntry::kMaxRowSize) {
+        ctx.violations->append(QStringLiteral("table %1: a row of %2 bytes is larger than the "
+                                              "cache supports")
+                                   .arg(m_name)
+                                   .arg(bytes.size()));
+        return nullptr;
+    }
     Storage &s = *m_s;
     const RowKey key{bytes, hashRow(bytes)};
     auto it = s.rows.find(key);
@@ -151,7 +159,6 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
         ++s.segments[seg].live;
         e->m_data = bytes.data();
         e->m_size = quint32(bytes.size());
-        e->m_hash = key.hash;
         e->m_segment = seg;
         e->m_refs = 0;
         e->m_set = 0;
@@ -253,12 +260,12 @@ void TableCache::finish(QList<RowEntry *> &touched, TableDelta &out) {
             out.inserted.append(e);
         } else if (before && !after) {
             unindexRow(e);
-            m_s->rows.remove(RowKey{e->bytes(), e->m_hash});
+            m_s->rows.remove(RowKey{e->bytes(), hashRow(e->bytes())});
             e->m_live = false;
             out.deleted.append(e); // freed by releaseDeleted() after the signals
         } else if (!before && !after) {
             // inserted and deleted within one message: never visible
-            m_s->rows.remove(RowKey{e->bytes(), e->m_hash});
+            m_s->rows.remove(RowKey{e->bytes(), hashRow(e->bytes())});
             freeEntry(e);
         }
     }

@@ -6,10 +6,19 @@
 
 namespace stdb {
 
+// 16 bytes: the hash table holds one per row next to its RowEntry pointer.
 struct RowKey {
-    QByteArrayView bytes;
-    size_t hash;
-    bool operator==(const RowKey &o) const { return hash == o.hash && bytes == o.bytes; }
+    RowKey(QByteArrayView bytes, quint32 h)
+        : data(bytes.data())
+        , size(quint32(bytes.size()))
+        , hash(h) {}
+    const char *data;
+    quint32 size;
+    quint32 hash;
+    QByteArrayView bytes() const { return QByteArrayView(data, qsizetype(size)); }
+    bool operator==(const RowKey &o) const {
+        return hash == o.hash && size == o.size && bytes() == o.bytes();
+    }
 };
 inline size_t qHash(const RowKey &k, size_t = 0) {
     return k.hash;
