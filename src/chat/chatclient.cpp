@@ -70,6 +70,8 @@ ChatClient::ChatClient(Options options, QObject *parent)
             m_messages->setOutgoingState(e.localId, e.state, e.error);
     connect(m_outbox, &Outbox::entryChanged, this, &ChatClient::syncOutboxRow);
     connect(m_outbox, &Outbox::entryRemoved, m_messages, &MessageModel::removeOutgoing);
+    connect(m_outbox, &Outbox::entryChanged, this, &ChatClient::updatePendingCount);
+    connect(m_outbox, &Outbox::entryRemoved, this, &ChatClient::updatePendingCount);
 
     m_credentials->setInsecureFileStore(m_options.insecureTokenFile);
     connect(m_credentials, &CredentialStore::loaded, this, &ChatClient::onLoaded);
@@ -106,6 +108,14 @@ QString ChatClient::identityHex() const {
 
 QString ChatClient::identityShort() const {
     return m_hasIdentity ? m_identity.toShortHex() : QString();
+}
+
+void ChatClient::updatePendingCount() {
+    const int n = pendingCount();
+    if (n == m_lastPendingCount)
+        return;
+    m_lastPendingCount = n;
+    emit pendingCountChanged(n);
 }
 
 int ChatClient::pendingCount() const {
@@ -208,6 +218,8 @@ void ChatClient::buildConnection(const QString &token) {
         .withReconnectPolicy(m_options.reconnect);
     if (!m_options.trustedCertificate.isNull())
         builder.withTrustedCertificate(m_options.trustedCertificate);
+    if (m_options.maxMessageBytes > 0)
+        builder.withMaxDecompressedSize(m_options.maxMessageBytes);
     stdb::Expected<stdb::DbConnection *> built = builder.build(this);
     if (!built) {
         setLastError(built.error().message());
@@ -294,6 +306,7 @@ void ChatClient::teardownConnection() {
     ++m_generation;
     m_sendRequests.clear();
     m_pendingName.clear();
+    updatePendingCount();
     if (m_connection) {
         stdb::DbConnection *conn = m_connection;
         QObject::disconnect(conn, nullptr, this, nullptr);
@@ -626,6 +639,7 @@ bool ChatClient::setName(const QString &name) {
             if (generation != m_generation)
                 return;
             m_pendingName.clear();
+            updatePendingCount();
             switch (outcome.status) {
             case stdb::ReducerOutcome::Status::Committed:
                 setOwnName(name);
@@ -648,6 +662,7 @@ bool ChatClient::setName(const QString &name) {
         return false;
     }
     m_pendingName = name;
+    updatePendingCount();
     return true;
 }
 

@@ -51,6 +51,7 @@ class ChatClient : public QObject {
     Q_PROPERTY(bool synced READ isSynced NOTIFY syncedChanged)
     Q_PROPERTY(bool loadingOlder READ isLoadingOlder NOTIFY loadingOlderChanged)
     Q_PROPERTY(bool hasOlder READ hasOlder NOTIFY hasOlderChanged)
+    Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
     Q_PROPERTY(QString serverUrl READ serverUrl CONSTANT)
     Q_PROPERTY(QString database READ database CONSTANT)
     Q_PROPERTY(QString profileName READ profileName CONSTANT)
@@ -94,6 +95,9 @@ public:
         stdb::ReconnectPolicy reconnect = stdb::ReconnectPolicy::standard();
         // Extra certificate to trust for wss (a self-signed server); verification stays on.
         QSslCertificate trustedCertificate;
+        // Largest server message accepted after decompression (a message above it ends the
+        // session with an error, then the client reconnects); 0 = the SDK's default, 1 GiB.
+        qsizetype maxMessageBytes = 0;
     };
 
     explicit ChatClient(Options options, QObject *parent = nullptr);
@@ -156,6 +160,8 @@ Q_SIGNALS:
     void ownNameChanged(const QString &name);
     void lastErrorChanged(const QString &error);
     void syncedChanged(bool synced);
+    // Our messages waiting to be sent or confirmed, plus a rename in flight.
+    void pendingCountChanged(int count);
     void loadingOlderChanged(bool loading);
     void hasOlderChanged(bool hasOlder);
 
@@ -202,6 +208,7 @@ private:
                         const stdb::EventContext &ctx);
     void onMessagesChanged(const stdb::TableDelta &delta, const stdb::EventContext &ctx);
     void pumpOutbox();
+    void updatePendingCount();
     void onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome);
     void settleUnconfirmed();
     void syncOutboxRow(qint64 localId);
@@ -235,6 +242,7 @@ private:
     qint64 m_olderBeforeUs = 0; // loadOlder fetches [m_olderBeforeUs - span, m_olderBeforeUs)
     QHash<quint32, qint64> m_sendRequests; // request id -> outbox id
     QString m_pendingName;
+    int m_lastPendingCount = 0;
     bool m_startRequested = false;
     bool m_forgetting = false;
     quint64 m_generation = 0; // bumped per connection, to ignore late callbacks

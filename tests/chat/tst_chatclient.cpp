@@ -202,6 +202,56 @@ private slots:
         QCOMPARE(list.at(0).text, QStringLiteral("hello from a"));
     }
 
+    void pendingCountFollowsTheOutbox() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        QSignalSpy changed(a.client.get(), &ChatClient::pendingCountChanged);
+        QCOMPARE(a->property("pendingCount").toInt(), 0);
+        a->sendMessage(QStringLiteral("one"));
+        a->sendMessage(QStringLiteral("two"));
+        QVERIFY(a->setName(QStringLiteral("counter")));
+        QVERIFY(changed.count() >= 1);
+        QVERIFY(a->pendingCount() >= 1);
+        // Everything settles: the last change reports zero.
+        QVERIFY(QTest::qWaitFor([&] { return a->pendingCount() == 0; }, kTimeout));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !changed.isEmpty() && changed.last().at(0).toInt() == 0; }, kTimeout));
+        int max = 0;
+        for (const QList<QVariant> &args : std::as_const(changed))
+            max = qMax(max, args.at(0).toInt());
+        QVERIFY2(max >= 2, qPrintable(QString::number(max)));
+    }
+
+    void messageSizeCapEndsTheSessionWithAReason() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host.port()));
+        QVERIFY(online(a));
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        for (int i = 0; i < 40; ++i)
+            a->sendMessage(QStringLiteral("%1 %2").arg(i).arg(QString(200, QLatin1Char('x'))));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 40; }, kTimeout));
+
+        // 8 KiB is more than the handshake needs and less than the 40-message snapshot.
+        ChatClient::Options o = options(host.port());
+        o.maxMessageBytes = 8 * 1024;
+        Client b = make(o);
+        QSignalSpy problems(b.client.get(), &ChatClient::connectionProblem);
+        b->start();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const QList<QVariant> &args : std::as_const(problems))
+                    if (args.at(0).toString().contains(QLatin1String("8192 bytes")))
+                        return true;
+                return false;
+            },
+            kTimeout));
+        QCOMPARE(b->messages()->rowCount(), 0); // nothing half-applied
+        QVERIFY(b->state() != ChatClient::State::Online);
+    }
+
     void backlogInOrderAndNotLive() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
