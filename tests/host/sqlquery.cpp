@@ -328,9 +328,14 @@ QString canonicalText(const Node &n) {
     case Node::Kind::Compare:
         break;
     }
+    // Constants carry their length: a string such as `p) OR (#2 = 4:q` must not read as more
+    // of the expression, or two different queries of one Subscribe would be deduplicated as
+    // one (a finding of fuzz_host_sql).
     auto side = [](int col, const Value &v) {
-        return col >= 0 ? QStringLiteral("#%1").arg(col)
-                        : QStringLiteral("%1:%2").arg(v.index()).arg(valueToDisplay(v));
+        if (col >= 0)
+            return QStringLiteral("#%1").arg(col);
+        const QString text = valueToDisplay(v);
+        return QStringLiteral("%1:%2:%3").arg(v.index()).arg(text.size()).arg(text);
     };
     return QStringLiteral("(%1 %2 %3)")
         .arg(side(n.lhsColumn, n.lhsValue), sql::opText(n.op), side(n.rhsColumn, n.rhsValue));

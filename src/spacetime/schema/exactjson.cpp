@@ -74,17 +74,20 @@ QByteArray ExactJson::quoteBigIntegers(QByteArrayView text) {
 }
 
 Expected<QJsonDocument> ExactJson::parse(QByteArrayView text) {
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(quoteBigIntegers(text), &err);
-    if (err.error == QJsonParseError::NoError)
-        return doc;
-    // Report the position in the text the user wrote, not in the rewritten one.
+    // The text must be JSON before the rewrite: quoting would turn a big integer where JSON
+    // allows none (an object key, digits with a leading zero) into a valid string (a finding of
+    // fuzz_schema_json). Errors then also name the position in the text the user wrote.
     QJsonParseError original;
     (void)QJsonDocument::fromJson(text.toByteArray(), &original);
-    const QJsonParseError &e = original.error != QJsonParseError::NoError ? original : err;
-    return Error(
-        Error::Kind::InvalidArgument,
-        QStringLiteral("invalid JSON: %1 (at character %2)").arg(e.errorString()).arg(e.offset));
+    QJsonParseError err = original;
+    if (original.error == QJsonParseError::NoError) {
+        const QJsonDocument doc = QJsonDocument::fromJson(quoteBigIntegers(text), &err);
+        if (err.error == QJsonParseError::NoError)
+            return doc;
+    }
+    return Error(Error::Kind::InvalidArgument, QStringLiteral("invalid JSON: %1 (at character %2)")
+                                                   .arg(err.errorString())
+                                                   .arg(err.offset));
 }
 
 } // namespace stdb

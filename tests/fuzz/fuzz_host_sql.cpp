@@ -1,0 +1,17 @@
+// libFuzzer entry point; the work is fuzz::hostSql() in harness_host_sql.cpp, which
+// tst_fuzzcorpus also runs on the checked-in seeds.
+
+#include "harness.h"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+    fuzz::quietLogging();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    (void)fuzz::hostSql(QByteArrayView(data, qsizetype(size)));
+    return 0;
+}
