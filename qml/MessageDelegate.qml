@@ -83,7 +83,7 @@ Item {
                     case Chat.Pending: return qsTr("Sending…")
                     case Chat.Unconfirmed: return qsTr("Not confirmed yet")
                     case Chat.Failed:
-                        return root.error !== "" ? qsTr("Not sent: %1").arg(root.error)
+                        return root.error !== "" ? qsTr("Not sent: %1").arg(ChatUi.isolate(root.error))
                                                  : qsTr("Not sent")
                     }
                     return ""

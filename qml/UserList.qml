@@ -20,6 +20,7 @@ Pane {
             objectName: "userListHeader"
             text: root.client ? qsTr("Online — %1 of %2").arg(root.client.users.onlineCount)
                                 .arg(root.client.users.count) : ""
+            textFormat: Text.PlainText
             font.bold: true
             opacity: 0.8
             padding: 10

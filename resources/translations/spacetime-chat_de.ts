@@ -2,44 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>ChatClient</name>
-    <message>
-        <source>The Rust quickstart's credentials in %1 could not be used: %2. Continuing with a new identity.</source>
-        <translation>Die Zugangsdaten des Rust-Quickstarts in %1 konnten nicht verwendet werden: %2. Es geht mit einer neuen Identität weiter.</translation>
-    </message>
-    <message>
-        <source>The server refused the subscription: %1</source>
-        <translation>Der Server hat das Abonnement abgelehnt: %1</translation>
-    </message>
-    <message>
-        <source>The connection ended.</source>
-        <translation>Die Verbindung wurde beendet.</translation>
-    </message>
-    <message>
-        <source>Not delivered: the connection was lost before the server received it.</source>
-        <translation>Nicht zugestellt: Die Verbindung brach ab, bevor der Server die Nachricht erhielt.</translation>
-    </message>
-    <message>
-        <source>Not connected to the server.</source>
-        <translation>Nicht mit dem Server verbunden.</translation>
-    </message>
-    <message>
-        <source>The connection was lost before the server answered. Try again when connected.</source>
-        <translation>Die Verbindung brach ab, bevor der Server antwortete. Versuche es erneut, sobald du verbunden bist.</translation>
-    </message>
-    <message>
-        <source>Could not load older messages: %1</source>
-        <translation>Ältere Nachrichten konnten nicht geladen werden: %1</translation>
-    </message>
-</context>
-<context>
     <name>CommandLine</name>
     <message>
         <source>Chat on a SpacetimeDB quickstart-chat database.</source>
         <translation>Chatten auf einer SpacetimeDB-Datenbank mit quickstart-chat.</translation>
     </message>
     <message>
-        <source>Server URL (default http://127.0.0.1:3000; "maincloud" for https://maincloud.spacetimedb.com).</source>
+        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
         <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
     </message>
     <message>
@@ -55,7 +24,7 @@
         <translation>Minimiert starten (im Infobereich, falls vorhanden).</translation>
     </message>
     <message>
-        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile's data directory instead of the keychain.</source>
+        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
         <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
     </message>
     <message>
@@ -79,7 +48,7 @@
         <translation>light, dark oder system (Standard: dem System folgen).</translation>
     </message>
     <message>
-        <source>Invalid profile name "%1": use letters, digits, '.', '-' and '_'.</source>
+        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
         <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
     </message>
     <message>
@@ -89,6 +58,10 @@
     <message>
         <source>--anonymous and --import-rust-credentials exclude each other.</source>
         <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate; saved in the profile.</source>
+        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen; wird im Profil gespeichert.</translation>
     </message>
 </context>
 <context>
@@ -138,7 +111,7 @@
         <translation>&amp;Verbinden</translation>
     </message>
     <message>
-        <source>http://host:port of a SpacetimeDB server; "maincloud" is the hosted one</source>
+        <source>http://host:port of a SpacetimeDB server; &quot;maincloud&quot; is the hosted one</source>
         <translation>http://host:port eines SpacetimeDB-Servers; „maincloud“ ist der gehostete</translation>
     </message>
     <message>
@@ -146,24 +119,60 @@
         <translation>Profil löschen</translation>
     </message>
     <message>
-        <source>Remove the profile "%1" from the list? Its stored identity stays in the keychain.</source>
+        <source>Remove the profile &quot;%1&quot; from the list? Its stored identity stays in the keychain.</source>
         <translation>Das Profil „%1“ aus der Liste entfernen? Seine gespeicherte Identität bleibt im Schlüsselbund.</translation>
     </message>
     <message>
-        <source>Profile names use letters, digits, '.', '-' and '_' (at most 64).</source>
+        <source>Profile names use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos; (at most 64).</source>
         <translation>Profilnamen bestehen aus Buchstaben, Ziffern, „.“, „-“ und „_“ (höchstens 64).</translation>
     </message>
     <message>
-        <source>The server must be a URL like http://127.0.0.1:3000, or "maincloud".</source>
+        <source>The server must be a URL like http://127.0.0.1:3000, or &quot;maincloud&quot;.</source>
         <translation>Der Server muss eine URL wie http://127.0.0.1:3000 sein oder „maincloud“.</translation>
     </message>
     <message>
-        <source>The database name uses letters, digits, '-' and '_'.</source>
+        <source>The database name uses letters, digits, &apos;-&apos; and &apos;_&apos;.</source>
         <translation>Der Datenbankname besteht aus Buchstaben, Ziffern, „-“ und „_“.</translation>
     </message>
     <message>
         <source>Will connect to %1, database %2.</source>
         <translation>Verbindet mit %1, Datenbank %2.</translation>
+    </message>
+    <message>
+        <source>&amp;Trusted certificate:</source>
+        <translation>&amp;Vertrauenswürdiges Zertifikat:</translation>
+    </message>
+    <message>
+        <source>Only for a wss server with a self-signed certificate</source>
+        <translation>Nur für einen wss-Server mit selbst signiertem Zertifikat</translation>
+    </message>
+    <message>
+        <source>Trusted certificate file</source>
+        <translation>Datei des vertrauenswürdigen Zertifikats</translation>
+    </message>
+    <message>
+        <source>A PEM or DER certificate file to trust for this server in addition to the system&apos;s certificate authorities. Leave empty for servers with a normal certificate.</source>
+        <translation>Eine Zertifikatsdatei (PEM oder DER), der für diesen Server zusätzlich zu den Zertifizierungsstellen des Systems vertraut wird. Für Server mit einem normalen Zertifikat leer lassen.</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose a trusted certificate file</source>
+        <translation>Vertrauenswürdige Zertifikatsdatei wählen</translation>
+    </message>
+    <message>
+        <source>Trusted Certificate</source>
+        <translation>Vertrauenswürdiges Zertifikat</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer *.der);;All files (*)</source>
+        <translation>Zertifikate (*.pem *.crt *.cer *.der);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The certificate in %1 is trusted in addition to the system&apos;s.</source>
+        <translation>Dem Zertifikat in %1 wird zusätzlich zu denen des Systems vertraut.</translation>
     </message>
 </context>
 <context>
@@ -190,7 +199,10 @@
     </message>
     <message numerus="yes">
         <source>Connection lost: reconnecting in %n s</source>
-        <translation><numerusform>Verbindung verloren: neuer Versuch in %n s</numerusform><numerusform>Verbindung verloren: neuer Versuch in %n s</numerusform></translation>
+        <translation>
+            <numerusform>Verbindung verloren: neuer Versuch in %n s</numerusform>
+            <numerusform>Verbindung verloren: neuer Versuch in %n s</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reconnecting…</source>
@@ -220,58 +232,10 @@ Klicken zum Kopieren.</translation>
     </message>
     <message numerus="yes">
         <source>%n message(s) waiting</source>
-        <translation><numerusform>%n Nachricht wartet</numerusform><numerusform>%n Nachrichten warten</numerusform></translation>
-    </message>
-</context>
-<context>
-    <name>CredentialStore</name>
-    <message>
-        <source>Your identity token is stored in a plain file, not encrypted. Anyone who can read your files can chat as you.</source>
-        <translation>Dein Identitäts-Token liegt unverschlüsselt in einer Datei. Wer deine Dateien lesen kann, kann als du chatten.</translation>
-    </message>
-    <message>
-        <source>Until then this session uses a temporary identity that is forgotten when you quit (or start with --insecure-token-file to keep it in an unencrypted file).</source>
-        <translation>Bis dahin verwendet diese Sitzung eine vorübergehende Identität, die beim Beenden vergessen wird (oder starte mit --insecure-token-file, um sie in einer unverschlüsselten Datei zu behalten).</translation>
-    </message>
-    <message>
-        <source>No keychain is available to store your identity. Install and start a Secret Service provider such as GNOME Keyring (Debian: gnome-keyring) or KWallet.</source>
-        <translation>Es ist kein Schlüsselbund verfügbar, um deine Identität zu speichern. Installiere und starte einen Secret-Service-Anbieter wie GNOME Keyring (Debian: gnome-keyring) oder KWallet.</translation>
-    </message>
-    <message>
-        <source>You declined access to the keychain, so your identity cannot be stored.</source>
-        <translation>Du hast den Zugriff auf den Schlüsselbund abgelehnt, daher kann deine Identität nicht gespeichert werden.</translation>
-    </message>
-    <message>
-        <source>The keychain refused access (%1). It may be locked: unlock your login keyring and reconnect.</source>
-        <translation>Der Schlüsselbund verweigert den Zugriff (%1). Vielleicht ist er gesperrt: Entsperre deinen Anmelde-Schlüsselbund und verbinde neu.</translation>
-    </message>
-    <message>
-        <source>This platform's keychain does not support storing secrets (%1).</source>
-        <translation>Der Schlüsselbund dieser Plattform kann keine Geheimnisse speichern (%1).</translation>
-    </message>
-    <message>
-        <source>The keychain could not delete the stored identity (%1).</source>
-        <translation>Der Schlüsselbund konnte die gespeicherte Identität nicht löschen (%1).</translation>
-    </message>
-    <message>
-        <source>The keychain failed: %1.</source>
-        <translation>Der Schlüsselbund meldet einen Fehler: %1.</translation>
-    </message>
-    <message>
-        <source>unknown error</source>
-        <translation>unbekannter Fehler</translation>
-    </message>
-    <message>
-        <source>Cannot read the token file %1: %2</source>
-        <translation>Die Token-Datei %1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>Cannot write the token file %1: %2</source>
-        <translation>Die Token-Datei %1 kann nicht geschrieben werden: %2</translation>
-    </message>
-    <message>
-        <source>Cannot write the token file %1</source>
-        <translation>Die Token-Datei %1 kann nicht geschrieben werden</translation>
+        <translation>
+            <numerusform>%n Nachricht wartet</numerusform>
+            <numerusform>%n Nachrichten warten</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -305,7 +269,10 @@ Klicken zum Kopieren.</translation>
     </message>
     <message numerus="yes">
         <source>%n match(es)</source>
-        <translation><numerusform>%n Treffer</numerusform><numerusform>%n Treffer</numerusform></translation>
+        <translation>
+            <numerusform>%n Treffer</numerusform>
+            <numerusform>%n Treffer</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -481,7 +448,7 @@ Hier als diese Identität weitermachen? Sonst wird eine neue Identität angelegt
         <translation>Identität vergessen</translation>
     </message>
     <message>
-        <source>Delete the identity stored for the profile "%1"?
+        <source>Delete the identity stored for the profile &quot;%1&quot;?
 
 You will continue with a new, anonymous identity. Your old messages stay on the server, but nobody (not even you) can write as that identity again.</source>
         <translation>Die für das Profil „%1“ gespeicherte Identität löschen?
@@ -534,7 +501,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     </message>
     <message numerus="yes">
         <source>%n new message(s)</source>
-        <translation><numerusform>%n neue Nachricht</numerusform><numerusform>%n neue Nachrichten</numerusform></translation>
+        <translation>
+            <numerusform>%n neue Nachricht</numerusform>
+            <numerusform>%n neue Nachrichten</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -545,7 +515,7 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>Über Spacetime Chat</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Spacetime Chat %1&lt;/h3&gt;&lt;p&gt;A native desktop chat client for SpacetimeDB's quickstart-chat module.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3).&lt;/p&gt;</source>
+        <source>&lt;h3&gt;Spacetime Chat %1&lt;/h3&gt;&lt;p&gt;A native desktop chat client for SpacetimeDB&apos;s quickstart-chat module.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3).&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Spacetime Chat %1&lt;/h3&gt;&lt;p&gt;Ein nativer Desktop-Chat für das quickstart-chat-Modul von SpacetimeDB.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2 (läuft mit %3).&lt;/p&gt;</translation>
     </message>
     <message>
@@ -555,6 +525,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>It keeps notifying you from the tray. Use Quit to end it.</source>
         <translation>Es benachrichtigt dich weiter aus dem Infobereich. Mit „Beenden“ schließt du es ganz.</translation>
+    </message>
+    <message>
+        <source>Not connecting to %1: %2 Change it in File ▸ Connect.</source>
+        <translation>Keine Verbindung zu %1: %2 Ändere es unter Datei ▸ Verbinden.</translation>
     </message>
 </context>
 <context>
@@ -647,7 +621,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     </message>
     <message numerus="yes">
         <source>%n new message(s) ↓</source>
-        <translation><numerusform>%n neue Nachricht ↓</numerusform><numerusform>%n neue Nachrichten ↓</numerusform></translation>
+        <translation>
+            <numerusform>%n neue Nachricht ↓</numerusform>
+            <numerusform>%n neue Nachrichten ↓</numerusform>
+        </translation>
     </message>
     <message>
         <source>Jump to latest ↓</source>
@@ -680,21 +657,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>↑ Load older messages</source>
         <translation>↑ Ältere Nachrichten laden</translation>
-    </message>
-</context>
-<context>
-    <name>Outbox</name>
-    <message>
-        <source>The saved outbox %1 could not be read (%2); it was kept as %1.corrupt.</source>
-        <translation>Der gespeicherte Postausgang %1 konnte nicht gelesen werden (%2); er wurde als %1.corrupt aufbewahrt.</translation>
-    </message>
-    <message>
-        <source>not an outbox file</source>
-        <translation>keine Postausgangsdatei</translation>
-    </message>
-    <message>
-        <source>entry %1 is malformed</source>
-        <translation>Eintrag %1 ist fehlerhaft</translation>
     </message>
 </context>
 <context>
@@ -787,7 +749,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     </message>
     <message numerus="yes">
         <source>Spacetime Chat: %n unread message(s)</source>
-        <translation><numerusform>Spacetime Chat: %n ungelesene Nachricht</numerusform><numerusform>Spacetime Chat: %n ungelesene Nachrichten</numerusform></translation>
+        <translation>
+            <numerusform>Spacetime Chat: %n ungelesene Nachricht</numerusform>
+            <numerusform>Spacetime Chat: %n ungelesene Nachrichten</numerusform>
+        </translation>
     </message>
     <message>
         <source>Spacetime Chat</source>
@@ -839,9 +804,141 @@ Identität: %3</translation>
     </message>
 </context>
 <context>
+    <name>chat::ChatClient</name>
+    <message>
+        <source>The Rust quickstart&apos;s credentials in %1 could not be used: %2. Continuing with a new identity.</source>
+        <translation>Die Zugangsdaten des Rust-Quickstarts in %1 konnten nicht verwendet werden: %2. Es geht mit einer neuen Identität weiter.</translation>
+    </message>
+    <message>
+        <source>The server refused the subscription: %1</source>
+        <translation>Der Server hat das Abonnement abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The connection ended.</source>
+        <translation>Die Verbindung wurde beendet.</translation>
+    </message>
+    <message>
+        <source>Not delivered: the connection was lost before the server received it.</source>
+        <translation>Nicht zugestellt: Die Verbindung brach ab, bevor der Server die Nachricht erhielt.</translation>
+    </message>
+    <message>
+        <source>Not connected to the server.</source>
+        <translation>Nicht mit dem Server verbunden.</translation>
+    </message>
+    <message>
+        <source>The connection was lost before the server answered. Try again when connected.</source>
+        <translation>Die Verbindung brach ab, bevor der Server antwortete. Versuche es erneut, sobald du verbunden bist.</translation>
+    </message>
+    <message>
+        <source>Could not load older messages: %1</source>
+        <translation>Ältere Nachrichten konnten nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>chat::CredentialStore</name>
+    <message>
+        <source>Your identity token is stored in a plain file, not encrypted. Anyone who can read your files can chat as you.</source>
+        <translation>Dein Identitäts-Token liegt unverschlüsselt in einer Datei. Wer deine Dateien lesen kann, kann als du chatten.</translation>
+    </message>
+    <message>
+        <source>Until then this session uses a temporary identity that is forgotten when you quit (or start with --insecure-token-file to keep it in an unencrypted file).</source>
+        <translation>Bis dahin verwendet diese Sitzung eine vorübergehende Identität, die beim Beenden vergessen wird (oder starte mit --insecure-token-file, um sie in einer unverschlüsselten Datei zu behalten).</translation>
+    </message>
+    <message>
+        <source>No keychain is available to store your identity. Install and start a Secret Service provider such as GNOME Keyring (Debian: gnome-keyring) or KWallet.</source>
+        <translation>Es ist kein Schlüsselbund verfügbar, um deine Identität zu speichern. Installiere und starte einen Secret-Service-Anbieter wie GNOME Keyring (Debian: gnome-keyring) oder KWallet.</translation>
+    </message>
+    <message>
+        <source>You declined access to the keychain, so your identity cannot be stored.</source>
+        <translation>Du hast den Zugriff auf den Schlüsselbund abgelehnt, daher kann deine Identität nicht gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>The keychain refused access (%1). It may be locked: unlock your login keyring and reconnect.</source>
+        <translation>Der Schlüsselbund verweigert den Zugriff (%1). Vielleicht ist er gesperrt: Entsperre deinen Anmelde-Schlüsselbund und verbinde neu.</translation>
+    </message>
+    <message>
+        <source>This platform&apos;s keychain does not support storing secrets (%1).</source>
+        <translation>Der Schlüsselbund dieser Plattform kann keine Geheimnisse speichern (%1).</translation>
+    </message>
+    <message>
+        <source>The keychain could not delete the stored identity (%1).</source>
+        <translation>Der Schlüsselbund konnte die gespeicherte Identität nicht löschen (%1).</translation>
+    </message>
+    <message>
+        <source>The keychain failed: %1.</source>
+        <translation>Der Schlüsselbund meldet einen Fehler: %1.</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+    <message>
+        <source>Cannot read the token file %1: %2</source>
+        <translation>Die Token-Datei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the token file %1: %2</source>
+        <translation>Die Token-Datei %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the token file %1</source>
+        <translation>Die Token-Datei %1 kann nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
+    <name>chat::Outbox</name>
+    <message>
+        <source>The saved outbox %1 could not be read (%2); it was kept as %1.corrupt.</source>
+        <translation>Der gespeicherte Postausgang %1 konnte nicht gelesen werden (%2); er wurde als %1.corrupt aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>not an outbox file</source>
+        <translation>keine Postausgangsdatei</translation>
+    </message>
+    <message>
+        <source>entry %1 is malformed</source>
+        <translation>Eintrag %1 ist fehlerhaft</translation>
+    </message>
+</context>
+<context>
+    <name>chat::TrustedCertificate</name>
+    <message>
+        <source>No certificate file was given.</source>
+        <translation>Es wurde keine Zertifikatsdatei angegeben.</translation>
+    </message>
+    <message>
+        <source>The trusted certificate %1 is a directory, not a file.</source>
+        <translation>Das vertrauenswürdige Zertifikat %1 ist ein Verzeichnis, keine Datei.</translation>
+    </message>
+    <message>
+        <source>The trusted certificate %1 cannot be read: %2</source>
+        <translation>Das vertrauenswürdige Zertifikat %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The trusted certificate %1 is too large to be a certificate (%2 bytes).</source>
+        <translation>Das vertrauenswürdige Zertifikat %1 ist zu groß für ein Zertifikat (%2 Bytes).</translation>
+    </message>
+    <message>
+        <source>The trusted certificate %1 is empty.</source>
+        <translation>Das vertrauenswürdige Zertifikat %1 ist leer.</translation>
+    </message>
+    <message>
+        <source>%1 holds a private key, not a certificate. Choose the server&apos;s certificate (the .pem or .crt file), never its key.</source>
+        <translation>%1 enthält einen privaten Schlüssel, kein Zertifikat. Wähle das Zertifikat des Servers (die .pem- oder .crt-Datei), niemals seinen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>%1 does not contain a certificate (expected PEM &quot;-----BEGIN CERTIFICATE-----&quot; or DER).</source>
+        <translation>%1 enthält kein Zertifikat (erwartet: PEM &quot;-----BEGIN CERTIFICATE-----&quot; oder DER).</translation>
+    </message>
+    <message>
+        <source>%1 contains %2 certificates; give a file with exactly one: the server&apos;s self-signed certificate.</source>
+        <translation>%1 enthält %2 Zertifikate; gib eine Datei mit genau einem an: dem selbst signierten Zertifikat des Servers.</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <source>Spacetime Chat is already running with the profile "%1"; brought it to the front.</source>
+        <source>Spacetime Chat is already running with the profile &quot;%1&quot;; brought it to the front.</source>
         <translation>Spacetime Chat läuft bereits mit dem Profil „%1“; es wurde in den Vordergrund geholt.</translation>
     </message>
     <message>

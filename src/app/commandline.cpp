@@ -2,8 +2,11 @@
 
 #include "chat/profile.h"
 
+#include "chat/trustedcertificate.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 
 bool CommandLine::parse(const QStringList &arguments) {
     QCommandLineParser parser;
@@ -58,8 +61,14 @@ bool CommandLine::parse(const QStringList &arguments) {
         QCoreApplication::translate("CommandLine",
                                     "light, dark or system (default: follow the system)."),
         QStringLiteral("scheme"));
+    const QCommandLineOption trustOpt(
+        QStringLiteral("trust-certificate"),
+        QCoreApplication::translate("CommandLine",
+                                    "Trust this certificate file (PEM or DER) for a wss server "
+                                    "with a self-signed certificate; saved in the profile."),
+        QStringLiteral("file"));
     parser.addOptions({serverOpt, databaseOpt, profileOpt, minimizedOpt, insecureOpt, importOpt,
-                       rustPathOpt, anonymousOpt, noTrayOpt, schemeOpt});
+                       rustPathOpt, anonymousOpt, noTrayOpt, schemeOpt, trustOpt});
     parser.process(arguments);
 
     server = parser.value(serverOpt).trimmed();
@@ -72,6 +81,14 @@ bool CommandLine::parse(const QStringList &arguments) {
     anonymous = parser.isSet(anonymousOpt);
     noTray = parser.isSet(noTrayOpt);
     colorScheme = parser.value(schemeOpt).trimmed().toLower();
+    if (parser.isSet(trustOpt)) {
+        const auto certificate = chat::TrustedCertificate::load(parser.value(trustOpt));
+        if (!certificate) {
+            m_error = certificate.error().message();
+            return false;
+        }
+        trustCertificate = QFileInfo(parser.value(trustOpt)).absoluteFilePath();
+    }
 
     if (!profile.isEmpty() && !chat::Profile::isValidName(profile)) {
         m_error = QCoreApplication::translate("CommandLine",

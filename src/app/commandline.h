@@ -17,6 +17,7 @@ public:
     bool anonymous = false;
     bool noTray = false;
     QString colorScheme; // light | dark | system (empty = system)
+    QString trustCertificate; // --trust-certificate FILE (absolute; stored in the profile)
 
     // Parses; on --help/--version prints and exits the process like QCommandLineParser does.
     // Returns false with error() set for bad values.

@@ -3,6 +3,10 @@
 #include "profilestore.h"
 #include "ui_connectdialog.h"
 
+#include "chat/trustedcertificate.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -32,6 +36,9 @@ ConnectDialog::ConnectDialog(ProfileStore *store, const chat::Profile &current, 
     connect(m_ui->profileCombo, &QComboBox::editTextChanged, this, &ConnectDialog::validate);
     connect(m_ui->serverCombo, &QComboBox::editTextChanged, this, &ConnectDialog::validate);
     connect(m_ui->databaseEdit, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    connect(m_ui->certificateEdit, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    connect(m_ui->browseCertificateButton, &QPushButton::clicked, this,
+            &ConnectDialog::chooseCertificate);
     connect(m_ui->deleteButton, &QPushButton::clicked, this, [this] {
         const QString name = m_ui->profileCombo->currentText();
         if (!m_store->profile(name))
@@ -70,13 +77,27 @@ void ConnectDialog::setProfile(const chat::Profile &profile) {
         server = kMaincloud;
     m_ui->serverCombo->setCurrentText(server);
     m_ui->databaseEdit->setText(profile.database());
+    m_ui->certificateEdit->setText(profile.trustedCertificateFile());
     validate();
 }
 
+void ConnectDialog::chooseCertificate() {
+    const QString current = m_ui->certificateEdit->text().trimmed();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Trusted Certificate"), current.isEmpty() ? QString() : QFileInfo(current).path(),
+        tr("Certificates (*.pem *.crt *.cer *.der);;All files (*)"));
+    if (!path.isEmpty())
+        m_ui->certificateEdit->setText(path);
+}
+
 chat::Profile ConnectDialog::profile() const {
-    return chat::Profile(
-        chat::Profile::expandServerShortcut(m_ui->serverCombo->currentText().trimmed()),
-        m_ui->databaseEdit->text().trimmed(), m_ui->profileCombo->currentText().trimmed());
+    chat::Profile p(chat::Profile::expandServerShortcut(m_ui->serverCombo->currentText().trimmed()),
+                    m_ui->databaseEdit->text().trimmed(),
+                    m_ui->profileCombo->currentText().trimmed());
+    const QString certificate = m_ui->certificateEdit->text().trimmed();
+    p.setTrustedCertificateFile(certificate.isEmpty() ? QString()
+                                                      : QFileInfo(certificate).absoluteFilePath());
+    return p;
 }
 
 QString ConnectDialog::problem() const {
@@ -91,15 +112,26 @@ QString ConnectDialog::problem() const {
     static const QRegularExpression dbName(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
     if (!dbName.match(p.database()).hasMatch())
         return tr("The database name uses letters, digits, '-' and '_'.");
+    if (!p.trustedCertificateFile().isEmpty()) {
+        const auto certificate = chat::TrustedCertificate::load(p.trustedCertificateFile());
+        if (!certificate)
+            return certificate.error().message();
+    }
     return {};
 }
 
 void ConnectDialog::validate() {
     const QString why = problem();
     const chat::Profile p = profile();
-    m_ui->hintLabel->setText(
-        why.isEmpty() ? tr("Will connect to %1, database %2.").arg(p.serverUrl(), p.database())
-                      : why);
+    QString hint = why;
+    if (hint.isEmpty()) {
+        hint = tr("Will connect to %1, database %2.").arg(p.serverUrl(), p.database());
+        if (!p.trustedCertificateFile().isEmpty())
+            hint += QLatin1Char(' ') +
+                    tr("The certificate in %1 is trusted in addition to the system's.")
+                        .arg(p.trustedCertificateFile());
+    }
+    m_ui->hintLabel->setText(hint);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
     m_ui->deleteButton->setEnabled(m_store->profile(p.name()).has_value());
 }

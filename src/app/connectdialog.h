@@ -11,9 +11,10 @@ class ConnectDialog;
 }
 class ProfileStore;
 
-// File ▸ Connect: pick or create a profile (server URL, database, profile name). The server
-// accepts "maincloud" as a shortcut for https://maincloud.spacetimedb.com. Profiles are
-// remembered in QSettings through ProfileStore.
+// File ▸ Connect: pick or create a profile (server URL, database, profile name, and optionally
+// a certificate file to trust for a self-signed wss server). The server accepts "maincloud" as
+// a shortcut for https://maincloud.spacetimedb.com. Profiles are remembered in QSettings
+// through ProfileStore.
 class ConnectDialog : public QDialog {
     Q_OBJECT
 public:
@@ -32,6 +33,7 @@ public Q_SLOTS:
 
 private:
     void onProfileChosen(const QString &name);
+    void chooseCertificate();
     void validate();
     void reloadProfiles(const QString &select);
 

@@ -1,5 +1,7 @@
 #include "connectionstatus.h"
 
+#include "chat/untrustedtext.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QHBoxLayout>
@@ -73,7 +75,7 @@ QString ConnectionStatus::describe(State state, int reconnectSeconds) {
 void ConnectionStatus::setState(State state, int reconnectSeconds, const QString &error) {
     QString text = describe(state, reconnectSeconds);
     if (state == State::Error && !error.isEmpty())
-        text = tr("Not connected: %1").arg(error);
+        text = tr("Not connected: %1").arg(chat::UntrustedText::isolate(error));
     m_state->setText(text);
     m_state->setToolTip(error.isEmpty() ? QString()
                                         : QLatin1String("<qt>") + error.toHtmlEscaped() +

@@ -24,6 +24,8 @@
 #include "chat/onlineuserfilter.h"
 #include "chat/outbox.h"
 #include "chat/rustcredentials.h"
+#include "chat/trustedcertificate.h"
+#include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
 #include <QActionGroup>
@@ -38,6 +40,7 @@
 #include <QUrl>
 
 using chat::ChatClient;
+using chat::UntrustedText;
 using State = chat::ChatClient::State;
 
 namespace {
@@ -257,6 +260,16 @@ void MainWindow::saveSettings() {
 void MainWindow::createClient(const chat::Profile &profile) {
     ChatClient::Options opts = m_options.client;
     opts.profile = profile;
+    // The profile's trusted certificate; a file that cannot be used stops the session from
+    // starting (beginSession shows why) rather than connecting without it.
+    m_certificateProblem.clear();
+    if (!profile.trustedCertificateFile().isEmpty()) {
+        const auto certificate = chat::TrustedCertificate::load(profile.trustedCertificateFile());
+        if (certificate)
+            opts.trustedCertificate = *certificate;
+        else
+            m_certificateProblem = certificate.error().message();
+    }
     m_client = new ChatClient(opts, this);
     ChatClient *c = m_client;
     m_filter->setSourceModel(c->messages());
@@ -272,19 +285,22 @@ void MainWindow::createClient(const chat::Profile &profile) {
     connect(c, &ChatClient::hasOlderChanged, m_ui->messageView, &MessageView::setHasOlder);
     connect(c, &ChatClient::loadingOlderChanged, m_ui->messageView, &MessageView::setLoadingOlder);
     connect(c, &ChatClient::nameChanged, this, [this](const QString &name) {
-        statusBar()->showMessage(tr("You are now known as %1").arg(name), 5000);
+        statusBar()->showMessage(tr("You are now known as %1").arg(UntrustedText::isolate(name)),
+                                 5000);
         m_renameFromInput = false;
     });
     connect(c, &ChatClient::nameRejected, this, [this](const QString &, const QString &reason) {
         if (m_renameFromInput)
-            m_ui->messageInput->showProblem(tr("Name not changed: %1").arg(reason));
+            m_ui->messageInput->showProblem(
+                tr("Name not changed: %1").arg(UntrustedText::isolate(reason)));
         m_renameFromInput = false;
     });
     connect(c, &ChatClient::messageRejected, this, [this](const QString &, const QString &reason) {
         m_ui->messageInput->showProblem(reason);
     });
     connect(c, &ChatClient::messageFailed, this, [this](qint64, const QString &reason) {
-        statusBar()->showMessage(tr("A message was not delivered: %1").arg(reason), 8000);
+        statusBar()->showMessage(
+            tr("A message was not delivered: %1").arg(UntrustedText::isolate(reason)), 8000);
     });
     connect(c, &ChatClient::connectionProblem, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
@@ -381,8 +397,15 @@ void MainWindow::startSession() {
 }
 
 void MainWindow::beginSession() {
-    if (m_client)
-        m_client->start();
+    if (!m_client)
+        return;
+    if (!m_certificateProblem.isEmpty()) {
+        showBanner(tr("Not connecting to %1: %2 Change it in File ▸ Connect.")
+                       .arg(m_client->serverUrl(), m_certificateProblem),
+                   true);
+        return;
+    }
+    m_client->start();
 }
 
 void MainWindow::switchProfile(const chat::Profile &profile) {
@@ -462,7 +485,8 @@ void MainWindow::updateStatus() {
     m_status->setState(state, m_client->reconnectSeconds(), m_client->lastError());
     if (state == State::Error)
         showBanner(tr("Could not connect to %1 (database %2): %3")
-                       .arg(m_client->serverUrl(), m_client->database(), m_client->lastError()),
+                       .arg(m_client->serverUrl(), m_client->database(),
+                            UntrustedText::isolate(m_client->lastError())),
                    true);
     else if (state == State::Online && m_ui->banner->property("error").toBool())
         m_ui->banner->hide();
@@ -482,9 +506,9 @@ void MainWindow::showBanner(const QString &text, bool error) {
 void MainWindow::updateTitle() {
     QString title;
     if (m_client) {
-        const QString name = m_client->ownName();
+        const QString name = UntrustedText::isolate(m_client->ownName());
         const QString host = QUrl(m_client->serverUrl()).host();
-        title = name.isEmpty()
+        title = m_client->ownName().isEmpty()
                     ? tr("%1 on %2 — Spacetime Chat").arg(m_client->database(), host)
                     : tr("%1 — %2 on %3 — Spacetime Chat").arg(name, m_client->database(), host);
         if (m_client->profileName() != QLatin1String(chat::Profile::kDefaultName))
@@ -588,7 +612,8 @@ void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
             Notification n;
             n.id = remember(m);
             n.mention = true;
-            n.title = tr("%1 mentioned you").arg(users->displayName(m.sender));
+            n.title =
+                tr("%1 mentioned you").arg(UntrustedText::isolate(users->displayName(m.sender)));
             n.body = Notifier::shorten(m.text);
             m_notifier->notify(n);
         } else {
@@ -605,7 +630,9 @@ void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
         n.body = Notifier::shorten(last.text);
     } else {
         n.title = tr("%n new message(s)", nullptr, int(plain.size()));
-        n.body = Notifier::shorten(tr("%1: %2").arg(users->displayName(last.sender), last.text));
+        n.body = Notifier::shorten(
+            tr("%1: %2").arg(UntrustedText::isolate(users->displayName(last.sender)),
+                             UntrustedText::isolate(last.text)));
     }
     m_notifier->notify(n);
 }

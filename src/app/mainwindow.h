@@ -129,6 +129,7 @@ private:
     int m_unread = 0;
     bool m_quitting = false;
     bool m_renameFromInput = false;
+    QString m_certificateProblem; // the profile's trusted certificate cannot be used
     bool m_trayHintShown = false;
     quint64 m_nextNotification = 1;
     QHash<quint64, Notified> m_notified;

@@ -4,6 +4,7 @@
 
 #include "chat/chattypes.h"
 #include "chat/messagemodel.h"
+#include "chat/untrustedtext.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
@@ -109,9 +110,9 @@ QString MessageDelegate::deliveryText(const QModelIndex &index) {
         return tr("Not confirmed yet: will be checked when the connection is back");
     case DeliveryState::Failed: {
         const QString error = index.data(MessageModel::ErrorRole).toString();
-        return error.isEmpty()
-                   ? tr("Not delivered. Right-click to retry or discard.")
-                   : tr("Not delivered: %1. Right-click to retry or discard.").arg(error);
+        return error.isEmpty() ? tr("Not delivered. Right-click to retry or discard.")
+                               : tr("Not delivered: %1. Right-click to retry or discard.")
+                                     .arg(chat::UntrustedText::isolate(error));
     }
     }
     return {};
@@ -320,9 +321,11 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setFont(bf);
         painter->setPen(nameColor);
         const int nameLeft = r.left() + g.textLeft;
+        // The name is drawn on its own; next to "(you)" it is isolated so that bidi controls in
+        // it cannot reorder our words.
         QString shownName = name;
         if (own)
-            shownName = tr("%1 (you)").arg(name);
+            shownName = tr("%1 (you)").arg(chat::UntrustedText::isolate(name));
         const int maxName = qMax(40, g.textWidth - smallFm.horizontalAdvance(time) - 12);
         shownName = bfm.elidedText(shownName, Qt::ElideRight, maxName);
         painter->drawText(QPoint(nameLeft, headerTop + bfm.ascent()), shownName);

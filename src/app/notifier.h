@@ -24,7 +24,8 @@ public:
     // A short name for logs and the About box ("freedesktop", "tray").
     virtual QString backendName() const = 0;
 
-    // The longest body we show; longer text is cut with an ellipsis.
+    // The longest body we show; longer text is cut with an ellipsis. shorten() also makes it
+    // one line and shows control characters as U+FFFD.
     static constexpr int kMaxBody = 200;
     static QString shorten(const QString &text);
 

@@ -30,12 +30,14 @@ std::optional<chat::Profile> ProfileStore::profile(const QString &name) const {
     if (!s.childGroups().contains(name))
         return std::nullopt;
     s.beginGroup(name);
-    return chat::Profile(
+    chat::Profile p(
         s.value(QStringLiteral("server"), QString::fromLatin1(chat::Profile::kDefaultServer))
             .toString(),
         s.value(QStringLiteral("database"), QString::fromLatin1(chat::Profile::kDefaultDatabase))
             .toString(),
         name);
+    p.setTrustedCertificateFile(s.value(QStringLiteral("trustedCertificate")).toString());
+    return p;
 }
 
 void ProfileStore::save(const chat::Profile &profile) {
@@ -44,6 +46,10 @@ void ProfileStore::save(const chat::Profile &profile) {
     s.beginGroup(profile.name());
     s.setValue(QStringLiteral("server"), profile.serverUrl());
     s.setValue(QStringLiteral("database"), profile.database());
+    if (profile.trustedCertificateFile().isEmpty())
+        s.remove(QStringLiteral("trustedCertificate"));
+    else
+        s.setValue(QStringLiteral("trustedCertificate"), profile.trustedCertificateFile());
     s.endGroup();
     s.endGroup();
     QStringList recent = recentServers();

@@ -4,6 +4,7 @@
 
 #include "chat/chatclient.h"
 #include "chat/chattypes.h"
+#include "chat/untrustedtext.h"
 
 #include <QPushButton>
 
@@ -111,7 +112,7 @@ void RenameDialog::onNameRejected(const QString &, const QString &reason) {
     if (!m_waiting)
         return;
     setWaiting(false);
-    showError(tr("The server refused the name: %1").arg(reason));
+    showError(tr("The server refused the name: %1").arg(chat::UntrustedText::isolate(reason)));
     m_ui->nameEdit->setFocus();
     m_ui->nameEdit->selectAll();
 }

@@ -2,6 +2,7 @@
 
 #include "sendercolor.h"
 
+#include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
 #include <QAbstractItemView>
@@ -47,7 +48,7 @@ void UserDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     f.setBold(self);
     painter->setFont(f);
     const QFontMetrics fm(f);
-    QString shown = self ? tr("%1 (you)").arg(name) : name;
+    QString shown = self ? tr("%1 (you)").arg(chat::UntrustedText::isolate(name)) : name;
     const QRect textRect(dot.right() + 9, r.top(), r.right() - dot.right() - 14, r.height());
     shown = fm.elidedText(shown, Qt::ElideRight, textRect.width());
     painter->setPen(text);
@@ -62,7 +63,8 @@ bool UserDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
     const QString name = index.data(UserModel::DisplayNameRole).toString();
     const QString state = index.data(UserModel::OnlineRole).toBool() ? tr("online") : tr("offline");
     const QString tip = tr("%1 (%2)\nIdentity: %3")
-                            .arg(name, state, index.data(UserModel::IdentityRole).toString());
+                            .arg(chat::UntrustedText::isolate(name), state,
+                                 index.data(UserModel::IdentityRole).toString());
     QString html = tip.toHtmlEscaped();
     html.replace(QLatin1Char('\n'), QLatin1String("<br>"));
     QToolTip::showText(event->globalPos(), QLatin1String("<qt>") + html + QLatin1String("</qt>"),

@@ -19,6 +19,10 @@ public:
     const QString &serverUrl() const { return m_serverUrl; }
     const QString &database() const { return m_database; }
     const QString &name() const { return m_name; }
+    // A certificate file trusted for wss in addition to the system CAs (a self-signed
+    // server; see TrustedCertificate), or empty.
+    const QString &trustedCertificateFile() const { return m_trustedCertificateFile; }
+    void setTrustedCertificateFile(const QString &path) { m_trustedCertificateFile = path; }
 
     // The server URL in one canonical spelling (lower-case scheme and host, no trailing
     // slash), so "http://Localhost:3000/" and "http://localhost:3000" share credentials.
@@ -39,6 +43,7 @@ private:
     QString m_serverUrl = QString::fromLatin1(kDefaultServer);
     QString m_database = QString::fromLatin1(kDefaultDatabase);
     QString m_name = QString::fromLatin1(kDefaultName);
+    QString m_trustedCertificateFile;
 };
 
 } // namespace chat

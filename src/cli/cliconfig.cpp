@@ -2,6 +2,7 @@
 
 #include "chat/profile.h"
 #include "chat/rustcredentials.h"
+#include "chat/trustedcertificate.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -57,8 +58,14 @@ ParseResult parseCommandLine(const QStringList &arguments) {
     const QCommandLineOption anonymous(
         QStringLiteral("anonymous"),
         tr("Connect with a throw-away identity; nothing is loaded or stored."));
+    const QCommandLineOption trust(
+        QStringLiteral("trust-certificate"),
+        tr("Trust this certificate (a PEM or DER file) for a wss server with a self-signed "
+           "certificate, in addition to the system's certificate authorities. Verification "
+           "stays on."),
+        tr("file"));
     parser.addOptions(
-        {server, database, profile, insecure, importRust, rustPath, forget, anonymous});
+        {server, database, profile, insecure, importRust, rustPath, forget, anonymous, trust});
 
     if (!parser.parse(arguments)) {
         result.action = ParseResult::Action::ExitError;
@@ -117,6 +124,13 @@ ParseResult parseCommandLine(const QStringList &arguments) {
                                      ? parser.value(rustPath)
                                      : chat::RustCredentials::defaultPath(databaseName);
     config.forgetIdentity = parser.isSet(forget);
+    if (parser.isSet(trust)) {
+        const auto certificate = chat::TrustedCertificate::load(parser.value(trust));
+        if (!certificate)
+            return fail(tr("--trust-certificate: %1").arg(certificate.error().message()));
+        config.client.trustedCertificate = *certificate;
+        config.client.profile.setTrustedCertificateFile(parser.value(trust));
+    }
     return result;
 }
 

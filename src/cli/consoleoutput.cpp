@@ -1,15 +1,45 @@
 #include "consoleoutput.h"
 
+#include "chat/untrustedtext.h"
+
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+
+#ifdef Q_OS_WIN
+#include <io.h>
+#else
 #include <unistd.h>
+#endif
 
 namespace cli {
+
+namespace {
+
+bool isTerminal(int fd) {
+#ifdef Q_OS_WIN
+    return ::_isatty(fd) != 0; // also true for NUL; only decides whether controls are neutralized
+#else
+    return ::isatty(fd) == 1;
+#endif
+}
+
+// One write(2) (or _write on Windows); the number of bytes written or -1 with errno set.
+qint64 writeSome(int fd, const char *data, qsizetype size) {
+#ifdef Q_OS_WIN
+    return ::_write(fd, data, unsigned(std::min<qsizetype>(size, INT_MAX)));
+#else
+    return ::write(fd, data, size_t(size));
+#endif
+}
+
+} // namespace
 
 FdOutput::FdOutput(int outFd, int errFd)
     : m_outFd(outFd)
     , m_errFd(errFd)
-    , m_outTty(::isatty(outFd) == 1)
-    , m_errTty(::isatty(errFd) == 1) {}
+    , m_outTty(isTerminal(outFd))
+    , m_errTty(isTerminal(errFd)) {}
 
 void FdOutput::out(const QString &line) {
     writeLine(m_outFd, m_outTty, line);
@@ -19,13 +49,23 @@ void FdOutput::err(const QString &line) {
     writeLine(m_errFd, m_errTty, line);
 }
 
+void FdOutput::outUntrusted(const QString &line) {
+    writeLine(m_outFd, m_outTty, m_outTty ? forTerminal(line) : line);
+}
+
+QString FdOutput::forTerminal(const QString &untrustedLine) {
+    QString text = neutralizeControls(untrustedLine);
+    text.replace(QLatin1Char('\n'), QStringLiteral("\n  \u21b3 "));
+    return text;
+}
+
 QString FdOutput::neutralizeControls(const QString &text) {
     QString result;
     result.reserve(text.size());
     for (const QChar c : text) {
         const char16_t u = c.unicode();
-        const bool control =
-            (u < 0x20 && u != u'\t' && u != u'\n') || u == 0x7f || (u >= 0x80 && u < 0xa0);
+        const bool control = (u < 0x20 && u != u'\t' && u != u'\n') || u == 0x7f ||
+                             (u >= 0x80 && u < 0xa0) || chat::UntrustedText::isBidiControl(u);
         result.append(control ? QChar(QChar::ReplacementCharacter) : c);
     }
     return result;
@@ -37,7 +77,7 @@ void FdOutput::writeLine(int fd, bool tty, const QString &line) {
     const char *p = bytes.constData();
     qsizetype left = bytes.size();
     while (left > 0) {
-        const ssize_t n = ::write(fd, p, size_t(left));
+        const qint64 n = writeSome(fd, p, left);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

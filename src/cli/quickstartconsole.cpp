@@ -208,7 +208,7 @@ void QuickstartConsole::onUserInserted(const quickstart_chat::User &row,
         return;
     }
     if (isLive(ctx) && row.online)
-        m_output->out(QStringLiteral("User %1 connected.").arg(userNameOrIdentity(row)));
+        m_output->outUntrusted(QStringLiteral("User %1 connected.").arg(userNameOrIdentity(row)));
 }
 
 void QuickstartConsole::onUserUpdated(const quickstart_chat::User &oldRow,
@@ -220,12 +220,14 @@ void QuickstartConsole::onUserUpdated(const quickstart_chat::User &oldRow,
     if (!m_backlogPrinted || !isLive(ctx))
         return;
     if (oldRow.name != newRow.name)
-        m_output->out(QStringLiteral("User %1 renamed to %2.")
-                          .arg(userNameOrIdentity(oldRow), userNameOrIdentity(newRow)));
+        m_output->outUntrusted(QStringLiteral("User %1 renamed to %2.")
+                                   .arg(userNameOrIdentity(oldRow), userNameOrIdentity(newRow)));
     if (oldRow.online && !newRow.online)
-        m_output->out(QStringLiteral("User %1 disconnected.").arg(userNameOrIdentity(newRow)));
+        m_output->outUntrusted(
+            QStringLiteral("User %1 disconnected.").arg(userNameOrIdentity(newRow)));
     if (!oldRow.online && newRow.online)
-        m_output->out(QStringLiteral("User %1 connected.").arg(userNameOrIdentity(newRow)));
+        m_output->outUntrusted(
+            QStringLiteral("User %1 connected.").arg(userNameOrIdentity(newRow)));
 }
 
 void QuickstartConsole::onMessagesChanged(const QList<quickstart_chat::Message> &inserted,
@@ -244,7 +246,7 @@ void QuickstartConsole::onMessagesChanged(const QList<quickstart_chat::Message> 
 void QuickstartConsole::printMessage(const quickstart_chat::Message &message) {
     const std::optional<quickstart_chat::User> user = lookupUser(message.sender);
     const QString sender = user ? userNameOrIdentity(*user) : QStringLiteral("unknown");
-    m_output->out(sender + QLatin1String(": ") + message.text);
+    m_output->outUntrusted(sender + QLatin1String(": ") + message.text);
 }
 
 std::optional<quickstart_chat::User> QuickstartConsole::lookupUser(const stdb::Identity &identity) {
@@ -287,7 +289,8 @@ void QuickstartConsole::onSynchronized() {
                          });
         for (const quickstart_chat::User &u : std::as_const(users))
             if (u.online)
-                m_output->out(QStringLiteral("User %1 connected.").arg(userNameOrIdentity(u)));
+                m_output->outUntrusted(
+                    QStringLiteral("User %1 connected.").arg(userNameOrIdentity(u)));
         m_initialUserOrder.clear();
         m_initialUserSeen.clear();
 

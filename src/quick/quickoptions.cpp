@@ -1,6 +1,7 @@
 #include "quickoptions.h"
 
 #include "chat/profile.h"
+#include "chat/trustedcertificate.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -45,7 +46,13 @@ QuickOptions QuickOptions::parse(const QStringList &arguments) {
                                       QStringLiteral("file"));
     const QCommandLineOption anonymous(QStringLiteral("anonymous"),
                                        tr("Use a throw-away identity that is never stored."));
-    parser.addOptions({server, database, profile, insecure, importRust, rustPath, anonymous});
+    const QCommandLineOption trust(
+        QStringLiteral("trust-certificate"),
+        tr("Trust this certificate file (PEM or DER) for a wss server with a self-signed "
+           "certificate, in addition to the system's certificate authorities."),
+        QStringLiteral("file"));
+    parser.addOptions(
+        {server, database, profile, insecure, importRust, rustPath, anonymous, trust});
     parser.process(arguments);
 
     const QString profileName = parser.value(profile).trimmed();
@@ -74,6 +81,15 @@ QuickOptions QuickOptions::parse(const QStringList &arguments) {
     o.rustImport = o.anonymous ? chat::ChatClient::Options::RustImport::Never
                    : import    ? chat::ChatClient::Options::RustImport::Always
                                : chat::ChatClient::Options::RustImport::Ask;
+    if (parser.isSet(trust)) {
+        const auto certificate = chat::TrustedCertificate::load(parser.value(trust));
+        if (!certificate) {
+            result.error = certificate.error().message();
+            return result;
+        }
+        o.trustedCertificate = *certificate;
+        o.profile.setTrustedCertificateFile(parser.value(trust));
+    }
     return result;
 }
 

@@ -3,6 +3,7 @@
 #include "chat/chatclient.h"
 #include "chat/chattypes.h"
 #include "chat/messagemodel.h"
+#include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
 #include <QDateTime>
@@ -57,6 +58,10 @@ QString ChatUi::timeText(const QDateTime &when) const {
 
 QString ChatUi::dateTimeText(const QDateTime &when) const {
     return QLocale().toString(when.toLocalTime(), QLocale::LongFormat);
+}
+
+QString ChatUi::isolate(const QString &text) const {
+    return chat::UntrustedText::isolate(text);
 }
 
 void registerQuickTypes() {

@@ -38,6 +38,8 @@ public:
     Q_INVOKABLE QString timeText(const QDateTime &when) const;
     // Full date and time, for tooltips.
     Q_INVOKABLE QString dateTimeText(const QDateTime &when) const;
+    // Network text to embed in a sentence of ours: bidi-isolated (chat::UntrustedText).
+    Q_INVOKABLE QString isolate(const QString &text) const;
 };
 
 // Registers the chat types with QML under "SpacetimeChat 1.0": ChatClient, MessageModel and

@@ -120,6 +120,8 @@ bool ChatHost::start(const QHostAddress &address, quint16 port, QString *error) 
             qCInfo(lcHost) << "marked" << n << "users offline from the previous run";
     }
 
+    if (m_options.tls)
+        m_http.setTls(*m_options.tls);
     if (!m_http.listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(address.toString())

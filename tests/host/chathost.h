@@ -15,10 +15,12 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTimer>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 class QWebSocketServer;
@@ -42,6 +44,8 @@ public:
         int pingIntervalMs = 15000;
         int idleTimeoutMs = 30000;
         int httpIdleTimeoutMs = 30000;
+        // Serve https/wss with this certificate and key instead of plain http/ws.
+        std::optional<QSslConfiguration> tls;
     };
 
     explicit ChatHost(const Options &options, QObject *parent = nullptr);
@@ -52,6 +56,7 @@ public:
     bool start(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_http.port(); }
     QHostAddress address() const { return m_http.address(); }
+    bool isTls() const { return m_http.isTls(); }
 
     const Options &options() const { return m_options; }
     TokenSigner &tokens() { return m_tokens; }

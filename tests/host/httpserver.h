@@ -5,16 +5,19 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTcpServer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QTcpSocket;
 
 namespace host {
 
-// HTTP/1.1 on a QTcpServer. Plain requests are parsed here and answered through the request
+// HTTP/1.1 on a QTcpServer, or on a QSslServer after setTls() (then every connection is TLS:
+// https and wss on the same port). Plain requests are parsed here and answered through the request
 // handler; WebSocket upgrade requests are only *peeked* at, so that after the upgrade handler
 // accepts one the untouched handshake bytes can be handed to QWebSocketServer.
 class HttpServer : public QObject {
@@ -27,6 +30,12 @@ public:
         std::function<std::optional<HttpResponse>(const HttpRequest &, QTcpSocket *)>;
 
     explicit HttpServer(QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    // Serve TLS with this configuration (local certificate and private key set); call before
+    // listen(). Handshakes that fail are logged and the connection is dropped.
+    void setTls(const QSslConfiguration &configuration);
+    bool isTls() const { return m_tls; }
 
     void setRequestHandler(RequestHandler handler) { m_requestHandler = std::move(handler); }
     void setUpgradeHandler(UpgradeHandler handler) { m_upgradeHandler = std::move(handler); }
@@ -38,9 +47,9 @@ public:
 
     bool listen(const QHostAddress &address, quint16 port);
     void close();
-    quint16 port() const { return m_server.serverPort(); }
-    QHostAddress address() const { return m_server.serverAddress(); }
-    QString errorString() const { return m_server.errorString(); }
+    quint16 port() const { return m_server->serverPort(); }
+    QHostAddress address() const { return m_server->serverAddress(); }
+    QString errorString() const { return m_server->errorString(); }
     int openConnections() const { return m_open; }
 
     // Used by HttpConnection.
@@ -53,7 +62,8 @@ signals:
 private:
     void onNewConnection();
 
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server;
+    bool m_tls = false;
     RequestHandler m_requestHandler;
     UpgradeHandler m_upgradeHandler;
     HttpLimits m_limits;

@@ -7,9 +7,14 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QSocketNotifier>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QStandardPaths>
 
 #include <csignal>
@@ -71,6 +76,42 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port) {
     return true;
 }
 
+// The TLS configuration from a PEM certificate (chain) file and a PEM private key file.
+std::optional<QSslConfiguration> loadTls(const QString &certPath, const QString &keyPath,
+                                         QString *error) {
+    if (!QSslSocket::supportsSsl()) {
+        *error = QStringLiteral("TLS is not available (no OpenSSL backend for Qt)");
+        return std::nullopt;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(certPath, QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("--tls-cert %1: no PEM certificate could be read").arg(certPath);
+        return std::nullopt;
+    }
+    QFile keyFile(keyPath);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("--tls-key %1: %2").arg(keyPath, keyFile.errorString());
+        return std::nullopt;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key;
+    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        key = QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error =
+            QStringLiteral("--tls-key %1: not an unencrypted PEM RSA/EC private key").arg(keyPath);
+        return std::nullopt;
+    }
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificateChain(chain);
+    config.setPrivateKey(key);
+    config.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    return config;
+}
+
 } // namespace
 
 int main(int argc, char *argv[]) {
@@ -109,8 +150,15 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption httpTimeout(QStringLiteral("http-timeout"),
                                          QStringLiteral("Close HTTP connections idle this long."),
                                          QStringLiteral("ms"), QStringLiteral("30000"));
-    parser.addOptions(
-        {listen, data, database, testControls, noV3, pingInterval, idleTimeout, httpTimeout});
+    const QCommandLineOption tlsCert(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("Serve https/wss with this PEM certificate (chain); needs --tls-key."),
+        QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+                                    QStringLiteral("The PEM private key of --tls-cert."),
+                                    QStringLiteral("file"));
+    parser.addOptions({listen, data, database, testControls, noV3, pingInterval, idleTimeout,
+                       httpTimeout, tlsCert, tlsKey});
     parser.process(app);
 
     auto fail = [](const QString &message) {
@@ -143,6 +191,15 @@ int main(int argc, char *argv[]) {
         options.httpIdleTimeoutMs < 10)
         return fail(QStringLiteral("timeouts must be integers of at least 10 ms"));
 
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey))
+        return fail(QStringLiteral("--tls-cert and --tls-key go together"));
+    if (parser.isSet(tlsCert)) {
+        QString error;
+        options.tls = loadTls(parser.value(tlsCert), parser.value(tlsKey), &error);
+        if (!options.tls)
+            return fail(error);
+    }
+
     installSignalHandlers(app);
 
     host::ChatHost chatHost(options);
@@ -159,7 +216,8 @@ int main(int argc, char *argv[]) {
     qCInfo(host::lcHost).noquote()
         << "development/test host, not SpacetimeDB; database" << options.databaseName;
     // The one line on stdout; tests parse it.
-    std::printf("listening on http://%s:%u\n", qPrintable(shown), unsigned(chatHost.port()));
+    std::printf("listening on %s://%s:%u\n", chatHost.isTls() ? "https" : "http", qPrintable(shown),
+                unsigned(chatHost.port()));
     std::fflush(stdout);
     return app.exec();
 }

@@ -33,7 +33,7 @@ bool HostProcess::startWith(const QString &listen, const QString &dataDir,
         m_error = QStringLiteral("cannot start %1: %2").arg(executable(), m_process.errorString());
         return false;
     }
-    static const QRegularExpression re(QStringLiteral("listening on http://[^:]+:(\\d+)\\n"));
+    static const QRegularExpression re(QStringLiteral("listening on https?://[^:]+:(\\d+)\\n"));
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         m_process.waitForReadyRead(50);

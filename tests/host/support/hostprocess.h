@@ -7,7 +7,7 @@
 #include <QUrl>
 
 // Starts the real spacetime-chat-host executable on 127.0.0.1 with a free port and parses the
-// "listening on http://127.0.0.1:PORT" line. Stderr (the host's log) is collected so a failing
+// "listening on http(s)://127.0.0.1:PORT" line. Stderr (the host's log) is collected so a failing
 // test can print it.
 class HostProcess {
 public:
