@@ -91,16 +91,26 @@ for b in /usr/bin/spacetime-*; do
 done
 
 step "Installed programs"
+# `PROG --version` must print "PROG VERSION": its own name, not the shared application name.
+check_version() {
+    local prog=$1 out
+    out=$(QT_QPA_PLATFORM=offscreen "/usr/bin/$prog" --version)
+    echo "$out"
+    [[ $out == "$prog "[0-9]* ]] || die "$prog --version does not start with \"$prog <version>\""
+}
 if [[ -x /usr/bin/spacetime-chat ]]; then
-    QT_QPA_PLATFORM=offscreen /usr/bin/spacetime-chat --version
+    check_version spacetime-chat
 else
     skip "spacetime-chat is not built yet (src/app), not in the package"
 fi
 if [[ -x /usr/bin/spacetime-chat-quick ]]; then
-    QT_QPA_PLATFORM=offscreen /usr/bin/spacetime-chat-quick --version
+    check_version spacetime-chat-quick
 else
     skip "spacetime-chat-quick is not built yet (src/quick), not in the package"
 fi
+[[ ! -x /usr/bin/spacetime-chat-cli ]] || check_version spacetime-chat-cli
+check_version spacetime-inspect
+check_version spacetime-qt-generate
 /usr/bin/spacetime-inspect --help > /dev/null && echo "spacetime-inspect --help: ok"
 /usr/bin/spacetime-qt-generate --help > /dev/null && echo "spacetime-qt-generate --help: ok"
 

@@ -18,10 +18,14 @@ PKGS=(
   # tests: headless display, Secret Service, Node for the official TypeScript SDK cross-checks
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools nodejs npm
   fonts-dejavu-core
+  # tests/security: the openssl command makes self-signed certificates for the wss tests
+  openssl
   # packaging (packaging/check.sh): lintian, validators, rpmbuild, icon rendering, dpkg-shlibdeps
   lintian desktop-file-utils appstream rpm librsvg2-bin dpkg-dev
   # screenshots under Xvfb (docs/screenshots, tests/quick/screenshot.sh)
   imagemagick xdotool x11-apps
+  # the benchmark report (bench/run-all.sh -> bench/report.py)
+  python3
 )
 
 missing=()

@@ -80,12 +80,14 @@ int check(const QString &dir, const QMap<QString, QByteArray> &files) {
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("spacetime-qt-generate"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION_STRING));
 
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Generates typed C++/Qt bindings (rows, sums, enums, table handles, reducer calls) for a "
         "SpacetimeDB module, on top of the SpacetimeQt SDK."));
     p.addHelpOption();
+    p.addVersionOption();
     const QCommandLineOption schemaOpt(
         QStringLiteral("schema"),
         QStringLiteral("Schema JSON: GET /v1/database/NAME/schema?version=9 or "
@@ -127,6 +129,10 @@ int main(int argc, char **argv) {
         return fail(BadInput, p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(p.helpText()), stdout);
+        return Ok;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        std::printf("spacetime-qt-generate %s\n", PROJECT_VERSION_STRING);
         return Ok;
     }
     if (!p.positionalArguments().isEmpty())

@@ -17,6 +17,11 @@ on.")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "Spacetime Chat")
 set(CPACK_PACKAGE_EXECUTABLES "spacetime-chat;Spacetime Chat")
 set(CPACK_STRIP_FILES ON)
+# Shown by the NSIS installer (licence page) and kept with the packages; without it CPack would
+# show its generic placeholder licence. The same text as the Debian copyright file.
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/debian/copyright.in
+    ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt @ONLY)
+set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt)
 set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/;/build[^/]*/")
 
 if(STDB_LINUX_DESKTOP)
@@ -126,7 +131,16 @@ if(WIN32 AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/windows/spacetime-chat.ico)
 endif()
 
 # ---- macOS (DragNDrop) ----------------------------------------------------------------------
+# The .dmg holds spacetime-chat.app (self-contained through macdeployqt), an /Applications link
+# (CPack adds it), and the SDK's lib/ and include/ next to the bundle. The licence is not shown
+# as a click-through agreement (CPACK_DMG_SLA_USE_RESOURCE_FILE_LICENSE stays off).
 set(CPACK_DMG_VOLUME_NAME "Spacetime Chat")
 set(CPACK_DMG_FORMAT "UDZO")
+# Before CMake 3.24's CMP0133, DragNDrop turned CPACK_RESOURCE_FILE_LICENSE into a licence
+# agreement through `hdiutil udifrez`, which current macOS no longer has.
+if(POLICY CMP0133)
+    cmake_policy(SET CMP0133 NEW)
+endif()
+set(CPACK_DMG_SLA_USE_RESOURCE_FILE_LICENSE OFF)
 
 include(CPack)

@@ -4,8 +4,10 @@
 #include "colorscheme.h"
 #include "commandline.h"
 #include "mainwindow.h"
+#include "messageview.h"
 #include "profilestore.h"
 #include "singleinstance.h"
+#include "startuptrace.h"
 
 #include "chat/rustcredentials.h"
 
@@ -79,10 +81,15 @@ int main(int argc, char *argv[]) {
             .value_or(chat::Profile(QString::fromLatin1(chat::Profile::kDefaultServer),
                                     QString::fromLatin1(chat::Profile::kDefaultDatabase),
                                     profileName));
-    if (!cli.server.isEmpty() || !cli.database.isEmpty())
+    if (!cli.server.isEmpty() || !cli.database.isEmpty()) {
+        const QString certificate = profile.trustedCertificateFile();
         profile = chat::Profile(cli.server.isEmpty() ? profile.serverUrl() : cli.server,
                                 cli.database.isEmpty() ? profile.database() : cli.database,
                                 profile.name());
+        profile.setTrustedCertificateFile(certificate);
+    }
+    if (!cli.trustCertificate.isEmpty())
+        profile.setTrustedCertificateFile(cli.trustCertificate);
 
     // One window per profile: a second start brings the first one forward.
     if (!cli.anonymous && SingleInstance::activateRunning(profile.name())) {
@@ -122,6 +129,7 @@ int main(int argc, char *argv[]) {
                      &MainWindow::bringToFront);
     QObject::connect(&window, &MainWindow::profileSwitched, &instance,
                      [&instance](const chat::Profile &p) { instance.listen(p.name()); });
+    StartupTrace::installIfRequested(window.messageView()); // bench/startup.sh only
     if (cli.minimized) {
         if (window.trayIcon())
             window.hide();

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 class QSocketNotifier;
 
 namespace cli {
@@ -12,6 +14,11 @@ namespace cli {
 // event loop: a QSocketNotifier wakes us when data is there and each wake-up does exactly one
 // read(), so the descriptor can stay in blocking mode (it is shared with the shell when it is
 // a terminal). Works for terminals, pipes, regular files, /dev/null and a closed descriptor.
+//
+// Windows has no readiness notification for consoles and anonymous pipes, so there a detached
+// thread does blocking reads (ReadConsoleW for a console, ReadFile otherwise) and hands each
+// chunk to this object's thread as a queued call. The thread is never joined: a read blocked
+// on a console cannot be cancelled reliably, and the process ends it at exit.
 //
 // Lines are split at '\n'; a trailing '\r' is dropped (like Rust's BufRead::lines). A last line
 // without a newline is still delivered before finished().
@@ -36,7 +43,13 @@ public:
     QString errorString() const { return m_error; }
 
 private:
+#ifdef Q_OS_WIN
+    struct WinInput;
+    void receive(const QByteArray &chunk, bool eof, const QString &error);
+    std::shared_ptr<WinInput> m_win;
+#else
     void readSome();
+#endif
     void emitLines(bool flushPartial);
     void finish(const QString &error = {});
 

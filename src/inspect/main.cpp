@@ -52,6 +52,7 @@ bool writeOutput(const QString &name, const QByteArray &data, QString *error) {
 int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("spacetime-inspect"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION_STRING));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -60,6 +61,7 @@ int main(int argc, char *argv[]) {
         "  spacetime-inspect encode --server|--client FILE|-\n\n"
         "Errors print one line and exit with status 2. See docs/inspect.md."));
     parser.addHelpOption();
+    parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("decode or encode"));
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QStringLiteral("input file, or - for stdin"));
@@ -86,6 +88,10 @@ int main(int argc, char *argv[]) {
         return fail(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("spacetime-inspect %s\n", PROJECT_VERSION_STRING);
         return 0;
     }
     const QStringList args = parser.positionalArguments();

@@ -20,12 +20,16 @@ int main(int argc, char *argv[]) {
     QGuiApplication app(argc, argv);
     // Same data directory as the other front ends (profiles, outbox, token file).
     QGuiApplication::setOrganizationName(QStringLiteral("spacetime-chat"));
-    QGuiApplication::setApplicationName(QStringLiteral("spacetime-chat"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));
     QGuiApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION_STRING));
     QGuiApplication::setDesktopFileName(QStringLiteral("spacetime-chat-quick"));
 
+    // --version prints "<application name> <version>": this program's own name while parsing.
+    // The application name proper is shared with the other front ends because it names the
+    // data directory (profiles, outbox, token file), so it is set right after.
+    QGuiApplication::setApplicationName(QStringLiteral("spacetime-chat-quick"));
     const quick::QuickOptions options = quick::QuickOptions::parse(QGuiApplication::arguments());
+    QGuiApplication::setApplicationName(QStringLiteral("spacetime-chat"));
     if (!options.error.isEmpty()) {
         std::fprintf(stderr, "spacetime-chat-quick: %s\n", qPrintable(options.error));
         return 2;
