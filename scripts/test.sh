@@ -3,6 +3,11 @@
 # suite. This is the README's test command and what CI runs.
 #   scripts/test.sh            full run (tests + 60 s per fuzz target)
 #   STDB_FUZZ_SECONDS=0 scripts/test.sh   skip the fuzz step
+#   STDB_SANITIZERS=1 scripts/test.sh     also run the whole suite a second time built with
+#                                         AddressSanitizer + UndefinedBehaviorSanitizer
+#                                         (scripts/sanitize.sh, build dir build-asan; about
+#                                         30 min on 2 cores; not yet part of CI, see
+#                                         docs/RELIABILITY.md "Sanitizers")
 #   STDB_SKIP_PACKAGING=1 scripts/test.sh skip the last step, packaging/check.sh (builds the
 #                                         .deb/.rpm, lintian, validators, installs the .deb
 #                                         with apt-get, so it needs root, and removes it again)
@@ -35,6 +40,11 @@ fi
 fuzz_seconds=${STDB_FUZZ_SECONDS:-60}
 if [[ $fuzz_seconds -gt 0 && -x tests/fuzz/run.sh ]]; then
     bash tests/fuzz/run.sh "$root/build-fuzz" "$fuzz_seconds"
+fi
+
+# The whole suite again under ASan + UBSan (LeakSanitizer on); any report fails the run.
+if [[ ${STDB_SANITIZERS:-0} == 1 ]]; then
+    bash scripts/sanitize.sh "$root/build-asan"
 fi
 
 # Packages: build the .deb and .rpm, lint and validate them, install the .deb, try it, remove it.

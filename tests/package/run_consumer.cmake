@@ -49,6 +49,9 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${consumer_build} -G ${GENERATOR}
     "-DCMAKE_PREFIX_PATH=${prefix_path_arg}"
     -DCMAKE_FIND_PACKAGE_PREFER_CONFIG=ON
     "-DSTDB_FORBIDDEN_PREFIX=${SOURCE_DIR}/src"
+    # A sanitizer build installs an instrumented library: its consumer must link the runtime.
+    "-DCMAKE_CXX_FLAGS=${CONSUMER_FLAGS}"
+    "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_FLAGS}"
     ${type_arg})
 
 message(STATUS "Building the consumer")

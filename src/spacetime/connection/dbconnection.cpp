@@ -61,7 +61,6 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
     decodeOptions.maxDecompressedSize = options.maxDecompressedSize;
     decoder = new FrameDecoder(decodeOptions);
     decoder->moveToThread(&workerThread);
-    QObject::connect(&workerThread, &QThread::finished, decoder, &QObject::deleteLater);
     QObject::connect(
         decoder, &FrameDecoder::decoded, q,
         [this](quint64 gen, const DecodedFrame &f) { onDecoded(gen, f); }, Qt::QueuedConnection);
@@ -132,6 +131,11 @@ DbConnectionPrivate::~DbConnectionPrivate() {
     }
     workerThread.quit();
     workerThread.wait();
+    // The thread has ended, so the decoder can go from here. A deleteLater() on its finished()
+    // signal is not enough: when a connection outlives the QCoreApplication (a test fixture,
+    // a global), no event loop runs that deferred delete and the decoder leaks.
+    delete decoder;
+    decoder = nullptr;
 }
 
 void DbConnectionPrivate::setState(State s) {
