@@ -1,24 +1,17 @@
 #include "spacetime/connection/dbconnection.h"
 
+#include "spacetime/connection/connectionlog_p.h"
 #include "spacetime/connection/dbconnection_p.h"
 
 #include <QElapsedTimer>
-#include <QLoggingCategory>
 #include <QNetworkRequest>
-#include <QSslConfiguration>
-#include <QWebSocketHandshakeOptions>
-
-Q_LOGGING_CATEGORY(lcConnection, "stdb.connection")
 
 namespace stdb {
 
+Q_LOGGING_CATEGORY(lcConnection, "stdb.connection")
+
 namespace {
 
-// Frames up to this size are decoded on the owner thread when the worker is idle: the thread
-// hop costs more than decoding a small message, and order is kept because nothing is in flight.
-constexpr qsizetype kInlineDecodeLimit = 64 * 1024;
-// How long a closing socket may take for the close handshake before it is aborted.
-constexpr int kCloseGraceMs = 2000;
 // Violation-triggered resyncs in a row that still found violations before we stop trying.
 constexpr int kMaxViolationResyncs = 3;
 
@@ -57,42 +50,53 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
     qRegisterMetaType<stdb::DecodedFrame>();
     qRegisterMetaType<stdb::Error>();
 
+    qRegisterMetaType<stdb::SocketSession>();
+    qRegisterMetaType<stdb::SocketFailure>();
+
     protocol::FrameDecodeOptions decodeOptions;
     decodeOptions.maxDecompressedSize = options.maxDecompressedSize;
-    decoder = new FrameDecoder(decodeOptions);
-    decoder->moveToThread(&workerThread);
+    worker = new SocketWorker(decodeOptions);
+    worker->moveToThread(&workerThread);
     QObject::connect(
-        decoder, &FrameDecoder::decoded, q,
+        worker, &SocketWorker::opened, q,
+        [this](quint64 gen, const QString &sub) { onSocketOpen(gen, sub); }, Qt::QueuedConnection);
+    QObject::connect(
+        worker, &SocketWorker::decoded, q,
         [this](quint64 gen, const DecodedFrame &f) { onDecoded(gen, f); }, Qt::QueuedConnection);
     QObject::connect(
-        decoder, &FrameDecoder::failed, q,
+        worker, &SocketWorker::failed, q,
         [this](quint64 gen, const Error &e) { onDecodeFailed(gen, e); }, Qt::QueuedConnection);
     QObject::connect(
-        decoder, &FrameDecoder::drained, q,
+        worker, &SocketWorker::closed, q,
+        [this](quint64 gen, const SocketFailure &why) { onSocketClosed(gen, why); },
+        Qt::QueuedConnection);
+    QObject::connect(
+        worker, &SocketWorker::textReceived, q,
         [this](quint64 gen) {
-            --inFlight;
-            whenIdle([this, gen] { finishClosed(gen); });
+            if (gen != generation || !sessionActive)
+                return;
+            closeWithError(
+                Error(Error::Kind::Protocol,
+                      QStringLiteral("%1 sent a text message; protocol %2 is binary only")
+                          .arg(options.uri.display(), subprotocol)),
+                true, QWebSocketProtocol::CloseCodeDatatypeNotSupported);
         },
         Qt::QueuedConnection);
-    workerThread.setObjectName(QStringLiteral("stdb-frame-decoder"));
+    QObject::connect(
+        worker, &SocketWorker::timedOut, q,
+        [this](quint64 gen) {
+            if (gen != generation || !sessionActive)
+                return;
+            const qint64 total = (options.idleTimeout + options.pingTimeout).count();
+            closeWithError(Error(Error::Kind::Network,
+                                 QStringLiteral("connection to %1 lost: nothing received for %2 s")
+                                     .arg(options.uri.display())
+                                     .arg(double(total) / 1000.0)),
+                           true, QWebSocketProtocol::CloseCodeGoingAway);
+        },
+        Qt::QueuedConnection);
+    workerThread.setObjectName(QStringLiteral("stdb-socket"));
     workerThread.start();
-
-    watchdog.setIntervals(options.idleTimeout, options.pingTimeout);
-    QObject::connect(&watchdog, &IdleWatchdog::pingNeeded, q, [this] {
-        if (socket && socketOpen) {
-            qCDebug(lcConnection) << "nothing received for" << options.idleTimeout.count()
-                                  << "ms; pinging";
-            socket->ping();
-        }
-    });
-    QObject::connect(&watchdog, &IdleWatchdog::timedOut, q, [this] {
-        const qint64 total = (options.idleTimeout + options.pingTimeout).count();
-        closeWithError(Error(Error::Kind::Network,
-                             QStringLiteral("connection to %1 lost: nothing received for %2 s")
-                                 .arg(options.uri.display())
-                                 .arg(double(total) / 1000.0)),
-                       true, QWebSocketProtocol::CloseCodeGoingAway);
-    });
 
     connectTimer.setSingleShot(true);
     QObject::connect(&connectTimer, &QTimer::timeout, q, [this] {
@@ -119,23 +123,20 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
 }
 
 DbConnectionPrivate::~DbConnectionPrivate() {
-    watchdog.stop();
     connectTimer.stop();
     reconnectTimer.stop();
     stableTimer.stop();
-    if (socket) {
-        QObject::disconnect(socket, nullptr, q, nullptr);
-        socket->abort();
-        delete socket;
-        socket = nullptr;
-    }
+    QObject::disconnect(worker, nullptr, q, nullptr);
+    // The sockets and their timers belong to the worker's thread: drop them there. The worker
+    // never waits for this thread, so blocking here cannot deadlock.
+    QMetaObject::invokeMethod(worker, &SocketWorker::shutdown, Qt::BlockingQueuedConnection);
     workerThread.quit();
     workerThread.wait();
-    // The thread has ended, so the decoder can go from here. A deleteLater() on its finished()
+    // The thread has ended, so the worker can go from here. A deleteLater() on its finished()
     // signal is not enough: when a connection outlives the QCoreApplication (a test fixture,
-    // a global), no event loop runs that deferred delete and the decoder leaks.
-    delete decoder;
-    decoder = nullptr;
+    // a global), no event loop runs that deferred delete and the worker leaks.
+    delete worker;
+    worker = nullptr;
 }
 
 void DbConnectionPrivate::setState(State s) {
@@ -160,86 +161,48 @@ void DbConnectionPrivate::startAttempt() {
     subprotocol.clear();
     failure = {};
 
-    socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
-    // Initial subscriptions can be hundreds of MiB: never truncate incoming messages.
-    socket->setMaxAllowedIncomingMessageSize(QWebSocket::maxIncomingMessageSize());
-    socket->setMaxAllowedIncomingFrameSize(QWebSocket::maxIncomingFrameSize());
-    if (options.uri.isSecure()) {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        // Verification stays on; extra trust anchors only add the certificates asked for.
-        ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        if (!options.trustedCertificates.isEmpty())
-            ssl.addCaCertificates(options.trustedCertificates);
-        socket->setSslConfiguration(ssl);
-    }
+    socketAttached = true;
 
-    QObject::connect(socket, &QWebSocket::connected, q, [this, gen] { onSocketOpen(gen); });
-    QObject::connect(socket, &QWebSocket::disconnected, q, [this, gen] { onSocketClosed(gen); });
-    QObject::connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
-                     [this, gen](QAbstractSocket::SocketError e) { onSocketError(gen, e); });
-    QObject::connect(
-        socket, &QWebSocket::sslErrors, q, [this, gen](const QList<QSslError> &errors) {
-            if (gen != generation)
-                return;
-            // Never ignored: the handshake fails and the errors explain why.
-            for (const QSslError &e : errors) {
-                QString text = e.errorString();
-                if (!e.certificate().isNull())
-                    text += QStringLiteral(" [%1]").arg(e.certificate().subjectDisplayName());
-                failure.sslErrors.append(text);
-            }
-            qCWarning(lcConnection).noquote()
-                << "TLS verification failed for" << options.uri.display() << ":"
-                << failure.sslErrors.join(QStringLiteral("; "));
-        });
-    QObject::connect(socket, &QWebSocket::binaryMessageReceived, q,
-                     [this, gen](const QByteArray &frame) { onFrame(gen, frame); });
-    QObject::connect(socket, &QWebSocket::textMessageReceived, q, [this, gen](const QString &) {
-        if (gen != generation)
-            return;
-        closeWithError(Error(Error::Kind::Protocol,
-                             QStringLiteral("%1 sent a text message; protocol %2 is binary only")
-                                 .arg(options.uri.display(), subprotocol)),
-                       true, QWebSocketProtocol::CloseCodeDatatypeNotSupported);
-    });
-    // Our own close() detaches first, so this means the server sent a close frame.
-    QObject::connect(socket, &QWebSocket::aboutToClose, q, [this, gen] {
-        if (gen == generation)
-            closeFrameReceived = true;
-    });
-    // Parts of a large message in transit also prove the connection is alive.
-    QObject::connect(socket, &QWebSocket::binaryFrameReceived, q, [this, gen] {
-        if (gen == generation)
-            watchdog.touch();
-    });
-    QObject::connect(socket, &QWebSocket::pong, q, [this, gen] {
-        if (gen == generation)
-            watchdog.touch();
-    });
-
+    SocketSession session;
+    session.generation = gen;
     const QUrl url =
         options.uri.subscribeUrl(options.databaseName, options.compression, options.confirmedReads);
-    QNetworkRequest request(url);
+    session.request = QNetworkRequest(url);
     if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
-    QWebSocketHandshakeOptions handshake;
-    if (options.protocol == ProtocolVersion::V3)
-        handshake.setSubprotocols({QString::fromLatin1(protocol::kSubprotocolV3),
-                                   QString::fromLatin1(protocol::kSubprotocolV2)});
-    else
-        handshake.setSubprotocols({QString::fromLatin1(protocol::kSubprotocolV2)});
+        session.request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+    if (options.protocol == ProtocolVersion::V3) {
+        session.v3Subprotocol = QString::fromLatin1(protocol::kSubprotocolV3);
+        session.subprotocols.append(session.v3Subprotocol);
+    }
+    session.subprotocols.append(QString::fromLatin1(protocol::kSubprotocolV2));
+    session.secure = options.uri.isSecure();
+    session.trustedCertificates = options.trustedCertificates;
+    session.idleTimeout = options.idleTimeout;
+    session.pingTimeout = options.pingTimeout;
+    session.display = options.uri.display();
 
     qCInfo(lcConnection).noquote()
         << "connecting to" << url.toString() << (token.isEmpty() ? "anonymously" : "with a token");
     connectTimer.start(
         int(std::min<qint64>(options.connectTimeout.count(), std::numeric_limits<int>::max())));
-    socket->open(request, handshake);
+    publishLayout();
+    QMetaObject::invokeMethod(
+        worker, [w = worker, session] { w->open(session); }, Qt::QueuedConnection);
 }
 
-void DbConnectionPrivate::onSocketOpen(quint64 gen) {
-    if (gen != generation || !sessionActive)
+void DbConnectionPrivate::publishLayout() {
+    std::shared_ptr<const CacheLayout> layout = cache.layout();
+    if (layout == publishedLayout)
         return;
-    subprotocol = socket->subprotocol();
+    publishedLayout = layout;
+    QMetaObject::invokeMethod(
+        worker, [w = worker, layout] { w->setLayout(layout); }, Qt::QueuedConnection);
+}
+
+void DbConnectionPrivate::onSocketOpen(quint64 gen, const QString &chosenSubprotocol) {
+    if (gen != generation || !sessionActive || doomed)
+        return;
+    subprotocol = chosenSubprotocol;
     const QString v2Name = QString::fromLatin1(protocol::kSubprotocolV2);
     const QString v3Name = QString::fromLatin1(protocol::kSubprotocolV3);
     if (subprotocol == v3Name && options.protocol == ProtocolVersion::V3) {
@@ -258,7 +221,6 @@ void DbConnectionPrivate::onSocketOpen(quint64 gen) {
     }
     socketOpen = true;
     qCDebug(lcConnection).noquote() << "socket open, subprotocol" << subprotocol;
-    watchdog.start();
     // Subscriptions and calls may go out before InitialConnection: the server queues them.
     if (!liveSets.isEmpty())
         startResync(false);
@@ -267,52 +229,15 @@ void DbConnectionPrivate::onSocketOpen(quint64 gen) {
     flushOutbox();
 }
 
-void DbConnectionPrivate::onSocketError(quint64 gen, QAbstractSocket::SocketError error) {
-    if (gen != generation || !sessionActive || !socket)
-        return;
-    if (!failure.hasSocketError) {
-        failure.hasSocketError = true;
-        failure.socketError = error;
-        failure.socketErrorString = socket->errorString();
-    }
-    qCDebug(lcConnection).noquote() << "socket error" << error << socket->errorString();
-    // A refused TCP connection or upgrade may never produce disconnected(): look again once
-    // the socket settled.
-    QTimer::singleShot(0, q, [this, gen] {
-        if (gen == generation && sessionActive && socket &&
-            socket->state() == QAbstractSocket::UnconnectedState)
-            onSocketClosed(gen);
-    });
-}
-
-void DbConnectionPrivate::onSocketClosed(quint64 gen) {
-    if (gen != generation || !sessionActive || closeSeen)
+void DbConnectionPrivate::onSocketClosed(quint64 gen, const SocketFailure &why) {
+    // When doomed, closeWithError() ends the session with its own, better reason.
+    if (gen != generation || !sessionActive || closeSeen || doomed)
         return;
     closeSeen = true;
-    if (socket) {
-        // Qt may report disconnected() before error(): take the error from the socket.
-        if (!failure.hasSocketError && socket->error() != QAbstractSocket::UnknownSocketError) {
-            failure.hasSocketError = true;
-            failure.socketError = socket->error();
-            failure.socketErrorString = socket->errorString();
-        }
-        // closeCode() is only meaningful when the server sent a close frame (aboutToClose,
-        // see startAttempt); an abrupt drop reads as 1006 like in browsers.
-        if (socketOpen && closeFrameReceived) {
-            failure.closeCode = socket->closeCode();
-            failure.closeReason = socket->closeReason();
-        } else if (socketOpen) {
-            failure.closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
-        }
-    }
-    if (inFlight > 0) {
-        // Frames that arrived before the close are still being decoded: let them through
-        // first (a last ReducerResult must not turn into "outcome unknown").
-        ++inFlight;
-        QMetaObject::invokeMethod(
-            decoder, [dec = decoder, gen] { dec->drain(gen); }, Qt::QueuedConnection);
-        return;
-    }
+    socketAttached = false; // the worker let it go
+    failure = why;
+    // Every frame received before the close was reported before this: finishClosed() handles
+    // what is still queued (a last ReducerResult must not turn into "outcome unknown").
     whenIdle([this, gen] { finishClosed(gen); });
 }
 
@@ -327,36 +252,7 @@ void DbConnectionPrivate::finishClosed(quint64 gen) {
     endSession(f, false);
 }
 
-void DbConnectionPrivate::onFrame(quint64 gen, const QByteArray &frame) {
-    if (gen != generation || doomed)
-        return;
-    watchdog.touch();
-    if (inFlight == 0 && frame.size() <= kInlineDecodeLimit) {
-        auto result = FrameDecoder::decode(frame, v3, {options.maxDecompressedSize});
-        if (!result) {
-            ++inFlight; // balanced in onDecodeFailed
-            onDecodeFailed(gen, result.error());
-            return;
-        }
-        for (auto &m : result->messages)
-            inbox.push_back({gen, std::move(m), nullptr});
-        drain();
-        return;
-    }
-    ++inFlight;
-    const bool isV3 = v3;
-    // With the cache configuration as it is now, the worker also builds the tables of a large
-    // snapshot, leaving only an O(1) adoption to this thread.
-    QMetaObject::invokeMethod(
-        decoder,
-        [dec = decoder, gen, frame, isV3, layout = cache.layout()] {
-            dec->decodeFrame(gen, frame, isV3, layout);
-        },
-        Qt::QueuedConnection);
-}
-
 void DbConnectionPrivate::onDecoded(quint64 gen, const DecodedFrame &frame) {
-    --inFlight;
     if (gen != generation || doomed)
         return;
     for (qsizetype i = 0; i < frame.messages.size(); ++i)
@@ -365,7 +261,6 @@ void DbConnectionPrivate::onDecoded(quint64 gen, const DecodedFrame &frame) {
 }
 
 void DbConnectionPrivate::onDecodeFailed(quint64 gen, const Error &error) {
-    --inFlight;
     if (gen != generation || doomed)
         return;
     QString what = error.kind() == Error::Kind::Compression
@@ -384,39 +279,27 @@ void DbConnectionPrivate::closeWithError(Error error, bool retryable,
     doomed = true;
     qCWarning(lcConnection).noquote() << error.toString();
     const quint64 gen = generation;
-    // Stop reading at once; the socket goes away with endSession().
-    if (socket)
-        QObject::disconnect(socket, nullptr, q, nullptr);
+    // Nothing more is read (doomed); the socket goes away with endSession().
     whenIdle([this, gen, error, retryable, closeCode] {
         if (gen != generation || !sessionActive)
             return;
-        if (socket) {
-            // A polite close when the socket still works; the reason helps server logs.
-            const QString reason = error.message().left(120);
-            detachSocket(socket->state() == QAbstractSocket::ConnectedState, closeCode, reason);
-        }
+        // A polite close when the socket still works; the reason helps server logs.
+        detachSocket(true, closeCode, error.message().left(120));
         endSession(Failure{error, retryable}, false);
     });
 }
 
 void DbConnectionPrivate::detachSocket(bool graceful, QWebSocketProtocol::CloseCode code,
                                        const QString &reason) {
-    if (!socket)
+    if (!socketAttached)
         return;
-    QWebSocket *s = socket;
-    socket = nullptr;
-    QObject::disconnect(s, nullptr, q, nullptr);
-    if (graceful && s->state() == QAbstractSocket::ConnectedState) {
-        QObject::connect(s, &QWebSocket::disconnected, s, &QObject::deleteLater);
-        QTimer::singleShot(kCloseGraceMs, s, [s] {
-            s->abort();
-            s->deleteLater();
-        });
-        s->close(code, reason);
-    } else {
-        s->abort();
-        s->deleteLater();
-    }
+    socketAttached = false;
+    QMetaObject::invokeMethod(
+        worker,
+        [w = worker, gen = generation, graceful, code, reason] {
+            w->close(gen, graceful, int(code), reason);
+        },
+        Qt::QueuedConnection);
 }
 
 void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
@@ -432,7 +315,6 @@ void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
     initialReceived = false;
     doomed = false;
     subprotocol.clear();
-    watchdog.stop();
     connectTimer.stop();
     stableTimer.stop();
 
@@ -533,7 +415,9 @@ void DbConnectionPrivate::doReconnectNow() {
 
 void DbConnectionPrivate::sendRaw(const QByteArray &bytes) {
     if (canSend())
-        socket->sendBinaryMessage(bytes);
+        QMetaObject::invokeMethod(
+            worker, [w = worker, gen = generation, bytes] { w->send(gen, bytes); },
+            Qt::QueuedConnection);
 }
 
 void DbConnectionPrivate::flushOutbox() {
@@ -568,7 +452,7 @@ void DbConnectionPrivate::processInbox() {
             // Tables that were not adopted (the target held rows, or the message was ignored)
             // can hold a million entries: free them on the worker, not here.
             QMetaObject::invokeMethod(
-                decoder, [p = std::move(currentPrepared)] {}, Qt::QueuedConnection);
+                worker, [p = std::move(currentPrepared)] {}, Qt::QueuedConnection);
             currentPrepared.reset();
         }
         // Applying runs on the owner thread: make long stalls visible.
@@ -876,6 +760,8 @@ void DbConnectionPrivate::sendSubscribe(const SubPtr &s) {
     if (resyncing)
         resyncAwait.insert(id);
     qCDebug(lcConnection) << "subscribing query set" << id << s->queries;
+    // Ahead of the Subscribe, so its snapshot is prepared with tables registered until now.
+    publishLayout();
     sendRaw(protocol::encodeClientMessage(protocol::Subscribe{req, id, s->queries}));
 }
 
@@ -1040,7 +926,7 @@ Expected<quint32> DbConnectionPrivate::enqueue(const protocol::ClientMessage &m,
     p.sent = canSend();
     requests.add(id, std::move(p));
     if (canSend())
-        socket->sendBinaryMessage(bytes);
+        sendRaw(bytes);
     else
         outbox.append(std::move(bytes));
     return id;

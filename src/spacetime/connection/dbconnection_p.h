@@ -5,8 +5,7 @@
 #include "spacetime/connection/backoff.h"
 #include "spacetime/connection/dbconnection.h"
 #include "spacetime/connection/failure.h"
-#include "spacetime/connection/framedecoder.h"
-#include "spacetime/connection/idlewatchdog.h"
+#include "spacetime/connection/socketworker.h"
 #include "spacetime/connection/subscriptionstate_p.h"
 #include "spacetime/connection/tablehandle.h"
 
@@ -15,7 +14,7 @@
 #include <QSet>
 #include <QThread>
 #include <QTimer>
-#include <QWebSocket>
+#include <QWebSocketProtocol>
 
 #include <deque>
 
@@ -32,11 +31,9 @@ public:
 
     // ---- session ------------------------------------------------------------------------
     void startAttempt();
-    void onSocketOpen(quint64 gen);
-    void onSocketError(quint64 gen, QAbstractSocket::SocketError error);
-    void onSocketClosed(quint64 gen);
+    void onSocketOpen(quint64 gen, const QString &chosenSubprotocol);
+    void onSocketClosed(quint64 gen, const SocketFailure &why);
     void finishClosed(quint64 gen);
-    void onFrame(quint64 gen, const QByteArray &frame);
     void onDecoded(quint64 gen, const DecodedFrame &frame);
     void onDecodeFailed(quint64 gen, const Error &error);
     // Ends the session because we detected a problem (malformed frame, protocol violation,
@@ -47,10 +44,12 @@ public:
     // The one place a session attempt or session ends. failure: nullopt when asked by the user.
     void endSession(std::optional<Failure> failure, bool byUser);
     void detachSocket(bool graceful, QWebSocketProtocol::CloseCode code, const QString &reason);
+    // Lets the socket worker prepare large snapshots with the current table configuration.
+    void publishLayout();
     void setState(State s);
     void doDisconnect();
     void doReconnectNow();
-    bool canSend() const { return socket && socketOpen && !doomed; }
+    bool canSend() const { return socketAttached && socketOpen && !doomed; }
     void sendRaw(const QByteArray &bytes);
     void flushOutbox();
 
@@ -124,7 +123,7 @@ public:
     // Session (one socket). generation changes whenever a socket is dropped, so results of
     // frames that were still being decoded for an old socket are recognised and discarded.
     quint64 generation = 0;
-    QWebSocket *socket = nullptr;
+    bool socketAttached = false; // the worker has a socket for this generation
     bool sessionActive = false;
     bool socketOpen = false;
     bool initialReceived = false;
@@ -136,9 +135,10 @@ public:
     SocketFailure failure;
     bool everConnected = false;
 
+    // The socket, decompression and decoding live on this thread (see SocketWorker).
     QThread workerThread;
-    FrameDecoder *decoder = nullptr;
-    int inFlight = 0;
+    SocketWorker *worker = nullptr;
+    std::shared_ptr<const CacheLayout> publishedLayout;
     struct Inbound {
         quint64 gen;
         protocol::ServerMessage message;
@@ -150,7 +150,6 @@ public:
     int busy = 0;
     QList<std::function<void()>> deferred;
 
-    IdleWatchdog watchdog;
     QTimer connectTimer;
     QTimer reconnectTimer;
     QTimer stableTimer;

@@ -2,10 +2,6 @@
 
 namespace stdb {
 
-FrameDecoder::FrameDecoder(protocol::FrameDecodeOptions options, QObject *parent)
-    : QObject(parent)
-    , m_options(options) {}
-
 Expected<DecodedFrame> FrameDecoder::decode(const QByteArray &frame, bool v3,
                                             const protocol::FrameDecodeOptions &options) {
     DecodedFrame out;
@@ -30,21 +26,6 @@ void FrameDecoder::prepare(DecodedFrame &frame, const CacheLayout &layout) {
         if (const auto *sa = std::get_if<protocol::SubscribeApplied>(&frame.messages[i]))
             frame.prepared[i] =
                 ClientCache::prepare(layout, sa->querySetId, sa->rows, kPrepareMinRows);
-}
-
-void FrameDecoder::decodeFrame(quint64 generation, const QByteArray &frame, bool v3,
-                               const std::shared_ptr<const CacheLayout> &layout) {
-    auto result = decode(frame, v3, m_options);
-    if (result && layout)
-        prepare(result.value(), *layout);
-    if (result)
-        Q_EMIT decoded(generation, result.value());
-    else
-        Q_EMIT failed(generation, result.error());
-}
-
-void FrameDecoder::drain(quint64 generation) {
-    Q_EMIT drained(generation);
 }
 
 } // namespace stdb

@@ -4,7 +4,7 @@
 #include "spacetime/expected.h"
 #include "spacetime/protocol/messagecodec.h"
 
-#include <QObject>
+#include <QMetaType>
 
 #include <memory>
 
@@ -18,15 +18,10 @@ struct DecodedFrame {
     qsizetype wireBytes = 0;
 };
 
-// Unwraps, decompresses and decodes server frames. Lives on a worker thread; frames and results
-// travel through queued signals, so results come back in arrival order. Every result carries
-// the generation (socket session) of its frame so the connection can drop stale ones.
-class FrameDecoder : public QObject {
-    Q_OBJECT
+// Unwraps, decompresses and decodes server frames; SocketWorker runs it on the connection's
+// I/O thread, and benchmarks and fuzzers call it directly.
+class FrameDecoder {
 public:
-    explicit FrameDecoder(protocol::FrameDecodeOptions options, QObject *parent = nullptr);
-
-    // The decoding itself, also used inline for small frames when the worker is idle.
     static Expected<DecodedFrame> decode(const QByteArray &frame, bool v3,
                                          const protocol::FrameDecodeOptions &options);
 
@@ -34,22 +29,6 @@ public:
     // kPrepareMinRows rows for one table, so the owner thread only has to adopt them.
     static void prepare(DecodedFrame &frame, const CacheLayout &layout);
     static constexpr qsizetype kPrepareMinRows = 4096;
-
-public Q_SLOTS:
-    // `layout` (may be null: nothing is prepared) is the cache configuration when the frame
-    // arrived.
-    void decodeFrame(quint64 generation, const QByteArray &frame, bool v3,
-                     const std::shared_ptr<const stdb::CacheLayout> &layout = {});
-    // Answers with drained(generation) once every frame queued before it was handled.
-    void drain(quint64 generation);
-
-Q_SIGNALS:
-    void decoded(quint64 generation, const stdb::DecodedFrame &frame);
-    void failed(quint64 generation, const stdb::Error &error);
-    void drained(quint64 generation);
-
-private:
-    protocol::FrameDecodeOptions m_options;
 };
 
 } // namespace stdb

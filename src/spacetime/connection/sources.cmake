@@ -1,7 +1,8 @@
-# Connection layer: DbConnection, builder, subscriptions, table handles, frame decoding worker.
+# Connection layer: DbConnection, builder, subscriptions, table handles, socket worker.
 target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/backoff.h
     ${CMAKE_CURRENT_LIST_DIR}/backoff.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/connectionlog_p.h
     ${CMAKE_CURRENT_LIST_DIR}/connectionoptions.h
     ${CMAKE_CURRENT_LIST_DIR}/dbconnection.h
     ${CMAKE_CURRENT_LIST_DIR}/dbconnection_p.h
@@ -25,6 +26,8 @@ target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/requesttracker.cpp
     ${CMAKE_CURRENT_LIST_DIR}/serveruri.h
     ${CMAKE_CURRENT_LIST_DIR}/serveruri.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/socketworker.h
+    ${CMAKE_CURRENT_LIST_DIR}/socketworker.cpp
     ${CMAKE_CURRENT_LIST_DIR}/subscriptionbuilder.h
     ${CMAKE_CURRENT_LIST_DIR}/subscriptionbuilder.cpp
     ${CMAKE_CURRENT_LIST_DIR}/subscriptionhandle.h
