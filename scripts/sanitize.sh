@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite again, built with AddressSanitizer + UndefinedBehaviorSanitizer
-# (LeakSanitizer on). Run by scripts/test.sh when STDB_SANITIZERS=1.
+# (LeakSanitizer on). Part of scripts/test.sh (and so of CI) unless STDB_SANITIZERS=0.
 #   scripts/sanitize.sh [BUILD_DIR]     default: build-asan next to the sources
+# Time limits (CTest's and QtTest's per test function) are 3 times the normal build's here
+# (STDB_SANITIZE_TIMEOUT_FACTOR in tests/CMakeLists.txt); what the tests check is the same.
 # Any ASan/UBSan/LSan report fails the test that produced it. Leaks inside system libraries
 # we do not own (fontconfig, D-Bus, GLib, Mesa) are suppressed in tests/sanitizers/lsan.supp;
 # nothing of ours is.
@@ -23,13 +25,6 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stac
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"
 
-run_ctest() {
-    (cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 900 "$@")
-}
-export -f run_ctest
-export build jobs
-if command -v dbus-run-session >/dev/null 2>&1; then
-    dbus-run-session -- bash -c run_ctest
-else
-    run_ctest
-fi
+# shellcheck source=SCRIPTDIR/lib.sh
+source scripts/lib.sh
+stdb_run_ctest "$build" 900

@@ -3,11 +3,11 @@
 # suite. This is the README's test command and what CI runs.
 #   scripts/test.sh            full run (tests + 60 s per fuzz target)
 #   STDB_FUZZ_SECONDS=0 scripts/test.sh   skip the fuzz step
-#   STDB_SANITIZERS=1 scripts/test.sh     also run the whole suite a second time built with
-#                                         AddressSanitizer + UndefinedBehaviorSanitizer
-#                                         (scripts/sanitize.sh, build dir build-asan; about
-#                                         30 min on 2 cores; not yet part of CI, see
-#                                         docs/RELIABILITY.md "Sanitizers")
+#   STDB_SANITIZERS=0 scripts/test.sh     skip the sanitizer stage: by default the whole suite
+#                                         runs a second time built with AddressSanitizer +
+#                                         UndefinedBehaviorSanitizer, LeakSanitizer on
+#                                         (scripts/sanitize.sh, build dir build-asan; see
+#                                         docs/RELIABILITY.md "Sanitizers" for its length)
 #   STDB_SKIP_PACKAGING=1 scripts/test.sh skip the last step, packaging/check.sh (builds the
 #                                         .deb/.rpm, lintian, validators, installs the .deb
 #                                         with apt-get, so it needs root, and removes it again)
@@ -24,17 +24,9 @@ jobs=$(nproc)
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTDB_WERROR=ON
 cmake --build "$build" -j"$jobs"
 
-# A session bus for the tests that need one (Secret Service, notifications).
-run_ctest() {
-    (cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 600 "$@")
-}
-export -f run_ctest
-export build jobs
-if command -v dbus-run-session >/dev/null 2>&1; then
-    dbus-run-session -- bash -c run_ctest
-else
-    run_ctest
-fi
+# shellcheck source=SCRIPTDIR/lib.sh
+source scripts/lib.sh
+stdb_run_ctest "$build" 600
 
 # Fuzzing: each libFuzzer target for a bounded time (needs clang; separate build dir).
 fuzz_seconds=${STDB_FUZZ_SECONDS:-60}
@@ -43,7 +35,7 @@ if [[ $fuzz_seconds -gt 0 && -x tests/fuzz/run.sh ]]; then
 fi
 
 # The whole suite again under ASan + UBSan (LeakSanitizer on); any report fails the run.
-if [[ ${STDB_SANITIZERS:-0} == 1 ]]; then
+if [[ ${STDB_SANITIZERS:-1} != 0 ]]; then
     bash scripts/sanitize.sh "$root/build-asan"
 fi
 

@@ -470,6 +470,8 @@ void ChatClient::onMessagesChanged(const stdb::TableDelta &delta, const stdb::Ev
     if (delta.inserted.isEmpty())
         return;
 
+    // Settling many own messages (after a reconnect) writes the outbox once.
+    const Outbox::SaveBatch saveOnce(m_outbox);
     MessageBatch batch;
     batch.reserve(delta.inserted.size());
     const bool ownCall = ctx.kind() == stdb::EventContext::Kind::Reducer &&
@@ -552,6 +554,7 @@ void ChatClient::pumpOutbox() {
     if (!m_module || !m_synced || !m_connection || !m_connection->isActive())
         return;
     const quint64 generation = m_generation;
+    const Outbox::SaveBatch saveOnce(m_outbox);
     while (const qint64 localId = m_outbox->nextToSend()) {
         const Outbox::Entry *e = m_outbox->entry(localId);
         const stdb::Expected<quint32> call = m_module->reducers()->sendMessage(
@@ -605,6 +608,7 @@ void ChatClient::settleUnconfirmed() {
             lost.append(e.localId);
     const QString reason =
         tr("Not delivered: the connection was lost before the server received it.");
+    const Outbox::SaveBatch saveOnce(m_outbox);
     for (qint64 id : std::as_const(lost)) {
         m_outbox->markFailed(id, reason);
         emit messageFailed(id, reason);

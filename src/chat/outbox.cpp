@@ -96,7 +96,25 @@ bool Outbox::load(QString *error) {
     return true;
 }
 
+Outbox::SaveBatch::SaveBatch(Outbox *outbox)
+    : m_outbox(outbox) {
+    ++m_outbox->m_batchDepth;
+}
+
+Outbox::SaveBatch::~SaveBatch() {
+    if (--m_outbox->m_batchDepth == 0 && m_outbox->m_unsaved)
+        m_outbox->write();
+}
+
 void Outbox::save() {
+    if (m_batchDepth > 0)
+        m_unsaved = true;
+    else
+        write();
+}
+
+void Outbox::write() {
+    m_unsaved = false;
     if (m_path.isEmpty())
         return;
     QJsonArray arr;

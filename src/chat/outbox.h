@@ -29,6 +29,22 @@ public:
         QString error; // Failed only
     };
 
+    // Holds the file writes of every change made while it lives (and while any enclosing
+    // batch lives) and writes once at the end, if anything changed. Each write is a whole,
+    // synced file, so settling or sending n messages one change at a time would cost n syncs
+    // and n² bytes; callers that change many entries in one go wrap them in a batch. The file
+    // is still current before control returns to the event loop.
+    class SaveBatch {
+    public:
+        explicit SaveBatch(Outbox *outbox);
+        ~SaveBatch();
+        SaveBatch(const SaveBatch &) = delete;
+        SaveBatch &operator=(const SaveBatch &) = delete;
+
+    private:
+        Outbox *m_outbox;
+    };
+
     // Unconfirmed entries match server messages sent this close to the attempt.
     static constexpr qint64 kMatchWindowUs = 10LL * 60 * 1000 * 1000;
 
@@ -70,12 +86,16 @@ signals:
 
 private:
     Entry *find(qint64 localId);
+    // Writes the file now, or at the end of the current SaveBatch.
     void save();
+    void write();
 
     QString m_path;
     QList<Entry> m_entries;
     qint64 m_nextId = 1;
     qint64 m_ownFloorUs = 0;
+    int m_batchDepth = 0;
+    bool m_unsaved = false;
 };
 
 } // namespace chat

@@ -375,6 +375,46 @@ private slots:
         QVERIFY(d > c); // ids never reused
     }
 
+    void outboxSaveBatchWritesOnceAtTheEnd() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        const auto onDisk = [&] {
+            Outbox box(path);
+            if (!box.load())
+                return QStringList{QStringLiteral("<unreadable>")};
+            QStringList out;
+            for (const Outbox::Entry &e : box.entries())
+                out.append(e.text + QLatin1Char('/') + QString::number(int(e.state)));
+            return out;
+        };
+        Outbox box(path);
+        QVERIFY(box.load());
+        const qint64 a = box.add(QStringLiteral("a")); // no batch: written at once
+        QCOMPARE(onDisk(), QStringList{QStringLiteral("a/%1").arg(int(DeliveryState::Pending))});
+        {
+            const Outbox::SaveBatch outer(&box);
+            box.add(QStringLiteral("b"));
+            {
+                const Outbox::SaveBatch inner(&box);
+                box.markFailed(a, QStringLiteral("no"));
+            }
+            // The inner batch ended inside the outer one: still nothing written.
+            QCOMPARE(onDisk(),
+                     QStringList{QStringLiteral("a/%1").arg(int(DeliveryState::Pending))});
+        }
+        QCOMPARE(onDisk(), (QStringList{QStringLiteral("a/%1").arg(int(DeliveryState::Failed)),
+                                        QStringLiteral("b/%1").arg(int(DeliveryState::Pending))}));
+        {
+            // A batch without changes writes nothing (the file stays as it is).
+            QFile::remove(path);
+            const Outbox::SaveBatch idle(&box);
+            QVERIFY(box.entry(a));
+        }
+        QVERIFY(!QFile::exists(path));
+        box.remove(a);
+        QCOMPARE(onDisk(), QStringList{QStringLiteral("b/%1").arg(int(DeliveryState::Pending))});
+    }
+
     void corruptOutboxIsKeptAside() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("outbox.json"));

@@ -521,7 +521,13 @@ void TestConnectionHost::closeCodeFromHost() {
 }
 
 void TestConnectionHost::reconnectAfterDropAll() {
-    auto a = subscribed({}, [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    // a must come back only after carol (below) has come and gone, or her going offline is a
+    // transaction after the resync instead of part of it: the first retry waits 1.5 s, ample
+    // for carol's connect and two calls even on a loaded machine (100 ms was not, at load 9).
+    ReconnectPolicy policy = fastReconnect();
+    policy.initialDelay = 1500ms;
+    policy.maxDelay = 3000ms;
+    auto a = subscribed({}, [&](DbConnectionBuilder &b) { b.withReconnectPolicy(policy); });
     auto b = subscribed();
     const Identity aid = a->conn->identity();
     const Identity bid = b->conn->identity();
