@@ -151,6 +151,10 @@ QString TableEmitter::header() const {
                              QStringLiteral("const stdb::EventContext &ctx")},
                             QStringLiteral(" override;")) +
            u'\n';
+    out += QStringLiteral("\nprivate:\n");
+    out += QStringLiteral(
+        "    // Every row `delta` changed, decoded once: what rowsChanged carries.\n");
+    out += QStringLiteral("    static Changes decodeChanges(const stdb::TableDelta &delta);\n");
     out += QStringLiteral("};\n\n");
     out +=
         QStringLiteral("template <typename F>\nvoid %1::forEach(F &&f) const {\n").arg(t.cppClass);
@@ -232,29 +236,13 @@ QString TableEmitter::lookupDefinition(const GenIndex &x) const {
     return out;
 }
 
-QString TableEmitter::dispatchDefinition() const {
+QString TableEmitter::decodeChangesDefinition() const {
     const GenTable &t = m_table;
     const QString &row = t.rowType;
-    const QString &cls = t.cppClass;
-    QString out = CodeFormat::call(0, QStringLiteral("void %1::dispatch").arg(cls),
-                                   {QStringLiteral("const stdb::TableDelta &delta"),
-                                    QStringLiteral("const stdb::EventContext &ctx")},
-                                   QStringLiteral(" {")) +
-                  u'\n';
-    out += QStringLiteral(
-        "    stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools\n");
-    out += QStringLiteral("    // Decoding is the expensive part: skip it when nobody listens.\n");
-    QStringList signalNames{QStringLiteral("rowDeleted")};
-    if (hasUpdates())
-        signalNames << QStringLiteral("rowUpdated");
-    signalNames << QStringLiteral("rowInserted") << QStringLiteral("rowsChanged");
-    out += QStringLiteral("    static const QMetaMethod watched[] = {\n");
-    for (const QString &s : signalNames)
-        out += QStringLiteral("        QMetaMethod::fromSignal(&%1::%2),\n").arg(cls, s);
-    out += QStringLiteral("    };\n    bool listened = false;\n");
-    out += QStringLiteral("    for (const QMetaMethod &signal : watched)\n");
-    out += QStringLiteral("        listened = listened || isSignalConnected(signal);\n");
-    out += QStringLiteral("    if (!listened)\n        return;\n\n");
+    QString out =
+        CodeFormat::call(0, QStringLiteral("%1::Changes %1::decodeChanges").arg(t.cppClass),
+                         {QStringLiteral("const stdb::TableDelta &delta")}, QStringLiteral(" {")) +
+        u'\n';
     out += QStringLiteral("    Changes changes;\n");
     out += QStringLiteral("    changes.deleted.reserve(delta.deleted.size());\n");
     out += QStringLiteral("    for (const stdb::RowEntry *entry : delta.deleted)\n");
@@ -280,17 +268,86 @@ QString TableEmitter::dispatchDefinition() const {
     out += QStringLiteral("            changes.inserted.append(std::move(*row));\n");
     out += QStringLiteral("    for (QByteArrayView bytes : delta.events)\n");
     out += QStringLiteral("        if (std::optional<%1> row = decodeRow(bytes))\n").arg(row);
-    out += QStringLiteral("            changes.inserted.append(std::move(*row));\n\n");
-    out += QStringLiteral("    for (const %1 &row : std::as_const(changes.deleted))\n").arg(row);
-    out += QStringLiteral("        Q_EMIT rowDeleted(row, ctx);\n");
+    out += QStringLiteral("            changes.inserted.append(std::move(*row));\n");
+    out += QStringLiteral("    return changes;\n}\n\n");
+    return out;
+}
+
+QString TableEmitter::dispatchDefinition() const {
+    const GenTable &t = m_table;
+    const QString &row = t.rowType;
+    const QString &cls = t.cppClass;
+    QString out = CodeFormat::call(0, QStringLiteral("void %1::dispatch").arg(cls),
+                                   {QStringLiteral("const stdb::TableDelta &delta"),
+                                    QStringLiteral("const stdb::EventContext &ctx")},
+                                   QStringLiteral(" {")) +
+                  u'\n';
+    out += QStringLiteral(
+        "    stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools\n");
+    QStringList signalNames{QStringLiteral("rowDeleted")};
+    QStringList enumerators{QStringLiteral("Deleted")};
     if (hasUpdates()) {
-        out += QStringLiteral(
-            "    for (const auto &[oldRow, newRow] : std::as_const(changes.updated))\n");
-        out += QStringLiteral("        Q_EMIT rowUpdated(oldRow, newRow, ctx);\n");
+        signalNames << QStringLiteral("rowUpdated");
+        enumerators << QStringLiteral("Updated");
     }
-    out += QStringLiteral("    for (const %1 &row : std::as_const(changes.inserted))\n").arg(row);
-    out += QStringLiteral("        Q_EMIT rowInserted(row, ctx);\n");
-    out += QStringLiteral("    Q_EMIT rowsChanged(changes, ctx);\n}\n");
+    signalNames << QStringLiteral("rowInserted") << QStringLiteral("rowsChanged");
+    enumerators << QStringLiteral("Inserted") << QStringLiteral("Batch");
+    out += QStringLiteral("    static const QMetaMethod signal[] = {\n");
+    for (const QString &s : signalNames)
+        out += QStringLiteral("        QMetaMethod::fromSignal(&%1::%2),\n").arg(cls, s);
+    out += QStringLiteral("    };\n");
+    out += QStringLiteral("    enum { %1 };\n").arg(enumerators.join(QStringLiteral(", ")));
+    out += QStringLiteral("    if (isSignalConnected(signal[Batch])) {\n");
+    out += QStringLiteral("        const Changes changes = decodeChanges(delta);\n");
+    out += QStringLiteral("        for (const %1 &row : changes.deleted)\n").arg(row);
+    out += QStringLiteral("            Q_EMIT rowDeleted(row, ctx);\n");
+    if (hasUpdates()) {
+        out += QStringLiteral("        for (const auto &[oldRow, newRow] : changes.updated)\n");
+        out += QStringLiteral("            Q_EMIT rowUpdated(oldRow, newRow, ctx);\n");
+    }
+    out += QStringLiteral("        for (const %1 &row : changes.inserted)\n").arg(row);
+    out += QStringLiteral("            Q_EMIT rowInserted(row, ctx);\n");
+    out += QStringLiteral("        Q_EMIT rowsChanged(changes, ctx);\n");
+    out += QStringLiteral("        return;\n    }\n");
+    out += QStringLiteral(
+        "    // Per-row listeners only: each row is decoded right before its signal instead of\n"
+        "    // holding every decoded row of the message at once (for a million-row snapshot, a\n"
+        "    // few hundred MB of short-lived strings). Decoding is the expensive part, so rows "
+        "of\n"
+        "    // a kind nobody listens to are not decoded at all.\n");
+    out += QStringLiteral("    if (isSignalConnected(signal[Deleted]))\n");
+    out += QStringLiteral("        for (const stdb::RowEntry *entry : delta.deleted)\n");
+    out +=
+        QStringLiteral("            if (const std::optional<%1> row = decodeRow(entry->bytes()))\n")
+            .arg(row);
+    out += QStringLiteral("                Q_EMIT rowDeleted(*row, ctx);\n");
+    if (hasUpdates()) {
+        out += QStringLiteral("    if (isSignalConnected(signal[Updated]))\n");
+        out += QStringLiteral("        for (const auto &[oldEntry, newEntry] : delta.updated) {\n");
+        out += QStringLiteral(
+                   "            const std::optional<%1> oldRow = decodeRow(oldEntry->bytes());\n")
+                   .arg(row);
+        out += QStringLiteral(
+                   "            const std::optional<%1> newRow = decodeRow(newEntry->bytes());\n")
+                   .arg(row);
+        out += QStringLiteral("            if (oldRow && newRow)\n");
+        out += QStringLiteral("                Q_EMIT rowUpdated(*oldRow, *newRow, ctx);\n");
+        out += QStringLiteral("        }\n");
+    }
+    out += QStringLiteral("    if (isSignalConnected(signal[Inserted])) {\n");
+    out += QStringLiteral("        for (const stdb::RowEntry *entry : delta.inserted)\n");
+    out +=
+        QStringLiteral("            if (const std::optional<%1> row = decodeRow(entry->bytes()))\n")
+            .arg(row);
+    out += QStringLiteral("                Q_EMIT rowInserted(*row, ctx);\n");
+    out += QStringLiteral("        for (QByteArrayView bytes : delta.events)\n");
+    out += QStringLiteral("            if (const std::optional<%1> row = decodeRow(bytes))\n")
+               .arg(row);
+    out += QStringLiteral("                Q_EMIT rowInserted(*row, ctx);\n    }\n");
+    out += QStringLiteral(
+        "    // A row slot may have connected rowsChanged meanwhile: it still gets the batch.\n");
+    out += QStringLiteral("    if (isSignalConnected(signal[Batch]))\n");
+    out += QStringLiteral("        Q_EMIT rowsChanged(decodeChanges(delta), ctx);\n}\n");
     return out;
 }
 
@@ -365,6 +422,7 @@ QString TableEmitter::source() const {
     out += QStringLiteral("    return out;\n}\n\n");
     for (const GenIndex &x : t.lookups)
         out += lookupDefinition(x);
+    out += decodeChangesDefinition();
     out += dispatchDefinition();
     out += QStringLiteral("\n} // namespace %1\n").arg(m_module.nameSpace);
     return out;

@@ -18,6 +18,7 @@ private:
     QString keyExtractor(int column) const;
     QString lookupDeclaration(const GenIndex &index) const;
     QString lookupDefinition(const GenIndex &index) const;
+    QString decodeChangesDefinition() const;
     QString dispatchDefinition() const;
     QString keyFunction(int column) const;
     bool hasUpdates() const { return m_table.primaryKey >= 0; }

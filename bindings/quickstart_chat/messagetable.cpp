@@ -41,20 +41,7 @@ QList<Message> MessageTable::rows() const {
     return out;
 }
 
-void MessageTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
-    stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools
-    // Decoding is the expensive part: skip it when nobody listens.
-    static const QMetaMethod watched[] = {
-        QMetaMethod::fromSignal(&MessageTable::rowDeleted),
-        QMetaMethod::fromSignal(&MessageTable::rowInserted),
-        QMetaMethod::fromSignal(&MessageTable::rowsChanged),
-    };
-    bool listened = false;
-    for (const QMetaMethod &signal : watched)
-        listened = listened || isSignalConnected(signal);
-    if (!listened)
-        return;
-
+MessageTable::Changes MessageTable::decodeChanges(const stdb::TableDelta &delta) {
     Changes changes;
     changes.deleted.reserve(delta.deleted.size());
     for (const stdb::RowEntry *entry : delta.deleted)
@@ -67,12 +54,45 @@ void MessageTable::dispatch(const stdb::TableDelta &delta, const stdb::EventCont
     for (QByteArrayView bytes : delta.events)
         if (std::optional<Message> row = decodeRow(bytes))
             changes.inserted.append(std::move(*row));
+    return changes;
+}
 
-    for (const Message &row : std::as_const(changes.deleted))
-        Q_EMIT rowDeleted(row, ctx);
-    for (const Message &row : std::as_const(changes.inserted))
-        Q_EMIT rowInserted(row, ctx);
-    Q_EMIT rowsChanged(changes, ctx);
+void MessageTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
+    stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools
+    static const QMetaMethod signal[] = {
+        QMetaMethod::fromSignal(&MessageTable::rowDeleted),
+        QMetaMethod::fromSignal(&MessageTable::rowInserted),
+        QMetaMethod::fromSignal(&MessageTable::rowsChanged),
+    };
+    enum { Deleted, Inserted, Batch };
+    if (isSignalConnected(signal[Batch])) {
+        const Changes changes = decodeChanges(delta);
+        for (const Message &row : changes.deleted)
+            Q_EMIT rowDeleted(row, ctx);
+        for (const Message &row : changes.inserted)
+            Q_EMIT rowInserted(row, ctx);
+        Q_EMIT rowsChanged(changes, ctx);
+        return;
+    }
+    // Per-row listeners only: each row is decoded right before its signal instead of
+    // holding every decoded row of the message at once (for a million-row snapshot, a
+    // few hundred MB of short-lived strings). Decoding is the expensive part, so rows of
+    // a kind nobody listens to are not decoded at all.
+    if (isSignalConnected(signal[Deleted]))
+        for (const stdb::RowEntry *entry : delta.deleted)
+            if (const std::optional<Message> row = decodeRow(entry->bytes()))
+                Q_EMIT rowDeleted(*row, ctx);
+    if (isSignalConnected(signal[Inserted])) {
+        for (const stdb::RowEntry *entry : delta.inserted)
+            if (const std::optional<Message> row = decodeRow(entry->bytes()))
+                Q_EMIT rowInserted(*row, ctx);
+        for (QByteArrayView bytes : delta.events)
+            if (const std::optional<Message> row = decodeRow(bytes))
+                Q_EMIT rowInserted(*row, ctx);
+    }
+    // A row slot may have connected rowsChanged meanwhile: it still gets the batch.
+    if (isSignalConnected(signal[Batch]))
+        Q_EMIT rowsChanged(decodeChanges(delta), ctx);
 }
 
 } // namespace quickstart_chat

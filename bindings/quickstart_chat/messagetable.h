@@ -57,6 +57,10 @@ Q_SIGNALS:
 
 protected:
     void dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) override;
+
+private:
+    // Every row `delta` changed, decoded once: what rowsChanged carries.
+    static Changes decodeChanges(const stdb::TableDelta &delta);
 };
 
 template <typename F>

@@ -61,21 +61,7 @@ std::optional<User> UserTable::findByIdentity(const stdb::Identity &identity) co
     return decodeRow(entry->bytes());
 }
 
-void UserTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
-    stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools
-    // Decoding is the expensive part: skip it when nobody listens.
-    static const QMetaMethod watched[] = {
-        QMetaMethod::fromSignal(&UserTable::rowDeleted),
-        QMetaMethod::fromSignal(&UserTable::rowUpdated),
-        QMetaMethod::fromSignal(&UserTable::rowInserted),
-        QMetaMethod::fromSignal(&UserTable::rowsChanged),
-    };
-    bool listened = false;
-    for (const QMetaMethod &signal : watched)
-        listened = listened || isSignalConnected(signal);
-    if (!listened)
-        return;
-
+UserTable::Changes UserTable::decodeChanges(const stdb::TableDelta &delta) {
     Changes changes;
     changes.deleted.reserve(delta.deleted.size());
     for (const stdb::RowEntry *entry : delta.deleted)
@@ -95,14 +81,55 @@ void UserTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext
     for (QByteArrayView bytes : delta.events)
         if (std::optional<User> row = decodeRow(bytes))
             changes.inserted.append(std::move(*row));
+    return changes;
+}
 
-    for (const User &row : std::as_const(changes.deleted))
-        Q_EMIT rowDeleted(row, ctx);
-    for (const auto &[oldRow, newRow] : std::as_const(changes.updated))
-        Q_EMIT rowUpdated(oldRow, newRow, ctx);
-    for (const User &row : std::as_const(changes.inserted))
-        Q_EMIT rowInserted(row, ctx);
-    Q_EMIT rowsChanged(changes, ctx);
+void UserTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
+    stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools
+    static const QMetaMethod signal[] = {
+        QMetaMethod::fromSignal(&UserTable::rowDeleted),
+        QMetaMethod::fromSignal(&UserTable::rowUpdated),
+        QMetaMethod::fromSignal(&UserTable::rowInserted),
+        QMetaMethod::fromSignal(&UserTable::rowsChanged),
+    };
+    enum { Deleted, Updated, Inserted, Batch };
+    if (isSignalConnected(signal[Batch])) {
+        const Changes changes = decodeChanges(delta);
+        for (const User &row : changes.deleted)
+            Q_EMIT rowDeleted(row, ctx);
+        for (const auto &[oldRow, newRow] : changes.updated)
+            Q_EMIT rowUpdated(oldRow, newRow, ctx);
+        for (const User &row : changes.inserted)
+            Q_EMIT rowInserted(row, ctx);
+        Q_EMIT rowsChanged(changes, ctx);
+        return;
+    }
+    // Per-row listeners only: each row is decoded right before its signal instead of
+    // holding every decoded row of the message at once (for a million-row snapshot, a
+    // few hundred MB of short-lived strings). Decoding is the expensive part, so rows of
+    // a kind nobody listens to are not decoded at all.
+    if (isSignalConnected(signal[Deleted]))
+        for (const stdb::RowEntry *entry : delta.deleted)
+            if (const std::optional<User> row = decodeRow(entry->bytes()))
+                Q_EMIT rowDeleted(*row, ctx);
+    if (isSignalConnected(signal[Updated]))
+        for (const auto &[oldEntry, newEntry] : delta.updated) {
+            const std::optional<User> oldRow = decodeRow(oldEntry->bytes());
+            const std::optional<User> newRow = decodeRow(newEntry->bytes());
+            if (oldRow && newRow)
+                Q_EMIT rowUpdated(*oldRow, *newRow, ctx);
+        }
+    if (isSignalConnected(signal[Inserted])) {
+        for (const stdb::RowEntry *entry : delta.inserted)
+            if (const std::optional<User> row = decodeRow(entry->bytes()))
+                Q_EMIT rowInserted(*row, ctx);
+        for (QByteArrayView bytes : delta.events)
+            if (const std::optional<User> row = decodeRow(bytes))
+                Q_EMIT rowInserted(*row, ctx);
+    }
+    // A row slot may have connected rowsChanged meanwhile: it still gets the batch.
+    if (isSignalConnected(signal[Batch]))
+        Q_EMIT rowsChanged(decodeChanges(delta), ctx);
 }
 
 } // namespace quickstart_chat

@@ -208,8 +208,11 @@ CacheChanges ClientCache::applyTransaction(const protocol::TransactionUpdate &up
             TableInput &in = inputs[tu.tableName];
             for (const auto &rows : tu.rows) {
                 if (const auto *p = std::get_if<protocol::PersistentTableRows>(&rows)) {
-                    in.inserts.append({qs.querySetId, &p->inserts});
-                    in.deletes.append({qs.querySetId, &p->deletes});
+                    // Most transactions only insert or only delete: no list for the other.
+                    if (!p->inserts.isEmpty())
+                        in.inserts.append({qs.querySetId, &p->inserts});
+                    if (!p->deletes.isEmpty())
+                        in.deletes.append({qs.querySetId, &p->deletes});
                 } else {
                     in.events.append(&std::get<protocol::EventTableRows>(rows).events);
                 }

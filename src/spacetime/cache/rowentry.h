@@ -29,7 +29,7 @@ private:
     quint32 dropSet(protocol::QuerySetId set);
 
     // 48 bytes on 64-bit systems: one per cached row, so a million rows cost 48 MB here (plus
-    // the hash table's node). The row's hash is not kept: a delete recomputes it.
+    // its 16-byte RowIndex slot, the only place its hash is kept: a delete recomputes it).
     const char *m_data = nullptr;
     // The common case is one query set per row: keep it inline, spill the rest.
     std::unique_ptr<QHash<protocol::QuerySetId, quint32>> m_otherSets;

@@ -36,7 +36,7 @@ qsizetype TableCache::count() const {
 }
 
 const RowEntry *TableCache::find(QByteArrayView rowBytes) const {
-    return m_s->rows.value(RowKey{rowBytes, hashRow(rowBytes)}, nullptr);
+    return m_s->rows.find(rowBytes, hashRow(rowBytes));
 }
 
 const RowEntry *TableCache::findByPrimaryKey(QByteArrayView key) const {
@@ -129,19 +129,16 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
         return nullptr;
     }
     Storage &s = *m_s;
-    const RowKey key{bytes, hashRow(bytes)};
-    auto it = s.rows.find(key);
-    RowEntry *e;
-    if (it != s.rows.end()) {
-        e = it.value();
-    } else {
+    bool added = false;
+    RowEntry *e = s.rows.findOrAdd(bytes, hashRow(bytes), [&] {
+        added = true;
+        if (!s.freeEntries.isEmpty())
+            return s.freeEntries.takeLast();
+        s.entries.emplace_back();
+        return &s.entries.back();
+    });
+    if (added) {
         // New distinct row: point into the frame buffer and keep that buffer alive.
-        if (!s.freeEntries.isEmpty()) {
-            e = s.freeEntries.takeLast();
-        } else {
-            s.entries.emplace_back();
-            e = &s.entries.back();
-        }
         quint32 seg;
         auto segIt = s.segmentOf.constFind(buffer.constData());
         if (segIt != s.segmentOf.cend()) {
@@ -166,7 +163,6 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
         e->m_otherSets.reset();
         e->m_epoch = 0;
         e->m_live = true;
-        s.rows.insert(key, e);
     }
     if (e->m_epoch != ctx.epoch) {
         e->m_epoch = ctx.epoch;
@@ -179,13 +175,12 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
 
 void TableCache::deleteDelivery(QByteArrayView bytes, protocol::QuerySetId set, ApplyContext &ctx,
                                 QList<RowEntry *> &touched) {
-    auto it = m_s->rows.find(RowKey{bytes, hashRow(bytes)});
-    if (it == m_s->rows.end()) {
+    RowEntry *e = m_s->rows.find(bytes, hashRow(bytes));
+    if (!e) {
         ctx.violations->append(
             QStringLiteral("table %1: delete of a row that is not in the cache").arg(m_name));
         return;
     }
-    RowEntry *e = it.value();
     if (e->m_epoch != ctx.epoch) {
         e->m_epoch = ctx.epoch;
         e->m_refsBefore = e->m_refs;
@@ -238,20 +233,21 @@ void TableCache::apply(const TableInput &in, ApplyContext &ctx, TableDelta &out)
 void TableCache::dropQuerySet(protocol::QuerySetId set, ApplyContext &ctx, TableDelta &out) {
     out.table = this;
     QList<RowEntry *> touched;
-    for (auto it = m_s->rows.begin(); it != m_s->rows.end(); ++it) {
-        RowEntry *e = it.value();
+    m_s->rows.forEach([&](RowEntry *e, quint32) {
         if (e->countFor(set) == 0)
-            continue;
+            return;
         e->m_epoch = ctx.epoch;
         e->m_refsBefore = e->m_refs;
         touched.append(e);
-    }
+    });
     for (RowEntry *e : touched)
         e->dropSet(set);
     finish(touched, out);
 }
 
 void TableCache::finish(QList<RowEntry *> &touched, TableDelta &out) {
+    // Mostly inserts (a snapshot is nothing else): one allocation instead of repeated growth.
+    out.inserted.reserve(out.inserted.size() + touched.size());
     for (RowEntry *e : touched) {
         const bool before = e->m_refsBefore > 0;
         const bool after = e->m_refs > 0;
@@ -260,12 +256,12 @@ void TableCache::finish(QList<RowEntry *> &touched, TableDelta &out) {
             out.inserted.append(e);
         } else if (before && !after) {
             unindexRow(e);
-            m_s->rows.remove(RowKey{e->bytes(), hashRow(e->bytes())});
+            m_s->rows.remove(e, hashRow(e->bytes()));
             e->m_live = false;
             out.deleted.append(e); // freed by releaseDeleted() after the signals
         } else if (!before && !after) {
             // inserted and deleted within one message: never visible
-            m_s->rows.remove(RowKey{e->bytes(), hashRow(e->bytes())});
+            m_s->rows.remove(e, hashRow(e->bytes()));
             freeEntry(e);
         }
     }
@@ -364,14 +360,14 @@ void TableCache::clear() {
 std::unique_ptr<TableCache::Storage> TableCache::adopt(TableCache &fresh, TableDelta &out) {
     out.table = this;
     // Diff by row bytes: rows in both are unchanged, the rest are deletes and inserts.
-    for (auto it = m_s->rows.cbegin(); it != m_s->rows.cend(); ++it) {
-        if (!fresh.m_s->rows.contains(it.key()))
-            out.deleted.append(it.value());
-    }
-    for (auto it = fresh.m_s->rows.cbegin(); it != fresh.m_s->rows.cend(); ++it) {
-        if (!m_s->rows.contains(it.key()))
-            out.inserted.append(it.value());
-    }
+    m_s->rows.forEach([&](const RowEntry *e, quint32 hash) {
+        if (!fresh.m_s->rows.contains(e->bytes(), hash))
+            out.deleted.append(e);
+    });
+    fresh.m_s->rows.forEach([&](const RowEntry *e, quint32 hash) {
+        if (!m_s->rows.contains(e->bytes(), hash))
+            out.inserted.append(e);
+    });
     pairUpdates(out);
     std::unique_ptr<Storage> old = std::move(m_s);
     m_s = std::move(fresh.m_s);

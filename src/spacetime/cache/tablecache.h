@@ -149,7 +149,6 @@ private:
 namespace stdb {
 template <typename F>
 void TableCache::forEach(F &&f) const {
-    for (auto it = m_s->rows.cbegin(); it != m_s->rows.cend(); ++it)
-        f(static_cast<const RowEntry &>(*it.value()));
+    m_s->rows.forEach([&f](const RowEntry *e, quint32) { f(*e); });
 }
 } // namespace stdb
