@@ -4,6 +4,7 @@
 #include "spacetime/bsatn/bsatnwriter.h"
 #include "spacetime/cache/clientcache.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace stdb;
@@ -354,6 +355,46 @@ private slots:
                 QVERIFY(!messages->find(it.key()));
             }
         }
+        QCOMPARE(messages->count(), present);
+    }
+
+    void largeChurnKeepsEveryRowFindable() {
+        // Thousands of distinct rows coming and going: the row index grows several times, its
+        // probe runs wrap around the table end and deletions shift runs back. Every row the
+        // model holds must stay findable with its count, and no removed row may be found.
+        QRandomGenerator rng(20261123);
+        QHash<QByteArray, int> model;
+        QList<QByteArray> universe;
+        for (int i = 0; i < 6000; ++i)
+            universe.append(messageRow(i % 97, i, QStringLiteral("r%1").arg(i)));
+        for (int round = 0; round < 40; ++round) {
+            QList<QByteArray> ins, del;
+            for (int i = 0; i < 400; ++i)
+                ins.append(universe[rng.bounded(int(universe.size()))]);
+            for (auto it = model.cbegin(); it != model.cend() && del.size() < 300; ++it)
+                if (it.value() > 0 && rng.bounded(3) == 0)
+                    del.append(it.key());
+            for (const auto &r : ins)
+                ++model[r];
+            for (const auto &r : del)
+                --model[r];
+            CacheChanges ch = cache->applyTransaction(TransactionUpdate{
+                {QuerySetUpdate{1, {update(QStringLiteral("message"), ins, del)}}}});
+            QVERIFY(ch.violations.isEmpty());
+        }
+        int present = 0;
+        for (const QByteArray &r : std::as_const(universe)) {
+            const int n = model.value(r);
+            const RowEntry *e = messages->find(r);
+            if (n > 0) {
+                ++present;
+                QVERIFY(e);
+                QCOMPARE(int(e->refCount()), n);
+            } else {
+                QVERIFY(!e);
+            }
+        }
+        QVERIFY(present > 1000);
         QCOMPARE(messages->count(), present);
     }
 
