@@ -1,7 +1,10 @@
 #pragma once
 
+#include <QGuiApplication>
 #include <QString>
 #include <QStringList>
+#include <QTextLayout>
+#include <QTextOption>
 
 // Text a hostile server or user can put into names and messages (issue 11, security checks).
 namespace hostile {
@@ -68,6 +71,22 @@ inline QStringList all() {
     QStringList l = markup();
     l << longLine() << bidiOverride() << bidiEscape() << zeroWidth() << controls() << forgedLine();
     return l;
+}
+
+// True when `first` is drawn left of `second` in a left-to-right paragraph (the application's
+// own sentences), i.e. the bidi algorithm kept our order.
+inline bool drawnInOrder(const QString &text, const QString &first, const QString &second) {
+    QTextLayout layout(text, QGuiApplication::font());
+    QTextOption option;
+    option.setTextDirection(Qt::LeftToRight);
+    layout.setTextOption(option);
+    layout.beginLayout();
+    QTextLine line = layout.createLine();
+    line.setLineWidth(1e6);
+    layout.endLayout();
+    const int a = int(text.indexOf(first));
+    const int b = int(text.indexOf(second));
+    return a >= 0 && b >= 0 && line.cursorToX(a) < line.cursorToX(b);
 }
 
 } // namespace hostile

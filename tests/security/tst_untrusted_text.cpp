@@ -47,20 +47,6 @@ using chat::UserModel;
 namespace {
 
 // x positions of the first occurrence of two substrings when `text` is laid out on one line.
-// Returns true when `first` is drawn left of `second`, i.e. the bidi algorithm kept our order.
-bool drawnInOrder(const QString &text, const QString &first, const QString &second) {
-    QTextLayout layout(text, QApplication::font());
-    QTextOption option;
-    option.setTextDirection(Qt::LeftToRight);
-    layout.setTextOption(option);
-    layout.beginLayout();
-    QTextLine line = layout.createLine();
-    line.setLineWidth(1e6);
-    layout.endLayout();
-    const int a = int(text.indexOf(first));
-    const int b = int(text.indexOf(second));
-    return a >= 0 && b >= 0 && line.cursorToX(a) < line.cursorToX(b);
-}
 
 QStandardItem *messageItem(const QString &sender, const QString &text, bool own = false) {
     auto *item = new QStandardItem;
@@ -142,23 +128,25 @@ private slots:
         // The sentences the app builds around names and server texts.
         const QString mention = QStringLiteral("%1 mentioned you");
         const QString title = QStringLiteral("%1 — quickstart-chat on 127.0.0.1 — Spacetime Chat");
-        QVERIFY(drawnInOrder(mention.arg(UntrustedText::isolate(name)), QStringLiteral("mentioned"),
-                             QStringLiteral("you")));
-        QVERIFY(drawnInOrder(title.arg(UntrustedText::isolate(name)), QStringLiteral("quickstart"),
-                             QStringLiteral("Spacetime")));
-        QVERIFY(drawnInOrder(QStringLiteral("Not delivered: %1. Right-click to retry or discard.")
-                                 .arg(UntrustedText::isolate(name)),
-                             QStringLiteral("Right"), QStringLiteral("discard")));
+        QVERIFY(hostile::drawnInOrder(mention.arg(UntrustedText::isolate(name)),
+                                      QStringLiteral("mentioned"), QStringLiteral("you")));
+        QVERIFY(hostile::drawnInOrder(title.arg(UntrustedText::isolate(name)),
+                                      QStringLiteral("quickstart"), QStringLiteral("Spacetime")));
+        QVERIFY(hostile::drawnInOrder(
+            QStringLiteral("Not delivered: %1. Right-click to retry or discard.")
+                .arg(UntrustedText::isolate(name)),
+            QStringLiteral("Right"), QStringLiteral("discard")));
     }
 
     // The check above means something: without the isolate an override reorders our words.
     void withoutIsolationTheSentenceIsReordered() {
-        QVERIFY(!drawnInOrder(QStringLiteral("%1 mentioned you").arg(hostile::bidiOverride()),
-                              QStringLiteral("mentioned"), QStringLiteral("you")));
+        QVERIFY(
+            !hostile::drawnInOrder(QStringLiteral("%1 mentioned you").arg(hostile::bidiOverride()),
+                                   QStringLiteral("mentioned"), QStringLiteral("you")));
         // An isolate around the raw text is not enough: the stray U+2069 closes it early.
         const QString naive = QString(QChar(0x2068)) + hostile::bidiEscape() + QChar(0x2069) +
                               QStringLiteral(" mentioned you");
-        QVERIFY(!drawnInOrder(naive, QStringLiteral("mentioned"), QStringLiteral("you")));
+        QVERIFY(!hostile::drawnInOrder(naive, QStringLiteral("mentioned"), QStringLiteral("you")));
     }
 
     // ---- the message delegate ----------------------------------------------------------------
@@ -246,7 +234,7 @@ private slots:
         model.appendRow(item);
         const QString status = MessageDelegate::deliveryText(model.index(0, 0));
         QVERIFY(status.contains(UntrustedText::isolate(error)));
-        QVERIFY(drawnInOrder(status, QStringLiteral("Right"), QStringLiteral("discard")));
+        QVERIFY(hostile::drawnInOrder(status, QStringLiteral("Right"), QStringLiteral("discard")));
 
         // The tooltip (QToolTip guesses rich text) shows the error literally.
         QListView view;

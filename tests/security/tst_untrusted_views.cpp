@@ -92,17 +92,6 @@ int rowWithText(const QAbstractItemModel *m, const QString &text) {
     return -1;
 }
 
-bool drawnInOrder(const QString &text, const QString &first, const QString &second) {
-    QTextLayout layout(text, QApplication::font());
-    layout.beginLayout();
-    QTextLine line = layout.createLine();
-    line.setLineWidth(1e6);
-    layout.endLayout();
-    const int a = int(text.indexOf(first));
-    const int b = int(text.indexOf(second));
-    return a >= 0 && b >= 0 && line.cursorToX(a) < line.cursorToX(b);
-}
-
 QString renderedHtml(const QString &html) {
     QTextDocument doc;
     doc.setHtml(html);
@@ -340,7 +329,7 @@ private slots:
         QVERIFY(m.mention);
         QCOMPARE(m.title,
                  QStringLiteral("%1 mentioned you").arg(UntrustedText::isolate(mallorysName())));
-        QVERIFY(drawnInOrder(m.title, QStringLiteral("mentioned"), QStringLiteral("you")));
+        QVERIFY(hostile::drawnInOrder(m.title, QStringLiteral("mentioned"), QStringLiteral("you")));
         for (const Notification &n : std::as_const(notifier->shown)) {
             QVERIFY(n.body.size() <= Notifier::kMaxBody);
             // One line without control characters. (Bidi controls may stay: the body is a
@@ -363,8 +352,8 @@ private slots:
         QVERIFY(client->setName(ownName));
         QVERIFY(named.wait(kTimeout));
         QVERIFY(window.windowTitle().contains(UntrustedText::isolate(ownName)));
-        QVERIFY2(drawnInOrder(window.windowTitle(), QStringLiteral("quickstart-chat"),
-                              QStringLiteral("Spacetime Chat")),
+        QVERIFY2(hostile::drawnInOrder(window.windowTitle(), QStringLiteral("quickstart-chat"),
+                                       QStringLiteral("Spacetime Chat")),
                  qPrintable(window.windowTitle()));
         QCOMPARE(window.statusBar()->currentMessage(),
                  QStringLiteral("You are now known as %1").arg(UntrustedText::isolate(ownName)));
