@@ -141,14 +141,8 @@ QList<MessageModel::Row> MessageModel::adopt(MessageBatch &&batch) {
         r.state = DeliveryState::Sent;
         ++m_buffers[r.buffer].live;
     }
-    // A buffer none of the rows uses (an empty batch has none) must not linger.
-    for (quint32 b : std::as_const(buffers)) {
-        if (m_buffers[b].live == 0) {
-            m_bufferOf.remove(m_buffers[b].data.constData());
-            m_buffers[b].data = QByteArray();
-            m_freeBuffers.append(b);
-        }
-    }
+    // Every buffer of a batch came with at least one row (MessageBatch::add), so each one
+    // acquired above is now in use.
     return rows;
 }
 
