@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the .deb and .rpm from a configured and built build directory and checks them:
+# Builds the .deb and .rpm packages (spacetime-chat, libspacetimeqt0, libspacetimeqt-dev) from a
+# configured and built build directory and checks them:
 #   lintian (no errors), desktop-file-validate, appstreamcli validate --no-net,
-#   apt-get install of the .deb, the installed programs' --version/--help, a chat round trip of
+#   apt-get install of the .debs, the installed programs' --version/--help, a chat round trip of
 #   the installed /usr/bin/spacetime-chat-cli against the development host from the build tree,
-#   then removes the package again.
+#   tests/package-consumer built against the installed -dev package (find_package(SpacetimeQt)),
+#   then removes the packages again.
 #
 #   bash packaging/check.sh BUILD_DIR
 #
@@ -30,7 +32,8 @@ die() { printf 'packaging/check.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 cleanup() {
     if [[ -n $host_pid ]]; then kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
     if [[ -n $installed ]]; then
-        DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "$installed" >/dev/null 2>&1 || true
+        # shellcheck disable=SC2086 # a list of package names
+        DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $installed >/dev/null 2>&1 || true
     fi
     rm -rf "$work"
 }
@@ -47,22 +50,44 @@ cmake --build "$build" -j"${STDB_JOBS:-2}"
 step "CPack: DEB and RPM"
 rm -rf "$out"
 (cd "$build" && cpack -G "DEB;RPM" -B "$out") > "$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; die "cpack"; }
-deb=$(ls "$out"/*.deb)
-rpm=$(ls "$out"/*.rpm)
-ls -l "$deb" "$rpm"
-pkg=$(dpkg-deb -f "$deb" Package)
+ls -l "$out"/*.deb "$out"/*.rpm
+deb_of() { ls "$out/$1"_*.deb 2>/dev/null || die "no $1 .deb in $out"; }
+deb=$(deb_of spacetime-chat)
+sdk_deb=$(deb_of libspacetimeqt0)
+dev_deb=$(deb_of libspacetimeqt-dev)
+debs=("$deb" "$sdk_deb" "$dev_deb")
+[[ $(ls "$out"/*.deb | wc -l) -eq 3 ]] || die "expected exactly three .deb packages"
+[[ $(ls "$out"/*.rpm | wc -l) -eq 3 ]] || die "expected exactly three .rpm packages"
+rpm=$(ls "$out"/spacetime-chat-[0-9]*.rpm)
+pkgs=()
+for d in "${debs[@]}"; do pkgs+=("$(dpkg-deb -f "$d" Package)"); done
 
 step "DEB control"
-dpkg-deb -f "$deb" Package Version Architecture Installed-Size Section Depends Recommends
+for d in "${debs[@]}"; do
+    dpkg-deb -f "$d" Package Version Architecture Installed-Size Section Depends Recommends
+    echo
+done
+# The programs use the SDK package's library; the -dev package pins the same version.
+dpkg-deb -f "$deb" Depends | grep -q "libspacetimeqt0" || die "spacetime-chat does not depend on libspacetimeqt0"
+dpkg-deb -f "$dev_deb" Depends | grep -q "libspacetimeqt0 (= " || die "libspacetimeqt-dev does not pin libspacetimeqt0"
 step "RPM requires"
-rpm -qp --requires "$rpm" 2>/dev/null | grep -v '^rpmlib(' | sort | tr '\n' ' '; echo
+for r in "$out"/*.rpm; do
+    printf '%s: ' "$(basename "$r")"
+    rpm -qp --requires "$r" 2>/dev/null | grep -v '^rpmlib(' | sort | tr '\n' ' '; echo
+done
 
 contents=$work/contents
-dpkg-deb -x "$deb" "$contents"
+for d in "${debs[@]}"; do dpkg-deb -x "$d" "$contents"; done
 has() { [[ -e $contents/$1 ]]; }
+for f in usr/lib/libSpacetimeQt.so.0 usr/lib/libSpacetimeQtSchema.so.0 usr/include/spacetime/global.h \
+         usr/include/spacetime/bsatn/identity.h usr/lib/cmake/SpacetimeQt/SpacetimeQtConfig.cmake; do
+    has "$f" || die "no $f in the packages"
+done
+dpkg-deb -c "$dev_deb" | grep -q 'usr/lib/libSpacetimeQt.so ->' || die "libSpacetimeQt.so link not in the -dev package"
+! dpkg-deb -c "$deb" | grep -q 'usr/include' || die "headers in the app package"
 
 step "lintian"
-lintian --fail-on error --display-info --tag-display-limit 0 "$deb" | tee "$work/lintian.txt" \
+lintian --fail-on error --display-info --tag-display-limit 0 "${debs[@]}" | tee "$work/lintian.txt" \
     || die "lintian reported errors"
 echo "lintian: $(grep -c '^E:' "$work/lintian.txt" || true) errors, $(grep -c '^W:' "$work/lintian.txt" || true) warnings, $(grep -c '^I:' "$work/lintian.txt" || true) infos"
 
@@ -78,11 +103,11 @@ else
     appstreamcli validate --no-net "$root/resources/$app_id.metainfo.xml"
 fi
 
-step "apt-get install $deb"
+step "apt-get install ${debs[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -q "$deb" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get install"; }
-installed=$pkg
-dpkg -s "$pkg" | grep -E '^(Status|Version):'
+apt-get install -y -q "${debs[@]}" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get install"; }
+installed="${pkgs[*]}"
+for p in "${pkgs[@]}"; do dpkg -s "$p" | grep -E '^(Package|Status|Version):'; done
 # The installed programs must use the installed SDK, not the build tree's.
 for b in /usr/bin/spacetime-*; do
     lib=$(ldd "$b" | awk '/libSpacetimeQt/ {print $3}')
@@ -152,10 +177,26 @@ else
     skip "spacetime-chat-cli is not built yet (src/cli): no --help, no chat round trip"
 fi
 
-step "apt-get purge $pkg"
-apt-get purge -y -q "$pkg" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get purge"; }
+step "tests/package-consumer against the installed libspacetimeqt-dev"
+# Only the system prefixes: find_package(SpacetimeQt) must find /usr/lib/cmake/SpacetimeQt, and
+# the headers must come from /usr/include, never from this source tree.
+cmake -S "$root/tests/package-consumer" -B "$work/consumer" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    "-DSTDB_FORBIDDEN_PREFIX=$root/src" > "$work/consumer.log" 2>&1 \
+    || { cat "$work/consumer.log"; die "configuring the consumer against the installed package"; }
+grep -F "SpacetimeQt 0" "$work/consumer.log" | sed 's/^-- /consumer: /'
+cmake --build "$work/consumer" > "$work/consumer-build.log" 2>&1 \
+    || { cat "$work/consumer-build.log"; die "building the consumer against the installed package"; }
+"$work/consumer/consumer" || die "the consumer built against the installed package failed"
+lib=$(ldd "$work/consumer/consumer" | awk '/libSpacetimeQt.so/ {print $3}')
+[[ $lib == /usr/lib/libSpacetimeQt.so.0 ]] || die "the consumer loads $lib, not the installed library"
+
+step "apt-get purge ${pkgs[*]}"
+apt-get purge -y -q "${pkgs[@]}" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get purge"; }
 installed=""
-[[ ! -e /usr/lib/libSpacetimeQt.so.0 && ! -e /usr/bin/spacetime-inspect ]] || die "files left after removal"
+for f in /usr/lib/libSpacetimeQt.so.0 /usr/lib/libSpacetimeQtSchema.so.0 /usr/bin/spacetime-inspect \
+         /usr/include/spacetime /usr/lib/cmake/SpacetimeQt; do
+    [[ ! -e $f ]] || die "$f left after removal"
+done
 echo "removed"
 
-printf '\npackaging/check.sh: all checks passed (%s, %s)\n' "$(basename "$deb")" "$(basename "$rpm")"
+printf '\npackaging/check.sh: all checks passed (%s; %s)\n' "$(cd "$out" && echo *.deb)" "$(cd "$out" && echo *.rpm)"

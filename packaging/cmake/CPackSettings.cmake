@@ -11,16 +11,15 @@ set(CPACK_PACKAGE_DESCRIPTION
 "Spacetime Chat is a native Qt 6 client for the quickstart-chat module of
 SpacetimeDB. It contains the desktop app (Qt Widgets), a Qt Quick variant, a
 console client compatible with the official Rust quickstart, the frame
-inspector spacetime-inspect, the bindings generator spacetime-qt-generate, and
-the SpacetimeQt SDK (shared library, headers and CMake package) they are built
-on.")
+inspector spacetime-inspect and the bindings generator spacetime-qt-generate.
+The SpacetimeQt SDK they are built on comes in libspacetimeqt0 (the shared
+libraries) and libspacetimeqt-dev (headers and CMake package).")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "Spacetime Chat")
 set(CPACK_PACKAGE_EXECUTABLES "spacetime-chat;Spacetime Chat")
 set(CPACK_STRIP_FILES ON)
-# Shown by the NSIS installer (licence page) and kept with the packages; without it CPack would
-# show its generic placeholder licence. The same text as the Debian copyright file.
-configure_file(${CMAKE_CURRENT_SOURCE_DIR}/debian/copyright.in
-    ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt @ONLY)
+# Shown by the NSIS installer (licence page); without it CPack would show its generic
+# placeholder licence. (CPack wants a known extension, hence the copy.)
+configure_file(${PROJECT_SOURCE_DIR}/LICENSE ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt COPYONLY)
 set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt)
 set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/;/build[^/]*/")
 
@@ -57,26 +56,58 @@ if(TARGET spacetime-chat-quick)
     list(APPEND STDB_RPM_REQUIRES "qt6-qtdeclarative >= 6.4")
 endif()
 
+# ---- Components: spacetime-chat, libspacetimeqt0, libspacetimeqt-dev --------------------------
+# (packaging/CMakeLists.txt puts each install rule in one of them.) On Linux each is a package
+# of its own; NSIS and the .dmg carry all three.
+set(CPACK_COMPONENTS_ALL app sdk dev)
+set(STDB_SDK_PACKAGE libspacetimeqt${PROJECT_VERSION_MAJOR})
+set(STDB_DEV_PACKAGE libspacetimeqt-dev)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_RPM_COMPONENT_INSTALL ON)
+set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
+include(CPackComponent)
+cpack_add_component(sdk DISPLAY_NAME "SpacetimeQt SDK libraries"
+    DESCRIPTION "The SpacetimeQt shared libraries the programs run on")
+cpack_add_component(app DISPLAY_NAME "Spacetime Chat" DEPENDS sdk
+    DESCRIPTION "The desktop, Qt Quick and console chat clients and the SDK tools")
+cpack_add_component(dev DISPLAY_NAME "SpacetimeQt SDK development files" DEPENDS sdk
+    DESCRIPTION "Headers and the CMake package to build against SpacetimeQt")
+
 # ---- Debian ---------------------------------------------------------------------------------
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_APP_PACKAGE_NAME ${STDB_PACKAGE_NAME})
+set(CPACK_DEBIAN_SDK_PACKAGE_NAME ${STDB_SDK_PACKAGE})
+set(CPACK_DEBIAN_DEV_PACKAGE_NAME ${STDB_DEV_PACKAGE})
+set(CPACK_DEBIAN_SDK_PACKAGE_SECTION "libs")
+set(CPACK_DEBIAN_DEV_PACKAGE_SECTION "libdevel")
+set(CPACK_DEBIAN_SDK_DESCRIPTION
+"Qt/C++ client SDK for SpacetimeDB (shared libraries)
+ SpacetimeQt connects Qt applications to SpacetimeDB databases: BSATN, the
+ WebSocket protocol, subscriptions with a live client cache, reducer and
+ procedure calls. This package holds the shared libraries.")
+set(CPACK_DEBIAN_DEV_DESCRIPTION
+"Qt/C++ client SDK for SpacetimeDB (development files)
+ SpacetimeQt connects Qt applications to SpacetimeDB databases. This package
+ holds the headers and the CMake package: find_package(SpacetimeQt).")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${STDB_PACKAGE_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${PROJECT_HOMEPAGE_URL})
 # Qt, QtKeychain, Brotli, zlib, libstdc++ … computed from the ELF files by dpkg-shlibdeps.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libSpacetimeQt.so.0 is in this very package; let dpkg-shlibdeps find it in the staging tree
-# (the working directory of the call is the package root).
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${CPACK_PACKAGING_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}")
-string(REGEX REPLACE "^/" "" CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS}")
+# libSpacetimeQt.so.0 is in the sdk component; let dpkg-shlibdeps find it in that staging tree
+# (the working directory of the call is the component's package root, next to the others).
+set(_stdb_libdir "${CPACK_PACKAGING_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}")
+string(REGEX REPLACE "^/" "" _stdb_libdir "${_stdb_libdir}")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${_stdb_libdir}" "../sdk/${_stdb_libdir}")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
-list(JOIN STDB_DEB_EXTRA_DEPENDS ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
+list(JOIN STDB_DEB_EXTRA_DEPENDS ", " CPACK_DEBIAN_APP_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, gnome-keyring | kwalletmanager")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # The shared library needs the ldconfig trigger (lintian: lacks-ldconfig-trigger). CPack still
 # writes postinst/postrm calling ldconfig as well (lintian warning maintscript-calls-ldconfig);
 # harmless, and replacing them with empty scripts would only trade one warning for another.
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/triggers)
+set(CPACK_DEBIAN_SDK_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/triggers)
 
 # ---- RPM ------------------------------------------------------------------------------------
 set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
@@ -87,7 +118,15 @@ set(CPACK_RPM_PACKAGE_RELEASE 1)
 set(CPACK_RPM_PACKAGE_DESCRIPTION ${CPACK_PACKAGE_DESCRIPTION})
 # rpmbuild's own dependency generator adds the shared-library sonames (AUTOREQ); these are the
 # distribution package names on Fedora/openSUSE-style systems.
-list(JOIN STDB_RPM_REQUIRES ", " CPACK_RPM_PACKAGE_REQUIRES)
+list(JOIN STDB_RPM_REQUIRES ", " CPACK_RPM_APP_PACKAGE_REQUIRES)
+set(CPACK_RPM_APP_PACKAGE_NAME ${STDB_PACKAGE_NAME})
+set(CPACK_RPM_SDK_PACKAGE_NAME ${STDB_SDK_PACKAGE})
+set(CPACK_RPM_DEV_PACKAGE_NAME ${STDB_DEV_PACKAGE})
+set(CPACK_RPM_SDK_PACKAGE_GROUP "System Environment/Libraries")
+set(CPACK_RPM_DEV_PACKAGE_GROUP "Development/Libraries")
+set(CPACK_RPM_SDK_PACKAGE_REQUIRES "qt6-qtbase >= 6.4, qt6-qtwebsockets >= 6.4, brotli, zlib")
+set(CPACK_RPM_APP_PACKAGE_REQUIRES "${CPACK_RPM_APP_PACKAGE_REQUIRES}, ${STDB_SDK_PACKAGE} = ${PROJECT_VERSION}")
+set(CPACK_RPM_DEV_PACKAGE_REQUIRES "${STDB_SDK_PACKAGE} = ${PROJECT_VERSION}")
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_PACKAGE_SUGGESTS "gnome-keyring")
 # Directories owned by the filesystem package or others must not be claimed by this package.

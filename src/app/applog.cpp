@@ -1,3 +1,3 @@
 #include "applog.h"
 
-Q_LOGGING_CATEGORY(lcApp, "spacetime.app", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcApp, "app", QtInfoMsg)

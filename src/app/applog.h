@@ -2,5 +2,5 @@
 
 #include <QLoggingCategory>
 
-// Log category of the desktop app ("spacetime.app"). Never log tokens.
+// Log category of the desktop app ("app"; see chat/chatlog.h for the tree). Never log tokens.
 Q_DECLARE_LOGGING_CATEGORY(lcApp)

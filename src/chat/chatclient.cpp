@@ -1,4 +1,5 @@
 #include "chat/chatclient.h"
+#include "chat/chatlog.h"
 
 #include "chat/messagemodel.h"
 #include "chat/messagerowview.h"
@@ -17,8 +18,6 @@
 #include <QLoggingCategory>
 
 #include <functional>
-
-Q_LOGGING_CATEGORY(lcChatClient, "chat.client")
 
 namespace chat {
 

@@ -1,4 +1,5 @@
 #include "chat/credentialstore.h"
+#include "chat/chatlog.h"
 
 #include <qt6keychain/keychain.h>
 
@@ -7,8 +8,6 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QTimer>
-
-Q_LOGGING_CATEGORY(lcCredentials, "chat.credentials")
 
 namespace chat {
 

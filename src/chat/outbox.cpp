@@ -1,4 +1,5 @@
 #include "chat/outbox.h"
+#include "chat/chatlog.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -6,8 +7,6 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSaveFile>
-
-Q_LOGGING_CATEGORY(lcOutbox, "chat.outbox")
 
 namespace chat {
 

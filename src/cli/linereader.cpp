@@ -1,4 +1,5 @@
 #include "linereader.h"
+#include "clilog.h"
 
 #include <QLoggingCategory>
 #include <QSocketNotifier>
@@ -25,8 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
-
-Q_LOGGING_CATEGORY(lcLineReader, "spacetime.cli.input")
 
 namespace cli {
 

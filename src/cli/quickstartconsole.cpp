@@ -1,4 +1,5 @@
 #include "quickstartconsole.h"
+#include "clilog.h"
 
 #include "consoleoutput.h"
 
@@ -16,8 +17,6 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcConsole, "spacetime.cli")
 
 namespace cli {
 

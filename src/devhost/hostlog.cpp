@@ -1,6 +1,7 @@
 #include "hostlog.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 
 #include <chrono>
 #include <cstdio>
@@ -35,7 +36,7 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
     // QDateTime has only millisecond precision; take the microseconds from the system clock.
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     const qint64 us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
-    const QDateTime dt = QDateTime::fromMSecsSinceEpoch(us / 1000, Qt::UTC);
+    const QDateTime dt = QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc());
     const QByteArray stamp = dt.toString(QStringLiteral("yyyy-MM-ddThh:mm:ss")).toLatin1() +
                              QByteArray::number(1000000 + us % 1000000).mid(1).prepend('.') + 'Z';
     const char *category = context.category ? context.category : "default";

@@ -14,7 +14,8 @@
 
 #include <cstdio>
 
-Q_LOGGING_CATEGORY(lcQuick, "spacetime.quick")
+// The Quick client logs under "quick." (see chat/chatlog.h for the tree).
+Q_LOGGING_CATEGORY(lcQuick, "quick")
 
 int main(int argc, char *argv[]) {
     QGuiApplication app(argc, argv);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/expected.h"
 
 #include <QByteArray>
@@ -14,19 +16,19 @@ enum class Compression : quint8 {
 };
 
 // The query-parameter spelling the server expects: "None", "Brotli", "Gzip".
-QString compressionParameter(Compression c);
+STDB_EXPORT QString compressionParameter(Compression c);
 // "none", "brotli", "gzip" (for logs and JSON).
-QString compressionName(Compression c);
+STDB_EXPORT QString compressionName(Compression c);
 
 // Default ceiling for one decompressed server message: protects against decompression bombs.
 inline constexpr qsizetype kDefaultMaxDecompressedSize = qsizetype(1) << 30; // 1 GiB
 
 // Decompresses a Brotli stream or a gzip (RFC 1952) member. Errors: corrupt or truncated
 // input, trailing garbage, or output larger than maxSize (stops as soon as it would exceed it).
-Expected<QByteArray> decompress(Compression c, QByteArrayView input,
+STDB_EXPORT Expected<QByteArray> decompress(Compression c, QByteArrayView input,
                                 qsizetype maxSize = kDefaultMaxDecompressedSize);
 
 // Compresses with the given method (Brotli quality 1 / fastest gzip level, like the server).
-QByteArray compress(Compression c, QByteArrayView input);
+STDB_EXPORT QByteArray compress(Compression c, QByteArrayView input);
 
 } // namespace stdb

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include <QMetaType>
 #include <QString>
 
@@ -7,7 +9,7 @@ namespace stdb {
 
 // One error type for the whole SDK: decode failures carry the byte offset where they happened,
 // everything else a human-readable message. Never thrown; returned or emitted.
-class Error
+class STDB_EXPORT Error
 {
 public:
     enum class Kind {
@@ -51,7 +53,7 @@ private:
     qint64 m_offset = -1;
 };
 
-QString kindName(Error::Kind kind);
+STDB_EXPORT QString kindName(Error::Kind kind);
 
 } // namespace stdb
 

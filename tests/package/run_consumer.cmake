@@ -22,7 +22,7 @@ endif()
 message(STATUS "Installing ${BUILD_DIR} into ${prefix}")
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} ${config_args})
 
-foreach(f include/SpacetimeQt/spacetime/bsatn/identity.h)
+foreach(f include/spacetime/bsatn/identity.h include/spacetime/global.h)
     if(NOT EXISTS ${prefix}/${f})
         message(FATAL_ERROR "not installed: ${f}")
     endif()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/bigint.h"
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
@@ -21,7 +23,7 @@ namespace stdb {
 // Errors are sticky: the first failure records a message and the byte offset, and every later
 // read returns a default value without touching memory. Callers decode a whole structure and
 // check ok() once, which keeps decoders short and the hot path branch-light.
-class BsatnReader
+class STDB_EXPORT BsatnReader
 {
 public:
     explicit BsatnReader(QByteArrayView data, qsizetype baseOffset = 0)

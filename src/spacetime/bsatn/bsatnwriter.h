@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/bigint.h"
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
@@ -16,7 +18,7 @@ namespace stdb {
 
 // Appends BSATN to a byte buffer. Writing cannot fail except for lengths above u32, which
 // the caller must rule out first (messages are capped far below that).
-class BsatnWriter
+class STDB_EXPORT BsatnWriter
 {
 public:
     BsatnWriter() = default;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/bsatnreader.h"
 #include "spacetime/bsatn/bsatnwriter.h"
 #include "spacetime/bsatn/scheduleat.h"
@@ -89,7 +91,7 @@ struct BsatnCodec<BigInt<Bytes, Signed>>
 };
 
 // The unit type (empty product): zero bytes.
-struct Unit
+struct STDB_EXPORT Unit
 {
     bool operator==(const Unit &) const = default;
 };

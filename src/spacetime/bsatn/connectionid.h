@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/bigint.h"
 
 #include <QMetaType>
@@ -8,7 +10,7 @@ namespace stdb {
 
 // The id of one WebSocket/HTTP connection: a u128, shown as 32 big-endian hex digits.
 // All zeros means "none".
-class ConnectionId
+class STDB_EXPORT ConnectionId
 {
 public:
     ConnectionId() = default;

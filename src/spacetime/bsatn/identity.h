@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/bigint.h"
 
 #include <QMetaType>
@@ -8,7 +10,7 @@ namespace stdb {
 
 // A SpacetimeDB identity: a u256, little-endian on the wire, shown as 64 big-endian hex digits
 // (so the hex string is the wire bytes reversed).
-class Identity
+class STDB_EXPORT Identity
 {
 public:
     Identity() = default;

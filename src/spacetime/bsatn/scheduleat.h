@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/timestamp.h"
 
 #include <variant>
@@ -7,7 +9,7 @@
 namespace stdb {
 
 // When a scheduled reducer runs: every Interval, or once at Time. BSATN sum, Interval = tag 0.
-class ScheduleAt
+class STDB_EXPORT ScheduleAt
 {
 public:
     ScheduleAt() = default;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include <QDateTime>
 #include <QMetaType>
 
@@ -8,7 +10,7 @@
 namespace stdb {
 
 // Microseconds since the Unix epoch (negative = before), as SpacetimeDB stores time.
-class Timestamp
+class STDB_EXPORT Timestamp
 {
 public:
     constexpr Timestamp() = default;
@@ -39,7 +41,7 @@ private:
 };
 
 // A signed span of microseconds.
-class TimeDuration
+class STDB_EXPORT TimeDuration
 {
 public:
     constexpr TimeDuration() = default;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/cache/tablecache.h"
 #include "spacetime/protocol/messages.h"
 
@@ -14,7 +16,7 @@ namespace stdb {
 // The result of applying one server message: per-table deltas (only tables that changed, in
 // registration order) plus anything that went wrong. Keeps deleted rows alive until it is
 // destroyed, so signal handlers can still read them.
-class CacheChanges {
+class STDB_EXPORT CacheChanges {
 public:
     CacheChanges() = default;
     CacheChanges(CacheChanges &&) noexcept = default;
@@ -38,7 +40,7 @@ private:
 
 // A snapshot of every registered table's configuration (name, keys, indexes), immutable and
 // safe to read from any thread. Made by ClientCache::layout().
-class CacheLayout {
+class STDB_EXPORT CacheLayout {
 public:
     ~CacheLayout();
 
@@ -50,7 +52,7 @@ private:
 // The rows of one SubscribeApplied already built into tables of their own (hashed,
 // deduplicated, counted, indexed), made by ClientCache::prepare() on any thread. Consumed by
 // ClientCache::applySubscribeApplied() on the cache's thread.
-class PreparedSnapshot {
+class STDB_EXPORT PreparedSnapshot {
 public:
     ~PreparedSnapshot();
 
@@ -68,7 +70,7 @@ private:
 // (the whole message before anyone hears about it) with row reference counts, inserts before
 // deletes, and primary-key update detection; can reconcile against a fresh snapshot after a
 // reconnect.
-class ClientCache {
+class STDB_EXPORT ClientCache {
 public:
     ClientCache();
     ~ClientCache();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/protocol/messages.h"
 
 #include <QByteArrayView>
@@ -12,7 +14,7 @@ namespace stdb {
 // One distinct row of a cached table: its BSATN bytes (a view into a retained frame buffer,
 // never copied), how many times the server currently delivers it, and which query sets those
 // deliveries come from (so a failed or dropped set can take exactly its rows away).
-class RowEntry {
+class STDB_EXPORT RowEntry {
 public:
     QByteArrayView bytes() const { return QByteArrayView(m_data, qsizetype(m_size)); }
     quint32 refCount() const { return m_refs; }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/cache/rowentry.h"
 
 #include <QByteArrayView>
@@ -16,7 +18,7 @@ namespace stdb {
 // three per lookup (bucket offsets, the node, its entry storage, which also grows span by span);
 // here a probe reads one 16-byte slot and the row bytes are compared only when the stored hash
 // matches, which for a new row is almost never.
-class RowIndex {
+class STDB_EXPORT RowIndex {
 public:
     qsizetype size() const { return m_size; }
     bool isEmpty() const { return m_size == 0; }

@@ -1,9 +1,5 @@
 #include "spacetime/cache/tablecache.h"
 
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcCache, "stdb.cache")
-
 namespace stdb {
 
 namespace {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/cache/rowentry.h"
 #include "spacetime/protocol/messages.h"
 
@@ -19,7 +21,7 @@ class TableCache;
 // What one server message changed in one table, computed after the whole message was applied.
 // Entries stay valid until the CacheChanges that carries this delta is destroyed, even the
 // deleted ones.
-struct TableDelta {
+struct STDB_EXPORT TableDelta {
     TableCache *table = nullptr;
     QList<const RowEntry *> inserted;
     QList<const RowEntry *> deleted;
@@ -31,7 +33,7 @@ struct TableDelta {
 };
 
 // Row deliveries for one table, gathered from every query set of one message.
-struct TableInput {
+struct STDB_EXPORT TableInput {
     struct Rows {
         protocol::QuerySetId set = 0;
         const protocol::RowList *rows = nullptr;
@@ -44,7 +46,7 @@ struct TableInput {
 // The client-side replica of one table: distinct rows keyed by their BSATN bytes, each with a
 // reference count, plus hash indexes on key columns. Knows nothing about row types: the
 // bindings give it key extractors (functions returning the bytes of one column of a row).
-class TableCache {
+class STDB_EXPORT TableCache {
 public:
     // Returns the bytes of one column within `row` (a sub-view of it), or a null view if the
     // row does not decode.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/connection/reconnectpolicy.h"
 
 #include <QRandomGenerator>
@@ -10,7 +12,7 @@ namespace stdb {
 
 // The reconnect delay schedule of a ReconnectPolicy: nominal delays initial * multiplier^n
 // capped at the maximum, each shortened by up to `jitter` of itself.
-class Backoff {
+class STDB_EXPORT Backoff {
 public:
     explicit Backoff(const ReconnectPolicy &policy);
     // A fixed seed makes the jitter reproducible (tests).

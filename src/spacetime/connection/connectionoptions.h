@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/compression.h"
 #include "spacetime/connection/reconnectpolicy.h"
 #include "spacetime/connection/serveruri.h"
@@ -19,7 +21,7 @@ enum class ProtocolVersion {
 };
 
 // Everything a DbConnection needs, validated by DbConnectionBuilder (build() or options()).
-struct ConnectionOptions {
+struct STDB_EXPORT ConnectionOptions {
     ServerUri uri;
     QString databaseName;
     QString token; // empty: connect anonymously and adopt the token the server mints

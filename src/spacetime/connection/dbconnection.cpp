@@ -1,14 +1,12 @@
 #include "spacetime/connection/dbconnection.h"
 
-#include "spacetime/connection/connectionlog_p.h"
+#include "spacetime/logging_p.h"
 #include "spacetime/connection/dbconnection_p.h"
 
 #include <QElapsedTimer>
 #include <QNetworkRequest>
 
 namespace stdb {
-
-Q_LOGGING_CATEGORY(lcConnection, "stdb.connection")
 
 namespace {
 

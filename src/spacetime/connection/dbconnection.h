@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/cache/clientcache.h"
@@ -31,7 +33,7 @@ class DbConnectionPrivate;
 // calls, queries) go out at once; disconnect(), reconnectNow() and resyncs wait until the
 // current message has been reported completely. Destroy the connection with deleteLater() when
 // inside one of its signals.
-class DbConnection : public QObject {
+class STDB_EXPORT DbConnection : public QObject {
     Q_OBJECT
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
 public:

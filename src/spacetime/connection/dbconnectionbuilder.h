@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/connection/connectionoptions.h"
 #include "spacetime/expected.h"
 
@@ -18,7 +20,7 @@ class DbConnection;
 //                   .withDatabaseName(QStringLiteral("quickstart-chat"))
 //                   .withToken(savedToken)
 //                   .build(this);
-class DbConnectionBuilder {
+class STDB_EXPORT DbConnectionBuilder {
 public:
     DbConnectionBuilder() = default;
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/connection/reduceroutcome.h"
 #include "spacetime/connection/subscriptionhandle.h"
 
@@ -12,7 +14,7 @@ namespace stdb {
 class DbConnection;
 
 // Why rows changed: carried by every row signal and subscription callback. A value type.
-class EventContext {
+class STDB_EXPORT EventContext {
 public:
     enum class Kind {
         SubscribeApplied,   // a subscription's initial rows (querySetId, subscription)
@@ -55,7 +57,7 @@ private:
     Error m_error;
 };
 
-QString kindName(EventContext::Kind kind);
+STDB_EXPORT QString kindName(EventContext::Kind kind);
 
 } // namespace stdb
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/connection/connectionoptions.h"
 #include "spacetime/error.h"
 
@@ -9,7 +11,7 @@
 namespace stdb {
 
 // What the socket told us about why a session attempt or a session ended.
-struct SocketFailure {
+struct STDB_EXPORT SocketFailure {
     bool hasSocketError = false;
     QAbstractSocket::SocketError socketError = QAbstractSocket::UnknownSocketError;
     QString socketErrorString;
@@ -19,18 +21,18 @@ struct SocketFailure {
 };
 
 // A readable Error plus whether trying again could help.
-struct Failure {
+struct STDB_EXPORT Failure {
     Error error;
     bool retryable = true;
 };
 
 // The HTTP status Qt reports when the server refused the WebSocket upgrade, or 0. (Qt 6.4 has
 // no API for it; it is only in the error string.)
-int httpStatusFromSocketError(const QString &errorString);
+STDB_EXPORT int httpStatusFromSocketError(const QString &errorString);
 
 // The session attempt ended before InitialConnection.
-Failure describeConnectFailure(const SocketFailure &f, const ConnectionOptions &o);
+STDB_EXPORT Failure describeConnectFailure(const SocketFailure &f, const ConnectionOptions &o);
 // An established session ended without us asking.
-Failure describeSessionEnd(const SocketFailure &f, const ConnectionOptions &o);
+STDB_EXPORT Failure describeSessionEnd(const SocketFailure &f, const ConnectionOptions &o);
 
 } // namespace stdb

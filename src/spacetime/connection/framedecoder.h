@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/cache/clientcache.h"
 #include "spacetime/expected.h"
 #include "spacetime/protocol/messagecodec.h"
@@ -11,7 +13,7 @@
 namespace stdb {
 
 // The server messages carried by one WebSocket message (one for v2, one or more for v3).
-struct DecodedFrame {
+struct STDB_EXPORT DecodedFrame {
     QList<protocol::ServerMessage> messages;
     // Parallel to messages: the cache tables built ahead for a large SubscribeApplied, or null.
     QList<std::shared_ptr<PreparedSnapshot>> prepared;
@@ -20,7 +22,7 @@ struct DecodedFrame {
 
 // Unwraps, decompresses and decodes server frames; SocketWorker runs it on the connection's
 // I/O thread, and benchmarks and fuzzers call it directly.
-class FrameDecoder {
+class STDB_EXPORT FrameDecoder {
 public:
     static Expected<DecodedFrame> decode(const QByteArray &frame, bool v3,
                                          const protocol::FrameDecodeOptions &options);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
@@ -11,7 +13,7 @@ namespace stdb {
 // Dead-connection detection: when nothing arrived for `idle`, asks for a ping; when still
 // nothing arrived `pingTimeout` after that, reports the connection as lost. touch() on every
 // received byte is cheap (no timer restart): the timer checks the elapsed time when it fires.
-class IdleWatchdog : public QObject {
+class STDB_EXPORT IdleWatchdog : public QObject {
     Q_OBJECT
 public:
     explicit IdleWatchdog(QObject *parent = nullptr);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/timestamp.h"
 #include "spacetime/error.h"
 
@@ -10,7 +12,7 @@
 namespace stdb {
 
 // The result of one of our procedure calls.
-struct ProcedureOutcome {
+struct STDB_EXPORT ProcedureOutcome {
     enum class Status {
         Returned,      // value holds the BSATN of the declared return type
         InternalError, // failed, or no such procedure

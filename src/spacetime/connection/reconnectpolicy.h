@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include <QString>
 
 #include <chrono>
@@ -12,7 +14,7 @@ namespace stdb {
 // shortened by a random fraction of at most `jitter`, so many clients dropped at once do not
 // come back in lockstep, and no delay ever exceeds the nominal schedule. After a session stayed
 // up for stableAfter the schedule starts again from initialDelay.
-struct ReconnectPolicy {
+struct STDB_EXPORT ReconnectPolicy {
     bool enabled = false;
     std::chrono::milliseconds initialDelay{500};
     std::chrono::milliseconds maxDelay{30000};

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/bsatn/timestamp.h"
@@ -13,7 +15,7 @@ namespace stdb {
 
 // The result of one of our own reducer calls. Also the reducer part of an EventContext of kind
 // Reducer (the rows our call changed).
-struct ReducerOutcome {
+struct STDB_EXPORT ReducerOutcome {
     enum class Status {
         Committed,     // the reducer ran and its transaction committed
         Err,           // the reducer returned an error; nothing committed
@@ -36,7 +38,7 @@ struct ReducerOutcome {
     Error error() const;
 };
 
-QString statusName(ReducerOutcome::Status status);
+STDB_EXPORT QString statusName(ReducerOutcome::Status status);
 
 } // namespace stdb
 

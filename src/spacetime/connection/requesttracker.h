@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/connection/procedureoutcome.h"
 #include "spacetime/connection/reduceroutcome.h"
 #include "spacetime/expected.h"
@@ -20,7 +22,7 @@ using ProcedureCallback = std::function<void(const ProcedureOutcome &)>;
 // Bookkeeping of the requests that wait for an answer (reducer calls, one-off queries,
 // procedure calls) and of request ids. Request ids are per connection, start at 1 and are
 // never handed out twice while a request with that id is pending (they wrap after 2^32).
-class RequestTracker {
+class STDB_EXPORT RequestTracker {
 public:
     enum class Kind { Reducer, Query, Procedure };
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/compression.h"
 #include "spacetime/expected.h"
 
@@ -12,7 +14,7 @@ namespace stdb {
 // The address of a SpacetimeDB host as a user gives it: http, https, ws, wss or a bare
 // host:port (taken as ws). A base path is kept (for hosts behind a reverse proxy); query
 // strings, fragments and credentials in the URI are refused.
-class ServerUri {
+class STDB_EXPORT ServerUri {
 public:
     ServerUri() = default;
 
@@ -40,6 +42,6 @@ private:
 
 // Checks a database name or a 64-hex-digit database identity; returns why it is unusable, or
 // an empty string.
-QString validateDatabaseName(const QString &name);
+STDB_EXPORT QString validateDatabaseName(const QString &name);
 
 } // namespace stdb

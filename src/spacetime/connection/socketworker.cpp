@@ -1,6 +1,6 @@
 #include "spacetime/connection/socketworker.h"
 
-#include "spacetime/connection/connectionlog_p.h"
+#include "spacetime/logging_p.h"
 #include "spacetime/connection/idlewatchdog.h"
 
 #include <QSslConfiguration>
@@ -68,8 +68,13 @@ void SocketWorker::open(const SocketSession &session) {
         Q_EMIT opened(m_generation, m_socket->subprotocol());
     });
     connect(s, &QWebSocket::disconnected, this, &SocketWorker::finish);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    connect(s, &QWebSocket::errorOccurred, this, &SocketWorker::onError);
+#else
+    // QWebSocket::error (the signal) is deprecated since 6.5 in favour of errorOccurred.
     connect(s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             &SocketWorker::onError);
+#endif
     connect(s, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
         // Never ignored: the handshake fails and the errors explain why.
         for (const QSslError &e : errors) {

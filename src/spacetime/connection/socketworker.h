@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/cache/clientcache.h"
 #include "spacetime/connection/failure.h"
 #include "spacetime/connection/framedecoder.h"
@@ -21,7 +23,7 @@ namespace stdb {
 class IdleWatchdog;
 
 // Everything SocketWorker::open() needs for one session's socket.
-struct SocketSession {
+struct STDB_EXPORT SocketSession {
     quint64 generation = 0;
     QNetworkRequest request;
     QStringList subprotocols; // offered, preferred first
@@ -41,7 +43,7 @@ struct SocketSession {
 // every frame received before the close.
 //
 // The slots run on the worker's thread: call them through queued invocations.
-class SocketWorker : public QObject {
+class STDB_EXPORT SocketWorker : public QObject {
     Q_OBJECT
 public:
     explicit SocketWorker(protocol::FrameDecodeOptions options, QObject *parent = nullptr);

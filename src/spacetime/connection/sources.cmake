@@ -2,7 +2,6 @@
 target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/backoff.h
     ${CMAKE_CURRENT_LIST_DIR}/backoff.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/connectionlog_p.h
     ${CMAKE_CURRENT_LIST_DIR}/connectionoptions.h
     ${CMAKE_CURRENT_LIST_DIR}/dbconnection.h
     ${CMAKE_CURRENT_LIST_DIR}/dbconnection_p.h

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/connection/subscriptionhandle.h"
 
 #include <QPointer>
@@ -17,7 +19,7 @@ class DbConnection;
 //       message")});
 //
 // Subscribing before the connection is open is fine: the subscription is sent when it opens.
-class SubscriptionBuilder {
+class STDB_EXPORT SubscriptionBuilder {
 public:
     // After the cache holds the rows, before their insert signals.
     SubscriptionBuilder &onApplied(SubscriptionCallback fn);

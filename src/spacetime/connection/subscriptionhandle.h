@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/error.h"
 #include "spacetime/protocol/messages.h"
 
@@ -19,7 +21,7 @@ using SubscriptionCallback = std::function<void(const EventContext &)>;
 
 // One query set: a group of SQL queries subscribed together. A cheap value type; copies refer
 // to the same subscription. Obtained from DbConnection::subscriptionBuilder().subscribe().
-class SubscriptionHandle {
+class STDB_EXPORT SubscriptionHandle {
 public:
     enum class State {
         Pending,       // not sent yet (connection not open)
@@ -63,6 +65,6 @@ private:
     QSharedPointer<SubscriptionState> d;
 };
 
-QString stateName(SubscriptionHandle::State state);
+STDB_EXPORT QString stateName(SubscriptionHandle::State state);
 
 } // namespace stdb

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/cache/tablecache.h"
 #include "spacetime/connection/eventcontext.h"
 
@@ -17,7 +19,7 @@ class DbConnection;
 // Generated bindings subclass it: they configure keys and indexes on cache() in their
 // constructor and override dispatch() to emit typed rowInserted/rowDeleted/rowUpdated signals.
 // Used as is, it emits the raw signals below (tools, tests).
-class TableHandle : public QObject {
+class STDB_EXPORT TableHandle : public QObject {
     Q_OBJECT
 public:
     // Registers `tableName` with `connection` and becomes its child. Construct handles before

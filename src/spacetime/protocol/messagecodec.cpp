@@ -583,7 +583,13 @@ Expected<QByteArray> unwrapServerFrame(const QByteArray &frame, const FrameDecod
     return decompress(*c, QByteArrayView(frame).sliced(1), opts.maxDecompressedSize);
 }
 
-Expected<ServerMessage> decodeServerFrame(const QByteArray &frame, const FrameDecodeOptions &opts) {
+namespace {
+
+// The frame tag and size cap shared by v2 (one message) and v3 (a batch). An uncompressed body
+// is decoded in place (offset 1 of the frame, no copy); a compressed one from its inflated copy.
+template <typename Decode>
+auto decodeFrameBody(const QByteArray &frame, const FrameDecodeOptions &opts, Decode decode)
+    -> decltype(decode(frame, 1)) {
     const Expected<Compression> c = frameTag(frame);
     if (!c)
         return c.error();
@@ -593,33 +599,24 @@ Expected<ServerMessage> decodeServerFrame(const QByteArray &frame, const FrameDe
                          QStringLiteral("server message of %1 bytes exceeds the %2-byte limit")
                              .arg(frame.size() - 1)
                              .arg(opts.maxDecompressedSize));
-        return decodeOneAt(frame, 1);
+        return decode(frame, 1);
     }
     const Expected<QByteArray> body =
         decompress(*c, QByteArrayView(frame).sliced(1), opts.maxDecompressedSize);
     if (!body)
         return body.error();
-    return decodeOneAt(*body, 0);
+    return decode(*body, 0);
+}
+
+} // namespace
+
+Expected<ServerMessage> decodeServerFrame(const QByteArray &frame, const FrameDecodeOptions &opts) {
+    return decodeFrameBody(frame, opts, decodeOneAt);
 }
 
 Expected<QList<ServerMessage>> decodeServerFrameV3(const QByteArray &frame,
                                                    const FrameDecodeOptions &opts) {
-    const Expected<Compression> c = frameTag(frame);
-    if (!c)
-        return c.error();
-    if (*c == Compression::None) {
-        if (frame.size() - 1 > opts.maxDecompressedSize)
-            return Error(Error::Kind::Compression,
-                         QStringLiteral("server message of %1 bytes exceeds the %2-byte limit")
-                             .arg(frame.size() - 1)
-                             .arg(opts.maxDecompressedSize));
-        return decodeManyAt(frame, 1);
-    }
-    const Expected<QByteArray> body =
-        decompress(*c, QByteArrayView(frame).sliced(1), opts.maxDecompressedSize);
-    if (!body)
-        return body.error();
-    return decodeManyAt(*body, 0);
+    return decodeFrameBody(frame, opts, decodeManyAt);
 }
 
 } // namespace stdb::protocol

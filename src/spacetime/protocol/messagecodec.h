@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/compression.h"
 #include "spacetime/expected.h"
 #include "spacetime/protocol/messages.h"
@@ -8,30 +10,30 @@ namespace stdb::protocol {
 
 // ---- client messages: plain BSATN, no compression tag -----------------------------------
 
-QByteArray encodeClientMessage(const ClientMessage &m);
+STDB_EXPORT QByteArray encodeClientMessage(const ClientMessage &m);
 // Exactly one message; trailing bytes are an error.
-Expected<ClientMessage> decodeClientMessage(QByteArrayView payload);
+STDB_EXPORT Expected<ClientMessage> decodeClientMessage(QByteArrayView payload);
 // v3 framing: one or more messages back to back in one payload.
-QByteArray encodeClientMessagesV3(const QList<ClientMessage> &messages);
-Expected<QList<ClientMessage>> decodeClientMessagesV3(QByteArrayView payload);
+STDB_EXPORT QByteArray encodeClientMessagesV3(const QList<ClientMessage> &messages);
+STDB_EXPORT Expected<QList<ClientMessage>> decodeClientMessagesV3(QByteArrayView payload);
 
 // ---- server messages --------------------------------------------------------------------
 
 // The BSATN body of one message (no compression tag).
-QByteArray encodeServerMessage(const ServerMessage &m);
+STDB_EXPORT QByteArray encodeServerMessage(const ServerMessage &m);
 // Decodes one message body. Row lists in the result share `body` (no copies of row bytes).
 // Trailing bytes are an error.
-Expected<ServerMessage> decodeServerMessage(const QByteArray &body);
+STDB_EXPORT Expected<ServerMessage> decodeServerMessage(const QByteArray &body);
 // v3: one or more messages back to back; an empty body is an error.
-Expected<QList<ServerMessage>> decodeServerMessagesV3(const QByteArray &body);
+STDB_EXPORT Expected<QList<ServerMessage>> decodeServerMessagesV3(const QByteArray &body);
 
 // A whole server WebSocket payload: [compression tag][body]. Compresses only when the body is
 // larger than `threshold` bytes, as the server does.
 inline constexpr qsizetype kCompressionThreshold = 1024;
-QByteArray encodeServerFrame(QByteArrayView body, Compression c,
+STDB_EXPORT QByteArray encodeServerFrame(QByteArrayView body, Compression c,
                              qsizetype threshold = kCompressionThreshold);
 
-struct FrameDecodeOptions
+struct STDB_EXPORT FrameDecodeOptions
 {
     qsizetype maxDecompressedSize = kDefaultMaxDecompressedSize;
 };
@@ -39,14 +41,14 @@ struct FrameDecodeOptions
 // Strips the tag and decompresses; the result is the BSATN body (one message for v2, one or
 // more for v3). Errors: empty payload, unknown tag, corrupt stream, size above the cap.
 // `tag`, if given, receives the frame's compression tag.
-Expected<QByteArray> unwrapServerFrame(const QByteArray &frame, const FrameDecodeOptions &opts = {},
+STDB_EXPORT Expected<QByteArray> unwrapServerFrame(const QByteArray &frame, const FrameDecodeOptions &opts = {},
                                        Compression *tag = nullptr);
 
 // unwrap + decode one v2 message.
-Expected<ServerMessage> decodeServerFrame(const QByteArray &frame,
+STDB_EXPORT Expected<ServerMessage> decodeServerFrame(const QByteArray &frame,
                                           const FrameDecodeOptions &opts = {});
 // unwrap + decode a v3 frame: one or more messages; an empty body is an error.
-Expected<QList<ServerMessage>> decodeServerFrameV3(const QByteArray &frame,
+STDB_EXPORT Expected<QList<ServerMessage>> decodeServerFrameV3(const QByteArray &frame,
                                                    const FrameDecodeOptions &opts = {});
 
 } // namespace stdb::protocol

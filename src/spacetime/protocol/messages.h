@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 // The v2 WebSocket protocol (`v2.bsatn.spacetimedb`) message types, field for field in wire
 // order (see docs/ARCHITECTURE.md and the protocol spec §2.4/§2.5). Plain value types; encoding
 // and decoding live in messagecodec.h.
@@ -30,7 +32,7 @@ using QuerySetId = quint32;
 
 enum class UnsubscribeFlags : quint8 { Default = 0, SendDroppedRows = 1 };
 
-struct Subscribe
+struct STDB_EXPORT Subscribe
 {
     quint32 requestId = 0;
     QuerySetId querySetId = 0;
@@ -38,7 +40,7 @@ struct Subscribe
     bool operator==(const Subscribe &) const = default;
 };
 
-struct Unsubscribe
+struct STDB_EXPORT Unsubscribe
 {
     quint32 requestId = 0;
     QuerySetId querySetId = 0;
@@ -46,14 +48,14 @@ struct Unsubscribe
     bool operator==(const Unsubscribe &) const = default;
 };
 
-struct OneOffQuery
+struct STDB_EXPORT OneOffQuery
 {
     quint32 requestId = 0;
     QString queryString;
     bool operator==(const OneOffQuery &) const = default;
 };
 
-struct CallReducer
+struct STDB_EXPORT CallReducer
 {
     quint32 requestId = 0;
     quint8 flags = 0; // only 0 is valid
@@ -62,7 +64,7 @@ struct CallReducer
     bool operator==(const CallReducer &) const = default;
 };
 
-struct CallProcedure
+struct STDB_EXPORT CallProcedure
 {
     quint32 requestId = 0;
     quint8 flags = 0;
@@ -76,27 +78,27 @@ using ClientMessage = std::variant<Subscribe, Unsubscribe, OneOffQuery, CallRedu
 
 // ---- shared building blocks -------------------------------------------------------------
 
-struct SingleTableRows
+struct STDB_EXPORT SingleTableRows
 {
     QString table;
     RowList rows;
     bool operator==(const SingleTableRows &) const = default;
 };
 
-struct QueryRows
+struct STDB_EXPORT QueryRows
 {
     QList<SingleTableRows> tables;
     bool operator==(const QueryRows &) const = default;
 };
 
-struct PersistentTableRows
+struct STDB_EXPORT PersistentTableRows
 {
     RowList inserts; // inserts first on the wire
     RowList deletes;
     bool operator==(const PersistentTableRows &) const = default;
 };
 
-struct EventTableRows
+struct STDB_EXPORT EventTableRows
 {
     RowList events;
     bool operator==(const EventTableRows &) const = default;
@@ -105,14 +107,14 @@ struct EventTableRows
 // Index == wire tag: 0 PersistentTable, 1 EventTable.
 using TableUpdateRows = std::variant<PersistentTableRows, EventTableRows>;
 
-struct TableUpdate
+struct STDB_EXPORT TableUpdate
 {
     QString tableName;
     QList<TableUpdateRows> rows;
     bool operator==(const TableUpdate &) const = default;
 };
 
-struct QuerySetUpdate
+struct STDB_EXPORT QuerySetUpdate
 {
     QuerySetId querySetId = 0;
     QList<TableUpdate> tables;
@@ -121,7 +123,7 @@ struct QuerySetUpdate
 
 // ---- server -> client -------------------------------------------------------------------
 
-struct InitialConnection
+struct STDB_EXPORT InitialConnection
 {
     Identity identity;
     ConnectionId connectionId;
@@ -129,7 +131,7 @@ struct InitialConnection
     bool operator==(const InitialConnection &) const = default;
 };
 
-struct SubscribeApplied
+struct STDB_EXPORT SubscribeApplied
 {
     quint32 requestId = 0;
     QuerySetId querySetId = 0;
@@ -137,7 +139,7 @@ struct SubscribeApplied
     bool operator==(const SubscribeApplied &) const = default;
 };
 
-struct UnsubscribeApplied
+struct STDB_EXPORT UnsubscribeApplied
 {
     quint32 requestId = 0;
     QuerySetId querySetId = 0;
@@ -145,7 +147,7 @@ struct UnsubscribeApplied
     bool operator==(const UnsubscribeApplied &) const = default;
 };
 
-struct SubscriptionError
+struct STDB_EXPORT SubscriptionError
 {
     std::optional<quint32> requestId; // None: a set that was applied failed later
     QuerySetId querySetId = 0;
@@ -153,13 +155,13 @@ struct SubscriptionError
     bool operator==(const SubscriptionError &) const = default;
 };
 
-struct TransactionUpdate
+struct STDB_EXPORT TransactionUpdate
 {
     QList<QuerySetUpdate> querySets;
     bool operator==(const TransactionUpdate &) const = default;
 };
 
-struct OneOffQueryResult
+struct STDB_EXPORT OneOffQueryResult
 {
     quint32 requestId = 0;
     // Result<QueryRows, String>: index 0 Ok, 1 Err
@@ -167,24 +169,24 @@ struct OneOffQueryResult
     bool operator==(const OneOffQueryResult &) const = default;
 };
 
-struct ReducerOk
+struct STDB_EXPORT ReducerOk
 {
     QByteArray retValue;
     TransactionUpdate transactionUpdate;
     bool operator==(const ReducerOk &) const = default;
 };
-struct ReducerOkEmpty
+struct STDB_EXPORT ReducerOkEmpty
 {
     bool operator==(const ReducerOkEmpty &) const = default;
 };
-struct ReducerErr
+struct STDB_EXPORT ReducerErr
 {
     QByteArray payload; // BSATN of the error value; a String for every current server
     // The payload read as a BSATN String; if it is not one, a readable fallback.
     QString message() const;
     bool operator==(const ReducerErr &) const = default;
 };
-struct ReducerInternalError
+struct STDB_EXPORT ReducerInternalError
 {
     QString message;
     bool operator==(const ReducerInternalError &) const = default;
@@ -192,7 +194,7 @@ struct ReducerInternalError
 // Index == wire tag: 0 Ok, 1 OkEmpty, 2 Err, 3 InternalError.
 using ReducerOutcome = std::variant<ReducerOk, ReducerOkEmpty, ReducerErr, ReducerInternalError>;
 
-struct ReducerResult
+struct STDB_EXPORT ReducerResult
 {
     quint32 requestId = 0;
     Timestamp timestamp;
@@ -200,12 +202,12 @@ struct ReducerResult
     bool operator==(const ReducerResult &) const = default;
 };
 
-struct ProcedureReturned
+struct STDB_EXPORT ProcedureReturned
 {
     QByteArray value;
     bool operator==(const ProcedureReturned &) const = default;
 };
-struct ProcedureInternalError
+struct STDB_EXPORT ProcedureInternalError
 {
     QString message;
     bool operator==(const ProcedureInternalError &) const = default;
@@ -213,7 +215,7 @@ struct ProcedureInternalError
 // Index == wire tag: 0 Returned, 1 InternalError.
 using ProcedureStatus = std::variant<ProcedureReturned, ProcedureInternalError>;
 
-struct ProcedureResult
+struct STDB_EXPORT ProcedureResult
 {
     ProcedureStatus status; // status first, request id last on the wire
     Timestamp timestamp;
@@ -228,7 +230,7 @@ using ServerMessage =
                  TransactionUpdate, OneOffQueryResult, ReducerResult, ProcedureResult>;
 
 // Protocol names ("Subscribe", "TransactionUpdate", …) for logs and the inspector.
-QString messageName(const ClientMessage &m);
-QString messageName(const ServerMessage &m);
+STDB_EXPORT QString messageName(const ClientMessage &m);
+STDB_EXPORT QString messageName(const ServerMessage &m);
 
 } // namespace stdb::protocol

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/global.h"
+
 #include "spacetime/error.h"
 
 #include <QByteArray>
@@ -13,7 +15,7 @@ namespace stdb::protocol {
 // Zero-copy: a decoded RowList shares the received message buffer (QByteArray is implicitly
 // shared) and row(i) returns a view into it, including the offsets array. Building one for
 // sending (fromRows) packs a fresh buffer the way the server does.
-class RowList
+class STDB_EXPORT RowList
 {
 public:
     enum class Hint : quint8 { FixedSize = 0, RowOffsets = 1 };

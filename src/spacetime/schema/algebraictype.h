@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/expected.h"
 
 #include <QJsonValue>
@@ -19,7 +21,7 @@ struct TypeMember;
 // Special types (Option, Result, Identity, ConnectionId, Timestamp, TimeDuration, Uuid,
 // ScheduleAt) are ordinary sums/products that special() recognises by their member names, the
 // way the server and the official code generators do (spec §1.4/§1.5).
-class AlgebraicType {
+class STDB_SCHEMA_EXPORT AlgebraicType {
 public:
     // Enumerator order == BSATN tag of AlgebraicType == SATS-JSON variant order.
     enum class Kind : quint8 {
@@ -135,7 +137,7 @@ private:
 };
 
 // One product element or sum variant. Names are optional in SATS (tuples, unnamed variants).
-struct TypeMember {
+struct STDB_SCHEMA_EXPORT TypeMember {
     std::optional<QString> name;
     AlgebraicType type;
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/expected.h"
 
 #include <QByteArrayView>
@@ -12,7 +14,7 @@ namespace stdb {
 // first turns every integer literal outside that range into a string of the same digits, so
 // the schema and value readers (which accept digit strings wherever an integer is expected)
 // see the exact value.
-class ExactJson {
+class STDB_SCHEMA_EXPORT ExactJson {
 public:
     // Errors carry the character offset of the syntax error in the original text.
     static Expected<QJsonDocument> parse(QByteArrayView text);

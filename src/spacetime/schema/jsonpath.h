@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/error.h"
 
 #include <QAnyStringView>
@@ -10,7 +12,7 @@ namespace stdb {
 
 // Builds the JSON paths that schema and value errors name ("tables[1].product_type_ref"), so a
 // user can find the offending spot in a large document.
-class JsonPath {
+class STDB_SCHEMA_EXPORT JsonPath {
 public:
     static QString key(const QString &path, QAnyStringView key);
     static QString index(const QString &path, qsizetype i);

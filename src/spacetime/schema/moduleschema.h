@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/expected.h"
 #include "spacetime/schema/schemadefs.h"
 #include "spacetime/schema/typespace.h"
@@ -16,7 +18,7 @@ namespace stdb {
 //
 // Parsing never crashes on odd input; errors name the JSON path that failed, e.g.
 // "tables[1].product_type_ref: expected a number, got a string".
-class ModuleSchema {
+class STDB_SCHEMA_EXPORT ModuleSchema {
 public:
     ModuleSchema() = default;
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 // Plain data describing one module (spec §4.5), filled by ModuleSchema. Names are the canonical
 // (wire) names unless the field says otherwise; column indices are BSATN field positions.
 
@@ -21,14 +23,14 @@ enum class IndexAlgorithm : quint8 { BTree, Hash, Direct };
 
 // A named, typed slot: a table column, a reducer/procedure/view parameter. `type` is as written
 // in the schema (it may be a Ref; resolve it through the module's Typespace).
-struct FieldDef {
+struct STDB_SCHEMA_EXPORT FieldDef {
     QString name; // empty when the schema gives none
     AlgebraicType type;
     int index = 0; // position in the product
     bool operator==(const FieldDef &) const = default;
 };
 
-struct IndexDef {
+struct STDB_SCHEMA_EXPORT IndexDef {
     QString name;         // e.g. "user_identity_idx_btree"; may be empty
     QString accessorName; // the module-side accessor ("identity"); may be empty
     IndexAlgorithm algorithm = IndexAlgorithm::BTree;
@@ -36,13 +38,13 @@ struct IndexDef {
     bool operator==(const IndexDef &) const = default;
 };
 
-struct UniqueConstraintDef {
+struct STDB_SCHEMA_EXPORT UniqueConstraintDef {
     QString name;
     QList<int> columns;
     bool operator==(const UniqueConstraintDef &) const = default;
 };
 
-struct SequenceDef {
+struct STDB_SCHEMA_EXPORT SequenceDef {
     QString name;
     int column = 0;
     I128 increment = I128::fromInt64(1);
@@ -50,14 +52,14 @@ struct SequenceDef {
     bool operator==(const SequenceDef &) const = default;
 };
 
-struct ScheduleDef {
+struct STDB_SCHEMA_EXPORT ScheduleDef {
     QString name;
     QString reducerName; // wire name of the scheduled reducer / procedure
     int scheduledAtColumn = 0;
     bool operator==(const ScheduleDef &) const = default;
 };
 
-struct TableDef {
+struct STDB_SCHEMA_EXPORT TableDef {
     QString name;       // canonical: used on the wire, in SQL and as the row-list table name
     QString sourceName; // the module's accessor name (V10 source_name; equals name for V9)
     quint32 productTypeRef = 0;
@@ -95,7 +97,7 @@ struct TableDef {
     bool operator==(const TableDef &) const = default;
 };
 
-struct ReducerDef {
+struct STDB_SCHEMA_EXPORT ReducerDef {
     QString name;         // canonical (what CallReducer.reducer carries)
     QString sourceName;   // module-side function name (V10); equals name for V9
     AlgebraicType params; // inline Product: the CallReducer args type
@@ -110,7 +112,7 @@ struct ReducerDef {
     bool operator==(const ReducerDef &) const = default;
 };
 
-struct ProcedureDef {
+struct STDB_SCHEMA_EXPORT ProcedureDef {
     QString name;
     QString sourceName;
     AlgebraicType params;
@@ -120,7 +122,7 @@ struct ProcedureDef {
     bool operator==(const ProcedureDef &) const = default;
 };
 
-struct ViewDef {
+struct STDB_SCHEMA_EXPORT ViewDef {
     QString name; // rows arrive under this name
     QString sourceName;
     quint32 index = 0;
@@ -138,7 +140,7 @@ struct ViewDef {
 };
 
 // A user-facing name for a typespace entry (a struct or enum to generate).
-struct TypeDef {
+struct STDB_SCHEMA_EXPORT TypeDef {
     QStringList scope; // usually empty
     QString name;
     quint32 ref = 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/schema/moduleschema.h"
 
 #include <QHash>
@@ -12,7 +14,7 @@ namespace stdb {
 //
 // The first error wins and is kept; later reads return defaults, so the walk can go on without
 // checking after every field (the same sticky style as BsatnReader).
-class SchemaParser {
+class STDB_SCHEMA_EXPORT SchemaParser {
 public:
     Expected<ModuleSchema> parse(const QJsonValue &root);
 

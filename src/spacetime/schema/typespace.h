@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/error.h"
 #include "spacetime/schema/algebraictype.h"
 
@@ -10,7 +12,7 @@
 namespace stdb {
 
 // The module's list of types; AlgebraicType::ref(n) means types()[n].
-class Typespace {
+class STDB_SCHEMA_EXPORT Typespace {
 public:
     Typespace() = default;
     explicit Typespace(QList<AlgebraicType> types)

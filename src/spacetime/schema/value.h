@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/bsatn/bigint.h"
 #include "spacetime/bsatn/bsatnreader.h"
 #include "spacetime/bsatn/bsatnwriter.h"
@@ -25,7 +27,7 @@ namespace stdb {
 // a one-field Product holding a U256, an Option a Sum (tag 0 some / 1 none). Helpers below build
 // and read those. Array<U8> decodes to Kind::Bytes (compact); encoding accepts Bytes or an Array
 // of U8 values for it.
-class Value {
+class STDB_SCHEMA_EXPORT Value {
 public:
     enum class Kind : quint8 {
         Invalid, // default-constructed; encodes as nothing and fails type checks

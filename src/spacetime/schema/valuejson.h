@@ -1,5 +1,7 @@
 #pragma once
 
+#include "spacetime/schema/schemaglobal.h"
+
 #include "spacetime/expected.h"
 #include "spacetime/schema/algebraictype.h"
 #include "spacetime/schema/typespace.h"
@@ -26,7 +28,7 @@ namespace stdb {
 // (object or array products, {"name": x} or [tag, x] sums, numbers or strings for integers),
 // so /call bodies written by hand work. Non-finite floats and -0 are the strings "NaN",
 // "Infinity", "-Infinity", "-0" (JSON has no such numbers).
-class ValueJson {
+class STDB_SCHEMA_EXPORT ValueJson {
 public:
     enum class Style { Inspector, Sats };
 

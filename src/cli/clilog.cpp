@@ -1,0 +1,4 @@
+#include "clilog.h"
+
+Q_LOGGING_CATEGORY(lcConsole, "cli")
+Q_LOGGING_CATEGORY(lcLineReader, "cli.input")

@@ -1,0 +1,7 @@
+#include "spacetime/logging_p.h"
+
+namespace stdb {
+
+Q_LOGGING_CATEGORY(lcConnection, "stdb.connection")
+
+} // namespace stdb
