@@ -6,6 +6,7 @@
 //
 //   node check-module.mjs describe                       print the derived definition (JSON)
 //   node check-module.mjs check [--schema-json FILE]... [--server URL --database NAME]...
+//   node check-module.mjs behave                         run the reducers on an in-memory store
 //
 // How the definition is derived is how SpacetimeDB's JS host does it
 // (crates/core/src/host/v8/syscall/v2.rs): the module is bundled as `spacetime build` bundles
@@ -23,6 +24,11 @@
 // declaration order), and named types that no table uses as its row type: the TypeScript
 // library also registers each reducer's parameters as a named product type (SetName, …), which
 // a Rust module, and so schema.json, does not have. Those are reported as a "note" event.
+//
+// `behave` runs the module's reducers through the same hooks (`__call_reducer__`), with the
+// syscalls they use answered by a small in-memory datastore instead of the failing stubs, and
+// reports what each call did: the rows afterwards, the error text of a SenderError, the log
+// lines. tst_module compares that with the development host's module (src/devhost/chatmodule.cpp).
 //
 // Output: one JSON object per line on stdout; exit 0 when everything agrees, 1 with one
 // "MISMATCH …" line per difference on stderr, 2 when something could not be checked at all.
@@ -60,8 +66,9 @@ async function describeModule() {
     let src = '';
     if (/export const moduleHooks/.test(m[2]))
       src += `export const moduleHooks = Symbol.for('SpacetimeDB.moduleHooks.v2');\n`;
+    // A syscall is answered by globalThis.__stdbFakeSys (set by `behave`) or fails.
     for (const fn of fns)
-      src += `export function ${fn}() { throw new Error('${m[1]}: ${fn}() called while describing the module'); }\n`;
+      src += `export function ${fn}(...args) { const f = globalThis.__stdbFakeSys?.${fn}; if (!f) throw new Error('${m[1]}: ${fn}() called without a datastore'); return f(...args); }\n`;
     sysModules.set(m[1], src);
   }
   if (!sysModules.has('spacetime:sys@2.0'))
@@ -129,6 +136,7 @@ async function describeModule() {
     fail(2, 'the module has no default export with a moduleHooks function (export default schema(...))');
   const hooks = hooksFn.call(moduleExports.default, moduleExports);
   const bytes = hooks.__describe_module__();
+  loadedHooks = hooks;
   const reader = new BinaryReader(bytes);
   const def = RawModuleDef.deserialize(reader);
   if (reader.remaining !== 0)
@@ -136,6 +144,197 @@ async function describeModule() {
   if (def.tag !== 'V10')
     fail(2, `__describe_module__ returned RawModuleDef::${def.tag}; this checker reads V10`);
   return { libVersion, bytes: bytes.length, v10: def.value };
+}
+
+let loadedHooks = null;
+
+// ---------------------------------------------------------------------------------------------
+// Running the reducers on an in-memory datastore
+
+// The rows of both tables as BSATN, keyed by table id; only what the module's code calls.
+class FakeDatastore {
+  constructor(tables, indexes) {
+    this.tables = tables;   // name -> id
+    this.indexes = indexes; // name -> { table, keyBytes }
+    this.rows = new Map([...tables.values()].map(id => [id, []]));
+    this.iters = new Map();
+    this.nextIter = 1;
+    this.logs = [];
+  }
+  syscalls() {
+    const self = this;
+    const bytesOf = (buffer, len) => new Uint8Array(buffer, 0, len).slice();
+    const sameKey = (row, key) => key.every((b, i) => row[i] === b);
+    return {
+      table_id_from_name(name) {
+        if (!self.tables.has(name)) throw new Error(`no such table ${name}`);
+        return self.tables.get(name);
+      },
+      index_id_from_name(name) {
+        if (!self.indexes.has(name)) throw new Error(`no such index ${name}`);
+        return self.indexes.get(name).id;
+      },
+      datastore_table_row_count(table) {
+        return BigInt(self.rows.get(table).length);
+      },
+      datastore_table_scan_bsatn(table) {
+        const id = self.nextIter++;
+        self.iters.set(id, [...self.rows.get(table)]);
+        return id;
+      },
+      // Point lookups on a one-column unique index over a leading fixed-size column (the
+      // user table's identity): the point's bytes are the row's first bytes.
+      datastore_index_scan_point_bsatn(indexId, buffer, len) {
+        const index = [...self.indexes.values()].find(i => i.id === indexId);
+        if (!index) throw new Error(`no such index id ${indexId}`);
+        const key = bytesOf(buffer, len);
+        const id = self.nextIter++;
+        self.iters.set(id, self.rows.get(index.table).filter(r => sameKey(r, key)));
+        return id;
+      },
+      row_iter_bsatn_advance(iter, buffer) {
+        const rows = self.iters.get(iter);
+        if (!rows) throw new Error(`no such iterator ${iter}`);
+        const len = rows.reduce((n, r) => n + r.length, 0);
+        if (len > buffer.byteLength) throw { __buffer_too_small__: len };
+        let at = 0;
+        for (const r of rows) {
+          new Uint8Array(buffer, at, r.length).set(r);
+          at += r.length;
+        }
+        self.iters.delete(iter);
+        return -len; // everything at once: exhausted (0 when there was nothing)
+      },
+      row_iter_bsatn_close(iter) {
+        self.iters.delete(iter);
+      },
+      datastore_insert_bsatn(table, buffer, len) {
+        const row = bytesOf(buffer, len);
+        for (const index of self.indexes.values())
+          if (index.table === table && self.rows.get(table).some(r => sameKey(r, row.slice(0, index.keyBytes))))
+            throw new Error('unique constraint violated');
+        self.rows.get(table).push(row);
+        return len;
+      },
+      datastore_update_bsatn(table, indexId, buffer, len) {
+        const index = [...self.indexes.values()].find(i => i.id === indexId);
+        const row = bytesOf(buffer, len);
+        const rows = self.rows.get(table);
+        const at = rows.findIndex(r => sameKey(r, row.slice(0, index.keyBytes)));
+        if (at < 0) throw new Error('update of a row that does not exist');
+        rows[at] = row;
+        return len;
+      },
+      console_log(level, message) {
+        // The levels of the library's src/server/console.ts.
+        const names = ['error', 'warn', 'info', 'debug', 'trace'];
+        self.logs.push({ level: names[level] ?? String(level), message });
+      },
+      identity() {
+        return 0xc200n << 240n;
+      },
+    };
+  }
+}
+
+function readString(bytes, at) {
+  const len = new DataView(bytes.buffer, bytes.byteOffset + at, 4).getUint32(0, true);
+  return [new TextDecoder().decode(bytes.subarray(at + 4, at + 4 + len)), at + 4 + len];
+}
+
+const hex = bytes => Buffer.from(bytes).reverse().toString('hex'); // U256 is little-endian
+
+function decodeUser(row) {
+  let at = 32;
+  const tag = row[at++];
+  let name = null;
+  if (tag === 0) [name, at] = readString(row, at);
+  return { identity: hex(row.subarray(0, 32)), name, online: row[at] === 1 };
+}
+
+function decodeMessage(row) {
+  const sent = new DataView(row.buffer, row.byteOffset + 32, 8).getBigInt64(0, true);
+  const [text] = readString(row, 40);
+  return { sender: hex(row.subarray(0, 32)), sent: sent.toString(), text };
+}
+
+function stringArgs(...values) {
+  const parts = values.map(v => {
+    const utf8 = new TextEncoder().encode(v);
+    const b = new Uint8Array(4 + utf8.length);
+    new DataView(b.buffer).setUint32(0, utf8.length, true);
+    b.set(utf8, 4);
+    return b;
+  });
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return new DataView(out.buffer);
+}
+
+// SpacetimeDB's V8 has the ES2025 Set methods; Node before 22 does not, and the library's
+// index code uses this one.
+if (typeof Set.prototype.isSubsetOf !== 'function') {
+  Object.defineProperty(Set.prototype, 'isSubsetOf', {
+    value(other) {
+      for (const v of this) if (!other.has(v)) return false;
+      return true;
+    },
+    configurable: true,
+    writable: true,
+  });
+}
+
+async function behave(v10) {
+  const hooks = loadedHooks;
+  const reducers = v10.sections.find(s => s.tag === 'Reducers')?.value ?? [];
+  const idOf = name => {
+    const id = reducers.findIndex(r => r.sourceName === name);
+    if (id < 0) throw new Error(`the module has no reducer ${name}`);
+    return id;
+  };
+  const store = new FakeDatastore(
+    new Map([['user', 1], ['message', 2]]),
+    new Map([['user_identity_idx_btree', { id: 10, table: 1, keyBytes: 32 }]])
+  );
+  globalThis.__stdbFakeSys = store.syscalls();
+  const alice = (0xc200n << 240n) | 0xa11cen;
+  const bob = (0xc200n << 240n) | 0xb0bn;
+  let clock = 1_700_000_000_000_000n;
+  const steps = [];
+  const call = (label, reducer, sender, args = new DataView(new ArrayBuffer(0))) => {
+    const timestamp = ++clock;
+    const logsBefore = store.logs.length;
+    let outcome = 'ok';
+    let error = null;
+    try {
+      hooks.__call_reducer__(idOf(reducer), sender, 1n, timestamp, args);
+    } catch (e) {
+      outcome = e instanceof hooks.__sender_error_class__ ? 'sender_error' : 'panic';
+      error = String(e?.message ?? e);
+    }
+    steps.push({
+      step: label, reducer, outcome, error, timestamp: timestamp.toString(),
+      users: store.rows.get(1).map(decodeUser),
+      messages: store.rows.get(2).map(decodeMessage),
+      logs: store.logs.slice(logsBefore),
+    });
+  };
+  call('init', 'init', 0n);
+  call('alice connects', 'identity_connected', alice);
+  call('empty name', 'set_name', alice, stringArgs(''));
+  call('unknown user names itself', 'set_name', bob, stringArgs('bob'));
+  call('alice names herself', 'set_name', alice, stringArgs('alice'));
+  call('empty message', 'send_message', alice, stringArgs(''));
+  call('alice says hi', 'send_message', alice, stringArgs('hi'));
+  call('alice connects again', 'identity_connected', alice);
+  call('alice disconnects', 'identity_disconnected', alice);
+  call('unknown user disconnects', 'identity_disconnected', bob);
+  delete globalThis.__stdbFakeSys;
+  return { alice: alice.toString(16).padStart(64, '0'), bob: bob.toString(16).padStart(64, '0'), steps };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,8 +597,8 @@ function emit(o) {
 
 async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
-  if (cmd !== 'describe' && cmd !== 'check')
-    fail(2, 'usage: check-module.mjs describe | check [--schema-json FILE]... [--server URL --database NAME]...');
+  if (cmd !== 'describe' && cmd !== 'check' && cmd !== 'behave')
+    fail(2, 'usage: check-module.mjs describe | behave | check [--schema-json FILE]... [--server URL --database NAME]...');
 
   const described = await describeModule();
   let moduleDef;
@@ -412,6 +611,10 @@ async function main() {
   emit({ event: 'note', what: 'named types not used as a table row (not compared)', module: moduleDef.tables.otherTypes.map(t => t.name) });
   if (cmd === 'describe') {
     emit({ event: 'definition', definition: moduleDef });
+    return;
+  }
+  if (cmd === 'behave') {
+    emit({ event: 'behaviour', ...(await behave(described.v10)) });
     return;
   }
 
