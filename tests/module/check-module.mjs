@@ -275,8 +275,11 @@ function stringArgs(...values) {
   return new DataView(out.buffer);
 }
 
-// SpacetimeDB's V8 has the ES2025 Set methods; Node before 22 does not, and the library's
-// index code uses this one.
+// SpacetimeDB's V8 has explicit resource management and the ES2025 Set methods; Node before 22
+// lacks the Set methods (the library's index code uses this one), and Node 18 before 18.18 the
+// `Symbol.dispose` that esbuild's lowering of `using` looks for.
+if (typeof Symbol.dispose !== 'symbol')
+  Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('Symbol.dispose') });
 if (typeof Set.prototype.isSubsetOf !== 'function') {
   Object.defineProperty(Set.prototype, 'isSubsetOf', {
     value(other) {
