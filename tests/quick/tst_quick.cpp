@@ -2,6 +2,10 @@
 // chat::ChatClient connected to a spacetime-chat-host started here ("chatClient"), and one
 // pointed at a closed port ("deadClient", and over https "deadTlsClient") for the connection
 // banner.
+//
+// With STDB_TEST_SERVER set (tests/devhost/support/hostprocess.h) "chatClient" talks to that
+// server; the QML tests then see "runTag" (unique to this run, appended to what they send) and
+// skip what needs a nearly empty database, with "externalSkipReason".
 #include "hostprocess.h"
 #include "quicksupport.h"
 
@@ -13,6 +17,7 @@
 #include <QQmlEngine>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QUuid>
 #include <QtQuickTest>
 
 class Setup : public QObject {
@@ -30,8 +35,7 @@ public slots:
         quick::registerQuickTypes();
         chat::ChatClient::Options live;
         live.profile =
-            chat::Profile(QStringLiteral("http://127.0.0.1:%1").arg(m_host.port()),
-                          QStringLiteral("quickstart-chat"), QStringLiteral("quicktest"));
+            chat::Profile(m_host.baseUrl(), HostProcess::database(), QStringLiteral("quicktest"));
         live.anonymous = true;
         live.outboxPath = QStringLiteral(":memory:");
         m_live = new chat::ChatClient(live, this);
@@ -64,6 +68,15 @@ public slots:
             tlsOptions ? chat::ConnectProblem::describe(refused, *tlsOptions) : QString());
 
         engine->rootContext()->setContextProperty(QStringLiteral("chatClient"), m_live);
+        const bool external = HostProcess::usesExternalServer();
+        engine->rootContext()->setContextProperty(
+            QStringLiteral("runTag"),
+            external ? QUuid::createUuid().toString(QUuid::Id128).left(10) : QString());
+        engine->rootContext()->setContextProperty(
+            QStringLiteral("externalSkipReason"),
+            external ? QString::fromUtf8(HostProcess::externalSkipReason(
+                           "finds itself among the delegates of a short user list"))
+                     : QString());
         engine->rootContext()->setContextProperty(QStringLiteral("deadClient"), m_dead);
         engine->rootContext()->setContextProperty(QStringLiteral("deadTlsClient"), m_deadTls);
     }
