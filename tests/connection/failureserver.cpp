@@ -15,10 +15,12 @@ void FailureServer::setTls(const QSslCertificate &certificate, const QSslKey &ke
     m_key = key;
 }
 
-void FailureServer::setResponse(int status, const QByteArray &reason, const QByteArray &body) {
+void FailureServer::setResponse(int status, const QByteArray &reason, const QByteArray &body,
+                                Framing framing) {
     m_status = status;
     m_reason = reason;
     m_body = body;
+    m_framing = framing;
 }
 
 bool FailureServer::start(Behaviour behaviour) {
@@ -68,9 +70,30 @@ void FailureServer::onReadyRead(QTcpSocket *socket) {
     ++m_requests;
     emit requestReceived();
     if (m_behaviour == Behaviour::Respond || m_behaviour == Behaviour::RespondAtOnce) {
-        socket->write("HTTP/1.1 " + QByteArray::number(m_status) + ' ' + m_reason +
-                      "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-                      QByteArray::number(m_body.size()) + "\r\nConnection: close\r\n\r\n" + m_body);
+        QByteArray response =
+            "HTTP/1.1 " + QByteArray::number(m_status) + ' ' + m_reason +
+            "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n";
+        switch (m_framing) {
+        case Framing::ContentLength:
+            response +=
+                "Content-Length: " + QByteArray::number(m_body.size()) + "\r\n\r\n" + m_body;
+            break;
+        case Framing::Chunked: {
+            // In two chunks (with an extension on the first), then the last chunk.
+            response += "Transfer-Encoding: chunked\r\n\r\n";
+            const QByteArray first = m_body.left(m_body.size() / 2);
+            const QByteArray second = m_body.mid(first.size());
+            response += QByteArray::number(first.size(), 16) + ";ext=1\r\n" + first + "\r\n";
+            if (!second.isEmpty())
+                response += QByteArray::number(second.size(), 16) + "\r\n" + second + "\r\n";
+            response += "0\r\n\r\n";
+            break;
+        }
+        case Framing::UntilClose:
+            response += "\r\n" + m_body;
+            break;
+        }
+        socket->write(response);
         socket->disconnectFromHost();
         return;
     }

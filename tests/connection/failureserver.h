@@ -18,12 +18,16 @@ public:
         UpgradeThenClose, // completes the WebSocket upgrade, then closes without a message
     };
 
+    // How Respond delimits the body.
+    enum class Framing { ContentLength, Chunked, UntilClose };
+
     explicit FailureServer(QObject *parent = nullptr);
     ~FailureServer() override;
 
     // TLS with this certificate and key (before start()); without, plain TCP.
     void setTls(const QSslCertificate &certificate, const QSslKey &key);
-    void setResponse(int status, const QByteArray &reason, const QByteArray &body);
+    void setResponse(int status, const QByteArray &reason, const QByteArray &body,
+                     Framing framing = Framing::ContentLength);
     bool start(Behaviour behaviour);
     quint16 port() const { return serverPort(); }
     // Complete request heads received.
@@ -44,5 +48,6 @@ private:
     int m_status = 404;
     QByteArray m_reason = "Not Found";
     QByteArray m_body;
+    Framing m_framing = Framing::ContentLength;
     int m_requests = 0;
 };

@@ -22,6 +22,7 @@ using Problem = ConnectFailure::CertificateProblem;
 
 Q_DECLARE_METATYPE(ConnectFailure::Stage)
 Q_DECLARE_METATYPE(ConnectFailure::CertificateProblem)
+Q_DECLARE_METATYPE(FailureServer::Framing)
 
 namespace {
 constexpr int kWait = 15000;
@@ -225,6 +226,27 @@ private slots:
         QCOMPARE(f.httpReason, QString::fromLatin1(reason));
         QCOMPARE(f.httpBody, QString::fromUtf8(body));
         QCOMPARE(error.kind(), Error::Kind::Server);
+    }
+
+    // The response text however the server delimits it.
+    void httpBodyFraming_data() {
+        QTest::addColumn<bool>("tls");
+        QTest::addColumn<FailureServer::Framing>("framing");
+        for (const bool tls : {false, true}) {
+            const char *scheme = tls ? "https" : "http";
+            QTest::addRow("%s chunked", scheme) << tls << FailureServer::Framing::Chunked;
+            QTest::addRow("%s until close", scheme) << tls << FailureServer::Framing::UntilClose;
+        }
+    }
+    void httpBodyFraming() {
+        QFETCH(bool, tls);
+        QFETCH(FailureServer::Framing, framing);
+        auto s = server(FailureServer::Behaviour::Respond, tls);
+        s->setResponse(404, "Not Found", "`quickstart-chat` not found", framing);
+        const ConnectFailure f = attempt(url(tls, s->port()), {cert(m_cert)});
+        QCOMPARE(f.kind, Kind::HttpStatus);
+        QCOMPARE(f.httpStatus, 404);
+        QCOMPARE(f.httpBody, QStringLiteral("`quickstart-chat` not found"));
     }
 
     // Upgraded, then closed without a single message: the one case that may blame the
