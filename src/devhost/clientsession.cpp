@@ -184,7 +184,8 @@ void ClientSession::handle(const ClientMessage &message) {
             return protocolError(QStringLiteral("Subscription with id %1 already exists for this "
                                                 "connection")
                                      .arg(m->querySetId));
-        auto rows = subs.subscribe(id(), m->querySetId, m->queryStrings);
+        auto rows = subs.subscribe(id(), m->querySetId, m->queryStrings,
+                                   m_host->sqlAuth(m_params.identity));
         if (!rows) {
             ++c.subscriptionErrors;
             qCInfo(lcWs).noquote() << "subscription error for" << m_params.identity.toShortHex()
@@ -213,16 +214,12 @@ void ClientSession::handle(const ClientMessage &message) {
     if (const auto *m = std::get_if<OneOffQuery>(&message)) {
         ++c.oneOffQueries;
         OneOffQueryResult result{m->requestId, QString()};
-        auto st = sql::Parser::parseSelect(m->queryString);
-        if (!st) {
-            result.result = st.error().message();
-        } else {
-            auto q = SqlQuery::compile(*st, m_host->database().catalog());
-            if (!q)
-                result.result = q.error().message();
-            else
-                result.result = QueryRows{{SubscriptionManager::evaluate(*q, m_host->database())}};
-        }
+        auto q = SqlQuery::compileQuery(m->queryString, m_host->database().catalog(),
+                                        m_host->sqlAuth(m_params.identity));
+        if (!q)
+            result.result = q.error().message();
+        else
+            result.result = QueryRows{{SubscriptionManager::evaluate(*q, m_host->database())}};
         send(result);
         return;
     }

@@ -354,11 +354,24 @@ private slots:
         QTest::newRow("one bad of two")
             << QStringList{QStringLiteral("SELECT * FROM user"),
                            QStringLiteral("SELECT * FROM user WHERE x = 1")}
-            << QStringLiteral("no such column: `x`");
+            << QStringLiteral("`x` is not in scope, executing: `SELECT * FROM user WHERE x = 1`");
         QTest::newRow("syntax") << QStringList{QStringLiteral("SELEKT * FROM user")}
-                                << QStringLiteral("only SELECT");
+                                << QStringLiteral("sql parser error: Expected an SQL statement, "
+                                                  "found: SELEKT at Line: 1, Column 1, "
+                                                  "executing: `SELEKT * FROM user`");
         QTest::newRow("type") << QStringList{QStringLiteral("SELECT * FROM user WHERE online = 1")}
-                              << QStringLiteral("type mismatch");
+                              << QStringLiteral("The literal expression `1` cannot be parsed as "
+                                                "type `Bool`");
+        QTest::newRow("column list") << QStringList{QStringLiteral("SELECT name FROM user")}
+                                     << QStringLiteral("Column projections are not supported in "
+                                                       "subscriptions");
+        QTest::newRow("two statements")
+            << QStringList{QStringLiteral("SELECT * FROM user; SELECT * FROM message")}
+            << QStringLiteral("Multiple SQL statements are not supported");
+        QTest::newRow("unindexed join")
+            << QStringList{QStringLiteral(
+                   "SELECT u.* FROM user u JOIN message m ON u.identity = m.sender")}
+            << QStringLiteral("Subscriptions require indexes on join columns");
         QTest::newRow("empty set") << QStringList{} << QStringLiteral("at least one query");
     }
     void subscriptionErrors() {
@@ -381,7 +394,7 @@ private slots:
         auto a = connectClient(port());
         QVERIFY(a);
         QVERIFY(a->call(QStringLiteral("set_name"), stringArg(QStringLiteral("Oneoff"))));
-        a->send(OneOffQuery{9, QStringLiteral("SELECT * FROM user WHERE name = 'Oneoff'")});
+        a->send(OneOffQuery{9, QStringLiteral("SELECT * FROM user WHERE identity = :sender")});
         auto r = a->nextAs<OneOffQueryResult>();
         QVERIFY(r);
         QCOMPARE(r->requestId, 9u);
@@ -400,6 +413,21 @@ private slots:
         a->send(OneOffQuery{11, QStringLiteral("SELECT * FROM *")});
         r = a->nextAs<OneOffQueryResult>();
         QVERIFY(r && std::holds_alternative<QString>(r->result));
+        // An Option column takes no literal; a column list is not a table.
+        a->send(OneOffQuery{12, QStringLiteral("SELECT * FROM user WHERE name = 'Oneoff'")});
+        r = a->nextAs<OneOffQueryResult>();
+        QVERIFY(r);
+        QCOMPARE(std::get<QString>(r->result),
+                 QStringLiteral("The literal expression `Oneoff` cannot be parsed as type "
+                                "`(some: String | none: ())`"));
+        a->send(OneOffQuery{13, QStringLiteral("SELECT name FROM user")});
+        r = a->nextAs<OneOffQueryResult>();
+        QVERIFY(r && std::holds_alternative<QString>(r->result));
+        // A join needs no index in a one-off query.
+        a->send(OneOffQuery{
+            14, QStringLiteral("SELECT u.* FROM user u JOIN message m ON u.identity = m.sender")});
+        r = a->nextAs<OneOffQueryResult>();
+        QVERIFY(r && std::holds_alternative<QueryRows>(r->result));
     }
 
     void procedures() {
