@@ -298,11 +298,15 @@ public:
         next();
         return true;
     }
+    // Syntax errors (what sqlparser itself reports) end parsing at once; SpacetimeDB's own
+    // refusals come after the whole text parsed (see StatementParser::run).
     Error expected(const QString &what, const Token &found) const {
+        m_syntaxError = true;
         return sqlError(QStringLiteral("sql parser error: Expected %1, found: %2%3")
                             .arg(what, found.display(), location(m_sql, found.offset)));
     }
     Error nestingError() const {
+        m_syntaxError = true;
         return sqlError(QStringLiteral("sql parser error: recursion limit exceeded"));
     }
     QString span(int begin, int end) const {
@@ -352,6 +356,22 @@ public:
     }
 
     int m_depth = 0;
+    mutable bool m_syntaxError = false;
+
+    // After a statement SpacetimeDB refused early: its remaining tokens, up to the next `;`.
+    void skipStatementRest() {
+        int level = 0;
+        while (peek().kind != Token::Kind::End) {
+            if (level == 0 && peek().is(u";"))
+                return;
+            if (peek().is(u"("))
+                ++level;
+            else if (peek().is(u")") && level > 0)
+                --level;
+            next();
+        }
+    }
+    bool atStatementEnd() const { return peek().kind == Token::Kind::End || peek().is(u";"); }
 
 private:
     int infixPrecedence() const {
@@ -746,9 +766,12 @@ public:
         : m_p(sql, std::move(tokens))
         , m_language(language) {}
 
-    // parse_sql / parse_subscription: all statements are read first, then counted.
+    // parse_sql / parse_subscription: sqlparser reads every statement first (a syntax error
+    // anywhere wins), then SpacetimeDB counts them, then looks at the only one.
     stdb::Expected<Statement> run() {
         QList<Statement> statements;
+        std::optional<Error> refused; // SpacetimeDB's verdict on the first statement
+        int count = 0;
         bool expectDelimiter = false;
         for (;;) {
             while (m_p.accept(u";"))
@@ -757,16 +780,26 @@ public:
                 break;
             if (expectDelimiter)
                 return m_p.expected(QStringLiteral("end of statement"), m_p.peek());
+            m_p.m_syntaxError = false;
             auto st = statement();
-            if (!st)
-                return st.error();
-            statements.append(std::move(*st));
+            ++count;
             expectDelimiter = true;
+            if (st) {
+                statements.append(std::move(*st));
+                continue;
+            }
+            if (m_p.m_syntaxError)
+                return st.error();
+            if (!refused && count == 1)
+                refused = st.error();
+            m_p.skipStatementRest();
         }
-        if (statements.size() > 1)
+        if (count > 1)
             return sqlError(QStringLiteral("Multiple SQL statements are not supported"));
-        if (statements.isEmpty())
+        if (count == 0)
             return sqlError(QStringLiteral("Empty SQL query"));
+        if (refused)
+            return *refused;
         return statements.front();
     }
 
@@ -919,6 +952,8 @@ private:
         if (m_p.peek().isKeyword(QLatin1String("OFFSET")) ||
             m_p.peek().isKeyword(QLatin1String("FETCH")))
             return unsupportedQuery();
+        if (!m_p.atStatementEnd())
+            return m_p.expected(QStringLiteral("end of statement"), m_p.peek());
 
         // SpacetimeDB's checks, in its order: projection, FROM, WHERE for /sql; FROM, WHERE,
         // projection for subscriptions.
@@ -1215,6 +1250,8 @@ private:
             if (!m_p.accept(u","))
                 break;
         }
+        if (!m_p.atStatementEnd())
+            return m_p.expected(QStringLiteral("end of statement"), m_p.peek());
         for (const QList<RawPtr> &row : rows) {
             QList<ExprPtr> values;
             for (const RawPtr &raw : row) {
@@ -1279,6 +1316,8 @@ private:
                 return e.error();
             where = *e;
         }
+        if (!m_p.atStatementEnd())
+            return m_p.expected(QStringLiteral("end of statement"), m_p.peek());
         for (const auto &[column, value] : raw) {
             auto e = std::make_shared<Expr>();
             if (auto error = lowerLiteral(m_p, value, *e,
@@ -1325,6 +1364,8 @@ private:
                 return e.error();
             where = *e;
         }
+        if (!m_p.atStatementEnd())
+            return m_p.expected(QStringLiteral("end of statement"), m_p.peek());
         if (deferred)
             return *deferred;
         if (where) {

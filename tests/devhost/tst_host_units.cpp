@@ -432,7 +432,7 @@ private slots:
             u"The literal expression `c200` cannot be parsed as type `(__identity__: U256)`"_s);
         row("identity with 0X", u"SELECT * FROM user WHERE identity = 0X"_s + id,
             u"sql parser error: Expected end of statement, found: X"_s + id +
-                u" at Line: 1, Column 39"_s);
+                u" at Line: 1, Column 38"_s);
         row("identity string with 0X", u"SELECT * FROM user WHERE identity = '0X"_s + id + u"'"_s,
             u"The literal expression `0X"_s + id +
                 u"` cannot be parsed as type `(__identity__: U256)`"_s);
@@ -583,6 +583,11 @@ private slots:
             u"Multiple SQL statements are not supported"_s);
         row("statement after ;", u"SELECT * FROM user;;DELETE FROM user"_s, true,
             u"Multiple SQL statements are not supported"_s);
+        // The parser reads every statement before SpacetimeDB looks at the first.
+        row("refused statement then another", u"SELECT * FROM nowhere; SELECT * FROM user"_s, true,
+            u"Multiple SQL statements are not supported"_s);
+        row("syntax error in the second statement", u"SELECT * FROM user; SELECT FROM"_s, true,
+            u"sql parser error: Expected an expression:, found: FROM at Line: 1, Column 28"_s);
         row("dml by anyone", u"DELETE FROM message"_s, false,
             u"Caller "_s + idFrom(5).toHex() + u" is not authorized to run SQL DML statements"_s);
         row("insert without columns", u"INSERT INTO pairs VALUES (1, 'one')"_s, true,

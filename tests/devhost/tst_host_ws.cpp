@@ -309,6 +309,31 @@ private slots:
                  1);
     }
 
+    // `:sender` and a join (on the user table's primary key), as the real server takes them.
+    void joinAndSenderSubscriptions() {
+        auto a = connectClient(port());
+        auto b = connectClient(port());
+        QVERIFY(a && b);
+        auto applied = a->subscribe(
+            6, {QStringLiteral("SELECT * FROM user WHERE identity = :sender"),
+                QStringLiteral("SELECT m.* FROM message m JOIN user u ON m.sender = u.identity "
+                               "WHERE u.identity = 0x%1")
+                    .arg(b->identity().toHex())});
+        QVERIFY2(applied, qPrintable(a->lastError()));
+        QCOMPARE(rowsOf(applied->rows, QStringLiteral("user")).size(), 1);
+        QVERIFY(b->call(QStringLiteral("send_message"), stringArg(QStringLiteral("joined"))));
+        auto tu = a->nextAs<TransactionUpdate>();
+        QVERIFY(tu);
+        QCOMPARE(changesOf(tu->querySets, QStringLiteral("message"), 6).inserts.size(), 1);
+        // a's own message is not b's: nothing for the join in a's ReducerResult.
+        auto rr = a->call(QStringLiteral("send_message"), stringArg(QStringLiteral("mine")));
+        QVERIFY(rr);
+        QCOMPARE(changesOf(std::get<ReducerOk>(rr->result).transactionUpdate.querySets,
+                           QStringLiteral("message"), 6)
+                     .inserts.size(),
+                 0);
+    }
+
     void unsubscribe() {
         auto a = connectClient(port());
         auto b = connectClient(port());
