@@ -197,15 +197,20 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
                    auto auth = authenticate(req, h->tokens(), true);
                    if (auto *err = std::get_if<HttpResponse>(&auth))
                        return *err;
+                   // The texts of the real route's query-string extractor.
                    if (!req.hasQueryItem(QStringLiteral("version")))
-                       return HttpResponse::text(400, QStringLiteral("missing query parameter "
-                                                                     "`version` (9 or 10)"));
-                   bool ok = false;
-                   const int version = req.queryValue(QStringLiteral("version")).toInt(&ok);
-                   const QByteArray json = ok ? ChatModule::schemaJson(version) : QByteArray();
+                       return HttpResponse::text(400, QStringLiteral("Failed to deserialize query "
+                                                                     "string: missing field "
+                                                                     "`version`"));
+                   // Exactly "9" or "10" (serde variant names), not any integer spelling.
+                   const QString v = req.queryValue(QStringLiteral("version"));
+                   const int version = v == u"9" ? 9 : v == u"10" ? 10 : -1;
+                   const QByteArray json =
+                       version > 0 ? ChatModule::schemaJson(version) : QByteArray();
                    if (json.isEmpty())
                        return HttpResponse::text(
-                           400, QStringLiteral("unsupported schema version `%1` (use 9 or 10)")
+                           400, QStringLiteral("Failed to deserialize query string: unknown "
+                                               "variant `%1`, expected `9` or `10`")
                                     .arg(req.queryValue(QStringLiteral("version")).left(20)));
                    HttpResponse r = HttpResponse::json(200, json);
                    addIdentityHeaders(r, std::get<Auth>(auth));

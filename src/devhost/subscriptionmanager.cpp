@@ -35,9 +35,7 @@ QHash<QByteArray, int> resultBag(const SqlQuery &query, const Database &db) {
 stdb::Expected<QueryRows> SubscriptionManager::subscribe(ClientId client, QuerySetId id,
                                                          const QStringList &queryStrings,
                                                          const SqlAuth &auth) {
-    if (queryStrings.isEmpty())
-        return stdb::Error(stdb::Error::Kind::InvalidArgument,
-                           QStringLiteral("a subscription needs at least one query"));
+    // An empty set is fine (the real server registers it and applies no rows).
     QuerySet set;
     QSet<QString> seen;
     for (const QString &sql : queryStrings) {
