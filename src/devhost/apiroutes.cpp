@@ -317,6 +317,14 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
                 addIdentityHeaders(r, auth);
                 return r;
             };
+            // `?confirmed=` must be a bool (every answer here is durable anyway).
+            if (req.hasQueryItem(QStringLiteral("confirmed"))) {
+                const QString c = req.queryValue(QStringLiteral("confirmed"));
+                if (c != u"true" && c != u"false")
+                    return reply(HttpResponse::text(
+                        400, QStringLiteral("Failed to deserialize query string: provided string "
+                                            "was not `true` or `false`")));
+            }
             // The route reads its body as a String: anything but UTF-8 fails the extractor.
             QStringDecoder utf8(QStringDecoder::Utf8);
             const QString sqlText = utf8.decode(req.body);

@@ -393,6 +393,17 @@ private slots:
         QCOMPARE(
             m_http.post(url(QStringLiteral("/v1/database/x/sql")), "SELECT * FROM user").status,
             404);
+        // ?confirmed= is a bool.
+        QCOMPARE(m_http
+                     .post(url(QStringLiteral("/v1/database/quickstart-chat/sql?confirmed=false")),
+                           "SELECT * FROM user")
+                     .status,
+                 200);
+        r = m_http.post(url(QStringLiteral("/v1/database/quickstart-chat/sql?confirmed=yes")),
+                        "SELECT * FROM user");
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.body, QByteArray("Failed to deserialize query string: provided string was not "
+                                    "`true` or `false`"));
         QCOMPARE(
             m_http.post(sqlUrl, "SELECT * FROM user", {bearer(QStringLiteral("a.b.c"))}).status,
             401);
