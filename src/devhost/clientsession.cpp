@@ -193,6 +193,7 @@ void ClientSession::handle(const ClientMessage &message) {
             send(SubscriptionError{m->requestId, m->querySetId, rows.error().message()});
             return;
         }
+        m_subscribedOnce = true;
         send(SubscribeApplied{m->requestId, m->querySetId, *rows});
         return;
     }
@@ -200,9 +201,17 @@ void ClientSession::handle(const ClientMessage &message) {
         ++c.unsubscribes;
         auto rows = subs.unsubscribe(id(), m->querySetId);
         if (!rows) {
-            send(
-                SubscriptionError{m->requestId, m->querySetId,
-                                  QStringLiteral("no subscription with id %1").arg(m->querySetId)});
+            // The real server's texts, with its Debug rendering of the ids.
+            const QString client =
+                QStringLiteral("(Identity(%1), ConnectionId(%2))")
+                    .arg(m_params.identity.toHex(), m_params.connectionId.toHex());
+            const QString error =
+                m_subscribedOnce
+                    ? QStringLiteral("Subscription not found: (%1, QuerySetId { id: %2 })")
+                          .arg(client)
+                          .arg(m->querySetId)
+                    : QStringLiteral("Client not found: %1").arg(client);
+            send(SubscriptionError{m->requestId, m->querySetId, error});
             return;
         }
         UnsubscribeApplied applied{m->requestId, m->querySetId, std::nullopt};

@@ -13,6 +13,8 @@
 
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 using namespace stdb::protocol;
 
 namespace {
@@ -378,7 +380,16 @@ private slots:
         QVERIFY(err);
         QCOMPARE(err->requestId, std::optional<quint32>(43));
         QCOMPARE(err->querySetId, 99u);
+        QVERIFY2(err->error.startsWith(u"Subscription not found: ((Identity("_s +
+                                       a->identity().toHex() + u"), ConnectionId("_s),
+                 qPrintable(err->error));
+        QVERIFY(err->error.endsWith(u"QuerySetId { id: 99 })"_s));
         QVERIFY(a->isConnected());
+        // A client that never subscribed is not known to the subscription manager at all.
+        b->send(Unsubscribe{44, 1, UnsubscribeFlags::Default});
+        err = b->nextAs<SubscriptionError>();
+        QVERIFY(err);
+        QVERIFY2(err->error.startsWith(u"Client not found: (Identity("_s), qPrintable(err->error));
     }
 
     void subscriptionErrors_data() {
