@@ -432,6 +432,7 @@ private slots:
 
     // INSERT/UPDATE/DELETE through /sql: refused for anyone, done for the owner (--owner).
     void sqlDmlNeedsOwner() {
+        STDB_REQUIRE_OWN_HOST("starts its own host twice, the second time with --owner");
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         HostProcess host;
