@@ -21,7 +21,8 @@ set(CPACK_STRIP_FILES ON)
 # placeholder licence. (CPack wants a known extension, hence the copy.)
 configure_file(${PROJECT_SOURCE_DIR}/LICENSE ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt COPYONLY)
 set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt)
-set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/;/build[^/]*/")
+# npm's installs (tests/interop, module/) are recreated from the lock files by scripts/npm-setup.sh.
+set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/;/build[^/]*/;/node_modules/")
 
 if(STDB_LINUX_DESKTOP)
     set(CPACK_GENERATOR "DEB;RPM")

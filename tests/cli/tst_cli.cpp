@@ -1,8 +1,17 @@
 // spacetime-chat-cli against the real spacetime-chat-host: the official quickstart's
 // transcript, two clients talking, rejected input, piped input, connection errors, options.
+//
+// With STDB_TEST_SERVER set (tests/devhost/support/hostprocess.h) the client is pointed at that
+// server and database; the functions comparing whole transcripts skip there, since the client
+// prints the database's backlog, which an external server's database keeps from earlier runs.
 #include "cliprocess.h"
+#include "failureserver.h"
 #include "hostprocess.h"
 #include "httpclient.h"
+#include "testcertificates.h"
+
+#include "chat/connectproblem.h"
+#include "spacetime/connection/dbconnectionbuilder.h"
 
 #include <QDir>
 #include <QFile>
@@ -39,6 +48,8 @@ private slots:
     void reconnectsWithoutRepeatingTheBacklog();
     void connectionErrorClosedPort();
     void connectionErrorUnknownDatabase();
+    void connectionErrorsOverHttps_data();
+    void connectionErrorsOverHttps();
     void options();
 
 private:
@@ -64,9 +75,10 @@ void TestCli::cleanup() {
 }
 
 QStringList TestCli::args(const QStringList &extra) const {
-    return QStringList{QStringLiteral("--server"),
-                       QStringLiteral("http://127.0.0.1:%1").arg(m_host->port())} +
-           extra;
+    QStringList a{QStringLiteral("--server"), m_host->baseUrl()};
+    if (!extra.contains(QStringLiteral("--database")))
+        a += {QStringLiteral("--database"), HostProcess::database()};
+    return a + extra;
 }
 
 void TestCli::startCli(CliProcess &cli, const QStringList &extra) {
@@ -82,6 +94,7 @@ void TestCli::startCli(CliProcess &cli, const QStringList &extra) {
 }
 
 void TestCli::officialTranscript() {
+    STDB_REQUIRE_OWN_HOST("compares the whole transcript, backlog included");
     const QStringList profile{QStringLiteral("--profile"), QStringLiteral("alice"),
                               QStringLiteral("--insecure-token-file")};
     QString me;
@@ -143,6 +156,7 @@ void TestCli::officialTranscript() {
 }
 
 void TestCli::twoClientsTalk() {
+    STDB_REQUIRE_OWN_HOST("compares the whole transcript, backlog included");
     CliProcess a;
     startCli(a, {QStringLiteral("--anonymous")});
     QVERIFY2(a.waitForLine(kReady, 15000) >= 0, qPrintable(a.describe()));
@@ -192,6 +206,7 @@ void TestCli::twoClientsTalk() {
 }
 
 void TestCli::rejectedInput() {
+    STDB_REQUIRE_OWN_HOST("counts every line printed, backlog included");
     CliProcess cli;
     startCli(cli, {QStringLiteral("--anonymous")});
     const QString longText(9000, QLatin1Char('x'));
@@ -226,6 +241,7 @@ void TestCli::rejectedInput() {
 }
 
 void TestCli::pipedInputIsDeliveredInOrder() {
+    STDB_REQUIRE_OWN_HOST("compares the whole backlog");
     CliProcess sender;
     startCli(sender, {QStringLiteral("--anonymous")});
     // Everything is written and stdin closed before the client has even connected.
@@ -257,6 +273,7 @@ void TestCli::pipedInputIsDeliveredInOrder() {
 }
 
 void TestCli::fileInputKeepsNamesAndMessagesInOrder() {
+    STDB_REQUIRE_OWN_HOST("compares the whole transcript, backlog included");
     const QString path = m_home->filePath(QStringLiteral("input.txt"));
     {
         QFile f(path);
@@ -289,8 +306,8 @@ void TestCli::closedAndNullStdin() {
     sh.setProcessEnvironment(env);
     sh.start(QStringLiteral("/bin/sh"),
              {QStringLiteral("-c"), QStringLiteral("exec \"$0\" \"$@\" <&-"),
-              CliProcess::executable(), QStringLiteral("--server"),
-              QStringLiteral("http://127.0.0.1:%1").arg(m_host->port()),
+              CliProcess::executable(), QStringLiteral("--server"), m_host->baseUrl(),
+              QStringLiteral("--database"), HostProcess::database(),
               QStringLiteral("--anonymous")});
     QVERIFY(sh.waitForFinished(20000));
     QCOMPARE(sh.exitCode(), 0);
@@ -300,6 +317,7 @@ void TestCli::closedAndNullStdin() {
 }
 
 void TestCli::reconnectsWithoutRepeatingTheBacklog() {
+    STDB_REQUIRE_OWN_HOST("--test-controls: drop-all");
     // A host with fault controls, so the connection can be cut.
     m_host = std::make_unique<HostProcess>();
     QVERIFY2(m_host->start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
@@ -316,7 +334,7 @@ void TestCli::reconnectsWithoutRepeatingTheBacklog() {
     QCOMPARE(http.post(m_host->http(QStringLiteral("/_test/drop-all"))).status, 200);
     // Someone else writes while we are (or just were) away.
     const HttpReply call =
-        http.post(m_host->http(QStringLiteral("/v1/database/quickstart-chat/call/send_message")),
+        http.post(m_host->databaseUrl(QStringLiteral("/call/send_message")),
                   "[\"while you were away\"]", {{"Content-Type", "application/json"}});
     QCOMPARE(call.status, 200);
     QVERIFY2(cli.waitForErr(QStringLiteral("Reconnected.")), qPrintable(cli.describe()));
@@ -352,8 +370,9 @@ void TestCli::connectionErrorClosedPort() {
     QCOMPARE(cli.exitCode(), 1);
     QVERIFY(cli.outLines().isEmpty());
     const QString err = cli.errText();
-    QVERIFY2(err.startsWith(
-                 QStringLiteral("Connection error: cannot reach http://127.0.0.1:%1").arg(port)),
+    QVERIFY2(err.startsWith(QStringLiteral("Connection error: Cannot reach http://127.0.0.1:%1: "
+                                           "the connection was refused.")
+                                .arg(port)),
              qPrintable(err));
     QCOMPARE(err.count(QLatin1Char('\n')), 1);
 }
@@ -367,8 +386,77 @@ void TestCli::connectionErrorUnknownDatabase() {
     QVERIFY(cli.outLines().isEmpty());
     const QString err = cli.errText();
     QVERIFY2(err.startsWith(QLatin1String("Connection error: ")) &&
-                 err.contains(QLatin1String("no-such-db not found")),
+                 err.contains(QLatin1String("Database no-such-db was not found")) &&
+                 err.contains(QLatin1String("(HTTP 404)")),
              qPrintable(err));
+}
+
+// The printed line is the text of the failure's kind (chat::ConnectProblem), over https as over
+// http: refused, unknown host, an untrusted certificate, the server's 404 with its own words.
+void TestCli::connectionErrorsOverHttps_data() {
+    QTest::addColumn<QString>("what");
+    QTest::newRow("refused") << QStringLiteral("refused");
+    QTest::newRow("host not found") << QStringLiteral("dns");
+    QTest::newRow("untrusted certificate") << QStringLiteral("certificate");
+    QTest::newRow("unknown database") << QStringLiteral("404");
+}
+
+void TestCli::connectionErrorsOverHttps() {
+    QFETCH(QString, what);
+    using K = stdb::ConnectFailure::Kind;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    FailureServer server;
+    stdb::ConnectFailure expected;
+    QString url;
+    if (what == QLatin1String("refused")) {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        url = QStringLiteral("https://127.0.0.1:%1").arg(probe.serverPort());
+        expected.kind = K::ConnectionRefused;
+    } else if (what == QLatin1String("dns")) {
+        url = QStringLiteral("https://no-such-host.invalid");
+        expected.kind = K::HostNotFound;
+    } else {
+        QString cert, key;
+        QVERIFY(TestCertificates::selfSigned(dir.path(), QStringLiteral("host"),
+                                             QStringLiteral("127.0.0.1"), true, &cert, &key));
+        server.setTls(TestCertificates::loadCertificate(cert), TestCertificates::loadKey(key));
+        server.setResponse(404, "Not Found", "`quickstart-chat` not found");
+        QVERIFY(server.start(FailureServer::Behaviour::Respond));
+        url = QStringLiteral("https://127.0.0.1:%1").arg(server.port());
+        if (what == QLatin1String("certificate")) {
+            expected.kind = K::Certificate;
+            expected.certificate = {stdb::ConnectFailure::CertificateProblem::SelfSigned};
+            expected.certificateSubject = QStringLiteral("127.0.0.1");
+        } else {
+            expected.kind = K::HttpStatus;
+            expected.httpStatus = 404;
+            expected.httpBody = QStringLiteral("`quickstart-chat` not found");
+        }
+    }
+    const auto options = stdb::DbConnectionBuilder()
+                             .withUri(url)
+                             .withDatabaseName(QStringLiteral("quickstart-chat"))
+                             .options();
+    QVERIFY(options);
+    const QString line =
+        QStringLiteral("Connection error: ") + chat::ConnectProblem::describe(expected, *options);
+
+    CliProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("data")));
+    cli.setEnvironment(env);
+    QStringList extra;
+    if (what == QLatin1String("404")) // trusted, so the request gets through
+        extra << QStringLiteral("--trust-certificate") << dir.filePath(QStringLiteral("host.pem"));
+    QVERIFY(cli.start(QStringList{QStringLiteral("--server"), url, QStringLiteral("--anonymous")} +
+                      extra));
+    // The event loop runs while waiting: the server in this process answers.
+    QTRY_VERIFY_WITH_TIMEOUT(!cli.isRunning(), 20000);
+    QCOMPARE(cli.exitCode(), 1);
+    const QString err = cli.errText();
+    QVERIFY2(err.startsWith(line), qPrintable(err + QStringLiteral("\nexpected: ") + line));
 }
 
 void TestCli::options() {
