@@ -30,5 +30,4 @@ private Q_SLOTS:
 private:
     QDBusInterface *m_iface = nullptr;
     QHash<uint, quint64> m_ids; // server's id -> ours
-    uint m_lastServerId = 0;
 };

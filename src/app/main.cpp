@@ -10,11 +10,10 @@
 #include "startuptrace.h"
 
 #include "chat/rustcredentials.h"
+#include "chat/translations.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
 #include <QMessageBox>
-#include <QTranslator>
 
 #include <cstdio>
 #include <cstring>
@@ -51,14 +50,7 @@ int main(int argc, char *argv[]) {
     QApplication::setDesktopFileName(QStringLiteral("io.github.spacetimechat.SpacetimeChat"));
     QApplication::setWindowIcon(MainWindow::appIcon());
 
-    QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator appTranslator;
-    if (appTranslator.load(QLocale(), QStringLiteral("spacetime-chat"), QStringLiteral("_"),
-                           QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&appTranslator);
+    chat::Translations::install();
 
     CommandLine cli;
     if (!cli.parse(QApplication::arguments())) {

@@ -1,5 +1,6 @@
 #include "chat/chatclient.h"
 
+#include "chat/errortext.h"
 #include "chat/messagemodel.h"
 #include "chat/messagerowview.h"
 #include "chat/outbox.h"
@@ -38,8 +39,6 @@ QString sqlTimestamp(qint64 us) {
     iso.replace(QLatin1Char('\''), QLatin1String("''"));
     return QLatin1Char('\'') + iso + QLatin1Char('\'');
 }
-
-const char kNeverSent[] = "disconnected; the call was never sent";
 
 } // namespace
 
@@ -222,7 +221,7 @@ void ChatClient::buildConnection(const QString &token) {
         builder.withMaxDecompressedSize(m_options.maxMessageBytes);
     stdb::Expected<stdb::DbConnection *> built = builder.build(this);
     if (!built) {
-        setLastError(built.error().message());
+        setLastError(built.error());
         emit connectionProblem(m_lastError);
         setState(State::Error);
         return;
@@ -242,16 +241,16 @@ void ChatClient::buildConnection(const QString &token) {
             [this](const stdb::Identity &identity, const stdb::ConnectionId &,
                    const QString &newToken) { onConnected(identity, newToken); });
     connect(conn, &stdb::DbConnection::connectError, this, [this](const stdb::Error &e) {
-        setLastError(e.message());
-        emit connectionProblem(e.message());
+        setLastError(e);
+        emit connectionProblem(m_lastError);
     });
     connect(conn, &stdb::DbConnection::disconnected, this,
             [this](const std::optional<stdb::Error> &e) {
                 setSynced(false);
                 m_outbox->markInFlightUnconfirmed();
                 if (e) {
-                    setLastError(e->message());
-                    emit connectionProblem(e->message());
+                    setLastError(*e);
+                    emit connectionProblem(m_lastError);
                 }
             });
     connect(conn, &stdb::DbConnection::reconnecting, this, &ChatClient::onReconnecting);
@@ -411,7 +410,7 @@ void ChatClient::onConnectionStateChanged() {
             // (the disconnected/connectError signals follow this state change).
             const stdb::Error why = m_connection->lastError();
             if (why.kind() != stdb::Error::Kind::None)
-                setLastError(why.message());
+                setLastError(why);
             else if (m_lastError.isEmpty())
                 setLastError(tr("The connection ended."));
             setState(State::Error);
@@ -565,8 +564,9 @@ void ChatClient::pumpOutbox() {
         if (!call) {
             if (call.error().kind() == stdb::Error::Kind::Disconnected)
                 return; // stays Pending for the next connection
-            m_outbox->markFailed(localId, call.error().message());
-            emit messageFailed(localId, call.error().message());
+            const QString reason = ErrorText::describe(call.error());
+            m_outbox->markFailed(localId, reason);
+            emit messageFailed(localId, reason);
             continue;
         }
         m_sendRequests.insert(call.value(), localId);
@@ -586,15 +586,17 @@ void ChatClient::onSendCompleted(qint64 localId, const stdb::ReducerOutcome &out
         emit messageDelivered(localId);
         break;
     case stdb::ReducerOutcome::Status::Err:
-    case stdb::ReducerOutcome::Status::InternalError:
-        m_outbox->markFailed(localId, outcome.message);
-        emit messageFailed(localId, outcome.message);
+    case stdb::ReducerOutcome::Status::InternalError: {
+        const QString reason = ErrorText::reducerFailure(outcome);
+        m_outbox->markFailed(localId, reason);
+        emit messageFailed(localId, reason);
         break;
-    case stdb::ReducerOutcome::Status::Disconnected:
-        if (outcome.message == QLatin1String(kNeverSent))
-            m_outbox->markUnsent(localId);
-        else
-            m_outbox->markInFlightUnconfirmed();
+    }
+    case stdb::ReducerOutcome::Status::NeverSent:
+        m_outbox->markUnsent(localId);
+        break;
+    case stdb::ReducerOutcome::Status::OutcomeUnknown:
+        m_outbox->markInFlightUnconfirmed();
         break;
     }
 }
@@ -651,18 +653,17 @@ bool ChatClient::setName(const QString &name) {
                 break;
             case stdb::ReducerOutcome::Status::Err:
             case stdb::ReducerOutcome::Status::InternalError:
-                emit nameRejected(name, outcome.message);
+                emit nameRejected(name, ErrorText::reducerFailure(outcome));
                 break;
-            case stdb::ReducerOutcome::Status::Disconnected:
+            case stdb::ReducerOutcome::Status::NeverSent:
+            case stdb::ReducerOutcome::Status::OutcomeUnknown:
                 emit nameRejected(name, tr("The connection was lost before the server "
                                            "answered. Try again when connected."));
                 break;
             }
         });
     if (!call) {
-        emit nameRejected(name, call.error().kind() == stdb::Error::Kind::Disconnected
-                                    ? tr("Not connected to the server.")
-                                    : call.error().message());
+        emit nameRejected(name, ErrorText::describe(call.error()));
         return false;
     }
     m_pendingName = name;
@@ -689,7 +690,7 @@ void ChatClient::loadOlder() {
             emit loadingOlderChanged(false);
             if (!r) {
                 const QString text =
-                    tr("Could not load older messages: %1").arg(r.error().message());
+                    tr("Could not load older messages: %1").arg(ErrorText::describe(r.error()));
                 emit connectionProblem(text);
                 return;
             }
@@ -715,7 +716,8 @@ void ChatClient::loadOlder() {
             m_messages->prependOlder(std::move(older));
         });
     if (!call) {
-        emit connectionProblem(tr("Could not load older messages: %1").arg(call.error().message()));
+        emit connectionProblem(
+            tr("Could not load older messages: %1").arg(ErrorText::describe(call.error())));
         return;
     }
     m_loadingOlder = true;
@@ -736,7 +738,12 @@ void ChatClient::setState(State s) {
     emit stateChanged(s);
 }
 
-void ChatClient::setLastError(const QString &e) {
+void ChatClient::setLastError(const stdb::Error &cause) {
+    setLastError(ErrorText::describe(cause), cause);
+}
+
+void ChatClient::setLastError(const QString &e, const stdb::Error &cause) {
+    m_lastErrorCause = cause;
     if (m_lastError == e)
         return;
     m_lastError = e;

@@ -115,7 +115,12 @@ public:
     QString identityHex() const;
     QString identityShort() const;
     QString ownName() const { return m_ownName; }
+    // Why the session is in trouble, for people (translated); empty when all is well.
     QString lastError() const { return m_lastError; }
+    // The SDK's error behind lastError(), when it came from the SDK (kind None otherwise): for
+    // front ends that decide on it, and for the console client, which prints the SDK's own
+    // words as the Rust quickstart does.
+    stdb::Error lastErrorCause() const { return m_lastErrorCause; }
     bool isSynced() const { return m_synced; }
     bool isLoadingOlder() const { return m_loadingOlder; }
     bool hasOlder() const { return m_hasOlder; }
@@ -196,7 +201,8 @@ private:
     void buildConnection(const QString &token);
     void teardownConnection();
     void setState(State s);
-    void setLastError(const QString &e);
+    void setLastError(const stdb::Error &cause);
+    void setLastError(const QString &e, const stdb::Error &cause = {});
     void setSynced(bool s);
     void setOwnName(const QString &name);
     void onLoaded(const QString &key, const QString &token);
@@ -232,6 +238,7 @@ private:
     QString m_storedToken; // what the keychain holds (never logged)
     QString m_ownName;
     QString m_lastError;
+    stdb::Error m_lastErrorCause;
     bool m_synced = false;
     bool m_everSynced = false;
     int m_appliedSets = 0;

@@ -1,6 +1,7 @@
 // ChatClient against the real local host over loopback: backlog, live messages, renames,
 // presence, the outbox across drops and restarts, loadOlder paging and search.
 #include "chat/chatclient.h"
+#include "chat/errortext.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/outbox.h"
@@ -134,6 +135,7 @@ private slots:
             qPrintable(host.errorString()));
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Online; }, kTimeout));
         QVERIFY(a->lastError().isEmpty());
+        QCOMPARE(a->lastErrorCause().kind(), stdb::Error::Kind::None);
     }
 
     void unknownDatabaseIsAnError() {
@@ -151,6 +153,8 @@ private slots:
         });
         a->start();
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Error; }, kTimeout));
+        QCOMPARE(a->lastErrorCause().kind(), stdb::Error::Kind::Server);
+        QCOMPARE(a->lastError(), chat::ErrorText::describe(a->lastErrorCause()));
         QVERIFY2(a->lastError().contains(QLatin1String("no-such-db")), qPrintable(a->lastError()));
         QCOMPARE(errorAtStateChange, a->lastError());
     }
@@ -164,7 +168,9 @@ private slots:
         a->start();
         QCOMPARE(a->state(), ChatClient::State::Error);
         QCOMPARE(problems.count(), 1);
-        QVERIFY(!a->lastError().isEmpty());
+        QCOMPARE(a->lastErrorCause().kind(), stdb::Error::Kind::InvalidArgument);
+        QCOMPARE(a->lastError(), chat::ErrorText::describe(a->lastErrorCause()));
+        QCOMPARE(problems.first().at(0).toString(), a->lastError());
     }
 
     void messagesFlowBetweenClients() {
