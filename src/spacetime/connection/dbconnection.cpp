@@ -1060,15 +1060,6 @@ const ClientCache &DbConnection::cache() const {
     return d->cache;
 }
 
-QList<TableHandle *> DbConnection::tableHandles(const QString &table) const {
-    QList<TableHandle *> out;
-    if (const TableCache *t = d->cache.table(table))
-        for (const QPointer<TableHandle> &h : d->handles.value(t))
-            if (h)
-                out.append(h);
-    return out;
-}
-
 QStringList DbConnection::tableNames() const {
     QStringList out;
     for (const TableCache *t : d->cache.tables())
