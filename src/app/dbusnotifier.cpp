@@ -43,20 +43,25 @@ QString DBusNotifier::escapeBody(const QString &text) {
     return text.toHtmlEscaped();
 }
 
-void DBusNotifier::notify(const Notification &n) {
+QVariantMap DBusNotifier::hints(const Notification &n) {
     QVariantMap hints;
     // The installed .desktop file's name without the suffix (main() sets it to the app id), so
     // the notification server shows our name and icon and applies the user's settings for us.
-    // The icon is installed under the same name (the entry's Icon=).
     const QString desktopEntry = QGuiApplication::desktopFileName();
     if (!desktopEntry.isEmpty())
         hints.insert(QStringLiteral("desktop-entry"), desktopEntry);
     hints.insert(QStringLiteral("category"), QStringLiteral("im.received"));
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(n.mention ? 2 : 1)));
+    return hints;
+}
+
+void DBusNotifier::notify(const Notification &n) {
     const QStringList actions{QStringLiteral("default"), tr("Show")};
+    // The icon is installed under the desktop entry's name (the entry's Icon=).
     QDBusPendingCall call =
         m_iface->asyncCall(QStringLiteral("Notify"), QCoreApplication::applicationName(), uint(0),
-                           desktopEntry, n.title, escapeBody(n.body), actions, hints, int(-1));
+                           QGuiApplication::desktopFileName(), n.title, escapeBody(n.body), actions,
+                           hints(n), int(-1));
     auto *watcher = new QDBusPendingCallWatcher(call, this);
     const quint64 id = n.id;
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, id](auto *w) {

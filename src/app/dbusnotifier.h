@@ -22,6 +22,8 @@ public:
 
     // The escaped body sent for a text (exposed for tests).
     static QString escapeBody(const QString &text);
+    // The hints sent with a notification (exposed for tests).
+    static QVariantMap hints(const Notification &notification);
 
 private Q_SLOTS:
     void onActionInvoked(uint serverId, const QString &action);

@@ -47,7 +47,7 @@ int main(int argc, char *argv[]) {
     QApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));
     QApplication::setApplicationVersion(QStringLiteral(STDB_APP_VERSION));
     // The installed desktop entry (Wayland matches windows and notifications to it).
-    QApplication::setDesktopFileName(QStringLiteral("io.github.spacetimechat.SpacetimeChat"));
+    QApplication::setDesktopFileName(MainWindow::desktopFileName());
     QApplication::setWindowIcon(MainWindow::appIcon());
 
     chat::Translations::install();
