@@ -1,5 +1,6 @@
 #include "chat/chatclient.h"
 
+#include "chat/connectproblem.h"
 #include "chat/errortext.h"
 #include "chat/messagemodel.h"
 #include "chat/messagerowview.h"
@@ -240,8 +241,14 @@ void ChatClient::buildConnection(const QString &token) {
     connect(conn, &stdb::DbConnection::connected, this,
             [this](const stdb::Identity &identity, const stdb::ConnectionId &,
                    const QString &newToken) { onConnected(identity, newToken); });
-    connect(conn, &stdb::DbConnection::connectError, this, [this](const stdb::Error &e) {
-        setLastError(e);
+    connect(conn, &stdb::DbConnection::connectError, this, [this, conn](const stdb::Error &e) {
+        // The typed reason, in the user's language: the connect failure's kind when there is
+        // one, else the error's.
+        m_connectFailure = conn->lastConnectFailure();
+        setLastError(m_connectFailure.isFailure()
+                         ? ConnectProblem::describe(m_connectFailure, conn->options())
+                         : ErrorText::describe(e),
+                     e);
         emit connectionProblem(m_lastError);
     });
     connect(conn, &stdb::DbConnection::disconnected, this,
@@ -356,6 +363,7 @@ void ChatClient::reconnectNow() {
 // ---- connection events ----------------------------------------------------------------------
 
 void ChatClient::onConnected(const stdb::Identity &identity, const QString &token) {
+    m_connectFailure = {};
     setLastError(QString());
     m_countdown.stop();
     if (m_reconnectSeconds != 0) {
@@ -409,7 +417,11 @@ void ChatClient::onConnectionStateChanged() {
             // We did not ask for it: the connection gave up. Its reason is already known here
             // (the disconnected/connectError signals follow this state change).
             const stdb::Error why = m_connection->lastError();
-            if (why.kind() != stdb::Error::Kind::None)
+            m_connectFailure = m_connection->lastConnectFailure();
+            if (m_connectFailure.isFailure())
+                setLastError(ConnectProblem::describe(m_connectFailure, m_connection->options()),
+                             why);
+            else if (why.kind() != stdb::Error::Kind::None)
                 setLastError(why);
             else if (m_lastError.isEmpty())
                 setLastError(tr("The connection ended."));

@@ -117,10 +117,12 @@ public:
     QString ownName() const { return m_ownName; }
     // Why the session is in trouble, for people (translated); empty when all is well.
     QString lastError() const { return m_lastError; }
-    // The SDK's error behind lastError(), when it came from the SDK (kind None otherwise): for
-    // front ends that decide on it, and for the console client, which prints the SDK's own
-    // words as the Rust quickstart does.
+    // The SDK's error behind lastError(), when it came from the SDK (kind None otherwise), for
+    // front ends that decide on it.
     stdb::Error lastErrorCause() const { return m_lastErrorCause; }
+    // Why the last attempt to connect failed (Kind::None once connected); lastError() is its
+    // translated text (ConnectProblem).
+    stdb::ConnectFailure connectFailure() const { return m_connectFailure; }
     bool isSynced() const { return m_synced; }
     bool isLoadingOlder() const { return m_loadingOlder; }
     bool hasOlder() const { return m_hasOlder; }
@@ -239,6 +241,7 @@ private:
     QString m_ownName;
     QString m_lastError;
     stdb::Error m_lastErrorCause;
+    stdb::ConnectFailure m_connectFailure;
     bool m_synced = false;
     bool m_everSynced = false;
     int m_appliedSets = 0;

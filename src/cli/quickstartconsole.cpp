@@ -314,9 +314,8 @@ void QuickstartConsole::onConnectionProblem(const QString &text) {
     if (m_finishing)
         return;
     if (!m_backlogPrinted) {
-        // The official client gives up when the first connection fails, with the SDK's words.
-        const stdb::Error cause = m_client->lastErrorCause();
-        fail(QStringLiteral("Connection error: %1").arg(cause.isError() ? cause.message() : text));
+        // The official client gives up when the first connection fails.
+        fail(QStringLiteral("Connection error: %1").arg(text));
         return;
     }
     // Each reconnect attempt fails the same way while the server is down: say it once.
@@ -336,12 +335,9 @@ void QuickstartConsole::onStateChanged() {
         QTimer::singleShot(0, this, [this] {
             if (m_finishing || m_client->state() != chat::ChatClient::State::Error)
                 return;
-            // The Rust quickstart prints the SDK's error here; so do we (its own words, as
-            // every other line this client shares with it is English too).
-            const stdb::Error cause = m_client->lastErrorCause();
             fail((m_backlogPrinted ? QStringLiteral("Disconnected: %1")
                                    : QStringLiteral("Connection error: %1"))
-                     .arg(cause.isError() ? cause.message() : m_client->lastError()));
+                     .arg(m_client->lastError()));
         });
         break;
     case chat::ChatClient::State::Reconnecting:

@@ -187,8 +187,8 @@ private slots:
         });
         a->start();
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Error; }, kTimeout));
-        QCOMPARE(a->lastErrorCause().kind(), stdb::Error::Kind::Server);
-        QCOMPARE(a->lastError(), chat::ErrorText::describe(a->lastErrorCause()));
+        QCOMPARE(a->connectFailure().kind, stdb::ConnectFailure::Kind::HttpStatus);
+        QCOMPARE(a->connectFailure().httpStatus, 404);
         QVERIFY2(a->lastError().contains(QLatin1String("no-such-db")), qPrintable(a->lastError()));
         QCOMPARE(errorAtStateChange, a->lastError());
     }
