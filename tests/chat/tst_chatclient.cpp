@@ -8,6 +8,8 @@
 
 #include "quickstart_chat/module.h"
 
+#include "spacetime/connection/manualclock.h"
+
 #include "hostprocess.h"
 #include "httpclient.h"
 
@@ -414,8 +416,14 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return a->outbox()->isEmpty(); }, kTimeout));
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Online; }, kTimeout));
         QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("did it arrive?")});
-        QTest::qWait(300);
-        QCOMPARE(sql(host, QStringLiteral("SELECT * FROM message")).count("did it arrive?"), 1);
+        // A resend would have gone out on this session before any later call: once a later
+        // message is confirmed, the table holds everything this client will ever have sent.
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        a->sendMessage(QStringLiteral("barrier"));
+        QVERIFY(delivered.wait(kTimeout));
+        const QByteArray table = sql(host, QStringLiteral("SELECT * FROM message"));
+        QCOMPARE(table.count("did it arrive?"), 1);
+        QCOMPARE(table.count("barrier"), 1);
     }
 
     void outboxSurvivesRestartOfTheApp() {
@@ -484,13 +492,20 @@ private slots:
         for (int i = 0; i < 3; ++i)
             writer->sendMessage(QStringLiteral("old %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 3; }, kTimeout));
-        QTest::qWait(2200);
+        // The host stamps each message with the machine's calendar time when it commits it, and
+        // a delivery is confirmed after that: every old message is older than `cut`, every
+        // message sent from here on is at least as new.
+        const stdb::Timestamp cut = stdb::Timestamp::now();
         for (int i = 0; i < 2; ++i)
             writer->sendMessage(QStringLiteral("new %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 5; }, kTimeout));
 
+        // The reader's clock says the window (a minute, far longer than this test takes)
+        // starts exactly at `cut`: it sees only the new messages, the page before has the old.
         ChatClient::Options ro = options(host.port());
-        ro.historyWindow = std::chrono::seconds(2);
+        ro.historyWindow = std::chrono::seconds(60);
+        stdb::ManualClock clock(stdb::Timestamp::fromMicros(cut.micros() + 60 * 1000 * 1000));
+        ro.clock = &clock;
         Client reader = make(ro);
         QVERIFY(online(reader));
         QCOMPARE(texts(reader->messages()),

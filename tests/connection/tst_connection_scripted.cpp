@@ -8,6 +8,7 @@
 
 #include "spacetime/bsatn/bsatnwriter.h"
 #include "spacetime/connection/dbconnection.h"
+#include "spacetime/connection/manualclock.h"
 #include "spacetime/protocol/messagecodec.h"
 
 #include <QCryptographicHash>
@@ -78,8 +79,8 @@ ReconnectPolicy fastReconnect() {
     return p;
 }
 
-// A minimal WebSocket server written by hand: completes the upgrade, sends InitialConnection,
-// then never answers anything (not even pings), like a dead peer behind a live TCP connection.
+// A minimal WebSocket server written by hand: completes the upgrade and sends InitialConnection
+// in the same write, then never answers anything (not even pings), like a dead peer behind a live TCP connection.
 class SilentServer : public QObject {
 public:
     SilentServer() {
@@ -111,9 +112,6 @@ private:
             QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
                                      QCryptographicHash::Sha1)
                 .toBase64();
-        s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
-                 "Upgrade\r\nSec-WebSocket-Accept: " +
-                 accept + "\r\nSec-WebSocket-Protocol: v2.bsatn.spacetimedb\r\n\r\n");
         const QByteArray payload =
             P::encodeServerFrame(P::encodeServerMessage(hello()), Compression::None);
         QByteArray frame;
@@ -121,7 +119,11 @@ private:
         Q_ASSERT(payload.size() < 126);
         frame.append(char(payload.size()));
         frame += payload;
-        s->write(frame);
+        // The 101 response and the first frame in one write, as a real server may send them
+        // (one TCP segment): the client must not lose the frame.
+        s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+                 "Upgrade\r\nSec-WebSocket-Accept: " +
+                 accept + "\r\nSec-WebSocket-Protocol: v2.bsatn.spacetimedb\r\n\r\n" + frame);
         m_done = true;
         bytesAfterHandshake += m_buf.size() - end - 4;
     }
@@ -171,6 +173,31 @@ private:
         srv.send(hello(who));
         return QTest::qWaitFor([&] { return c.conn->isActive(); }, 5000);
     }
+    // A round trip through the server: the client asks a one-off query and the server answers
+    // it after everything it sent before, so once the answer is in, every earlier server
+    // message has been handled. "Nothing else arrived" checks come after this, never after a
+    // pause. Leaves srv's cursor where it was.
+    bool roundTrip(ScriptedServer &srv, Client &c) {
+        static int n = 0;
+        const QString marker = QStringLiteral("SELECT * FROM user WHERE name = 'sync %1'").arg(++n);
+        auto answered = std::make_shared<bool>(false);
+        if (!c.conn->oneOffQuery(marker,
+                                 [answered](const Expected<P::QueryRows> &) { *answered = true; }))
+            return false;
+        std::optional<quint32> id;
+        const bool asked = QTest::qWaitFor(
+            [&] {
+                for (const P::ClientMessage &m : std::as_const(srv.received))
+                    if (const auto *q = std::get_if<P::OneOffQuery>(&m); q && q->queryString == marker)
+                        id = q->requestId;
+                return id.has_value();
+            },
+            5000);
+        if (!asked)
+            return false;
+        srv.send(P::OneOffQueryResult{*id, P::QueryRows{}});
+        return QTest::qWaitFor([&] { return *answered; }, 5000);
+    }
     // Subscribes to user + message and applies the given initial rows.
     SubscriptionHandle subscribeChat(ScriptedServer &srv, Client &c, const QList<QByteArray> &users,
                                      const QList<QByteArray> &messages, int *applied = nullptr) {
@@ -217,6 +244,7 @@ private Q_SLOTS:
     void subprotocolMismatch();
     void httpStatusErrors();
     void unreachable();
+    void firstFrameWithHandshake();
     void deadConnection();
     void reconnectResync();
     void dropDuringResync();
@@ -256,7 +284,7 @@ void TestConnectionScripted::handshakeAndToken() {
     QCOMPARE(c.conn->connectionId().toHex(), QStringLiteral("0123456789abcdef0123456789abcdef"));
     QCOMPARE(c.conn->state(), DbConnection::State::Connected);
     QCOMPARE(c.conn->subprotocol(), QStringLiteral("v2.bsatn.spacetimedb"));
-    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state 2"), QStringLiteral("connected")}));
+    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state Connected"), QStringLiteral("connected")}));
 }
 
 void TestConnectionScripted::anonymousAdoptsToken() {
@@ -498,7 +526,7 @@ void TestConnectionScripted::violationTriggersResync() {
                    {QStringLiteral("message"), {msg("one"), msg("two"), msg("three")}}})});
     srv.send(P::UnsubscribeApplied{unsub->requestId, oldId, std::nullopt});
     QTRY_COMPARE(c.log->count(QStringLiteral("message+")), 1);
-    QTest::qWait(50);
+    QVERIFY(roundTrip(srv, c));
     QCOMPARE(c.log->entries, (QStringList{QStringLiteral("violation"),
                                           QStringLiteral("user~ %1/bob/on -> %1/bobby/on Resync")
                                               .arg(ident(2).toShortHex().left(8)),
@@ -802,11 +830,16 @@ void TestConnectionScripted::pendingFailOnLoss() {
     auto err = disc.first().at(0).value<std::optional<Error>>();
     QVERIFY(err);
     QVERIFY2(err->message().contains(QLatin1String("lost")), qPrintable(err->message()));
-    QCOMPARE(c.log->entries.first(), QStringLiteral("state 0"));
+    QCOMPARE(c.log->entries.first(), QStringLiteral("state Disconnected"));
     QVERIFY(c.log->entries.at(1).startsWith(QLatin1String("disconnected connection to")));
     QCOMPARE(c.log->entries.at(2), QStringLiteral("reducerCompleted send_message disconnected"));
-    QTest::qWait(100);
-    QCOMPARE(reducers.size(), 1); // exactly once
+    // Exactly once: not again when anything of the old session is still on its way. A new
+    // session and a round trip on it come after all of that.
+    c.conn->reconnectNow();
+    QVERIFY(greet(srv, c, 2));
+    QVERIFY(roundTrip(srv, c));
+    QCOMPARE(reducers.size(), 1);
+    QCOMPARE(procs.size(), 1);
 }
 
 void TestConnectionScripted::malformedFrames_data() {
@@ -910,15 +943,19 @@ void TestConnectionScripted::closeCodes() {
 void TestConnectionScripted::subprotocolMismatch() {
     ScriptedServer srv({QStringLiteral("v1.json.spacetimedb")});
     QVERIFY(srv.listen());
-    auto c = makeClient(srv.uri(),
-                        [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    ManualClock clock;
+    auto c = makeClient(srv.uri(), [&](DbConnectionBuilder &b) {
+        b.withReconnectPolicy(fastReconnect()).withClock(&clock);
+    });
     QSignalSpy err(c.conn.get(), &DbConnection::connectError);
     QVERIFY(err.wait());
     const Error e = err.first().at(0).value<Error>();
     QCOMPARE(e.kind(), Error::Kind::Protocol);
     QVERIFY2(e.message().contains(QLatin1String("v2.bsatn.spacetimedb")), qPrintable(e.message()));
     QCOMPARE(c.conn->state(), DbConnection::State::Disconnected); // permanent: no retry
-    QTest::qWait(150);
+    QCOMPARE(clock.activeTimers(), 0); // nothing scheduled that could start one
+    clock.advance(10min);
+    QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
     QCOMPARE(srv.connectionCount(), 1);
 }
 
@@ -954,8 +991,10 @@ void TestConnectionScripted::unreachable() {
         QVERIFY(probe.listen(QHostAddress::LocalHost));
         port = probe.serverPort();
     }
-    auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(port),
-                        [](DbConnectionBuilder &b) { b.withReconnectPolicy(fastReconnect()); });
+    ManualClock clock;
+    auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(port), [&](DbConnectionBuilder &b) {
+        b.withReconnectPolicy(fastReconnect()).withClock(&clock);
+    });
     QSignalSpy err(c.conn.get(), &DbConnection::connectError);
     QSignalSpy reconnecting(c.conn.get(), &DbConnection::reconnecting);
     QVERIFY(err.wait());
@@ -963,18 +1002,38 @@ void TestConnectionScripted::unreachable() {
              QStringLiteral("cannot reach http://127.0.0.1:%1: connection refused (is the server "
                             "running?)")
                  .arg(port));
-    // Transient: retried with growing delays.
-    QTRY_VERIFY(reconnecting.size() >= 3);
-    QCOMPARE(reconnecting.at(0).at(1).toInt(), 50);
-    QCOMPARE(reconnecting.at(1).at(1).toInt(), 100);
-    QCOMPARE(reconnecting.at(2).at(1).toInt(), 200);
-    QCOMPARE(reconnecting.at(2).at(0).toInt(), 3);
+    // Transient: retried with growing delays, each attempt exactly when its delay is over.
+    const QList<int> delays{50, 100, 200, 200};
+    for (int i = 0; i < delays.size(); ++i) {
+        QCOMPARE(reconnecting.size(), i + 1);
+        QCOMPARE(reconnecting.at(i).at(0).toInt(), i + 1);
+        QCOMPARE(reconnecting.at(i).at(1).toInt(), delays[i]);
+        QCOMPARE(clock.untilNextTimeout(), std::optional(std::chrono::milliseconds(delays[i])));
+        clock.advance(std::chrono::milliseconds(delays[i] - 1));
+        QCOMPARE(c.conn->state(), DbConnection::State::Reconnecting);
+        QCOMPARE(clock.untilNextTimeout(), std::optional(1ms)); // not attempted early
+        clock.advance(1ms);                                     // the attempt starts ...
+        QVERIFY(reconnecting.wait());                           // ... and is refused
+    }
     QCOMPARE(c.conn->state(), DbConnection::State::Reconnecting);
     c.conn->disconnect();
     QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
+    QCOMPARE(clock.activeTimers(), 0); // no attempt left to come
     const int n = int(reconnecting.size());
-    QTest::qWait(300);
+    clock.advance(10min);
     QCOMPARE(reconnecting.size(), n);
+    QCOMPARE(c.conn->state(), DbConnection::State::Disconnected);
+}
+
+void TestConnectionScripted::firstFrameWithHandshake() {
+    SilentServer server; // the 101 response and InitialConnection arrive together
+    auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
+    QSignalSpy connected(c.conn.get(), &DbConnection::connected);
+    QVERIFY(connected.wait());
+    QCOMPARE(c.conn->identity(), ident(1));
+    QCOMPARE(c.conn->token(), QStringLiteral("minted.token"));
+    QCOMPARE(c.log->entries,
+             (QStringList{QStringLiteral("state Connected"), QStringLiteral("connected")}));
 }
 
 void TestConnectionScripted::deadConnection() {
@@ -1083,16 +1142,16 @@ void TestConnectionScripted::reconnectResync() {
                                        {QStringLiteral("message"), {msg("one"), msg("three")}},
                                        {QStringLiteral("reaction"), {QByteArray("\x01")}}})});
     QTRY_COMPARE(c.log->count(QStringLiteral("message+")), 1);
-    QTest::qWait(50);
+    QVERIFY(roundTrip(srv, c));
     const QString bob = ident(2).toShortHex().left(8);
     QCOMPARE(c.log->entries,
              (QStringList{
-                 QStringLiteral("state 3"),
+                 QStringLiteral("state Reconnecting"),
                  QStringLiteral("disconnected connection to %1 lost: The remote host closed "
                                 "the connection")
                      .arg(srv.uri()),
                  QStringLiteral("reducerCompleted send_message disconnected"),
-                 QStringLiteral("reconnecting 1"), QStringLiteral("state 2"),
+                 QStringLiteral("reconnecting 1"), QStringLiteral("state Connected"),
                  QStringLiteral("connected"),
                  // Tables in registration order; deletes before inserts.
                  QStringLiteral("user~ %1/bob/on -> %1/bob/off Resync").arg(bob),
@@ -1226,8 +1285,8 @@ void TestConnectionScripted::reconnectNowAfterDisconnect() {
     srv.send(P::SubscribeApplied{
         sub->requestId, sub->querySetId,
         queryRows({{QStringLiteral("user"), {u(1)}}, {QStringLiteral("message"), {msg("one")}}})});
-    QTest::qWait(100);
-    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state 3"), QStringLiteral("state 2"),
+    QVERIFY(roundTrip(srv, c));
+    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state Reconnecting"), QStringLiteral("state Connected"),
                                           QStringLiteral("connected")}));
     QVERIFY(h.isActive());
 }
