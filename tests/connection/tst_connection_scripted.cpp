@@ -252,7 +252,6 @@ private Q_SLOTS:
     void v3Batches();
     void reconnectNowAfterDisconnect();
     void tlsVerification();
-    void largeSnapshotResponsiveness();
 };
 
 void TestConnectionScripted::handshakeAndToken() {
@@ -1341,78 +1340,6 @@ void TestConnectionScripted::tlsVerification() {
     QVERIFY2(err2.first().at(0).value<Error>().message().contains(QLatin1String("TLS")),
              qPrintable(err2.first().at(0).value<Error>().message()));
     qDeleteAll(accepted);
-}
-
-// A measurement, not a check (no unit test is timed): run with STDB_MEASURE=1 to print how
-// long the owner thread's event loop was blocked while a large SubscribeApplied arrived, was
-// decoded and applied.
-void TestConnectionScripted::largeSnapshotResponsiveness() {
-    if (qEnvironmentVariableIsEmpty("STDB_MEASURE"))
-        QSKIP("set STDB_MEASURE=1 to measure");
-    const int rows = qEnvironmentVariableIntValue("STDB_MEASURE_ROWS") > 0
-                         ? qEnvironmentVariableIntValue("STDB_MEASURE_ROWS")
-                         : 1000000;
-    ScriptedServer srv;
-    QVERIFY(srv.listen());
-    // Raw handles with nobody listening: what is measured is the SDK, not the test's slots.
-    Client c;
-    c.conn.reset(*DbConnectionBuilder()
-                      .withUri(srv.uri())
-                      .withDatabaseName(QStringLiteral("quickstart-chat"))
-                      .withCompression(Compression::None)
-                      .build());
-    auto *table = new TableHandle(c.conn.get(), QStringLiteral("message"));
-    QVERIFY(greet(srv, c));
-    auto h = c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
-    auto sub = srv.next<P::Subscribe>();
-    QVERIFY(sub);
-    QList<QByteArray> list;
-    list.reserve(rows);
-    const QString pad(40, QLatin1Char('x'));
-    for (int i = 0; i < rows; ++i)
-        list.append(msg(QStringLiteral("message %1 ").arg(i) + pad, 1 + i % 50, i));
-    const QByteArray frame = P::encodeServerFrame(
-        P::encodeServerMessage(P::SubscribeApplied{sub->requestId, sub->querySetId,
-                                                   queryRows({{QStringLiteral("message"), list}})}),
-        Compression::None);
-    list.clear();
-
-    // The client lives in this process, so the server's sending also runs on this thread; the
-    // gaps measured include the server's own work and are an upper bound for the client's.
-    QElapsedTimer clock;
-    qint64 last = 0, maxGap = 0;
-    QTimer ticker;
-    ticker.setInterval(2);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.elapsed();
-        maxGap = std::max(maxGap, now - last);
-        last = now;
-    });
-    qint64 appliedAt = -1;
-    qint64 maxDispatch = 0;
-    QElapsedTimer dispatch;
-    QObject::connect(c.conn.get(), &DbConnection::changesAboutToBeReported,
-                     [&] { dispatch.start(); });
-    QObject::connect(c.conn.get(), &DbConnection::changesReported, [&] {
-        maxDispatch = std::max(maxDispatch, dispatch.elapsed());
-        appliedAt = clock.elapsed();
-    });
-    clock.start();
-    ticker.start();
-    srv.sendRaw(frame);
-    const qint64 handedOver = clock.elapsed();
-    QTRY_VERIFY_WITH_TIMEOUT(appliedAt >= 0, 120000);
-    ticker.stop();
-    qInfo().noquote() << QStringLiteral(
-                             "%1 rows, %2 MB frame: server send %3 ms, applied after %4 ms, "
-                             "longest event-loop gap %5 ms, signal dispatch %6 ms")
-                             .arg(rows)
-                             .arg(double(frame.size()) / 1e6, 0, 'f', 1)
-                             .arg(handedOver)
-                             .arg(appliedAt)
-                             .arg(maxGap)
-                             .arg(maxDispatch);
-    QCOMPARE(table->count(), rows);
 }
 
 QTEST_MAIN(TestConnectionScripted)

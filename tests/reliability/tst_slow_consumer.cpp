@@ -148,8 +148,14 @@ private slots:
         qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
         qputenv("QT_LOGGING_RULES", "host.http.info=false;quickstart-chat.info=false");
         m_rows = rowsToSend();
+    }
+
+    // Each test function has its own host, so each runs alone and in any order.
+    void init() {
         QVERIFY2(m_host.start(QStringLiteral(":memory:")), qPrintable(m_host.errorString()));
     }
+
+    void cleanup() { QVERIFY(m_host.stop()); }
 
     void liveRowsWhileBlocked() {
         ChatClient reader(options(QStringLiteral("reader")));
@@ -209,11 +215,17 @@ private slots:
     }
 
     void backlogWhileBlocked() {
-        // The rows of the previous test are the backlog: a fresh client subscribes while its
-        // thread is frozen right after starting.
+        // The backlog: m_rows messages from another connection (on its own thread). Then a
+        // fresh client subscribes while its thread is frozen right after starting.
+        Writer writer(m_host.port(), m_rows, QStringLiteral("backlog row "));
+        writer.start();
+        QVERIFY2(writer.wait(kTimeout), "the writer did not finish");
+        QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
+        QCOMPARE(writer.failed(), 0);
+        QCOMPARE(writer.committed(), m_rows);
         const HostState st = hostState(m_host, 60000);
         QVERIFY2(st.ok, qPrintable(st.error));
-        QVERIFY(st.messages.size() >= m_rows);
+        QCOMPARE(st.messages.size(), m_rows);
         ChatClient late(options(QStringLiteral("late")));
         QSignalSpy arrived(&late, &ChatClient::messagesArrived);
         late.start();
@@ -240,7 +252,6 @@ private slots:
         late.stop();
     }
 
-    void cleanupTestCase() { QVERIFY(m_host.stop()); }
 };
 
 QTEST_GUILESS_MAIN(TestSlowConsumer)
