@@ -19,7 +19,6 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
-#include <QTimer>
 #include <QUrlQuery>
 
 using namespace stdb;
