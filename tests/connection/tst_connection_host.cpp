@@ -162,8 +162,8 @@ private Q_SLOTS:
 void TestConnectionHost::initTestCase() {
     // The host is part of the build: its absence is a broken build, not a reason to skip.
     if (!QFileInfo::exists(HostProcess::executable()))
-        QFAIL(qPrintable(QStringLiteral("spacetime-chat-host not found at %1")
-                             .arg(HostProcess::executable())));
+        QFAIL(qPrintable(
+            QStringLiteral("spacetime-chat-host not found at %1").arg(HostProcess::executable())));
 }
 
 void TestConnectionHost::init() {

@@ -79,7 +79,8 @@ ReconnectPolicy fastReconnect() {
 }
 
 // A minimal WebSocket server written by hand: completes the upgrade and sends InitialConnection
-// in the same write, then never answers anything (not even pings), like a dead peer behind a live TCP connection.
+// in the same write, then never answers anything (not even pings), like a dead peer behind a live
+// TCP connection.
 class SilentServer : public QObject {
 public:
     SilentServer() {
@@ -187,7 +188,8 @@ private:
         const bool asked = QTest::qWaitFor(
             [&] {
                 for (const P::ClientMessage &m : std::as_const(srv.received))
-                    if (const auto *q = std::get_if<P::OneOffQuery>(&m); q && q->queryString == marker)
+                    if (const auto *q = std::get_if<P::OneOffQuery>(&m);
+                        q && q->queryString == marker)
                         id = q->requestId;
                 return id.has_value();
             },
@@ -282,7 +284,8 @@ void TestConnectionScripted::handshakeAndToken() {
     QCOMPARE(c.conn->connectionId().toHex(), QStringLiteral("0123456789abcdef0123456789abcdef"));
     QCOMPARE(c.conn->state(), DbConnection::State::Connected);
     QCOMPARE(c.conn->subprotocol(), QStringLiteral("v2.bsatn.spacetimedb"));
-    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state Connected"), QStringLiteral("connected")}));
+    QCOMPARE(c.log->entries,
+             (QStringList{QStringLiteral("state Connected"), QStringLiteral("connected")}));
 }
 
 void TestConnectionScripted::anonymousAdoptsToken() {
@@ -990,9 +993,10 @@ void TestConnectionScripted::unreachable() {
         port = probe.serverPort();
     }
     ManualClock clock;
-    auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(port), [&](DbConnectionBuilder &b) {
-        b.withReconnectPolicy(fastReconnect()).withClock(&clock);
-    });
+    auto c =
+        makeClient(QStringLiteral("http://127.0.0.1:%1").arg(port), [&](DbConnectionBuilder &b) {
+            b.withReconnectPolicy(fastReconnect()).withClock(&clock);
+        });
     QSignalSpy err(c.conn.get(), &DbConnection::connectError);
     QSignalSpy reconnecting(c.conn.get(), &DbConnection::reconnecting);
     QVERIFY(err.wait());
@@ -1284,8 +1288,9 @@ void TestConnectionScripted::reconnectNowAfterDisconnect() {
         sub->requestId, sub->querySetId,
         queryRows({{QStringLiteral("user"), {u(1)}}, {QStringLiteral("message"), {msg("one")}}})});
     QVERIFY(roundTrip(srv, c));
-    QCOMPARE(c.log->entries, (QStringList{QStringLiteral("state Reconnecting"), QStringLiteral("state Connected"),
-                                          QStringLiteral("connected")}));
+    QCOMPARE(c.log->entries,
+             (QStringList{QStringLiteral("state Reconnecting"), QStringLiteral("state Connected"),
+                          QStringLiteral("connected")}));
     QVERIFY(h.isActive());
 }
 

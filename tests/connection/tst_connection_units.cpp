@@ -2,10 +2,10 @@
 // validation, the backoff schedule, request bookkeeping, the idle watchdog, failure texts.
 
 #include "spacetime/connection/backoff.h"
-#include "spacetime/connection/manualclock.h"
 #include "spacetime/connection/dbconnection.h"
 #include "spacetime/connection/failure.h"
 #include "spacetime/connection/idlewatchdog.h"
+#include "spacetime/connection/manualclock.h"
 #include "spacetime/connection/requesttracker.h"
 #include "spacetime/connection/serveruri.h"
 

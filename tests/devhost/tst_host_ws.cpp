@@ -203,7 +203,8 @@ private slots:
             QCOMPARE(m->sender, a->identity());
             QCOMPARE(m->sent, rr->timestamp); // the reducer's timestamp is the row's
         }
-        QVERIFY2(a->nothingElseQueued(), qPrintable(a->lastError())); // no TransactionUpdate for one's own calls
+        // No TransactionUpdate for one's own calls.
+        QVERIFY2(a->nothingElseQueued(), qPrintable(a->lastError()));
         for (int i = 0; i < n; ++i) {
             auto tu = b->nextAs<TransactionUpdate>();
             QVERIFY(tu);

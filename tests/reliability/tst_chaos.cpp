@@ -183,7 +183,7 @@ private slots:
                 e.hostBack = clock.elapsed();
                 ++dropsDone;
             } else {
-                host.kill(); // SIGKILL: no goodbye to anyone
+                host.kill();                           // SIGKILL: no goodbye to anyone
                 QTest::qWait(int(uniform(100, 1500))); // harmless: the schedule's random downtime
                 bool started = false;
                 for (int attempt = 0; attempt < 20 && !started; ++attempt) {

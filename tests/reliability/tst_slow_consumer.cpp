@@ -251,7 +251,6 @@ private slots:
         QVERIFY2(peak < kRssBoundKiB, qPrintable(QStringLiteral("peak RSS %1 KiB").arg(peak)));
         late.stop();
     }
-
 };
 
 QTEST_GUILESS_MAIN(TestSlowConsumer)

@@ -19,8 +19,7 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, &m_timer, std::move(onTimeout));
     }
     void start(std::chrono::milliseconds delay) override {
-        m_timer.start(
-            int(std::clamp<qint64>(delay.count(), 0, std::numeric_limits<int>::max())));
+        m_timer.start(int(std::clamp<qint64>(delay.count(), 0, std::numeric_limits<int>::max())));
     }
     void stop() override { m_timer.stop(); }
     bool isActive() const override { return m_timer.isActive(); }
