@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/connection/manualclock.h"
 
+#include <algorithm>
+
 namespace stdb {
 
 class ManualClock::ManualTimer final : public Clock::Timer {
