@@ -22,7 +22,8 @@ set(CPACK_STRIP_FILES ON)
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/debian/copyright.in
     ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt @ONLY)
 set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_CURRENT_BINARY_DIR}/LICENSE.txt)
-set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/;/build[^/]*/")
+# npm's installs (tests/interop, module/) are recreated from the lock files by scripts/npm-setup.sh.
+set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/;/build[^/]*/;/node_modules/")
 
 if(STDB_LINUX_DESKTOP)
     set(CPACK_GENERATOR "DEB;RPM")

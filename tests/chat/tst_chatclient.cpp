@@ -1,5 +1,10 @@
 // ChatClient against the real local host over loopback: backlog, live messages, renames,
 // presence, the outbox across drops and restarts, loadOlder paging and search.
+//
+// With STDB_TEST_SERVER set (tests/devhost/support/hostprocess.h) the functions run against that
+// server's database, which keeps the rows of earlier runs: message texts carry a tag unique to
+// this run, and checks look at this run's rows (the whole table only with a host of our own).
+// Functions needing restarts, fault controls or an empty table skip there.
 #include "chat/chatclient.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
@@ -17,6 +22,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 #include <memory>
 
@@ -50,6 +56,26 @@ int rowWithText(const MessageModel *m, const QString &text) {
     return -1;
 }
 
+// A tag unique to this run and test function, so that its messages are told apart from the rows
+// earlier runs and functions left in an external server's database.
+QString runTag() {
+    static const QString run = QUuid::createUuid().toString(QUuid::Id128).left(10);
+    return run + QLatin1Char('.') + QLatin1String(QTest::currentTestFunction());
+}
+
+QString tagged(const QString &text) {
+    return text + QLatin1Char(' ') + runTag();
+}
+
+// The texts of this run's rows, in model order.
+QStringList ownTexts(const MessageModel *m) {
+    QStringList out;
+    for (const QString &t : texts(m))
+        if (t.endsWith(runTag()))
+            out << t;
+    return out;
+}
+
 } // namespace
 
 class TestChatClient : public QObject {
@@ -59,11 +85,18 @@ private:
     QTemporaryDir m_home;
     int m_clients = 0;
 
+    ChatClient::Options options(const HostProcess &host,
+                                const QString &outbox = QStringLiteral(":memory:")) {
+        return options(host.baseUrl(), outbox);
+    }
+    // For a host that is not running (its port only).
     ChatClient::Options options(quint16 port, const QString &outbox = QStringLiteral(":memory:")) {
+        return options(QStringLiteral("http://127.0.0.1:%1").arg(port), outbox);
+    }
+    ChatClient::Options options(const QString &server, const QString &outbox) {
         ChatClient::Options o;
-        o.profile = chat::Profile(QStringLiteral("http://127.0.0.1:%1").arg(port),
-                                  QStringLiteral("quickstart-chat"),
-                                  QStringLiteral("p%1").arg(++m_clients));
+        o.profile =
+            chat::Profile(server, HostProcess::database(), QStringLiteral("p%1").arg(++m_clients));
         o.anonymous = true;
         o.outboxPath = outbox;
         o.reconnect.enabled = true;
@@ -90,7 +123,7 @@ private:
     static QByteArray sql(HostProcess &host, const QString &query) {
         HttpClient http;
         const auto r =
-            http.post(host.http(QStringLiteral("/v1/database/quickstart-chat/sql")), query.toUtf8(),
+            http.post(host.databaseUrl(QStringLiteral("/sql")), query.toUtf8(),
                       {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain")}});
         return r.body;
     }
@@ -105,7 +138,7 @@ private slots:
     void connectsAndSeesItself() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QSignalSpy synced(a.client.get(), &ChatClient::synchronized);
         QVERIFY(online(a));
         QCOMPARE(synced.count(), 1);
@@ -119,6 +152,7 @@ private slots:
     }
 
     void unreachableServerReportsAndRetries() {
+        STDB_REQUIRE_OWN_HOST("stops and restarts the host");
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
         const quint16 port = host.port();
@@ -141,7 +175,7 @@ private slots:
     void unknownDatabaseIsAnError() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        ChatClient::Options o = options(host.port());
+        ChatClient::Options o = options(host);
         o.profile =
             chat::Profile(o.profile.serverUrl(), QStringLiteral("no-such-db"), o.profile.name());
         Client a = make(o);
@@ -172,42 +206,49 @@ private slots:
     void messagesFlowBetweenClients() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
-        Client b = make(options(host.port()));
+        Client a = make(options(host));
+        Client b = make(options(host));
         QVERIFY(online(a));
         QVERIFY(online(b));
         QSignalSpy arrivedB(b.client.get(), &ChatClient::messagesArrived);
         QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
 
-        const qint64 id = a->sendMessage(QStringLiteral("hello from a"));
+        const int rowsBefore = b->messages()->rowCount();
+        const QString hello = tagged(QStringLiteral("hello from a"));
+        const qint64 id = a->sendMessage(hello);
         QVERIFY(id > 0);
         // Shown at once as our own, pending.
-        const int pendingRow = rowWithText(a->messages(), QStringLiteral("hello from a"));
+        const int pendingRow = rowWithText(a->messages(), hello);
         QVERIFY(pendingRow >= 0);
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 1; }, kTimeout));
         QCOMPARE(delivered.at(0).at(0).toLongLong(), id);
-        QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("hello from a")});
-        const QModelIndex own = a->messages()->index(0, 0);
+        QCOMPARE(ownTexts(a->messages()), QStringList{hello});
+        if (!HostProcess::usesExternalServer())
+            QCOMPARE(texts(a->messages()), QStringList{hello});
+        const QModelIndex own = a->messages()->index(rowWithText(a->messages(), hello), 0);
         QCOMPARE(own.data(MessageModel::DeliveryStateRole).value<DeliveryState>(),
                  DeliveryState::Sent);
         QVERIFY(own.data(MessageModel::IsOwnRole).toBool());
         QVERIFY(a->outbox()->isEmpty());
 
-        QVERIFY(QTest::qWaitFor([&] { return b->messages()->rowCount() == 1; }, kTimeout));
-        const QModelIndex seen = b->messages()->index(0, 0);
-        QCOMPARE(seen.data(MessageModel::TextRole).toString(), QStringLiteral("hello from a"));
+        QVERIFY(
+            QTest::qWaitFor([&] { return b->messages()->rowCount() == rowsBefore + 1; }, kTimeout));
+        const int seenRow = rowWithText(b->messages(), hello);
+        QVERIFY(seenRow >= 0);
+        const QModelIndex seen = b->messages()->index(seenRow, 0);
+        QCOMPARE(seen.data(MessageModel::TextRole).toString(), hello);
         QCOMPARE(seen.data(MessageModel::SenderIdentityRole).toString(), a->identityHex());
         QVERIFY(!seen.data(MessageModel::IsOwnRole).toBool());
         QCOMPARE(arrivedB.count(), 1);
         const auto list = arrivedB.at(0).at(0).value<QList<chat::ChatMessage>>();
         QCOMPARE(list.size(), 1);
-        QCOMPARE(list.at(0).text, QStringLiteral("hello from a"));
+        QCOMPARE(list.at(0).text, hello);
     }
 
     void pendingCountFollowsTheOutbox() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
         QSignalSpy changed(a.client.get(), &ChatClient::pendingCountChanged);
         QCOMPARE(a->property("pendingCount").toInt(), 0);
@@ -229,7 +270,7 @@ private slots:
     void messageSizeCapEndsTheSessionWithAReason() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
         QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
         for (int i = 0; i < 40; ++i)
@@ -237,7 +278,7 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 40; }, kTimeout));
 
         // 8 KiB is more than the handshake needs and less than the 40-message snapshot.
-        ChatClient::Options o = options(host.port());
+        ChatClient::Options o = options(host);
         o.maxMessageBytes = 8 * 1024;
         Client b = make(o);
         QSignalSpy problems(b.client.get(), &ChatClient::connectionProblem);
@@ -257,39 +298,46 @@ private slots:
     void backlogInOrderAndNotLive() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
         QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
         for (int i = 0; i < 20; ++i)
-            a->sendMessage(QStringLiteral("m%1").arg(i));
+            a->sendMessage(tagged(QStringLiteral("m%1").arg(i)));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 20; }, kTimeout));
 
-        Client b = make(options(host.port()));
+        Client b = make(options(host));
         QSignalSpy arrived(b.client.get(), &ChatClient::messagesArrived);
         QVERIFY(online(b));
         QStringList expected;
         for (int i = 0; i < 20; ++i)
-            expected << QStringLiteral("m%1").arg(i);
-        QCOMPARE(texts(b->messages()), expected);
+            expected << tagged(QStringLiteral("m%1").arg(i));
+        QCOMPARE(ownTexts(b->messages()), expected);
+        if (!HostProcess::usesExternalServer())
+            QCOMPARE(texts(b->messages()), expected);
         QCOMPARE(arrived.count(), 0); // the backlog is not news
         // Grouping: one sender within 5 minutes -> only the first starts a group.
-        QVERIFY(b->messages()->index(0, 0).data(MessageModel::FirstOfGroupRole).toBool());
-        QVERIFY(!b->messages()->index(1, 0).data(MessageModel::FirstOfGroupRole).toBool());
+        const int first = rowWithText(b->messages(), expected.at(0));
+        QCOMPARE(rowWithText(b->messages(), expected.at(1)), first + 1);
+        QVERIFY(b->messages()->index(first, 0).data(MessageModel::FirstOfGroupRole).toBool());
+        QVERIFY(!b->messages()->index(first + 1, 0).data(MessageModel::FirstOfGroupRole).toBool());
     }
 
     void renameUpdatesExistingRows() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
-        Client b = make(options(host.port()));
+        Client a = make(options(host));
+        Client b = make(options(host));
         QVERIFY(online(a));
         QVERIFY(online(b));
         QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
-        a->sendMessage(QStringLiteral("before the rename"));
+        const QString before = tagged(QStringLiteral("before the rename"));
+        a->sendMessage(before);
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 1; }, kTimeout));
-        QVERIFY(QTest::qWaitFor([&] { return b->messages()->rowCount() == 1; }, kTimeout));
-        QCOMPARE(b->messages()->index(0, 0).data(MessageModel::SenderNameRole).toString(),
-                 a->identityShort());
+        QVERIFY(QTest::qWaitFor([&] { return rowWithText(b->messages(), before) >= 0; }, kTimeout));
+        const auto row = [&] {
+            return b->messages()->index(rowWithText(b->messages(), before), 0);
+        };
+        QCOMPARE(row().data(MessageModel::SenderNameRole).toString(), a->identityShort());
 
         QSignalSpy nameChanged(a.client.get(), &ChatClient::nameChanged);
         QSignalSpy ownName(a.client.get(), &ChatClient::ownNameChanged);
@@ -300,7 +348,7 @@ private slots:
         QVERIFY(ownName.count() >= 1);
         QVERIFY(QTest::qWaitFor(
             [&] {
-                return b->messages()->index(0, 0).data(MessageModel::SenderNameRole).toString() ==
+                return row().data(MessageModel::SenderNameRole).toString() ==
                        QLatin1String("alice");
             },
             kTimeout));
@@ -314,8 +362,9 @@ private slots:
     void invalidInputIsRejectedBeforeSending() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
+        const int rowsBefore = a->messages()->rowCount();
         QSignalSpy nameRejected(a.client.get(), &ChatClient::nameRejected);
         QSignalSpy messageRejected(a.client.get(), &ChatClient::messageRejected);
         QVERIFY(!a->setName(QStringLiteral("   ")));
@@ -326,25 +375,26 @@ private slots:
         QCOMPARE(a->sendMessage(QString(9000, QLatin1Char('y'))), 0);
         QCOMPARE(messageRejected.count(), 2);
         QVERIFY(a->outbox()->isEmpty());
-        QCOMPARE(a->messages()->rowCount(), 0);
+        QCOMPARE(a->messages()->rowCount(), rowsBefore);
     }
 
     void presenceFollowsConnections() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
         QSignalSpy cameOnline(a->users(), &UserModel::userCameOnline);
         QSignalSpy wentOffline(a->users(), &UserModel::userWentOffline);
-        Client b = make(options(host.port()));
+        Client b = make(options(host));
         QVERIFY(online(b));
         QVERIFY(QTest::qWaitFor([&] { return a->users()->rowOf(b->identity()) >= 0; }, kTimeout));
         QVERIFY(a->users()->user(b->identity())->online);
+        const int onlineWithB = a->users()->onlineCount();
         b->stop();
         QCOMPARE(b->state(), ChatClient::State::Offline);
         QVERIFY(QTest::qWaitFor([&] { return wentOffline.count() == 1; }, kTimeout));
         QVERIFY(!a->users()->user(b->identity())->online);
-        QCOMPARE(a->users()->onlineCount(), 1);
+        QCOMPARE(a->users()->onlineCount(), onlineWithB - 1);
         b->start();
         QVERIFY(QTest::qWaitFor([&] { return a->users()->user(b->identity())->online; }, kTimeout));
         Q_UNUSED(cameOnline);
@@ -356,6 +406,7 @@ private slots:
     }
 
     void pendingWhileOfflineDeliveredAfterHostRestart() {
+        STDB_REQUIRE_OWN_HOST("stops and restarts the host with its data");
         QTemporaryDir data;
         HostProcess host;
         QVERIFY2(host.start(data.path()), qPrintable(host.errorString()));
@@ -392,10 +443,11 @@ private slots:
     }
 
     void unconfirmedIsSettledBySnapshotNotResent() {
+        STDB_REQUIRE_OWN_HOST("--test-controls: delay and drop-all, and the host's log");
         HostProcess host;
         QVERIFY2(host.start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
                  qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
         HttpClient http;
         // The reducer runs, but its result is held back; then the socket dies.
@@ -427,6 +479,7 @@ private slots:
     }
 
     void outboxSurvivesRestartOfTheApp() {
+        STDB_REQUIRE_OWN_HOST("starts the host only after the app has queued a message");
         QTemporaryDir dir;
         const QString outboxFile = dir.filePath(QStringLiteral("outbox.json"));
         HostProcess host;
@@ -455,12 +508,13 @@ private slots:
     void failedMessageCanBeRetriedOrDiscarded() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
         // The server rejects what the client lets through only in odd cases; make one by hand:
         // an entry marked failed, as after a server rejection.
         QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
-        const qint64 id = a->outbox()->add(QStringLiteral("retry me"));
+        const QString retryMe = tagged(QStringLiteral("retry me"));
+        const qint64 id = a->outbox()->add(retryMe);
         a->outbox()->markFailed(id, QStringLiteral("Messages must not be empty"));
         const int row = a->messages()->rowOfOutgoing(id);
         QVERIFY(row >= 0);
@@ -473,19 +527,22 @@ private slots:
                  QStringLiteral("Messages must not be empty"));
         a->retryMessage(id);
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 1; }, kTimeout));
-        QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("retry me")});
+        QCOMPARE(ownTexts(a->messages()), QStringList{retryMe});
 
-        const qint64 id2 = a->outbox()->add(QStringLiteral("discard me"));
+        const qint64 id2 = a->outbox()->add(tagged(QStringLiteral("discard me")));
         a->outbox()->markFailed(id2, QStringLiteral("nope"));
         a->discardMessage(id2);
         QCOMPARE(a->messages()->rowOfOutgoing(id2), -1);
-        QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("retry me")});
+        QCOMPARE(ownTexts(a->messages()), QStringList{retryMe});
+        if (!HostProcess::usesExternalServer())
+            QCOMPARE(texts(a->messages()), QStringList{retryMe});
     }
 
     void loadOlderPagesBackwards() {
+        STDB_REQUIRE_OWN_HOST("pages back to the first message: an empty database");
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        ChatClient::Options o = options(host.port());
+        ChatClient::Options o = options(host);
         Client writer = make(o);
         QVERIFY(online(writer));
         QSignalSpy delivered(writer.client.get(), &ChatClient::messageDelivered);
@@ -502,7 +559,7 @@ private slots:
 
         // The reader's clock says the window (a minute, far longer than this test takes)
         // starts exactly at `cut`: it sees only the new messages, the page before has the old.
-        ChatClient::Options ro = options(host.port());
+        ChatClient::Options ro = options(host);
         ro.historyWindow = std::chrono::seconds(60);
         stdb::ManualClock clock(stdb::Timestamp::fromMicros(cut.micros() + 60 * 1000 * 1000));
         ro.clock = &clock;
@@ -530,31 +587,34 @@ private slots:
     void searchFiltersTextAndSender() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        Client a = make(options(host.port()));
+        Client a = make(options(host));
         QVERIFY(online(a));
         QSignalSpy nameChanged(a.client.get(), &ChatClient::nameChanged);
-        a->setName(QStringLiteral("Zed"));
+        // Names are at most 64 characters: "Zed" and the tag fit.
+        const QString zed = QStringLiteral("Zed") + runTag();
+        a->setName(zed);
         QVERIFY(QTest::qWaitFor([&] { return nameChanged.count() == 1; }, kTimeout));
         QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
-        a->sendMessage(QStringLiteral("Apples are red"));
-        a->sendMessage(QStringLiteral("bananas are yellow"));
+        a->sendMessage(tagged(QStringLiteral("Apples are red")));
+        a->sendMessage(tagged(QStringLiteral("bananas are yellow")));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 2; }, kTimeout));
         chat::MessageFilterModel filter;
         filter.setSourceModel(a->messages());
         QAbstractItemModelTester tester(&filter,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        filter.setSearchText(QStringLiteral("APPLE"));
+        const int all = a->messages()->rowCount();
+        filter.setSearchText(QStringLiteral("APPLES ARE RED ") + runTag().toUpper());
         QCOMPARE(filter.rowCount(), 1);
-        filter.setSearchText(QStringLiteral("zed"));
+        filter.setSearchText(zed.toLower());
         QCOMPARE(filter.rowCount(), 2);
         filter.setSearchText(QString());
-        QCOMPARE(filter.rowCount(), 2);
+        QCOMPARE(filter.rowCount(), all);
     }
 
     void forgetIdentityStartsOver() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
-        ChatClient::Options o = options(host.port());
+        ChatClient::Options o = options(host);
         o.anonymous = false;
         o.insecureTokenFile = true; // no keychain needed here; see tst_credentialstore
         Client a = make(o);

@@ -62,6 +62,7 @@ private slots:
     }
 
     void tokenNeverLeaks() {
+        STDB_REQUIRE_OWN_HOST("--test-controls: drop-all, and the host's log is scanned too");
         LogCapture logs;
         HostProcess host;
         QVERIFY2(host.start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
@@ -126,7 +127,8 @@ private slots:
             QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u',')));
         }
         // The profile's outbox file was really written there (so the scan covered it).
-        const QString outboxFile = options(host.port()).profile.dataDir() + QStringLiteral("/outbox.json");
+        const QString outboxFile =
+            options(host.port()).profile.dataDir() + QStringLiteral("/outbox.json");
         QVERIFY2(outboxFile.startsWith(dataHome), qPrintable(outboxFile));
         QVERIFY(QFile::exists(outboxFile));
     }

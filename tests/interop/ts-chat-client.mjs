@@ -2,11 +2,13 @@
 // over a real WebSocket), run against our spacetime-chat-host by tst_tsclient. Tables and
 // reducers come from chat-module.mjs; nothing here is generated or copied.
 //
-//   node ts-chat-client.mjs scenario URL [--database NAME]
+//   node ts-chat-client.mjs scenario URL [--database NAME] [--tag TAG]
 //       Two TS clients chat with each other: anonymous connect (identity + token), subscription
 //       rows, set_name / send_message, each other's rows, the exact error texts of invalid
 //       calls, a bad query, disconnect → online=false, reconnect with the saved token (same
-//       identity). Every step asserts concrete values.
+//       identity). Every step asserts concrete values. Without --tag the database must be
+//       empty; with it (a real server's database that keeps earlier rows) each text ends in
+//       " TAG" and the checks count only those messages.
 //   node ts-chat-client.mjs exchange URL --name NAME --say TEXT --expect TEXT --peer-name NAME
 //       One TS client talking to someone else (tst_tsclient's C++ client): sets its name, sends
 //       TEXT, and waits for a message EXPECT from a user called PEER-NAME.
@@ -65,7 +67,7 @@ function within(what, promise, timeoutMs = STEP_TIMEOUT_MS) {
 
 function parseArgs(argv) {
     const [mode, url, ...rest] = argv;
-    const opts = { mode, url, database: 'quickstart-chat' };
+    const opts = { mode, url, database: 'quickstart-chat', tag: '' };
     for (let i = 0; i < rest.length; i += 2) {
         const key = rest[i];
         const value = rest[i + 1];
@@ -200,15 +202,19 @@ async function httpCall(url, database, reducer, args, token) {
              token: r.headers.get('spacetime-identity-token') };
 }
 
-async function scenario(stdb, module, { url, database }) {
+async function scenario(stdb, module, { url, database, tag }) {
     const QUERIES = ['SELECT * FROM user', 'SELECT * FROM message'];
+    // With --tag (a database that keeps earlier runs' rows) every text carries the tag, and
+    // the checks count this run's messages only.
+    const T = text => (tag ? `${text} ${tag}` : text);
+    const mine = rows => (tag ? rows.filter(m => m.text.endsWith(` ${tag}`)) : rows);
 
     // Rows that exist before anyone subscribes, written through the HTTP call route (which
     // runs connect, the reducer, disconnect as its own short-lived identity).
     const seeded = await httpCall(url, database, 'set_name', ['http-seed']);
     equal(seeded.status, 200, 'HTTP set_name status');
     check(/^[0-9a-f]{64}$/.test(seeded.identity ?? ''), `HTTP identity header: ${seeded.identity}`);
-    const seedMsg = await httpCall(url, database, 'send_message', ['seeded over HTTP'], seeded.token);
+    const seedMsg = await httpCall(url, database, 'send_message', [T('seeded over HTTP')], seeded.token);
     equal(seedMsg.status, 200, 'HTTP send_message status');
     emit('seeded', { identity: seeded.identity });
 
@@ -231,10 +237,11 @@ async function scenario(stdb, module, { url, database }) {
     check(aliceRow, 'alice: own user row missing after SubscribeApplied');
     equal(nameOf(aliceRow), null, 'alice: name before set_name');
     equal(aliceRow.online, true, 'alice: online');
-    equal(Number(alice.conn.db.user.count()), 2, 'alice: user rows');
-    const initial = alice.messages();
+    if (!tag)
+        equal(Number(alice.conn.db.user.count()), 2, 'alice: user rows');
+    const initial = mine(alice.messages());
     equal(initial.length, 1, 'alice: message rows after subscribing');
-    equal(initial[0].text, 'seeded over HTTP', 'alice: seeded message text');
+    equal(initial[0].text, T('seeded over HTTP'), 'alice: seeded message text');
     equal(initial[0].sender.toHexString(), seeded.identity, 'alice: seeded message sender');
     check(initial[0].sent instanceof stdb.Timestamp, 'alice: sent is not a Timestamp');
 
@@ -242,15 +249,15 @@ async function scenario(stdb, module, { url, database }) {
     await within('alice set_name', alice.conn.reducers.setName({ name: 'ts-alice' }));
     equal(nameOf(alice.user()), 'ts-alice', 'alice: own name after set_name');
     const before = Date.now();
-    await within('alice send_message', alice.conn.reducers.sendMessage({ text: 'hello from ts-alice' }));
-    const aliceMsgs = alice.messagesWithText('hello from ts-alice');
+    await within('alice send_message', alice.conn.reducers.sendMessage({ text: T('hello from ts-alice') }));
+    const aliceMsgs = alice.messagesWithText(T('hello from ts-alice'));
     equal(aliceMsgs.length, 1, 'alice: copies of her message in the cache');
     check(aliceMsgs[0].sender.isEqual(alice.identity), 'alice: her message\'s sender');
     const sentMs = Number(aliceMsgs[0].sent.toMillis());
     check(Math.abs(sentMs - before) < 10000, `alice: message timestamp ${sentMs} vs now ${before}`);
-    equal(alice.insertedMessages.filter(m => m.text === 'hello from ts-alice').length, 1,
+    equal(alice.insertedMessages.filter(m => m.text === T('hello from ts-alice')).length, 1,
           'alice: onInsert calls for her message');
-    emit('sent', { client: 'alice', text: 'hello from ts-alice' });
+    emit('sent', { client: 'alice', text: T('hello from ts-alice') });
 
     // 4. A second client sees alice's name and message; alice sees bob's.
     const bob = await new Client(stdb, module, 'bob').connect(url, database);
@@ -259,23 +266,23 @@ async function scenario(stdb, module, { url, database }) {
     await bob.subscribe(QUERIES);
     equal(nameOf(bob.user(alice.identity)), 'ts-alice', 'bob: alice\'s name');
     equal(bob.user(alice.identity).online, true, 'bob: alice online');
-    const seenByBob = bob.messagesWithText('hello from ts-alice');
+    const seenByBob = bob.messagesWithText(T('hello from ts-alice'));
     equal(seenByBob.length, 1, 'bob: copies of alice\'s message');
     check(seenByBob[0].sender.isEqual(alice.identity), 'bob: sender of alice\'s message');
-    equal(bob.messages().length, 2, 'bob: message rows after subscribing');
+    equal(mine(bob.messages()).length, 2, 'bob: message rows after subscribing');
     await waitFor('alice to see bob online',
                   () => alice.user(bob.identity)?.online === true);
 
     await within('bob set_name', bob.conn.reducers.setName({ name: 'ts-bob' }));
-    await within('bob send_message', bob.conn.reducers.sendMessage({ text: 'hi alice, bob here' }));
+    await within('bob send_message', bob.conn.reducers.sendMessage({ text: T('hi alice, bob here') }));
     const fromBob = await waitFor('alice to receive bob\'s message',
-                                  () => alice.insertedMessages.find(m => m.text === 'hi alice, bob here'));
+                                  () => alice.insertedMessages.find(m => m.text === T('hi alice, bob here')));
     check(fromBob.sender.isEqual(bob.identity), 'alice: sender of bob\'s message');
     await waitFor('alice to see bob\'s name', () => nameOf(alice.user(bob.identity)) === 'ts-bob');
     check(alice.userUpdates.some(([o, n]) => n.identity.isEqual(bob.identity) && nameOf(o) === null &&
                                              nameOf(n) === 'ts-bob'),
           'alice: no onUpdate for bob\'s rename');
-    equal(alice.insertedMessages.filter(m => m.text === 'hi alice, bob here').length, 1,
+    equal(alice.insertedMessages.filter(m => m.text === T('hi alice, bob here')).length, 1,
           'alice: onInsert calls for bob\'s message');
     emit('exchanged', { alice: alice.hex(), bob: bob.hex() });
 
@@ -288,7 +295,7 @@ async function scenario(stdb, module, { url, database }) {
     check(emptyText instanceof stdb.SenderError, `send_message(""): ${emptyText?.name}`);
     equal(emptyText.message, 'Messages must not be empty', 'send_message("") error');
     equal(nameOf(alice.user()), 'ts-alice', 'alice: name after the failed set_name');
-    equal(alice.messages().length, 3, 'alice: message rows after the failed send_message');
+    equal(mine(alice.messages()).length, 3, 'alice: message rows after the failed send_message');
     // A query the host rejects: the SDK reports the server's text.
     const badQuery = await alice.subscriptionError('SELECT * FROM nosuchtable');
     check(/no such table/i.test(badQuery) && badQuery.includes('nosuchtable'),
@@ -308,22 +315,22 @@ async function scenario(stdb, module, { url, database }) {
     await alice2.subscribe(QUERIES);
     equal(nameOf(alice2.user()), 'ts-alice', 'alice (reconnected): name');
     equal(alice2.user().online, true, 'alice (reconnected): online');
-    equal(alice2.messagesWithText('hello from ts-alice').length, 1, 'alice (reconnected): her message');
-    equal(alice2.messagesWithText('hi alice, bob here').length, 1, 'alice (reconnected): bob\'s message');
+    equal(alice2.messagesWithText(T('hello from ts-alice')).length, 1, 'alice (reconnected): her message');
+    equal(alice2.messagesWithText(T('hi alice, bob here')).length, 1, 'alice (reconnected): bob\'s message');
     await waitFor('bob to see alice online again', () => bob.user(alice.identity)?.online === true);
     await within('alice (reconnected) send_message',
-                 alice2.conn.reducers.sendMessage({ text: 'back again' }));
+                 alice2.conn.reducers.sendMessage({ text: T('back again') }));
     const back = await waitFor('bob to receive "back again"',
-                               () => bob.insertedMessages.find(m => m.text === 'back again'));
+                               () => bob.insertedMessages.find(m => m.text === T('back again')));
     check(back.sender.isEqual(alice.identity), 'bob: sender of "back again"');
     emit('reconnected', { identity: alice2.hex() });
 
     // Nobody saw anything twice.
     for (const c of [bob, alice2]) {
-        const texts = c.messages().map(m => m.text).sort();
+        const texts = mine(c.messages()).map(m => m.text).sort();
         equal(JSON.stringify(texts),
-              JSON.stringify(['back again', 'hello from ts-alice', 'hi alice, bob here',
-                              'seeded over HTTP']),
+              JSON.stringify([T('back again'), T('hello from ts-alice'), T('hi alice, bob here'),
+                              T('seeded over HTTP')].sort()),
               `${c.label}: message texts in the cache`);
     }
 
@@ -331,7 +338,7 @@ async function scenario(stdb, module, { url, database }) {
     await bob.disconnect();
     emit('done', {
         alice: alice.hex(), bob: bob.hex(), seed: seeded.identity,
-        messages: ['seeded over HTTP', 'hello from ts-alice', 'hi alice, bob here', 'back again'],
+        messages: [T('seeded over HTTP'), T('hello from ts-alice'), T('hi alice, bob here'), T('back again')],
     });
 }
 

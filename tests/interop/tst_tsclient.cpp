@@ -10,6 +10,10 @@
 //   * cppAndTsExchange: a C++ client built on our SDK and the generated quickstart-chat bindings
 //     and a TS client send each other a message and each checks the other's row and name.
 // A missing node or npm is a failure, not a skip: CI installs them.
+//
+// With STDB_TEST_SERVER set (tests/devhost/support/hostprocess.h) both run against that server's
+// database, which keeps earlier runs' rows: every text carries a tag unique to this run
+// (ts-chat-client.mjs --tag) and the checks look at this run's identities and texts only.
 
 #include "hostprocess.h"
 #include "httpclient.h"
@@ -24,6 +28,7 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
+#include <QUuid>
 
 #include <algorithm>
 #include <cstdlib>
@@ -41,6 +46,27 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kNodeTimeoutMs = 55000;
+
+// Empty with a host of our own; against STDB_TEST_SERVER a tag unique to this run and test
+// function.
+QString runTag() {
+    if (!HostProcess::usesExternalServer())
+        return {};
+    static const QString run = QUuid::createUuid().toString(QUuid::Id128).left(10);
+    return run + u'.' + QLatin1String(QTest::currentTestFunction());
+}
+
+QString tagged(const QString &text) {
+    return runTag().isEmpty() ? text : text + u' ' + runTag();
+}
+
+// The server and database arguments of ts-chat-client.mjs.
+QStringList target(const HostProcess &host) {
+    QStringList args{host.baseUrl(), u"--database"_s, HostProcess::database()};
+    if (!runTag().isEmpty())
+        args += {u"--tag"_s, runTag()};
+    return args;
+}
 
 // A running `node ts-chat-client.mjs …`, its stdout parsed into JSON events as they arrive.
 class NodeClient {
@@ -228,9 +254,8 @@ void TestTsClient::cleanup() {
 }
 
 void TestTsClient::tsClientsChat() {
-    const QString url = m_host->http(QString()).toString();
     NodeClient ts;
-    ts.start(m_node, {u"scenario"_s, url});
+    ts.start(m_node, QStringList{u"scenario"_s} + target(*m_host));
     QVERIFY2(ts.waitForFinished(kNodeTimeoutMs), qPrintable(ts.report()));
     QVERIFY2(ts.succeeded(), qPrintable(ts.report()));
 
@@ -264,16 +289,20 @@ void TestTsClient::tsClientsChat() {
     const QString readerToken = mintedJson.value(u"token"_s).toString();
     QString error;
     const QList<QJsonObject> users =
-        sqlRows(http, m_host->http(u"/v1/database/quickstart-chat/sql"_s), "SELECT * FROM user",
-                readerToken, &error);
+        sqlRows(http, m_host->databaseUrl(u"/sql"_s), "SELECT * FROM user", readerToken, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QStringList ours{alice, bob, seed, reader};
     QMap<QString, QString> names;
     for (const QJsonObject &u : users) {
         const QString id = identityHex(u.value(u"identity"_s));
+        if (!ours.contains(id))
+            continue; // an earlier run's user (only in STDB_TEST_SERVER's database)
         names.insert(id, optionalString(u.value(u"name"_s)));
         // Every TS client disconnected at the end; only the reader is connected.
         QCOMPARE(u.value(u"online"_s).toBool(), id == reader);
     }
+    if (!HostProcess::usesExternalServer())
+        QCOMPARE(users.size(), 4);
     QCOMPARE(names.size(), 4);
     QVERIFY(names.contains(reader));
     QCOMPARE(names.value(alice), u"ts-alice"_s);
@@ -281,29 +310,33 @@ void TestTsClient::tsClientsChat() {
     QCOMPARE(names.value(seed), u"http-seed"_s);
 
     const QList<QJsonObject> messages =
-        sqlRows(http, m_host->http(u"/v1/database/quickstart-chat/sql"_s), "SELECT * FROM message",
-                readerToken, &error);
+        sqlRows(http, m_host->databaseUrl(u"/sql"_s), "SELECT * FROM message", readerToken, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QMultiMap<QString, QString> bySender;
-    for (const QJsonObject &m : messages)
-        bySender.insert(identityHex(m.value(u"sender"_s)), m.value(u"text"_s).toString());
+    for (const QJsonObject &m : messages) {
+        const QString sender = identityHex(m.value(u"sender"_s));
+        if (ours.contains(sender))
+            bySender.insert(sender, m.value(u"text"_s).toString());
+    }
+    if (!HostProcess::usesExternalServer())
+        QCOMPARE(messages.size(), 4);
     QCOMPARE(bySender.size(), 4);
-    QCOMPARE(bySender.values(seed), QStringList{u"seeded over HTTP"_s});
-    QCOMPARE(bySender.values(bob), QStringList{u"hi alice, bob here"_s});
+    QCOMPARE(bySender.values(seed), QStringList{tagged(u"seeded over HTTP"_s)});
+    QCOMPARE(bySender.values(bob), QStringList{tagged(u"hi alice, bob here"_s)});
     QStringList aliceTexts = bySender.values(alice);
     aliceTexts.sort();
-    QCOMPARE(aliceTexts, (QStringList{u"back again"_s, u"hello from ts-alice"_s}));
+    QCOMPARE(aliceTexts, (QStringList{tagged(u"back again"_s), tagged(u"hello from ts-alice"_s)}));
 }
 
 void TestTsClient::cppAndTsExchange() {
     using quickstart_chat::Message;
     using quickstart_chat::User;
-    const QString fromTs = u"hello C++ from TypeScript"_s;
-    const QString fromCpp = u"hello TypeScript from C++"_s;
+    const QString fromTs = tagged(u"hello C++ from TypeScript"_s);
+    const QString fromCpp = tagged(u"hello TypeScript from C++"_s);
 
     auto built = stdb::DbConnectionBuilder()
-                     .withUri(m_host->http(QString()).toString())
-                     .withDatabaseName(u"quickstart-chat"_s)
+                     .withUri(m_host->baseUrl())
+                     .withDatabaseName(HostProcess::database())
                      .build(nullptr);
     QVERIFY2(built, qPrintable(built ? QString() : built.error().message()));
     // Declared before everything its signals' lambdas capture, so it goes last.
@@ -344,9 +377,9 @@ void TestTsClient::cppAndTsExchange() {
     QVERIFY2(named->isCommitted(), qPrintable(named->message));
 
     NodeClient ts;
-    ts.start(m_node,
-             {u"exchange"_s, m_host->http(QString()).toString(), u"--name"_s, u"ts-bob"_s,
-              u"--say"_s, fromTs, u"--expect"_s, fromCpp, u"--peer-name"_s, u"cpp-alice"_s});
+    ts.start(m_node, QStringList{u"exchange"_s} + target(*m_host) +
+                         QStringList{u"--name"_s, u"ts-bob"_s, u"--say"_s, fromTs, u"--expect"_s,
+                                     fromCpp, u"--peer-name"_s, u"cpp-alice"_s});
 
     // The TS client's identity, then its name and message in our cache.
     QVERIFY2(QTest::qWaitFor([&] { return ts.event(u"connected"_s) || !ts.isRunning(); }, 30000),

@@ -1,6 +1,10 @@
 // QML tests of the Qt Quick front end: the real components from qrc:/qml, a real
 // chat::ChatClient connected to a spacetime-chat-host started here ("chatClient"), and one
 // pointed at a closed port ("deadClient") for the connection banner.
+//
+// With STDB_TEST_SERVER set (tests/devhost/support/hostprocess.h) "chatClient" talks to that
+// server; the QML tests then see "runTag" (unique to this run, appended to what they send) and
+// skip what needs a nearly empty database, with "externalSkipReason".
 #include "hostprocess.h"
 #include "quicksupport.h"
 
@@ -10,6 +14,7 @@
 #include <QQmlEngine>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QUuid>
 #include <QtQuickTest>
 
 class Setup : public QObject {
@@ -26,9 +31,8 @@ public slots:
     void qmlEngineAvailable(QQmlEngine *engine) {
         quick::registerQuickTypes();
         chat::ChatClient::Options live;
-        live.profile = chat::Profile(QStringLiteral("http://127.0.0.1:%1").arg(m_host.port()),
-                                     QStringLiteral("quickstart-chat"),
-                                     QStringLiteral("quicktest"));
+        live.profile =
+            chat::Profile(m_host.baseUrl(), HostProcess::database(), QStringLiteral("quicktest"));
         live.anonymous = true;
         live.outboxPath = QStringLiteral(":memory:");
         m_live = new chat::ChatClient(live, this);
@@ -45,6 +49,15 @@ public slots:
         m_dead->start();
 
         engine->rootContext()->setContextProperty(QStringLiteral("chatClient"), m_live);
+        const bool external = HostProcess::usesExternalServer();
+        engine->rootContext()->setContextProperty(
+            QStringLiteral("runTag"),
+            external ? QUuid::createUuid().toString(QUuid::Id128).left(10) : QString());
+        engine->rootContext()->setContextProperty(
+            QStringLiteral("externalSkipReason"),
+            external ? QString::fromUtf8(HostProcess::externalSkipReason(
+                           "finds itself among the delegates of a short user list"))
+                     : QString());
         engine->rootContext()->setContextProperty(QStringLiteral("deadClient"), m_dead);
     }
 

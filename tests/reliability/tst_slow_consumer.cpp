@@ -3,6 +3,11 @@
 // backlog. Afterwards nothing is lost and the process's memory stayed bounded.
 //
 // STDB_SLOW_ROWS=<n> changes the number of rows (default 20000).
+//
+// With STDB_TEST_SERVER set (tests/devhost/support/hostprocess.h) this runs against that server;
+// the counts are then relative to the rows its database held before, and the comparison with
+// the server's state needs every message row to be within the client's history window (a
+// freshly published database, as in .github/workflows/real-server.yml).
 #include "reliabilitysupport.h"
 
 #include "spacetime/connection/dbconnection.h"
@@ -65,8 +70,8 @@ void busyBlock(int ms) {
 // takes them.
 class Writer {
 public:
-    Writer(quint16 port, int count, QString prefix)
-        : m_port(port)
+    Writer(QString server, int count, QString prefix)
+        : m_server(std::move(server))
         , m_count(count)
         , m_prefix(std::move(prefix)) {}
     ~Writer() {
@@ -88,8 +93,8 @@ private:
     void run() {
         QEventLoop loop;
         auto built = stdb::DbConnectionBuilder()
-                         .withUri(QStringLiteral("http://127.0.0.1:%1").arg(m_port))
-                         .withDatabaseName(QStringLiteral("quickstart-chat"))
+                         .withUri(m_server)
+                         .withDatabaseName(HostProcess::database())
                          .build(nullptr);
         if (!built) {
             m_error = built.error().message();
@@ -118,7 +123,7 @@ private:
         conn->disconnect();
     }
 
-    quint16 m_port;
+    QString m_server;
     int m_count;
     QString m_prefix;
     std::unique_ptr<QThread> m_thread;
@@ -139,8 +144,7 @@ private:
 
     ChatClient::Options options(const QString &name) const {
         ChatClient::Options o;
-        o.profile = chat::Profile(QStringLiteral("http://127.0.0.1:%1").arg(m_host.port()),
-                                  QStringLiteral("quickstart-chat"), name);
+        o.profile = chat::Profile(m_host.baseUrl(), HostProcess::database(), name);
         o.anonymous = true;
         o.outboxPath = QStringLiteral(":memory:");
         o.reconnect.enabled = true;
@@ -178,8 +182,9 @@ private slots:
         QVERIFY(online(reader));
         QSignalSpy arrived(&reader, &ChatClient::messagesArrived);
         const qint64 rssBefore = rssKiB();
+        const int rowsBefore = reader.messages()->rowCount();
 
-        Writer writer(m_host.port(), m_rows, QStringLiteral("live row "));
+        Writer writer(m_host.baseUrl(), m_rows, QStringLiteral("live row "));
         writer.start();
         // Block once the writer is well under way, so the rows pile up behind the frozen loop.
         QVERIFY2(QTest::qWaitFor([&] { return writer.committed() >= m_rows / 20; }, kTimeout),
@@ -206,11 +211,12 @@ private slots:
         QVERIFY2(writer.wait(kTimeout), "the writer did not finish");
         QCOMPARE(writer.failed(), 0);
         QCOMPARE(writer.committed(), m_rows);
-        QVERIFY(QTest::qWaitFor([&] { return reader.messages()->rowCount() == m_rows; }, kTimeout));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return reader.messages()->rowCount() == rowsBefore + m_rows; }, kTimeout));
         // Every row once, in the host's state, and each announced once as live.
-        const HostState st = hostState(m_host, 60000);
+        const HostState st = hostState(m_host.databaseUrl(QStringLiteral("/sql")), 60000);
         QVERIFY2(st.ok, qPrintable(st.error));
-        QCOMPARE(st.messages.size(), m_rows);
+        QCOMPARE(st.messages.size(), rowsBefore + m_rows);
         QVERIFY2(modelMessages(&reader) == st.messages,
                  qPrintable(describeDiff(modelMessages(&reader), st.messages)));
         int live = 0;
@@ -234,17 +240,21 @@ private slots:
     }
 
     void backlogWhileBlocked() {
-        // The backlog: m_rows messages from another connection (on its own thread). Then a
-        // fresh client subscribes while its thread is frozen right after starting.
-        Writer writer(m_host.port(), m_rows, QStringLiteral("backlog row "));
+        // The backlog: m_rows messages from another connection (on its own thread), on top of
+        // what the database held already. Then a fresh client subscribes while its thread is
+        // frozen right after starting.
+        const QUrl sql = m_host.databaseUrl(QStringLiteral("/sql"));
+        const HostState before = hostState(sql, 60000);
+        QVERIFY2(before.ok, qPrintable(before.error));
+        Writer writer(m_host.baseUrl(), m_rows, QStringLiteral("backlog row "));
         writer.start();
         QVERIFY2(writer.wait(kTimeout), "the writer did not finish");
         QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
         QCOMPARE(writer.failed(), 0);
         QCOMPARE(writer.committed(), m_rows);
-        const HostState st = hostState(m_host, 60000);
+        const HostState st = hostState(sql, 60000);
         QVERIFY2(st.ok, qPrintable(st.error));
-        QCOMPARE(st.messages.size(), m_rows);
+        QCOMPARE(st.messages.size(), before.messages.size() + m_rows);
         ChatClient late(options(QStringLiteral("late")));
         QSignalSpy arrived(&late, &ChatClient::messagesArrived);
         late.start();
