@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringDecoder>
 
 namespace host {
 
@@ -63,12 +64,10 @@ stdb::Expected<Row> argsFromJson(const ReducerDef &reducer, const QJsonDocument 
     return fail(QStringLiteral("arguments must be a JSON array or object"));
 }
 
-QByteArray sqlResultJson(const SqlQuery &q, const Database &db) {
-    QElapsedTimer timer;
-    timer.start();
-    const TableSchema &t = db.catalog()[q.tableIndex()];
+QByteArray sqlResultJson(const SqlQuery::ResultSet &result, qint64 micros,
+                         const SqlQuery::DmlStats &stats) {
     QJsonArray elements;
-    for (const ColumnDef &c : t.columns)
+    for (const ColumnDef &c : result.columns)
         elements.append(
             QJsonObject{{QStringLiteral("name"), QJsonObject{{QStringLiteral("some"), c.name}}},
                         {QStringLiteral("algebraic_type"), algebraicTypeJson(c)}});
@@ -76,23 +75,21 @@ QByteArray sqlResultJson(const SqlQuery &q, const Database &db) {
                      QJsonDocument(QJsonObject{{QStringLiteral("elements"), elements}})
                          .toJson(QJsonDocument::Compact) +
                      ",\"rows\":[";
-    bool first = true;
-    for (const StoredRow &r : db.table(q.tableIndex()).rows) {
-        if (!q.matches(r.values))
-            continue;
-        if (!first)
+    for (qsizetype r = 0; r < result.rows.size(); ++r) {
+        if (r)
             out += ',';
-        first = false;
         out += '[';
-        for (qsizetype i = 0; i < t.columns.size(); ++i) {
+        for (qsizetype i = 0; i < result.columns.size(); ++i) {
             if (i)
                 out += ',';
-            out += valueToSqlJson(t.columns[i], r.values.value(i));
+            out += valueToSqlJson(result.columns[i], result.rows[r].value(i));
         }
         out += ']';
     }
-    out += "],\"total_duration_micros\":" + QByteArray::number(timer.nsecsElapsed() / 1000) +
-           ",\"stats\":{\"rows_inserted\":0,\"rows_deleted\":0,\"rows_updated\":0}}";
+    out += "],\"total_duration_micros\":" + QByteArray::number(micros) +
+           ",\"stats\":{\"rows_inserted\":" + QByteArray::number(stats.inserted) +
+           ",\"rows_deleted\":" + QByteArray::number(stats.deleted) +
+           ",\"rows_updated\":" + QByteArray::number(stats.updated) + "}}";
     return out;
 }
 
@@ -200,15 +197,20 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
                    auto auth = authenticate(req, h->tokens(), true);
                    if (auto *err = std::get_if<HttpResponse>(&auth))
                        return *err;
+                   // The texts of the real route's query-string extractor.
                    if (!req.hasQueryItem(QStringLiteral("version")))
-                       return HttpResponse::text(400, QStringLiteral("missing query parameter "
-                                                                     "`version` (9 or 10)"));
-                   bool ok = false;
-                   const int version = req.queryValue(QStringLiteral("version")).toInt(&ok);
-                   const QByteArray json = ok ? ChatModule::schemaJson(version) : QByteArray();
+                       return HttpResponse::text(400, QStringLiteral("Failed to deserialize query "
+                                                                     "string: missing field "
+                                                                     "`version`"));
+                   // Exactly "9" or "10" (serde variant names), not any integer spelling.
+                   const QString v = req.queryValue(QStringLiteral("version"));
+                   const int version = v == u"9" ? 9 : v == u"10" ? 10 : -1;
+                   const QByteArray json =
+                       version > 0 ? ChatModule::schemaJson(version) : QByteArray();
                    if (json.isEmpty())
                        return HttpResponse::text(
-                           400, QStringLiteral("unsupported schema version `%1` (use 9 or 10)")
+                           400, QStringLiteral("Failed to deserialize query string: unknown "
+                                               "variant `%1`, expected `9` or `10`")
                                     .arg(req.queryValue(QStringLiteral("version")).left(20)));
                    HttpResponse r = HttpResponse::json(200, json);
                    addIdentityHeaders(r, std::get<Auth>(auth));
@@ -245,54 +247,58 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
                             QByteArray::number(timer.nsecsElapsed() / 1000));
                 return r;
             };
-            // Compared exactly, like the real route: parameters such as charset fail.
+            // Compared exactly, like the real route: parameters such as charset fail; a
+            // missing header fails its extractor first.
+            if (req.header("content-type").isNull())
+                return reply(HttpResponse::text(
+                    400, QStringLiteral("Header of type `content-type` was missing")));
             if (req.header("content-type").trimmed().toLower() != "application/json")
                 return reply(
                     HttpResponse::text(415, QStringLiteral("Expected request with `Content-Type: "
                                                            "application/json`")));
             const QString name = p.value(QStringLiteral("reducer"));
-            const ReducerDef *reducer = h->module().findReducer(name);
-            if (!reducer)
-                return reply(HttpResponse::text(
-                    404, QStringLiteral("no such reducer or procedure `%1`").arg(name)));
-            if (reducer->lifecycle != Lifecycle::None)
-                return reply(HttpResponse::text(
-                    400, QStringLiteral("can't directly call special %1 lifecycle reducer")
-                             .arg(lifecycleName(reducer->lifecycle))));
-            QJsonDocument doc;
-            if (req.body.trimmed().isEmpty() && reducer->params.isEmpty()) {
-                doc = QJsonDocument(QJsonArray{});
-            } else {
-                QJsonParseError perr;
-                doc = QJsonDocument::fromJson(req.body, &perr);
-                if (perr.error != QJsonParseError::NoError)
-                    return reply(HttpResponse::text(
-                        400, QStringLiteral("invalid JSON in request body: %1 at offset %2")
-                                 .arg(perr.errorString())
-                                 .arg(perr.offset)));
-            }
-            auto args = argsFromJson(*reducer, doc);
-            if (!args)
-                return reply(
-                    HttpResponse::text(400, QStringLiteral("invalid arguments for reducer %1: %2")
-                                                .arg(name, args.error().message())));
-
+            // Everything below runs inside the caller's short connection, as on the real
+            // server: its connect lifecycle has run even when the call then fails.
             const ChatHost::Caller caller{auth.claims.identity(), stdb::ConnectionId::random()};
-            ChatHost::ReducerRun run;
-            const bool admitted = h->withShortConnection(
-                caller, [&] { run = h->runAndBroadcast(*reducer, caller, *args); });
+            HttpResponse response(200);
+            const bool admitted = h->withShortConnection(caller, [&] {
+                const ReducerDef *reducer = h->module().findReducer(name);
+                if (!reducer) {
+                    // Not a reducer, so the server tries a procedure of that name.
+                    response = HttpResponse::text(404, QStringLiteral("No such procedure"));
+                    return;
+                }
+                if (reducer->lifecycle != Lifecycle::None) {
+                    response = HttpResponse::text(
+                        400, QStringLiteral("can't directly call special %1 lifecycle reducer")
+                                 .arg(lifecycleName(reducer->lifecycle)));
+                    return;
+                }
+                QJsonParseError perr;
+                const QJsonDocument doc = QJsonDocument::fromJson(req.body, &perr);
+                if (perr.error != QJsonParseError::NoError) {
+                    response = HttpResponse::text(
+                        400, QStringLiteral("invalid arguments for reducer %1: %2 at offset %3")
+                                 .arg(name, perr.errorString())
+                                 .arg(perr.offset));
+                    return;
+                }
+                auto args = argsFromJson(*reducer, doc);
+                if (!args) {
+                    response = HttpResponse::text(
+                        400, QStringLiteral("invalid arguments for reducer %1: %2")
+                                 .arg(name, args.error().message()));
+                    return;
+                }
+                const ChatHost::ReducerRun run = h->runAndBroadcast(*reducer, caller, *args);
+                if (run.kind != ChatHost::ReducerRun::Kind::Committed)
+                    response = HttpResponse::text(530, run.message);
+            });
             if (!admitted)
                 return reply(HttpResponse::text(
                     403, QStringLiteral("the module's client_connected reducer rejected "
                                         "the caller")));
-            switch (run.kind) {
-            case ChatHost::ReducerRun::Kind::Committed:
-                return reply(HttpResponse(200));
-            case ChatHost::ReducerRun::Kind::UserError:
-            case ChatHost::ReducerRun::Kind::InternalError:
-                break;
-            }
-            return reply(HttpResponse::text(530, run.message));
+            return reply(response);
         });
 
     router.add(
@@ -307,32 +313,61 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
             if (auto *err = std::get_if<HttpResponse>(&authOr))
                 return *err;
             const Auth auth = std::get<Auth>(authOr);
-            auto queries =
-                SqlQuery::compileScript(QString::fromUtf8(req.body), h->database().catalog());
-            if (!queries) {
-                HttpResponse r = HttpResponse::text(400, queries.error().message());
+            auto reply = [&](HttpResponse r) {
                 addIdentityHeaders(r, auth);
                 return r;
+            };
+            // `?confirmed=` must be a bool (every answer here is durable anyway).
+            if (req.hasQueryItem(QStringLiteral("confirmed"))) {
+                const QString c = req.queryValue(QStringLiteral("confirmed"));
+                if (c != u"true" && c != u"false")
+                    return reply(HttpResponse::text(
+                        400, QStringLiteral("Failed to deserialize query string: provided string "
+                                            "was not `true` or `false`")));
             }
+            // The route reads its body as a String: anything but UTF-8 fails the extractor.
+            QStringDecoder utf8(QStringDecoder::Utf8);
+            const QString sqlText = utf8.decode(req.body);
+            if (utf8.hasError())
+                return reply(HttpResponse::text(
+                    400, QStringLiteral("Failed to buffer the request body: request body "
+                                        "didn't contain valid UTF-8")));
+            // As on the real server the statement runs inside the caller's short connection:
+            // the connect lifecycle runs (and may refuse) before the text is even parsed.
             const ChatHost::Caller caller{auth.claims.identity(), stdb::ConnectionId::random()};
-            QByteArray body = "[";
+            std::optional<HttpResponse> failure;
+            QByteArray body;
             const bool admitted = h->withShortConnection(caller, [&] {
-                for (qsizetype i = 0; i < queries->size(); ++i) {
-                    if (i)
-                        body += ',';
-                    body += sqlResultJson((*queries)[i], h->database());
+                auto query = SqlQuery::compileSql(sqlText, h->database().catalog(),
+                                                  h->sqlAuth(auth.claims.identity()));
+                if (!query) {
+                    failure = HttpResponse::text(400, query.error().message());
+                    return;
                 }
+                SqlQuery::ResultSet result;
+                SqlQuery::DmlStats stats;
+                if (query->isDml()) {
+                    auto applied = h->runSqlDml(*query);
+                    if (!applied) {
+                        failure = HttpResponse::text(400, applied.error().message());
+                        return;
+                    }
+                    stats = *applied;
+                } else {
+                    result = query->run(h->database());
+                }
+                body = '[' + sqlResultJson(result, timer.nsecsElapsed() / 1000, stats) + ']';
             });
-            body += ']';
             if (!admitted)
-                return HttpResponse::text(403, QStringLiteral("the module's "
-                                                              "client_connected reducer "
-                                                              "rejected the caller"));
+                return reply(HttpResponse::text(403, QStringLiteral("the module's "
+                                                                    "client_connected reducer "
+                                                                    "rejected the caller")));
+            if (failure)
+                return reply(*failure);
             HttpResponse r = HttpResponse::json(200, body);
-            addIdentityHeaders(r, auth);
             r.setHeader("spacetime-execution-duration-micros",
                         QByteArray::number(timer.nsecsElapsed() / 1000));
-            return r;
+            return reply(r);
         });
 }
 

@@ -374,6 +374,19 @@ ChatHost::ReducerRun ChatHost::runAndBroadcast(const ReducerDef &reducer, const 
     return run;
 }
 
+stdb::Expected<SqlQuery::DmlStats> ChatHost::runSqlDml(const SqlQuery &query) {
+    Transaction tx(*m_db);
+    auto stats = query.stage(tx, *m_db);
+    if (!stats)
+        return stats.error();
+    auto committed = m_db->commit(tx);
+    if (!committed)
+        return committed.error();
+    ++m_counters.transactions;
+    dispatchUpdates(*committed);
+    return stats;
+}
+
 bool ChatHost::withShortConnection(const Caller &caller, const std::function<void()> &body) {
     if (!runLifecycle(Lifecycle::OnConnect, caller))
         return false;

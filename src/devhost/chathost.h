@@ -46,6 +46,9 @@ public:
         int httpIdleTimeoutMs = 30000;
         // Serve https/wss with this certificate and key instead of plain http/ws.
         std::optional<QSslConfiguration> tls;
+        // The database owner (on the real server: who published it): reads private tables and
+        // may run INSERT/UPDATE/DELETE through /sql.
+        std::optional<stdb::Identity> owner;
     };
 
     explicit ChatHost(const Options &options, QObject *parent = nullptr);
@@ -70,6 +73,11 @@ public:
     int outgoingDelayMs() const { return m_delayMs; }
     void setOutgoingDelayMs(int ms) { m_delayMs = ms; }
 
+    // The SQL rights of a caller (owner or not).
+    SqlAuth sqlAuth(const stdb::Identity &caller) const {
+        return {caller, m_options.owner && *m_options.owner == caller};
+    }
+
     // A database path segment names this database (by name or by its identity in hex).
     bool isThisDatabase(const QString &nameOrIdentity) const;
     stdb::Identity databaseIdentity() const;
@@ -92,6 +100,8 @@ public:
     void callReducer(ClientSession *session, const stdb::protocol::CallReducer &call);
     // Runs a reducer for a caller without a session (HTTP); changes go to every client.
     ReducerRun runAndBroadcast(const ReducerDef &reducer, const Caller &caller, const Row &args);
+    // Commits what an SQL INSERT/UPDATE/DELETE staged and sends the changes to subscribers.
+    stdb::Expected<SqlQuery::DmlStats> runSqlDml(const SqlQuery &query);
     // HTTP calls are short connections: connect lifecycle, body, disconnect lifecycle.
     // Returns false (and skips the body) if the connect lifecycle reducer failed.
     bool withShortConnection(const Caller &caller, const std::function<void()> &body);

@@ -184,7 +184,8 @@ void ClientSession::handle(const ClientMessage &message) {
             return protocolError(QStringLiteral("Subscription with id %1 already exists for this "
                                                 "connection")
                                      .arg(m->querySetId));
-        auto rows = subs.subscribe(id(), m->querySetId, m->queryStrings);
+        auto rows = subs.subscribe(id(), m->querySetId, m->queryStrings,
+                                   m_host->sqlAuth(m_params.identity));
         if (!rows) {
             ++c.subscriptionErrors;
             qCInfo(lcWs).noquote() << "subscription error for" << m_params.identity.toShortHex()
@@ -192,6 +193,7 @@ void ClientSession::handle(const ClientMessage &message) {
             send(SubscriptionError{m->requestId, m->querySetId, rows.error().message()});
             return;
         }
+        m_subscribedOnce = true;
         send(SubscribeApplied{m->requestId, m->querySetId, *rows});
         return;
     }
@@ -199,9 +201,17 @@ void ClientSession::handle(const ClientMessage &message) {
         ++c.unsubscribes;
         auto rows = subs.unsubscribe(id(), m->querySetId);
         if (!rows) {
-            send(
-                SubscriptionError{m->requestId, m->querySetId,
-                                  QStringLiteral("no subscription with id %1").arg(m->querySetId)});
+            // The real server's texts, with its Debug rendering of the ids.
+            const QString client =
+                QStringLiteral("(Identity(%1), ConnectionId(%2))")
+                    .arg(m_params.identity.toHex(), m_params.connectionId.toHex());
+            const QString error =
+                m_subscribedOnce
+                    ? QStringLiteral("Subscription not found: (%1, QuerySetId { id: %2 })")
+                          .arg(client)
+                          .arg(m->querySetId)
+                    : QStringLiteral("Client not found: %1").arg(client);
+            send(SubscriptionError{m->requestId, m->querySetId, error});
             return;
         }
         UnsubscribeApplied applied{m->requestId, m->querySetId, std::nullopt};
@@ -213,16 +223,12 @@ void ClientSession::handle(const ClientMessage &message) {
     if (const auto *m = std::get_if<OneOffQuery>(&message)) {
         ++c.oneOffQueries;
         OneOffQueryResult result{m->requestId, QString()};
-        auto st = sql::Parser::parseSelect(m->queryString);
-        if (!st) {
-            result.result = st.error().message();
-        } else {
-            auto q = SqlQuery::compile(*st, m_host->database().catalog());
-            if (!q)
-                result.result = q.error().message();
-            else
-                result.result = QueryRows{{SubscriptionManager::evaluate(*q, m_host->database())}};
-        }
+        auto q = SqlQuery::compileQuery(m->queryString, m_host->database().catalog(),
+                                        m_host->sqlAuth(m_params.identity));
+        if (!q)
+            result.result = q.error().message();
+        else
+            result.result = QueryRows{{SubscriptionManager::evaluate(*q, m_host->database())}};
         send(result);
         return;
     }

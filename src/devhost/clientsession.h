@@ -86,6 +86,9 @@ private:
     qint64 m_lastHeardMs = 0;
     qint64 m_lastPingMs = 0;
     bool m_awaitingPong = false;
+    // The real server knows a client from its first applied Subscribe on; an Unsubscribe
+    // before that fails with "Client not found" rather than "Subscription not found".
+    bool m_subscribedOnce = false;
 };
 
 } // namespace host

@@ -70,6 +70,10 @@ bool Transaction::deleteByKey(int table, const Value &key) {
     return true;
 }
 
+void Transaction::deleteRow(int table, qint64 rowId) {
+    m_changes[table].deleted.insert(rowId);
+}
+
 bool Transaction::updateByKey(int table, Row row) {
     const int pk = m_db.table(table).schema.primaryKey;
     if (pk < 0 || pk >= row.size() || !deleteByKey(table, row[pk]))

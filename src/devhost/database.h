@@ -52,6 +52,8 @@ public:
     // Fails on a duplicate primary key.
     stdb::Expected<bool> insert(int table, Row row);
     bool deleteByKey(int table, const Value &key);
+    // Deletes a committed row (tables without a primary key, SQL DML).
+    void deleteRow(int table, qint64 rowId);
     // Replaces the row with the same primary key; false if there is none.
     bool updateByKey(int table, Row row);
     // Every committed-or-staged row of a table (for whole-table updates).

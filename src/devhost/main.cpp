@@ -157,8 +157,13 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
                                     QStringLiteral("The PEM private key of --tls-cert."),
                                     QStringLiteral("file"));
+    const QCommandLineOption owner(
+        QStringLiteral("owner"),
+        QStringLiteral("Identity (64 hex digits) of the database owner, who may read private "
+                       "tables and run INSERT/UPDATE/DELETE through /sql."),
+        QStringLiteral("identity"));
     parser.addOptions({listen, data, database, testControls, noV3, pingInterval, idleTimeout,
-                       httpTimeout, tlsCert, tlsKey});
+                       httpTimeout, tlsCert, tlsKey, owner});
     parser.process(app);
 
     auto fail = [](const QString &message) {
@@ -190,6 +195,17 @@ int main(int argc, char *argv[]) {
     if (!ok1 || !ok2 || !ok3 || options.pingIntervalMs < 10 || options.idleTimeoutMs < 10 ||
         options.httpIdleTimeoutMs < 10)
         return fail(QStringLiteral("timeouts must be integers of at least 10 ms"));
+
+    if (parser.isSet(owner)) {
+        QString hex = parser.value(owner);
+        if (hex.startsWith(u"0x"))
+            hex = hex.mid(2);
+        bool ok = false;
+        const stdb::Identity id = stdb::Identity::fromHex(hex, &ok);
+        if (!ok || hex.size() != 64)
+            return fail(QStringLiteral("--owner expects an identity of 64 hex digits"));
+        options.owner = id;
+    }
 
     if (parser.isSet(tlsCert) != parser.isSet(tlsKey))
         return fail(QStringLiteral("--tls-cert and --tls-key go together"));

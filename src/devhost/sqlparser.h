@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 #include "spacetime/expected.h"
@@ -6,65 +7,113 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <variant>
 
 namespace host::sql {
 
-// Syntax tree of the SQL subset the host understands (no schema knowledge here):
-//   SELECT * | t.* FROM t [[AS] alias] [WHERE expr]        and   SELECT * FROM *
-//   expr := expr OR expr | expr AND expr | ( expr ) | operand [op operand]
-//   op   := = | != | <> | < | <= | > | >=
-// Operands are column references (`col`, `t.col`, `"quoted"`) or literals: integers, strings
-// ('…' with '' escaping), TRUE/FALSE, 0x-hex, X'…' hex blobs.
-
-struct ColumnRef {
-    QString qualifier; // table or alias, empty if unqualified
-    QString column;
-    int offset = 0; // position in the SQL text, for error messages
-};
-
-struct Literal {
-    enum class Kind { Integer, Float, String, Bool, Hex, Blob };
-    Kind kind = Kind::Integer;
-    QString text; // Integer: digits with optional '-'; Hex/Blob: the hex digits only
-    bool boolValue = false;
-    int offset = 0;
-};
-
-using Operand = std::variant<ColumnRef, Literal>;
+// Syntax of SpacetimeDB's two SQL languages, as the real server accepts them (its sql-parser
+// crate on top of sqlparser 0.38 with the PostgreSQL dialect):
+//   /sql:          SELECT proj FROM rel [WHERE expr] [LIMIT n] | INSERT | UPDATE | DELETE
+//   subscriptions: SELECT * | t.* FROM rel [WHERE expr]   (column lists fail at type checking)
+//   proj := * | t.* | col [[AS] a] {, col [[AS] a]} | COUNT(*) AS a
+//   rel  := t [[AS] a] { [INNER] JOIN t [[AS] a] [ON x.c = y.d] }
+//   expr := expr OR expr | expr AND expr | ( expr ) | operand op operand | operand
+// Unqualified names are qualified with the single table's alias here; with joins every name
+// must be qualified. Nothing here knows the schema (see SqlQuery). Errors carry the real
+// server's texts.
 
 enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge };
+// As the real server prints it (Ne is "<>").
 QString opText(CompareOp op);
 
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
 struct Expr {
-    enum class Kind { Compare, And, Or, Operand };
-    Kind kind = Kind::Operand;
+    enum class Kind { Literal, Field, Sender, Compare, And, Or };
+    // Literals keep their source text; the column they meet decides how it is read.
+    enum class LiteralKind { Bool, Number, String, Hex };
+    Kind kind = Kind::Literal;
+    LiteralKind literal = LiteralKind::Bool;
+    QString text;           // Literal: number with sign, string contents, hex digits
+    bool boolValue = false; // Literal Bool
+    QString table;          // Field: table alias (always set after qualification)
+    QString column;         // Field
     CompareOp op = CompareOp::Eq;
-    Operand lhs;                             // Compare, Operand (a bare bool column or literal)
-    Operand rhs;                             // Compare
-    std::shared_ptr<const Expr> left, right; // And, Or
+    ExprPtr left, right; // Compare, And, Or
 };
 
-struct SelectStatement {
-    bool allTables = false; // FROM *
-    QString table;          // FROM table
-    QString alias;          // optional alias
-    QString projection;     // qualifier of "t.*", empty for "*"
-    int tableOffset = 0;
-    std::shared_ptr<const Expr> where;
+struct ProjectItem {
+    QString table; // alias the column belongs to
+    QString column;
+    QString name; // output name
 };
+
+struct Projection {
+    enum class Kind { Star, QualifiedStar, Columns, Count };
+    Kind kind = Kind::Star;
+    QString qualifier; // QualifiedStar
+    QList<ProjectItem> items;
+    QString countAlias;
+};
+
+struct TableRef {
+    QString name;
+    QString alias; // the name itself when none was given
+};
+
+struct Join {
+    TableRef table;
+    ExprPtr on; // null for a cross join
+};
+
+struct Select {
+    Projection projection;
+    TableRef from;
+    QList<Join> joins;
+    ExprPtr where;
+    std::optional<QString> limit; // the number as written
+};
+
+struct Insert {
+    QString table;
+    int fieldCount = 0; // names in the column list (the real server only counts them)
+    QList<QList<ExprPtr>> rows;
+};
+
+struct Assignment {
+    QString column;
+    ExprPtr value;
+};
+
+struct Update {
+    QString table;
+    QList<Assignment> assignments;
+    ExprPtr where;
+};
+
+struct Delete {
+    QString table;
+    ExprPtr where;
+};
+
+using Statement = std::variant<Select, Insert, Update, Delete>;
 
 class Parser {
 public:
-    // Bounds that keep hostile input from exhausting the stack or memory.
-    static constexpr int kMaxDepth = 64;
-    static constexpr int kMaxNodes = 2048;
-    static constexpr qsizetype kMaxLength = 64 * 1024;
+    // The real server's limit, in UTF-8 bytes, checked before parsing.
+    static constexpr qsizetype kMaxBytes = 50000;
+    // sqlparser's nesting budget and the sql-parser crate's expression depth limit.
+    static constexpr int kMaxNesting = 50;
+    static constexpr int kMaxExprDepth = 1600;
 
-    // Exactly one statement (a trailing ';' is allowed).
-    static stdb::Expected<SelectStatement> parseSelect(QStringView sql);
-    // One or more statements separated by ';' (the HTTP /sql route).
-    static stdb::Expected<QList<SelectStatement>> parseScript(QStringView sql);
+    // The /sql language: exactly one statement.
+    static stdb::Expected<Statement> parseSql(QStringView sql);
+    // The subscription (and one-off query) language: exactly one SELECT.
+    static stdb::Expected<Select> parseSubscription(QStringView sql);
+    // The length check both languages share (the error names the query's start).
+    static std::optional<stdb::Error> checkLength(QStringView sql);
 };
 
 } // namespace host::sql

@@ -19,6 +19,7 @@
 #include <QTest>
 
 using namespace host;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -41,6 +42,30 @@ QList<TableSchema> catalogWithNumbers() {
     QList<TableSchema> c = ChatModule::catalog();
     c.append(numbersTable());
     return c;
+}
+
+// quickstart-chat plus `numbers`, a key/value table (for DML) and a private table.
+QList<TableSchema> unitCatalog() {
+    QList<TableSchema> c = catalogWithNumbers();
+    TableSchema pairs;
+    pairs.name = QStringLiteral("pairs");
+    pairs.columns = {{QStringLiteral("k"), ColumnType::U32},
+                     {QStringLiteral("v"), ColumnType::String}};
+    pairs.primaryKey = 0;
+    c.append(pairs);
+    TableSchema secret;
+    secret.name = QStringLiteral("secret");
+    secret.columns = {{QStringLiteral("x"), ColumnType::U32}};
+    secret.isPublic = false;
+    c.append(secret);
+    return c;
+}
+
+SqlAuth anyone() {
+    return {idFrom(5), false};
+}
+SqlAuth owner() {
+    return {idFrom(9), true};
 }
 
 Row userRow(int n, std::optional<QString> name, bool online) {
@@ -287,219 +312,495 @@ private slots:
         QCOMPARE(key.permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
     }
 
-    // ---- SQL ------------------------------------------------------------------------------
-    void sqlAccepts_data() {
+    // ---- SQL: the real server's rules, each both ways -----------------------------------
+    // Subscription language (Subscribe and one-off queries).
+    void sqlSubscriptionAccepts_data() {
         QTest::addColumn<QString>("sql");
         QTest::addColumn<QString>("table");
-        QTest::newRow("plain") << "SELECT * FROM user"
-                               << "user";
-        QTest::newRow("quoted") << "select * from \"message\";"
-                                << "message";
-        QTest::newRow("qualified star") << "SELECT u.* FROM user AS u"
-                                        << "user";
-        QTest::newRow("ts builder") << "SELECT * FROM \"user\" WHERE (\"user\".\"online\" = TRUE)"
-                                    << "user";
-        QTest::newRow("and or") << "SELECT * FROM user WHERE online = true AND name = 'a' OR "
-                                   "name != 'b'"
-                                << "user";
-        QTest::newRow("identity hex")
-            << "SELECT * FROM user WHERE identity = 0x"
-               "c200000000000000000000000000000000000000000000000000000000000001"
-            << "user";
-        QTest::newRow("identity blob")
-            << "SELECT * FROM message WHERE sender = X'"
-               "c200000000000000000000000000000000000000000000000000000000000001'"
-            << "message";
-        QTest::newRow("timestamp iso")
-            << "SELECT * FROM message WHERE sent >= '2024-01-01T00:00:00Z'"
-            << "message";
-        QTest::newRow("timestamp int") << "SELECT * FROM message WHERE sent < 1704067200000000"
-                                       << "message";
-        QTest::newRow("column vs column") << "SELECT * FROM numbers WHERE b <= e"
-                                          << "numbers";
-        QTest::newRow("ints") << "SELECT * FROM numbers WHERE a = 255 AND b > -5 AND c <> 0 AND "
-                                 "d >= -2147483648"
-                              << "numbers";
-        QTest::newRow("bare bool") << "SELECT * FROM user WHERE online"
-                                   << "user";
-        QTest::newRow("comment") << "SELECT * FROM user -- everyone\n"
-                                 << "user";
-        QTest::newRow("escaped quote") << "SELECT * FROM message WHERE text = 'it''s'"
-                                       << "message";
+        const QString id = idFrom(1).toHex();
+        auto row = [](const char *name, const QString &sql, const char *table) {
+            QTest::newRow(name) << sql << QString::fromLatin1(table);
+        };
+        row("plain", u"SELECT * FROM user"_s, "user");
+        row("quoted, trailing ;", u"select * from \"message\";"_s, "message");
+        row("alias star", u"SELECT u.* FROM user AS u"_s, "user");
+        row("alias without AS", u"SELECT m.* FROM message m WHERE m.text = 'x'"_s, "message");
+        row("quoted user before dot",
+            u"SELECT * FROM \"user\" WHERE (\"user\".\"online\" = TRUE)"_s, "user");
+        row("and or",
+            u"SELECT * FROM message WHERE text = 'a' AND sent > '2024-01-01T00:00:00Z' OR text <> 'b'"_s,
+            "message");
+        row("identity 0x", u"SELECT * FROM user WHERE identity = 0x"_s + id, "user");
+        row("identity X'' upper-case digits",
+            u"SELECT * FROM message WHERE sender = X'"_s + id.toUpper() + u"'"_s, "message");
+        row("identity string 0x", u"SELECT * FROM user WHERE identity = '0x"_s + id + u"'"_s,
+            "user");
+        row("identity string bare", u"SELECT * FROM user WHERE identity = '"_s + id + u"'"_s,
+            "user");
+        row("timestamp Z", u"SELECT * FROM message WHERE sent >= '2024-01-01T00:00:00Z'"_s,
+            "message");
+        row("timestamp fraction offset",
+            u"SELECT * FROM message WHERE sent < '2024-01-01T00:00:00.123456789+02:00'"_s,
+            "message");
+        row("timestamp space lower z",
+            u"SELECT * FROM message WHERE sent = '2025-02-10 15:45:30z'"_s, "message");
+        row("integers", u"SELECT * FROM numbers WHERE a = 255 AND b > -5 AND c <> 0 AND e >= +1"_s,
+            "numbers");
+        row("integer exponent", u"SELECT * FROM numbers WHERE a = 1e2 AND b = 1.0 AND e = 2E1"_s,
+            "numbers");
+        row("u64 max", u"SELECT * FROM numbers WHERE c = 18446744073709551615"_s, "numbers");
+        row("string read as number", u"SELECT * FROM numbers WHERE a = '7'"_s, "numbers");
+        row("number read as string", u"SELECT * FROM message WHERE text = 42"_s, "message");
+        row("hex read as string", u"SELECT * FROM message WHERE text = 0xAB"_s, "message");
+        row("column vs column", u"SELECT * FROM numbers WHERE b <= e"_s, "numbers");
+        row("bare bool", u"SELECT * FROM user WHERE online"_s, "user");
+        row("literal on the left", u"SELECT * FROM user WHERE TRUE = online"_s, "user");
+        // A hex literal's digits are its text: for an integer column they must read as decimal.
+        row("hex digits read as decimal", u"SELECT * FROM numbers WHERE a = 0x10"_s, "numbers");
+        row("string on the left", u"SELECT * FROM message WHERE 'x' = text"_s, "message");
+        row("comments", u"SELECT * /* all */ FROM user -- everyone\n"_s, "user");
+        row("escaped quote", u"SELECT * FROM message WHERE text = 'it''s'"_s, "message");
+        row(":sender", u"SELECT * FROM user WHERE identity = :sender"_s, "user");
+        row(":sender on the left", u"SELECT * FROM message WHERE :sender = sender"_s, "message");
+        row("indexed join",
+            u"SELECT m.* FROM message m JOIN user u ON m.sender = u.identity WHERE u.online = true"_s,
+            "message");
+        row("indexed join returning the right side",
+            u"SELECT u.* FROM message AS m INNER JOIN \"user\" AS u ON u.identity = m.sender"_s,
+            "user");
+        row("40 parentheses",
+            u"SELECT * FROM user WHERE "_s + QString(40, u'(') + u"online"_s + QString(40, u')'),
+            "user");
+        const QString prefix = u"SELECT * FROM message WHERE text = '"_s;
+        row("exactly 50000 bytes", prefix + QString(50000 - prefix.size() - 1, u'x') + u"'"_s,
+            "message");
     }
-    void sqlAccepts() {
+    void sqlSubscriptionAccepts() {
         QFETCH(QString, sql);
         QFETCH(QString, table);
-        auto q = SqlQuery::compileSubscription(sql, catalogWithNumbers());
+        auto q = SqlQuery::compileSubscription(sql, unitCatalog(), anyone());
         QVERIFY2(q, qPrintable(q ? QString() : q.error().message()));
         QCOMPARE(q->size(), 1);
         QCOMPARE(q->front().tableName(), table);
+        // A one-off query takes the same language.
+        QVERIFY(SqlQuery::compileQuery(sql, unitCatalog(), anyone()));
     }
 
-    void sqlRejects_data() {
+    void sqlSubscriptionRejects_data() {
         QTest::addColumn<QString>("sql");
-        QTest::addColumn<QString>("mentions");
-        QTest::newRow("empty") << ""
-                               << "empty query";
-        QTest::newRow("unknown table") << "SELECT * FROM users"
-                                       << "no such table: `users`";
-        QTest::newRow("unknown column") << "SELECT * FROM user WHERE nick = 'a'"
-                                        << "no such column: `nick`";
-        QTest::newRow("bool vs string") << "SELECT * FROM user WHERE online = 'yes'"
-                                        << "type mismatch";
-        QTest::newRow("string vs int") << "SELECT * FROM message WHERE text = 3"
-                                       << "type mismatch";
-        QTest::newRow("u8 range") << "SELECT * FROM numbers WHERE a = 256"
-                                  << "out of range";
-        QTest::newRow("short blob") << "SELECT * FROM user WHERE identity = X'c200'"
-                                    << "exactly 64 hex digits";
-        QTest::newRow("bad iso") << "SELECT * FROM message WHERE sent = 'yesterday'"
-                                 << "ISO-8601";
-        QTest::newRow("unterminated") << "SELECT * FROM user WHERE name = 'abc"
-                                      << "unterminated string";
-        QTest::newRow("join") << "SELECT * FROM user JOIN message ON a = b"
-                              << "JOIN";
-        QTest::newRow("insert") << "INSERT INTO user VALUES (1)"
-                                << "only SELECT";
-        QTest::newRow("projection") << "SELECT name FROM user"
-                                    << "SELECT *";
-        QTest::newRow("no from") << "SELECT *"
-                                 << "expected FROM";
-        QTest::newRow("star where") << "SELECT * FROM * WHERE online"
-                                    << "cannot have a WHERE";
-        QTest::newRow("trailing") << "SELECT * FROM user WHERE online = true true"
-                                  << "unexpected";
-        QTest::newRow("bad alias") << "SELECT x.* FROM user"
-                                   << "unknown table or alias `x`";
-        QTest::newRow("bad qualifier") << "SELECT * FROM user WHERE m.online"
-                                       << "`m`";
-        QTest::newRow("literal only") << "SELECT * FROM user WHERE 1 = 1"
-                                      << "does not involve";
-        QTest::newRow("not") << "SELECT * FROM user WHERE NOT online"
-                             << "NOT";
-        QTest::newRow("char") << "SELECT * FROM user WHERE online = #"
-                              << "unexpected character";
-        QTest::newRow("paren") << "SELECT * FROM user WHERE (online"
-                               << "expected ')'";
-        QTest::newRow("two statements") << "SELECT * FROM user; SELECT * FROM user"
-                                        << "exactly one statement";
-        QTest::newRow("deep") << "SELECT * FROM user WHERE " + QString(100, u'(') + "online" +
-                                     QString(100, u')')
-                              << "nested deeper";
+        QTest::addColumn<QString>("message");
+        const QString id = idFrom(1).toHex();
+        const QString ts = u"(__timestamp_micros_since_unix_epoch__: I64)"_s;
+        auto row = [](const char *name, const QString &sql, const QString &message) {
+            QTest::newRow(name) << sql << message;
+        };
+        row("empty", QString(), u"Empty string"_s);
+        row("only ;", u";"_s, u"Empty SQL query"_s);
+        row("two statements", u"SELECT * FROM user; SELECT * FROM message"_s,
+            u"Multiple SQL statements are not supported"_s);
+        row("unknown table", u"SELECT * FROM users"_s,
+            u"no such table: `users`. If the table exists, it may be marked private."_s);
+        row("private table", u"SELECT * FROM secret"_s,
+            u"no such table: `secret`. If the table exists, it may be marked private."_s);
+        row("unknown column", u"SELECT * FROM user WHERE nick = 'a'"_s,
+            u"`nick` is not in scope"_s);
+        row("Option vs literal", u"SELECT * FROM user WHERE name = 'x'"_s,
+            u"The literal expression `x` cannot be parsed as type `(some: String | none: ())`"_s);
+        row("Option vs Option", u"SELECT * FROM user WHERE name = name"_s,
+            u"Invalid binary operator `=` for type `(some: String | none: ())`"_s);
+        row("Option as condition", u"SELECT * FROM numbers WHERE d"_s,
+            u"Unexpected type: (expected) (some: I32 | none: ()) != Bool (inferred)"_s);
+        row("bool vs string", u"SELECT * FROM user WHERE online = 'yes'"_s,
+            u"The literal expression `yes` cannot be parsed as type `Bool`"_s);
+        row("bool literal vs string column", u"SELECT * FROM message WHERE text = TRUE"_s,
+            u"Unexpected type: (expected) Bool != String (inferred)"_s);
+        row("u8 range", u"SELECT * FROM numbers WHERE a = 256"_s,
+            u"The literal expression `256` cannot be parsed as type `U8`"_s);
+        row("negative unsigned", u"SELECT * FROM numbers WHERE a = -1"_s,
+            u"The literal expression `-1` cannot be parsed as type `U8`"_s);
+        row("fraction for integer", u"SELECT * FROM numbers WHERE b = 0.5"_s,
+            u"The literal expression `0.5` cannot be parsed as type `I64`"_s);
+        row("negative exponent", u"SELECT * FROM numbers WHERE b = 1e-3"_s,
+            u"The literal expression `1e-3` cannot be parsed as type `I64`"_s);
+        row("hex for integer", u"SELECT * FROM numbers WHERE a = 0x1F"_s,
+            u"The literal expression `1F` cannot be parsed as type `U8`"_s);
+        row("string not a number", u"SELECT * FROM numbers WHERE a = 'seven'"_s,
+            u"The literal expression `seven` cannot be parsed as type `U8`"_s);
+        row("short hex identity", u"SELECT * FROM user WHERE identity != 0x1"_s,
+            u"The literal expression `1` cannot be parsed as type `(__identity__: U256)`"_s);
+        row("short X'' identity", u"SELECT * FROM user WHERE identity = X'c200'"_s,
+            u"The literal expression `c200` cannot be parsed as type `(__identity__: U256)`"_s);
+        row("identity with 0X", u"SELECT * FROM user WHERE identity = 0X"_s + id,
+            u"sql parser error: Expected end of statement, found: X"_s + id +
+                u" at Line: 1, Column 38"_s);
+        row("identity string with 0X", u"SELECT * FROM user WHERE identity = '0X"_s + id + u"'"_s,
+            u"The literal expression `0X"_s + id +
+                u"` cannot be parsed as type `(__identity__: U256)`"_s);
+        row("timestamp without offset",
+            u"SELECT * FROM message WHERE sent = '2024-01-01T00:00:00'"_s,
+            u"The literal expression `2024-01-01T00:00:00` cannot be parsed as type `"_s + ts +
+                u"`"_s);
+        row("timestamp as micros", u"SELECT * FROM message WHERE sent < 1704067200000000"_s,
+            u"The literal expression `1704067200000000` cannot be parsed as type `"_s + ts +
+                u"`"_s);
+        row("timestamp bad date", u"SELECT * FROM message WHERE sent = '2024-02-30T00:00:00Z'"_s,
+            u"The literal expression `2024-02-30T00:00:00Z` cannot be parsed as type `"_s + ts +
+                u"`"_s);
+        row("user. unquoted", u"SELECT * FROM user WHERE user.online = true"_s,
+            u"sql parser error: Expected end of statement, found: . at Line: 1, Column 30"_s);
+        row("backticks", u"SELECT * FROM `user`"_s,
+            u"sql parser error: Expected identifier, found: ` at Line: 1, Column 15"_s);
+        row("table name out of scope after alias",
+            u"SELECT * FROM message AS m WHERE message.text = 'x'"_s,
+            u"`message` is not in scope"_s);
+        row("star of a table out of scope", u"SELECT message.* FROM message AS m"_s,
+            u"`message` is not in scope"_s);
+        row("unknown qualifier", u"SELECT x.* FROM user"_s, u"`x` is not in scope"_s);
+        row("alias used before its join",
+            u"SELECT m.* FROM message m JOIN user u ON m.sender = v.identity JOIN user v"_s,
+            u"`v` is not in scope"_s);
+        row("over 50000 bytes",
+            u"SELECT * FROM message WHERE text = '"_s + QString(50000, u'x') + u"'"_s,
+            u"SQL query exceeds maximum allowed length: \"SELECT * FROM message WHERE text = 'xxxxx"_s);
+        row("column list", u"SELECT name FROM user"_s,
+            u"Column projections are not supported in subscriptions; Subscriptions must return "
+            u"a table type"_s);
+        row("count", u"SELECT COUNT(*) AS n FROM user"_s,
+            u"Column projections are not supported in subscriptions; Subscriptions must return "
+            u"a table type"_s);
+        row("limit", u"SELECT * FROM user LIMIT 5"_s, u"Unsupported: SELECT * FROM user LIMIT 5"_s);
+        row("dml", u"DELETE FROM user"_s, u"Unsupported: Non-SELECT queries"_s);
+        row("star over a join", u"SELECT * FROM message m JOIN user u ON m.sender = u.identity"_s,
+            u"SELECT * is not supported for joins"_s);
+        row("unindexed join", u"SELECT u.* FROM user u JOIN message m ON u.identity = m.sender"_s,
+            u"Subscriptions require indexes on join columns"_s);
+        row("cross join", u"SELECT m.* FROM message m JOIN user u"_s,
+            u"Subscriptions require indexes on join columns"_s);
+        row("unqualified in a join",
+            u"SELECT m.* FROM message m JOIN user u ON m.sender = u.identity WHERE online"_s,
+            u"Names must be qualified when using joins"_s);
+        row("left join", u"SELECT m.* FROM message m LEFT JOIN user u ON m.sender = u.identity"_s,
+            u"Non-inner joins are not supported"_s);
+        row("implicit join", u"SELECT m.* FROM message m, user u"_s,
+            u"Implicit joins are not supported"_s);
+        row("self join without aliases", u"SELECT message.* FROM message JOIN message"_s,
+            u"Duplicate name `message`"_s);
+        row("not", u"SELECT * FROM user WHERE NOT online"_s,
+            u"Unsupported expression: NOT online"_s);
+        row("null", u"SELECT * FROM user WHERE name = NULL"_s,
+            u"Unsupported literal expression: NULL"_s);
+        row("is null", u"SELECT * FROM user WHERE name IS NULL"_s,
+            u"Unsupported expression: name IS NULL"_s);
+        row("literals only", u"SELECT * FROM user WHERE 1 = 1"_s,
+            u"Cannot resolve type for literal expression"_s);
+        row(":sender vs string", u"SELECT * FROM message WHERE text = :sender"_s,
+            u"Unexpected type: (expected) (__identity__: U256) != String (inferred)"_s);
+        row("other placeholder", u"SELECT * FROM user WHERE identity = :caller"_s,
+            u"Unsupported literal expression: :caller"_s);
+        row("string column as condition", u"SELECT * FROM message WHERE text"_s,
+            u"Unexpected type: (expected) String != Bool (inferred)"_s);
+        row("arithmetic", u"SELECT * FROM numbers WHERE a + 1 = 2"_s,
+            u"Unsupported binary operator: +"_s);
+        row("deep parentheses",
+            u"SELECT * FROM user WHERE "_s + QString(60, u'(') + u"online"_s + QString(60, u')'),
+            u"sql parser error: recursion limit exceeded"_s);
+        row("mixed wildcard", u"SELECT *, name FROM user"_s,
+            u"Mixed wildcard projections are not supported"_s);
+        row("distinct", u"SELECT DISTINCT * FROM user"_s,
+            u"Unsupported: SELECT DISTINCT * FROM user"_s);
+        row("unterminated", u"SELECT * FROM user WHERE name = 'abc"_s,
+            u"sql parser error: Unterminated string literal at Line: 1, Column 33"_s);
+        row("all tables with WHERE", u"SELECT * FROM * WHERE online"_s,
+            u"sql parser error: Expected identifier, found: * at Line: 1, Column 15"_s);
+        row("all tables with ;", u"SELECT * FROM *;"_s,
+            u"sql parser error: Expected identifier, found: * at Line: 1, Column 15"_s);
     }
-    void sqlRejects() {
+    void sqlSubscriptionRejects() {
         QFETCH(QString, sql);
-        QFETCH(QString, mentions);
-        auto q = SqlQuery::compileSubscription(sql, catalogWithNumbers());
+        QFETCH(QString, message);
+        auto q = SqlQuery::compileSubscription(sql, unitCatalog(), anyone());
         QVERIFY(!q);
-        QVERIFY2(q.error().message().contains(mentions), qPrintable(q.error().message()));
+        QVERIFY2(q.error().message().startsWith(message), qPrintable(q.error().message()));
     }
 
-    void sqlAllTables() {
-        auto q = SqlQuery::compileSubscription(QStringLiteral("  select *\n FROM  * ; "),
-                                               ChatModule::catalog());
-        QVERIFY(q);
-        QCOMPARE(q->size(), 2);
-        QCOMPARE((*q)[0].tableName(), QStringLiteral("user"));
-        QCOMPARE((*q)[1].tableName(), QStringLiteral("message"));
-        // Not valid outside subscriptions.
-        QVERIFY(!SqlQuery::compileScript(QStringLiteral("SELECT * FROM *"), ChatModule::catalog()));
+    void sqlOwnerRights() {
+        // The owner reads private tables (and subscribes to them with SELECT * FROM *).
+        QVERIFY(SqlQuery::compileSubscription(u"SELECT * FROM secret"_s, unitCatalog(), owner()));
+        QVERIFY(SqlQuery::compileSql(u"SELECT x FROM secret"_s, unitCatalog(), owner()));
+        auto all =
+            SqlQuery::compileSubscription(u"  select *\n FROM  * "_s, unitCatalog(), anyone());
+        QVERIFY(all);
+        QStringList names;
+        for (const SqlQuery &q : *all)
+            names << q.tableName();
+        QCOMPARE(names, QStringList({"user", "message", "numbers", "pairs"}));
+        all = SqlQuery::compileSubscription(u"SELECT * FROM *"_s, unitCatalog(), owner());
+        QVERIFY(all);
+        QCOMPARE(all->size(), 5);
+        QVERIFY(!SqlQuery::compileSql(u"SELECT * FROM *"_s, unitCatalog(), owner()));
+    }
+
+    // The /sql language.
+    void sqlRouteAccepts_data() {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<bool>("asOwner");
+        QTest::newRow("column list") << u"SELECT text FROM message"_s << false;
+        QTest::newRow("columns with aliases")
+            << u"SELECT m.text AS t, sender FROM message m WHERE m.text = 'a'"_s << false;
+        QTest::newRow("count") << u"SELECT COUNT(*) AS n FROM message"_s << false;
+        QTest::newRow("count lower-case") << u"select count ( * ) as n from message"_s << false;
+        QTest::newRow("limit") << u"SELECT * FROM message LIMIT 1"_s << false;
+        QTest::newRow("limit exponent") << u"SELECT * FROM message LIMIT 1e2"_s << false;
+        QTest::newRow("join columns")
+            << u"SELECT m.text, u.name FROM message m JOIN user u ON m.sender = u.identity"_s
+            << false;
+        QTest::newRow("unindexed join")
+            << u"SELECT u.* FROM user u JOIN message m ON u.identity = m.sender"_s << false;
+        QTest::newRow("trailing ;") << u"SELECT * FROM user;"_s << false;
+        QTest::newRow("delete") << u"DELETE FROM message WHERE text = 'x'"_s << true;
+        QTest::newRow("delete :sender") << u"DELETE FROM message WHERE sender = :sender"_s << true;
+        QTest::newRow("update") << u"UPDATE user SET online = false WHERE identity = :sender"_s
+                                << true;
+        QTest::newRow("insert") << u"INSERT INTO pairs (k, v) VALUES (1, 'one'), (2, 'two')"_s
+                                << true;
+    }
+    void sqlRouteAccepts() {
+        QFETCH(QString, sql);
+        QFETCH(bool, asOwner);
+        auto q = SqlQuery::compileSql(sql, unitCatalog(), asOwner ? owner() : anyone());
+        QVERIFY2(q, qPrintable(q ? QString() : q.error().message()));
+        QCOMPARE(q->isDml(), asOwner);
+    }
+
+    void sqlRouteRejects_data() {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<bool>("asOwner");
+        QTest::addColumn<QString>("message");
+        auto row = [](const char *name, const QString &sql, bool asOwner, const QString &message) {
+            QTest::newRow(name) << sql << asOwner << message;
+        };
+        row("two statements", u"SELECT * FROM user; SELECT * FROM message"_s, true,
+            u"Multiple SQL statements are not supported"_s);
+        row("statement after ;", u"SELECT * FROM user;;DELETE FROM user"_s, true,
+            u"Multiple SQL statements are not supported"_s);
+        // The parser reads every statement before SpacetimeDB looks at the first.
+        row("refused statement then another", u"SELECT * FROM nowhere; SELECT * FROM user"_s, true,
+            u"Multiple SQL statements are not supported"_s);
+        row("syntax error in the second statement", u"SELECT * FROM user; SELECT FROM"_s, true,
+            u"sql parser error: Expected an expression:, found: FROM at Line: 1, Column 28"_s);
+        row("dml by anyone", u"DELETE FROM message"_s, false,
+            u"Caller "_s + idFrom(5).toHex() + u" is not authorized to run SQL DML statements"_s);
+        row("insert without columns", u"INSERT INTO pairs VALUES (1, 'one')"_s, true,
+            u"The number of fields (0) in the INSERT does not match the number of columns (2) of "
+            u"the table `pairs`"_s);
+        row("insert too few values", u"INSERT INTO pairs (k, v) VALUES (1)"_s, true,
+            u"Inserting a row with 1 values into `pairs` which has 2 fields"_s);
+        row("insert a string as a number", u"INSERT INTO pairs (k, v) VALUES ('1', 'one')"_s, true,
+            u"Unexpected type: (expected) String != U32 (inferred)"_s);
+        row("insert an expression", u"INSERT INTO pairs (k, v) VALUES (k, 'one')"_s, true,
+            u"Unsupported INSERT value: k"_s);
+        row("update an Option column", u"UPDATE user SET name = 'x'"_s, true,
+            u"Unexpected type: (expected) String != (some: String | none: ()) (inferred)"_s);
+        row("update unknown column", u"UPDATE user SET nick = 'x'"_s, true,
+            u"`user` does not have a field `nick`"_s);
+        row("update with an alias", u"UPDATE user AS u SET online = true"_s, true,
+            u"Unsupported: UPDATE user AS u SET online = true"_s);
+        row("update to an expression", u"UPDATE pairs SET k = k"_s, true,
+            u"Unsupported column/variable assignment expression: k"_s);
+        row("multi-table delete", u"DELETE FROM message, user"_s, true,
+            u"Multi-table DELETE is not supported"_s);
+        row("delete a private table by anyone", u"DELETE FROM secret"_s, false,
+            u"no such table: `secret`. If the table exists, it may be marked private."_s);
+        row("aggregate without alias", u"SELECT COUNT(*) FROM message"_s, false,
+            u"Aggregate expressions must have column aliases"_s);
+        row("other aggregate", u"SELECT SUM(a) AS s FROM numbers"_s, false,
+            u"Unsupported aggregate function: SUM(a)"_s);
+        row("count among columns", u"SELECT text, COUNT(*) AS n FROM message"_s, false,
+            u"Unsupported projection expression: COUNT(*)"_s);
+        row("duplicate output name", u"SELECT text, m.text FROM message m"_s, false,
+            u"Duplicate name `text`"_s);
+        row("limit not a number", u"SELECT * FROM message LIMIT '5'"_s, false,
+            u"Unsupported: SELECT * FROM message LIMIT '5'"_s);
+        row("limit fraction", u"SELECT * FROM message LIMIT 1.5"_s, false,
+            u"The literal expression `1.5` cannot be parsed as type `U64`"_s);
+        row("order by", u"SELECT * FROM message ORDER BY sent"_s, false,
+            u"Unsupported: SELECT * FROM message ORDER BY sent"_s);
+        row("no FROM", u"SELECT text"_s, false, u"A FROM clause is required"_s);
+        row("literal projection", u"SELECT 1 FROM message"_s, false,
+            u"Unsupported projection expression: 1"_s);
+        row("all tables", u"SELECT * FROM *"_s, true,
+            u"sql parser error: Expected identifier, found: * at Line: 1, Column 15"_s);
+        row("unqualified column list over a join",
+            u"SELECT text FROM message m JOIN user u ON m.sender = u.identity"_s, false,
+            u"Names must be qualified when using joins"_s);
+        row("other statement", u"CREATE TABLE t (x INT)"_s, true,
+            u"Unsupported: CREATE TABLE t (x INT)"_s);
+        row("empty", u"  "_s, false, u"Empty SQL query"_s);
+    }
+    void sqlRouteRejects() {
+        QFETCH(QString, sql);
+        QFETCH(bool, asOwner);
+        QFETCH(QString, message);
+        auto q = SqlQuery::compileSql(sql, unitCatalog(), asOwner ? owner() : anyone());
+        QVERIFY(!q);
+        QCOMPARE(q.error().message(), message);
     }
 
     void sqlEvaluation() {
-        const auto cat = ChatModule::catalog();
-        auto eval = [&](const QString &sql, const Row &row) {
-            auto q = SqlQuery::compileSubscription(sql, cat);
+        Database db(unitCatalog());
+        QString error;
+        QVERIFY(db.open(QStringLiteral(":memory:"), &error));
+        {
+            Transaction tx(db);
+            QVERIFY(tx.insert(0, userRow(1, QStringLiteral("alice"), true)));
+            QVERIFY(tx.insert(0, userRow(2, std::nullopt, false)));
+            QVERIFY(tx.insert(1, {idFrom(1), stdb::Timestamp::fromMicros(1704067200000000),
+                                  QStringLiteral("hi")}));
+            QVERIFY(tx.insert(1, {idFrom(2), stdb::Timestamp::fromMicros(1704067200000001),
+                                  QStringLiteral("yo")}));
+            QVERIFY(db.commit(tx));
+        }
+        auto run = [&](const QString &sql, const SqlAuth &auth = anyone()) {
+            auto q = SqlQuery::compileSql(sql, db.catalog(), auth);
             if (!q)
                 qWarning() << q.error().message();
-            return q && q->front().matches(row);
+            return q ? q->run(db) : SqlQuery::ResultSet{};
         };
-        const Row alice = userRow(1, QStringLiteral("alice"), true);
-        const Row anon = userRow(2, std::nullopt, false);
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user"), anon));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE online = TRUE"), alice));
-        QVERIFY(!eval(QStringLiteral("SELECT * FROM user WHERE online = TRUE"), anon));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE online"), alice));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE name = 'alice'"), alice));
-        // An empty Option never compares true, whatever the operator.
-        QVERIFY(!eval(QStringLiteral("SELECT * FROM user WHERE name = 'alice'"), anon));
-        QVERIFY(!eval(QStringLiteral("SELECT * FROM user WHERE name != 'alice'"), anon));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE name > 'a' AND name < 'b'"), alice));
-        // AND binds tighter than OR.
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE online = false AND name = 'x' OR "
-                                    "online = true"),
-                     alice));
-        QVERIFY(!eval(QStringLiteral("SELECT * FROM user WHERE online = false AND (name = 'x' OR "
-                                     "online = true)"),
-                      alice));
-        const QString hex = idFrom(1).toHex();
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE identity = 0x%1").arg(hex), alice));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE identity = X'%1'").arg(hex), alice));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE identity = '%1'").arg(hex), alice));
-        QVERIFY(!eval(QStringLiteral("SELECT * FROM user WHERE identity = 0x%1").arg(hex), anon));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM user WHERE identity != 0x1"), anon));
+        const QString id1 = idFrom(1).toHex();
+        auto r = run(u"SELECT text FROM message WHERE sender = 0x"_s + id1);
+        QCOMPARE(r.columns.size(), 1);
+        QCOMPARE(r.columns[0].name, QStringLiteral("text"));
+        QCOMPARE(r.rows, (QList<Row>{{QStringLiteral("hi")}}));
+        r = run(u"SELECT m.text AS t, u.online FROM message m JOIN user u ON m.sender = u.identity "
+                u"WHERE u.online = true"_s);
+        QCOMPARE(r.columns[0].name, QStringLiteral("t"));
+        QCOMPARE(r.rows, (QList<Row>{{QStringLiteral("hi"), true}}));
+        r = run(u"SELECT COUNT(*) AS n FROM message"_s);
+        QCOMPARE(r.columns[0].type, ColumnType::U64);
+        QCOMPARE(r.rows, (QList<Row>{{quint64(2)}}));
+        QCOMPARE(run(u"SELECT * FROM message LIMIT 1"_s).rows.size(), 1);
+        QCOMPARE(run(u"SELECT * FROM message LIMIT 0"_s).rows.size(), 0);
+        QCOMPARE(run(u"SELECT * FROM message WHERE sent > '2024-01-01T00:00:00Z'"_s).rows.size(),
+                 1);
+        QCOMPARE(
+            run(u"SELECT * FROM message WHERE sent >= '2024-01-01T01:00:00+01:00'"_s).rows.size(),
+            2);
+        QCOMPARE(run(u"SELECT * FROM user WHERE identity = :sender"_s, SqlAuth{idFrom(2), false})
+                     .rows.size(),
+                 1);
+        QCOMPARE(
+            run(u"SELECT * FROM user WHERE online = true OR identity = 0x"_s + id1).rows.size(), 1);
 
-        const Row msg{idFrom(1), stdb::Timestamp::fromMicros(1704067200000000),
-                      QStringLiteral("hi")};
-        QVERIFY(
-            eval(QStringLiteral("SELECT * FROM message WHERE sent = '2024-01-01T00:00:00Z'"), msg));
-        QVERIFY(eval(QStringLiteral("SELECT * FROM message WHERE sent >= 1704067200000000"), msg));
-        QVERIFY(!eval(QStringLiteral("SELECT * FROM message WHERE sent > '2024-01-01T00:00:00Z'"),
-                      msg));
+        // A subscription join delivers the return table's rows.
+        auto sub = SqlQuery::compileQuery(
+            u"SELECT m.* FROM message m JOIN user u ON m.sender = u.identity WHERE u.online"_s,
+            db.catalog(), anyone());
+        QVERIFY(sub);
+        QCOMPARE(sub->returnRows(db).size(), 1);
 
-        const auto nums = catalogWithNumbers();
-        auto q = SqlQuery::compileSubscription(
-            QStringLiteral("SELECT * FROM numbers WHERE b < e AND c = 18446744073709551615"), nums);
-        QVERIFY2(q, qPrintable(q ? QString() : q.error().message()));
-        QVERIFY(q->front().matches({qint64(1), qint64(3), quint64(18446744073709551615ull),
-                                    Value(std::monostate{}), qint64(4)}));
-        QVERIFY(!q->front().matches(
-            {qint64(1), qint64(5), quint64(18446744073709551615ull), qint64(1), qint64(4)}));
-        // Columns of different types are not comparable.
-        QVERIFY(!SqlQuery::compileSubscription(QStringLiteral("SELECT * FROM numbers WHERE a = b"),
-                                               nums));
+        // DML by the owner: staged, committed, counted.
+        auto dml = [&](const QString &sql) -> SqlQuery::DmlStats {
+            auto q = SqlQuery::compileSql(sql, db.catalog(), SqlAuth{idFrom(2), true});
+            if (!q) {
+                qWarning() << q.error().message();
+                return {-1, -1, -1};
+            }
+            Transaction tx(db);
+            auto stats = q->stage(tx, db);
+            if (!stats || !db.commit(tx))
+                return {-1, -1, -1};
+            return *stats;
+        };
+        SqlQuery::DmlStats s = dml(u"UPDATE user SET online = true WHERE identity = :sender"_s);
+        QCOMPARE(s.updated, 1);
+        QCOMPARE(run(u"SELECT * FROM user WHERE online"_s).rows.size(), 2);
+        s = dml(u"DELETE FROM message WHERE text = 'hi'"_s);
+        QCOMPARE(s.deleted, 1);
+        QCOMPARE(run(u"SELECT * FROM message"_s).rows,
+                 (QList<Row>{{idFrom(2), stdb::Timestamp::fromMicros(1704067200000001),
+                              QStringLiteral("yo")}}));
+        s = dml(u"INSERT INTO pairs (k, v) VALUES (1, 'one'), (2, 'two')"_s);
+        QCOMPARE(s.inserted, 2);
+        QCOMPARE(dml(u"INSERT INTO pairs (k, v) VALUES (1, 'again')"_s).inserted, -1); // key
+        QCOMPARE(run(u"SELECT v FROM pairs WHERE k = 2"_s).rows,
+                 (QList<Row>{{QStringLiteral("two")}}));
     }
 
     void sqlCanonicalDedup() {
-        const auto cat = ChatModule::catalog();
-        auto a = SqlQuery::compileSubscription(QStringLiteral("SELECT * FROM user"), cat);
-        auto b = SqlQuery::compileSubscription(QStringLiteral("select * from \"user\""), cat);
-        auto c =
-            SqlQuery::compileSubscription(QStringLiteral("SELECT * FROM user WHERE online"), cat);
-        QVERIFY(a && b && c);
-        QCOMPARE(a->front().canonical(), b->front().canonical());
-        QVERIFY(a->front().canonical() != c->front().canonical());
-    }
-
-    void sqlScript() {
-        auto s = SqlQuery::compileScript(QStringLiteral("SELECT * FROM user; SELECT * FROM "
-                                                        "message WHERE text = 'a;b';"),
-                                         ChatModule::catalog());
-        QVERIFY2(s, qPrintable(s ? QString() : s.error().message()));
-        QCOMPARE(s->size(), 2);
+        const auto cat = unitCatalog();
+        auto one = [&](const QString &sql) { return SqlQuery::compileQuery(sql, cat, anyone()); };
+        auto a = one(u"SELECT * FROM user"_s);
+        auto b = one(u"select * from \"user\""_s);
+        auto c = one(u"SELECT * FROM user WHERE online"_s);
+        auto d = one(u"SELECT * FROM message WHERE text = 'p' OR text = 'q) OR (#2 = 4:r'"_s);
+        auto e = one(u"SELECT * FROM message WHERE text = 'p) OR (#2 = 4:q' OR text = 'r'"_s);
+        QVERIFY(a && b && c && d && e);
+        QCOMPARE(a->canonical(), b->canonical());
+        QVERIFY(a->canonical() != c->canonical());
+        QVERIFY(d->canonical() != e->canonical());
     }
 
     void sqlFuzzNeverCrashes() {
         QRandomGenerator rng(99);
-        const QStringList pieces{"SELECT", "*",    "FROM",   "user", "message",
-                                 "WHERE",  "AND",  "OR",     "(",    ")",
-                                 "=",      "!=",   "<",      ">=",   "'x'",
-                                 "'",      "\"",   "0x",     "X'",   "12",
-                                 "-",      "TRUE", "online", "name", ".",
-                                 ";",      "JOIN", "é",      "\x01", "999999999999999999999999"};
-        const auto cat = catalogWithNumbers();
+        const QStringList pieces{"SELECT",
+                                 "*",
+                                 "FROM",
+                                 "user",
+                                 "message",
+                                 "WHERE",
+                                 "AND",
+                                 "OR",
+                                 "(",
+                                 ")",
+                                 "=",
+                                 "!=",
+                                 "<",
+                                 ">=",
+                                 "'x'",
+                                 "'",
+                                 "\"",
+                                 "0x",
+                                 "X'",
+                                 "12",
+                                 "-",
+                                 "TRUE",
+                                 "online",
+                                 "name",
+                                 ".",
+                                 ";",
+                                 "JOIN",
+                                 "é",
+                                 "\x01",
+                                 "ON",
+                                 "COUNT",
+                                 "LIMIT",
+                                 "AS",
+                                 "m",
+                                 ":sender",
+                                 "DELETE",
+                                 "UPDATE",
+                                 "SET",
+                                 ",",
+                                 "1e400",
+                                 "999999999999999999999999"};
+        const auto cat = unitCatalog();
         for (int i = 0; i < 5000; ++i) {
             QString sql;
             const int n = int(rng.bounded(14));
             for (int k = 0; k < n; ++k)
                 sql += pieces[int(rng.bounded(pieces.size()))] +
                        (rng.bounded(3) ? QStringLiteral(" ") : QString());
-            auto q = SqlQuery::compileSubscription(sql, cat);
-            if (q)
+            auto q = SqlQuery::compileSubscription(sql, cat, anyone());
+            if (q) {
                 for (const SqlQuery &one : *q)
-                    one.matches(userRow(1, QStringLiteral("n"), true));
-            else
+                    if (!one.isJoin())
+                        one.matches(userRow(1, QStringLiteral("n"), true));
+            } else {
                 QVERIFY(!q.error().message().isEmpty());
+            }
+            auto s = SqlQuery::compileSql(sql, cat, owner());
+            if (!s)
+                QVERIFY(!s.error().message().isEmpty());
         }
     }
 
@@ -728,11 +1029,18 @@ private slots:
         auto applied = subs.subscribe(1, 10,
                                       {QStringLiteral("SELECT * FROM user"),
                                        QStringLiteral("SELECT * FROM \"user\""),
-                                       QStringLiteral("SELECT * FROM user WHERE online")});
+                                       QStringLiteral("SELECT * FROM user WHERE online")},
+                                      anyone());
         QVERIFY(applied);
         QCOMPARE(applied->tables.size(), 2);
-        QVERIFY(subs.subscribe(1, 11, {QStringLiteral("SELECT * FROM *")}));
-        QVERIFY(!subs.subscribe(2, 1, {QStringLiteral("SELECT * FROM nope")}));
+        QVERIFY(subs.subscribe(1, 11, {QStringLiteral("SELECT * FROM *")}, anyone()));
+        const auto refused =
+            subs.subscribe(2, 1, {QStringLiteral("  SELECT * FROM nope ")}, anyone());
+        QVERIFY(!refused);
+        // The real server's text: the error, then the query it was compiling.
+        QCOMPARE(refused.error().message(),
+                 u"no such table: `nope`. If the table exists, it may be marked private., "
+                 u"executing: `SELECT * FROM nope`"_s);
         QVERIFY(!subs.hasQuerySet(2, 1));
 
         Transaction tx(db);
@@ -753,6 +1061,49 @@ private slots:
         QCOMPARE(dropped->tables.size(), 2);
         QCOMPARE(dropped->tables[0].rows.rowCount() + dropped->tables[1].rows.rowCount(), 2);
         QVERIFY(!subs.unsubscribe(1, 10));
+    }
+
+    void subscriptionJoinUpdates() {
+        Database db(ChatModule::catalog());
+        QString error;
+        QVERIFY(db.open(QStringLiteral(":memory:"), &error));
+        SubscriptionManager subs(db);
+        // Messages of online users: a change to `user` alone moves messages in and out.
+        auto applied = subs.subscribe(
+            1, 1,
+            {u"SELECT m.* FROM message m JOIN user u ON m.sender = u.identity WHERE u.online"_s},
+            anyone());
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().message()));
+        QCOMPARE(applied->tables.size(), 1);
+        QCOMPARE(applied->tables[0].table, QStringLiteral("message"));
+        QCOMPARE(applied->tables[0].rows.rowCount(), 0);
+
+        auto commit = [&](const std::function<void(Transaction &)> &change) {
+            Transaction tx(db);
+            change(tx);
+            auto delta = db.commit(tx);
+            return delta ? subs.updatesFor(*delta)
+                         : QHash<ClientId, QList<stdb::protocol::QuerySetUpdate>>();
+        };
+        auto rowsOf = [](const QHash<ClientId, QList<stdb::protocol::QuerySetUpdate>> &u,
+                         bool inserts) {
+            const auto sets = u.value(1);
+            if (sets.isEmpty() || sets[0].tables.isEmpty())
+                return -1;
+            const auto &rows =
+                std::get<stdb::protocol::PersistentTableRows>(sets[0].tables[0].rows[0]);
+            return int(inserts ? rows.inserts.rowCount() : rows.deletes.rowCount());
+        };
+        const Row msg{idFrom(1), stdb::Timestamp::fromMicros(1), QStringLiteral("hi")};
+        auto u = commit([&](Transaction &tx) { QVERIFY(tx.insert(1, msg)); });
+        QVERIFY(u.isEmpty()); // the sender is not a user yet
+        u = commit([&](Transaction &tx) { QVERIFY(tx.insert(0, userRow(1, std::nullopt, true))); });
+        QCOMPARE(u.value(1)[0].tables[0].tableName, QStringLiteral("message"));
+        QCOMPARE(rowsOf(u, true), 1);
+        u = commit(
+            [&](Transaction &tx) { QVERIFY(tx.updateByKey(0, userRow(1, std::nullopt, false))); });
+        QCOMPARE(rowsOf(u, false), 1);
+        QCOMPARE(rowsOf(u, true), 0);
     }
 };
 

@@ -13,6 +13,8 @@
 
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 using namespace stdb::protocol;
 
 namespace {
@@ -310,6 +312,41 @@ private slots:
                  1);
     }
 
+    // A Subscribe without queries is applied (no rows) and its id is then taken.
+    void emptySubscribe() {
+        auto a = connectClient(port());
+        QVERIFY(a);
+        auto applied = a->subscribe(8, {});
+        QVERIFY2(applied, qPrintable(a->lastError()));
+        QCOMPARE(applied->rows.tables.size(), 0);
+        QVERIFY(a->isConnected());
+    }
+
+    // `:sender` and a join (on the user table's primary key), as the real server takes them.
+    void joinAndSenderSubscriptions() {
+        auto a = connectClient(port());
+        auto b = connectClient(port());
+        QVERIFY(a && b);
+        auto applied = a->subscribe(
+            6, {QStringLiteral("SELECT * FROM user WHERE identity = :sender"),
+                QStringLiteral("SELECT m.* FROM message m JOIN user u ON m.sender = u.identity "
+                               "WHERE u.identity = 0x%1")
+                    .arg(b->identity().toHex())});
+        QVERIFY2(applied, qPrintable(a->lastError()));
+        QCOMPARE(rowsOf(applied->rows, QStringLiteral("user")).size(), 1);
+        QVERIFY(b->call(QStringLiteral("send_message"), stringArg(QStringLiteral("joined"))));
+        auto tu = a->nextAs<TransactionUpdate>();
+        QVERIFY(tu);
+        QCOMPARE(changesOf(tu->querySets, QStringLiteral("message"), 6).inserts.size(), 1);
+        // a's own message is not b's: nothing for the join in a's ReducerResult.
+        auto rr = a->call(QStringLiteral("send_message"), stringArg(QStringLiteral("mine")));
+        QVERIFY(rr);
+        QCOMPARE(changesOf(std::get<ReducerOk>(rr->result).transactionUpdate.querySets,
+                           QStringLiteral("message"), 6)
+                     .inserts.size(),
+                 0);
+    }
+
     void unsubscribe() {
         auto a = connectClient(port());
         auto b = connectClient(port());
@@ -344,7 +381,16 @@ private slots:
         QVERIFY(err);
         QCOMPARE(err->requestId, std::optional<quint32>(43));
         QCOMPARE(err->querySetId, 99u);
+        QVERIFY2(err->error.startsWith(u"Subscription not found: ((Identity("_s +
+                                       a->identity().toHex() + u"), ConnectionId("_s),
+                 qPrintable(err->error));
+        QVERIFY(err->error.endsWith(u"QuerySetId { id: 99 })"_s));
         QVERIFY(a->isConnected());
+        // A client that never subscribed is not known to the subscription manager at all.
+        b->send(Unsubscribe{44, 1, UnsubscribeFlags::Default});
+        err = b->nextAs<SubscriptionError>();
+        QVERIFY(err);
+        QVERIFY2(err->error.startsWith(u"Client not found: (Identity("_s), qPrintable(err->error));
     }
 
     void subscriptionErrors_data() {
@@ -355,12 +401,24 @@ private slots:
         QTest::newRow("one bad of two")
             << QStringList{QStringLiteral("SELECT * FROM user"),
                            QStringLiteral("SELECT * FROM user WHERE x = 1")}
-            << QStringLiteral("no such column: `x`");
+            << QStringLiteral("`x` is not in scope, executing: `SELECT * FROM user WHERE x = 1`");
         QTest::newRow("syntax") << QStringList{QStringLiteral("SELEKT * FROM user")}
-                                << QStringLiteral("only SELECT");
+                                << QStringLiteral("sql parser error: Expected an SQL statement, "
+                                                  "found: SELEKT at Line: 1, Column 1, "
+                                                  "executing: `SELEKT * FROM user`");
         QTest::newRow("type") << QStringList{QStringLiteral("SELECT * FROM user WHERE online = 1")}
-                              << QStringLiteral("type mismatch");
-        QTest::newRow("empty set") << QStringList{} << QStringLiteral("at least one query");
+                              << QStringLiteral("The literal expression `1` cannot be parsed as "
+                                                "type `Bool`");
+        QTest::newRow("column list") << QStringList{QStringLiteral("SELECT name FROM user")}
+                                     << QStringLiteral("Column projections are not supported in "
+                                                       "subscriptions");
+        QTest::newRow("two statements")
+            << QStringList{QStringLiteral("SELECT * FROM user; SELECT * FROM message")}
+            << QStringLiteral("Multiple SQL statements are not supported");
+        QTest::newRow("unindexed join")
+            << QStringList{QStringLiteral(
+                   "SELECT u.* FROM user u JOIN message m ON u.identity = m.sender")}
+            << QStringLiteral("Subscriptions require indexes on join columns");
     }
     void subscriptionErrors() {
         QFETCH(QStringList, queries);
@@ -382,7 +440,7 @@ private slots:
         auto a = connectClient(port());
         QVERIFY(a);
         QVERIFY(a->call(QStringLiteral("set_name"), stringArg(QStringLiteral("Oneoff"))));
-        a->send(OneOffQuery{9, QStringLiteral("SELECT * FROM user WHERE name = 'Oneoff'")});
+        a->send(OneOffQuery{9, QStringLiteral("SELECT * FROM user WHERE identity = :sender")});
         auto r = a->nextAs<OneOffQueryResult>();
         QVERIFY(r);
         QCOMPARE(r->requestId, 9u);
@@ -401,6 +459,21 @@ private slots:
         a->send(OneOffQuery{11, QStringLiteral("SELECT * FROM *")});
         r = a->nextAs<OneOffQueryResult>();
         QVERIFY(r && std::holds_alternative<QString>(r->result));
+        // An Option column takes no literal; a column list is not a table.
+        a->send(OneOffQuery{12, QStringLiteral("SELECT * FROM user WHERE name = 'Oneoff'")});
+        r = a->nextAs<OneOffQueryResult>();
+        QVERIFY(r);
+        QCOMPARE(std::get<QString>(r->result),
+                 QStringLiteral("The literal expression `Oneoff` cannot be parsed as type "
+                                "`(some: String | none: ())`"));
+        a->send(OneOffQuery{13, QStringLiteral("SELECT name FROM user")});
+        r = a->nextAs<OneOffQueryResult>();
+        QVERIFY(r && std::holds_alternative<QString>(r->result));
+        // A join needs no index in a one-off query.
+        a->send(OneOffQuery{
+            14, QStringLiteral("SELECT u.* FROM user u JOIN message m ON u.identity = m.sender")});
+        r = a->nextAs<OneOffQueryResult>();
+        QVERIFY(r && std::holds_alternative<QueryRows>(r->result));
     }
 
     void procedures() {

@@ -1,7 +1,8 @@
 // SQL text through the local host's parser (host::sql::Parser) and query compiler
 // (host::SqlQuery) against quickstart-chat's catalog, plus a table with every column type and a
-// private one, the way the host treats a Subscribe (every statement one query of the set,
-// duplicates dropped by canonical text) and a /sql script.
+// private one, the way the host treats a Subscribe (query strings separated by form feeds,
+// duplicates dropped by canonical text) and a /sql statement. Accepted: every query string
+// compiles as a subscription or as /sql.
 
 #include "harness.h"
 
@@ -79,102 +80,55 @@ QList<QList<Row>> sampleRows() {
     };
 }
 
-void collectLiterals(const sql::Operand &o, QList<sql::Literal> &out) {
-    if (const auto *lit = std::get_if<sql::Literal>(&o))
-        out.append(*lit);
-}
-
-void collectLiterals(const sql::Expr *e, QList<sql::Literal> &out, int depth = 0) {
-    if (!e || depth > 2 * sql::Parser::kMaxDepth || out.size() >= 16)
-        return;
-    collectLiterals(e->lhs, out);
-    collectLiterals(e->rhs, out);
-    collectLiterals(e->left.get(), out, depth + 1);
-    collectLiterals(e->right.get(), out, depth + 1);
-}
-
-// Rows that put the query's own literals into every column of a fitting type, so that two
-// queries claiming to be the same (equal canonical text) are compared where they could differ.
-QList<Row> literalRows(const TableSchema &t, const Row &base, const QList<sql::Literal> &lits) {
-    QList<Row> rows;
-    for (const sql::Literal &lit : lits) {
-        Row r = base;
-        bool changed = false;
-        for (qsizetype c = 0; c < t.columns.size() && c < r.size(); ++c) {
-            const ColumnType type = t.columns[c].type;
-            if (lit.kind == sql::Literal::Kind::String && type == ColumnType::String) {
-                r[c] = lit.text;
-                changed = true;
-            } else if (lit.kind == sql::Literal::Kind::Bool && type == ColumnType::Bool) {
-                r[c] = lit.boolValue;
-                changed = true;
-            } else if (lit.kind == sql::Literal::Kind::Integer && isIntegerType(type)) {
-                bool ok = false;
-                const qint64 v = lit.text.toLongLong(&ok);
-                if (ok && type != ColumnType::U64 && integerFits(type, v)) {
-                    r[c] = v;
-                    changed = true;
-                } else if (ok && type == ColumnType::U64 && v >= 0) {
-                    r[c] = quint64(v);
-                    changed = true;
-                }
-            }
-        }
-        if (changed)
-            rows.append(r);
-    }
-    return rows;
-}
-
 } // namespace
 
 bool hostSql(QByteArrayView input) {
     static const QList<TableSchema> tables = catalog();
     static const QList<QList<Row>> samples = sampleRows();
-    const QString sql = QString::fromUtf8(input);
+    const SqlAuth anyone{identity('1'), false};
+    const SqlAuth owner{identity('0'), true};
 
-    // A Subscribe with this one query string, and the same text as a /sql script.
-    const auto subscription = SqlQuery::compileSubscription(sql, tables);
-    const auto script = SqlQuery::compileScript(sql, tables);
-    const auto statements = sql::Parser::parseScript(sql);
-    if (!statements) {
-        FUZZ_CHECK(!script, "compileScript accepted what the parser rejects");
-        return bool(subscription); // SELECT * FROM * is recognised before parsing
-    }
-
-    // Every statement as one query of a Subscribe: duplicates by canonical text are dropped,
-    // so queries with equal canonical text must select the same rows.
-    QList<sql::Literal> literals;
-    for (const sql::SelectStatement &st : *statements)
-        collectLiterals(st.where.get(), literals);
+    // Form feeds separate the query strings of one Subscribe; each is also tried as /sql.
+    const QStringList queries = QString::fromUtf8(input).split(u'\f');
     QHash<QString, SqlQuery> seen;
     bool all = true;
-    for (const sql::SelectStatement &st : *statements) {
-        const auto q = SqlQuery::compile(st, tables);
-        if (!q) {
-            all = false;
+    for (const QString &text : queries) {
+        const auto subscription = SqlQuery::compileSubscription(text, tables, anyone);
+        const auto query = SqlQuery::compileQuery(text, tables, anyone);
+        const auto statement = SqlQuery::compileSql(text, tables, anyone);
+        FUZZ_CHECK(!query || statement, "/sql refuses a query the subscription language takes");
+        FUZZ_CHECK(!statement || !statement->isDml(), "DML compiled for a caller who is not the "
+                                                      "owner");
+        FUZZ_CHECK(!subscription || SqlQuery::compileSubscription(text, tables, owner),
+                   "the owner may subscribe to less than anyone");
+        if (statement && statement->tableIndex() >= 0)
+            FUZZ_CHECK(tables[statement->tableIndex()].name == statement->tableName(),
+                       "wrong table name");
+        if (!subscription) {
+            all = all && bool(statement);
             continue;
         }
-        FUZZ_CHECK(q->tableIndex() >= 0 && q->tableIndex() < tables.size(), "table out of range");
-        FUZZ_CHECK(tables[q->tableIndex()].name == q->tableName(), "wrong table name");
-        const QList<Row> &base = samples[q->tableIndex()];
-        for (const Row &row : base)
-            (void)q->matches(row);
-        const auto first = seen.constFind(q->canonical());
-        if (first == seen.cend()) {
-            seen.insert(q->canonical(), *q);
-            continue;
+        for (const SqlQuery &q : *subscription) {
+            FUZZ_CHECK(q.tableIndex() >= 0 && q.tableIndex() < tables.size(), "table out of range");
+            FUZZ_CHECK(tables[q.tableIndex()].name == q.tableName(), "wrong table name");
+            if (q.isJoin())
+                continue;
+            const QList<Row> &rows = samples[q.tableIndex()];
+            for (const Row &row : rows)
+                (void)q.matches(row);
+            // Queries of one Subscribe with equal canonical text count once, so they must
+            // select the same rows.
+            const auto first = seen.constFind(q.canonical());
+            if (first == seen.cend()) {
+                seen.insert(q.canonical(), q);
+                continue;
+            }
+            for (const Row &row : rows)
+                FUZZ_CHECK(q.matches(row) == first->matches(row),
+                           "two queries with the same canonical text select different rows");
         }
-        QList<Row> rows = base;
-        rows += literalRows(tables[q->tableIndex()], base.front(), literals);
-        for (const Row &row : std::as_const(rows))
-            FUZZ_CHECK(q->matches(row) == first->matches(row),
-                       "two queries with the same canonical text select different rows");
     }
-    FUZZ_CHECK(bool(script) == all, "compileScript disagrees with compiling each statement");
-    if (script)
-        FUZZ_CHECK(script->size() == statements->size(), "compileScript lost a statement");
-    return all || subscription;
+    return all;
 }
 
 } // namespace fuzz
