@@ -549,10 +549,13 @@ private slots:
         for (int i = 0; i < 3; ++i)
             writer->sendMessage(QStringLiteral("old %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 3; }, kTimeout));
-        // The host stamps each message with the machine's calendar time when it commits it, and
-        // a delivery is confirmed after that: every old message is older than `cut`, every
-        // message sent from here on is at least as new.
-        const stdb::Timestamp cut = stdb::Timestamp::now();
+        // The host stamps each message with this machine's calendar time in milliseconds (plus
+        // 1 us per message within one millisecond), and a delivery is confirmed after that. So
+        // once the clock has moved on to the next millisecond, every message sent from then on
+        // is at least `cut`, and every old one is older.
+        const stdb::Timestamp lastOld = stdb::Timestamp::now();
+        QTRY_VERIFY(stdb::Timestamp::now() > lastOld); // a state of the clock: at most 1 ms
+        const stdb::Timestamp cut = stdb::Timestamp::fromMicros(lastOld.micros() + 1000);
         for (int i = 0; i < 2; ++i)
             writer->sendMessage(QStringLiteral("new %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 5; }, kTimeout));
