@@ -460,6 +460,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>Verbindung zu %1 (Datenbank %2) nicht möglich: %3</translation>
     </message>
     <message>
+        <source>%1 Trying again automatically.</source>
+        <translation>%1 Neuer Versuch folgt automatisch.</translation>
+    </message>
+    <message>
         <source>%1 on %2 — Spacetime Chat</source>
         <translation>%1 auf %2 — Spacetime Chat</translation>
     </message>
@@ -832,6 +836,125 @@ Identität: %3</translation>
     <message>
         <source>Could not load older messages: %1</source>
         <translation>Ältere Nachrichten konnten nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>chat::ConnectProblem</name>
+    <message>
+        <source>it is self-signed and not trusted</source>
+        <translation>es ist selbstsigniert und nicht vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>it is not issued by a trusted certificate authority</source>
+        <translation>es wurde nicht von einer vertrauenswürdigen Zertifizierungsstelle ausgestellt</translation>
+    </message>
+    <message>
+        <source>it was issued for another host name</source>
+        <translation>es wurde für einen anderen Hostnamen ausgestellt</translation>
+    </message>
+    <message>
+        <source>it expired on %1</source>
+        <translation>es ist am %1 abgelaufen</translation>
+    </message>
+    <message>
+        <source>it has expired</source>
+        <translation>es ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>it is not valid yet</source>
+        <translation>es ist noch nicht gültig</translation>
+    </message>
+    <message>
+        <source>it was revoked</source>
+        <translation>es wurde widerrufen</translation>
+    </message>
+    <message>
+        <source>it could not be verified</source>
+        <translation>es konnte nicht überprüft werden</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: the host name was not found. Check the server address.</source>
+        <translation>%1 ist nicht erreichbar: Der Hostname wurde nicht gefunden. Prüfe die Serveradresse.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: the connection was refused. Is the server running on that port?</source>
+        <translation>%1 ist nicht erreichbar: Die Verbindung wurde abgelehnt. Läuft der Server auf diesem Port?</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: no answer within %2 s.</source>
+        <translation>%1 ist nicht erreichbar: keine Antwort innerhalb von %2 s.</translation>
+    </message>
+    <message>
+        <source>%1 did not complete the TLS handshake within %2 s. Is it an https server?</source>
+        <translation>%1 hat den TLS-Handshake nicht innerhalb von %2 s abgeschlossen. Ist es ein https-Server?</translation>
+    </message>
+    <message>
+        <source>%1 did not answer the connection request within %2 s.</source>
+        <translation>%1 hat die Verbindungsanfrage nicht innerhalb von %2 s beantwortet.</translation>
+    </message>
+    <message>
+        <source>%1 accepted the connection but did not start the session within %2 s.</source>
+        <translation>%1 hat die Verbindung angenommen, die Sitzung aber nicht innerhalb von %2 s begonnen.</translation>
+    </message>
+    <message>
+        <source>The secure connection to %1 failed in the TLS handshake. Is it an https server?</source>
+        <translation>Die sichere Verbindung zu %1 ist beim TLS-Handshake gescheitert. Ist es ein https-Server?</translation>
+    </message>
+    <message>
+        <source>The secure connection to %1 failed in the TLS handshake (%2). Is it an https server?</source>
+        <translation>Die sichere Verbindung zu %1 ist beim TLS-Handshake gescheitert (%2). Ist es ein https-Server?</translation>
+    </message>
+    <message>
+        <source>The TLS certificate of %1 was not accepted: %2.</source>
+        <translation>Das TLS-Zertifikat von %1 wurde nicht akzeptiert: %2.</translation>
+    </message>
+    <message>
+        <source>The TLS certificate of %1 (issued to %2) was not accepted: %3.</source>
+        <translation>Das TLS-Zertifikat von %1 (ausgestellt für %2) wurde nicht akzeptiert: %3.</translation>
+    </message>
+    <message>
+        <source>Database %1 was not found on %2 (HTTP 404).</source>
+        <translation>Die Datenbank %1 wurde auf %2 nicht gefunden (HTTP 404).</translation>
+    </message>
+    <message>
+        <source>%1 requires a token to open database %2 (HTTP 401).</source>
+        <translation>%1 verlangt ein Token, um die Datenbank %2 zu öffnen (HTTP 401).</translation>
+    </message>
+    <message>
+        <source>%1 rejected the saved token (HTTP 401); it may have expired or belong to another server. Sign in again or connect without it.</source>
+        <translation>%1 hat das gespeicherte Token abgelehnt (HTTP 401); es ist vielleicht abgelaufen oder gehört zu einem anderen Server. Melde dich erneut an oder verbinde dich ohne Token.</translation>
+    </message>
+    <message>
+        <source>%1 does not allow this identity to open database %2 (HTTP 403).</source>
+        <translation>%1 erlaubt dieser Identität nicht, die Datenbank %2 zu öffnen (HTTP 403).</translation>
+    </message>
+    <message>
+        <source>%1 refused to open database %2 (HTTP %3).</source>
+        <translation>%1 hat das Öffnen der Datenbank %2 abgelehnt (HTTP %3).</translation>
+    </message>
+    <message>
+        <source>The server said: %1</source>
+        <translation>Der Server sagt: %1</translation>
+    </message>
+    <message>
+        <source>%1 closed the connection without answering. Is it a SpacetimeDB server?</source>
+        <translation>%1 hat die Verbindung ohne Antwort geschlossen. Ist es ein SpacetimeDB-Server?</translation>
+    </message>
+    <message>
+        <source>%1 accepted the connection, then closed it before the session started: the module&apos;s client_connected reducer may have rejected this client.</source>
+        <translation>%1 hat die Verbindung angenommen und vor Beginn der Sitzung wieder geschlossen: Vielleicht hat der client_connected-Reducer des Moduls diesen Client abgelehnt.</translation>
+    </message>
+    <message>
+        <source>%1 did not answer like a SpacetimeDB server (%2).</source>
+        <translation>%1 hat nicht wie ein SpacetimeDB-Server geantwortet (%2).</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1.</source>
+        <translation>%1 ist nicht erreichbar.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>%1 ist nicht erreichbar: %2</translation>
     </message>
 </context>
 <context>

@@ -483,7 +483,14 @@ void MainWindow::updateStatus() {
         return;
     const State state = m_client->state();
     m_status->setState(state, m_client->reconnectSeconds(), m_client->lastError());
-    if (state == State::Error)
+    // A failed attempt to connect (typed, already in the user's language) says what to fix,
+    // also while the client keeps trying.
+    const bool connectFailed = m_client->connectFailure().isFailure();
+    if (connectFailed && state == State::Error)
+        showBanner(m_client->lastError(), true);
+    else if (connectFailed && state == State::Reconnecting)
+        showBanner(tr("%1 Trying again automatically.").arg(m_client->lastError()), true);
+    else if (state == State::Error)
         showBanner(tr("Could not connect to %1 (database %2): %3")
                        .arg(m_client->serverUrl(), m_client->database(),
                             UntrustedText::isolate(m_client->lastError())),

@@ -1,5 +1,6 @@
 #include "chat/chatclient.h"
 
+#include "chat/connectproblem.h"
 #include "chat/messagemodel.h"
 #include "chat/messagerowview.h"
 #include "chat/outbox.h"
@@ -242,9 +243,14 @@ void ChatClient::buildConnection(const QString &token) {
     connect(conn, &stdb::DbConnection::connected, this,
             [this](const stdb::Identity &identity, const stdb::ConnectionId &,
                    const QString &newToken) { onConnected(identity, newToken); });
-    connect(conn, &stdb::DbConnection::connectError, this, [this](const stdb::Error &e) {
-        setLastError(e.message());
-        emit connectionProblem(e.message());
+    connect(conn, &stdb::DbConnection::connectError, this, [this, conn](const stdb::Error &e) {
+        // The typed reason, in the user's language; the SDK's English only if there is none.
+        m_connectFailure = conn->lastConnectFailure();
+        const QString text = m_connectFailure.isFailure()
+                                 ? ConnectProblem::describe(m_connectFailure, conn->options())
+                                 : e.message();
+        setLastError(text);
+        emit connectionProblem(text);
     });
     connect(conn, &stdb::DbConnection::disconnected, this,
             [this](const std::optional<stdb::Error> &e) {
@@ -358,6 +364,7 @@ void ChatClient::reconnectNow() {
 // ---- connection events ----------------------------------------------------------------------
 
 void ChatClient::onConnected(const stdb::Identity &identity, const QString &token) {
+    m_connectFailure = {};
     setLastError(QString());
     m_countdown.stop();
     if (m_reconnectSeconds != 0) {
@@ -411,7 +418,10 @@ void ChatClient::onConnectionStateChanged() {
             // We did not ask for it: the connection gave up. Its reason is already known here
             // (the disconnected/connectError signals follow this state change).
             const stdb::Error why = m_connection->lastError();
-            if (why.kind() != stdb::Error::Kind::None)
+            m_connectFailure = m_connection->lastConnectFailure();
+            if (m_connectFailure.isFailure())
+                setLastError(ConnectProblem::describe(m_connectFailure, m_connection->options()));
+            else if (why.kind() != stdb::Error::Kind::None)
                 setLastError(why.message());
             else if (m_lastError.isEmpty())
                 setLastError(tr("The connection ended."));

@@ -120,6 +120,9 @@ public:
     QString identityShort() const;
     QString ownName() const { return m_ownName; }
     QString lastError() const { return m_lastError; }
+    // Why the last attempt to connect failed (Kind::None once connected); lastError() is its
+    // translated text (ConnectProblem).
+    stdb::ConnectFailure connectFailure() const { return m_connectFailure; }
     bool isSynced() const { return m_synced; }
     bool isLoadingOlder() const { return m_loadingOlder; }
     bool hasOlder() const { return m_hasOlder; }
@@ -236,6 +239,7 @@ private:
     QString m_storedToken; // what the keychain holds (never logged)
     QString m_ownName;
     QString m_lastError;
+    stdb::ConnectFailure m_connectFailure;
     bool m_synced = false;
     bool m_everSynced = false;
     int m_appliedSets = 0;

@@ -15,9 +15,12 @@
 #include "dbusnotifier.h"
 #endif
 
+#include "failureserver.h"
 #include "hostprocess.h"
+#include "testcertificates.h"
 
 #include "chat/chatclient.h"
+#include "chat/connectproblem.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
@@ -37,6 +40,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+
+#include "spacetime/connection/dbconnectionbuilder.h"
 
 using chat::ChatClient;
 using chat::DeliveryState;
@@ -592,6 +597,58 @@ private slots:
                     .toBool());
         window.reset();
         host.stop();
+    }
+
+    // A failed connection attempt shows the text of its kind in the banner: while the client
+    // keeps trying (refused over https), and when it gave up (an untrusted certificate).
+    void connectFailureBanner_data() {
+        QTest::addColumn<bool>("certificate");
+        QTest::newRow("refused, retrying") << false;
+        QTest::newRow("untrusted certificate, given up") << true;
+    }
+    void connectFailureBanner() {
+        QFETCH(bool, certificate);
+        using K = stdb::ConnectFailure::Kind;
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        FailureServer server;
+        stdb::ConnectFailure expected;
+        quint16 port = freePort();
+        if (certificate) {
+            QString cert, key;
+            QVERIFY(TestCertificates::selfSigned(dir.path(), QStringLiteral("host"),
+                                                 QStringLiteral("127.0.0.1"), true, &cert, &key));
+            server.setTls(TestCertificates::loadCertificate(cert), TestCertificates::loadKey(key));
+            QVERIFY(server.start(FailureServer::Behaviour::Respond));
+            port = server.port();
+            expected.kind = K::Certificate;
+            expected.certificate = {stdb::ConnectFailure::CertificateProblem::SelfSigned};
+            expected.certificateSubject = QStringLiteral("127.0.0.1");
+        } else {
+            expected.kind = K::ConnectionRefused;
+        }
+        const QString url = QStringLiteral("https://127.0.0.1:%1").arg(port);
+        auto window = makeWindow(
+            chat::Profile(url, QStringLiteral("quickstart-chat"), QStringLiteral("failing")));
+        window->startSession();
+        ChatClient *c = window->client();
+        QTRY_COMPARE_WITH_TIMEOUT(c->connectFailure().kind, expected.kind, kTimeout);
+        const auto options = stdb::DbConnectionBuilder()
+                                 .withUri(url)
+                                 .withDatabaseName(QStringLiteral("quickstart-chat"))
+                                 .options();
+        QVERIFY(options);
+        const QString text = chat::ConnectProblem::describe(expected, *options);
+        if (certificate) {
+            QTRY_COMPARE_WITH_TIMEOUT(c->state(), State::Error, kTimeout);
+            QTRY_COMPARE(window->bannerText(), text);
+        } else {
+            QTRY_COMPARE_WITH_TIMEOUT(c->state(), State::Reconnecting, kTimeout);
+            QTRY_COMPARE(window->bannerText(),
+                         QStringLiteral("%1 Trying again automatically.").arg(text));
+        }
+        QCOMPARE(c->lastError(), text);
+        c->stop();
     }
 
     void manyRowsLayOutFromTheCache() {

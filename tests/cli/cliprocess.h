@@ -33,6 +33,9 @@ public:
     // Waits for the process to end; false on timeout.
     bool waitForExit(int timeoutMs = 20000);
     int exitCode() const { return m_process.exitCode(); }
+    // For waiting with the event loop running (QTRY_*), e.g. while a server in this process
+    // must answer the client.
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
 
     QStringList outLines();

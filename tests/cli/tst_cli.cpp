@@ -5,8 +5,13 @@
 // server and database; the functions comparing whole transcripts skip there, since the client
 // prints the database's backlog, which an external server's database keeps from earlier runs.
 #include "cliprocess.h"
+#include "failureserver.h"
 #include "hostprocess.h"
 #include "httpclient.h"
+#include "testcertificates.h"
+
+#include "chat/connectproblem.h"
+#include "spacetime/connection/dbconnectionbuilder.h"
 
 #include <QDir>
 #include <QFile>
@@ -43,6 +48,8 @@ private slots:
     void reconnectsWithoutRepeatingTheBacklog();
     void connectionErrorClosedPort();
     void connectionErrorUnknownDatabase();
+    void connectionErrorsOverHttps_data();
+    void connectionErrorsOverHttps();
     void options();
 
 private:
@@ -363,8 +370,9 @@ void TestCli::connectionErrorClosedPort() {
     QCOMPARE(cli.exitCode(), 1);
     QVERIFY(cli.outLines().isEmpty());
     const QString err = cli.errText();
-    QVERIFY2(err.startsWith(
-                 QStringLiteral("Connection error: cannot reach http://127.0.0.1:%1").arg(port)),
+    QVERIFY2(err.startsWith(QStringLiteral("Connection error: Cannot reach http://127.0.0.1:%1: "
+                                           "the connection was refused.")
+                                .arg(port)),
              qPrintable(err));
     QCOMPARE(err.count(QLatin1Char('\n')), 1);
 }
@@ -378,8 +386,77 @@ void TestCli::connectionErrorUnknownDatabase() {
     QVERIFY(cli.outLines().isEmpty());
     const QString err = cli.errText();
     QVERIFY2(err.startsWith(QLatin1String("Connection error: ")) &&
-                 err.contains(QLatin1String("no-such-db not found")),
+                 err.contains(QLatin1String("Database no-such-db was not found")) &&
+                 err.contains(QLatin1String("(HTTP 404)")),
              qPrintable(err));
+}
+
+// The printed line is the text of the failure's kind (chat::ConnectProblem), over https as over
+// http: refused, unknown host, an untrusted certificate, the server's 404 with its own words.
+void TestCli::connectionErrorsOverHttps_data() {
+    QTest::addColumn<QString>("what");
+    QTest::newRow("refused") << QStringLiteral("refused");
+    QTest::newRow("host not found") << QStringLiteral("dns");
+    QTest::newRow("untrusted certificate") << QStringLiteral("certificate");
+    QTest::newRow("unknown database") << QStringLiteral("404");
+}
+
+void TestCli::connectionErrorsOverHttps() {
+    QFETCH(QString, what);
+    using K = stdb::ConnectFailure::Kind;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    FailureServer server;
+    stdb::ConnectFailure expected;
+    QString url;
+    if (what == QLatin1String("refused")) {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        url = QStringLiteral("https://127.0.0.1:%1").arg(probe.serverPort());
+        expected.kind = K::ConnectionRefused;
+    } else if (what == QLatin1String("dns")) {
+        url = QStringLiteral("https://no-such-host.invalid");
+        expected.kind = K::HostNotFound;
+    } else {
+        QString cert, key;
+        QVERIFY(TestCertificates::selfSigned(dir.path(), QStringLiteral("host"),
+                                             QStringLiteral("127.0.0.1"), true, &cert, &key));
+        server.setTls(TestCertificates::loadCertificate(cert), TestCertificates::loadKey(key));
+        server.setResponse(404, "Not Found", "`quickstart-chat` not found");
+        QVERIFY(server.start(FailureServer::Behaviour::Respond));
+        url = QStringLiteral("https://127.0.0.1:%1").arg(server.port());
+        if (what == QLatin1String("certificate")) {
+            expected.kind = K::Certificate;
+            expected.certificate = {stdb::ConnectFailure::CertificateProblem::SelfSigned};
+            expected.certificateSubject = QStringLiteral("127.0.0.1");
+        } else {
+            expected.kind = K::HttpStatus;
+            expected.httpStatus = 404;
+            expected.httpBody = QStringLiteral("`quickstart-chat` not found");
+        }
+    }
+    const auto options = stdb::DbConnectionBuilder()
+                             .withUri(url)
+                             .withDatabaseName(QStringLiteral("quickstart-chat"))
+                             .options();
+    QVERIFY(options);
+    const QString line =
+        QStringLiteral("Connection error: ") + chat::ConnectProblem::describe(expected, *options);
+
+    CliProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("data")));
+    cli.setEnvironment(env);
+    QStringList extra;
+    if (what == QLatin1String("404")) // trusted, so the request gets through
+        extra << QStringLiteral("--trust-certificate") << dir.filePath(QStringLiteral("host.pem"));
+    QVERIFY(cli.start(QStringList{QStringLiteral("--server"), url, QStringLiteral("--anonymous")} +
+                      extra));
+    // The event loop runs while waiting: the server in this process answers.
+    QTRY_VERIFY_WITH_TIMEOUT(!cli.isRunning(), 20000);
+    QCOMPARE(cli.exitCode(), 1);
+    const QString err = cli.errText();
+    QVERIFY2(err.startsWith(line), qPrintable(err + QStringLiteral("\nexpected: ") + line));
 }
 
 void TestCli::options() {

@@ -37,7 +37,7 @@ private Q_SLOTS:
     void requestBookkeeping();
     void watchdogPingsThenTimesOut();
     void watchdogActivityPostponesPing();
-    void httpStatusParsing();
+    void failureClassification();
     void failureTexts();
     void callsWhileDisconnected();
     void subscriptionLocalErrors();
@@ -454,13 +454,67 @@ void TestConnectionUnits::watchdogActivityPostponesPing() {
     QCOMPARE(ping.count(), 2);
 }
 
-void TestConnectionUnits::httpStatusParsing() {
-    QCOMPARE(httpStatusFromSocketError(QStringLiteral(
-                 "QWebSocketPrivate::processHandshake: Unhandled http status code: 404 (Not "
-                 "Found).")),
-             404);
-    QCOMPARE(httpStatusFromSocketError(QStringLiteral("Unhandled http status code: 401 (x)")), 401);
-    QCOMPARE(httpStatusFromSocketError(QStringLiteral("Connection refused")), 0);
+// What the socket saw -> the typed reason (the end-to-end cases are in tst_connect_failures).
+void TestConnectionUnits::failureClassification() {
+    using K = ConnectFailure::Kind;
+    using S = ConnectFailure::Stage;
+    SocketFailure refused;
+    refused.hasSocketError = true;
+    refused.socketError = QAbstractSocket::ConnectionRefusedError;
+    refused.stage = S::Connecting;
+    QCOMPARE(classifyConnectFailure(refused).kind, K::ConnectionRefused);
+
+    // QWebSocket's "connection refused" for an upgrade answer it did not accept is an HTTP
+    // status once the probe read it, whatever Qt's sentence was.
+    SocketFailure http = refused;
+    http.stage = S::Upgrading;
+    http.upgradeRefused = true;
+    http.probeAnswered = true;
+    http.httpStatus = 404;
+    http.httpBody = QStringLiteral("`x` not found");
+    ConnectFailure c = classifyConnectFailure(http);
+    QCOMPARE(c.kind, K::HttpStatus);
+    QCOMPARE(c.httpStatus, 404);
+    QCOMPARE(c.httpBody, QStringLiteral("`x` not found"));
+    http.httpStatus = 101; // upgraded the second time: the first answer was malformed
+    QCOMPARE(classifyConnectFailure(http).kind, K::Protocol);
+    http.probeAnswered = false;
+    QCOMPARE(classifyConnectFailure(http).kind, K::ClosedBeforeUpgrade);
+    http.probeTimedOut = true;
+    QCOMPARE(classifyConnectFailure(http).kind, K::Timeout);
+
+    SocketFailure cert;
+    cert.stage = S::TlsHandshake;
+    cert.hasSocketError = true;
+    cert.socketError = QAbstractSocket::SslHandshakeFailedError;
+    QCOMPARE(classifyConnectFailure(cert).kind, K::TlsHandshake);
+    cert.sslErrorCodes = {QSslError::HostNameMismatch, QSslError::SelfSignedCertificate,
+                          QSslError::CertificateExpired, QSslError::SelfSignedCertificate};
+    c = classifyConnectFailure(cert);
+    QCOMPARE(c.kind, K::Certificate);
+    QCOMPARE(c.certificate, (QList<ConnectFailure::CertificateProblem>{
+                                ConnectFailure::CertificateProblem::SelfSigned,
+                                ConnectFailure::CertificateProblem::HostnameMismatch,
+                                ConnectFailure::CertificateProblem::Expired}));
+
+    // Closed without an error: where it happened decides. Only after the upgrade, and only
+    // without any message, is it the module's refusal.
+    SocketFailure closed;
+    closed.stage = S::AwaitingHello;
+    QCOMPARE(classifyConnectFailure(closed).kind, K::ClosedAfterUpgrade);
+    closed.framesReceived = 1;
+    QCOMPARE(classifyConnectFailure(closed).kind, K::Protocol);
+    closed = {};
+    closed.stage = S::TlsHandshake;
+    QCOMPARE(classifyConnectFailure(closed).kind, K::TlsHandshake);
+    closed.stage = S::Upgrading;
+    QCOMPARE(classifyConnectFailure(closed).kind, K::ClosedBeforeUpgrade);
+    closed.hasSocketError = true;
+    closed.socketError = QAbstractSocket::RemoteHostClosedError;
+    QCOMPARE(classifyConnectFailure(closed).kind, K::ClosedBeforeUpgrade);
+    closed.stage = S::Resolving;
+    closed.socketError = QAbstractSocket::HostNotFoundError;
+    QCOMPARE(classifyConnectFailure(closed).kind, K::HostNotFound);
 }
 
 void TestConnectionUnits::failureTexts() {
@@ -470,28 +524,33 @@ void TestConnectionUnits::failureTexts() {
                  .options();
     QVERIFY(o);
     SocketFailure f;
-    f.hasSocketError = true;
-    f.socketError = QAbstractSocket::ConnectionRefusedError;
-    f.socketErrorString = QStringLiteral("QWebSocketPrivate::processHandshake: Unhandled http "
-                                         "status code: 404 (Not Found).");
+    f.stage = ConnectFailure::Stage::Upgrading;
+    f.upgradeRefused = true;
+    f.probeAnswered = true;
+    f.httpStatus = 404;
     Failure r = describeConnectFailure(f, *o);
     QCOMPARE(r.error.message(),
              QStringLiteral("database quickstart-chat not found on http://127.0.0.1:3000"));
+    QCOMPARE(r.connect.kind, ConnectFailure::Kind::HttpStatus);
     QVERIFY(!r.retryable);
 
-    f.socketErrorString = QStringLiteral("Unhandled http status code: 401 (Unauthorized).");
+    f.httpStatus = 401;
     o->token = QStringLiteral("t");
     r = describeConnectFailure(f, *o);
     QVERIFY(r.error.message().contains(QLatin1String("rejected the saved token")));
     QVERIFY(!r.retryable);
 
-    f.socketErrorString = QStringLiteral("Unhandled http status code: 503 (Unavailable).");
+    f.httpStatus = 503;
+    f.httpBody = QStringLiteral("overloaded");
     r = describeConnectFailure(f, *o);
     QVERIFY(r.error.message().contains(QLatin1String("HTTP 503")));
+    QVERIFY(r.error.message().contains(QLatin1String("overloaded")));
     QVERIFY(r.retryable);
 
-    f.socketErrorString = QStringLiteral("Connection refused");
-    r = describeConnectFailure(f, *o);
+    SocketFailure refused;
+    refused.hasSocketError = true;
+    refused.socketError = QAbstractSocket::ConnectionRefusedError;
+    r = describeConnectFailure(refused, *o);
     QCOMPARE(r.error.message(), QStringLiteral("cannot reach http://127.0.0.1:3000: connection "
                                                "refused (is the server running?)"));
     QCOMPARE(r.error.kind(), Error::Kind::Network);
@@ -505,9 +564,14 @@ void TestConnectionUnits::failureTexts() {
     QVERIFY(r.error.message().contains(QLatin1String("1011")));
 
     SocketFailure rejected;
+    rejected.stage = ConnectFailure::Stage::AwaitingHello;
     rejected.closeCode = 1006;
     r = describeConnectFailure(rejected, *o);
     QVERIFY(r.error.message().contains(QLatin1String("client_connected")));
+    // Before the upgrade the module is never blamed.
+    rejected.stage = ConnectFailure::Stage::TlsHandshake;
+    r = describeConnectFailure(rejected, *o);
+    QVERIFY(!r.error.message().contains(QLatin1String("client_connected")));
 }
 
 void TestConnectionUnits::callsWhileDisconnected() {

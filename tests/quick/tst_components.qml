@@ -193,10 +193,21 @@ Item {
             const stateLabel = findChild(banner, "bannerState")
             verify(stateLabel.text.indexOf("Reconnecting") >= 0, stateLabel.text)
             const error = findChild(banner, "bannerError")
-            verify(error.text.indexOf("cannot reach") >= 0, error.text)
+            verify(error.text.indexOf("the connection was refused") >= 0, error.text)
             const button = findChild(banner, "reconnectButton")
             verify(button.visible)
             compare(button.text, "Reconnect now")
+        }
+
+        // Over https the refusal is reported as such (the text of its kind), not as a TLS or
+        // module problem.
+        function test_refusedOverHttpsShowsItsText() {
+            const banner = createTemporaryObject(bannerComponent, top, { client: deadTlsClient })
+            tryCompare(deadTlsClient, "state", ChatClient.Reconnecting, 15000)
+            verify(refusedTlsText !== "")
+            const error = findChild(banner, "bannerError")
+            tryCompare(error, "text", refusedTlsText)
+            verify(error.visible)
         }
     }
 }

@@ -1,6 +1,7 @@
 // QML tests of the Qt Quick front end: the real components from qrc:/qml, a real
 // chat::ChatClient connected to a spacetime-chat-host started here ("chatClient"), and one
-// pointed at a closed port ("deadClient") for the connection banner.
+// pointed at a closed port ("deadClient", and over https "deadTlsClient") for the connection
+// banner.
 //
 // With STDB_TEST_SERVER set (tests/devhost/support/hostprocess.h) "chatClient" talks to that
 // server; the QML tests then see "runTag" (unique to this run, appended to what they send) and
@@ -9,6 +10,8 @@
 #include "quicksupport.h"
 
 #include "chat/chatclient.h"
+#include "chat/connectproblem.h"
+#include "spacetime/connection/dbconnectionbuilder.h"
 
 #include <QQmlContext>
 #include <QQmlEngine>
@@ -47,6 +50,22 @@ public slots:
                                      QStringLiteral("quickstart-chat"), QStringLiteral("dead"));
         m_dead = new chat::ChatClient(dead, this);
         m_dead->start();
+        // The same closed port over https: refused too, and said so (not a TLS problem).
+        const QString tlsUrl = QStringLiteral("https://127.0.0.1:%1").arg(closedPort);
+        chat::ChatClient::Options deadTls = live;
+        deadTls.profile =
+            chat::Profile(tlsUrl, QStringLiteral("quickstart-chat"), QStringLiteral("deadtls"));
+        m_deadTls = new chat::ChatClient(deadTls, this);
+        m_deadTls->start();
+        stdb::ConnectFailure refused;
+        refused.kind = stdb::ConnectFailure::Kind::ConnectionRefused;
+        const auto tlsOptions = stdb::DbConnectionBuilder()
+                                    .withUri(tlsUrl)
+                                    .withDatabaseName(QStringLiteral("quickstart-chat"))
+                                    .options();
+        engine->rootContext()->setContextProperty(
+            QStringLiteral("refusedTlsText"),
+            tlsOptions ? chat::ConnectProblem::describe(refused, *tlsOptions) : QString());
 
         engine->rootContext()->setContextProperty(QStringLiteral("chatClient"), m_live);
         const bool external = HostProcess::usesExternalServer();
@@ -59,6 +78,7 @@ public slots:
                            "finds itself among the delegates of a short user list"))
                      : QString());
         engine->rootContext()->setContextProperty(QStringLiteral("deadClient"), m_dead);
+        engine->rootContext()->setContextProperty(QStringLiteral("deadTlsClient"), m_deadTls);
     }
 
     void cleanupTestCase() {
@@ -66,6 +86,8 @@ public slots:
             m_live->stop();
         if (m_dead)
             m_dead->stop();
+        if (m_deadTls)
+            m_deadTls->stop();
         m_host.stop();
     }
 
@@ -73,6 +95,7 @@ private:
     HostProcess m_host;
     chat::ChatClient *m_live = nullptr;
     chat::ChatClient *m_dead = nullptr;
+    chat::ChatClient *m_deadTls = nullptr;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(tst_quick, Setup)

@@ -72,6 +72,13 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
         [this](quint64 gen, const SocketFailure &why) { onSocketClosed(gen, why); },
         Qt::QueuedConnection);
     QObject::connect(
+        worker, &SocketWorker::progressed, q,
+        [this](quint64 gen, int stage) {
+            if (gen == generation)
+                attemptStage = ConnectFailure::Stage(stage);
+        },
+        Qt::QueuedConnection);
+    QObject::connect(
         worker, &SocketWorker::textReceived, q,
         [this](quint64 gen) {
             if (gen != generation || !sessionActive)
@@ -100,16 +107,13 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
     workerThread.start();
 
     connectTimer = clock->createTimer([this] {
-        const double secs = double(options.connectTimeout.count()) / 1000.0;
-        const QString text = socketOpen
-                                 ? QStringLiteral("%1 accepted the WebSocket but did not send "
-                                                  "InitialConnection within %2 s")
-                                       .arg(options.uri.display())
-                                       .arg(secs)
-                                 : QStringLiteral("cannot reach %1: no answer within %2 s")
-                                       .arg(options.uri.display())
-                                       .arg(secs);
-        closeWithError(Error(Error::Kind::Network, text), true);
+        ConnectFailure c;
+        c.kind = ConnectFailure::Kind::Timeout;
+        c.stage = socketOpen ? ConnectFailure::Stage::AwaitingHello : attemptStage;
+        c.timeoutMs =
+            int(std::min<qint64>(options.connectTimeout.count(), std::numeric_limits<int>::max()));
+        const Failure f = describeConnectFailure(c, options);
+        closeWithError(f.error, f.retryable, QWebSocketProtocol::CloseCodeNormal, c);
     });
 
     reconnectTimer = clock->createTimer([this] {
@@ -155,6 +159,7 @@ void DbConnectionPrivate::startAttempt() {
     v3 = false;
     subprotocol.clear();
     failure = {};
+    attemptStage = ConnectFailure::Stage::Resolving;
 
     socketAttached = true;
 
@@ -174,6 +179,7 @@ void DbConnectionPrivate::startAttempt() {
     session.trustedCertificates = options.trustedCertificates;
     session.idleTimeout = options.idleTimeout;
     session.pingTimeout = options.pingTimeout;
+    session.connectTimeout = options.connectTimeout;
     session.display = options.uri.display();
 
     qCInfo(lcConnection).noquote()
@@ -267,19 +273,20 @@ void DbConnectionPrivate::onDecodeFailed(quint64 gen, const Error &error) {
 }
 
 void DbConnectionPrivate::closeWithError(Error error, bool retryable,
-                                         QWebSocketProtocol::CloseCode closeCode) {
+                                         QWebSocketProtocol::CloseCode closeCode,
+                                         const ConnectFailure &connect) {
     if (!sessionActive || doomed)
         return;
     doomed = true;
     qCWarning(lcConnection).noquote() << error.toString();
     const quint64 gen = generation;
     // Nothing more is read (doomed); the socket goes away with endSession().
-    whenIdle([this, gen, error, retryable, closeCode] {
+    whenIdle([this, gen, error, retryable, closeCode, connect] {
         if (gen != generation || !sessionActive)
             return;
         // A polite close when the socket still works; the reason helps server logs.
         detachSocket(true, closeCode, error.message().left(120));
-        endSession(Failure{error, retryable}, false);
+        endSession(Failure{error, retryable, connect}, false);
     });
 }
 
@@ -301,6 +308,7 @@ void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
         return;
     Busy busyGuard(this);
     const bool hadSession = initialReceived;
+    const bool socketOpenAtEnd = socketOpen;
     detachSocket(byUser, QWebSocketProtocol::CloseCodeNormal, QString());
     sessionActive = false;
     ++generation; // results of frames still in the worker are now stale
@@ -334,6 +342,19 @@ void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
     const Error err = f ? f->error : Error();
     if (f)
         lastError = err;
+    if (f && !hadSession) {
+        lastConnectFailure = f->connect;
+        // Problems found by this side (subprotocol, malformed first message): a protocol
+        // mismatch, or the network when that is what the error says.
+        if (!lastConnectFailure.isFailure()) {
+            lastConnectFailure.kind = err.kind() == Error::Kind::Network
+                                          ? ConnectFailure::Kind::Network
+                                          : ConnectFailure::Kind::Protocol;
+            lastConnectFailure.stage =
+                socketOpenAtEnd ? ConnectFailure::Stage::AwaitingHello : attemptStage;
+            lastConnectFailure.detail = err.message();
+        }
+    }
     const bool retry = !byUser && options.reconnect.enabled && (!f || f->retryable);
     int delay = 0;
     if (retry) {
@@ -491,6 +512,7 @@ void DbConnectionPrivate::handle(const protocol::InitialConnection &m) {
     everConnected = true;
     attempt = 0;
     lastError = {};
+    lastConnectFailure = {};
     backoff.sessionStarted();
     qCInfo(lcConnection).noquote()
         << "connected as" << identity.toShortHex() << "connection" << connectionId.toHex();
@@ -1029,6 +1051,10 @@ QString DbConnection::token() const {
 
 Error DbConnection::lastError() const {
     return d->lastError;
+}
+
+ConnectFailure DbConnection::lastConnectFailure() const {
+    return d->lastConnectFailure;
 }
 
 QString DbConnection::subprotocol() const {

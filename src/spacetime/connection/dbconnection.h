@@ -3,6 +3,7 @@
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/cache/clientcache.h"
+#include "spacetime/connection/connectfailure.h"
 #include "spacetime/connection/connectionoptions.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
 #include "spacetime/connection/eventcontext.h"
@@ -62,6 +63,9 @@ public:
     QString token() const;
     // The error that ended the last attempt or session (none after a clean connect).
     Error lastError() const;
+    // Why the last session attempt failed, typed (Kind::None after a successful connect).
+    // Already set when connectError() is emitted; front ends translate it.
+    ConnectFailure lastConnectFailure() const;
     // "v2.bsatn.spacetimedb" or "v3.bsatn.spacetimedb" while a socket is open.
     QString subprotocol() const;
 

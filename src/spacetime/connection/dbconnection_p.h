@@ -38,9 +38,12 @@ public:
     void onDecodeFailed(quint64 gen, const Error &error);
     // Ends the session because we detected a problem (malformed frame, protocol violation,
     // dead connection); the socket is closed with `closeCode`.
+    // `connect`: the typed reason when this ends a session attempt (derived from the error's
+    // kind when left empty).
     void
     closeWithError(Error error, bool retryable,
-                   QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodeNormal);
+                   QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodeNormal,
+                   const ConnectFailure &connect = {});
     // The one place a session attempt or session ends. failure: nullopt when asked by the user.
     void endSession(std::optional<Failure> failure, bool byUser);
     void detachSocket(bool graceful, QWebSocketProtocol::CloseCode code, const QString &reason);
@@ -119,6 +122,7 @@ public:
     bool hasIdentity = false;
     QString token;
     Error lastError;
+    ConnectFailure lastConnectFailure;
 
     // Session (one socket). generation changes whenever a socket is dropped, so results of
     // frames that were still being decoded for an old socket are recognised and discarded.
@@ -133,6 +137,7 @@ public:
     bool v3 = false;
     QString subprotocol;
     SocketFailure failure;
+    ConnectFailure::Stage attemptStage = ConnectFailure::Stage::Resolving;
     bool everConnected = false;
 
     // The socket, decompression and decoding live on this thread (see SocketWorker).

@@ -2,8 +2,10 @@
 
 #include "spacetime/connection/connectionlog_p.h"
 #include "spacetime/connection/idlewatchdog.h"
+#include "spacetime/connection/upgradeprobe.h"
 
 #include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
@@ -22,8 +24,11 @@ SocketWorker::SocketWorker(protocol::FrameDecodeOptions options, QObject *parent
 SocketWorker::~SocketWorker() = default;
 
 void SocketWorker::open(const SocketSession &session) {
+    dropProbe();
     if (m_socket)
         release(std::exchange(m_socket, nullptr), false, 0, QString());
+    m_transport = nullptr;
+    m_session = session;
     m_generation = session.generation;
     m_open = false;
     m_v3 = false;
@@ -59,15 +64,23 @@ void SocketWorker::open(const SocketSession &session) {
         if (!session.trustedCertificates.isEmpty())
             ssl.addCaCertificates(session.trustedCertificates);
         s->setSslConfiguration(ssl);
+        m_ssl = ssl;
     }
 
     connect(s, &QWebSocket::connected, this, [this] {
         m_open = true;
+        setStage(ConnectFailure::Stage::AwaitingHello);
         m_v3 = !m_v3Name.isEmpty() && m_socket->subprotocol() == m_v3Name;
         m_watchdog->start();
         Q_EMIT opened(m_generation, m_socket->subprotocol());
     });
-    connect(s, &QWebSocket::disconnected, this, &SocketWorker::finish);
+    // Over TLS the socket may report disconnected() before its error: look once both are in.
+    connect(s, &QWebSocket::disconnected, this, [this, s] {
+        QTimer::singleShot(0, s, [this, s] {
+            if (s == m_socket)
+                finish();
+        });
+    });
     connect(s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             &SocketWorker::onError);
     connect(s, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
@@ -77,6 +90,11 @@ void SocketWorker::open(const SocketSession &session) {
             if (!e.certificate().isNull())
                 text += QStringLiteral(" [%1]").arg(e.certificate().subjectDisplayName());
             m_failure.sslErrors.append(text);
+            m_failure.sslErrorCodes.append(e.error());
+            if (!e.certificate().isNull() && m_failure.certificateSubject.isEmpty()) {
+                m_failure.certificateSubject = e.certificate().subjectDisplayName();
+                m_failure.certificateExpiry = e.certificate().expiryDate();
+            }
         }
         qCWarning(lcConnection).noquote() << "TLS verification failed for" << m_display << ":"
                                           << m_failure.sslErrors.join(QStringLiteral("; "));
@@ -93,6 +111,76 @@ void SocketWorker::open(const SocketSession &session) {
     QWebSocketHandshakeOptions handshake;
     handshake.setSubprotocols(session.subprotocols);
     s->open(session.request, handshake);
+    watchTransport(session.secure);
+}
+
+void SocketWorker::watchTransport(bool secure) {
+    // QWebSocket::open() made its TCP or TLS socket as its child. Should a Qt version not
+    // do so, the failure is still classified, only less precisely.
+    m_transport = m_socket->findChild<QAbstractSocket *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!m_transport) {
+        qCDebug(lcConnection) << "no transport socket found inside QWebSocket";
+        return;
+    }
+    using Stage = ConnectFailure::Stage;
+    connect(m_transport, &QAbstractSocket::hostFound, this,
+            [this] { setStage(Stage::Connecting); });
+    connect(m_transport, &QAbstractSocket::connected, this,
+            [this, secure] { setStage(secure ? Stage::TlsHandshake : Stage::Upgrading); });
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_transport))
+        connect(ssl, &QSslSocket::encrypted, this, [this] { setStage(Stage::Upgrading); });
+    connect(m_transport, &QAbstractSocket::errorOccurred, this, [this] { recordError(); });
+}
+
+void SocketWorker::setStage(ConnectFailure::Stage stage) {
+    if (stage <= m_failure.stage)
+        return;
+    m_failure.stage = stage;
+    Q_EMIT progressed(m_generation, int(stage));
+}
+
+void SocketWorker::recordError() {
+    if (m_failure.hasSocketError || !m_socket)
+        return;
+    if (m_transport && m_transport->error() != QAbstractSocket::UnknownSocketError) {
+        m_failure.socketError = m_transport->error();
+        m_failure.socketErrorString = m_transport->errorString();
+    } else if (m_socket->error() != QAbstractSocket::UnknownSocketError) {
+        m_failure.socketError = m_socket->error();
+        m_failure.socketErrorString = m_socket->errorString();
+    } else {
+        return;
+    }
+    m_failure.hasSocketError = true;
+}
+
+void SocketWorker::probeUpgrade() {
+    m_failure.upgradeRefused = true;
+    QWebSocket *s = std::exchange(m_socket, nullptr);
+    m_transport = nullptr;
+    m_watchdog->stop();
+    release(s, false, 0, QString());
+    const quint64 gen = m_generation;
+    m_probe = new UpgradeProbe(
+        m_session.request, m_session.subprotocols, m_ssl, m_session.connectTimeout,
+        [this, gen](const UpgradeProbe::Result &r) {
+            m_probe->deleteLater();
+            m_probe = nullptr;
+            if (gen != m_generation)
+                return;
+            m_failure.probeAnswered = r.answered;
+            m_failure.probeTimedOut = r.timedOut;
+            m_failure.httpStatus = r.status;
+            m_failure.httpReason = r.reason;
+            m_failure.httpBody = r.body;
+            Q_EMIT closed(m_generation, m_failure);
+        },
+        this);
+    m_probe->start();
+}
+
+void SocketWorker::dropProbe() {
+    delete std::exchange(m_probe, nullptr);
 }
 
 void SocketWorker::send(quint64 generation, const QByteArray &bytes) {
@@ -106,6 +194,7 @@ void SocketWorker::setLayout(std::shared_ptr<const CacheLayout> layout) {
 
 void SocketWorker::onFrame(const QByteArray &frame) {
     m_watchdog->touch();
+    ++m_failure.framesReceived;
     if (m_broken)
         return;
     auto result = FrameDecoder::decode(frame, m_v3, m_options);
@@ -122,16 +211,21 @@ void SocketWorker::onFrame(const QByteArray &frame) {
     Q_EMIT decoded(m_generation, result.value());
 }
 
-void SocketWorker::onError() {
+void SocketWorker::onError(QAbstractSocket::SocketError error) {
     if (!m_socket)
         return;
-    if (!m_failure.hasSocketError) {
-        m_failure.hasSocketError = true;
-        m_failure.socketError = m_socket->error();
-        m_failure.socketErrorString = m_socket->errorString();
+    qCDebug(lcConnection).noquote() << "socket error" << error << m_socket->errorString();
+    // QWebSocket says "connection refused" both for a refused TCP connection and for an answer
+    // to the upgrade it did not accept (its error() then still is the TCP socket's). With TCP
+    // (and TLS) up it is the latter: read that answer.
+    if (!m_open && error == QAbstractSocket::ConnectionRefusedError && m_transport &&
+        m_transport->state() == QAbstractSocket::ConnectedState &&
+        m_transport->error() == QAbstractSocket::UnknownSocketError &&
+        m_failure.stage == ConnectFailure::Stage::Upgrading) {
+        probeUpgrade();
+        return;
     }
-    qCDebug(lcConnection).noquote()
-        << "socket error" << m_socket->error() << m_socket->errorString();
+    recordError();
     // A refused TCP connection or upgrade may never produce disconnected(): look again once
     // the socket settled.
     QTimer::singleShot(0, m_socket, [this, s = m_socket] {
@@ -145,11 +239,7 @@ void SocketWorker::finish() {
     if (!s)
         return;
     // Qt may report disconnected() before error(): take the error from the socket.
-    if (!m_failure.hasSocketError && s->error() != QAbstractSocket::UnknownSocketError) {
-        m_failure.hasSocketError = true;
-        m_failure.socketError = s->error();
-        m_failure.socketErrorString = s->errorString();
-    }
+    recordError();
     // closeCode() is only meaningful when the server sent a close frame; an abrupt drop reads
     // as 1006 like in browsers.
     if (m_open && m_closeFrameReceived) {
@@ -159,20 +249,27 @@ void SocketWorker::finish() {
         m_failure.closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
     }
     m_socket = nullptr;
+    m_transport = nullptr;
     m_watchdog->stop();
     release(s, false, 0, QString());
     Q_EMIT closed(m_generation, m_failure);
 }
 
 void SocketWorker::close(quint64 generation, bool graceful, int closeCode, const QString &reason) {
-    if (generation != m_generation || !m_socket)
+    if (generation != m_generation)
         return;
+    dropProbe();
+    if (!m_socket)
+        return;
+    m_transport = nullptr;
     m_watchdog->stop();
     release(std::exchange(m_socket, nullptr), graceful, closeCode, reason);
 }
 
 void SocketWorker::release(QWebSocket *s, bool graceful, int closeCode, const QString &reason) {
     disconnect(s, nullptr, this, nullptr);
+    if (auto *t = s->findChild<QAbstractSocket *>(QString(), Qt::FindDirectChildrenOnly))
+        disconnect(t, nullptr, this, nullptr);
     if (graceful && s->state() == QAbstractSocket::ConnectedState) {
         connect(s, &QWebSocket::disconnected, s, &QObject::deleteLater);
         QTimer::singleShot(kCloseGraceMs, s, [s] {
@@ -187,7 +284,9 @@ void SocketWorker::release(QWebSocket *s, bool graceful, int closeCode, const QS
 }
 
 void SocketWorker::shutdown() {
+    dropProbe();
     m_socket = nullptr;
+    m_transport = nullptr;
     // Sockets still closing are children too; deleting them drops their pending events.
     const auto sockets = findChildren<QWebSocket *>(Qt::FindDirectChildrenOnly);
     for (QWebSocket *s : sockets) {

@@ -5,10 +5,12 @@
 #include "spacetime/connection/framedecoder.h"
 #include "spacetime/error.h"
 
+#include <QAbstractSocket>
 #include <QList>
 #include <QNetworkRequest>
 #include <QObject>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QStringList>
 
 #include <chrono>
@@ -19,6 +21,7 @@ class QWebSocket;
 namespace stdb {
 
 class IdleWatchdog;
+class UpgradeProbe;
 
 // Everything SocketWorker::open() needs for one session's socket.
 struct SocketSession {
@@ -30,7 +33,8 @@ struct SocketSession {
     QList<QSslCertificate> trustedCertificates; // extra trust anchors, on top of the system's
     std::chrono::milliseconds idleTimeout{30000};
     std::chrono::milliseconds pingTimeout{30000};
-    QString display; // the server as people read it, for log lines
+    std::chrono::milliseconds connectTimeout{20000}; // bounds the upgrade probe
+    QString display;                                 // the server as people read it, for log lines
 };
 
 // Owns a DbConnection's QWebSocket on the connection's I/O thread. Frames are received,
@@ -59,6 +63,8 @@ public:
     void shutdown();
 
 Q_SIGNALS:
+    // The attempt got further: a ConnectFailure::Stage, for classifying a timeout.
+    void progressed(quint64 generation, int stage);
     // The WebSocket handshake succeeded; the owner checks the subprotocol.
     void opened(quint64 generation, const QString &subprotocol);
     void decoded(quint64 generation, const stdb::DecodedFrame &frame);
@@ -71,7 +77,15 @@ Q_SIGNALS:
 
 private:
     void onFrame(const QByteArray &frame);
-    void onError();
+    void onError(QAbstractSocket::SocketError error);
+    void watchTransport(bool secure);
+    void setStage(ConnectFailure::Stage stage);
+    // Takes the most precise socket error there is (once).
+    void recordError();
+    // QWebSocket refused the server's answer to the upgrade: read that answer with a probe,
+    // then report closed().
+    void probeUpgrade();
+    void dropProbe();
     // The socket ended: reports closed() once and lets the socket go.
     void finish();
     void release(QWebSocket *socket, bool graceful, int closeCode, const QString &reason);
@@ -82,6 +96,12 @@ private:
 
     // The current session's socket; sockets still closing are released children.
     QWebSocket *m_socket = nullptr;
+    // The TCP/TLS socket inside m_socket (QWebSocket makes it its child): its signals tell
+    // how far the attempt got and its errors survive TLS.
+    QAbstractSocket *m_transport = nullptr;
+    UpgradeProbe *m_probe = nullptr;
+    SocketSession m_session;
+    QSslConfiguration m_ssl;
     quint64 m_generation = 0;
     bool m_open = false;
     bool m_v3 = false;

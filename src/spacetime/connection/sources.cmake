@@ -5,6 +5,8 @@ target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/clock.h
     ${CMAKE_CURRENT_LIST_DIR}/clock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/connectionlog_p.h
+    ${CMAKE_CURRENT_LIST_DIR}/connectfailure.h
+    ${CMAKE_CURRENT_LIST_DIR}/connectfailure.cpp
     ${CMAKE_CURRENT_LIST_DIR}/connectionoptions.h
     ${CMAKE_CURRENT_LIST_DIR}/dbconnection.h
     ${CMAKE_CURRENT_LIST_DIR}/dbconnection_p.h
@@ -39,4 +41,6 @@ target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/subscriptionstate_p.h
     ${CMAKE_CURRENT_LIST_DIR}/tablehandle.h
     ${CMAKE_CURRENT_LIST_DIR}/tablehandle.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/upgradeprobe.h
+    ${CMAKE_CURRENT_LIST_DIR}/upgradeprobe.cpp
 )
