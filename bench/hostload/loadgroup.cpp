@@ -170,9 +170,10 @@ void LoadGroup::sendOne(Client &c, qint64 scheduledNs) {
                 ++committed;
                 return;
             }
-            r->outcomes[std::size_t(seq)] = o.status == stdb::ReducerOutcome::Status::Disconnected
-                                                ? ClientResult::Unknown
-                                                : ClientResult::Failed;
+            // Cut off by the connection's end: as far as the load report goes, not known.
+            const bool cutOff = o.status == stdb::ReducerOutcome::Status::NeverSent ||
+                                o.status == stdb::ReducerOutcome::Status::OutcomeUnknown;
+            r->outcomes[std::size_t(seq)] = cutOff ? ClientResult::Unknown : ClientResult::Failed;
             if (r->firstFailure.isEmpty())
                 r->firstFailure = o.message;
         });

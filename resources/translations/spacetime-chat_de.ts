@@ -176,6 +176,44 @@
     </message>
 </context>
 <context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Connection lost. Reconnecting in %n s…</source>
+        <translation>
+            <numerusform>Verbindung verloren. Neuer Versuch in %n s…</numerusform>
+            <numerusform>Verbindung verloren. Neuer Versuch in %n s…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connection lost. Reconnecting…</source>
+        <translation>Verbindung verloren. Verbinde neu…</translation>
+    </message>
+    <message>
+        <source>Offline.</source>
+        <translation>Offline.</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>Jetzt neu verbinden</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Ausblenden</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionStatus</name>
     <message>
         <source>Connection state</source>
@@ -273,6 +311,33 @@ Klicken zum Kopieren.</translation>
             <numerusform>%n Treffer</numerusform>
             <numerusform>%n Treffer</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Spacetime Chat — %1</source>
+        <translation>Spacetime Chat — %1</translation>
+    </message>
+    <message>
+        <source>Spacetime Chat — %1 (%2)</source>
+        <translation>Spacetime Chat — %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Your identity: %1</source>
+        <translation>Deine Identität: %1</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Continue as your Rust quickstart identity?</source>
+        <translation>Mit deiner Identität aus dem Rust-Quickstart weitermachen?</translation>
+    </message>
+    <message>
+        <source>The official Rust quickstart client saved an identity in %1. Continue as that identity here? Otherwise you get a new one.</source>
+        <translation>Der offizielle Rust-Quickstart-Client hat in %1 eine Identität gespeichert. Hier als diese Identität weitermachen? Sonst bekommst du eine neue.</translation>
     </message>
 </context>
 <context>
@@ -538,14 +603,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
 <context>
     <name>MessageDelegate</name>
     <message>
-        <source>Today</source>
-        <translation>Heute</translation>
-    </message>
-    <message>
-        <source>Yesterday</source>
-        <translation>Gestern</translation>
-    </message>
-    <message>
         <source>Sending…</source>
         <translation>Wird gesendet…</translation>
     </message>
@@ -564,6 +621,26 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>%1 (you)</source>
         <translation>%1 (du)</translation>
+    </message>
+    <message>
+        <source>Not confirmed yet</source>
+        <translation>Noch nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>Nicht gesendet: %1</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>Nicht gesendet</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
     </message>
 </context>
 <context>
@@ -599,6 +676,17 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>%1 / %2 bytes</source>
         <translation>%1 / %2 Bytes</translation>
+    </message>
+    <message>
+        <source>Message — Enter sends, Shift+Enter adds a line</source>
+        <translation>Nachricht — Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein</translation>
+    </message>
+</context>
+<context>
+    <name>MessageList</name>
+    <message>
+        <source>No messages yet. Say hello!</source>
+        <translation>Noch keine Nachrichten. Sag Hallo!</translation>
     </message>
 </context>
 <context>
@@ -732,6 +820,30 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>The server refused the name: %1</source>
         <translation>Der Server hat den Namen abgelehnt: %1</translation>
     </message>
+    <message>
+        <source>Change your name</source>
+        <translation>Namen ändern</translation>
+    </message>
+    <message>
+        <source>Everyone in this database sees this name next to your messages.</source>
+        <translation>Alle in dieser Datenbank sehen diesen Namen neben deinen Nachrichten.</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Dein Name</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Speichere…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
 </context>
 <context>
     <name>TrayIcon</name>
@@ -782,6 +894,17 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
 Identity: %3</source>
         <translation>%1 (%2)
 Identität: %3</translation>
+    </message>
+</context>
+<context>
+    <name>UserList</name>
+    <message>
+        <source>Online — %1 of %2</source>
+        <translation>Online — %1 von %2</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>du</translation>
     </message>
 </context>
 <context>
@@ -1003,9 +1126,71 @@ Identität: %3</translation>
         <source>Cannot write the token file %1: %2</source>
         <translation>Die Token-Datei %1 kann nicht geschrieben werden: %2</translation>
     </message>
+</context>
+<context>
+    <name>chat::DayLabel</name>
     <message>
-        <source>Cannot write the token file %1</source>
-        <translation>Die Token-Datei %1 kann nicht geschrieben werden</translation>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+</context>
+<context>
+    <name>chat::ErrorText</name>
+    <message>
+        <source>The server sent data this client cannot read: %1</source>
+        <translation>Der Server hat Daten geschickt, die dieser Client nicht lesen kann: %1</translation>
+    </message>
+    <message>
+        <source>A compressed message from the server could not be unpacked: %1</source>
+        <translation>Eine komprimierte Nachricht des Servers ließ sich nicht entpacken: %1</translation>
+    </message>
+    <message>
+        <source>The server did not follow the protocol: %1</source>
+        <translation>Der Server hat sich nicht an das Protokoll gehalten: %1</translation>
+    </message>
+    <message>
+        <source>Not possible: %1</source>
+        <translation>Nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Network problem: %1</source>
+        <translation>Netzwerkproblem: %1</translation>
+    </message>
+    <message>
+        <source>The server refused: %1</source>
+        <translation>Der Server hat abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Not connected to the server.</source>
+        <translation>Nicht mit dem Server verbunden.</translation>
+    </message>
+    <message>
+        <source>Internal error: %1</source>
+        <translation>Interner Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Unerwarteter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>The server refused it.</source>
+        <translation>Der Server hat es abgelehnt.</translation>
+    </message>
+    <message>
+        <source>The server could not run it: %1</source>
+        <translation>Der Server konnte es nicht ausführen: %1</translation>
+    </message>
+    <message>
+        <source>Not sent: the connection ended first.</source>
+        <translation>Nicht gesendet: Die Verbindung endete vorher.</translation>
+    </message>
+    <message>
+        <source>The connection was lost before the server answered.</source>
+        <translation>Die Verbindung brach ab, bevor der Server antwortete.</translation>
     </message>
 </context>
 <context>
@@ -1071,6 +1256,57 @@ Identität: %3</translation>
     <message>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>quick::QuickOptions</name>
+    <message>
+        <source>Chat on a SpacetimeDB quickstart-chat database (Qt Quick client).</source>
+        <translation>Chatten über eine SpacetimeDB-quickstart-chat-Datenbank (Qt-Quick-Client).</translation>
+    </message>
+    <message>
+        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
+        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
+    </message>
+    <message>
+        <source>Database name (default quickstart-chat).</source>
+        <translation>Datenbankname (Standard quickstart-chat).</translation>
+    </message>
+    <message>
+        <source>Profile to use; each profile has its own identity (default: default).</source>
+        <translation>Zu verwendendes Profil; jedes Profil hat eine eigene Identität (Standard: default).</translation>
+    </message>
+    <message>
+        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
+        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
+    </message>
+    <message>
+        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
+        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
+    </message>
+    <message>
+        <source>Import the identity from this Rust credentials file.</source>
+        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
+    </message>
+    <message>
+        <source>Use a throw-away identity that is never stored.</source>
+        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate, in addition to the system&apos;s certificate authorities.</source>
+        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen, zusätzlich zu den Zertifizierungsstellen des Systems.</translation>
+    </message>
+    <message>
+        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
+        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
+    </message>
+    <message>
+        <source>--server and --database must not be empty.</source>
+        <translation>--server und --database dürfen nicht leer sein.</translation>
+    </message>
+    <message>
+        <source>--anonymous and --import-rust-credentials exclude each other.</source>
+        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
     </message>
 </context>
 </TS>

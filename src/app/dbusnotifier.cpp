@@ -8,6 +8,7 @@
 #include <QDBusInterface>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
+#include <QGuiApplication>
 
 namespace {
 const QString kService = QStringLiteral("org.freedesktop.Notifications");
@@ -42,15 +43,25 @@ QString DBusNotifier::escapeBody(const QString &text) {
     return text.toHtmlEscaped();
 }
 
-void DBusNotifier::notify(const Notification &n) {
+QVariantMap DBusNotifier::hints(const Notification &n) {
     QVariantMap hints;
-    hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("spacetime-chat"));
+    // The installed .desktop file's name without the suffix (main() sets it to the app id), so
+    // the notification server shows our name and icon and applies the user's settings for us.
+    const QString desktopEntry = QGuiApplication::desktopFileName();
+    if (!desktopEntry.isEmpty())
+        hints.insert(QStringLiteral("desktop-entry"), desktopEntry);
     hints.insert(QStringLiteral("category"), QStringLiteral("im.received"));
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(n.mention ? 2 : 1)));
+    return hints;
+}
+
+void DBusNotifier::notify(const Notification &n) {
     const QStringList actions{QStringLiteral("default"), tr("Show")};
-    QDBusPendingCall call = m_iface->asyncCall(
-        QStringLiteral("Notify"), QCoreApplication::applicationName(), uint(0),
-        QStringLiteral("spacetime-chat"), n.title, escapeBody(n.body), actions, hints, int(-1));
+    // The icon is installed under the desktop entry's name (the entry's Icon=).
+    QDBusPendingCall call =
+        m_iface->asyncCall(QStringLiteral("Notify"), QCoreApplication::applicationName(), uint(0),
+                           QGuiApplication::desktopFileName(), n.title, escapeBody(n.body), actions,
+                           hints(n), int(-1));
     auto *watcher = new QDBusPendingCallWatcher(call, this);
     const quint64 id = n.id;
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, id](auto *w) {
@@ -61,7 +72,6 @@ void DBusNotifier::notify(const Notification &n) {
             return;
         }
         m_ids.insert(reply.value(), id);
-        m_lastServerId = reply.value();
     });
 }
 

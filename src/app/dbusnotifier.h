@@ -22,6 +22,8 @@ public:
 
     // The escaped body sent for a text (exposed for tests).
     static QString escapeBody(const QString &text);
+    // The hints sent with a notification (exposed for tests).
+    static QVariantMap hints(const Notification &notification);
 
 private Q_SLOTS:
     void onActionInvoked(uint serverId, const QString &action);
@@ -30,5 +32,4 @@ private Q_SLOTS:
 private:
     QDBusInterface *m_iface = nullptr;
     QHash<uint, quint64> m_ids; // server's id -> ours
-    uint m_lastServerId = 0;
 };

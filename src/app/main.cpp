@@ -10,11 +10,10 @@
 #include "startuptrace.h"
 
 #include "chat/rustcredentials.h"
+#include "chat/translations.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
 #include <QMessageBox>
-#include <QTranslator>
 
 #include <cstdio>
 #include <cstring>
@@ -48,17 +47,10 @@ int main(int argc, char *argv[]) {
     QApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));
     QApplication::setApplicationVersion(QStringLiteral(STDB_APP_VERSION));
     // The installed desktop entry (Wayland matches windows and notifications to it).
-    QApplication::setDesktopFileName(QStringLiteral("io.github.spacetimechat.SpacetimeChat"));
+    QApplication::setDesktopFileName(MainWindow::desktopFileName());
     QApplication::setWindowIcon(MainWindow::appIcon());
 
-    QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator appTranslator;
-    if (appTranslator.load(QLocale(), QStringLiteral("spacetime-chat"), QStringLiteral("_"),
-                           QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&appTranslator);
+    chat::Translations::install();
 
     CommandLine cli;
     if (!cli.parse(QApplication::arguments())) {

@@ -115,6 +115,10 @@ MainWindow::MainWindow(Options options, QWidget *parent)
     input->setFocus();
 }
 
+QString MainWindow::desktopFileName() {
+    return QStringLiteral("io.github.spacetimechat.SpacetimeChat");
+}
+
 QIcon MainWindow::appIcon() {
     QIcon icon;
     for (const int size : {16, 32, 48, 64, 128, 256})

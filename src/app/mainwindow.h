@@ -48,6 +48,9 @@ public:
 
     // The application icon (SVG where the plugin exists, PNG sizes otherwise).
     static QIcon appIcon();
+    // The installed desktop entry's name (the app id, without ".desktop"); the icon theme
+    // name of the installed icon too.
+    static QString desktopFileName();
 
     // Replaces the notification backend (the window takes ownership).
     void setNotifier(Notifier *notifier);

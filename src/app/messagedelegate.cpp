@@ -3,6 +3,7 @@
 #include "sendercolor.h"
 
 #include "chat/chattypes.h"
+#include "chat/daylabel.h"
 #include "chat/messagemodel.h"
 #include "chat/untrustedtext.h"
 
@@ -88,15 +89,6 @@ QString MessageDelegate::displayText(const QModelIndex &index) {
     return text;
 }
 
-QString MessageDelegate::dayText(const QDate &date) {
-    const QDate today = QDate::currentDate();
-    if (date == today)
-        return tr("Today");
-    if (date == today.addDays(-1))
-        return tr("Yesterday");
-    return QLocale().toString(date, QLocale::LongFormat);
-}
-
 QString MessageDelegate::deliveryText(const QModelIndex &index) {
     if (!index.data(MessageModel::IsOwnRole).toBool() &&
         index.data(MessageModel::LocalIdRole).toLongLong() == 0)
@@ -147,7 +139,11 @@ qreal MessageDelegate::layoutText(QTextLayout &layout, const QString &text, int 
     layout.setFont(m_font);
     QTextOption option;
     option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    option.setTextDirection(Qt::LeftToRight);
+    // The text's own direction (its first strong character, as dir="auto" in HTML) orders and
+    // aligns it: a Hebrew or Arabic message reads from the right edge of the text column.
+    const bool rtl = text.isRightToLeft();
+    option.setTextDirection(rtl ? Qt::RightToLeft : Qt::LeftToRight);
+    option.setAlignment(rtl ? Qt::AlignRight : Qt::AlignLeft);
     layout.setTextOption(option);
     if (palette)
         layout.setFormats(linkFormats(text, *palette));
@@ -215,15 +211,11 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex 
     const int flags = (index.data(MessageModel::FirstOfGroupRole).toBool() ? 1 : 0) |
                       (index.data(MessageModel::DayChangedRole).toBool() ? 2 : 0) |
                       (int(stateOf(index)) << 2);
-    const QString status = deliveryText(index);
-    const size_t key = qHashMulti(0, text, flags, status);
-    auto it = m_heights.constFind(key);
-    if (it != m_heights.constEnd())
-        return {m_width, *it};
-    if (m_heights.size() > 500000)
-        m_heights.clear();
+    RowHeightCache::Key key{text, flags, deliveryText(index)};
+    if (const std::optional<int> cached = m_heights.find(key))
+        return {m_width, *cached};
     const int h = geometry(index, text, nullptr).total;
-    m_heights.insert(key, h);
+    m_heights.insert(std::move(key), h);
     return {m_width, h};
 }
 
@@ -251,7 +243,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     // Day separator: a rule with the date in the middle.
     if (g.separatorHeight > 0) {
         const QRect band(r.left(), r.top(), r.width(), g.separatorHeight);
-        const QString label = dayText(sent.date());
+        const QString label = chat::DayLabel::text(sent.date());
         QFont f = small;
         f.setBold(true);
         painter->setFont(f);
@@ -385,7 +377,8 @@ QUrl MessageDelegate::urlAt(const QRect &rect, const QModelIndex &index, const Q
         const QTextLine line = layout.lineAt(i);
         if (local.y() < line.y() || local.y() >= line.y() + line.height())
             continue;
-        if (local.x() < 0 || local.x() > line.naturalTextWidth())
+        const QRectF drawn = line.naturalTextRect(); // right-aligned for right-to-left text
+        if (local.x() < drawn.left() || local.x() > drawn.right())
             return {};
         const int cursor = line.xToCursor(local.x(), QTextLine::CursorOnCharacter);
         for (const auto &f : layout.formats()) {

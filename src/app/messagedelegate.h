@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QHash>
+#include "rowheightcache.h"
+
 #include <QStyledItemDelegate>
 #include <QTextLayout>
 #include <QUrl>
@@ -33,15 +34,13 @@ public:
     bool isCompact() const { return m_compact; }
     void setFont(const QFont &font);
     void clearCache();
-    int cachedHeights() const { return int(m_heights.size()); }
+    int cachedHeights() const { return m_heights.size(); }
 
     // The clickable http(s) URL at pos (view coordinates) in the row at rect, if any.
     QUrl urlAt(const QRect &rect, const QModelIndex &index, const QPoint &pos) const;
 
     // Exactly the text the row shows (network text verbatim; newlines as line breaks).
     static QString displayText(const QModelIndex &index);
-    // "Today", "Yesterday", or the date in the locale's long format.
-    static QString dayText(const QDate &date);
     // The line under an own message that is not confirmed yet ("Sending…"), or empty.
     static QString deliveryText(const QModelIndex &index);
 
@@ -68,5 +67,5 @@ private:
     int m_width = 400;
     bool m_compact = false;
     QFont m_font;
-    mutable QHash<size_t, int> m_heights;
+    mutable RowHeightCache m_heights;
 };

@@ -103,11 +103,6 @@ void MessageInput::setText(const QString &text) {
     m_edit->moveCursor(QTextCursor::End);
 }
 
-void MessageInput::setHistory(const QStringList &history) {
-    m_history = history.mid(qMax(0, int(history.size()) - kHistoryMax));
-    m_historyPos = -1;
-}
-
 void MessageInput::showProblem(const QString &text) {
     m_problem->setText(text);
     m_problem->setVisible(!text.isEmpty());

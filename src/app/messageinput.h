@@ -20,9 +20,8 @@ public:
     QPlainTextEdit *editor() const { return m_edit; }
     QToolButton *sendButton() const { return m_send; }
     QLabel *counter() const { return m_counter; }
+    // Sent lines remembered for Up/Down (oldest first).
     const QStringList &history() const { return m_history; }
-    // Sent lines remembered for Up/Down (oldest first), e.g. restored from settings.
-    void setHistory(const QStringList &history);
 
     // Shows a short problem under the input (e.g. a refused rename); empty hides it.
     void showProblem(const QString &text);

@@ -1,6 +1,7 @@
 #include "chat/chatclient.h"
 
 #include "chat/connectproblem.h"
+#include "chat/errortext.h"
 #include "chat/messagemodel.h"
 #include "chat/messagerowview.h"
 #include "chat/outbox.h"
@@ -38,8 +39,6 @@ QString sqlTimestamp(qint64 us) {
     iso.replace(QLatin1Char('\''), QLatin1String("''"));
     return QLatin1Char('\'') + iso + QLatin1Char('\'');
 }
-
-const char kNeverSent[] = "disconnected; the call was never sent";
 
 } // namespace
 
@@ -224,7 +223,7 @@ void ChatClient::buildConnection(const QString &token) {
         builder.withMaxDecompressedSize(m_options.maxMessageBytes);
     stdb::Expected<stdb::DbConnection *> built = builder.build(this);
     if (!built) {
-        setLastError(built.error().message());
+        setLastError(built.error());
         emit connectionProblem(m_lastError);
         setState(State::Error);
         return;
@@ -244,21 +243,22 @@ void ChatClient::buildConnection(const QString &token) {
             [this](const stdb::Identity &identity, const stdb::ConnectionId &,
                    const QString &newToken) { onConnected(identity, newToken); });
     connect(conn, &stdb::DbConnection::connectError, this, [this, conn](const stdb::Error &e) {
-        // The typed reason, in the user's language; the SDK's English only if there is none.
+        // The typed reason, in the user's language: the connect failure's kind when there is
+        // one, else the error's.
         m_connectFailure = conn->lastConnectFailure();
-        const QString text = m_connectFailure.isFailure()
-                                 ? ConnectProblem::describe(m_connectFailure, conn->options())
-                                 : e.message();
-        setLastError(text);
-        emit connectionProblem(text);
+        setLastError(m_connectFailure.isFailure()
+                         ? ConnectProblem::describe(m_connectFailure, conn->options())
+                         : ErrorText::describe(e),
+                     e);
+        emit connectionProblem(m_lastError);
     });
     connect(conn, &stdb::DbConnection::disconnected, this,
             [this](const std::optional<stdb::Error> &e) {
                 setSynced(false);
                 m_outbox->markInFlightUnconfirmed();
                 if (e) {
-                    setLastError(e->message());
-                    emit connectionProblem(e->message());
+                    setLastError(*e);
+                    emit connectionProblem(m_lastError);
                 }
             });
     connect(conn, &stdb::DbConnection::reconnecting, this, &ChatClient::onReconnecting);
@@ -420,9 +420,10 @@ void ChatClient::onConnectionStateChanged() {
             const stdb::Error why = m_connection->lastError();
             m_connectFailure = m_connection->lastConnectFailure();
             if (m_connectFailure.isFailure())
-                setLastError(ConnectProblem::describe(m_connectFailure, m_connection->options()));
+                setLastError(ConnectProblem::describe(m_connectFailure, m_connection->options()),
+                             why);
             else if (why.kind() != stdb::Error::Kind::None)
-                setLastError(why.message());
+                setLastError(why);
             else if (m_lastError.isEmpty())
                 setLastError(tr("The connection ended."));
             setState(State::Error);
@@ -576,8 +577,9 @@ void ChatClient::pumpOutbox() {
         if (!call) {
             if (call.error().kind() == stdb::Error::Kind::Disconnected)
                 return; // stays Pending for the next connection
-            m_outbox->markFailed(localId, call.error().message());
-            emit messageFailed(localId, call.error().message());
+            const QString reason = ErrorText::describe(call.error());
+            m_outbox->markFailed(localId, reason);
+            emit messageFailed(localId, reason);
             continue;
         }
         m_sendRequests.insert(call.value(), localId);
@@ -597,15 +599,17 @@ void ChatClient::onSendCompleted(qint64 localId, const stdb::ReducerOutcome &out
         emit messageDelivered(localId);
         break;
     case stdb::ReducerOutcome::Status::Err:
-    case stdb::ReducerOutcome::Status::InternalError:
-        m_outbox->markFailed(localId, outcome.message);
-        emit messageFailed(localId, outcome.message);
+    case stdb::ReducerOutcome::Status::InternalError: {
+        const QString reason = ErrorText::reducerFailure(outcome);
+        m_outbox->markFailed(localId, reason);
+        emit messageFailed(localId, reason);
         break;
-    case stdb::ReducerOutcome::Status::Disconnected:
-        if (outcome.message == QLatin1String(kNeverSent))
-            m_outbox->markUnsent(localId);
-        else
-            m_outbox->markInFlightUnconfirmed();
+    }
+    case stdb::ReducerOutcome::Status::NeverSent:
+        m_outbox->markUnsent(localId);
+        break;
+    case stdb::ReducerOutcome::Status::OutcomeUnknown:
+        m_outbox->markInFlightUnconfirmed();
         break;
     }
 }
@@ -662,18 +666,17 @@ bool ChatClient::setName(const QString &name) {
                 break;
             case stdb::ReducerOutcome::Status::Err:
             case stdb::ReducerOutcome::Status::InternalError:
-                emit nameRejected(name, outcome.message);
+                emit nameRejected(name, ErrorText::reducerFailure(outcome));
                 break;
-            case stdb::ReducerOutcome::Status::Disconnected:
+            case stdb::ReducerOutcome::Status::NeverSent:
+            case stdb::ReducerOutcome::Status::OutcomeUnknown:
                 emit nameRejected(name, tr("The connection was lost before the server "
                                            "answered. Try again when connected."));
                 break;
             }
         });
     if (!call) {
-        emit nameRejected(name, call.error().kind() == stdb::Error::Kind::Disconnected
-                                    ? tr("Not connected to the server.")
-                                    : call.error().message());
+        emit nameRejected(name, ErrorText::describe(call.error()));
         return false;
     }
     m_pendingName = name;
@@ -700,7 +703,7 @@ void ChatClient::loadOlder() {
             emit loadingOlderChanged(false);
             if (!r) {
                 const QString text =
-                    tr("Could not load older messages: %1").arg(r.error().message());
+                    tr("Could not load older messages: %1").arg(ErrorText::describe(r.error()));
                 emit connectionProblem(text);
                 return;
             }
@@ -726,7 +729,8 @@ void ChatClient::loadOlder() {
             m_messages->prependOlder(std::move(older));
         });
     if (!call) {
-        emit connectionProblem(tr("Could not load older messages: %1").arg(call.error().message()));
+        emit connectionProblem(
+            tr("Could not load older messages: %1").arg(ErrorText::describe(call.error())));
         return;
     }
     m_loadingOlder = true;
@@ -747,7 +751,12 @@ void ChatClient::setState(State s) {
     emit stateChanged(s);
 }
 
-void ChatClient::setLastError(const QString &e) {
+void ChatClient::setLastError(const stdb::Error &cause) {
+    setLastError(ErrorText::describe(cause), cause);
+}
+
+void ChatClient::setLastError(const QString &e, const stdb::Error &cause) {
+    m_lastErrorCause = cause;
     if (m_lastError == e)
         return;
     m_lastError = e;

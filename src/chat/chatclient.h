@@ -119,7 +119,11 @@ public:
     QString identityHex() const;
     QString identityShort() const;
     QString ownName() const { return m_ownName; }
+    // Why the session is in trouble, for people (translated); empty when all is well.
     QString lastError() const { return m_lastError; }
+    // The SDK's error behind lastError(), when it came from the SDK (kind None otherwise), for
+    // front ends that decide on it.
+    stdb::Error lastErrorCause() const { return m_lastErrorCause; }
     // Why the last attempt to connect failed (Kind::None once connected); lastError() is its
     // translated text (ConnectProblem).
     stdb::ConnectFailure connectFailure() const { return m_connectFailure; }
@@ -203,7 +207,8 @@ private:
     void buildConnection(const QString &token);
     void teardownConnection();
     void setState(State s);
-    void setLastError(const QString &e);
+    void setLastError(const stdb::Error &cause);
+    void setLastError(const QString &e, const stdb::Error &cause = {});
     void setSynced(bool s);
     void setOwnName(const QString &name);
     void onLoaded(const QString &key, const QString &token);
@@ -239,6 +244,7 @@ private:
     QString m_storedToken; // what the keychain holds (never logged)
     QString m_ownName;
     QString m_lastError;
+    stdb::Error m_lastErrorCause;
     stdb::ConnectFailure m_connectFailure;
     bool m_synced = false;
     bool m_everSynced = false;

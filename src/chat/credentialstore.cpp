@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
+#include <QSaveFile>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcCredentials, "chat.credentials")
@@ -219,21 +220,23 @@ bool CredentialStore::readFile(const Profile &profile, QString *token, QString *
 bool CredentialStore::writeFile(const Profile &profile, const QString &token,
                                 QString *error) const {
     const QString path = tokenFilePath(profile);
-    const QString tmp = path + QStringLiteral(".new");
-    QFile::remove(tmp);
-    QFile f(tmp);
-    // Created 0600 from the start: the token is never readable by others, not even briefly.
-    if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly,
-                QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        *error = tr("Cannot write the token file %1: %2").arg(tmp, f.errorString());
+    // Written to a temporary file that replaces the old one in one rename, and only once all
+    // of it is on disk: a crash or a full disk leaves the previous token, never half of one or
+    // none.
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) {
+        *error = tr("Cannot write the token file %1: %2").arg(path, f.errorString());
+        return false;
+    }
+    // Owner-only before the first byte: a new temporary file starts out with the umask's mode.
+    if (!f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        *error = tr("Cannot write the token file %1: %2").arg(path, f.errorString());
+        f.cancelWriting();
         return false;
     }
     f.write(token.toUtf8());
-    f.close();
-    QFile::remove(path);
-    if (!QFile::rename(tmp, path)) {
-        *error = tr("Cannot write the token file %1").arg(path);
-        QFile::remove(tmp);
+    if (!f.commit()) {
+        *error = tr("Cannot write the token file %1: %2").arg(path, f.errorString());
         return false;
     }
     return true;

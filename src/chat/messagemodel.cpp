@@ -79,9 +79,11 @@ void MessageModel::setOwnIdentity(const stdb::Identity &self) {
     m_selfIndex = intern(self);
     for (int i = m_confirmed; i < m_rows.size(); ++i)
         m_rows[i].sender = m_selfIndex;
+    // The outbox rows' sender changed, so whether they start a group changed too.
     if (!m_rows.isEmpty())
-        emit dataChanged(index(0), index(int(m_rows.size()) - 1),
-                         {IsOwnRole, SenderNameRole, SenderIdentityRole, SenderShortRole});
+        emit dataChanged(
+            index(0), index(int(m_rows.size()) - 1),
+            {IsOwnRole, SenderNameRole, SenderIdentityRole, SenderShortRole, FirstOfGroupRole});
 }
 
 void MessageModel::setMaxMessages(int max) {

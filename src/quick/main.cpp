@@ -5,6 +5,7 @@
 #include "quicksupport.h"
 
 #include "chat/chatclient.h"
+#include "chat/translations.h"
 
 #include <QGuiApplication>
 #include <QIcon>
@@ -18,6 +19,8 @@ Q_LOGGING_CATEGORY(lcQuick, "spacetime.quick")
 
 int main(int argc, char *argv[]) {
     QGuiApplication app(argc, argv);
+    // Before anything makes text (the command-line help too), as in the Widgets app.
+    chat::Translations::install();
     // Same data directory as the other front ends (profiles, outbox, token file).
     QGuiApplication::setOrganizationName(QStringLiteral("spacetime-chat"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));

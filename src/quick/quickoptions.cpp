@@ -9,8 +9,9 @@
 namespace quick {
 
 namespace {
+// The context lupdate files these texts under (resources/translations/*.ts).
 QString tr(const char *text) {
-    return QCoreApplication::translate("QuickOptions", text);
+    return QCoreApplication::translate("quick::QuickOptions", text);
 }
 } // namespace
 

@@ -2,6 +2,7 @@
 
 #include "chat/chatclient.h"
 #include "chat/chattypes.h"
+#include "chat/daylabel.h"
 #include "chat/messagemodel.h"
 #include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
@@ -23,21 +24,13 @@ QVariant DayProxyModel::data(const QModelIndex &index, int role) const {
         QIdentityProxyModel::data(index, chat::MessageModel::SentRole).toDateTime();
     if (!sent.isValid())
         return QString();
-    return dayLabel(sent.toLocalTime().date(), QDate::currentDate());
+    return chat::DayLabel::text(sent.toLocalTime().date());
 }
 
 QHash<int, QByteArray> DayProxyModel::roleNames() const {
     QHash<int, QByteArray> roles = QIdentityProxyModel::roleNames();
     roles.insert(DayRole, "day");
     return roles;
-}
-
-QString DayProxyModel::dayLabel(QDate day, QDate today) {
-    if (day == today)
-        return tr("Today");
-    if (day == today.addDays(-1))
-        return tr("Yesterday");
-    return QLocale().toString(day, QLocale::LongFormat);
 }
 
 QString ChatUi::validateName(const QString &name) const {

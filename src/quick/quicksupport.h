@@ -7,8 +7,8 @@
 namespace quick {
 
 // The message model as the QML ListView wants it: every role of chat::MessageModel plus
-// "day", a readable label of the message's calendar day ("Today", "Yesterday", "Monday, 23
-// November 2026") that the view uses as its section key.
+// "day", the label of the message's calendar day (chat::DayLabel, as in the Widgets app) that
+// the view uses as its section key.
 class DayProxyModel : public QIdentityProxyModel {
     Q_OBJECT
 public:
@@ -18,9 +18,6 @@ public:
 
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
-
-    // The label for a day, relative to `today`.
-    static QString dayLabel(QDate day, QDate today);
 };
 
 // Helpers QML calls so that no chat rule is written twice: the same validation as the chat

@@ -651,6 +651,25 @@ private slots:
         c->stop();
     }
 
+#ifdef STDB_APP_HAVE_DBUS
+    void notificationNamesTheInstalledDesktopEntry() {
+        // The hint names the desktop file packaging installs (resources/<app id>.desktop), so
+        // the notification server finds our name, icon and the user's settings for us.
+        const QString before = QGuiApplication::desktopFileName();
+        QGuiApplication::setDesktopFileName(MainWindow::desktopFileName()); // as main() does
+        const QVariantMap hints = DBusNotifier::hints(
+            Notification{1, QStringLiteral("Zoe"), QStringLiteral("hi"), false});
+        QGuiApplication::setDesktopFileName(before);
+        const QString entry = hints.value(QStringLiteral("desktop-entry")).toString();
+        QCOMPARE(entry, MainWindow::desktopFileName());
+        QFile desktop(
+            QStringLiteral(QT_TESTCASE_SOURCEDIR "/../../resources/%1.desktop").arg(entry));
+        QVERIFY2(desktop.open(QIODevice::ReadOnly), qPrintable(desktop.fileName()));
+        const QList<QByteArray> lines = desktop.readAll().split('\n');
+        QVERIFY(lines.contains("Icon=" + entry.toUtf8())); // the icon the notification shows
+    }
+#endif
+
     void manyRowsLayOutFromTheCache() {
         // 100k rows: heights come from the per-content cache, so the layout stays quick and
         // the cache stays small for repetitive content.

@@ -6,6 +6,7 @@
 // this run, and checks look at this run's rows (the whole table only with a host of our own).
 // Functions needing restarts, fault controls or an empty table skip there.
 #include "chat/chatclient.h"
+#include "chat/errortext.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/outbox.h"
@@ -170,6 +171,7 @@ private slots:
             qPrintable(host.errorString()));
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Online; }, kTimeout));
         QVERIFY(a->lastError().isEmpty());
+        QCOMPARE(a->lastErrorCause().kind(), stdb::Error::Kind::None);
     }
 
     void unknownDatabaseIsAnError() {
@@ -187,6 +189,8 @@ private slots:
         });
         a->start();
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Error; }, kTimeout));
+        QCOMPARE(a->connectFailure().kind, stdb::ConnectFailure::Kind::HttpStatus);
+        QCOMPARE(a->connectFailure().httpStatus, 404);
         QVERIFY2(a->lastError().contains(QLatin1String("no-such-db")), qPrintable(a->lastError()));
         QCOMPARE(errorAtStateChange, a->lastError());
     }
@@ -200,7 +204,9 @@ private slots:
         a->start();
         QCOMPARE(a->state(), ChatClient::State::Error);
         QCOMPARE(problems.count(), 1);
-        QVERIFY(!a->lastError().isEmpty());
+        QCOMPARE(a->lastErrorCause().kind(), stdb::Error::Kind::InvalidArgument);
+        QCOMPARE(a->lastError(), chat::ErrorText::describe(a->lastErrorCause()));
+        QCOMPARE(problems.first().at(0).toString(), a->lastError());
     }
 
     void messagesFlowBetweenClients() {

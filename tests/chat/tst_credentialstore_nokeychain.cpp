@@ -3,9 +3,14 @@
 #include "chat/credentialstore.h"
 #include "logcapture.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using chat::CredentialStore;
 using chat::Profile;
@@ -43,6 +48,89 @@ private slots:
         QVERIFY(loaded.wait(5000));
         QCOMPARE(loaded.first().at(1).toString(), token);
         QVERIFY(!logs.contains(token));
+    }
+
+    void tokenFileIsReplacedWhole() {
+        // The opt-in token file never touches the keychain. A new token goes to a new file
+        // that replaces the old one in one step: whoever has the old one open still reads all
+        // of the old token, and nothing is left beside it.
+        CredentialStore store;
+        store.setInsecureFileStore(true);
+        const Profile p(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("quickstart-chat"),
+                        QStringLiteral("atomic"));
+        const QString path = CredentialStore::tokenFilePath(p);
+        QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+        QFile::remove(path);
+        const QString first = QStringLiteral("eyJfirst.token.") + QString(2000, u'a');
+        const QString second = QStringLiteral("eyJsecond.token");
+        QVERIFY(save(store, p, first));
+        QCOMPARE(QFile::permissions(path) & ~(QFile::ReadUser | QFile::WriteUser),
+                 QFile::ReadOwner | QFile::WriteOwner);
+
+        QFile before(path);
+        QVERIFY(before.open(QIODevice::ReadOnly));
+        struct stat oldStat {};
+        QCOMPARE(::fstat(before.handle(), &oldStat), 0);
+        QVERIFY(save(store, p, second));
+        struct stat newStat {};
+        QCOMPARE(::stat(QFile::encodeName(path).constData(), &newStat), 0);
+        QVERIFY(newStat.st_ino != oldStat.st_ino); // replaced, not rewritten in place
+        QCOMPARE(QString::fromUtf8(before.readAll()), first);
+        QFile after(path);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(after.readAll()), second);
+        QCOMPARE(QFile::permissions(path) & ~(QFile::ReadUser | QFile::WriteUser),
+                 QFile::ReadOwner | QFile::WriteOwner);
+        const QStringList beside =
+            QDir(QFileInfo(path).absolutePath())
+                .entryList({QFileInfo(path).fileName() + u'*'}, QDir::Files | QDir::Hidden);
+        QCOMPARE(beside, QStringList{QFileInfo(path).fileName()});
+
+        CredentialStore again;
+        again.setInsecureFileStore(true);
+        QSignalSpy loaded(&again, &CredentialStore::loaded);
+        again.load(p);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(loaded.first().at(1).toString(), second);
+        QFile::remove(path);
+    }
+
+    void tokenFileKeptWhenItCannotBeReplaced() {
+        // The directory refuses new files: the save fails with a reason and the old token stays
+        // whole.
+        CredentialStore store;
+        store.setInsecureFileStore(true);
+        const Profile p(QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("quickstart-chat"),
+                        QStringLiteral("readonly"));
+        const QString path = CredentialStore::tokenFilePath(p);
+        const QString dir = QFileInfo(path).absolutePath();
+        QVERIFY(QDir().mkpath(dir));
+        const QString old = QStringLiteral("eyJold.token");
+        QVERIFY(save(store, p, old));
+        const QFile::Permissions dirMode = QFile::permissions(dir);
+        QVERIFY(QFile::setPermissions(dir, QFile::ReadOwner | QFile::ExeOwner));
+        if (QFileInfo(dir).isWritable()) { // root ignores the mode
+            QFile::setPermissions(dir, dirMode);
+            QSKIP("the directory stays writable for this user (root?)");
+        }
+        QSignalSpy problems(&store, &CredentialStore::problem);
+        store.save(p, QStringLiteral("eyJnew.token"));
+        QVERIFY(problems.wait(5000));
+        QVERIFY(QFile::setPermissions(dir, dirMode));
+        QVERIFY2(problems.first().at(1).toString().contains(path),
+                 qPrintable(problems.first().at(1).toString()));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(f.readAll()), old);
+        QFile::remove(path);
+    }
+
+private:
+    static bool save(CredentialStore &store, const Profile &p, const QString &token) {
+        QSignalSpy saved(&store, &CredentialStore::saved);
+        QSignalSpy problems(&store, &CredentialStore::problem);
+        store.save(p, token);
+        return saved.wait(5000) && problems.isEmpty();
     }
 };
 

@@ -245,6 +245,35 @@ private slots:
         QCOMPARE(m.rowCount(), 2);
     }
 
+    void ownIdentityRegroupsOutboxRows() {
+        // Outbox rows are ours whoever we turn out to be: when the identity arrives, a pending
+        // message right after one of our confirmed ones joins its group, and the views are told
+        // (dataChanged names the grouping role, or a delegate keeps the old header and height).
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const qint64 t = noonUs();
+        // The order of a start: the outbox is loaded, then the snapshot, then who we are.
+        m.addOutgoing(1, QStringLiteral("mine, pending"), Timestamp::fromMicros(t + 10),
+                      DeliveryState::Pending);
+        m.resetMessages({msg(7, t, QStringLiteral("mine, confirmed"))});
+        const int row = m.rowOfOutgoing(1);
+        QCOMPARE(row, 1);
+        QVERIFY(m.index(row, 0).data(MessageModel::FirstOfGroupRole).toBool());
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        m.setOwnIdentity(id(7));
+        QVERIFY(!m.index(row, 0).data(MessageModel::FirstOfGroupRole).toBool());
+        bool told = false;
+        for (const QList<QVariant> &args : std::as_const(changed)) {
+            const QModelIndex first = args.at(0).toModelIndex();
+            const QModelIndex last = args.at(1).toModelIndex();
+            const auto roles = args.at(2).value<QList<int>>();
+            if (first.row() <= row && row <= last.row() &&
+                roles.contains(MessageModel::FirstOfGroupRole))
+                told = true;
+        }
+        QVERIFY(told);
+    }
+
     void prependOlderIsOneInsertAtTheTop() {
         MessageModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);

@@ -590,13 +590,16 @@ void TestConnectionUnits::callsWhileDisconnected() {
                                     outcome = o;
                                 });
     QVERIFY(id);
-    QCOMPARE(conn->pendingRequestCount(), 1);
+    std::optional<ProcedureOutcome> procedure;
+    QVERIFY(conn->callProcedure(QStringLiteral("p"), {},
+                                [&](const ProcedureOutcome &o) { procedure = o; }));
+    QCOMPARE(conn->pendingRequestCount(), 2);
     auto big = conn->callReducer(QStringLiteral("send_message"),
                                  QByteArray(protocol::kMaxClientMessageSize, 'x'));
     QVERIFY(!big);
     QCOMPARE(big.error().kind(), Error::Kind::InvalidArgument);
     QVERIFY(big.error().message().contains(QLatin1String("32 MiB")));
-    QCOMPARE(conn->pendingRequestCount(), 1);
+    QCOMPARE(conn->pendingRequestCount(), 2);
     QVERIFY(!conn->callReducer(QString(), {}));
     QVERIFY(!conn->oneOffQuery(QStringLiteral("  "), [](const auto &) {}));
 
@@ -604,8 +607,11 @@ void TestConnectionUnits::callsWhileDisconnected() {
     conn->disconnect();
     QCOMPARE(conn->state(), DbConnection::State::Disconnected);
     QCOMPARE(called, 1);
-    QCOMPARE(outcome.status, ReducerOutcome::Status::Disconnected);
-    QVERIFY(outcome.message.contains(QLatin1String("never sent")));
+    QCOMPARE(outcome.status, ReducerOutcome::Status::NeverSent);
+    QCOMPARE(outcome.error().kind(), Error::Kind::Disconnected);
+    QVERIFY(procedure);
+    QCOMPARE(procedure->status, ProcedureOutcome::Status::NeverSent);
+    QCOMPARE(procedure->error().kind(), Error::Kind::Disconnected);
     QCOMPARE(conn->pendingRequestCount(), 0);
     // Now refused at once.
     auto after = conn->callReducer(QStringLiteral("x"), {});

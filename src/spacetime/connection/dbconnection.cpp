@@ -154,7 +154,6 @@ void DbConnectionPrivate::startAttempt() {
     socketOpen = false;
     initialReceived = false;
     closeSeen = false;
-    closeFrameReceived = false;
     doomed = false;
     v3 = false;
     subprotocol.clear();
@@ -383,10 +382,8 @@ void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
         Q_EMIT q->disconnected(f ? std::optional<Error>(err) : std::nullopt);
     else if (f)
         Q_EMIT q->connectError(err);
-    failRequests(sent, byUser ? QStringLiteral("disconnected before the result arrived; the "
-                                               "outcome is unknown")
-                              : QStringLiteral("connection lost; outcome unknown"));
-    failRequests(unsent, QStringLiteral("disconnected; the call was never sent"));
+    failRequests(sent, byUser);
+    failRequests(unsent, byUser);
     for (const SubPtr &s : std::as_const(unsubscribing))
         endDormant(s);
     if (retry && state == State::Reconnecting && reconnectTimer->isActive())
@@ -410,7 +407,7 @@ void DbConnectionPrivate::doDisconnect() {
         if (s->state == SubscriptionHandle::State::Unsubscribing)
             unsubscribing.append(s);
     setState(State::Disconnected);
-    failRequests(unsent, QStringLiteral("disconnected; the call was never sent"));
+    failRequests(unsent, true);
     for (const SubPtr &s : std::as_const(unsubscribing))
         endDormant(s);
 }
@@ -944,14 +941,22 @@ Expected<quint32> DbConnectionPrivate::enqueue(const protocol::ClientMessage &m,
 }
 
 void DbConnectionPrivate::failRequests(
-    const QList<std::pair<quint32, RequestTracker::Pending>> &list, const QString &message) {
+    const QList<std::pair<quint32, RequestTracker::Pending>> &list, bool byUser) {
     for (const auto &[id, p] : list) {
         if (!p.contextAlive())
             continue;
+        // Whether the server may have run it decides what the caller can do (send it again,
+        // or find out); the text is only for people and logs.
+        const QString message =
+            !p.sent  ? QStringLiteral("disconnected; the call was never sent")
+            : byUser ? QStringLiteral("disconnected before the result arrived; the outcome is "
+                                      "unknown")
+                     : QStringLiteral("connection lost; outcome unknown");
         switch (p.kind) {
         case RequestTracker::Kind::Reducer: {
             ReducerOutcome o;
-            o.status = ReducerOutcome::Status::Disconnected;
+            o.status =
+                p.sent ? ReducerOutcome::Status::OutcomeUnknown : ReducerOutcome::Status::NeverSent;
             o.reducer = p.name;
             o.args = p.args;
             o.requestId = id;
@@ -969,7 +974,8 @@ void DbConnectionPrivate::failRequests(
             break;
         case RequestTracker::Kind::Procedure: {
             ProcedureOutcome o;
-            o.status = ProcedureOutcome::Status::Disconnected;
+            o.status = p.sent ? ProcedureOutcome::Status::OutcomeUnknown
+                              : ProcedureOutcome::Status::NeverSent;
             o.procedure = p.name;
             o.requestId = id;
             o.message = message;
@@ -1067,15 +1073,6 @@ ClientCache &DbConnection::cache() {
 
 const ClientCache &DbConnection::cache() const {
     return d->cache;
-}
-
-QList<TableHandle *> DbConnection::tableHandles(const QString &table) const {
-    QList<TableHandle *> out;
-    if (const TableCache *t = d->cache.table(table))
-        for (const QPointer<TableHandle> &h : d->handles.value(t))
-            if (h)
-                out.append(h);
-    return out;
 }
 
 QStringList DbConnection::tableNames() const {

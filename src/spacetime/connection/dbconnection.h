@@ -72,8 +72,6 @@ public:
     // ---- tables -------------------------------------------------------------------------
     ClientCache &cache();
     const ClientCache &cache() const;
-    // Handles registered for a table, in registration order.
-    QList<TableHandle *> tableHandles(const QString &table) const;
     QStringList tableNames() const;
     // SELECT * FROM "t" for every registered table.
     QStringList allTablesQueries() const;

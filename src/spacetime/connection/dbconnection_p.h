@@ -92,8 +92,9 @@ public:
     // ---- calls --------------------------------------------------------------------------
     Expected<quint32> enqueue(const protocol::ClientMessage &m, quint32 id,
                               RequestTracker::Pending p, const QString &what);
-    void failRequests(const QList<std::pair<quint32, RequestTracker::Pending>> &list,
-                      const QString &message);
+    // Ends calls that will get no result: NeverSent when still queued here, OutcomeUnknown
+    // once sent (byUser: because of disconnect()).
+    void failRequests(const QList<std::pair<quint32, RequestTracker::Pending>> &list, bool byUser);
 
     // ---- re-entrancy --------------------------------------------------------------------
     // Runs f now, or after the message being handled has been reported completely.
@@ -132,7 +133,6 @@ public:
     bool socketOpen = false;
     bool initialReceived = false;
     bool closeSeen = false;
-    bool closeFrameReceived = false;
     bool doomed = false; // a fatal problem was found; nothing more is processed
     bool v3 = false;
     QString subprotocol;

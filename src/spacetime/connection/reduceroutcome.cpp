@@ -9,7 +9,8 @@ Error ReducerOutcome::error() const {
     case Status::Err:
     case Status::InternalError:
         return Error(Error::Kind::Server, message);
-    case Status::Disconnected:
+    case Status::NeverSent:
+    case Status::OutcomeUnknown:
         return Error(Error::Kind::Disconnected, message);
     }
     return {};
@@ -23,8 +24,10 @@ QString statusName(ReducerOutcome::Status status) {
         return QStringLiteral("error");
     case ReducerOutcome::Status::InternalError:
         return QStringLiteral("internal error");
-    case ReducerOutcome::Status::Disconnected:
-        return QStringLiteral("disconnected");
+    case ReducerOutcome::Status::NeverSent:
+        return QStringLiteral("never sent");
+    case ReducerOutcome::Status::OutcomeUnknown:
+        return QStringLiteral("outcome unknown");
     }
     return {};
 }

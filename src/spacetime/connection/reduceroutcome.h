@@ -15,24 +15,28 @@ namespace stdb {
 // Reducer (the rows our call changed).
 struct ReducerOutcome {
     enum class Status {
-        Committed,     // the reducer ran and its transaction committed
-        Err,           // the reducer returned an error; nothing committed
-        InternalError, // it panicked, ran out of energy, or never ran (unknown reducer, bad args)
-        Disconnected,  // no result will come: the connection ended (see message)
+        Committed,      // Ok / OkEmpty: the reducer ran and its transaction committed
+        Err,            // the reducer returned an error; nothing committed
+        InternalError,  // it panicked, ran out of energy, or never ran (unknown reducer, bad args)
+        NeverSent,      // the connection ended before the call went out: the server never saw it
+        OutcomeUnknown, // the call went out, then the connection ended before its result came
     };
 
-    Status status = Status::Disconnected;
+    Status status = Status::NeverSent;
     QString reducer;
     QByteArray args; // BSATN of the argument product, as sent
     quint32 requestId = 0;
     Timestamp timestamp; // when the reducer started (server clock); zero when Disconnected
-    QString message;     // the error text for every status but Committed
+    // The error text for every status but Committed: the module's own words for Err, the
+    // server's for InternalError, a note of the SDK's (for logs) otherwise. Decide on status.
+    QString message;
     QByteArray returnValue;
     Identity callerIdentity; // us
     ConnectionId callerConnectionId;
 
     bool isCommitted() const { return status == Status::Committed; }
-    // None for Committed; Server for Err/InternalError; Disconnected for Disconnected.
+    // None for Committed; Server for Err/InternalError; Disconnected for NeverSent and
+    // OutcomeUnknown.
     Error error() const;
 };
 

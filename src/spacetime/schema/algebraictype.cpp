@@ -177,20 +177,6 @@ AlgebraicType AlgebraicType::scheduleAt() {
     return sum({{"Interval", timeDuration()}, {"Time", timestamp()}});
 }
 
-bool AlgebraicType::isSignedInteger() const {
-    switch (m_kind) {
-    case Kind::I8:
-    case Kind::I16:
-    case Kind::I32:
-    case Kind::I64:
-    case Kind::I128:
-    case Kind::I256:
-        return true;
-    default:
-        return false;
-    }
-}
-
 int AlgebraicType::primitiveSize() const {
     switch (m_kind) {
     case Kind::Bool:
@@ -225,14 +211,6 @@ const AlgebraicType &AlgebraicType::elementType() const {
 
 const QList<TypeMember> &AlgebraicType::members() const {
     return m_members ? *m_members : noMembers();
-}
-
-qsizetype AlgebraicType::memberIndex(QStringView name) const {
-    const QList<TypeMember> &m = members();
-    for (qsizetype i = 0; i < m.size(); ++i)
-        if (m[i].name && *m[i].name == name)
-            return i;
-    return -1;
 }
 
 AlgebraicType::Special AlgebraicType::special() const {

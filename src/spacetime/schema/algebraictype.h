@@ -88,7 +88,6 @@ public:
     bool isArray() const { return m_kind == Kind::Array; }
     bool isPrimitive() const { return m_kind >= Kind::String; }
     bool isInteger() const { return m_kind >= Kind::I8 && m_kind <= Kind::U256; }
-    bool isSignedInteger() const;
     bool isFloat() const { return m_kind == Kind::F32 || m_kind == Kind::F64; }
     // Byte width of a fixed-size primitive (bool 1, u32 4, u256 32, f64 8); 0 otherwise.
     int primitiveSize() const;
@@ -99,8 +98,6 @@ public:
     const AlgebraicType &elementType() const;
     // Product elements or sum variants, in BSATN order; empty for other kinds.
     const QList<TypeMember> &members() const;
-    // Index of the member with that name, or -1.
-    qsizetype memberIndex(QStringView name) const;
 
     Special special() const;
     bool isUnit() const { return special() == Special::Unit; }

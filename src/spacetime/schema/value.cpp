@@ -303,12 +303,6 @@ const Value &Value::single() const {
     return m_kind == Kind::Product && m_items.size() == 1 ? m_items.front() : invalidValue();
 }
 
-ScheduleAt Value::toScheduleAt() const {
-    if (tag() == 0)
-        return ScheduleAt(payload().toTimeDuration());
-    return ScheduleAt(payload().toTimestamp());
-}
-
 bool Value::operator==(const Value &o) const {
     return m_kind == o.m_kind && m_scalar == o.m_scalar && m_blob == o.m_blob &&
            m_items == o.m_items;

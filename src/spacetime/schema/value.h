@@ -124,7 +124,6 @@ public:
     ConnectionId toConnectionId() const { return ConnectionId(single().toU128()); }
     Timestamp toTimestamp() const { return Timestamp::fromMicros(single().toInt64()); }
     TimeDuration toTimeDuration() const { return TimeDuration::fromMicros(single().toInt64()); }
-    ScheduleAt toScheduleAt() const;
 
     // ---- BSATN ----------------------------------------------------------------------------
     // Reads one value of `type`; failures (short input, bad tag, bad UTF-8, dangling ref,
