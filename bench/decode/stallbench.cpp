@@ -203,8 +203,16 @@ int runStall(const QStringList &arguments) {
 
     QEventLoop applyLoop;
     qint64 snapshotAt = -1, txAt = -1, countAtTx = -1;
+    // How long the connection's own signals take from "about to report" to "reported" (the
+    // row signals of one message in between), longest over all messages.
+    QElapsedTimer dispatch;
+    qint64 maxDispatchNs = 0;
+    QObject::connect(conn.get(), &DbConnection::changesAboutToBeReported,
+                     [&](const EventContext &) { dispatch.start(); });
     bool orderOk = true;
     QObject::connect(conn.get(), &DbConnection::changesReported, [&](const EventContext &ctx) {
+        if (dispatch.isValid())
+            maxDispatchNs = std::max(maxDispatchNs, dispatch.nsecsElapsed());
         if (ctx.kind() == EventContext::Kind::SubscribeApplied) {
             snapshotAt = clock.elapsed();
             orderOk = orderOk && txAt < 0 && messages->count() == rows;
@@ -255,6 +263,8 @@ int runStall(const QStringList &arguments) {
         }
     out << u"  gap containing the snapshot's apply + signals: %1 ms\n"_s.arg(ms(applyGap), 0, 'f',
                                                                              1);
+    out << u"  longest signal dispatch (changesAboutToBeReported to changesReported): %1 ms\n"_s
+               .arg(ms(maxDispatchNs), 0, 'f', 1);
     QList<qint64> top = gaps.ns;
     std::sort(top.begin(), top.end(), std::greater<>());
     out << "  longest gaps (ms):";

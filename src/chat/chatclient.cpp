@@ -14,7 +14,6 @@
 #include "spacetime/connection/dbconnection.h"
 #include "spacetime/connection/tablehandle.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -50,6 +49,8 @@ ChatClient::ChatClient(Options options, QObject *parent)
     , m_users(new UserModel(this)) {
     m_messages->setUserModel(m_users);
     m_messages->setMaxMessages(qMax(0, m_options.maxMessages));
+    if (!m_options.clock)
+        m_options.clock = stdb::Clock::system();
     if (m_options.historyWindow < std::chrono::seconds(1))
         m_options.historyWindow = std::chrono::seconds(1);
 
@@ -85,7 +86,7 @@ ChatClient::ChatClient(Options options, QObject *parent)
 
     m_countdown.setInterval(250);
     connect(&m_countdown, &QTimer::timeout, this, [this] {
-        const qint64 left = m_reconnectAtMs - QDateTime::currentMSecsSinceEpoch();
+        const qint64 left = m_reconnectAtMs - qint64(m_options.clock->now().count());
         const int secs = left > 0 ? int((left + 999) / 1000) : 0;
         if (secs != m_reconnectSeconds) {
             m_reconnectSeconds = secs;
@@ -286,7 +287,7 @@ void ChatClient::buildConnection(const QString &token) {
         setLastError(text);
         emit connectionProblem(text);
     };
-    m_windowStartUs = stdb::Timestamp::now().micros() - windowUs();
+    m_windowStartUs = m_options.clock->wallTime().micros() - windowUs();
     m_olderBeforeUs = m_windowStartUs;
     m_emptyOlderPages = 0;
     if (!m_hasOlder) {
@@ -431,7 +432,7 @@ void ChatClient::onConnectionStateChanged() {
 }
 
 void ChatClient::onReconnecting(int, int msUntilNext) {
-    m_reconnectAtMs = QDateTime::currentMSecsSinceEpoch() + msUntilNext;
+    m_reconnectAtMs = qint64(m_options.clock->now().count()) + msUntilNext;
     const int secs = (msUntilNext + 999) / 1000;
     if (secs != m_reconnectSeconds) {
         m_reconnectSeconds = secs;

@@ -7,6 +7,7 @@
 #include "quickstart_chat/messagetable.h"
 #include "quickstart_chat/usertable.h"
 
+#include "spacetime/connection/clock.h"
 #include "spacetime/connection/dbconnection.h"
 #include "spacetime/connection/reconnectpolicy.h"
 
@@ -98,6 +99,9 @@ public:
         // Largest server message accepted after decompression (a message above it ends the
         // session with an error, then the client reconnects); 0 = the SDK's default, 1 GiB.
         qsizetype maxMessageBytes = 0;
+        // Where the history window and the reconnect countdown read the time; null = the real
+        // clock (tests pass a stdb::ManualClock to place the window exactly).
+        stdb::Clock *clock = nullptr;
     };
 
     explicit ChatClient(Options options, QObject *parent = nullptr);
@@ -234,7 +238,7 @@ private:
     State m_state = State::Offline;
     int m_reconnectSeconds = 0;
     QTimer m_countdown;
-    qint64 m_reconnectAtMs = 0;
+    qint64 m_reconnectAtMs = 0; // on m_options.clock's monotonic time
     stdb::Identity m_identity;
     bool m_hasIdentity = false;
     QString m_storedToken; // what the keychain holds (never logged)

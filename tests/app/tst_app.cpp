@@ -1,6 +1,7 @@
 // The desktop app against a real spacetime-chat-host: sending with Enter, Shift+Enter, the
 // rename dialog, notifications while inactive, scrolling behaviour, the find bar, profile
-// switching, the offline outbox, and plain-text rendering.
+// switching, the offline outbox, and plain-text rendering. Every test function gets its own
+// host, window and second user (init()), so each runs alone and in any order.
 
 #include "connectionstatus.h"
 #include "findbar.h"
@@ -86,6 +87,7 @@ class TestApp : public QObject {
 
 private:
     QTemporaryDir m_home;
+    int m_run = 0; // fresh profile names per test function: no token from another host
     HostProcess m_host;
     std::unique_ptr<MainWindow> m_window;
     RecordingNotifier *m_notifier = nullptr;
@@ -109,7 +111,25 @@ private:
         return w;
     }
 
+    chat::Profile mainProfile() const { return profile(QStringLiteral("main%1").arg(m_run)); }
+
     ChatClient *client() const { return m_window->client(); }
+
+    // Our own name, set through the server (no-op when it already is).
+    void nameSelf(const QString &name) {
+        if (client()->ownName() == name)
+            return;
+        QVERIFY(client()->setName(name));
+        QTRY_VERIFY_WITH_TIMEOUT(client()->ownName() == name, kTimeout);
+    }
+
+    // n messages "filler 0".."filler n-1" from the other user, waited for in the window.
+    void fill(int n) {
+        for (int i = 0; i < n; ++i)
+            QVERIFY(m_other->sendMessage(QStringLiteral("filler %1").arg(i)) != 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            rowWithText(viewModel(), QStringLiteral("filler %1").arg(n - 1)) >= 0, kTimeout);
+    }
     QAbstractItemModel *viewModel() const { return m_window->messageView()->model(); }
 
     // A message from the other user, waited for until the window's model has it.
@@ -132,17 +152,21 @@ private slots:
         qputenv("XDG_CACHE_HOME", m_home.filePath(QStringLiteral("cache")).toUtf8());
         QCoreApplication::setOrganizationName(QStringLiteral("spacetime-chat-tests"));
         QCoreApplication::setApplicationName(QStringLiteral("spacetime-chat-tests"));
+    }
+
+    void init() {
+        ++m_run;
         QVERIFY2(m_host.start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
                  qPrintable(m_host.errorString()));
 
         ChatClient::Options other;
-        other.profile = profile(QStringLiteral("other"));
+        other.profile = profile(QStringLiteral("other%1").arg(m_run));
         other.anonymous = true;
         other.outboxPath = QStringLiteral(":memory:");
         m_other = std::make_unique<ChatClient>(other);
         m_other->start();
 
-        m_window = makeWindow(profile(QStringLiteral("main")));
+        m_window = makeWindow(mainProfile());
         m_notifier = new RecordingNotifier;
         m_window->setNotifier(m_notifier);
         m_filterTester = std::make_unique<QAbstractItemModelTester>(
@@ -160,9 +184,10 @@ private slots:
         QVERIFY(named.wait(kTimeout));
     }
 
-    void cleanupTestCase() {
+    void cleanup() {
         m_filterTester.reset();
         m_window.reset();
+        m_notifier = nullptr;
         m_other.reset();
         m_host.stop();
     }
@@ -214,6 +239,12 @@ private slots:
 
     void historyAndCounter() {
         MessageInput *input = m_window->messageInput();
+        typeAndSend(QStringLiteral("hello from the window"));
+        QTest::keyClicks(input->editor(), QStringLiteral("first line"));
+        QTest::keyClick(input->editor(), Qt::Key_Return, Qt::ShiftModifier);
+        QTest::keyClicks(input->editor(), QStringLiteral("second line"));
+        QTest::keyClick(input->editor(), Qt::Key_Return);
+        QCOMPARE(input->text(), QString());
         QTest::keyClick(input->editor(), Qt::Key_Up);
         QCOMPARE(input->text(), QStringLiteral("first line\nsecond line"));
         input->editor()->moveCursor(QTextCursor::Start);
@@ -256,6 +287,7 @@ private slots:
     }
 
     void renameValidationAndRejectionInline() {
+        nameSelf(QStringLiteral("Alice"));
         QPointer<RenameDialog> dialog = m_window->openRenameDialog();
         QCOMPARE(dialog->name(), QStringLiteral("Alice"));
         // Live validation: too long.
@@ -268,6 +300,7 @@ private slots:
         // The server's refusal arrives through ChatClient::nameRejected while the dialog waits.
         // (The local host refuses exactly what the client already refuses, so the reply is
         // injected at the ChatClient boundary, with the module's own wording.)
+        QSignalSpy renamed(client(), &ChatClient::nameChanged);
         dialog->setName(QStringLiteral("Mallory"));
         dialog->accept();
         QVERIFY(dialog->isWaiting());
@@ -278,16 +311,12 @@ private slots:
         QVERIFY(dialog->errorText().contains(QStringLiteral("Names must not be empty")));
         QVERIFY(dialog->isVisible());
         // The real reply (accepted) comes later and must not close the dialog behind our back.
-        QTest::qWait(300);
+        QTRY_VERIFY_WITH_TIMEOUT(client()->ownName() == QStringLiteral("Mallory"), kTimeout);
+        QVERIFY(!renamed.isEmpty());
         QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
         dialog->reject();
         QTRY_VERIFY(!dialog);
-        // Put the name back for the mention test.
-        QSignalSpy named(client(), &ChatClient::nameChanged);
-        if (client()->ownName() != QStringLiteral("Alice")) {
-            QVERIFY(client()->setName(QStringLiteral("Alice")));
-            QVERIFY(named.wait(kTimeout));
-        }
     }
 
     void slashNameRenames() {
@@ -301,6 +330,7 @@ private slots:
     }
 
     void otherClientNotifiedWhileInactive() {
+        nameSelf(QStringLiteral("Alice")); // mentioned below
         m_notifier->shown.clear();
         // Active window: nothing is notified.
         m_window->show();
@@ -377,10 +407,7 @@ private slots:
     void pinnedScrolling() {
         MessageView *view = m_window->messageView();
         QScrollBar *bar = view->verticalScrollBar();
-        for (int i = 0; i < 40; ++i)
-            QVERIFY(m_other->sendMessage(QStringLiteral("filler %1").arg(i)) != 0);
-        QTRY_VERIFY_WITH_TIMEOUT(rowWithText(viewModel(), QStringLiteral("filler 39")) >= 0,
-                                 kTimeout);
+        fill(40);
         QTRY_VERIFY(bar->maximum() > 0);
         QTRY_COMPARE(bar->value(), bar->maximum());
         QVERIFY(view->isPinned());
@@ -393,7 +420,7 @@ private slots:
         const QModelIndex topBefore = view->indexAt(QPoint(5, 5));
         otherSays(QStringLiteral("while reading 1"));
         otherSays(QStringLiteral("while reading 2"));
-        QTest::qWait(50);
+        view->doItemsLayout(); // the layout pass the view would run when idle, now
         QCOMPARE(bar->value(), reading);
         QCOMPARE(view->indexAt(QPoint(5, 5)), topBefore);
         QVERIFY(!view->jumpButton()->isHidden());
@@ -415,6 +442,8 @@ private slots:
     void prependKeepsPosition() {
         MessageView *view = m_window->messageView();
         QScrollBar *bar = view->verticalScrollBar();
+        fill(40); // enough to scroll
+        QTRY_VERIFY(bar->maximum() > 0);
         MessageModel *model = client()->messages();
         const auto oldest = model->oldestSent();
         QVERIFY(oldest.has_value());
@@ -458,6 +487,11 @@ private slots:
     }
 
     void findBarFilters() {
+        fill(40);
+        otherSays(QStringLiteral("one more from zoe"));
+        typeAndSend(QStringLiteral("one of ours"));
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithText(viewModel(), QStringLiteral("one of ours")) >= 0,
+                                 kTimeout);
         FindBar *find = m_window->findBar();
         QVERIFY(find->isHidden());
         m_window->activateWindow();
@@ -483,24 +517,27 @@ private slots:
     }
 
     void profileSwitch() {
+        nameSelf(QStringLiteral("Alice"));
+        otherSays(QStringLiteral("backlog for the second profile"));
         const QString firstIdentity = client()->identityHex();
         const int rows = client()->messages()->rowCount();
         m_window->hide();
         m_notifier->shown.clear();
         QSignalSpy switched(m_window.get(), &MainWindow::profileSwitched);
-        m_window->switchProfile(profile(QStringLiteral("second")));
+        const QString second = QStringLiteral("second%1").arg(m_run);
+        m_window->switchProfile(profile(second));
         QCOMPARE(switched.size(), 1);
-        QCOMPARE(client()->profileName(), QStringLiteral("second"));
+        QCOMPARE(client()->profileName(), second);
         QTRY_COMPARE_WITH_TIMEOUT(client()->state(), State::Online, kTimeout);
         QTRY_VERIFY(!client()->identityHex().isEmpty());
         QVERIFY(client()->identityHex() != firstIdentity); // each profile has its own identity
         QTRY_VERIFY_WITH_TIMEOUT(client()->messages()->rowCount() > 0, kTimeout);
         QCOMPARE(viewModel()->rowCount(), client()->messages()->rowCount());
         QCOMPARE(m_notifier->shown.size(), 0); // the backlog is not notified
-        QVERIFY(m_window->windowTitle().contains(QStringLiteral("second")));
+        QVERIFY(m_window->windowTitle().contains(second));
 
         // And back: the first profile's identity was kept (token file).
-        m_window->switchProfile(profile(QStringLiteral("main")));
+        m_window->switchProfile(mainProfile());
         QTRY_COMPARE_WITH_TIMEOUT(client()->state(), State::Online, kTimeout);
         QTRY_COMPARE(client()->identityHex(), firstIdentity);
         QTRY_COMPARE_WITH_TIMEOUT(client()->ownName(), QStringLiteral("Alice"), kTimeout);
@@ -516,7 +553,7 @@ private slots:
         HostProcess host;
         const QString listen = QStringLiteral("127.0.0.1:%1").arg(port);
         QVERIFY2(host.startWith(listen, data.path()), qPrintable(host.errorString()));
-        auto window = makeWindow(profile(QStringLiteral("offline"), port));
+        auto window = makeWindow(profile(QStringLiteral("offline%1").arg(m_run), port));
         window->setNotifier(new RecordingNotifier);
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));

@@ -14,6 +14,8 @@
 
 #include "quickstart_chat/module.h"
 
+#include "spacetime/connection/manualclock.h"
+
 #include "hostprocess.h"
 #include "httpclient.h"
 
@@ -472,8 +474,14 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return a->outbox()->isEmpty(); }, kTimeout));
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Online; }, kTimeout));
         QCOMPARE(texts(a->messages()), QStringList{QStringLiteral("did it arrive?")});
-        QTest::qWait(300);
-        QCOMPARE(sql(host, QStringLiteral("SELECT * FROM message")).count("did it arrive?"), 1);
+        // A resend would have gone out on this session before any later call: once a later
+        // message is confirmed, the table holds everything this client will ever have sent.
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        a->sendMessage(QStringLiteral("barrier"));
+        QVERIFY(delivered.wait(kTimeout));
+        const QByteArray table = sql(host, QStringLiteral("SELECT * FROM message"));
+        QCOMPARE(table.count("did it arrive?"), 1);
+        QCOMPARE(table.count("barrier"), 1);
     }
 
     void outboxSurvivesRestartOfTheApp() {
@@ -547,13 +555,23 @@ private slots:
         for (int i = 0; i < 3; ++i)
             writer->sendMessage(QStringLiteral("old %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 3; }, kTimeout));
-        QTest::qWait(2200);
+        // The host stamps each message with this machine's calendar time in milliseconds (plus
+        // 1 us per message within one millisecond), and a delivery is confirmed after that. So
+        // once the clock has moved on to the next millisecond, every message sent from then on
+        // is at least `cut`, and every old one is older.
+        const stdb::Timestamp lastOld = stdb::Timestamp::now();
+        QTRY_VERIFY(stdb::Timestamp::now() > lastOld); // a state of the clock: at most 1 ms
+        const stdb::Timestamp cut = stdb::Timestamp::fromMicros(lastOld.micros() + 1000);
         for (int i = 0; i < 2; ++i)
             writer->sendMessage(QStringLiteral("new %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 5; }, kTimeout));
 
+        // The reader's clock says the window (a minute, far longer than this test takes)
+        // starts exactly at `cut`: it sees only the new messages, the page before has the old.
         ChatClient::Options ro = options(host);
-        ro.historyWindow = std::chrono::seconds(2);
+        ro.historyWindow = std::chrono::seconds(60);
+        stdb::ManualClock clock(stdb::Timestamp::fromMicros(cut.micros() + 60 * 1000 * 1000));
+        ro.clock = &clock;
         Client reader = make(ro);
         QVERIFY(online(reader));
         QCOMPARE(texts(reader->messages()),

@@ -1,5 +1,18 @@
 #include "eventlog.h"
 
+#include <QMetaEnum>
+
+namespace {
+
+// The enumerator's name, so a failing comparison reads "Connected", not "2".
+template <typename E>
+QString enumName(E value) {
+    const char *key = QMetaEnum::fromType<E>().valueToKey(int(value));
+    return key ? QString::fromLatin1(key) : QStringLiteral("?%1").arg(int(value));
+}
+
+} // namespace
+
 QString EventLog::ctxName(const stdb::EventContext &ctx) {
     QString s = stdb::kindName(ctx.kind());
     if (ctx.kind() == stdb::EventContext::Kind::Reducer)
@@ -16,7 +29,7 @@ QString EventLog::userText(const UserRow &u) {
 EventLog::EventLog(stdb::DbConnection *c, UserTable *users, MessageTable *messages) {
     using stdb::DbConnection;
     connect(c, &DbConnection::stateChanged, this,
-            [this](DbConnection::State s) { add(QStringLiteral("state %1").arg(int(s))); });
+            [this](DbConnection::State s) { add(QStringLiteral("state ") + enumName(s)); });
     connect(c, &DbConnection::connected, this, [this] { add(QStringLiteral("connected")); });
     connect(c, &DbConnection::connectError, this,
             [this](const stdb::Error &e) { add(QStringLiteral("connectError ") + e.message()); });

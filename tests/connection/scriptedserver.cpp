@@ -44,13 +44,7 @@ QString ScriptedServer::uri() const {
 }
 
 bool ScriptedServer::waitForConnections(int n, int timeoutMs) {
-    QElapsedTimer t;
-    t.start();
-    while (m_connectionCount < n && t.elapsed() < timeoutMs)
-        QTest::qWait(5);
-    // Let the socket settle so the first send does not race the handshake.
-    QTest::qWait(5);
-    return m_connectionCount >= n;
+    return QTest::qWaitFor([&] { return m_connectionCount >= n; }, timeoutMs);
 }
 
 void ScriptedServer::send(const protocol::ServerMessage &m, Compression c) {
@@ -85,11 +79,7 @@ void ScriptedServer::abortClient() {
 }
 
 bool ScriptedServer::waitForMessages(int total, int timeoutMs) {
-    QElapsedTimer t;
-    t.start();
-    while (received.size() < total && t.elapsed() < timeoutMs)
-        QTest::qWait(2);
-    return received.size() >= total;
+    return QTest::qWaitFor([&] { return received.size() >= total; }, timeoutMs);
 }
 
 protocol::QueryRows queryRows(const QList<std::pair<QString, QList<QByteArray>>> &tables) {

@@ -5,6 +5,7 @@
 #include "spacetime/connection/dbconnection.h"
 #include "spacetime/connection/failure.h"
 #include "spacetime/connection/idlewatchdog.h"
+#include "spacetime/connection/manualclock.h"
 #include "spacetime/connection/requesttracker.h"
 #include "spacetime/connection/serveruri.h"
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void builderDefaults();
     void buildDoesNotBlock();
     void backoffSchedule();
+    void backoffResetsAfterStableSession();
     void backoffJitter();
     void reconnectPolicyValidation();
     void requestIds();
@@ -286,6 +288,38 @@ void TestConnectionUnits::backoffSchedule() {
     QCOMPARE(flat.next().count(), 500);
 }
 
+void TestConnectionUnits::backoffResetsAfterStableSession() {
+    ManualClock clock;
+    ReconnectPolicy p = ReconnectPolicy::standard();
+    p.jitter = 0;
+    p.stableAfter = 60000ms;
+    Backoff b(p, 1, &clock);
+    QCOMPARE(b.next().count(), 500);
+    QCOMPARE(b.next().count(), 1000);
+    // A short session: the schedule goes on.
+    b.sessionStarted();
+    clock.advance(59999ms);
+    QCOMPARE(b.step(), 2);
+    QCOMPARE(b.next().count(), 2000);
+    // Its stable period still counts while reconnecting (as a timer started at connect would).
+    clock.advance(1ms);
+    QCOMPARE(b.step(), 0);
+    QCOMPARE(b.next().count(), 500);
+    QCOMPARE(b.next().count(), 1000); // counted once, not again on every next()
+    // A session that stays up long enough starts the schedule again.
+    b.sessionStarted();
+    clock.advance(60000ms);
+    QCOMPARE(b.next().count(), 500);
+
+    // Without a stable period a session resets at once.
+    p.stableAfter = 0ms;
+    Backoff now(p, 1, &clock);
+    QCOMPARE(now.next().count(), 500);
+    now.sessionStarted();
+    QCOMPARE(now.step(), 0);
+    QCOMPARE(now.next().count(), 500);
+}
+
 void TestConnectionUnits::backoffJitter() {
     ReconnectPolicy p = ReconnectPolicy::standard(); // jitter 0.2
     Backoff a(p, 7);
@@ -366,41 +400,58 @@ void TestConnectionUnits::requestBookkeeping() {
 }
 
 void TestConnectionUnits::watchdogPingsThenTimesOut() {
-    IdleWatchdog w;
+    ManualClock clock;
+    IdleWatchdog w(nullptr, &clock);
     w.setIntervals(60ms, 60ms);
     QSignalSpy ping(&w, &IdleWatchdog::pingNeeded);
     QSignalSpy dead(&w, &IdleWatchdog::timedOut);
-    QElapsedTimer t;
-    t.start();
     w.start();
-    QVERIFY(ping.wait(2000));
-    QVERIFY(t.elapsed() >= 55);
+    clock.advance(59ms);
+    QCOMPARE(ping.count(), 0);
+    clock.advance(1ms);
+    QCOMPARE(ping.count(), 1);
     QCOMPARE(dead.count(), 0);
-    QVERIFY(dead.wait(2000));
-    QVERIFY(t.elapsed() >= 110);
+    clock.advance(59ms);
+    QCOMPARE(dead.count(), 0);
+    clock.advance(1ms);
+    QCOMPARE(dead.count(), 1);
     QCOMPARE(ping.count(), 1);
     QVERIFY(!w.isRunning());
+    QCOMPARE(clock.activeTimers(), 0);
 }
 
 void TestConnectionUnits::watchdogActivityPostponesPing() {
-    IdleWatchdog w;
+    ManualClock clock;
+    IdleWatchdog w(nullptr, &clock);
     w.setIntervals(100ms, 100ms);
     QSignalSpy ping(&w, &IdleWatchdog::pingNeeded);
     QSignalSpy dead(&w, &IdleWatchdog::timedOut);
     w.start();
     for (int i = 0; i < 8; ++i) {
-        QTest::qWait(40);
+        clock.advance(40ms);
         w.touch();
     }
+    QCOMPARE(ping.count(), 0); // 320 ms in, never 100 ms without activity
+    // The ping comes 100 ms after the last activity, not earlier.
+    clock.advance(99ms);
     QCOMPARE(ping.count(), 0);
-    // Answer to the ping (touch) keeps it alive.
-    QVERIFY(ping.wait(1000));
+    clock.advance(1ms);
+    QCOMPARE(ping.count(), 1);
+    // The answer to the ping (touch, 10 ms later) keeps it alive: the next ping comes 100 ms
+    // after the answer, and no timeout.
+    clock.advance(10ms);
     w.touch();
-    QTest::qWait(150);
+    clock.advance(99ms);
+    QCOMPARE(ping.count(), 1);
+    clock.advance(1ms);
+    QCOMPARE(ping.count(), 2);
     QCOMPARE(dead.count(), 0);
+    QVERIFY(w.isRunning());
     w.stop();
-    QTest::qWait(300);
+    QCOMPARE(clock.activeTimers(), 0);
+    clock.advance(1000ms);
     QCOMPARE(dead.count(), 0);
+    QCOMPARE(ping.count(), 2);
 }
 
 // What the socket saw -> the typed reason (the end-to-end cases are in tst_connect_failures).

@@ -180,20 +180,20 @@ private slots:
         int dropsDone = 0, restartsDone = 0;
         for (Event &e : events) {
             while (clock.elapsed() < e.at)
-                QTest::qWait(5);
+                QTest::qWait(5); // harmless: paces the schedule; only end states are asserted
             if (e.kind == Event::Drop) {
                 const HttpReply r = http.post(host.http(QStringLiteral("/_test/drop-all")));
                 QCOMPARE(r.status, 200);
                 e.hostBack = clock.elapsed();
                 ++dropsDone;
             } else {
-                host.kill(); // SIGKILL: no goodbye to anyone
-                QTest::qWait(int(uniform(100, 1500)));
+                host.kill();                           // SIGKILL: no goodbye to anyone
+                QTest::qWait(int(uniform(100, 1500))); // harmless: the schedule's random downtime
                 bool started = false;
                 for (int attempt = 0; attempt < 20 && !started; ++attempt) {
                     started = host.startWith(listen, dataDir, hostArgs);
                     if (!started)
-                        QTest::qWait(250);
+                        QTest::qWait(250); // harmless: retry pause while the port is released
                 }
                 QVERIFY2(started, qPrintable(host.errorString()));
                 e.hostBack = clock.elapsed();
@@ -201,7 +201,7 @@ private slots:
             }
         }
         while (clock.elapsed() < runMs)
-            QTest::qWait(5);
+            QTest::qWait(5); // harmless: runs the schedule to its end; nothing timed here
         for (auto &p : peers)
             p->sender.stop();
         const qint64 lastEventBack = events.isEmpty() ? 0 : events.last().hostBack;

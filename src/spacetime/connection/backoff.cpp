@@ -5,12 +5,24 @@
 
 namespace stdb {
 
-Backoff::Backoff(const ReconnectPolicy &policy)
-    : Backoff(policy, QRandomGenerator::global()->generate()) {}
+Backoff::Backoff(const ReconnectPolicy &policy, Clock *clock)
+    : Backoff(policy, QRandomGenerator::global()->generate(), clock) {}
 
-Backoff::Backoff(const ReconnectPolicy &policy, quint32 seed)
+Backoff::Backoff(const ReconnectPolicy &policy, quint32 seed, Clock *clock)
     : m_policy(policy)
+    , m_clock(clock ? clock : Clock::system())
     , m_rng(seed) {}
+
+void Backoff::sessionStarted() {
+    if (m_policy.enabled && m_policy.stableAfter.count() > 0)
+        m_sessionStart = m_clock->now();
+    else
+        m_step = 0;
+}
+
+bool Backoff::stablePassed() const {
+    return m_sessionStart && m_clock->now() - *m_sessionStart >= m_policy.stableAfter;
+}
 
 std::chrono::milliseconds Backoff::nominal(int step) const {
     const double initial = double(m_policy.initialDelay.count());
@@ -21,6 +33,10 @@ std::chrono::milliseconds Backoff::nominal(int step) const {
 }
 
 std::chrono::milliseconds Backoff::next() {
+    if (stablePassed()) {
+        m_step = 0;
+        m_sessionStart.reset();
+    }
     const auto base = nominal(m_step);
     if (m_step < std::numeric_limits<int>::max())
         ++m_step;

@@ -3,6 +3,7 @@
 #include "spacetime/global.h"
 
 #include "spacetime/compression.h"
+#include "spacetime/connection/clock.h"
 #include "spacetime/connection/reconnectpolicy.h"
 #include "spacetime/connection/serveruri.h"
 
@@ -37,6 +38,10 @@ struct STDB_EXPORT ConnectionOptions {
     std::chrono::milliseconds connectTimeout{20000};
     // Certificates trusted in addition to the system CAs (e.g. a self-signed development host).
     QList<QSslCertificate> trustedCertificates;
+    // The connect timeout, the reconnect delays and the stable-session reset run on this clock
+    // (null: the real one); it must outlive the connection. The keep-alive runs on the real
+    // clock, on the connection's I/O thread.
+    Clock *clock = nullptr;
 };
 
 } // namespace stdb

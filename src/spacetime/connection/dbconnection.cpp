@@ -44,7 +44,8 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
     : q(q)
     , options(std::move(o))
     , token(options.token)
-    , backoff(options.reconnect) {
+    , clock(options.clock ? options.clock : Clock::system())
+    , backoff(options.reconnect, clock) {
     qRegisterMetaType<stdb::DecodedFrame>();
     qRegisterMetaType<stdb::Error>();
 
@@ -103,8 +104,7 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
     workerThread.setObjectName(QStringLiteral("stdb-socket"));
     workerThread.start();
 
-    connectTimer.setSingleShot(true);
-    QObject::connect(&connectTimer, &QTimer::timeout, q, [this] {
+    connectTimer = clock->createTimer([this] {
         ConnectFailure c;
         c.kind = ConnectFailure::Kind::Timeout;
         c.stage = socketOpen ? ConnectFailure::Stage::AwaitingHello : attemptStage;
@@ -114,20 +114,15 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
         closeWithError(f.error, f.retryable, QWebSocketProtocol::CloseCodeNormal, c);
     });
 
-    reconnectTimer.setSingleShot(true);
-    QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] {
+    reconnectTimer = clock->createTimer([this] {
         if (state == State::Reconnecting && !sessionActive)
             startAttempt();
     });
-
-    stableTimer.setSingleShot(true);
-    QObject::connect(&stableTimer, &QTimer::timeout, q, [this] { backoff.reset(); });
 }
 
 DbConnectionPrivate::~DbConnectionPrivate() {
-    connectTimer.stop();
-    reconnectTimer.stop();
-    stableTimer.stop();
+    connectTimer->stop();
+    reconnectTimer->stop();
     QObject::disconnect(worker, nullptr, q, nullptr);
     // The sockets and their timers belong to the worker's thread: drop them there. The worker
     // never waits for this thread, so blocking here cannot deadlock.
@@ -186,8 +181,7 @@ void DbConnectionPrivate::startAttempt() {
 
     qCInfo(lcConnection).noquote()
         << "connecting to" << url.toString() << (token.isEmpty() ? "anonymously" : "with a token");
-    connectTimer.start(
-        int(std::min<qint64>(options.connectTimeout.count(), std::numeric_limits<int>::max())));
+    connectTimer->start(options.connectTimeout);
     publishLayout();
     QMetaObject::invokeMethod(
         worker, [w = worker, session] { w->open(session); }, Qt::QueuedConnection);
@@ -320,8 +314,7 @@ void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
     initialReceived = false;
     doomed = false;
     subprotocol.clear();
-    connectTimer.stop();
-    stableTimer.stop();
+    connectTimer->stop();
 
     // The server forgets every query set of this socket.
     byWireId.clear();
@@ -364,7 +357,7 @@ void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
     if (retry) {
         delay = int(backoff.next().count());
         ++attempt;
-        reconnectTimer.start(delay);
+        reconnectTimer->start(std::chrono::milliseconds(delay));
     }
 
     // Decide everything before telling anyone, so handlers see the final state and may call
@@ -391,12 +384,12 @@ void DbConnectionPrivate::endSession(std::optional<Failure> f, bool byUser) {
     failRequests(unsent, byUser);
     for (const SubPtr &s : std::as_const(unsubscribing))
         endDormant(s);
-    if (retry && state == State::Reconnecting && reconnectTimer.isActive())
+    if (retry && state == State::Reconnecting && reconnectTimer->isActive())
         Q_EMIT q->reconnecting(attempt, delay);
 }
 
 void DbConnectionPrivate::doDisconnect() {
-    reconnectTimer.stop();
+    reconnectTimer->stop();
     if (sessionActive) {
         endSession(std::nullopt, true);
         return;
@@ -420,7 +413,7 @@ void DbConnectionPrivate::doDisconnect() {
 void DbConnectionPrivate::doReconnectNow() {
     if (sessionActive)
         return;
-    reconnectTimer.stop();
+    reconnectTimer->stop();
     if (state == State::Disconnected) {
         backoff.reset();
         attempt = 0;
@@ -499,7 +492,7 @@ void DbConnectionPrivate::handle(const protocol::InitialConnection &m) {
         return;
     }
     initialReceived = true;
-    connectTimer.stop();
+    connectTimer->stop();
     if (hasIdentity && identity != m.identity)
         qCWarning(lcConnection).noquote()
             << "the server assigned a different identity than before:" << m.identity.toHex()
@@ -515,11 +508,7 @@ void DbConnectionPrivate::handle(const protocol::InitialConnection &m) {
     attempt = 0;
     lastError = {};
     lastConnectFailure = {};
-    if (options.reconnect.enabled && options.reconnect.stableAfter.count() > 0)
-        stableTimer.start(int(std::min<qint64>(options.reconnect.stableAfter.count(),
-                                               std::numeric_limits<int>::max())));
-    else
-        backoff.reset();
+    backoff.sessionStarted();
     qCInfo(lcConnection).noquote()
         << "connected as" << identity.toShortHex() << "connection" << connectionId.toHex();
     setState(State::Connected);

@@ -155,9 +155,9 @@ public:
     int busy = 0;
     QList<std::function<void()>> deferred;
 
-    QTimer connectTimer;
-    QTimer reconnectTimer;
-    QTimer stableTimer;
+    Clock *clock; // options.clock or the real one
+    std::unique_ptr<Clock::Timer> connectTimer;
+    std::unique_ptr<Clock::Timer> reconnectTimer;
     Backoff backoff;
     int attempt = 0;
 

@@ -59,6 +59,11 @@ DbConnectionBuilder &DbConnectionBuilder::withKeepAlive(std::chrono::millisecond
     return *this;
 }
 
+DbConnectionBuilder &DbConnectionBuilder::withClock(Clock *clock) {
+    m_options.clock = clock;
+    return *this;
+}
+
 DbConnectionBuilder &DbConnectionBuilder::withConnectTimeout(std::chrono::milliseconds timeout) {
     m_options.connectTimeout = timeout;
     return *this;

@@ -38,6 +38,9 @@ public:
     DbConnectionBuilder &withKeepAlive(std::chrono::milliseconds idleBeforePing,
                                        std::chrono::milliseconds pingTimeout);
     DbConnectionBuilder &withConnectTimeout(std::chrono::milliseconds timeout);
+    // Time for the connect timeout, reconnect delays and stable sessions (tests pass a
+    // ManualClock); null or not called = the real clock. Must outlive the connection.
+    DbConnectionBuilder &withClock(Clock *clock);
     // Trust this certificate for wss in addition to the system CAs (self-signed hosts). TLS
     // verification stays on: only chains ending in this exact certificate are accepted.
     DbConnectionBuilder &withTrustedCertificate(const QSslCertificate &certificate);

@@ -5,12 +5,12 @@
 
 namespace stdb {
 
-IdleWatchdog::IdleWatchdog(QObject *parent)
-    : QObject(parent) {
-    m_timer.setSingleShot(true);
-    m_timer.setTimerType(Qt::CoarseTimer);
-    connect(&m_timer, &QTimer::timeout, this, &IdleWatchdog::check);
-}
+IdleWatchdog::IdleWatchdog(QObject *parent, Clock *clock)
+    : QObject(parent)
+    , m_clock(clock ? clock : Clock::system())
+    , m_timer(m_clock->createTimer([this] { check(); }, Qt::CoarseTimer)) {}
+
+IdleWatchdog::~IdleWatchdog() = default;
 
 void IdleWatchdog::setIntervals(std::chrono::milliseconds idle,
                                 std::chrono::milliseconds pingTimeout) {
@@ -21,27 +21,28 @@ void IdleWatchdog::setIntervals(std::chrono::milliseconds idle,
 void IdleWatchdog::start() {
     m_running = true;
     m_pinged = false;
-    m_sinceActivity.start();
+    m_lastActivity = m_clock->now();
     schedule(m_idle.count());
 }
 
 void IdleWatchdog::stop() {
     m_running = false;
-    m_timer.stop();
+    m_timer->stop();
 }
 
 void IdleWatchdog::touch() {
-    m_sinceActivity.start();
+    m_lastActivity = m_clock->now();
 }
 
 void IdleWatchdog::schedule(qint64 ms) {
-    m_timer.start(int(std::clamp<qint64>(ms, 1, std::numeric_limits<int>::max())));
+    m_timer->start(
+        std::chrono::milliseconds(std::clamp<qint64>(ms, 1, std::numeric_limits<int>::max())));
 }
 
 void IdleWatchdog::check() {
     if (!m_running)
         return;
-    const qint64 quiet = m_sinceActivity.elapsed();
+    const qint64 quiet = (m_clock->now() - m_lastActivity).count();
     const qint64 idle = m_idle.count();
     if (quiet < idle) {
         // Activity since the last check: wait for the rest of the idle period.

@@ -2,6 +2,8 @@
 target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/backoff.h
     ${CMAKE_CURRENT_LIST_DIR}/backoff.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/clock.h
+    ${CMAKE_CURRENT_LIST_DIR}/clock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/connectfailure.h
     ${CMAKE_CURRENT_LIST_DIR}/connectfailure.cpp
     ${CMAKE_CURRENT_LIST_DIR}/connectionoptions.h
@@ -18,6 +20,8 @@ target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/framedecoder.cpp
     ${CMAKE_CURRENT_LIST_DIR}/idlewatchdog.h
     ${CMAKE_CURRENT_LIST_DIR}/idlewatchdog.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/manualclock.h
+    ${CMAKE_CURRENT_LIST_DIR}/manualclock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/procedureoutcome.h
     ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.h
     ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.cpp

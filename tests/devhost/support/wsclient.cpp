@@ -1,5 +1,7 @@
 #include "wsclient.h"
 
+#include <algorithm>
+
 #include <QNetworkRequest>
 #include <QTest>
 #include <QUrlQuery>
@@ -104,9 +106,27 @@ std::optional<ServerMessage> WsClient::next(int timeoutMs) {
     return m;
 }
 
-bool WsClient::quietFor(int ms) {
-    QTest::qWait(ms);
-    return m_queue.empty();
+bool WsClient::nothingElseQueued(int timeoutMs) {
+    const quint32 req = nextRequestId();
+    send(OneOffQuery{req, QStringLiteral("SELECT * FROM user")});
+    const auto answer = [&] {
+        return std::find_if(m_queue.begin(), m_queue.end(), [req](const ServerMessage &m) {
+            const auto *r = std::get_if<OneOffQueryResult>(&m);
+            return r && r->requestId == req;
+        });
+    };
+    if (!QTest::qWaitFor([&] { return answer() != m_queue.end(); }, timeoutMs)) {
+        m_error = QStringLiteral("timed out waiting for the answer to a one-off query");
+        return false;
+    }
+    const auto it = answer();
+    const bool alone = it == m_queue.begin();
+    if (!alone)
+        m_error = QStringLiteral("%1 message(s) arrived first, the first a %2")
+                      .arg(std::distance(m_queue.begin(), it))
+                      .arg(stdb::protocol::messageName(m_queue.front()));
+    m_queue.erase(it);
+    return alone;
 }
 
 std::optional<SubscribeApplied> WsClient::subscribe(QuerySetId id, const QStringList &queries) {

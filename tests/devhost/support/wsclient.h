@@ -62,8 +62,10 @@ public:
                       .arg(stdb::protocol::messageName(*m));
         return std::nullopt;
     }
-    // True if nothing arrives within ms.
-    bool quietFor(int ms);
+    // A round trip: sends a one-off query and waits for its answer, which the host sends after
+    // everything it sent this client before. True if nothing was queued ahead of the answer
+    // (the answer itself is consumed); "nothing else arrived" checks use this, not a pause.
+    bool nothingElseQueued(int timeoutMs = 5000);
     int pending() const { return int(m_queue.size()); }
 
     // Convenience round trips; they return the matching reply.
