@@ -188,7 +188,9 @@ cmake --build "$work/consumer" > "$work/consumer-build.log" 2>&1 \
     || { cat "$work/consumer-build.log"; die "building the consumer against the installed package"; }
 "$work/consumer/consumer" || die "the consumer built against the installed package failed"
 lib=$(ldd "$work/consumer/consumer" | awk '/libSpacetimeQt.so/ {print $3}')
-[[ $lib == /usr/lib/libSpacetimeQt.so.0 ]] || die "the consumer loads $lib, not the installed library"
+# (/lib may be the merged-/usr link to /usr/lib, so compare the resolved paths.)
+[[ -n $lib && $(readlink -f "$lib") == $(readlink -f /usr/lib/libSpacetimeQt.so.0) ]] \
+    || die "the consumer loads ${lib:-nothing}, not the installed library"
 
 step "apt-get purge ${pkgs[*]}"
 apt-get purge -y -q "${pkgs[@]}" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get purge"; }
