@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Turns the raw outputs of bench/run-all.sh into docs/PERFORMANCE.md (Markdown on stdout).
 
     python3 bench/report.py RAW_DIR > docs/PERFORMANCE.md

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs every benchmark and writes docs/PERFORMANCE.md (issue 11).
 #
 #   bench/run-all.sh [BUILD_DIR]          (default: build/; about 4-6 minutes on 2 cores)

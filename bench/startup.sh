@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Cold start of the desktop app: from starting the process to the window's first paint and to
 # the first paint that shows messages, against a running quickstart-chat server.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the .deb and .rpm packages (spacetime-chat, libspacetimeqt0, libspacetimeqt-dev) from a
 # configured and built build directory and checks them:
 #   lintian (no errors), desktop-file-validate, appstreamcli validate --no-net,

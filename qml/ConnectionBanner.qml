@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A strip above the conversation while the client is not online (what is happening, the
 // reconnect countdown, "Reconnect now"), and for notices a person should read (keychain
 // problems, refused subscriptions) until dismissed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The main window: connection banner, messages, users, input. Presentation only: every
 // action is a ChatClient call, every text comes from its properties and models.
 import QtQuick

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One message: sender and time on the first of a group, the text (always plain text: it comes
 // from the network), and for our own unconfirmed messages their state with Retry/Discard.
 import QtQuick

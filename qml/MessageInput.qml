@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where messages are written: Enter sends, Shift+Enter starts a new line. The client decides
 // what is acceptable (messageRejected explains a refusal inline).
 import QtQuick

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The conversation: client.messages with a section header per calendar day. Stays at the
 // bottom while new messages arrive (unless the user scrolled up) and loads older history when
 // scrolled to the top.

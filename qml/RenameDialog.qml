@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Change your name: checked as you type with the chat layer's rules; the server's answer
 // (accepted, or its reason for refusing) decides whether the dialog closes.
 import QtQuick

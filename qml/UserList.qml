@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Everyone in the database: online first (green dot), you marked.
 import QtQuick
 import QtQuick.Controls

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs everything the build, the apps and the test suite need on Debian bookworm.
 # Idempotent: re-running only installs what is missing.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Shared by scripts/test.sh and scripts/sanitize.sh (sourced, not run).
 

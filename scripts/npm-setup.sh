@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the npm packages of the repository's two Node projects when node_modules is missing
 # or stale:
 #   tests/interop  the official SpacetimeDB TypeScript SDK (npm `spacetimedb`) plus esbuild and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is needed, builds, starts a server in the background and opens the desktop app
 # connected to it. Extra arguments go to spacetime-chat, e.g.
 #   scripts/run.sh --profile work --color-scheme dark

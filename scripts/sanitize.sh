@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The whole test suite again, built with AddressSanitizer + UndefinedBehaviorSanitizer
 # (LeakSanitizer on). Part of scripts/test.sh (and so of CI) unless STDB_SANITIZERS=0.
 #   scripts/sanitize.sh [BUILD_DIR]     default: build-asan next to the sources

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is needed, builds everything with warnings as errors, and runs the whole test
 # suite. This is the README's test command and what CI runs.
 #   scripts/test.sh            full run (tests + 60 s per fuzz target)

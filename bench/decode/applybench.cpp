@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `spacetime-bench apply`: decode + cache apply of quickstart-chat server messages in our SDK
 // (typed rows through the generated bindings' tables, row callbacks registered), next to the
 // official TypeScript SDK applying the identical bytes in the same run (ts-apply.mjs).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Realistic quickstart-chat data (spec §6.1) for the benchmarks, and column-by-column row

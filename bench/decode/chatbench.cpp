@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `spacetime-bench chat`: the chat layer under load. A real chat::ChatClient connects to a
 // scripted server (a process of its own) that answers the user and message subscriptions with
 // N users and M messages, then streams live messages at a fixed rate. Reports the time from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `spacetime-bench decode`: server-frame decode throughput (parse + validate every row's
 // columns, UTF-8 included) next to a plain memcpy of the same bytes.
 

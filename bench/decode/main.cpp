@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-bench: micro-benchmarks that print figures (never timed unit tests).
 //   spacetime-bench <command> [options]      spacetime-bench --help
 

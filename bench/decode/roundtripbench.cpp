@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `spacetime-bench roundtrip`: reducer call → ReducerResult round trips over loopback against
 // the local development host (spacetime-chat-host), one call at a time, with the quickstart
 // tables subscribed (so each send_message also comes back as a cached row).

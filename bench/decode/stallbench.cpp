@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `spacetime-bench stall`: how long the owner (GUI) thread's event loop is blocked while a
 // DbConnection receives, decodes and applies a large SubscribeApplied, with a TransactionUpdate
 // right behind it. A 1 ms timer on the owner thread records every gap between its ticks.

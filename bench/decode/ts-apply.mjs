@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TypeScript side of `spacetime-bench apply`: the official SDK (npm `spacetimedb`, the
 // version pinned in tests/interop) decodes and applies exactly the bytes our bench applies. Its
 // real DbConnectionImpl runs over the in-memory socket of tests/interop/fake-socket.mjs, so the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "loadgroup.h"
 
 #include "quickstart_chat/module.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-bench-hostload: N clients (our SDK + the generated quickstart-chat bindings), all
 // subscribed to `message`, each calling send_message M times a second for T seconds against
 // spacetime-chat-host. Prints latency percentiles (reducer round trip, send → own row,

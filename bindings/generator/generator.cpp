@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "generator.h"
 
 #include "moduleemitter.h"

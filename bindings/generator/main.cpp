@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-qt-generate: typed C++/Qt bindings for a SpacetimeDB module, from its schema JSON
 // (a file, or fetched from a running server). See docs/bindings.md.
 //

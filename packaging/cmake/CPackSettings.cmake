@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CPack: .deb and .rpm on Linux, NSIS on Windows, DragNDrop (.dmg) on macOS.
 # Included from packaging/CMakeLists.txt after all install() rules.
 

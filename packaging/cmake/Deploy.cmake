@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Windows and macOS: make the installed tree self-contained (Qt via windeployqt/macdeployqt,
 # other DLLs/dylibs next to the programs), app bundle metadata and icons.
 # Linux packages use the distribution's Qt and need none of this.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # AppImage recipe for Spacetime Chat (the Widgets app; the console client and tools ride along).
 # Not run on our machines: linuxdeploy and its Qt plugin are AppImages downloaded from GitHub,
 # and our CI has no network access to them. See docs/packaging.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "applog.h"
 
 Q_LOGGING_CATEGORY(lcApp, "app", QtInfoMsg)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-chat: the Qt Widgets desktop client.
 
 #include "applog.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "notifier.h"
 
 QString Notifier::shorten(const QString &text) {

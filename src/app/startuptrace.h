@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Cold-start measurement for bench/startup.sh (docs/PERFORMANCE.md). Only active when the

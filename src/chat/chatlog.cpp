@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "chat/chatlog.h"
 
 Q_LOGGING_CATEGORY(lcChatClient, "chat.client")

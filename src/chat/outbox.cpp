@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "chat/outbox.h"
 #include "chat/chatlog.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-chat-cli: the official Rust quickstart-chat client's behaviour on our SDK.
 // Everything but the process plumbing lives in the spacetimechatcli library (testable).
 

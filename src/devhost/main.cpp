@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-chat-host: a development and test host that speaks SpacetimeDB's client protocol
 // and runs the quickstart-chat module's logic. Not SpacetimeDB; see docs/host.md.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The quickstart-chat module schema as GET /v1/database/:name/schema returns it. Hand-written
 // in the exact shape of RawModuleDefV9 / RawModuleDefV10 (PROTOCOL.md §4.5), so that bindings
 // generators and SDK tools see what a real SpacetimeDB would serve for this module. Object keys

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-inspect: decode and encode SpacetimeDB v2/v3 WebSocket payloads as JSON.
 // See docs/inspect.md for the JSON conventions.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "inspect/messagejson.h"
 
 #include "spacetime/schema/jsonpath.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-chat-quick: the Qt Quick front end. The window is qml/Main.qml; everything it
 // shows comes from chat::ChatClient and its models.
 

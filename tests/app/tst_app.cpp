@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The desktop app against a real spacetime-chat-host: sending with Enter, Shift+Enter, the
 // rename dialog, notifications while inactive, scrolling behaviour, the find bar, profile
 // switching, the offline outbox, and plain-text rendering. Every test function gets its own

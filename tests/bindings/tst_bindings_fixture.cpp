@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The bindings generated at build time from fixtures/fixture.json: every generated type
 // round-trips through BSATN with the exact bytes the spec gives, bad input is refused, and the
 // table handles find and filter rows in a cache filled with real row lists.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-qt-generate as a program: its output against golden copies (the checked-in
 // quickstart-chat bindings and tests/bindings/golden/fixture), the same output from every
 // schema shape (V9, V10, wrappers, a live server), clang-format cleanliness, the output

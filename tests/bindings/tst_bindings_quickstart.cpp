@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The checked-in quickstart-chat bindings against the local host (spacetime-chat-host): typed
 // rows, finds, per-row and batch signals with their event contexts, typed reducer calls with
 // callbacks and result signals; and the generator's --from-server mode and schema.json checked

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The client cache on its own: reference counts across query sets, inserts before deletes,
 // primary-key updates, event tables, dropped sets, invariant violations, resync reconciliation.
 

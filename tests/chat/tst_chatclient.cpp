@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ChatClient against the real local host over loopback: backlog, live messages, renames,
 // presence, the outbox across drops and restarts, loadOlder paging and search.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CredentialStore against a real Secret Service (run through with-keyring.sh).
 
 #include "chat/credentialstore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CredentialStore with no Secret Service on the bus: a clear message, then session-only.
 
 #include "chat/credentialstore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MessageModel, UserModel, the filter proxies and the Outbox without a network:
 // ordering, batching (signal counts), renames, grouping, caps, history prepend, persistence.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A full session with the real keychain (gnome-keyring in a private D-Bus session, see
 // with-keyring.sh), then a search for the token everywhere it must never be: every log line
 // (debug included), the host's log, and every file the client may have written.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs a command inside a private D-Bus session with a fresh, unlocked GNOME Keyring acting as
 # the Secret Service, so keychain tests use the real thing and never touch the user's keyring.
 set -euo pipefail

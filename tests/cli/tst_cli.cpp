@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-chat-cli against the real spacetime-chat-host: the official quickstart's
 // transcript, two clients talking, rejected input, piped input, connection errors, options.
 //

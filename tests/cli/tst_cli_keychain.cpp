@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-chat-cli with a real Secret Service (run inside with-keyring.sh): the identity is
 // kept in the keychain across runs, --forget-identity starts over, --import-rust-credentials
 // continues as the official Rust quickstart's identity, and no token is ever printed.

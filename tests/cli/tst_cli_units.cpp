@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The console client's pieces that need no server: Rust-style quoting, terminal-safe output,
 // and the standard-input line reader on pipes, files and closed descriptors.
 #include "cliconfig.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Hand-written typed handles for the quickstart-chat tables, the way generated bindings will

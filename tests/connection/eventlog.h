@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Records everything a connection and the chat tables report, as short strings in the order

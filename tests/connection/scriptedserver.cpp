@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "scriptedserver.h"
 
 #include "spacetime/protocol/messagecodec.h"

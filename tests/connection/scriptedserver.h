@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A scripted WebSocket peer for protocol-level tests of DbConnection: the test decides exactly

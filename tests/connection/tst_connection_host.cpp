@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DbConnection end to end against the real spacetime-chat-host executable over loopback:
 // lifecycle, identity, every subscription path, reducers, one-off queries, unknown tables,
 // HTTP-level errors, injected faults, and reconnect after drops and restarts (the cache must

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DbConnection against a scripted WebSocket peer over loopback: exact message sequences,
 // including ones a well-behaved host never produces (contradictions, post-apply subscription
 // errors, malformed frames), and the exact order of every signal and callback.

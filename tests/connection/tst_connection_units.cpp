@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit-level tests of the connection layer that need no server: URI parsing, builder
 // validation, the backoff schedule, request bookkeeping, the idle watchdog, failure texts.
 

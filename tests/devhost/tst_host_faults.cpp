@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fault controls (--test-controls) and the keep-alive rules, against the real host.
 
 #include "hostprocess.h"

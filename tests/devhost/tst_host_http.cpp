@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The host's HTTP side against the real executable: every route, its errors, and robustness of
 // the HTTP parser on a real socket (partial reads, pipelining, bodies, garbage).
 

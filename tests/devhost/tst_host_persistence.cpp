@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Durable storage: stop (or kill) the real host and start it again on the same data
 // directory; identities, names and messages survive, and everyone starts offline.
 

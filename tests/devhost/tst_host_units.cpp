@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // In-process tests of the host's pure parts: HTTP parsing, routing, tokens, SQL, values,
 // storage and the module logic. The socket-level behaviour is covered by the other suites.
 

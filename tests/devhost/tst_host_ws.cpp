@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The WebSocket protocol against the real host: connection and identity, every client message,
 // every server message, the error paths (SubscriptionError, reducer errors, 1011 closes),
 // fan-out and row multiplicity, compression and v3 framing.

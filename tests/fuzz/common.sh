@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Sourced by run.sh and run-long.sh: the target list, the fuzz build, and one libFuzzer run.
 

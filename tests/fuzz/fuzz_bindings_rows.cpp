@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer entry point; the work is fuzz::bindingsRows() in harness_bindings_rows.cpp, which
 // tst_fuzzcorpus also runs on the checked-in seeds.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: a client WebSocket payload (what a local host receives), as v2 and v3.
 // Anything decoded must re-encode to exactly the input bytes.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer entry point; the work is fuzz::hostSql() in harness_host_sql.cpp, which
 // tst_fuzzcorpus also runs on the checked-in seeds.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: one server WebSocket payload through unwrap + decode, as v2 and as v3.
 // Anything decoded must re-encode to exactly the bytes it came from (the encoding is canonical),
 // and every row view must stay inside its buffer (ASan checks the reads).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes the fuzz seed corpus from our own encoder: real messages, as frames without and with
 // compression (server) and as plain payloads (client), v2 single messages and v3 batches.
 // Also the seeds of fuzz_bindings_rows: [flags][v3 body] sessions of quickstart-chat rows

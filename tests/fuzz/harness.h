@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // What the newer fuzz targets do with one input, shared by the libFuzzer entry points

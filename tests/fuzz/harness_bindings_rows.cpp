@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rows of the generated quickstart-chat bindings through the path a DbConnection takes: the
 // frame decoder, the client cache configured by the bindings (the `user` primary key), and the
 // bindings' row decoding of every change, as UserTable/MessageTable::dispatch() do it.

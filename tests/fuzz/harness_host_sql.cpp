@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SQL text through the local host's parser (host::sql::Parser) and query compiler
 // (host::SqlQuery) against quickstart-chat's catalog, plus a table with every column type and a
 // private one, the way the host treats a Subscribe (query strings separated by form feeds,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Schema JSON through everything spacetime-qt-generate does with it before writing files:
 // ExactJson, ModuleSchema::fromJson (V9/V10), the typespace queries the generator and the
 // inspector use, SchemaLocator, SchemaModel::build() and the emitters.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A long fuzzing run, for the figures in docs/RELIABILITY.md ("Fuzzing"): the server frame
 # decoder for RUNS executions in total (default 10 million), then optionally every other target
 # for OTHER_SECONDS each.

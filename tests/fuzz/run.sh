@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets with clang and runs each for a fixed time, JOBS at a time.
 #   tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
 # BUILD_DIR is a separate build directory (configured here with clang, STDB_FUZZ=ON). Seeds come

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The checked-in fuzz seeds must stay valid input for the current decoder; otherwise the fuzzer
 // starts from garbage and covers little. The seeds of the bindings, schema and SQL targets run
 // through the fuzzers' own harness (harness.h), so a seed that once crashed stays fixed; their

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Regenerates the seed corpora that come from our encoder (server_frame, client_message,
 # bindings_rows); the schema_json and host_sql seeds are files kept by hand.
 #   tests/fuzz/update_corpus.sh BUILD_DIR     (BUILD_DIR: any configured build of this repo)

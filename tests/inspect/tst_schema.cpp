@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ModuleSchema / AlgebraicType / Typespace: V9 and V10 parsing, wrappers, the rich fixture,
 // and malformed documents that must fail with the right JSON path.
 

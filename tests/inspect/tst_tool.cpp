@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spacetime-inspect: MessageJson in process for every message, and the real executable via
 // QProcess on payloads produced by our encoder (decode -> JSON -> encode gives the same bytes),
 // plus the error cases that must exit with status 2.

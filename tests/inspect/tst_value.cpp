@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Value: BSATN <-> Value <-> JSON (inspector and SATS conventions), against the spec's worked
 // examples and the rich fixture schema; malformed input never crashes.
 

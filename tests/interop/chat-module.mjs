@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The quickstart-chat module as the TypeScript SDK sees it (protocol spec §6), declared with the
 // SDK's public builders the same way `spacetime generate` output does (schema/table/reducers/
 // reducerSchema/procedures/procedureSchema, then a RemoteModule object). Our own declaration;

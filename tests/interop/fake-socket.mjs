@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs the SDK's real DbConnectionImpl (public API, dist build) over an in-memory WebSocket:
 // everything the SDK sends is captured as raw bytes, and server message bodies can be fed to it.
 // Uses only DbConnectionBuilder#withWSFn, the SDK's documented hook for custom sockets.

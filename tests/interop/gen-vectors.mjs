@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // Produces BSATN / v2 protocol test vectors with the official SpacetimeDB TypeScript SDK
 // (npm `spacetimedb` 2.10.1) for tests/interop/tst_tsvectors.cpp.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loads the official SpacetimeDB TypeScript SDK (npm `spacetimedb`, pinned in package.json) for
 // our interop tests, benchmarks and tools. No SDK code is copied here; we only import it.
 //

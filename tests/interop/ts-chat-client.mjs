@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A chat client built on the official TypeScript SDK (npm `spacetimedb`, its real DbConnection
 // over a real WebSocket), run against our spacetime-chat-host by tst_tsclient. Tables and
 // reducers come from chat-module.mjs; nothing here is generated or copied.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The official TypeScript SDK (npm `spacetimedb` 2.10.1: its real DbConnection over a real
 // WebSocket) chatting with our spacetime-chat-host, and with one of our own C++ clients.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cross-check against the official TypeScript SDK (npm `spacetimedb` 2.10.1).
 //
 // At test time this runs scripts/npm-setup.sh (installs the pinned SDK into tests/interop when

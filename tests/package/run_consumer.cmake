@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cmake -P script for the package_consumer test (see CMakeLists.txt next to it).
 cmake_minimum_required(VERSION 3.21)
 

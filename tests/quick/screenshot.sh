@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Takes docs/screenshots/quick-main.png: a local host with a short conversation written by
 # console clients, spacetime-chat-quick as "carol" under Xvfb, and a capture of the screen.
 # Usage: tests/quick/screenshot.sh [BUILD_DIR] [OUTPUT_PNG]

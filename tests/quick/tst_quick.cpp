@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QML tests of the Qt Quick front end: the real components from qrc:/qml, a real
 // chat::ChatClient connected to a spacetime-chat-host started here ("chatClient"), and one
 // pointed at a closed port ("deadClient", and over https "deadTlsClient") for the connection

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Chaos run (issue 11): three ChatClients chat at 10 messages/s each while the host's sockets
 // are dropped at random moments and the host is killed (SIGKILL) and restarted on the same
 // port. At the end every client shows exactly the host's state, every message an outbox

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hostile frames from the host (issue 11): every class of malformed server frame, injected with
 // the host's /_test/send-raw into live sessions of a ChatClient and of a bare DbConnection with
 // the generated bindings. Each one must end the session with an error a person can read, leave

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Slow consumer (issue 11): the GUI thread is blocked for 2 s (a busy wait inside a slot)
 // while another client sends 20 000 messages, and again while the host delivers a 20 000-row
 // backlog. Afterwards nothing is lost and the process's memory stayed bounded.

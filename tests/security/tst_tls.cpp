@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wss with a self-signed certificate, end to end: spacetime-chat-host serves TLS with a
 // certificate made by the openssl command for this run (CN and SAN 127.0.0.1), and the chat
 // layer, the desktop app, the console client and the Qt Quick options connect to it.

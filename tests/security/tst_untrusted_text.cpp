@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Untrusted text in the views that need no server: the bidi isolation helper, the Widgets
 // delegates (rendered to images), notification bodies (freedesktop markup) and the console
 // client's terminal output (through a real pseudo terminal). Each check would fail if the view

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hostile names and messages through the real spacetime-chat-host into every front end.
 // "Mallory" uses the host's HTTP API (POST /v1/identity, /call/set_name, /call/send_message),
 // so her name and texts are exactly what a hostile user or server can put into the tables:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Realistic protocol messages shared by the protocol tests and the fuzz corpus generator.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // BSATN primitives and special types: wire bytes of the spec's worked examples (§1.7 items 1-5),
 // extremes, rejection of invalid input, and the hex/decimal/time conventions.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Frame compression: gzip (RFC 1952) and Brotli round trips, corrupt and truncated streams,
 // trailing garbage, decompression bombs against the size cap, and the frame tag helpers.
 

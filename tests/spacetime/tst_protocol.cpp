@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The v2/v3 message codec: the spec's byte examples, round trips of every message, and
 // malformed input (truncation at every byte, bad tags, oversized lengths, bad row lists).
 

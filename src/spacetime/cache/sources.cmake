@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/rowentry.h ${CMAKE_CURRENT_LIST_DIR}/rowentry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/rowindex.h ${CMAKE_CURRENT_LIST_DIR}/rowindex.cpp

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Connection layer: DbConnection, builder, subscriptions, table handles, socket worker.
 target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/backoff.h

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Internal: the shared state behind SubscriptionHandle, owned jointly by the handles and the

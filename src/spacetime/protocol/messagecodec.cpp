@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "spacetime/protocol/messagecodec.h"
 
 #include "spacetime/bsatn/bsatnreader.h"

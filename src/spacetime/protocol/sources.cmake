@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Protocol layer (row lists, v2/v3 messages, frame codec) and frame compression.
 target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/../compression.h
