@@ -8,6 +8,8 @@
 //       decoded with the SDK; one JSON object a line, the first line the header (schema).
 //   node diff-corpus.mjs decode IN.jsonl OUT.jsonl
 //       decodes cases someone else encoded (tst_tsdiff: our encoder) with the SDK.
+//   node diff-corpus.mjs show server|client HEX
+//       one case by hand: what the SDK made of it and what the strict walk found.
 //
 // A case: { id, dir: "server" | "client", kind, variant, compression, hex, ts } where hex is a
 // whole server frame (compression tag byte + body) or a client message, and ts is what the SDK
@@ -417,7 +419,8 @@ function isRowListType(ty) {
 // label, every sum tag ({at, n}), every u32 length prefix, and every row list.
 function strictWalk(bytes, ty, rowTypes) {
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const st = { at: 0, label: null, tags: [], lengths: [], rowLists: [] };
+    // label: the message itself; rowLabel: the rows inside its row lists.
+    const st = { at: 0, label: null, rowLabel: null, tags: [], lengths: [], rowLists: [] };
     const utf8 = new TextDecoder('utf-8', { fatal: true });
     const need = n => {
         if (st.at + n > bytes.length)
@@ -553,7 +556,7 @@ function strictWalk(bytes, ty, rowTypes) {
                 for (const x of sub.lengths)
                     st.lengths.push(rl.dataAt + at + x);
                 if (sub.label && sub.label !== 'trailing') {
-                    flag(sub.label);
+                    st.rowLabel ??= sub.label;
                     break;
                 }
                 at += sub.at;
@@ -562,7 +565,7 @@ function strictWalk(bytes, ty, rowTypes) {
                 starts = null;
         }
         if (!starts)
-            flag('row-hint');
+            st.rowLabel ??= 'row-hint';
     }
     return st;
 }
@@ -671,14 +674,16 @@ async function sdkDecode(dir, bytes) {
         const reader = new api.BinaryReader(body);
         const value = type.deserialize(reader);
         const st = strictWalk(body, type.algebraicType, tables);
-        const lenient = st.label ? [st.label] : [];
-        if (lenient.length && lenient[0] !== 'row-hint')
-            return { ok: true, lenient };
-        const rawValue = canon(type.algebraicType, value, undefined, true);
-        if (lenient.length)
-            return { ok: true, lenient, raw: rawValue };
-        return { ok: true, lenient, value: canon(type.algebraicType, value, undefined, false),
-                 raw: rawValue };
+        // A message the strict reading rejects: the SDK accepted it, we must not. (What the SDK
+        // decoded is then not worth rendering: a bad sum tag leaves holes in it.)
+        if (st.label)
+            return { ok: true, lenient: [st.label] };
+        const raw = canon(type.algebraicType, value, undefined, true);
+        // The rows, read the SDK's way; if that throws, the SDK rejects the message.
+        const full = canon(type.algebraicType, value, undefined, false);
+        if (st.rowLabel)
+            return { ok: true, lenient: [st.rowLabel], raw };
+        return { ok: true, lenient: [], value: full, raw };
     } catch (e) {
         return { ok: false, error: String(e?.message ?? e) };
     }
@@ -783,7 +788,8 @@ function mutateFrame(rng, body, compression) {
 
 function usage() {
     console.error('usage: diff-corpus.mjs generate --seed S --count N OUT.jsonl\n' +
-                  '       diff-corpus.mjs decode IN.jsonl OUT.jsonl');
+                  '       diff-corpus.mjs decode IN.jsonl OUT.jsonl\n' +
+                  '       diff-corpus.mjs show server|client HEX');
     process.exit(2);
 }
 
@@ -803,8 +809,9 @@ async function generate(seed, count, outPath) {
         const type = dir === 'server' ? api.ServerMessage : api.ClientMessage;
         // Every valid message must be valid by the strict reading too (checks the generator).
         const walk = strictWalk(msg.body, type.algebraicType, tables);
-        if (walk.label)
-            throw new Error(`generated ${msg.variant} is not strictly valid (${walk.label}): ${toHex(msg.body)}`);
+        if (walk.label || walk.rowLabel)
+            throw new Error(`generated ${msg.variant} is not strictly valid ` +
+                            `(${walk.label ?? walk.rowLabel}): ${toHex(msg.body)}`);
         let kind = 'valid';
         let bytes;
         if (rng.chance(0.5)) {
@@ -867,6 +874,16 @@ if (args[0] === 'generate') {
     if (!outPath || !Number.isInteger(seed) || !Number.isInteger(count) || count < 1)
         usage();
     await generate(seed, count, outPath);
+} else if (args[0] === 'show' && args.length === 3) {
+    // Investigating one case: what the SDK made of it, and the strict walk's findings.
+    const bytes = fromHex(args[2]);
+    console.log(JSON.stringify(await sdkDecode(args[1], bytes), null, 1));
+    if (args[1] === 'server') {
+        const body = new Uint8Array(await sdkUnwrapFrame(bytes));
+        const st = strictWalk(body, api.ServerMessage.algebraicType, tables);
+        console.log(`body ${toHex(body)}\nstrict walk: label ${st.label} at byte ${st.at}, ` +
+                    `rows ${st.rowLabel}`);
+    }
 } else if (args[0] === 'decode' && args.length === 3) {
     await decode(args[1], args[2]);
 } else {

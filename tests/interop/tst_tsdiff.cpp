@@ -62,8 +62,8 @@ int envInt(const char *name, int fallback) {
 }
 
 QString compact(const QJsonValue &v) {
-    const QJsonDocument d = v.isObject() ? QJsonDocument(v.toObject())
-                                         : QJsonDocument(QJsonArray{v});
+    const QJsonDocument d =
+        v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(QJsonArray{v});
     QByteArray s = d.toJson(QJsonDocument::Compact);
     if (!v.isObject())
         s = s.mid(1).chopped(1);
@@ -177,9 +177,10 @@ Expected<QJsonValue> canonRowList(const RowList &l, const QString &table, const 
     for (qsizetype i = 0; i < l.rowCount(); ++i) {
         const Expected<Value> row = Value::decode(l.row(i), it->second, s.typespace);
         if (!row)
-            return Error(row.error().kind(),
-                         QStringLiteral("table %1 row %2: %3").arg(table).arg(i).arg(row.error().message()),
-                         row.error().offset());
+            return Error(
+                row.error().kind(),
+                QStringLiteral("table %1 row %2: %3").arg(table).arg(i).arg(row.error().message()),
+                row.error().offset());
         rows.append(canonValue(*row, it->second, s.typespace));
     }
     return QJsonValue(QJsonObject{{QStringLiteral("hint"), hint}, {QStringLiteral("rows"), rows}});
@@ -221,8 +222,8 @@ public:
                         list.append(sum(0, QJsonArray{rows(p->inserts, t.tableName),
                                                       rows(p->deletes, t.tableName)}));
                     else
-                        list.append(sum(1, QJsonArray{rows(std::get<EventTableRows>(r).events,
-                                                           t.tableName)}));
+                        list.append(sum(
+                            1, QJsonArray{rows(std::get<EventTableRows>(r).events, t.tableName)}));
                 }
                 tables.append(QJsonArray{t.tableName, list});
             }
@@ -247,13 +248,14 @@ public:
         } else if (const auto *t = std::get_if<TransactionUpdate>(&m)) {
             v = transactionUpdate(*t);
         } else if (const auto *q = std::get_if<OneOffQueryResult>(&m)) {
-            v = QJsonArray{udec(q->requestId),
-                           q->result.index() == 0 ? sum(0, queryRows(std::get<0>(q->result)))
-                                                  : sum(1, std::get<1>(q->result))};
+            v = QJsonArray{udec(q->requestId), q->result.index() == 0
+                                                   ? sum(0, queryRows(std::get<0>(q->result)))
+                                                   : sum(1, std::get<1>(q->result))};
         } else if (const auto *r = std::get_if<ReducerResult>(&m)) {
             QJsonValue outcome;
             if (const auto *ok = std::get_if<ReducerOk>(&r->result))
-                outcome = sum(0, QJsonArray{hex(ok->retValue), transactionUpdate(ok->transactionUpdate)});
+                outcome =
+                    sum(0, QJsonArray{hex(ok->retValue), transactionUpdate(ok->transactionUpdate)});
             else if (std::holds_alternative<ReducerOkEmpty>(r->result))
                 outcome = sum(1);
             else if (const auto *err = std::get_if<ReducerErr>(&r->result))
@@ -263,9 +265,9 @@ public:
             v = QJsonArray{udec(r->requestId), QJsonArray{dec(r->timestamp.micros())}, outcome};
         } else {
             const auto &p = std::get<ProcedureResult>(m);
-            const QJsonValue status =
-                p.status.index() == 0 ? sum(0, hex(std::get<0>(p.status).value))
-                                      : sum(1, std::get<1>(p.status).message);
+            const QJsonValue status = p.status.index() == 0
+                                          ? sum(0, hex(std::get<0>(p.status).value))
+                                          : sum(1, std::get<1>(p.status).message);
             v = QJsonArray{status, QJsonArray{dec(p.timestamp.micros())},
                            QJsonArray{dec(p.totalHostExecutionDuration.micros())},
                            udec(p.requestId)};
@@ -360,7 +362,8 @@ void fail(Tally &t, const QJsonObject &c, const Ours &ours, const QString &why) 
     t.failures.append(
         QStringLiteral("case %1 (%2 %3, %4, %5): %6\n  bytes: %7\n  sdk:  %8\n  ours: %9")
             .arg(c.value(QLatin1String("id")).toInt())
-            .arg(c.value(QLatin1String("dir")).toString(), c.value(QLatin1String("variant")).toString(),
+            .arg(c.value(QLatin1String("dir")).toString(),
+                 c.value(QLatin1String("variant")).toString(),
                  c.value(QLatin1String("kind")).toString(),
                  c.value(QLatin1String("compression")).toString(), why, hexText,
                  compact(c.value(QLatin1String("ts"))),
@@ -373,7 +376,8 @@ void compareCase(Tally &t, const QJsonObject &c, const Schema &s) {
     const QString kind = c.value(QLatin1String("kind")).toString();
     const QString compression = c.value(QLatin1String("compression")).toString();
     ++t.byKind[dir + u'/' + kind];
-    const QByteArray bytes = QByteArray::fromHex(c.value(QLatin1String("hex")).toString().toLatin1());
+    const QByteArray bytes =
+        QByteArray::fromHex(c.value(QLatin1String("hex")).toString().toLatin1());
     const QJsonObject ts = c.value(QLatin1String("ts")).toObject();
     const Ours ours = decodeOurs(dir, bytes, s);
 
@@ -402,8 +406,9 @@ void compareCase(Tally &t, const QJsonObject &c, const Schema &s) {
             if (ours.ok && ours.raw != ts.value(QLatin1String("raw")))
                 return fail(t, c, ours, QStringLiteral("row-hint case decoded differently"));
         } else if (ours.ok) {
-            return fail(t, c, ours,
-                        QStringLiteral("the SDK is lenient here (%1), but we accept too").arg(label));
+            return fail(
+                t, c, ours,
+                QStringLiteral("the SDK is lenient here (%1), but we accept too").arg(label));
         }
         ++t.expectedDifference;
         ++t.byLabel[label + (ours.ok ? QStringLiteral(" (both accept)") : QString())];
@@ -511,10 +516,15 @@ public:
         return b;
     }
     QString string() {
-        static const QStringList pool = {
-            QString(), QStringLiteral("a"), QStringLiteral("hello"), QStringLiteral("Grüße"),
-            QStringLiteral("漢字"), QStringLiteral("🙂 emoji"), QStringLiteral("tab\tnl\n"),
-            QStringLiteral("x").repeated(40), QString(QChar(0)) + QStringLiteral("nul")};
+        static const QStringList pool = {QString(),
+                                         QStringLiteral("a"),
+                                         QStringLiteral("hello"),
+                                         QStringLiteral("Grüße"),
+                                         QStringLiteral("漢字"),
+                                         QStringLiteral("🙂 emoji"),
+                                         QStringLiteral("tab\tnl\n"),
+                                         QStringLiteral("x").repeated(40),
+                                         QString(QChar(0)) + QStringLiteral("nul")};
         return pool[below(int(pool.size()))];
     }
     quint32 u32() { return chance(20) ? quint32(below(2)) : quint32(m_rng.generate()); }
@@ -611,7 +621,8 @@ public:
         }
         QList<QByteArray> rows;
         for (int i = below(4); i > 0; --i) {
-            const Expected<QByteArray> row = value(it->second).encode(it->second, m_schema.typespace);
+            const Expected<QByteArray> row =
+                value(it->second).encode(it->second, m_schema.typespace);
             Q_ASSERT(row);
             rows.append(*row);
         }
@@ -637,7 +648,8 @@ public:
                 t.tableName = table();
                 for (int k = 1 + below(2); k > 0; --k) {
                     if (chance(70))
-                        t.rows.append(PersistentTableRows{rowList(t.tableName), rowList(t.tableName)});
+                        t.rows.append(
+                            PersistentTableRows{rowList(t.tableName), rowList(t.tableName)});
                     else
                         t.rows.append(EventTableRows{rowList(t.tableName)});
                 }
@@ -796,7 +808,8 @@ void collectKinds(const AlgebraicType &t, QSet<QString> &seen) {
         break;
     }
     if (t.kind() == K::Array) {
-        seen.insert(t.elementType().kind() == K::U8 ? QStringLiteral("Bytes") : QStringLiteral("Array"));
+        seen.insert(t.elementType().kind() == K::U8 ? QStringLiteral("Bytes")
+                                                    : QStringLiteral("Array"));
         if (t.elementType().kind() == K::Array)
             seen.insert(QStringLiteral("NestedArray"));
         collectKinds(t.elementType(), seen);
@@ -895,17 +908,22 @@ void TestTsDiff::schemaCoversEveryColumnKind() {
     QSet<QString> seen;
     for (const auto &[name, type] : m_schema.tables)
         collectKinds(type, seen);
-    const QStringList wanted = {
-        QStringLiteral("Bool"), QStringLiteral("I8"), QStringLiteral("U8"), QStringLiteral("I16"),
-        QStringLiteral("U16"), QStringLiteral("I32"), QStringLiteral("U32"), QStringLiteral("I64"),
-        QStringLiteral("U64"), QStringLiteral("I128"), QStringLiteral("U128"),
-        QStringLiteral("I256"), QStringLiteral("U256"), QStringLiteral("F32"),
-        QStringLiteral("F64"), QStringLiteral("String"), QStringLiteral("Bytes"),
-        QStringLiteral("Array"), QStringLiteral("NestedArray"), QStringLiteral("Option"),
-        QStringLiteral("Result"), QStringLiteral("PlainEnum"), QStringLiteral("Sum"),
-        QStringLiteral("Product"), QStringLiteral("Unit"), QStringLiteral("Identity"),
-        QStringLiteral("ConnectionId"), QStringLiteral("Timestamp"),
-        QStringLiteral("TimeDuration"), QStringLiteral("Uuid"), QStringLiteral("ScheduleAt")};
+    const QStringList wanted = {QStringLiteral("Bool"),         QStringLiteral("I8"),
+                                QStringLiteral("U8"),           QStringLiteral("I16"),
+                                QStringLiteral("U16"),          QStringLiteral("I32"),
+                                QStringLiteral("U32"),          QStringLiteral("I64"),
+                                QStringLiteral("U64"),          QStringLiteral("I128"),
+                                QStringLiteral("U128"),         QStringLiteral("I256"),
+                                QStringLiteral("U256"),         QStringLiteral("F32"),
+                                QStringLiteral("F64"),          QStringLiteral("String"),
+                                QStringLiteral("Bytes"),        QStringLiteral("Array"),
+                                QStringLiteral("NestedArray"),  QStringLiteral("Option"),
+                                QStringLiteral("Result"),       QStringLiteral("PlainEnum"),
+                                QStringLiteral("Sum"),          QStringLiteral("Product"),
+                                QStringLiteral("Unit"),         QStringLiteral("Identity"),
+                                QStringLiteral("ConnectionId"), QStringLiteral("Timestamp"),
+                                QStringLiteral("TimeDuration"), QStringLiteral("Uuid"),
+                                QStringLiteral("ScheduleAt")};
     for (const QString &k : wanted)
         QVERIFY2(seen.contains(k), qPrintable(QStringLiteral("no column of kind %1").arg(k)));
 }
@@ -916,8 +934,9 @@ void TestTsDiff::sdkCorpus() {
     QString failure;
     QElapsedTimer clock;
     clock.start();
-    QVERIFY2(readCorpus(m_sdkCorpus, &header,
-                        [&](const QJsonObject &c) { compareCase(t, c, m_schema); }, &failure),
+    QVERIFY2(readCorpus(
+                 m_sdkCorpus, &header, [&](const QJsonObject &c) { compareCase(t, c, m_schema); },
+                 &failure),
              qPrintable(failure));
     report(t, "SDK-encoded corpus", clock.elapsed());
     QCOMPARE(t.cases, m_sdkCases);
@@ -928,25 +947,38 @@ void TestTsDiff::sdkCorpus() {
                              .arg(t.failures.join(u'\n'))));
 
     // Coverage: every message variant decoded by both, every compression, every mutation.
-    static const char *const server[] = {"InitialConnection", "SubscribeApplied",
-                                         "UnsubscribeApplied", "SubscriptionError",
-                                         "TransactionUpdate", "OneOffQueryResult",
-                                         "ReducerResult", "ProcedureResult"};
-    static const char *const client[] = {"Subscribe", "Unsubscribe", "OneOffQuery",
-                                         "CallReducer", "CallProcedure"};
+    static const char *const server[] = {
+        "InitialConnection", "SubscribeApplied",  "UnsubscribeApplied", "SubscriptionError",
+        "TransactionUpdate", "OneOffQueryResult", "ReducerResult",      "ProcedureResult"};
+    static const char *const client[] = {"Subscribe", "Unsubscribe", "OneOffQuery", "CallReducer",
+                                         "CallProcedure"};
     for (const char *v : server)
         QVERIFY2(t.acceptedVariants.contains(QStringLiteral("server/") + QLatin1String(v)), v);
     for (const char *v : client)
         QVERIFY2(t.acceptedVariants.contains(QStringLiteral("client/") + QLatin1String(v)), v);
     for (const char *c : {"none", "gzip", "brotli"})
         QVERIFY2(t.compressions.contains(QLatin1String(c)), c);
-    static const char *const kinds[] = {
-        "server/valid", "server/truncate", "server/bitflip", "server/trailing", "server/byte-set",
-        "server/bad-tag", "server/variant-swap", "server/bad-length",
-        "server/bad-compression-tag", "server/compression-mismatch", "server/empty-frame",
-        "server/corrupt-gzip", "server/corrupt-brotli", "server/truncate-compressed",
-        "server/compressed-trailing", "client/valid", "client/truncate", "client/bitflip",
-        "client/trailing", "client/bad-tag", "client/bad-length"};
+    static const char *const kinds[] = {"server/valid",
+                                        "server/truncate",
+                                        "server/bitflip",
+                                        "server/trailing",
+                                        "server/byte-set",
+                                        "server/bad-tag",
+                                        "server/variant-swap",
+                                        "server/bad-length",
+                                        "server/bad-compression-tag",
+                                        "server/compression-mismatch",
+                                        "server/empty-frame",
+                                        "server/corrupt-gzip",
+                                        "server/corrupt-brotli",
+                                        "server/truncate-compressed",
+                                        "server/compressed-trailing",
+                                        "client/valid",
+                                        "client/truncate",
+                                        "client/bitflip",
+                                        "client/trailing",
+                                        "client/bad-tag",
+                                        "client/bad-length"};
     for (const char *k : kinds)
         QVERIFY2(t.byKind.count(QLatin1String(k)), k);
     QVERIFY2(t.bothAccept > m_sdkCases / 3, "too few cases both sides decode");
@@ -1007,9 +1039,10 @@ void TestTsDiff::ourCorpus() {
     QJsonObject header;
     QElapsedTimer clock;
     clock.start();
-    QVERIFY2(readCorpus(out, &header, [&](const QJsonObject &c) { compareCase(t, c, m_schema); },
-                        &failure),
-             qPrintable(failure));
+    QVERIFY2(
+        readCorpus(
+            out, &header, [&](const QJsonObject &c) { compareCase(t, c, m_schema); }, &failure),
+        qPrintable(failure));
     report(t, "our corpus", clock.elapsed());
     QCOMPARE(t.cases, m_ourCases);
     if (t.failureCount)
