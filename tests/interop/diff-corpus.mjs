@@ -420,7 +420,8 @@ function isRowListType(ty) {
 function strictWalk(bytes, ty, rowTypes) {
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     // label: the message itself; rowLabel: the rows inside its row lists.
-    const st = { at: 0, label: null, rowLabel: null, tags: [], lengths: [], rowLists: [] };
+    const st = { at: 0, label: null, rowLabel: null, tags: [], lengths: [], rowLists: [],
+                 bools: [], strings: [], flags: [] };
     const utf8 = new TextDecoder('utf-8', { fatal: true });
     const need = n => {
         if (st.at + n > bytes.length)
@@ -436,14 +437,18 @@ function strictWalk(bytes, ty, rowTypes) {
         switch (ty.tag) {
         case 'Bool':
             need(1);
+            st.bools.push(st.at);
             if (bytes[st.at] > 1)
                 flag('bool');
             st.at += 1;
             return undefined;
         case 'U8':
             need(1);
-            if (name === 'flags' && bytes[st.at] !== 0)
-                flag('flags');
+            if (name === 'flags') {
+                st.flags.push(st.at);
+                if (bytes[st.at] !== 0)
+                    flag('flags');
+            }
             st.at += 1;
             return undefined;
         case 'String': {
@@ -452,6 +457,8 @@ function strictWalk(bytes, ty, rowTypes) {
             const n = dv.getUint32(st.at, true);
             st.at += 4;
             need(n);
+            if (n > 0)
+                st.strings.push({ at: st.at, n });
             let s;
             try {
                 s = utf8.decode(bytes.subarray(st.at, st.at + n));
@@ -555,6 +562,10 @@ function strictWalk(bytes, ty, rowTypes) {
                     st.tags.push({ at: rl.dataAt + at + x.at, n: x.n });
                 for (const x of sub.lengths)
                     st.lengths.push(rl.dataAt + at + x);
+                for (const x of sub.bools)
+                    st.bools.push(rl.dataAt + at + x);
+                for (const x of sub.strings)
+                    st.strings.push({ at: rl.dataAt + at + x.at, n: x.n });
                 if (sub.label && sub.label !== 'trailing') {
                     st.rowLabel ??= sub.label;
                     break;
@@ -725,6 +736,15 @@ function mutateBody(rng, body, walk) {
         kinds.push('bad-tag', 'variant-swap');
     if (walk.lengths.length)
         kinds.push('bad-length');
+    // Aimed at the places where the SDK is lenient (its labels), so even a short run has them.
+    if (walk.bools.length)
+        kinds.push('bad-bool');
+    if (walk.strings.length)
+        kinds.push('bad-utf8');
+    if (walk.flags.length)
+        kinds.push('bad-flags');
+    if (walk.rowLists.length)
+        kinds.push('bad-hint');
     const kind = rng.pick(kinds);
     const out = body.slice();
     switch (kind) {
@@ -745,6 +765,38 @@ function mutateBody(rng, body, walk) {
     case 'variant-swap': {
         const tag = rng.pick(walk.tags);
         out[tag.at] = rng.int(tag.n);
+        return { kind, body: out };
+    }
+    case 'bad-bool':
+        out[rng.pick(walk.bools)] = 2 + rng.int(254);
+        return { kind, body: out };
+    case 'bad-utf8': {
+        // A lone continuation byte, a truncated sequence, an overlong form or a surrogate.
+        const s = rng.pick(walk.strings);
+        const bad = rng.pick([[0x80], [0xff], [0xc3], [0xc0, 0x80], [0xed, 0xa0, 0x80]]);
+        const at = s.at + rng.int(s.n);
+        for (let i = 0; i < bad.length && at + i < s.at + s.n; ++i)
+            out[at + i] = bad[i];
+        return { kind, body: out };
+    }
+    case 'bad-flags':
+        out[rng.pick(walk.flags)] = 1 + rng.int(255);
+        return { kind, body: out };
+    case 'bad-hint': {
+        // The size hint no longer describes the data: FixedSize off by one, or one offset moved.
+        const rl = rng.pick(walk.rowLists);
+        const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+        if (out[rl.hintAt] === 0) {
+            dv.setUint16(rl.hintAt + 1, (dv.getUint16(rl.hintAt + 1, true) + rng.pick([1, 0xffff])) & 0xffff, true);
+        } else {
+            const n = dv.getUint32(rl.hintAt + 1, true);
+            if (n === 0) {
+                out[rl.hintAt] = 0; // RowOffsets([]) → FixedSize(…) over the data bytes
+            } else {
+                const at = rl.hintAt + 5 + 8 * rng.int(n);
+                dv.setBigUint64(at, dv.getBigUint64(at, true) + BigInt(rng.pick([1, 3, 1000])), true);
+            }
+        }
         return { kind, body: out };
     }
     default: { // bad-length

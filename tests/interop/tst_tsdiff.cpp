@@ -979,9 +979,18 @@ void TestTsDiff::sdkCorpus() {
                                         "client/bitflip",
                                         "client/trailing",
                                         "client/bad-tag",
-                                        "client/bad-length"};
+                                        "client/bad-length",
+                                        "server/bad-bool",
+                                        "server/bad-utf8",
+                                        "server/bad-hint",
+                                        "client/bad-utf8",
+                                        "client/bad-flags"};
     for (const char *k : kinds)
         QVERIFY2(t.byKind.count(QLatin1String(k)), k);
+    // Every known difference shows up, so the rules for them are exercised.
+    for (const char *label : {"bool", "utf8", "sum-tag", "flags", "trailing", "row-hint",
+                              "compressed-trailing (brotli)"})
+        QVERIFY2(t.byLabel.count(QLatin1String(label)), label);
     QVERIFY2(t.bothAccept > m_sdkCases / 3, "too few cases both sides decode");
     QVERIFY2(t.bothReject > m_sdkCases / 10, "too few cases both sides reject");
 }
