@@ -987,9 +987,9 @@ void TestTsDiff::sdkCorpus() {
                                         "client/bad-flags"};
     for (const char *k : kinds)
         QVERIFY2(t.byKind.count(QLatin1String(k)), k);
-    // Every known difference shows up, so the rules for them are exercised.
-    for (const char *label : {"bool", "utf8", "sum-tag", "flags", "trailing", "row-hint",
-                              "compressed-trailing (brotli)"})
+    // Every known difference of the SDK's own code shows up, so the rules for them are
+    // exercised (compressed-trailing depends on Node's decoders, so it is not required here).
+    for (const char *label : {"bool", "utf8", "sum-tag", "flags", "trailing", "row-hint"})
         QVERIFY2(t.byLabel.count(QLatin1String(label)), label);
     QVERIFY2(t.bothAccept > m_sdkCases / 3, "too few cases both sides decode");
     QVERIFY2(t.bothReject > m_sdkCases / 10, "too few cases both sides reject");
