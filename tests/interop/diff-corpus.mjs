@@ -18,7 +18,8 @@
 //   { ok: true, lenient: [], value, raw } accepted; value is the canonical rendering (below),
 //                                        raw the same with row lists as hint + data hex
 //   { ok: true, lenient: [labels…] }     accepted, but only because the SDK is more lenient than
-//                                        the Rust server's BSATN (crates/sats); labels say where:
+//                                        the Rust server's BSATN (crates/sats); labels say where
+//                                        (with row-hint, raw is there too):
 //     trailing  bytes left after the message (the SDK's v2 path never checks)
 //     bool      a bool byte other than 0/1 (the SDK reads any non-zero byte as true)
 //     utf8      a string that is not valid UTF-8 (TextDecoder substitutes U+FFFD)
@@ -48,8 +49,8 @@ const { stdb, api } = await loadSdk();
 stdb.setGlobalLogLevel('error');
 const { t } = stdb;
 
-// Node 20's DecompressionStream has no 'brotli' (Node 22.15+/24 have); the SDK's adapter asks
-// for one. Give it Node's own brotli decoder behind the same web-stream interface, so the rest
+// Node 20's DecompressionStream has no 'brotli' (newer Node versions add it); the SDK's adapter
+// asks for one. Give it Node's own brotli decoder behind the same web-stream interface, so the rest
 // of the SDK's frame handling runs unchanged.
 {
     const Native = globalThis.DecompressionStream;
