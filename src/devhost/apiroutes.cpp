@@ -94,6 +94,16 @@ QByteArray sqlResultJson(const SqlQuery::ResultSet &result, qint64 micros,
     return out;
 }
 
+// The start of every database route that acts for a caller: the database must be this one and
+// the caller authenticated (without a token, a new identity, as on the real server).
+std::variant<ApiRoutes::Auth, HttpResponse>
+databaseCaller(ChatHost &host, const HttpRequest &request, const Router::Params &params) {
+    const QString db = params.value(QStringLiteral("db"));
+    if (!host.isThisDatabase(db))
+        return databaseNotFound(db);
+    return ApiRoutes::authenticate(request, host.tokens(), true);
+}
+
 } // namespace
 
 std::variant<ApiRoutes::Auth, HttpResponse>
@@ -192,10 +202,7 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
 
     router.add("GET", QStringLiteral("/v1/database/:db/schema"),
                [h](const HttpRequest &req, const Router::Params &p) {
-                   const QString db = p.value(QStringLiteral("db"));
-                   if (!h->isThisDatabase(db))
-                       return databaseNotFound(db);
-                   auto auth = authenticate(req, h->tokens(), true);
+                   auto auth = databaseCaller(*h, req, p);
                    if (auto *err = std::get_if<HttpResponse>(&auth))
                        return *err;
                    // The texts of the real route's query-string extractor.
@@ -234,10 +241,7 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
         [h](const HttpRequest &req, const Router::Params &p) {
             QElapsedTimer timer;
             timer.start();
-            const QString db = p.value(QStringLiteral("db"));
-            if (!h->isThisDatabase(db))
-                return databaseNotFound(db);
-            auto authOr = authenticate(req, h->tokens(), true);
+            auto authOr = databaseCaller(*h, req, p);
             if (auto *err = std::get_if<HttpResponse>(&authOr))
                 return *err;
             const Auth auth = std::get<Auth>(authOr);
@@ -307,10 +311,7 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
         [h](const HttpRequest &req, const Router::Params &p) {
             QElapsedTimer timer;
             timer.start();
-            const QString db = p.value(QStringLiteral("db"));
-            if (!h->isThisDatabase(db))
-                return databaseNotFound(db);
-            auto authOr = authenticate(req, h->tokens(), true);
+            auto authOr = databaseCaller(*h, req, p);
             if (auto *err = std::get_if<HttpResponse>(&authOr))
                 return *err;
             const Auth auth = std::get<Auth>(authOr);
