@@ -5,9 +5,9 @@
 // built and read with the checked-in generated bindings (bindings/quickstart_chat), so a test
 // speaks the module's own types. That hides no codec bug from the tests that use them: the
 // development host writes its rows from its own description of the module
-// (src/devhost/value.cpp), spacetime-inspect reads rows from the schema JSON, the generated code
-// is compared with its golden copy (tst_bindings_generator), and the SDK's BSATN primitives are
-// checked against fixed bytes (tst_bsatn) and the official TypeScript SDK (tst_tsvectors).
+// (src/devhost/value.cpp), spacetime-inspect reads rows from the schema JSON, tst_tsvectors
+// checks these very rows against the official TypeScript SDK, and tst_bsatn checks the SDK's
+// BSATN primitives against fixed bytes.
 
 #include "quickstart_chat/message.h"
 #include "quickstart_chat/user.h"
