@@ -8,36 +8,8 @@
         <translation>Chatten auf einer SpacetimeDB-Datenbank mit quickstart-chat.</translation>
     </message>
     <message>
-        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
-        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
-    </message>
-    <message>
-        <source>Database name (default quickstart-chat).</source>
-        <translation>Datenbankname (Standard quickstart-chat).</translation>
-    </message>
-    <message>
-        <source>Profile to use; each profile has its own identity and settings (default: the last one used).</source>
-        <translation>Zu verwendendes Profil; jedes Profil hat eigene Identität und Einstellungen (Standard: das zuletzt verwendete).</translation>
-    </message>
-    <message>
         <source>Start minimized (in the tray if there is one).</source>
         <translation>Minimiert starten (im Infobereich, falls vorhanden).</translation>
-    </message>
-    <message>
-        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
-        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
-    </message>
-    <message>
-        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
-        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
-    </message>
-    <message>
-        <source>Import the identity from this Rust credentials file.</source>
-        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
-    </message>
-    <message>
-        <source>Use a throw-away identity that is never stored.</source>
-        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
     </message>
     <message>
         <source>Do not show a tray icon.</source>
@@ -48,20 +20,8 @@
         <translation>light, dark oder system (Standard: dem System folgen).</translation>
     </message>
     <message>
-        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
-        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
-    </message>
-    <message>
         <source>--color-scheme must be light, dark or system.</source>
         <translation>--color-scheme muss light, dark oder system sein.</translation>
-    </message>
-    <message>
-        <source>--anonymous and --import-rust-credentials exclude each other.</source>
-        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
-    </message>
-    <message>
-        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate; saved in the profile.</source>
-        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen; wird im Profil gespeichert.</translation>
     </message>
 </context>
 <context>
@@ -962,6 +922,113 @@ Identität: %3</translation>
     </message>
 </context>
 <context>
+    <name>chat::ConnectOptions</name>
+    <message>
+        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
+        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
+    </message>
+    <message>
+        <source>SpacetimeDB server URL, or &quot;maincloud&quot; (default: %1).</source>
+        <translation>URL des SpacetimeDB-Servers oder „maincloud“ (Standard: %1).</translation>
+    </message>
+    <message>
+        <source>Database name (default quickstart-chat).</source>
+        <translation>Datenbankname (Standard quickstart-chat).</translation>
+    </message>
+    <message>
+        <source>Database name or identity (default: %1).</source>
+        <translation>Datenbankname oder -identität (Standard: %1).</translation>
+    </message>
+    <message>
+        <source>Profile to use; each profile has its own identity and settings (default: the last one used).</source>
+        <translation>Zu verwendendes Profil; jedes Profil hat eigene Identität und Einstellungen (Standard: das zuletzt verwendete).</translation>
+    </message>
+    <message>
+        <source>Profile to use; each profile has its own identity (default: default).</source>
+        <translation>Zu verwendendes Profil; jedes Profil hat eine eigene Identität (Standard: default).</translation>
+    </message>
+    <message>
+        <source>Profile: each profile has its own identity (default: %1).</source>
+        <translation>Profil: jedes Profil hat eine eigene Identität (Standard: %1).</translation>
+    </message>
+    <message>
+        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
+        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
+    </message>
+    <message>
+        <source>Keep the token in a plain file (mode 0600) in the profile&apos;s data directory instead of the OS keychain. The file is not encrypted.</source>
+        <translation>Das Token in einer einfachen Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund des Betriebssystems speichern. Die Datei ist nicht verschlüsselt.</translation>
+    </message>
+    <message>
+        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
+        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
+    </message>
+    <message>
+        <source>If this profile has no identity yet, continue as the identity of the official Rust quickstart client (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
+        <translation>Hat dieses Profil noch keine Identität, mit der Identität des offiziellen Rust-Quickstart-Clients weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
+    </message>
+    <message>
+        <source>Import the identity from this Rust credentials file.</source>
+        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
+    </message>
+    <message>
+        <source>Import the identity from this Rust credentials file (implies --import-rust-credentials).</source>
+        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen (schließt --import-rust-credentials ein).</translation>
+    </message>
+    <message>
+        <source>Use a throw-away identity that is never stored.</source>
+        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
+    </message>
+    <message>
+        <source>Connect with a throw-away identity; nothing is loaded or stored.</source>
+        <translation>Mit einer Wegwerf-Identität verbinden; nichts wird geladen oder gespeichert.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate; saved in the profile.</source>
+        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen; wird im Profil gespeichert.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate, in addition to the system&apos;s certificate authorities.</source>
+        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen, zusätzlich zu den Zertifizierungsstellen des Systems.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate (a PEM or DER file) for a wss server with a self-signed certificate, in addition to the system&apos;s certificate authorities. Verification stays on.</source>
+        <translation>Diesem Zertifikat (einer PEM- oder DER-Datei) für einen wss-Server mit selbst signiertem Zertifikat vertrauen, zusätzlich zu den Zertifizierungsstellen des Systems. Die Prüfung bleibt eingeschaltet.</translation>
+    </message>
+    <message>
+        <source>Not a valid profile name: &quot;%1&quot; (letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, at most 64 characters).</source>
+        <translation>Kein gültiger Profilname: „%1“ (Buchstaben, Ziffern, „-“, „_“ und „.“, höchstens 64 Zeichen).</translation>
+    </message>
+    <message>
+        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
+        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
+    </message>
+    <message>
+        <source>Not a valid server URL: %1</source>
+        <translation>Keine gültige Server-URL: %1</translation>
+    </message>
+    <message>
+        <source>The database name must not be empty.</source>
+        <translation>Der Datenbankname darf nicht leer sein.</translation>
+    </message>
+    <message>
+        <source>--server and --database must not be empty.</source>
+        <translation>--server und --database dürfen nicht leer sein.</translation>
+    </message>
+    <message>
+        <source>--anonymous stores no identity; it cannot be combined with --import-rust-credentials or --insecure-token-file.</source>
+        <translation>--anonymous speichert keine Identität; es lässt sich nicht mit --import-rust-credentials oder --insecure-token-file verbinden.</translation>
+    </message>
+    <message>
+        <source>--anonymous and --import-rust-credentials exclude each other.</source>
+        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
+    </message>
+    <message>
+        <source>--trust-certificate: %1</source>
+        <translation>--trust-certificate: %1</translation>
+    </message>
+</context>
+<context>
     <name>chat::ConnectProblem</name>
     <message>
         <source>it is self-signed and not trusted</source>
@@ -1263,50 +1330,6 @@ Identität: %3</translation>
     <message>
         <source>Chat on a SpacetimeDB quickstart-chat database (Qt Quick client).</source>
         <translation>Chatten über eine SpacetimeDB-quickstart-chat-Datenbank (Qt-Quick-Client).</translation>
-    </message>
-    <message>
-        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
-        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
-    </message>
-    <message>
-        <source>Database name (default quickstart-chat).</source>
-        <translation>Datenbankname (Standard quickstart-chat).</translation>
-    </message>
-    <message>
-        <source>Profile to use; each profile has its own identity (default: default).</source>
-        <translation>Zu verwendendes Profil; jedes Profil hat eine eigene Identität (Standard: default).</translation>
-    </message>
-    <message>
-        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
-        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
-    </message>
-    <message>
-        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
-        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
-    </message>
-    <message>
-        <source>Import the identity from this Rust credentials file.</source>
-        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
-    </message>
-    <message>
-        <source>Use a throw-away identity that is never stored.</source>
-        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
-    </message>
-    <message>
-        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate, in addition to the system&apos;s certificate authorities.</source>
-        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen, zusätzlich zu den Zertifizierungsstellen des Systems.</translation>
-    </message>
-    <message>
-        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
-        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
-    </message>
-    <message>
-        <source>--server and --database must not be empty.</source>
-        <translation>--server und --database dürfen nicht leer sein.</translation>
-    </message>
-    <message>
-        <source>--anonymous and --import-rust-credentials exclude each other.</source>
-        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
     </message>
 </context>
 </TS>
