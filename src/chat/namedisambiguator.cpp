@@ -7,6 +7,9 @@
 #include <unicode/uchar.h>
 #include <unicode/uspoof.h>
 
+#include <QSet>
+#include <QStringList>
+
 #include <memory>
 
 namespace chat {
@@ -103,7 +106,32 @@ bool needsIsolation(const QString &name) {
 } // namespace
 
 QString NameDisambiguator::shortIdentity(const stdb::Identity &identity) {
-    return identity.toHex().left(8);
+    return identity.toHex().left(kSuffixDigits);
+}
+
+int NameDisambiguator::suffixDigits(const QList<stdb::Identity> &group) {
+    // SpacetimeDB identities all begin with c200, so 8 digits tell apart only 16 bits: when two
+    // users of a group share them (by chance, or because someone went looking for such an
+    // identity), everyone in the group gets more digits, until they differ.
+    QStringList hex;
+    hex.reserve(group.size());
+    for (const stdb::Identity &id : group)
+        hex.append(id.toHex());
+    for (int digits = kSuffixDigits; digits < 64; digits += 4) {
+        QSet<QStringView> seen;
+        bool unique = true;
+        for (const QString &h : std::as_const(hex)) {
+            const QStringView prefix = QStringView(h).left(digits);
+            if (seen.contains(prefix)) {
+                unique = false;
+                break;
+            }
+            seen.insert(prefix);
+        }
+        if (unique)
+            return digits;
+    }
+    return 64;
 }
 
 bool NameDisambiguator::isInvisible(const QString &name) {
@@ -152,11 +180,12 @@ QString NameDisambiguator::computeDisplay(const stdb::Identity &identity, const 
         return identity.toShortHex();
     if (e.key.isEmpty())
         return tr("(no visible name) %1").arg(shortIdentity(identity));
-    if (m_groups.value(e.key).size() < 2)
+    const QList<stdb::Identity> group = m_groups.value(e.key);
+    if (group.size() < 2)
         return *e.name;
     const QString name = needsIsolation(*e.name) ? UntrustedText::isolate(*e.name) : *e.name;
     //: A name several users share, then the first 8 hex digits of this user's identity.
-    return tr("%1 (%2)").arg(name, shortIdentity(identity));
+    return tr("%1 (%2)").arg(name, identity.toHex().left(suffixDigits(group)));
 }
 
 void NameDisambiguator::refreshGroup(const QString &key, QList<stdb::Identity> &changed) {

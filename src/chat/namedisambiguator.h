@@ -18,8 +18,8 @@ namespace chat {
 // invisible characters, collapsing white space, NFKC normalisation, case folding and mapping
 // confusable characters to a common skeleton (ICU's spoof checker, UTS #39); every user of a
 // group of two or more equal names is shown with the first 8 hex digits of their identity,
-// "Bob (c0ffee12)". A name made only of invisible, white-space or control characters is always
-// shown as "(no visible name) c0ffee12".
+// "Bob (c0ffee12)", or more digits while two of the group share those 8. A name made only of
+// invisible, white-space or control characters is always shown as "(no visible name) c0ffee12".
 //
 // The display names are computed when a name changes (set/remove), not when they are shown; the
 // calls return the identities whose display name changed, so a model can update exactly those
@@ -52,7 +52,9 @@ public:
     // True when `name` has no visible character: only white space, control, format or
     // other default-ignorable characters (or combining marks with nothing to combine with).
     static bool isInvisible(const QString &name);
-    // The suffix: the first 8 hex digits of the identity.
+    // The suffix: the first 8 hex digits of the identity (more while two users of a group share
+    // those; see suffixDigits()).
+    static constexpr int kSuffixDigits = 8;
     static QString shortIdentity(const stdb::Identity &identity);
 
 private:
@@ -62,6 +64,8 @@ private:
         QString display; // cached
     };
 
+    // How many hex digits tell every identity of `group` apart (8, 12, … 64).
+    static int suffixDigits(const QList<stdb::Identity> &group);
     QString keyFor(const stdb::Identity &identity, const std::optional<QString> &name) const;
     QString computeDisplay(const stdb::Identity &identity, const Entry &e) const;
     // Recomputes the displays of `key`'s group; appends those that changed to `changed`.

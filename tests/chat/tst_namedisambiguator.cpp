@@ -184,6 +184,23 @@ private slots:
         QCOMPARE(d.displayName(kB), kA.toShortHex().toUpper() + QStringLiteral(" (b0b0b0b0)"));
     }
 
+    void suffixGrowsWhileEightDigitsAreShared() {
+        // Real identities all begin with c200: 8 digits are only 16 bits.
+        const Identity x = Identity::fromHex(QStringLiteral("c200abcd1111") + QString(52, u'0'));
+        const Identity y = Identity::fromHex(QStringLiteral("c200abcd2222") + QString(52, u'0'));
+        const Identity z = Identity::fromHex(QStringLiteral("c200ffff3333") + QString(52, u'0'));
+        NameDisambiguator d;
+        d.set(x, QStringLiteral("Bob"));
+        d.set(z, QStringLiteral("Bob"));
+        QCOMPARE(d.displayName(x), QStringLiteral("Bob (c200abcd)"));
+        QCOMPARE(sorted(d.set(y, QStringLiteral("bob"))), sorted({x, y, z}));
+        QCOMPARE(d.displayName(x), QStringLiteral("Bob (c200abcd1111)"));
+        QCOMPARE(d.displayName(y), QStringLiteral("bob (c200abcd2222)"));
+        QCOMPARE(d.displayName(z), QStringLiteral("Bob (c200ffff3333)"));
+        QCOMPARE(sorted(d.remove(y)), sorted({x, z}));
+        QCOMPARE(d.displayName(x), QStringLiteral("Bob (c200abcd)"));
+    }
+
     void rightToLeftNameIsIsolated() {
         NameDisambiguator d;
         const QString arabic = QString::fromUtf16(u"\u0633\u0627\u0645");
