@@ -4,13 +4,15 @@
 # "bob" and "Воb" with a Cyrillic В and о — told apart by the start of their identity in the
 # conversation, the people list and the window title. A local host with a conversation written by
 # console clients, spacetime-chat under Xvfb, renamed and driven with xdotool, a capture of the
-# screen.
-# Usage: scripts/screenshot-names.sh [BUILD_DIR] [OUTPUT_PNG]
+# screen. Then the host stops, and docs/screenshots/app-people-connection-lost.png shows the
+# people list greyed while the connection is down.
+# Usage: scripts/screenshot-names.sh [BUILD_DIR] [OUTPUT_PNG] [OUTPUT_LOST_PNG]
 # Needs: xvfb, imagemagick (import), xdotool.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cd "${1:-$root/build}" && pwd)/bin
 out=${2:-$root/docs/screenshots/app-lookalike-names.png}
+out_lost=${3:-$root/docs/screenshots/app-people-connection-lost.png}
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -23,7 +25,8 @@ export XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config HOME=$work/home LAN
 mkdir -p "$HOME"
 
 "$bin/spacetime-chat-host" --listen 127.0.0.1:0 --data :memory: >"$work/host.out" 2>"$work/host.err" &
-pids+=($!)
+host_pid=$!
+pids+=($host_pid)
 for _ in $(seq 50); do grep -q listening "$work/host.out" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$work/host.out")
 
@@ -64,3 +67,9 @@ sleep 3
 mkdir -p "$(dirname "$out")"
 DISPLAY=$display import -window root "$out"
 echo "wrote $out"
+
+# The connection goes: the people list shows only what was last seen, greyed.
+kill "$host_pid"
+sleep 3
+DISPLAY=$display import -window root "$out_lost"
+echo "wrote $out_lost"
