@@ -60,7 +60,7 @@ Pane {
                 }
                 ToolTip.visible: hovered
                 ToolTip.delay: 600
-                ToolTip.text: presenceText + "\n" + identity
+                ToolTip.text: qsTr("%1\nIdentity: %2").arg(presenceText).arg(identity)
 
                 contentItem: RowLayout {
                     spacing: 8

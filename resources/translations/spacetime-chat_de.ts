@@ -906,6 +906,12 @@ Identität: %3</translation>
         <source>Online when last seen — %1 of %2</source>
         <translation>Zuletzt online — %1 von %2</translation>
     </message>
+    <message>
+        <source>%1
+Identity: %2</source>
+        <translation>%1
+Identität: %2</translation>
+    </message>
 </context>
 <context>
     <name>chat</name>
