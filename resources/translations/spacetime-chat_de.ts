@@ -559,6 +559,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>Not connecting to %1: %2 Change it in File ▸ Connect.</source>
         <translation>Keine Verbindung zu %1: %2 Ändere es unter Datei ▸ Verbinden.</translation>
     </message>
+    <message>
+        <source>%1 online when last seen · %2 known</source>
+        <translation>%1 zuletzt online · %2 bekannt</translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -842,14 +846,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>%1 (du)</translation>
     </message>
     <message>
-        <source>online</source>
-        <translation>online</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>offline</translation>
-    </message>
-    <message>
         <source>%1 (%2)
 Identity: %3</source>
         <translation>%1 (%2)
@@ -865,6 +861,16 @@ Identität: %3</translation>
     <message>
         <source>you</source>
         <translation>du</translation>
+    </message>
+    <message>
+        <source>Online when last seen — %1 of %2</source>
+        <translation>Zuletzt online — %1 von %2</translation>
+    </message>
+    <message>
+        <source>%1
+Identity: %2</source>
+        <translation>%1
+Identität: %2</translation>
     </message>
 </context>
 <context>
@@ -1261,6 +1267,18 @@ Identität: %3</translation>
     </message>
 </context>
 <context>
+    <name>chat::NameDisambiguator</name>
+    <message>
+        <source>(no visible name) %1</source>
+        <translation>(kein sichtbarer Name) %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>A name several users share, then the first 8 hex digits of this user&apos;s identity.</extracomment>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>chat::Outbox</name>
     <message>
         <source>The saved outbox %1 could not be read (%2); it was kept as %1.corrupt.</source>
@@ -1308,6 +1326,25 @@ Identität: %3</translation>
     <message>
         <source>%1 contains %2 certificates; give a file with exactly one: the server&apos;s self-signed certificate.</source>
         <translation>%1 enthält %2 Zertifikate; gib eine Datei mit genau einem an: dem selbst signierten Zertifikat des Servers.</translation>
+    </message>
+</context>
+<context>
+    <name>chat::UserModel</name>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>last seen online at %1, before the connection was lost</source>
+        <translation>zuletzt um %1 online gesehen, bevor die Verbindung abbrach</translation>
+    </message>
+    <message>
+        <source>last seen offline at %1, before the connection was lost</source>
+        <translation>zuletzt um %1 offline gesehen, bevor die Verbindung abbrach</translation>
     </message>
 </context>
 <context>

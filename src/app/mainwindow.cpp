@@ -312,6 +312,9 @@ void MainWindow::createClient(const chat::Profile &profile) {
     connect(c, &ChatClient::credentialWarning, this,
             [this](const QString &text) { showBanner(text, false); });
     connect(c, &ChatClient::messagesArrived, this, &MainWindow::onMessagesArrived);
+    connect(c->users(), &chat::UserModel::selfDisplayNameChanged, this, &MainWindow::updateTitle);
+    connect(c->users(), &chat::UserModel::presenceKnownChanged, this,
+            &MainWindow::updateUsersSummary);
     connect(c->users(), &chat::UserModel::countChanged, this, &MainWindow::updateUsersSummary);
     connect(c->users(), &chat::UserModel::onlineCountChanged, this,
             &MainWindow::updateUsersSummary);
@@ -518,7 +521,9 @@ void MainWindow::showBanner(const QString &text, bool error) {
 void MainWindow::updateTitle() {
     QString title;
     if (m_client) {
-        const QString name = UntrustedText::isolate(m_client->ownName());
+        // With the identity suffix while another user's name looks like ours.
+        const QString shown = m_client->users()->selfDisplayName();
+        const QString name = UntrustedText::isolate(shown.isEmpty() ? m_client->ownName() : shown);
         const QString host = QUrl(m_client->serverUrl()).host();
         title = m_client->ownName().isEmpty()
                     ? tr("%1 on %2 — Spacetime Chat").arg(m_client->database(), host)
@@ -538,7 +543,11 @@ void MainWindow::updateUsersSummary() {
         return;
     const chat::UserModel *users = m_client->users();
     m_ui->usersSummary->setText(
-        tr("%1 online · %2 known").arg(users->onlineCount()).arg(users->rowCount()));
+        users->presenceKnown()
+            ? tr("%1 online · %2 known").arg(users->onlineCount()).arg(users->rowCount())
+            : tr("%1 online when last seen · %2 known")
+                  .arg(users->onlineCount())
+                  .arg(users->rowCount()));
 }
 
 void MainWindow::updatePlaceholder() {

@@ -767,6 +767,9 @@ void ChatClient::setSynced(bool s) {
     if (m_synced == s)
         return;
     m_synced = s;
+    // Out of sync means our connection is down: who is online is only what we last saw, until
+    // the next snapshot (or resync after a reconnect) brings the server's rows.
+    m_users->setPresenceKnown(s, m_options.clock->wallTime().toDateTime());
     emit syncedChanged(s);
 }
 

@@ -67,9 +67,15 @@ void MessageModel::setUserModel(UserModel *users) {
     if (m_users)
         disconnect(m_users, nullptr, this, nullptr);
     m_users = users;
-    if (users)
-        connect(users, &UserModel::userRenamed, this,
-                [this](const stdb::Identity &id) { onUserRenamed(id); });
+    if (!users)
+        return;
+    // A rename, or a name that began or stopped colliding with another (NameDisambiguator).
+    connect(users, &UserModel::displayNameChanged, this, &MessageModel::onUserRenamed);
+    // Everyone at once (a new snapshot of the users): one change for all rows.
+    connect(users, &QAbstractItemModel::modelReset, this, [this] {
+        if (!m_rows.isEmpty())
+            emit dataChanged(index(0), index(int(m_rows.size()) - 1), {SenderNameRole});
+    });
 }
 
 void MessageModel::setOwnIdentity(const stdb::Identity &self) {

@@ -26,7 +26,8 @@ class MessageModel : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 public:
     enum Roles {
-        SenderNameRole = Qt::UserRole + 1, // live: follows renames
+        SenderNameRole = Qt::UserRole + 1, // live: UserModel::displayName (follows renames and
+                                           // collisions with other names)
         SenderIdentityRole,                // full hex
         SenderShortRole,                   // first 16 hex digits
         TextRole,

@@ -6,6 +6,7 @@
 
 #include "chat/chatclient.h"
 #include "chat/credentialstore.h"
+#include "chat/usermodel.h"
 
 #include "quickstart_chat/module.h"
 
@@ -245,8 +246,18 @@ void QuickstartConsole::onMessagesChanged(const QList<quickstart_chat::Message> 
 
 void QuickstartConsole::printMessage(const quickstart_chat::Message &message) {
     const std::optional<quickstart_chat::User> user = lookupUser(message.sender);
-    const QString sender = user ? userNameOrIdentity(*user) : QStringLiteral("unknown");
+    const QString sender = user ? senderName(*user) : QStringLiteral("unknown");
     m_output->outUntrusted(sender + QLatin1String(": ") + message.text);
+}
+
+QString QuickstartConsole::senderName(const quickstart_chat::User &user) const {
+    // The user model follows the same table; use its display only while it has this very name.
+    const chat::UserModel *users = m_client ? m_client->users() : nullptr;
+    const std::optional<chat::ChatUser> known =
+        users ? users->user(user.identity) : std::optional<chat::ChatUser>();
+    if (known && known->name == user.name)
+        return users->displayName(user.identity);
+    return userNameOrIdentity(user);
 }
 
 std::optional<quickstart_chat::User> QuickstartConsole::lookupUser(const stdb::Identity &identity) {

@@ -379,6 +379,78 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }
 
+    // Two users called Zoe: the title, the people list, the messages and the notifications tell
+    // them apart with an identity suffix, which goes when one of them renames.
+    void lookAlikeNamesToldApart() {
+        nameSelf(QStringLiteral("zoe"));
+        const QString own = client()->identityHex().left(8);
+        const QString other = m_other->identityHex().left(8);
+        const QString ownShown = QStringLiteral("zoe (%1)").arg(own);
+        const QString otherShown = QStringLiteral("Zoe (%1)").arg(other);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->windowTitle().contains(ownShown), kTimeout);
+        auto *list = m_window->findChild<QListView *>(QStringLiteral("userList"));
+        QVERIFY(list);
+        QStringList shown;
+        for (int r = 0; r < list->model()->rowCount(); ++r)
+            shown << list->model()->index(r, 0).data(chat::UserModel::DisplayNameRole).toString();
+        QVERIFY2(shown.contains(ownShown) && shown.contains(otherShown),
+                 qPrintable(shown.join(QLatin1String(", "))));
+        m_window->hide();
+        m_notifier->shown.clear();
+        otherSays(QStringLiteral("hello there"));
+        QCOMPARE(m_notifier->shown.size(), 1);
+        QCOMPARE(m_notifier->shown[0].title, otherShown);
+        const int row = rowWithText(client()->messages(), QStringLiteral("hello there"));
+        QCOMPARE(client()->messages()->index(row, 0).data(MessageModel::SenderNameRole).toString(),
+                 otherShown);
+        // The collision ends.
+        QSignalSpy named(m_other.get(), &ChatClient::nameChanged);
+        QVERIFY(m_other->setName(QStringLiteral("Zed")));
+        QVERIFY(named.wait(kTimeout));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->windowTitle().contains(own), kTimeout);
+        QVERIFY(m_window->windowTitle().contains(QStringLiteral("zoe")));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            client()->messages()->index(row, 0).data(MessageModel::SenderNameRole).toString(),
+            QStringLiteral("Zed"), kTimeout);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    // While our connection is down the people list shows no green dot and says the counts are
+    // what was last seen; after the reconnect the dots are back.
+    void peopleListGreyWhileDisconnected() {
+        auto *list = m_window->findChild<QListView *>(QStringLiteral("userList"));
+        auto *summary = m_window->findChild<QLabel *>(QStringLiteral("usersSummary"));
+        QVERIFY(list && summary);
+        const QColor green(40, 175, 80); // UserDelegate's online dot
+        auto hasGreenDot = [&] {
+            const QImage image = list->viewport()->grab().toImage();
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    if (image.pixelColor(x, y) == green)
+                        return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(client()->users()->presenceKnown(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(hasGreenDot(), kTimeout);
+        QVERIFY(!summary->text().contains(QStringLiteral("when last seen")));
+        client()->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!client()->users()->presenceKnown(), kTimeout);
+        QVERIFY2(summary->text().contains(QStringLiteral("when last seen")),
+                 qPrintable(summary->text()));
+        QVERIFY(!hasGreenDot());
+        const QModelIndex self =
+            list->model()->index(0, 0); // the only online users were us and the other one
+        QVERIFY(self.data(chat::UserModel::OnlineRole).toBool()); // as last seen
+        QVERIFY(self.data(chat::UserModel::PresenceTextRole)
+                    .toString()
+                    .contains(QStringLiteral("before the connection was lost")));
+        client()->start();
+        QTRY_VERIFY_WITH_TIMEOUT(client()->users()->presenceKnown(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(hasGreenDot(), kTimeout);
+        QVERIFY(!summary->text().contains(QStringLiteral("when last seen")));
+    }
+
     void htmlIsShownLiterally() {
         const QString html = QStringLiteral("<b>bold?</b> <a href=\"http://x\">link</a> &amp;");
         m_window->hide();

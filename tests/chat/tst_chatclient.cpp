@@ -10,6 +10,7 @@
 #include "chat/errortext.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
+#include "chat/namedisambiguator.h"
 #include "chat/outbox.h"
 #include "chat/usermodel.h"
 
@@ -364,6 +365,142 @@ private slots:
         QVERIFY(roles.contains(MessageModel::SenderNameRole));
         QVERIFY(!roles.contains(MessageModel::TextRole));
         QCOMPARE(b->users()->displayName(a->identity()), QStringLiteral("alice"));
+    }
+
+    void namesThatCollideAreToldApart() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host));
+        Client b = make(options(host));
+        QVERIFY(online(a));
+        QVERIFY(online(b));
+        // Unique to this run: an external server's database may have other Bobs.
+        const QString tag = QUuid::createUuid().toString(QUuid::Id128).left(6);
+        const QString bob = QStringLiteral("Bob-") + tag;
+        const QString lowerBob = QStringLiteral("bob-") + tag;
+        // Cyrillic capital VE and small O.
+        const QString cyrillicBob = QString::fromUtf16(u"\u0412\u043Eb-") + tag;
+        const QString aSuffix = chat::NameDisambiguator::shortIdentity(a->identity());
+        const QString bSuffix = chat::NameDisambiguator::shortIdentity(b->identity());
+        auto rename = [&](Client &c, const QString &name) {
+            QSignalSpy done(c.client.get(), &ChatClient::nameChanged);
+            return c->setName(name) && done.wait(kTimeout);
+        };
+        auto display = [](const Client &viewer, const Client &of) {
+            const UserModel *users = viewer->users();
+            const int row = users->rowOf(of->identity());
+            return row < 0 ? QString()
+                           : users->index(row, 0).data(UserModel::DisplayNameRole).toString();
+        };
+        auto name = [](const Client &viewer, const Client &of) {
+            const UserModel *users = viewer->users();
+            const int row = users->rowOf(of->identity());
+            return row < 0 ? QString() : users->index(row, 0).data(UserModel::NameRole).toString();
+        };
+        // Both views agree on everyone's display name.
+        auto shows = [&](const QString &forA, const QString &forB) {
+            return QTest::qWaitFor(
+                [&] {
+                    return display(a, a) == forA && display(b, a) == forA &&
+                           display(a, b) == forB && display(b, b) == forB;
+                },
+                kTimeout);
+        };
+
+        QVERIFY(rename(a, bob));
+        QVERIFY(rename(b, QStringLiteral("Robert-") + tag));
+        QVERIFY(shows(bob, QStringLiteral("Robert-") + tag));
+        QSignalSpy delivered(b.client.get(), &ChatClient::messageDelivered);
+        const QString text = tagged(QStringLiteral("which Bob am I?"));
+        b->sendMessage(text);
+        QVERIFY(delivered.wait(kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return rowWithText(a->messages(), text) >= 0; }, kTimeout));
+        const auto sender = [&] {
+            return a->messages()
+                ->index(rowWithText(a->messages(), text), 0)
+                .data(MessageModel::SenderNameRole)
+                .toString();
+        };
+        QCOMPARE(sender(), QStringLiteral("Robert-") + tag);
+
+        // Into the collision: differently cased, then a Cyrillic look-alike.
+        QVERIFY(rename(b, lowerBob));
+        QVERIFY(shows(bob + QStringLiteral(" (%1)").arg(aSuffix),
+                      lowerBob + QStringLiteral(" (%1)").arg(bSuffix)));
+        QCOMPARE(name(a, b), lowerBob); // as typed
+        QCOMPARE(sender(), lowerBob + QStringLiteral(" (%1)").arg(bSuffix));
+        QCOMPARE(a->users()->selfDisplayName(), bob + QStringLiteral(" (%1)").arg(aSuffix));
+        QVERIFY(rename(b, cyrillicBob));
+        QVERIFY(shows(bob + QStringLiteral(" (%1)").arg(aSuffix),
+                      cyrillicBob + QStringLiteral(" (%1)").arg(bSuffix)));
+        QCOMPARE(sender(), cyrillicBob + QStringLiteral(" (%1)").arg(bSuffix));
+
+        // And out of it: the suffixes go.
+        QVERIFY(rename(b, QStringLiteral("Carol-") + tag));
+        QVERIFY(shows(bob, QStringLiteral("Carol-") + tag));
+        QCOMPARE(sender(), QStringLiteral("Carol-") + tag);
+        QCOMPARE(a->users()->selfDisplayName(), bob);
+    }
+
+    void presenceGreyedWhileDisconnectedThenRefreshed() {
+        STDB_REQUIRE_OWN_HOST("--test-controls: drop-all");
+        HostProcess host;
+        QVERIFY2(host.start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
+                 qPrintable(host.errorString()));
+        Client a = make(options(host));
+        ChatClient::Options ob = options(host);
+        ob.reconnect.enabled = false; // b stays away once dropped
+        Client b = make(ob);
+        QVERIFY(online(a));
+        QVERIFY(online(b));
+        const UserModel *users = a->users();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return users->rowOf(b->identity()) >= 0 && users->user(b->identity())->online; },
+            kTimeout));
+        QVERIFY(users->presenceKnown());
+        const auto bRow = [&] { return users->index(users->rowOf(b->identity()), 0); };
+        QVERIFY(bRow().data(UserModel::PresenceKnownRole).toBool());
+
+        // What the list says at the moment our connection is down (before any reconnect).
+        bool sawReconnecting = false;
+        bool knownWhileDown = true;
+        bool bOnlineWhileDown = false;
+        bool bRowKnownWhileDown = true;
+        QString bTextWhileDown;
+        connect(a.client.get(), &ChatClient::stateChanged, this, [&](ChatClient::State s) {
+            if (s != ChatClient::State::Reconnecting || sawReconnecting)
+                return;
+            sawReconnecting = true;
+            knownWhileDown = users->presenceKnown();
+            bOnlineWhileDown = bRow().data(UserModel::OnlineRole).toBool();
+            bRowKnownWhileDown = bRow().data(UserModel::PresenceKnownRole).toBool();
+            bTextWhileDown = bRow().data(UserModel::PresenceTextRole).toString();
+        });
+        HttpClient http;
+        QCOMPARE(http.post(host.http(QStringLiteral("/_test/drop-all")), {}).status, 200);
+        QVERIFY(QTest::qWaitFor([&] { return sawReconnecting; }, kTimeout));
+        QVERIFY(!knownWhileDown);
+        QVERIFY(!bRowKnownWhileDown);
+        QVERIFY(bOnlineWhileDown); // the last thing seen, shown greyed
+        QVERIFY2(bTextWhileDown.contains(QLatin1String("before the connection was lost")),
+                 qPrintable(bTextWhileDown));
+
+        // Back: the server's rows say b went away meanwhile.
+        QVERIFY(QTest::qWaitFor(
+            [&] { return a->state() == ChatClient::State::Online && users->presenceKnown(); },
+            kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return !users->user(b->identity())->online; }, kTimeout));
+        QVERIFY(bRow().data(UserModel::PresenceKnownRole).toBool());
+        QCOMPARE(bRow().data(UserModel::PresenceTextRole).toString(), QStringLiteral("offline"));
+        QVERIFY(users->user(a->identity())->online);
+
+        // Stopping by hand is a connection down too.
+        a->stop();
+        QVERIFY(QTest::qWaitFor([&] { return !users->presenceKnown(); }, kTimeout));
+        QVERIFY(online(a));
+        // Online comes with the session; the presence with the resync after it.
+        QVERIFY(QTest::qWaitFor([&] { return users->presenceKnown(); }, kTimeout));
+        QVERIFY(a->isSynced());
     }
 
     void invalidInputIsRejectedBeforeSending() {

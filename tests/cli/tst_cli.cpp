@@ -43,6 +43,7 @@ private slots:
     void officialTranscript();
     void twoClientsTalk();
     void rejectedInput();
+    void namesThatLookAlikeAreToldApart();
     void pipedInputIsDeliveredInOrder();
     void fileInputKeepsNamesAndMessagesInOrder();
     void closedAndNullStdin();
@@ -204,6 +205,45 @@ void TestCli::twoClientsTalk() {
                  QStringLiteral("User %1 connected.").arg(bId), bId + QStringLiteral(": hi from b"),
                  QStringLiteral("User %1 renamed to bob.").arg(bId),
                  QStringLiteral("alice: hello bob"), QStringLiteral("User bob disconnected.")}));
+}
+
+void TestCli::namesThatLookAlikeAreToldApart() {
+    STDB_REQUIRE_OWN_HOST("two users named Bob in a database of its own");
+    CliProcess a;
+    startCli(a, {QStringLiteral("--anonymous")});
+    QVERIFY2(a.waitForLine(kReady, 15000) >= 0, qPrintable(a.describe()));
+    const QString aId = connectedId(a.outLines().first());
+    a.writeLine(QStringLiteral("/name Bob"));
+    QVERIFY2(a.waitForLine(QStringLiteral("User %1 renamed to Bob.").arg(aId)) >= 0,
+             qPrintable(a.describe()));
+    CliProcess b;
+    startCli(b, {QStringLiteral("--anonymous")});
+    QVERIFY2(b.waitForLine(kReady, 15000) >= 0, qPrintable(b.describe()));
+    QStringList bLines = b.outLines();
+    bLines.removeAll(QStringLiteral("User Bob connected."));
+    const QString bId = connectedId(bLines.first());
+    QVERIFY2(!bId.isEmpty() && bId != aId, qPrintable(b.describe()));
+    b.writeLine(QStringLiteral("/name bob"));
+    QVERIFY2(a.waitForLine(QStringLiteral("User %1 renamed to bob.").arg(bId)) >= 0,
+             qPrintable(a.describe()));
+    b.writeLine(QStringLiteral("which one?"));
+    QVERIFY2(a.waitForLine(QStringLiteral("bob (%1): which one?").arg(bId.left(8))) >= 0,
+             qPrintable(a.describe()));
+    a.writeLine(QStringLiteral("this one"));
+    QVERIFY2(b.waitForLine(QStringLiteral("Bob (%1): this one").arg(aId.left(8))) >= 0,
+             qPrintable(b.describe()));
+    // The collision ends: plain names again.
+    b.writeLine(QStringLiteral("/name Robert"));
+    QVERIFY2(a.waitForLine(QStringLiteral("User bob renamed to Robert.")) >= 0,
+             qPrintable(a.describe()));
+    b.writeLine(QStringLiteral("bye"));
+    QVERIFY2(a.waitForLine(QStringLiteral("Robert: bye")) >= 0, qPrintable(a.describe()));
+    a.writeLine(QStringLiteral("bye Robert"));
+    QVERIFY2(b.waitForLine(QStringLiteral("Bob: bye Robert")) >= 0, qPrintable(b.describe()));
+    b.closeInput();
+    QVERIFY2(b.waitForExit(), qPrintable(b.describe()));
+    a.closeInput();
+    QVERIFY2(a.waitForExit(), qPrintable(a.describe()));
 }
 
 void TestCli::rejectedInput() {

@@ -178,6 +178,56 @@ Item {
     }
 
     TestCase {
+        name: "UserListPresence"
+        when: windowShown
+
+        // While our connection is down the list is grey and says what was last seen; after
+        // the reconnect the server's rows are in again.
+        function test_greyWhileOurConnectionIsDown() {
+            if (externalSkipReason)
+                skip(externalSkipReason)
+            tryCompare(chatClient, "synced", true, 15000)
+            const users = createTemporaryObject(usersComponent, top)
+            const view = findChild(users, "userView")
+            const header = findChild(users, "userListHeader")
+            let self = null
+            tryVerify(function() {
+                for (let i = 0; i < view.count; ++i) {
+                    const it = view.itemAtIndex(i)
+                    if (it && it.isSelf) { self = it; return true }
+                }
+                return false
+            }, 10000)
+            verify(self.presenceKnown)
+            compare(findChild(self, "onlineDot").color, Qt.color("#2e9e44"))
+            verify(header.text.indexOf("when last seen") < 0, header.text)
+
+            chatClient.stop()
+            tryCompare(chatClient.users, "presenceKnown", false, 10000)
+            tryCompare(self, "presenceKnown", false)
+            verify(self.online) // what was last seen, greyed
+            compare(findChild(self, "onlineDot").color, Qt.color("transparent"))
+            compare(findChild(self, "userName").opacity, 0.55)
+            verify(self.presenceText.indexOf("before the connection was lost") >= 0,
+                   self.presenceText)
+            verify(header.text.indexOf("when last seen") >= 0, header.text)
+
+            chatClient.start()
+            tryCompare(chatClient.users, "presenceKnown", true, 15000)
+            tryCompare(chatClient, "synced", true, 15000)
+            tryVerify(function() {
+                for (let i = 0; i < view.count; ++i) {
+                    const it = view.itemAtIndex(i)
+                    if (it && it.isSelf)
+                        return it.presenceKnown && it.online
+                            && Qt.colorEqual(findChild(it, "onlineDot").color, "#2e9e44")
+                }
+                return false
+            }, 10000)
+        }
+    }
+
+    TestCase {
         name: "ConnectionBanner"
         when: windowShown
 
