@@ -86,10 +86,6 @@ MainWindow::MainWindow(Options options, QWidget *parent)
     connect(input, &MessageInput::renameRequested, this, &MainWindow::onRenameFromInput);
 
     auto *view = m_ui->messageView;
-    connect(view, &MessageView::loadOlderRequested, this, [this] {
-        if (m_client)
-            m_client->loadOlder();
-    });
     connect(view, &MessageView::retryRequested, this, [this](qint64 id) {
         if (m_client)
             m_client->retryMessage(id);
@@ -287,7 +283,6 @@ void MainWindow::createClient(const chat::Profile &profile) {
     connect(c, &ChatClient::identityChanged, this,
             [this] { m_status->setIdentity(m_client->identityShort(), m_client->identityHex()); });
     connect(c, &ChatClient::ownNameChanged, this, &MainWindow::updateTitle);
-    connect(c, &ChatClient::hasOlderChanged, m_ui->messageView, &MessageView::setHasOlder);
     connect(c, &ChatClient::loadingOlderChanged, m_ui->messageView, &MessageView::setLoadingOlder);
     connect(c, &ChatClient::nameChanged, this, [this](const QString &name) {
         statusBar()->showMessage(tr("You are now known as %1").arg(UntrustedText::isolate(name)),
@@ -321,7 +316,7 @@ void MainWindow::createClient(const chat::Profile &profile) {
         connect(outbox, &chat::Outbox::entryRemoved, this, &MainWindow::updatePending);
     }
 
-    m_ui->messageView->setHasOlder(c->hasOlder());
+    m_ui->messageView->setHistoryModel(c->messages());
     m_ui->messageView->setLoadingOlder(c->isLoadingOlder());
     m_status->setIdentity(c->identityShort(), c->identityHex());
     m_ui->banner->hide();
@@ -351,54 +346,84 @@ void MainWindow::startSession() {
     if (!m_client)
         return;
     const ChatClient::Options &o = m_client->options();
-    const QString rustPath = chat::RustCredentials::defaultPath(o.profile.database());
+    const QString rustPath = o.rustCredentialsPath.isEmpty()
+                                 ? chat::RustCredentials::defaultPath(o.profile.database())
+                                 : o.rustCredentialsPath;
     const QString askedKey = QStringLiteral("rustImportOffered/") + o.profile.name();
     if (!m_options.offerRustImport || o.anonymous || !o.tokenOverride.isEmpty() ||
         !QFile::exists(rustPath) || QSettings().value(askedKey).toBool()) {
         beginSession();
         return;
     }
-    // Only when this profile has no identity yet: ask the store first.
+    // Only when this profile has no identity yet: ask the store first. `loaded` always comes
+    // (also after `problem`, when the keychain failed), so it alone answers: one question.
     auto *probe = new chat::CredentialStore(this);
     probe->setInsecureFileStore(o.insecureTokenFile);
-    auto finish = [this, probe, rustPath, askedKey](const QString &stored) {
-        probe->deleteLater();
-        if (!stored.isEmpty() || !m_client) {
-            beginSession();
-            return;
-        }
-        QSettings().setValue(askedKey, true);
-        const auto answer = QMessageBox::question(
-            this, tr("Use Your Existing Identity?"),
-            tr("The SpacetimeDB Rust quickstart has an identity stored in\n%1\n\n"
-               "Continue as that identity here? Otherwise a new identity is created.")
-                .arg(rustPath),
-            QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-        if (answer == QMessageBox::Yes) {
-            const auto token = chat::RustCredentials::read(rustPath);
-            if (token) {
-                ChatClient::Options opts = m_options.client;
-                opts.profile = m_client->profile();
-                opts.tokenOverride = *token;
-                const chat::Profile p = opts.profile;
-                destroyClient();
-                const ChatClient::Options saved = m_options.client;
-                m_options.client = opts;
-                createClient(p);
-                m_options.client = saved;
-            } else {
-                QMessageBox::warning(
-                    this, tr("Identity Not Imported"),
-                    tr("The file could not be read: %1").arg(token.error().message()));
-            }
-        }
-        beginSession();
-    };
+    const QPointer<ChatClient> client = m_client;
     connect(probe, &chat::CredentialStore::loaded, this,
-            [finish](const QString &, const QString &token) { finish(token); });
-    connect(probe, &chat::CredentialStore::problem, this,
-            [finish](const QString &, const QString &) { finish(QString()); });
+            [this, probe, client, rustPath, askedKey](const QString &, const QString &stored) {
+                probe->deleteLater();
+                if (!m_client || client != m_client)
+                    return; // the profile changed meanwhile; its own start was made
+                if (!stored.isEmpty()) {
+                    beginSession();
+                    return;
+                }
+                QSettings().setValue(askedKey, true);
+                askRustImport(rustPath);
+            });
     probe->load(o.profile);
+}
+
+QMessageBox *MainWindow::openMessageBox(QMessageBox::Icon icon, const QString &title,
+                                        const QString &text, QMessageBox::StandardButtons buttons,
+                                        QMessageBox::StandardButton defaultButton) {
+    // Window-modal and open(): no nested event loop, so network signals (new messages) are
+    // handled while the question waits.
+    auto *box = new QMessageBox(icon, title, text, buttons, this);
+    box->setDefaultButton(defaultButton);
+    box->setWindowModality(Qt::WindowModal);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    return box;
+}
+
+void MainWindow::askRustImport(const QString &rustPath) {
+    QMessageBox *box =
+        openMessageBox(QMessageBox::Question, tr("Use Your Existing Identity?"),
+                       tr("The SpacetimeDB Rust quickstart has an identity stored in\n%1\n\n"
+                          "Continue as that identity here? Otherwise a new identity is created.")
+                           .arg(rustPath),
+                       QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    box->setObjectName(QStringLiteral("rustImportQuestion"));
+    const QPointer<ChatClient> client = m_client;
+    connect(box, &QMessageBox::finished, this, [this, box, client, rustPath] {
+        if (!m_client || client != m_client)
+            return;
+        if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
+            importRustIdentity(rustPath);
+        beginSession();
+    });
+}
+
+void MainWindow::importRustIdentity(const QString &rustPath) {
+    const auto token = chat::RustCredentials::read(rustPath);
+    if (!token) {
+        openMessageBox(QMessageBox::Warning, tr("Identity Not Imported"),
+                       tr("The file could not be read: %1").arg(token.error().message()),
+                       QMessageBox::Ok, QMessageBox::Ok)
+            ->setObjectName(QStringLiteral("rustImportFailed"));
+        return;
+    }
+    ChatClient::Options opts = m_options.client;
+    opts.profile = m_client->profile();
+    opts.tokenOverride = *token;
+    const chat::Profile p = opts.profile;
+    destroyClient();
+    const ChatClient::Options saved = m_options.client;
+    m_options.client = opts;
+    createClient(p);
+    m_options.client = saved;
 }
 
 void MainWindow::beginSession() {
@@ -470,15 +495,21 @@ void MainWindow::onRenameFromInput(const QString &name) {
 void MainWindow::forgetIdentity() {
     if (!m_client)
         return;
-    const auto answer = QMessageBox::warning(
-        this, tr("Forget Identity"),
+    QMessageBox *box = openMessageBox(
+        QMessageBox::Warning, tr("Forget Identity"),
         tr("Delete the identity stored for the profile \"%1\"?\n\nYou will continue with a new, "
            "anonymous identity. Your old messages stay on the server, but nobody (not even "
            "you) can write as that identity again.")
             .arg(m_client->profileName()),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer == QMessageBox::Yes)
-        m_client->forgetIdentity();
+    box->setObjectName(QStringLiteral("forgetIdentityQuestion"));
+    const QPointer<ChatClient> client = m_client;
+    connect(box, &QMessageBox::finished, this, [this, box, client] {
+        // Only for the session it was asked about (the profile may have changed meanwhile).
+        if (m_client && client == m_client &&
+            box->standardButton(box->clickedButton()) == QMessageBox::Yes)
+            m_client->forgetIdentity();
+    });
 }
 
 // ---- presentation --------------------------------------------------------------------------
@@ -495,6 +526,13 @@ void MainWindow::updateStatus() {
         showBanner(m_client->lastError(), true);
     else if (connectFailed && state == State::Reconnecting)
         showBanner(tr("%1 Trying again automatically.").arg(m_client->lastError()), true);
+    else if (state == State::Error &&
+             m_client->errorSource() == ChatClient::ErrorSource::Subscription)
+        showBanner(m_client->reconnectSeconds() > 0
+                       ? tr("%1 Trying again in %n s.", nullptr, m_client->reconnectSeconds())
+                             .arg(UntrustedText::isolate(m_client->lastError()))
+                       : UntrustedText::isolate(m_client->lastError()),
+                   true);
     else if (state == State::Error)
         showBanner(tr("Could not connect to %1 (database %2): %3")
                        .arg(m_client->serverUrl(), m_client->database(),

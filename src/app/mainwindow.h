@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QPointer>
 
 #include <memory>
@@ -116,6 +117,12 @@ private:
     void onSend(const QString &text);
     void onRenameFromInput(const QString &name);
     void forgetIdentity();
+    // A window-modal message box, already open (no nested event loop); deletes itself.
+    QMessageBox *openMessageBox(QMessageBox::Icon icon, const QString &title, const QString &text,
+                                QMessageBox::StandardButtons buttons,
+                                QMessageBox::StandardButton defaultButton);
+    void askRustImport(const QString &rustPath);
+    void importRustIdentity(const QString &rustPath);
     void showAbout();
     void loadSettings();
     void saveSettings();
