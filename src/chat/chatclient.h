@@ -149,6 +149,8 @@ public:
     // and false until then; the message model's canFetchMore() follows it.
     bool isLoadingOlder() const { return m_loadingOlder; }
     bool hasOlder() const { return m_hasOlder; }
+    // The server was asked and has nothing older than the loaded messages.
+    bool isHistoryComplete() const { return m_olderComplete && m_olderPage.isEmpty(); }
 
     MessageModel *messages() const { return m_messages; }
     UserModel *users() const { return m_users; }
