@@ -212,6 +212,17 @@
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
     </message>
+    <message numerus="yes">
+        <source>Connected, but the server refused the subscription. Trying again in %n s…</source>
+        <translation>
+            <numerusform>Verbunden, aber der Server hat das Abonnement abgelehnt. Neuer Versuch in %n s…</numerusform>
+            <numerusform>Verbunden, aber der Server hat das Abonnement abgelehnt. Neuer Versuch in %n s…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connected, but the server refused the subscription.</source>
+        <translation>Verbunden, aber der Server hat das Abonnement abgelehnt.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionStatus</name>
@@ -599,6 +610,13 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>Not connecting to %1: %2 Change it in File ▸ Connect.</source>
         <translation>Keine Verbindung zu %1: %2 Ändere es unter Datei ▸ Verbinden.</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 Trying again in %n s.</source>
+        <translation>
+            <numerusform>%1 Neuer Versuch in %n s.</numerusform>
+            <numerusform>%1 Neuer Versuch in %n s.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -688,6 +706,14 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>No messages yet. Say hello!</source>
         <translation>Noch keine Nachrichten. Sag Hallo!</translation>
     </message>
+    <message>
+        <source>↑ Load older messages</source>
+        <translation>↑ Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Newer messages unloaded · Jump to newest ↓</source>
+        <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -749,6 +775,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>↑ Load older messages</source>
         <translation>↑ Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Newer messages unloaded · Jump to newest ↓</source>
+        <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
     </message>
 </context>
 <context>
