@@ -32,8 +32,10 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QFile>
+#include <QGuiApplication>
 #include <QMessageBox>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -234,20 +236,85 @@ void MainWindow::loadSettings() {
                                         s.value(QStringLiteral("ui/closeToTray"), true).toBool());
     if (!m_options.persistSettings)
         return;
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    restoreLayout(m_options.client.profile.name());
     m_ui->actionCompact->setChecked(s.value(QStringLiteral("ui/compact"), false).toBool());
     m_ui->actionOnlineOnly->setChecked(s.value(QStringLiteral("ui/onlineOnly"), false).toBool());
-    m_ui->actionShowUsers->setChecked(m_ui->usersDock->isVisibleTo(this) ||
-                                      !s.contains(QStringLiteral("window/state")));
+}
+
+QString MainWindow::layoutKey(const QString &profileName) {
+    // Profile names are free text: percent-encoded, they cannot make a nested settings path.
+    return QStringLiteral("layout/") + QString::fromLatin1(QUrl::toPercentEncoding(profileName)) +
+           QLatin1Char('/');
+}
+
+void MainWindow::saveLayout(const QString &profileName) {
+    if (!m_options.persistSettings)
+        return;
+    QSettings s;
+    const QString key = layoutKey(profileName);
+    s.setValue(key + QLatin1String("geometry"), saveGeometry());
+    s.setValue(key + QLatin1String("state"), saveState());
+}
+
+void MainWindow::restoreLayout(const QString &profileName) {
+    if (!m_options.persistSettings)
+        return;
+    QSettings s;
+    const QString key = layoutKey(profileName);
+    // Before layouts were kept per profile, there was one for all.
+    const QString geometryKey = s.contains(key + QLatin1String("geometry"))
+                                    ? key + QLatin1String("geometry")
+                                    : QStringLiteral("window/geometry");
+    const QString stateKey = s.contains(key + QLatin1String("state"))
+                                 ? key + QLatin1String("state")
+                                 : QStringLiteral("window/state");
+    if (s.contains(geometryKey))
+        restoreGeometry(s.value(geometryKey).toByteArray());
+    if (s.contains(stateKey))
+        restoreState(s.value(stateKey).toByteArray());
+    m_ui->actionShowUsers->setChecked(m_ui->usersDock->isVisibleTo(this) || !s.contains(stateKey));
+    ensureOnScreen();
+}
+
+void MainWindow::ensureOnScreen() {
+    // restoreGeometry() moves a window whose screen is gone (a second monitor unplugged); a
+    // window left with only a corner on a screen (no title bar to grab) is brought in too:
+    // onto the screen it overlaps most, else the primary one, fitted into its free area.
+    const QRect frame = frameGeometry();
+    QScreen *target = nullptr;
+    int best = 0;
+    for (QScreen *screen : QGuiApplication::screens()) {
+        const QRect common = screen->availableGeometry().intersected(frame);
+        const int area = common.width() * common.height();
+        if (area > best) {
+            best = area;
+            target = screen;
+        }
+    }
+    // A strip of 100 x 40 (enough of the title bar to grab it) is the least that counts.
+    if (target) {
+        const QRect common = target->availableGeometry().intersected(frame);
+        if (common.width() >= qMin(frame.width(), 100) &&
+            common.height() >= qMin(frame.height(), 40))
+            return;
+    }
+    if (!target)
+        target = QGuiApplication::primaryScreen();
+    if (!target)
+        return;
+    const QRect avail = target->availableGeometry();
+    const QSize fitted = size().boundedTo(avail.size());
+    resize(fitted);
+    QRect placed(QPoint(), fitted);
+    placed.moveCenter(avail.center());
+    move(placed.topLeft());
 }
 
 void MainWindow::saveSettings() {
     if (!m_options.persistSettings)
         return;
     QSettings s;
-    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("window/state"), saveState());
+    saveLayout(m_client ? m_client->profileName() : m_options.client.profile.name());
     s.setValue(QStringLiteral("ui/compact"), m_ui->actionCompact->isChecked());
     s.setValue(QStringLiteral("ui/onlineOnly"), m_ui->actionOnlineOnly->isChecked());
     if (m_tray)
@@ -440,6 +507,10 @@ void MainWindow::beginSession() {
 
 void MainWindow::switchProfile(const chat::Profile &profile) {
     qCInfo(lcApp) << "switching to profile" << profile.name();
+    if (m_client && m_client->profileName() != profile.name()) {
+        saveLayout(m_client->profileName());
+        restoreLayout(profile.name());
+    }
     m_profiles->save(profile);
     m_profiles->setLastProfileName(profile.name());
     if (m_renameDialog)

@@ -126,6 +126,11 @@ private:
     void showAbout();
     void loadSettings();
     void saveSettings();
+    // Window geometry and dock state, per profile.
+    static QString layoutKey(const QString &profileName);
+    void saveLayout(const QString &profileName);
+    void restoreLayout(const QString &profileName);
+    void ensureOnScreen();
 
     Options m_options;
     std::unique_ptr<Ui::MainWindow> m_ui;

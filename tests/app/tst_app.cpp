@@ -32,7 +32,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -40,7 +42,9 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -617,6 +621,58 @@ private slots:
         asked.first()->button(QMessageBox::No)->click();
         QTRY_COMPARE_WITH_TIMEOUT(w.client()->state(), State::Online, kTimeout);
         QVERIFY(w.findChildren<QMessageBox *>(QStringLiteral("rustImportQuestion")).size() <= 1);
+    }
+
+    // Geometry and dock state are kept per profile; a place on a screen that is gone comes
+    // back onto a visible one.
+    void layoutPerProfileAndOnScreen() {
+        MainWindow::Options o;
+        o.client.profile = profile(QStringLiteral("layoutA%1").arg(m_run));
+        o.client.insecureTokenFile = true;
+        o.client.reconnect = fastReconnect();
+        o.useTray = false;
+        o.persistSettings = true;
+        MainWindow w(o);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *dock = w.findChild<QDockWidget *>(QStringLiteral("usersDock"));
+        QVERIFY(dock);
+        const chat::Profile a = o.client.profile;
+        const chat::Profile b = profile(QStringLiteral("layoutB%1").arg(m_run));
+        w.resize(640, 480);
+        dock->hide();
+        QTRY_COMPARE(w.size(), QSize(640, 480));
+
+        w.switchProfile(b);
+        w.resize(700, 500);
+        dock->show();
+        QTRY_COMPARE(w.size(), QSize(700, 500));
+
+        w.switchProfile(a);
+        QTRY_COMPARE(w.size(), QSize(640, 480));
+        QVERIFY(!dock->isVisibleTo(&w));
+
+        w.switchProfile(b);
+        QTRY_COMPARE(w.size(), QSize(700, 500));
+        QVERIFY(dock->isVisibleTo(&w));
+
+        // B's place was on a second screen, unplugged since.
+        w.move(20000, 20000);
+        QTRY_COMPARE(w.pos(), QPoint(20000, 20000));
+        w.switchProfile(a);
+        w.switchProfile(b);
+        QTRY_VERIFY(QGuiApplication::screenAt(w.frameGeometry().center()) != nullptr);
+        QVERIFY(w.size().width() <= w.screen()->availableGeometry().width());
+
+        // Only a corner left on the screen (no title bar to grab): moved in as well.
+        const QRect avail = w.screen()->availableGeometry();
+        w.move(avail.right() - 10, avail.bottom() - 10);
+        QTRY_COMPARE(w.pos(), QPoint(avail.right() - 10, avail.bottom() - 10));
+        w.switchProfile(a);
+        w.switchProfile(b);
+        QTRY_VERIFY(avail.intersected(w.frameGeometry()).width() >= 100);
+        QVERIFY(avail.intersected(w.frameGeometry()).height() >= 40);
+        QSettings().remove(QStringLiteral("layout"));
     }
 
     void findBarFilters() {
