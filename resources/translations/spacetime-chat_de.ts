@@ -172,6 +172,17 @@
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
     </message>
+    <message numerus="yes">
+        <source>Connected, but the server refused the subscription. Trying again in %n s…</source>
+        <translation>
+            <numerusform>Verbunden, aber der Server hat das Abonnement abgelehnt. Neuer Versuch in %n s…</numerusform>
+            <numerusform>Verbunden, aber der Server hat das Abonnement abgelehnt. Neuer Versuch in %n s…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connected, but the server refused the subscription.</source>
+        <translation>Verbunden, aber der Server hat das Abonnement abgelehnt.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionStatus</name>
@@ -563,6 +574,13 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>%1 online when last seen · %2 known</source>
         <translation>%1 zuletzt online · %2 bekannt</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 Trying again in %n s.</source>
+        <translation>
+            <numerusform>%1 Neuer Versuch in %n s.</numerusform>
+            <numerusform>%1 Neuer Versuch in %n s.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -652,6 +670,14 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>No messages yet. Say hello!</source>
         <translation>Noch keine Nachrichten. Sag Hallo!</translation>
     </message>
+    <message>
+        <source>↑ Load older messages</source>
+        <translation>↑ Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Newer messages unloaded · Jump to newest ↓</source>
+        <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -713,6 +739,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>↑ Load older messages</source>
         <translation>↑ Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Newer messages unloaded · Jump to newest ↓</source>
+        <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QPointer>
 
 #include <memory>
@@ -116,9 +117,20 @@ private:
     void onSend(const QString &text);
     void onRenameFromInput(const QString &name);
     void forgetIdentity();
+    // A window-modal message box, already open (no nested event loop); deletes itself.
+    QMessageBox *openMessageBox(QMessageBox::Icon icon, const QString &title, const QString &text,
+                                QMessageBox::StandardButtons buttons,
+                                QMessageBox::StandardButton defaultButton);
+    void askRustImport(const QString &rustPath);
+    void importRustIdentity(const QString &rustPath);
     void showAbout();
     void loadSettings();
     void saveSettings();
+    // Window geometry and dock state, per profile.
+    static QString layoutKey(const QString &profileName);
+    void saveLayout(const QString &profileName);
+    void restoreLayout(const QString &profileName);
+    void ensureOnScreen();
 
     Options m_options;
     std::unique_ptr<Ui::MainWindow> m_ui;

@@ -63,6 +63,34 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
     }
 }
 
+bool MessageModel::canFetchMore(const QModelIndex &parent) const {
+    return !parent.isValid() && m_canFetchOlder;
+}
+
+void MessageModel::fetchMore(const QModelIndex &parent) {
+    if (canFetchMore(parent))
+        emit fetchMoreRequested();
+}
+
+void MessageModel::setCanFetchOlder(bool can) {
+    if (m_canFetchOlder == can)
+        return;
+    m_canFetchOlder = can;
+    emit canFetchMoreChanged();
+}
+
+void MessageModel::reloadNewest() {
+    if (m_newerUnloaded)
+        emit newestRequested();
+}
+
+void MessageModel::setNewerUnloaded(bool unloaded) {
+    if (m_newerUnloaded == unloaded)
+        return;
+    m_newerUnloaded = unloaded;
+    emit newerUnloadedChanged(unloaded);
+}
+
 void MessageModel::setUserModel(UserModel *users) {
     if (m_users)
         disconnect(m_users, nullptr, this, nullptr);
@@ -215,6 +243,7 @@ void MessageModel::resetMessages(MessageBatch batch) {
     m_confirmed = confirmed;
     endResetModel();
     emit countChanged();
+    setNewerUnloaded(false);
 }
 
 void MessageModel::addMessages(const QList<ChatMessage> &messages) {
@@ -225,6 +254,19 @@ void MessageModel::addMessages(MessageBatch messages) {
     if (messages.isEmpty())
         return;
     QList<Row> batch = adopt(std::move(messages));
+    if (m_newerUnloaded && m_confirmed > 0) {
+        // The newest side was unloaded: what is newer than the loaded rows comes back with
+        // the next reset (reloadNewest), not here, so no gap opens in the middle.
+        const qint64 newestLoaded = m_rows[m_confirmed - 1].sentUs;
+        batch.removeIf([&](const Row &r) {
+            if (r.sentUs <= newestLoaded)
+                return false;
+            release(r);
+            return true;
+        });
+        if (batch.isEmpty())
+            return;
+    }
     if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
         std::stable_sort(batch.begin(), batch.end(), before);
 
@@ -306,6 +348,19 @@ int MessageModel::prependOlder(MessageBatch messages) {
     m_confirmed += n;
     endInsertRows();
     touchNeighbour(n);
+    if (m_max > 0 && m_confirmed > m_max) {
+        // The user is reading old history: keep the cap by dropping the newest rows.
+        const int first = m_max;
+        const int last = m_confirmed - 1;
+        beginRemoveRows({}, first, last);
+        for (int i = first; i <= last; ++i)
+            release(m_rows[i]);
+        m_rows.remove(first, last - first + 1);
+        m_confirmed = m_max;
+        endRemoveRows();
+        touchNeighbour(m_confirmed); // the first outbox row, if any
+        setNewerUnloaded(true);
+    }
     emit countChanged();
     emit olderPrepended(n);
     return n;

@@ -341,6 +341,16 @@ void QuickstartConsole::onStateChanged() {
         return;
     switch (m_client->state()) {
     case chat::ChatClient::State::Error:
+        if (m_backlogPrinted &&
+            m_client->errorSource() == chat::ChatClient::ErrorSource::Subscription) {
+            // Still connected; the client asks again (onConnectionProblem printed the
+            // server's reason). Before the backlog the official client's rule holds: the
+            // problem ended the run already.
+            m_outage = true;
+            if (m_client->reconnectSeconds() > 0)
+                m_output->err(tr("Trying again in %n s.", nullptr, m_client->reconnectSeconds()));
+            break;
+        }
         // The reason may follow the state change (the connection reports its error right
         // after its state): read it on the next turn.
         QTimer::singleShot(0, this, [this] {

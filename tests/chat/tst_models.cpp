@@ -305,6 +305,87 @@ private slots:
         QCOMPARE(texts(m), (QStringList{"3", "4", "5"}));
     }
 
+    void prependPastTheCapUnloadsTheNewest() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setMaxMessages(4);
+        m.resetMessages({msg(1, 10, QStringLiteral("10")), msg(1, 11, QStringLiteral("11")),
+                         msg(1, 12, QStringLiteral("12"))});
+        m.addOutgoing(7, QStringLiteral("mine"), Timestamp::fromMicros(13), DeliveryState::Pending);
+        QSignalSpy unloaded(&m, &MessageModel::newerUnloadedChanged);
+        QCOMPARE(m.prependOlder({msg(1, 8, QStringLiteral("8")), msg(1, 9, QStringLiteral("9"))}),
+                 2);
+        // Reading old history: the cap holds, the newest confirmed rows go (not the outbox).
+        QCOMPARE(texts(m), (QStringList{"8", "9", "10", "11", "mine"}));
+        QCOMPARE(m.confirmedCount(), 4);
+        QVERIFY(m.newerUnloaded());
+        QCOMPARE(unloaded.count(), 1);
+        // Repeated loads stay within the cap.
+        for (int i = 0; i < 5; ++i)
+            m.prependOlder({msg(1, 7 - 2 * i, QStringLiteral("a%1").arg(i)),
+                            msg(1, 6 - 2 * i, QStringLiteral("b%1").arg(i))});
+        QCOMPARE(m.confirmedCount(), 4);
+        QCOMPARE(texts(m).first(), QStringLiteral("b4"));
+        // A live message newer than the loaded ones waits for the reload; older ones go in.
+        const QStringList before = texts(m);
+        const qsizetype buffers = m.bufferCount();
+        m.addMessages({msg(2, 50, QStringLiteral("live"))});
+        QCOMPARE(texts(m), before);
+        QCOMPARE(m.bufferCount(), buffers); // the skipped row's buffer was released
+        // Asking for the newest: the request goes out; a reset clears the state.
+        QSignalSpy requested(&m, &MessageModel::newestRequested);
+        m.reloadNewest();
+        QCOMPARE(requested.count(), 1);
+        m.resetMessages({msg(1, 12, QStringLiteral("12")), msg(2, 50, QStringLiteral("live"))});
+        QVERIFY(!m.newerUnloaded());
+        QCOMPARE(texts(m), (QStringList{"12", "live", "mine"}));
+        m.reloadNewest();
+        QCOMPARE(requested.count(), 1); // nothing to reload
+    }
+
+    void canFetchMoreAsksForOlderHistory() {
+        // No QAbstractItemModelTester here: it calls fetchMore() itself after every change.
+        MessageModel m;
+        QSignalSpy changed(&m, &MessageModel::canFetchMoreChanged);
+        QSignalSpy requested(&m, &MessageModel::fetchMoreRequested);
+        QVERIFY(!m.canFetchMore({}));
+        m.fetchMore({});
+        QCOMPARE(requested.count(), 0); // nothing known to be older: no request
+        m.setCanFetchOlder(true);
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(m.canFetchMore({}));
+        QVERIFY(m.property("canFetchOlder").toBool());
+        m.resetMessages({msg(1, 1, QStringLiteral("1"))});
+        QVERIFY(!m.canFetchMore(m.index(0, 0))); // a list: only the root fetches
+        m.fetchMore({});
+        QCOMPARE(requested.count(), 1);
+        QVERIFY(QMetaObject::invokeMethod(&m, "fetchOlder"));
+        QCOMPARE(requested.count(), 2);
+        // The view-facing proxy does not let a stock view fetch at its end (rows go on top).
+        MessageFilterModel filter;
+        filter.setSourceModel(&m);
+        QVERIFY(!filter.canFetchMore({}));
+        filter.fetchMore({});
+        QCOMPARE(requested.count(), 2);
+    }
+
+    void batchTakesItsNewest() {
+        MessageBatch b = MessageBatch::fromMessages(
+            {msg(1, 5, QStringLiteral("5")), msg(2, 1, QStringLiteral("1")),
+             msg(1, 3, QStringLiteral("3")), msg(2, 4, QStringLiteral("4"))});
+        MessageBatch newest = b.takeNewest(3);
+        QCOMPARE(newest.size(), 3);
+        QCOMPARE(b.size(), 1);
+        QCOMPARE(b.message(0).text, QStringLiteral("1"));
+        QStringList got;
+        for (qsizetype i = 0; i < newest.size(); ++i)
+            got << newest.message(i).text;
+        QCOMPARE(got, (QStringList{"3", "4", "5"}));
+        QCOMPARE(newest.message(1).sender, id(2));
+        QCOMPARE(b.takeNewest(5).size(), 1);
+        QVERIFY(b.isEmpty());
+    }
+
     void markupIsKeptLiterally() {
         MessageModel m;
         const QString html = QStringLiteral("<b>bold</b> <img src=x onerror=alert(1)> &amp;");
