@@ -16,6 +16,8 @@
 #include "spacetime/bsatn/codec.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -408,18 +410,19 @@ private slots:
     void outboxSaveBatchWritesOnceAtTheEnd() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
         const auto onDisk = [&] {
-            Outbox box(path);
-            if (!box.load())
+            box.flush(); // the writer thread has written everything handed to it
+            Outbox reread(path);
+            if (!reread.load())
                 return QStringList{QStringLiteral("<unreadable>")};
             QStringList out;
-            for (const Outbox::Entry &e : box.entries())
+            for (const Outbox::Entry &e : reread.entries())
                 out.append(e.text + QLatin1Char('/') + QString::number(int(e.state)));
             return out;
         };
-        Outbox box(path);
         QVERIFY(box.load());
-        const qint64 a = box.add(QStringLiteral("a")); // no batch: written at once
+        const qint64 a = box.add(QStringLiteral("a")); // no batch: handed to the writer at once
         QCOMPARE(onDisk(), QStringList{QStringLiteral("a/%1").arg(int(DeliveryState::Pending))});
         {
             const Outbox::SaveBatch outer(&box);
@@ -443,6 +446,68 @@ private slots:
         QVERIFY(!QFile::exists(path));
         box.remove(a);
         QCOMPARE(onDisk(), QStringList{QStringLiteral("b/%1").arg(int(DeliveryState::Pending))});
+    }
+
+    void outboxWritesInTheBackgroundAndReportsIt() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        QCOMPARE(box.saveRequested(), quint64(0));
+        for (int i = 0; i < 50; ++i)
+            box.add(QStringLiteral("m%1").arg(i));
+        QCOMPARE(box.saveRequested(), quint64(50)); // one snapshot per change, none waited for
+        // Done in order; a burst may be coalesced, so the last report is for the newest.
+        QTRY_VERIFY(!saved.isEmpty() && saved.constLast().at(0).toULongLong() == 50);
+        QCOMPARE(box.saveCompleted(), quint64(50));
+        QVERIFY(failed.isEmpty());
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 50);
+        QCOMPARE(again.entries().constLast().text, QStringLiteral("m49"));
+    }
+
+    void outboxSaveFailureIsReportedOnce() {
+        QTemporaryDir dir;
+        // A directory that does not exist: every write fails, even as root.
+        const QString path = dir.filePath(QStringLiteral("missing/outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        box.add(QStringLiteral("one"));
+        QVERIFY(saved.wait());
+        box.add(QStringLiteral("two"));
+        QTRY_COMPARE(box.saveCompleted(), quint64(2));
+        QTRY_VERIFY(!saved.isEmpty() && saved.constLast().at(0).toULongLong() == 2);
+        QCOMPARE(failed.size(), 1); // not once per write
+        QVERIFY(failed.at(0).at(0).toString().contains(path));
+        QCOMPARE(box.entries().size(), 2); // nothing lost in memory
+        // The directory appears: the next write succeeds, and a later failure is reported again.
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("missing")));
+        box.add(QStringLiteral("three"));
+        QTRY_VERIFY(saved.constLast().at(0).toULongLong() == 3);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(QFile::exists(path));
+        QVERIFY(QDir(dir.filePath(QStringLiteral("missing"))).removeRecursively());
+        box.add(QStringLiteral("four"));
+        QTRY_COMPARE(failed.size(), 2);
+    }
+
+    void outboxFlushesWhenDestroyed() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        {
+            Outbox box(path);
+            QVERIFY(box.load());
+            for (int i = 0; i < 20; ++i)
+                box.add(QStringLiteral("quit%1").arg(i));
+        } // quitting right after typing
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 20);
     }
 
     void corruptOutboxIsKeptAside() {
