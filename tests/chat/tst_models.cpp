@@ -2,6 +2,7 @@
 // MessageModel, UserModel, the filter proxies and the Outbox without a network:
 // ordering, batching (signal counts), renames, grouping, caps, history prepend, persistence.
 
+#include "chat/localdays.h"
 #include "chat/messagebatch.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
@@ -508,6 +509,39 @@ private slots:
         Outbox again(path);
         QVERIFY(again.load());
         QCOMPARE(again.entries().size(), 20);
+    }
+
+    void localDaysAgreeWithTheTimeZoneDatabase() {
+        // Day numbers from cached offsets equal QDateTime's dates in that zone: around both DST
+        // changes of a year, far back, before 1970, and in random order (cache spans thrash).
+        for (const QByteArray &id :
+             {QByteArrayLiteral("Europe/Berlin"), QByteArrayLiteral("America/St_Johns"),
+              QByteArrayLiteral("Australia/Lord_Howe"), QByteArrayLiteral("UTC")}) {
+            const QTimeZone zone(id);
+            QVERIFY2(zone.isValid(), id.constData());
+            const LocalDays days(zone);
+            const QDate epoch(1970, 1, 1);
+            auto expected = [&](qint64 ms) {
+                return epoch.daysTo(QDateTime::fromMSecsSinceEpoch(ms, zone).date());
+            };
+            QList<qint64> instants;
+            const qint64 spring =
+                QDateTime(QDate(2026, 3, 29), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+            const qint64 autumn =
+                QDateTime(QDate(2026, 10, 25), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+            for (qint64 base : {spring, autumn})
+                for (qint64 m = -26 * 60; m <= 26 * 60; m += 15)
+                    instants.append(base + m * 60 * 1000);
+            instants.append(-1);
+            instants.append(-86400000LL * 365 * 20 + 12345);
+            quint32 seed = 12345;
+            for (int i = 0; i < 2000; ++i) {
+                seed = seed * 1664525u + 1013904223u;
+                instants.append(qint64(seed % (86400u * 365 * 4)) * 1000 + 1600000000000LL);
+            }
+            for (qint64 ms : std::as_const(instants))
+                QCOMPARE(days.day(ms), expected(ms));
+        }
     }
 
     void corruptOutboxIsKeptAside() {
