@@ -21,6 +21,8 @@ PKGS=(
   # tests: headless display, Secret Service, Node for the official TypeScript SDK cross-checks
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools nodejs npm
   fonts-dejavu-core
+  # tst_models compares day numbers with the time zone database in zones with DST
+  tzdata
   # tests/security: the openssl command makes self-signed certificates for the wss tests
   openssl
   # packaging (packaging/check.sh): lintian, validators, rpmbuild, icon rendering, dpkg-shlibdeps

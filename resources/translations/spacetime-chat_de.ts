@@ -1324,6 +1324,13 @@ Identität: %2</translation>
     </message>
 </context>
 <context>
+    <name>chat::OutboxWriter</name>
+    <message>
+        <source>The outbox could not be saved to %1: %2</source>
+        <translation>Der Postausgang konnte nicht in %1 gespeichert werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>chat::TrustedCertificate</name>
     <message>
         <source>No certificate file was given.</source>

@@ -719,15 +719,44 @@ void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
     if (isMuted())
         return;
     if (!m_notifier) {
-#ifdef STDB_APP_HAVE_DBUS
-        if (DBusNotifier::isAvailable())
-            setNotifier(new DBusNotifier(this));
-#endif
-        if (!m_notifier && m_tray)
-            setNotifier(new TrayNotifier(m_tray->systemTrayIcon(), this));
-        if (!m_notifier)
-            return;
+        // Held until the asynchronous choice of a notification service is made.
+        m_heldForNotifier.append(others);
+        chooseNotifier();
+        return;
     }
+    notifyAbout(others);
+}
+
+void MainWindow::chooseNotifier() {
+    if (m_choosingNotifier)
+        return;
+    m_choosingNotifier = true;
+    auto choose = [this](bool dbusAvailable) {
+        m_choosingNotifier = false;
+        if (!m_notifier) {
+#ifdef STDB_APP_HAVE_DBUS
+            if (dbusAvailable)
+                setNotifier(new DBusNotifier(this));
+#else
+            Q_UNUSED(dbusAvailable)
+#endif
+            if (!m_notifier && m_tray)
+                setNotifier(new TrayNotifier(m_tray->systemTrayIcon(), this));
+        }
+        const QList<chat::ChatMessage> held = std::exchange(m_heldForNotifier, {});
+        // The user may have come back or muted meanwhile.
+        if (m_notifier && m_client && !held.isEmpty() && !isAttended() && !isMuted())
+            notifyAbout(held);
+    };
+#ifdef STDB_APP_HAVE_DBUS
+    DBusNotifier::probe(this, choose);
+#else
+    QMetaObject::invokeMethod(
+        this, [choose] { choose(false); }, Qt::QueuedConnection);
+#endif
+}
+
+void MainWindow::notifyAbout(const QList<chat::ChatMessage> &others) {
     const chat::UserModel *users = m_client->users();
     auto remember = [this](const chat::ChatMessage &m) {
         const quint64 id = m_nextNotification++;

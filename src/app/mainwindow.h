@@ -113,6 +113,9 @@ private:
     void setUnread(int count);
     void showBanner(const QString &text, bool error);
     void onMessagesArrived(const QList<chat::ChatMessage> &messages);
+    // Picks the notification backend without blocking (D-Bus probe, else the tray).
+    void chooseNotifier();
+    void notifyAbout(const QList<chat::ChatMessage> &others);
     bool mentionsMe(const QString &text) const;
     void onSend(const QString &text);
     void onRenameFromInput(const QString &name);
@@ -140,6 +143,8 @@ private:
     chat::OnlineUserFilter *m_userFilter = nullptr;
     ConnectionStatus *m_status = nullptr;
     Notifier *m_notifier = nullptr;
+    bool m_choosingNotifier = false;
+    QList<chat::ChatMessage> m_heldForNotifier; // arrived while the backend was being chosen
     TrayIcon *m_tray = nullptr;
     QPointer<RenameDialog> m_renameDialog;
     int m_unread = 0;

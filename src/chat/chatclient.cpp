@@ -74,6 +74,11 @@ ChatClient::ChatClient(Options options, QObject *parent)
     connect(m_outbox, &Outbox::entryRemoved, m_messages, &MessageModel::removeOutgoing);
     connect(m_outbox, &Outbox::entryChanged, this, &ChatClient::updatePendingCount);
     connect(m_outbox, &Outbox::entryRemoved, this, &ChatClient::updatePendingCount);
+    connect(m_outbox, &Outbox::saved, this, [this](quint64 snapshot) {
+        if (!m_handedOver.isEmpty() && snapshot >= m_handOverSnapshot)
+            sendHandedOver();
+    });
+    connect(m_outbox, &Outbox::saveFailed, this, &ChatClient::storageProblem);
     connect(m_messages, &MessageModel::fetchMoreRequested, this, &ChatClient::loadOlder);
     connect(m_messages, &MessageModel::newestRequested, this, &ChatClient::reloadNewest);
 
@@ -266,6 +271,7 @@ void ChatClient::buildConnection(const QString &token) {
     connect(conn, &stdb::DbConnection::disconnected, this,
             [this](const std::optional<stdb::Error> &e) {
                 setSynced(false);
+                returnHandedOver();
                 m_outbox->markInFlightUnconfirmed();
                 if (e) {
                     setLastError(*e);
@@ -394,6 +400,7 @@ void ChatClient::teardownConnection() {
     }
     m_connection = nullptr;
     m_module = nullptr;
+    returnHandedOver();
     m_outbox->markInFlightUnconfirmed();
     setSynced(false);
 }
@@ -655,26 +662,63 @@ void ChatClient::syncOutboxRow(qint64 localId) {
 void ChatClient::pumpOutbox() {
     if (!m_module || !m_synced || !m_connection || !m_connection->isActive())
         return;
+    {
+        const Outbox::SaveBatch saveOnce(m_outbox);
+        while (const qint64 localId = m_outbox->nextToSend()) {
+            m_outbox->markInFlight(localId);
+            m_handedOver.append(localId);
+        }
+    }
+    if (m_handedOver.isEmpty())
+        return;
+    // The in-flight mark must be on disk before the call can reach the server: after a crash
+    // in between, the restarted app would send the message a second time. The write runs off
+    // the GUI thread; the calls go out when it is done.
+    m_handOverSnapshot = m_outbox->saveRequested();
+    if (m_outbox->saveCompleted() >= m_handOverSnapshot)
+        sendHandedOver();
+}
+
+void ChatClient::sendHandedOver() {
+    if (!m_module || !m_synced || !m_connection || !m_connection->isActive()) {
+        returnHandedOver();
+        return;
+    }
+    const QList<qint64> ids = std::exchange(m_handedOver, {});
     const quint64 generation = m_generation;
     const Outbox::SaveBatch saveOnce(m_outbox);
-    while (const qint64 localId = m_outbox->nextToSend()) {
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const qint64 localId = ids[i];
         const Outbox::Entry *e = m_outbox->entry(localId);
+        if (!e || e->state != DeliveryState::Pending || !e->inFlight)
+            continue; // discarded or settled meanwhile
         const stdb::Expected<quint32> call = m_module->reducers()->sendMessage(
             e->text, this, [this, localId, generation](const stdb::ReducerOutcome &outcome) {
                 if (generation == m_generation)
                     onSendCompleted(localId, outcome);
             });
         if (!call) {
-            if (call.error().kind() == stdb::Error::Kind::Disconnected)
-                return; // stays Pending for the next connection
+            if (call.error().kind() == stdb::Error::Kind::Disconnected) {
+                // Never left this machine: Pending again, for the next connection.
+                for (qsizetype j = i; j < ids.size(); ++j)
+                    m_outbox->markUnsent(ids[j]);
+                return;
+            }
             const QString reason = ErrorText::describe(call.error());
             m_outbox->markFailed(localId, reason);
             emit messageFailed(localId, reason);
             continue;
         }
         m_sendRequests.insert(call.value(), localId);
-        m_outbox->markInFlight(localId);
     }
+}
+
+void ChatClient::returnHandedOver() {
+    // Marked in flight but never handed to the connection: they did not leave this machine.
+    const QList<qint64> ids = std::exchange(m_handedOver, {});
+    const Outbox::SaveBatch saveOnce(m_outbox);
+    for (qint64 localId : ids)
+        m_outbox->markUnsent(localId);
 }
 
 void ChatClient::onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome) {

@@ -245,6 +245,8 @@ private:
                         const stdb::EventContext &ctx);
     void onMessagesChanged(const stdb::TableDelta &delta, const stdb::EventContext &ctx);
     void pumpOutbox();
+    void sendHandedOver();
+    void returnHandedOver();
     void updatePendingCount();
     void onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome);
     void settleUnconfirmed();
@@ -297,6 +299,9 @@ private:
     qint64 m_windowStartUs = 0; // start of the subscribed window
     qint64 m_olderBeforeUs = 0; // loadOlder fetches [m_olderBeforeUs - span, m_olderBeforeUs)
     QHash<quint32, qint64> m_sendRequests; // request id -> outbox id
+    // Marked in flight, waiting for that mark to be on disk before the call goes out.
+    QList<qint64> m_handedOver;
+    quint64 m_handOverSnapshot = 0; // the outbox snapshot that holds the marks
     QString m_pendingName;
     int m_lastPendingCount = 0;
     bool m_startRequested = false;

@@ -190,14 +190,18 @@ qsizetype MessageModel::bufferBytes() const {
     return total;
 }
 
+namespace {
+qint64 floorMs(qint64 us) {
+    return us >= 0 ? us / 1000 : -((-us + 999) / 1000);
+}
+} // namespace
+
 bool MessageModel::dayChanged(int row) const {
     if (row == 0)
         return true;
-    const QDate a =
-        stdb::Timestamp::fromMicros(m_rows[row - 1].sentUs).toDateTime().toLocalTime().date();
-    const QDate b =
-        stdb::Timestamp::fromMicros(m_rows[row].sentUs).toDateTime().toLocalTime().date();
-    return a != b;
+    // Asked for every row a view sizes: day numbers, not QDateTime::toLocalTime().
+    return m_localDays.day(floorMs(m_rows[row - 1].sentUs)) !=
+           m_localDays.day(floorMs(m_rows[row].sentUs));
 }
 
 bool MessageModel::firstOfGroup(int row) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chat/chattypes.h"
+#include "chat/localdays.h"
 #include "chat/messagebatch.h"
 
 #include <QAbstractListModel>
@@ -142,6 +143,7 @@ private:
     void onUserRenamed(const stdb::Identity &identity);
 
     QList<Row> m_rows; // [0, m_confirmed) confirmed, then outbox rows
+    LocalDays m_localDays;
     int m_confirmed = 0;
     QList<Buffer> m_buffers;
     QList<quint32> m_freeBuffers;

@@ -2,6 +2,7 @@
 // MessageModel, UserModel, the filter proxies and the Outbox without a network:
 // ordering, batching (signal counts), renames, grouping, caps, history prepend, persistence.
 
+#include "chat/localdays.h"
 #include "chat/messagebatch.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
@@ -16,6 +17,8 @@
 #include "spacetime/bsatn/codec.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -489,18 +492,19 @@ private slots:
     void outboxSaveBatchWritesOnceAtTheEnd() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
         const auto onDisk = [&] {
-            Outbox box(path);
-            if (!box.load())
+            box.flush(); // the writer thread has written everything handed to it
+            Outbox reread(path);
+            if (!reread.load())
                 return QStringList{QStringLiteral("<unreadable>")};
             QStringList out;
-            for (const Outbox::Entry &e : box.entries())
+            for (const Outbox::Entry &e : reread.entries())
                 out.append(e.text + QLatin1Char('/') + QString::number(int(e.state)));
             return out;
         };
-        Outbox box(path);
         QVERIFY(box.load());
-        const qint64 a = box.add(QStringLiteral("a")); // no batch: written at once
+        const qint64 a = box.add(QStringLiteral("a")); // no batch: handed to the writer at once
         QCOMPARE(onDisk(), QStringList{QStringLiteral("a/%1").arg(int(DeliveryState::Pending))});
         {
             const Outbox::SaveBatch outer(&box);
@@ -524,6 +528,101 @@ private slots:
         QVERIFY(!QFile::exists(path));
         box.remove(a);
         QCOMPARE(onDisk(), QStringList{QStringLiteral("b/%1").arg(int(DeliveryState::Pending))});
+    }
+
+    void outboxWritesInTheBackgroundAndReportsIt() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        QCOMPARE(box.saveRequested(), quint64(0));
+        for (int i = 0; i < 50; ++i)
+            box.add(QStringLiteral("m%1").arg(i));
+        QCOMPARE(box.saveRequested(), quint64(50)); // one snapshot per change, none waited for
+        // Done in order; a burst may be coalesced, so the last report is for the newest.
+        QTRY_VERIFY(!saved.isEmpty() && saved.constLast().at(0).toULongLong() == 50);
+        QCOMPARE(box.saveCompleted(), quint64(50));
+        QVERIFY(failed.isEmpty());
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 50);
+        QCOMPARE(again.entries().constLast().text, QStringLiteral("m49"));
+    }
+
+    void outboxSaveFailureIsReportedOnce() {
+        QTemporaryDir dir;
+        // A directory that does not exist: every write fails, even as root.
+        const QString path = dir.filePath(QStringLiteral("missing/outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        box.add(QStringLiteral("one"));
+        QVERIFY(saved.wait());
+        box.add(QStringLiteral("two"));
+        QTRY_COMPARE(box.saveCompleted(), quint64(2));
+        QTRY_VERIFY(!saved.isEmpty() && saved.constLast().at(0).toULongLong() == 2);
+        QCOMPARE(failed.size(), 1); // not once per write
+        QVERIFY(failed.at(0).at(0).toString().contains(path));
+        QCOMPARE(box.entries().size(), 2); // nothing lost in memory
+        // The directory appears: the next write succeeds, and a later failure is reported again.
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("missing")));
+        box.add(QStringLiteral("three"));
+        QTRY_VERIFY(saved.constLast().at(0).toULongLong() == 3);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(QFile::exists(path));
+        QVERIFY(QDir(dir.filePath(QStringLiteral("missing"))).removeRecursively());
+        box.add(QStringLiteral("four"));
+        QTRY_COMPARE(failed.size(), 2);
+    }
+
+    void outboxFlushesWhenDestroyed() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        {
+            Outbox box(path);
+            QVERIFY(box.load());
+            for (int i = 0; i < 20; ++i)
+                box.add(QStringLiteral("quit%1").arg(i));
+        } // quitting right after typing
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 20);
+    }
+
+    void localDaysAgreeWithTheTimeZoneDatabase() {
+        // Day numbers from cached offsets equal QDateTime's dates in that zone: around both DST
+        // changes of a year, far back, before 1970, and in random order (cache spans thrash).
+        for (const QByteArray &id :
+             {QByteArrayLiteral("Europe/Berlin"), QByteArrayLiteral("America/St_Johns"),
+              QByteArrayLiteral("Australia/Lord_Howe"), QByteArrayLiteral("UTC")}) {
+            const QTimeZone zone(id);
+            QVERIFY2(zone.isValid(), id.constData());
+            const LocalDays days(zone);
+            const QDate epoch(1970, 1, 1);
+            auto expected = [&](qint64 ms) {
+                return epoch.daysTo(QDateTime::fromMSecsSinceEpoch(ms, zone).date());
+            };
+            QList<qint64> instants;
+            const qint64 spring =
+                QDateTime(QDate(2026, 3, 29), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+            const qint64 autumn =
+                QDateTime(QDate(2026, 10, 25), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+            for (qint64 base : {spring, autumn})
+                for (qint64 m = -26 * 60; m <= 26 * 60; m += 15)
+                    instants.append(base + m * 60 * 1000);
+            instants.append(-1);
+            instants.append(-86400000LL * 365 * 20 + 12345);
+            quint32 seed = 12345;
+            for (int i = 0; i < 2000; ++i) {
+                seed = seed * 1664525u + 1013904223u;
+                instants.append(qint64(seed % (86400u * 365 * 4)) * 1000 + 1600000000000LL);
+            }
+            for (qint64 ms : std::as_const(instants))
+                QCOMPARE(days.day(ms), expected(ms));
+        }
     }
 
     void corruptOutboxIsKeptAside() {
