@@ -140,6 +140,19 @@ void SchemaModel::fail(const QString &path, const QString &message) {
         m_error = JsonPath::error(path, message);
 }
 
+void SchemaModel::unsupported(const QString &path, const QString &message) {
+    m_module.unsupported.append({path, message});
+}
+
+QString SchemaModel::columnNames(const GenTable &table, const QList<int> &columns) const {
+    QStringList names;
+    for (int c : columns)
+        names << (c >= 0 && c < table.columns.size() && !table.columns[c].wireName.isEmpty()
+                      ? table.columns[c].wireName
+                      : QString::number(c));
+    return names.join(QStringLiteral(", "));
+}
+
 bool SchemaModel::isBuiltin(const AlgebraicType &type) {
     switch (type.special()) {
     case Special::Option:
@@ -177,6 +190,8 @@ stdb::Expected<GenModule> SchemaModel::build() {
         buildTables();
     if (ok())
         buildReducers();
+    if (ok())
+        listProceduresAndViews();
     if (ok())
         checkNames();
     if (!ok())
@@ -485,11 +500,12 @@ void SchemaModel::buildTables() {
         g.rowStem = row->fileStem;
         g.columns = row->members;
 
-        if (t.primaryKey.size() > 1) {
-            fail(JsonPath::key(path, u"primary_key"),
-                 QStringLiteral("primary keys of more than one column are not supported"));
-            return;
-        }
+        if (t.primaryKey.size() > 1)
+            unsupported(JsonPath::key(path, u"primary_key"),
+                        QStringLiteral("table \"%1\": a primary key of more than one column (%2) "
+                                       "cannot be generated; without it, a changed row arrives "
+                                       "as rowDeleted + rowInserted and there is no find")
+                            .arg(t.name, columnNames(g, t.primaryKey)));
         QSet<int> covered;
         auto lookup = [&](int col, bool unique) {
             if (col < 0 || col >= g.columns.size() || covered.contains(col))
@@ -505,19 +521,31 @@ void SchemaModel::buildTables() {
         if (!g.isEvent) {
             g.primaryKey = t.primaryKeyColumn();
             lookup(g.primaryKey, true);
-            for (const stdb::UniqueConstraintDef &u : t.uniqueConstraints) {
-                if (u.columns.size() == 1)
+            for (qsizetype k = 0; k < t.uniqueConstraints.size(); ++k) {
+                const stdb::UniqueConstraintDef &u = t.uniqueConstraints[k];
+                if (u.columns.size() == 1) {
                     lookup(u.columns.front(), true);
-                else
-                    g.skippedIndexes.append(u.name.isEmpty() ? QStringLiteral("(unnamed)")
-                                                             : u.name);
+                    continue;
+                }
+                const QString name = u.name.isEmpty() ? QStringLiteral("(unnamed)") : u.name;
+                g.skippedIndexes.append(name);
+                unsupported(JsonPath::index(JsonPath::key(path, u"constraints"), k),
+                            QStringLiteral("table \"%1\": unique constraint %2 on more than one "
+                                           "column (%3): no lookup is generated for it")
+                                .arg(t.name, name, columnNames(g, u.columns)));
             }
-            for (const stdb::IndexDef &x : t.indexes) {
-                if (x.columns.size() == 1)
+            for (qsizetype k = 0; k < t.indexes.size(); ++k) {
+                const stdb::IndexDef &x = t.indexes[k];
+                if (x.columns.size() == 1) {
                     lookup(x.columns.front(), t.isUniqueColumn(x.columns.front()));
-                else
-                    g.skippedIndexes.append(x.name.isEmpty() ? QStringLiteral("(unnamed)")
-                                                             : x.name);
+                    continue;
+                }
+                const QString name = x.name.isEmpty() ? QStringLiteral("(unnamed)") : x.name;
+                g.skippedIndexes.append(name);
+                unsupported(JsonPath::index(JsonPath::key(path, u"indexes"), k),
+                            QStringLiteral("table \"%1\": index %2 on more than one column (%3): "
+                                           "no lookup is generated for it")
+                                .arg(t.name, name, columnNames(g, x.columns)));
             }
         }
         m_module.tables.append(g);
@@ -574,12 +602,43 @@ void SchemaModel::buildReducers() {
             seen.insert(f.cppName);
             g.params.append(f);
         }
+        if (r.okReturnType && !r.okReturnType->isUnit())
+            unsupported(JsonPath::key(path, u"ok_return_type"),
+                        QStringLiteral("reducer \"%1\" returns %2: the typed return value is not "
+                                       "generated (the reducer is; its BSATN is in "
+                                       "ReducerOutcome::returnValue)")
+                            .arg(r.name, r.okReturnType->toString()));
         args.members = g.params;
         args.dependencies = QStringList(deps.cbegin(), deps.cend());
         std::sort(args.dependencies.begin(), args.dependencies.end());
         m_module.reducers.append(g);
         m_module.types.append(args);
     }
+}
+
+void SchemaModel::listProceduresAndViews() {
+    for (qsizetype i = 0; i < m_schema.procedures().size(); ++i) {
+        const stdb::ProcedureDef &p = m_schema.procedures()[i];
+        if (!p.clientCallable && !m_options.includePrivate)
+            continue; // like a private reducer
+        unsupported(m_locator.procedure(i),
+                    QStringLiteral("procedure \"%1\" is not generated (no typed call; "
+                                   "stdb::DbConnection::callProcedure can call it by name)")
+                        .arg(p.name));
+    }
+    for (qsizetype i = 0; i < m_schema.views().size(); ++i) {
+        const stdb::ViewDef &v = m_schema.views()[i];
+        if (!v.isPublic && !m_options.includePrivate)
+            continue; // like a private table
+        unsupported(m_locator.view(i),
+                    QStringLiteral("%1view \"%2\" is not generated (no handle; its rows can be "
+                                   "subscribed to by name with SQL)")
+                        .arg(v.isAnonymous ? QStringLiteral("anonymous ") : QString(), v.name));
+    }
+    for (const SchemaLocator::Submodule &m : m_locator.submodules())
+        unsupported(m.path, QStringLiteral("submodule \"%1\" is not generated (none of its "
+                                           "tables, reducers, procedures or views)")
+                                .arg(m.nameSpace));
 }
 
 void SchemaModel::checkNames() {

@@ -73,11 +73,20 @@ struct GenReducer {
     QString scheduledBy; // table whose schedule calls it, if any
 };
 
+// A construct of the schema that the generator cannot express yet. The module is built
+// without it; the caller refuses to write anything unless the user allowed that
+// (--allow-unsupported), so nothing is ever left out silently.
+struct GenUnsupported {
+    QString path;    // JSON path of the construct
+    QString message; // what it is and what is left out
+};
+
 struct GenModule {
     QString nameSpace;    // "quickstart_chat" or "a::b"
     QList<GenType> types; // typespace order, then reducer args in reducer order
     QList<GenTable> tables;
     QList<GenReducer> reducers;
+    QList<GenUnsupported> unsupported; // in schema order: tables, reducers, procedures, views
 
     const GenType *type(const QString &cppName) const;
 };
@@ -104,7 +113,10 @@ private:
     void checkRecursion();
     void buildTables();
     void buildReducers();
+    void listProceduresAndViews();
     void checkNames();
+    void unsupported(const QString &path, const QString &message);
+    QString columnNames(const GenTable &table, const QList<int> &columns) const;
 
     // The C++ type for a schema type. Records named types it uses in *deps.
     QString cppType(const stdb::AlgebraicType &type, const QString &path, QSet<QString> *deps);
