@@ -191,7 +191,9 @@ stdb::Expected<GenModule> SchemaModel::build() {
     if (ok())
         buildReducers();
     if (ok())
-        listProceduresAndViews();
+        buildProcedures();
+    if (ok())
+        listUnsupported();
     if (ok())
         checkNames();
     if (!ok())
@@ -578,54 +580,94 @@ void SchemaModel::buildReducers() {
             if (t.schedule && t.schedule->reducerName == r.name)
                 g.scheduledBy = t.name;
 
-        GenType args;
-        args.kind = GenType::Kind::Product;
-        args.cppName = g.argsType;
-        args.schemaName = r.name;
-        args.fileStem = g.argsStem;
-        args.path = path;
-        args.isReducerArgs = true;
-        QSet<QString> deps, seen;
-        for (qsizetype k = 0; k < r.paramList.size() && ok(); ++k) {
-            const stdb::FieldDef &p = r.paramList[k];
-            const QString pp = m_locator.reducerParam(j, k);
-            GenField f = field(p.type, p.name.isEmpty() ? std::nullopt : std::optional(p.name),
-                               int(k), pp, &deps, "arg");
-            // The call methods take these two after the arguments.
-            if (f.cppName == u"callback" || f.cppName == u"context")
-                f.cppName += u'_';
-            if (ok() && seen.contains(f.cppName))
-                fail(JsonPath::key(pp, u"name"),
-                     QStringLiteral("\"%1\" gives the C++ name \"%2\", which another parameter "
-                                    "already has")
-                         .arg(f.wireName, f.cppName));
-            seen.insert(f.cppName);
-            g.params.append(f);
-        }
+        GenType args =
+            argsType(g.argsType, r.name, path, r.paramList,
+                     JsonPath::key(JsonPath::key(path, u"params"), u"elements"), &g.params);
+        if (!ok())
+            return;
         if (r.okReturnType && !r.okReturnType->isUnit())
             unsupported(JsonPath::key(path, u"ok_return_type"),
                         QStringLiteral("reducer \"%1\" returns %2: the typed return value is not "
                                        "generated (the reducer is; its BSATN is in "
                                        "ReducerOutcome::returnValue)")
                             .arg(r.name, r.okReturnType->toString()));
-        args.members = g.params;
-        args.dependencies = QStringList(deps.cbegin(), deps.cend());
-        std::sort(args.dependencies.begin(), args.dependencies.end());
         m_module.reducers.append(g);
         m_module.types.append(args);
     }
 }
 
-void SchemaModel::listProceduresAndViews() {
-    for (qsizetype i = 0; i < m_schema.procedures().size(); ++i) {
-        const stdb::ProcedureDef &p = m_schema.procedures()[i];
-        if (!p.clientCallable && !m_options.includePrivate)
+void SchemaModel::buildProcedures() {
+    for (qsizetype j = 0; j < m_schema.procedures().size() && ok(); ++j) {
+        const stdb::ProcedureDef &pr = m_schema.procedures()[j];
+        if (!pr.clientCallable && !m_options.includePrivate)
             continue; // like a private reducer
-        unsupported(m_locator.procedure(i),
-                    QStringLiteral("procedure \"%1\" is not generated (no typed call; "
-                                   "stdb::DbConnection::callProcedure can call it by name)")
-                        .arg(p.name));
+        const QString path = m_locator.procedure(j);
+        if (!Naming::isIdentifierLike(pr.sourceName)) {
+            fail(path, QStringLiteral("procedure name \"%1\" cannot be turned into a C++ name")
+                           .arg(pr.sourceName));
+            return;
+        }
+        GenProcedure g;
+        g.wireName = pr.name;
+        g.path = path;
+        g.method = Naming::escape(Naming::camelCase(pr.sourceName));
+        if (clashesWithQObject(g.method) || g.method == u"procedures")
+            g.method += u'_';
+        g.argsType = Naming::pascalCase(pr.sourceName) + QStringLiteral("Args");
+        g.argsStem = Naming::fileStem(g.argsType);
+        QSet<QString> deps;
+        g.returnType = cppType(pr.returnType, JsonPath::key(path, u"return_type"), &deps);
+        if (!ok())
+            return;
+        for (const QString &d : deps)
+            if (const GenType *t = m_module.type(d))
+                g.returnTypeHeaders << t->fileStem;
+        g.returnTypeHeaders.sort();
+        GenType args =
+            argsType(g.argsType, pr.name, path, pr.paramList,
+                     JsonPath::key(JsonPath::key(path, u"params"), u"elements"), &g.params);
+        if (!ok())
+            return;
+        args.isProcedureArgs = true;
+        m_module.procedures.append(g);
+        m_module.types.append(args);
     }
+}
+
+GenType SchemaModel::argsType(const QString &cppName, const QString &schemaName,
+                              const QString &path, const QList<stdb::FieldDef> &params,
+                              const QString &paramsPath, QList<GenField> *fields) {
+    GenType args;
+    args.kind = GenType::Kind::Product;
+    args.cppName = cppName;
+    args.schemaName = schemaName;
+    args.fileStem = Naming::fileStem(cppName);
+    args.path = path;
+    args.isReducerArgs = true;
+    QSet<QString> deps, seen;
+    for (qsizetype k = 0; k < params.size() && ok(); ++k) {
+        const stdb::FieldDef &p = params[k];
+        const QString pp = JsonPath::index(paramsPath, k);
+        GenField f = field(p.type, p.name.isEmpty() ? std::nullopt : std::optional(p.name), int(k),
+                           pp, &deps, "arg");
+        // The call methods take these two after the arguments.
+        if (f.cppName == u"callback" || f.cppName == u"context")
+            f.cppName += u'_';
+        if (ok() && seen.contains(f.cppName))
+            fail(JsonPath::key(pp, u"name"),
+                 QStringLiteral("\"%1\" gives the C++ name \"%2\", which another parameter "
+                                "already has")
+                     .arg(f.wireName, f.cppName));
+        seen.insert(f.cppName);
+        fields->append(f);
+    }
+    args.members = *fields;
+    args.dependencies = QStringList(deps.cbegin(), deps.cend());
+    std::sort(args.dependencies.begin(), args.dependencies.end());
+    return args;
+}
+
+void SchemaModel::listUnsupported() {
     for (qsizetype i = 0; i < m_schema.views().size(); ++i) {
         const stdb::ViewDef &v = m_schema.views()[i];
         if (!v.isPublic && !m_options.includePrivate)
@@ -661,6 +703,8 @@ void SchemaModel::checkNames() {
     };
     claim(classes, QStringLiteral("Module"), QString(), "class");
     claim(classes, QStringLiteral("Reducers"), QString(), "class");
+    if (!m_module.procedures.isEmpty())
+        claim(classes, QStringLiteral("Procedures"), QString(), "class");
     for (const GenType &t : m_module.types)
         claim(classes, t.cppName, t.path, "type");
     for (const GenTable &t : m_module.tables)
@@ -672,4 +716,8 @@ void SchemaModel::checkNames() {
         claim(reducerMethods, r.method, r.path, "reducer method");
         claim(reducerMethods, r.signal, r.path, "reducer signal");
     }
+    QMap<QString, QString> procedureMethods;
+    claim(procedureMethods, QStringLiteral("Callback"), QString(), "type alias");
+    for (const GenProcedure &p : m_module.procedures)
+        claim(procedureMethods, p.method, p.path, "procedure method");
 }

@@ -29,7 +29,8 @@ private slots:
         QFile f(QStringLiteral(FIXTURE_SCHEMA));
         QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.errorString()));
         auto parsed = stdb::ModuleSchema::fromJson(f.readAll());
-        QVERIFY2(parsed.hasValue(), qPrintable(parsed.error().toString()));
+        if (!parsed)
+            QFAIL(qPrintable(parsed.error().toString()));
         schema = parsed.value();
     }
 
