@@ -8,7 +8,7 @@
 #                  typescript), which `spacetime publish` builds and tests/module checks
 # Both are pinned in their package.json and package-lock.json. Nothing else uses npm. Called by
 # scripts/test.sh (so CI) and by the tests that run Node (tst_tsvectors, tst_tsclient,
-# tst_module) before they start.
+# tst_tsdiff, tst_module) before they start.
 #
 #   scripts/npm-setup.sh                    both projects, each only if needed; prints what it did
 #   scripts/npm-setup.sh module             only the named project(s)

@@ -9,7 +9,8 @@
 //   builders), Identity, ConnectionId, Timestamp, TimeDuration, ScheduleAt, DbConnectionBuilder,
 //   DbConnectionImpl, schema, table, reducers, reducerSchema, procedures, procedureSchema, …
 // * `api` holds the SDK's own v2 WebSocket message types (ClientMessage, ServerMessage,
-//   BsatnRowList, RowSizeHint, QueryRows, TransactionUpdate, ReducerOutcome, ProcedureStatus, …).
+//   BsatnRowList, RowSizeHint, QueryRows, TransactionUpdate, ReducerOutcome, ProcedureStatus, …),
+//   and the SDK's WebsocketDecompressAdapter (how it strips the compression tag of a frame).
 //   They are exported by the package's generated module src/sdk/client_api/types.ts, which the
 //   package ships as TypeScript source but does not expose through its `exports` map (the dist
 //   bundles keep them private). We compile that shipped module with esbuild (output cached in
@@ -63,7 +64,10 @@ export async function loadSdk() {
             // copies (BinaryReader keeps private fields, so dist readers are not accepted).
             contents: "export * from './src/sdk/client_api/types.ts';\n" +
                       "export { default as BinaryReader } from './src/lib/binary_reader.ts';\n" +
-                      "export { default as BinaryWriter } from './src/lib/binary_writer.ts';\n",
+                      "export { default as BinaryWriter } from './src/lib/binary_writer.ts';\n" +
+                      // The SDK's inbound frame handling (compression tag + decompression).
+                      "export { WebsocketDecompressAdapter } from " +
+                      "'./src/sdk/websocket_decompress_adapter.ts';\n",
             resolveDir: dir,
             loader: 'ts',
             sourcefile: 'stdb-interop-client-api.ts',
