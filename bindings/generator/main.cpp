@@ -123,7 +123,7 @@ int main(int argc, char **argv) {
         QStringLiteral("Also generate private tables and private reducers."));
     const QCommandLineOption unsupportedOpt(
         QStringLiteral("allow-unsupported"),
-        QStringLiteral("Leave out what cannot be generated yet (procedures, views, multi-column "
+        QStringLiteral("Leave out what cannot be generated yet (views, submodules, multi-column "
                        "indexes, …) with a warning per item, instead of failing."));
     const QCommandLineOption saveOpt(
         QStringLiteral("save-schema"),
