@@ -18,9 +18,24 @@ Item {
     required property bool firstOfGroup
     required property var localId
     required property string error
+    required property bool mentionsMe
     property var client
 
     implicitHeight: column.implicitHeight + (firstOfGroup ? 10 : 2)
+
+    // Someone mentioned us: an amber bar at the left edge over an amber tint, as in the desktop
+    // app; readable on light and dark palettes.
+    Rectangle {
+        objectName: "mentionHighlight"
+        visible: root.mentionsMe
+        anchors.fill: parent
+        color: Qt.rgba(0.84, 0.55, 0.0, 0.15)
+        Rectangle {
+            width: 3
+            height: parent.height
+            color: "#d68c00"
+        }
+    }
 
     ColumnLayout {
         id: column

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Where messages are written: Enter sends, Shift+Enter starts a new line. The client decides
+// Where messages are written: Enter sends, Shift+Enter starts a new line, Tab completes a user
+// name (Shift+Tab cycles back; chat::NameCompleter through client.users). The client decides
 // what is acceptable (messageRejected explains a refusal inline).
 import QtQuick
 import QtQuick.Controls
@@ -17,6 +18,20 @@ Pane {
     background: Rectangle {
         color: palette.window
         Rectangle { width: parent.width; height: 1; color: palette.mid }
+    }
+
+    // Tab (backwards: Shift+Tab): true when a name was completed.
+    function completeName(backwards) {
+        if (!client || !client.users)
+            return false
+        const c = client.users.completeName(area.text, area.cursorPosition, backwards)
+        if (c.text === undefined)
+            return false
+        // An edit, not a new text: Undo takes the completion back.
+        area.remove(c.from, c.to)
+        area.insert(c.from, c.insert)
+        area.cursorPosition = c.cursor
+        return true
     }
 
     function send() {
@@ -67,6 +82,16 @@ Pane {
                     }
                     onTextChanged: root.error = ""
                     Keys.onPressed: (event) => {
+                        if (event.key === Qt.Key_Tab || event.key === Qt.Key_Backtab) {
+                            // Otherwise Tab keeps its usual meaning.
+                            event.accepted = root.completeName(event.key === Qt.Key_Backtab
+                                                               || (event.modifiers & Qt.ShiftModifier))
+                            return
+                        }
+                        if (event.key !== Qt.Key_Shift && event.key !== Qt.Key_Control
+                                && event.key !== Qt.Key_Alt && event.key !== Qt.Key_Meta
+                                && root.client && root.client.users)
+                            root.client.users.endNameCompletion() // any other key ends the cycle
                         if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter)
                             return
                         if (event.modifiers & Qt.ShiftModifier) {

@@ -20,6 +20,7 @@
 #endif
 
 #include "chat/credentialstore.h"
+#include "chat/mentions.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
@@ -34,7 +35,6 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <QMessageBox>
-#include <QRegularExpression>
 #include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
@@ -342,6 +342,7 @@ void MainWindow::createClient(const chat::Profile &profile) {
     ChatClient *c = m_client;
     m_filter->setSourceModel(c->messages());
     m_userFilter->setSourceModel(c->users());
+    m_ui->messageInput->setUserModel(c->users());
 
     connect(c, &ChatClient::stateChanged, this, &MainWindow::updateStatus);
     connect(c, &ChatClient::reconnectSecondsChanged, this, &MainWindow::updateStatus);
@@ -407,6 +408,7 @@ void MainWindow::destroyClient() {
     c->stop();
     m_filter->setSourceModel(nullptr);
     m_userFilter->setSourceModel(nullptr);
+    m_ui->messageInput->setUserModel(nullptr);
     delete c;
     m_notified.clear();
     setUnread(0);
@@ -695,16 +697,6 @@ void MainWindow::setUnread(int count) {
     updateTitle();
 }
 
-bool MainWindow::mentionsMe(const QString &text) const {
-    const QString name = m_client ? m_client->ownName() : QString();
-    if (name.trimmed().isEmpty())
-        return false;
-    const QRegularExpression re(
-        QStringLiteral("(^|\\W)@?%1($|\\W)").arg(QRegularExpression::escape(name)),
-        QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
-    return re.match(text).hasMatch();
-}
-
 void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
     if (!m_client)
         return;
@@ -766,8 +758,10 @@ void MainWindow::notifyAbout(const QList<chat::ChatMessage> &others) {
     };
     // Mentions get their own notification each; the rest are summed up in one.
     QList<chat::ChatMessage> plain;
+    // The rule the message list highlights with (our name as typed, a whole word).
+    const chat::Mentions &mentions = m_client->messages()->mentions();
     for (const chat::ChatMessage &m : others) {
-        if (mentionsMe(m.text)) {
+        if (mentions.matches(m.text)) {
             Notification n;
             n.id = remember(m);
             n.mention = true;

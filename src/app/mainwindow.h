@@ -116,7 +116,6 @@ private:
     // Picks the notification backend without blocking (D-Bus probe, else the tray).
     void chooseNotifier();
     void notifyAbout(const QList<chat::ChatMessage> &others);
-    bool mentionsMe(const QString &text) const;
     void onSend(const QString &text);
     void onRenameFromInput(const QString &name);
     void forgetIdentity();

@@ -282,6 +282,14 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         tint.setAlpha(dark ? 34 : 20);
         painter->fillRect(body, tint);
     }
+    // Someone mentioned us: an amber bar at the left edge over an amber tint, in both palettes.
+    if (!own && index.data(MessageModel::MentionsMeRole).toBool()) {
+        const QColor accent = dark ? QColor(240, 180, 60) : QColor(214, 140, 0);
+        QColor tint = accent;
+        tint.setAlpha(dark ? 44 : 30);
+        painter->fillRect(body, tint);
+        painter->fillRect(QRect(body.left(), body.top(), 3, body.height()), accent);
+    }
     if (option.state & QStyle::State_Selected) {
         QColor sel = pal.color(QPalette::Highlight);
         sel.setAlpha(dark ? 90 : 60);

@@ -2,6 +2,7 @@
 #include "messageinput.h"
 
 #include "chat/chattypes.h"
+#include "chat/usermodel.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QEvent>
@@ -18,6 +19,12 @@ constexpr int kHistoryMax = 100;
 constexpr int kMaxLines = 8;
 // The counter appears once the message uses this share of the limit.
 constexpr double kCounterThreshold = 0.8;
+
+// Pressing Shift on the way to Shift+Tab must not end a completion cycle.
+bool isModifierKey(int key) {
+    return key == Qt::Key_Shift || key == Qt::Key_Control || key == Qt::Key_Alt ||
+           key == Qt::Key_Meta || key == Qt::Key_AltGr;
+}
 } // namespace
 
 MessageInput::MessageInput(QWidget *parent)
@@ -104,6 +111,30 @@ void MessageInput::setText(const QString &text) {
     m_edit->moveCursor(QTextCursor::End);
 }
 
+void MessageInput::setUserModel(chat::UserModel *users) {
+    m_users = users;
+    m_completer.reset();
+}
+
+bool MessageInput::completeName(bool backwards) {
+    if (!m_users)
+        return false;
+    QTextCursor cursor = m_edit->textCursor();
+    if (cursor.hasSelection())
+        return false;
+    const std::optional<chat::NameCompleter::Completion> c = m_completer.complete(
+        m_edit->toPlainText(), cursor.position(), m_users->completionNames(), backwards);
+    if (!c)
+        return false;
+    // An edit of the document, not setPlainText(): Undo takes the completion back.
+    cursor.setPosition(int(c->from));
+    cursor.setPosition(int(c->to), QTextCursor::KeepAnchor);
+    cursor.insertText(c->insert);
+    cursor.setPosition(int(c->cursor));
+    m_edit->setTextCursor(cursor);
+    return true;
+}
+
 void MessageInput::showProblem(const QString &text) {
     m_problem->setText(text);
     m_problem->setVisible(!text.isEmpty());
@@ -187,6 +218,16 @@ bool MessageInput::eventFilter(QObject *watched, QEvent *event) {
     if (watched == m_edit && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);
         const auto mods = key->modifiers() & ~Qt::KeypadModifier;
+        // Tab completes a name when one applies; otherwise it moves the focus as usual.
+        const bool tab = key->key() == Qt::Key_Tab && mods == Qt::NoModifier;
+        const bool backtab = key->key() == Qt::Key_Backtab ||
+                             (key->key() == Qt::Key_Tab && mods == Qt::ShiftModifier);
+        if (tab || backtab) {
+            if (completeName(backtab))
+                return true;
+        } else if (!isModifierKey(key->key())) {
+            m_completer.reset(); // any other key ends the cycle
+        }
         if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
             if (mods & Qt::ShiftModifier) {
                 m_edit->textCursor().insertText(QStringLiteral("\n"));

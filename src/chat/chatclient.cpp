@@ -997,6 +997,7 @@ void ChatClient::setOwnName(const QString &name) {
     if (m_ownName == name)
         return;
     m_ownName = name;
+    m_messages->setOwnName(name);
     emit ownNameChanged(name);
 }
 

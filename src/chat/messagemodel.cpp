@@ -26,7 +26,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const {
             {FirstOfGroupRole, "firstOfGroup"},
             {DayChangedRole, "dayChanged"},
             {LocalIdRole, "localId"},
-            {ErrorRole, "error"}};
+            {ErrorRole, "error"},
+            {MentionsMeRole, "mentionsMe"}};
 }
 
 QVariant MessageModel::data(const QModelIndex &index, int role) const {
@@ -58,6 +59,11 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
         return r.localId;
     case ErrorRole:
         return m_errors.value(r.localId);
+    case MentionsMeRole:
+        // Matched when a view asks (only the rows it shows), never for every row at insert.
+        if (m_mentions.isEmpty() || r.localId != 0 || (!m_self.isZero() && sender == m_self))
+            return false;
+        return m_mentions.matches(QString::fromUtf8(r.utf8()));
     default:
         return {};
     }
@@ -119,6 +125,14 @@ void MessageModel::setOwnIdentity(const stdb::Identity &self) {
         emit dataChanged(
             index(0), index(int(m_rows.size()) - 1),
             {IsOwnRole, SenderNameRole, SenderIdentityRole, SenderShortRole, FirstOfGroupRole});
+}
+
+void MessageModel::setOwnName(const QString &name) {
+    if (name == m_mentions.name())
+        return;
+    m_mentions.setName(name);
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0), index(int(m_rows.size()) - 1), {MentionsMeRole});
 }
 
 void MessageModel::setMaxMessages(int max) {

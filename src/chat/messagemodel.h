@@ -3,6 +3,7 @@
 
 #include "chat/chattypes.h"
 #include "chat/localdays.h"
+#include "chat/mentions.h"
 #include "chat/messagebatch.h"
 
 #include <QAbstractListModel>
@@ -44,6 +45,7 @@ public:
         DayChangedRole,    // first message of a calendar day (local time)
         LocalIdRole,       // outbox id for our unsent messages, 0 otherwise
         ErrorRole,         // why a message failed
+        MentionsMeRole,    // someone else's message that mentions our name (chat::Mentions)
     };
     Q_ENUM(Roles)
 
@@ -77,6 +79,9 @@ public:
     void setUserModel(UserModel *users);
     void setOwnIdentity(const stdb::Identity &self);
     const stdb::Identity &ownIdentity() const { return m_self; }
+    // Our name as typed, for MentionsMeRole; a change updates that role of every row.
+    void setOwnName(const QString &name);
+    const Mentions &mentions() const { return m_mentions; }
     // At most this many confirmed messages are kept; the oldest go first. 0 = no cap.
     void setMaxMessages(int max);
     int maxMessages() const { return m_max; }
@@ -154,6 +159,7 @@ private:
     QPointer<UserModel> m_users;
     stdb::Identity m_self;
     quint32 m_selfIndex = 0;
+    Mentions m_mentions;
     int m_max = 0;
     bool m_canFetchOlder = false;
     bool m_newerUnloaded = false;

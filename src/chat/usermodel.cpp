@@ -241,4 +241,25 @@ int UserModel::rowOf(const stdb::Identity &identity) const {
     return m_byIdentity.value(identity, -1);
 }
 
+QStringList UserModel::completionNames() const {
+    QStringList names;
+    names.reserve(m_users.size());
+    for (const ChatUser &u : m_users)
+        if (u.name && (m_self.isZero() || u.identity != m_self))
+            names.append(*u.name);
+    return names;
+}
+
+QVariantMap UserModel::completeName(const QString &text, int cursor, bool backwards) {
+    const std::optional<NameCompleter::Completion> c =
+        m_completer.complete(text, cursor, completionNames(), backwards);
+    if (!c)
+        return {};
+    return {{QStringLiteral("text"), c->text},
+            {QStringLiteral("cursor"), int(c->cursor)},
+            {QStringLiteral("from"), int(c->from)},
+            {QStringLiteral("to"), int(c->to)},
+            {QStringLiteral("insert"), c->insert}};
+}
+
 } // namespace chat

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "chat/chattypes.h"
+#include "chat/namecompleter.h"
 #include "chat/namedisambiguator.h"
 
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QHash>
+#include <QVariantMap>
 
 namespace chat {
 
@@ -60,6 +62,14 @@ public:
     QString selfDisplayName() const;
     int onlineCount() const { return m_online; }
     int rowOf(const stdb::Identity &identity) const;
+    // The names Tab completes to in the input (NameCompleter): everyone else's name as typed.
+    QStringList completionNames() const;
+
+    // Tab name completion for the Quick client's input (Tab, or Shift+Tab with `backwards`):
+    // {text, cursor, from, to, insert} of NameCompleter::Completion, or an empty map when
+    // nothing applies. endNameCompletion() on any other key.
+    Q_INVOKABLE QVariantMap completeName(const QString &text, int cursor, bool backwards = false);
+    Q_INVOKABLE void endNameCompletion() { m_completer.reset(); }
 
     bool presenceKnown() const { return m_presenceKnown; }
     // When the connection was lost (invalid while presence is known).
@@ -96,6 +106,7 @@ private:
     stdb::Identity m_self;
     int m_online = 0;
     NameDisambiguator m_names;
+    NameCompleter m_completer;
     bool m_presenceKnown = true;
     QDateTime m_presenceLostAt;
 };

@@ -340,6 +340,59 @@ private slots:
         QVERIFY(named.wait(kTimeout));
     }
 
+    // Tab in the input completes a name from the people list (ours never), keeping the focus;
+    // with nothing to complete it moves the focus on as before. Undo takes a completion back.
+    void tabCompletesNames() {
+        nameSelf(QStringLiteral("Alice"));
+        MessageInput *input = m_window->messageInput();
+        QPlainTextEdit *edit = input->editor();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            client()->users()->completionNames().contains(QStringLiteral("Zoe")), kTimeout);
+        QVERIFY(!client()->users()->completionNames().contains(QStringLiteral("Alice")));
+        edit->setFocus();
+        QCOMPARE(m_window->focusWidget(), edit);
+
+        QTest::keyClicks(edit, QStringLiteral("zo"));
+        QTest::keyClick(edit, Qt::Key_Tab);
+        QCOMPARE(input->text(), QStringLiteral("Zoe: "));
+        QCOMPARE(edit->textCursor().position(), 5);
+        QCOMPARE(m_window->focusWidget(), edit);
+        QTest::keyClicks(edit, QStringLiteral("see @ali"));
+        QTest::keyClick(edit, Qt::Key_Tab); // only our own name starts so: nothing
+        QCOMPARE(input->text(), QStringLiteral("Zoe: see @ali"));
+        QVERIFY(m_window->focusWidget() != edit);
+        edit->setFocus();
+        QTest::keyClicks(edit, QStringLiteral(" and @z"));
+        QTest::keyClick(edit, Qt::Key_Backtab, Qt::ShiftModifier);
+        QCOMPARE(input->text(), QStringLiteral("Zoe: see @ali and @Zoe "));
+        QCOMPARE(m_window->focusWidget(), edit);
+        edit->undo();
+        QCOMPARE(input->text(), QStringLiteral("Zoe: see @ali and @z"));
+        edit->clear();
+
+        // Empty input: Tab moves the focus.
+        QTest::keyClick(edit, Qt::Key_Tab);
+        QVERIFY(m_window->focusWidget() != edit);
+        edit->setFocus();
+
+        // A message that mentions us is marked for the delegate; a plain one is not.
+        otherSays(QStringLiteral("hey @alice"));
+        otherSays(QStringLiteral("nothing for you"));
+        auto mentioned = [this](const QString &text) {
+            return viewModel()
+                ->index(rowWithText(viewModel(), text), 0)
+                .data(MessageModel::MentionsMeRole)
+                .toBool();
+        };
+        QVERIFY(mentioned(QStringLiteral("hey @alice")));
+        QVERIFY(!mentioned(QStringLiteral("nothing for you")));
+        // Renamed: the highlight follows our name.
+        nameSelf(QStringLiteral("Bea"));
+        QVERIFY(!mentioned(QStringLiteral("hey @alice")));
+        nameSelf(QStringLiteral("Alice"));
+        QVERIFY(mentioned(QStringLiteral("hey @alice")));
+    }
+
     void otherClientNotifiedWhileInactive() {
         nameSelf(QStringLiteral("Alice")); // mentioned below
         m_notifier->shown.clear();

@@ -7,6 +7,8 @@
 
 #include "chat/messagemodel.h"
 
+#include <QImage>
+#include <QPainter>
 #include <QStyleOptionViewItem>
 #include <QTest>
 
@@ -28,6 +30,23 @@ QList<int> urlColumns(const MessageDelegate &delegate, const QModelIndex &index)
                 xs.append(x);
     std::sort(xs.begin(), xs.end());
     return xs;
+}
+
+// The row painted on a canvas of the palette's base colour.
+QImage paintRow(const MessageDelegate &delegate, const QModelIndex &index, const QPalette &pal) {
+    QStyleOptionViewItem option;
+    option.palette = pal;
+    option.rect = QRect(0, 0, delegate.width(), delegate.sizeHint(option, index).height());
+    QImage image(option.rect.size(), QImage::Format_ARGB32);
+    image.fill(pal.color(QPalette::Base));
+    QPainter painter(&image);
+    delegate.paint(&painter, option, index);
+    painter.end();
+    return image;
+}
+
+bool amber(const QColor &c) {
+    return c.red() > c.blue() + 80 && c.green() > c.blue() + 40 && c.red() >= c.green();
 }
 
 } // namespace
@@ -59,6 +78,42 @@ private slots:
         // The Hebrew word is read first, so it sits right of the URL: the URL does not reach
         // the right edge of the text.
         QVERIFY(rtl.last() < delegate.width() - 20);
+    }
+
+    // A message that mentions us has an amber bar at its left edge and an amber tint, on light
+    // and dark palettes; the others have neither.
+    void mentionsAreHighlighted_data() {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("light") << false;
+        QTest::newRow("dark") << true;
+    }
+    void mentionsAreHighlighted() {
+        QFETCH(bool, dark);
+        QPalette pal;
+        pal.setColor(QPalette::Base, dark ? QColor(30, 30, 30) : QColor(255, 255, 255));
+        pal.setColor(QPalette::Text, dark ? QColor(230, 230, 230) : QColor(20, 20, 20));
+        const qint64 t = QDateTime(QDate::currentDate(), QTime(12, 0)).toMSecsSinceEpoch() * 1000;
+        MessageModel model;
+        model.resetMessages(QList<chat::ChatMessage>{
+            {author(), stdb::Timestamp::fromMicros(t), QStringLiteral("hello everyone")},
+            {author(), stdb::Timestamp::fromMicros(t + 1), QStringLiteral("hey @alice, look")}});
+        model.setOwnName(QStringLiteral("Alice"));
+        QVERIFY(!model.index(0, 0).data(MessageModel::MentionsMeRole).toBool());
+        QVERIFY(model.index(1, 0).data(MessageModel::MentionsMeRole).toBool());
+        MessageDelegate delegate;
+        delegate.setWidth(600);
+
+        const QImage plain = paintRow(delegate, model.index(0, 0), pal);
+        const QImage mention = paintRow(delegate, model.index(1, 0), pal);
+        const int y = mention.height() / 2;
+        QVERIFY2(amber(mention.pixelColor(1, y)), qPrintable(mention.pixelColor(1, y).name()));
+        QVERIFY(!amber(plain.pixelColor(1, plain.height() / 2)));
+        // The tint: the background right of the bar differs from the base colour, and is warm.
+        const QColor tint = mention.pixelColor(mention.width() - 4, y);
+        QVERIFY(tint != pal.color(QPalette::Base));
+        QVERIFY2(tint.red() > tint.blue(), qPrintable(tint.name()));
+        QCOMPARE(plain.pixelColor(plain.width() - 4, plain.height() / 2),
+                 pal.color(QPalette::Base));
     }
 
     void heightCacheComparesWholeKeys() {

@@ -209,6 +209,81 @@ private slots:
                  QStringLiteral("Alice"));
     }
 
+    void mentionsMeRoleFollowsOurName() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(m.roleNames().value(MessageModel::MentionsMeRole), QByteArray("mentionsMe"));
+        m.setOwnIdentity(id(1));
+        m.resetMessages({msg(2, noonUs(), QStringLiteral("hey alice, look")),
+                         msg(1, noonUs() + 1, QStringLiteral("alice here")), // our own
+                         msg(2, noonUs() + 2, QStringLiteral("thanks @Carol")),
+                         msg(3, noonUs() + 3, QStringLiteral("malice"))});
+        m.addOutgoing(7, QStringLiteral("I am alice"), Timestamp::fromMicros(noonUs() + 4),
+                      DeliveryState::Pending);
+        auto mentioned = [&] {
+            QList<bool> out;
+            for (int i = 0; i < m.rowCount(); ++i)
+                out << m.index(i, 0).data(MessageModel::MentionsMeRole).toBool();
+            return out;
+        };
+        // No name yet: nobody can mention us.
+        QCOMPARE(mentioned(), (QList<bool>{false, false, false, false, false}));
+
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        m.setOwnName(QStringLiteral("Alice"));
+        // One change over every row, of that role only.
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.first().at(0).toModelIndex().row(), 0);
+        QCOMPARE(changed.first().at(1).toModelIndex().row(), m.rowCount() - 1);
+        QCOMPARE(changed.first().at(2).value<QList<int>>(),
+                 QList<int>{MessageModel::MentionsMeRole});
+        // Others' messages only: not our own confirmed one, not our outbox row.
+        QCOMPARE(mentioned(), (QList<bool>{true, false, false, false, false}));
+
+        m.setOwnName(QStringLiteral("Alice")); // unchanged: no signal
+        QCOMPARE(changed.size(), 1);
+        m.setOwnName(QStringLiteral("carol"));
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(mentioned(), (QList<bool>{false, false, true, false, false}));
+
+        // A message arriving later is matched too (when asked, not at insert).
+        m.addMessages({msg(3, noonUs() + 10, QStringLiteral("CAROL!"))});
+        const int row = m.rowCount() - 2; // the outbox row stays last
+        QCOMPARE(m.index(row, 0).data(MessageModel::TextRole).toString(), QStringLiteral("CAROL!"));
+        QVERIFY(m.index(row, 0).data(MessageModel::MentionsMeRole).toBool());
+        QCOMPARE(m.mentions().name(), QStringLiteral("carol"));
+
+        m.setOwnName(QString());
+        QCOMPARE(mentioned(), (QList<bool>(m.rowCount(), false)));
+    }
+
+    void completionNamesAndCompleteName() {
+        UserModel users;
+        users.setSelf(id(1));
+        users.resetUsers({{id(1), QStringLiteral("Bobcat"), true}, // us: never offered
+                          {id(2), QStringLiteral("bob"), false},
+                          {id(3), std::nullopt, true}, // unnamed
+                          {id(4), QStringLiteral("Boris"), true},
+                          {id(5), QStringLiteral("Zoe"), true}});
+        QStringList names = users.completionNames();
+        names.sort();
+        QCOMPARE(names, (QStringList{"Boris", "Zoe", "bob"}));
+
+        QVariantMap r = users.completeName(QStringLiteral("hi bo"), 5);
+        QCOMPARE(r.value(QStringLiteral("text")).toString(), QStringLiteral("hi bob "));
+        QCOMPARE(r.value(QStringLiteral("cursor")).toInt(), 7);
+        QCOMPARE(r.value(QStringLiteral("from")).toInt(), 3);
+        QCOMPARE(r.value(QStringLiteral("to")).toInt(), 5);
+        QCOMPARE(r.value(QStringLiteral("insert")).toString(), QStringLiteral("bob "));
+        r = users.completeName(QStringLiteral("hi bob "), 7);
+        QCOMPARE(r.value(QStringLiteral("text")).toString(), QStringLiteral("hi Boris "));
+        r = users.completeName(QStringLiteral("hi Boris "), 9, true);
+        QCOMPARE(r.value(QStringLiteral("text")).toString(), QStringLiteral("hi bob "));
+        users.endNameCompletion();
+        QVERIFY(users.completeName(QStringLiteral("hi bob "), 7).isEmpty());
+        QVERIFY(users.completeName(QStringLiteral("hi xy"), 5).isEmpty());
+    }
+
     void groupingAndDaySeparators() {
         MessageModel m;
         const qint64 t = noonUs();

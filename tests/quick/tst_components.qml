@@ -14,6 +14,7 @@ Item {
     // hands over.
     QtObject {
         id: fakeClient
+        property var users: completionUsers
         property var sent: []
         property bool refuse: false
         signal messageRejected(string text, string reason)
@@ -87,6 +88,42 @@ Item {
             keyClick(Qt.Key_Space)
             keyClick(Qt.Key_Return)
             compare(fakeClient.sent.length, 2)
+        }
+
+        function test_tabCompletesNames() {
+            fakeClient.sent = []
+            fakeClient.refuse = false
+            const input = createTemporaryObject(inputComponent, top)
+            const area = findChild(input, "inputArea")
+            area.forceActiveFocus()
+            // At the start: the name and ": "; Tab again cycles (never to our own "Bobcat").
+            keyClick(Qt.Key_B)
+            keyClick(Qt.Key_O)
+            keyClick(Qt.Key_Tab)
+            compare(area.text, "bob: ")
+            compare(area.cursorPosition, 5)
+            verify(area.activeFocus, "a completing Tab keeps the focus")
+            keyClick(Qt.Key_Tab)
+            compare(area.text, "Boris: ")
+            keyClick(Qt.Key_Tab)
+            compare(area.text, "bob: ")
+            keyClick(Qt.Key_Backtab, Qt.ShiftModifier)
+            compare(area.text, "Boris: ")
+            // Any other key ends the cycle; later in the line: "@" kept, a space after.
+            keyClick(Qt.Key_H)
+            keyClick(Qt.Key_I)
+            keyClick(Qt.Key_Space)
+            area.insert(area.cursorPosition, "@é") // (not typeable with the test's key map)
+            keyClick(Qt.Key_Tab)
+            compare(area.text, "Boris: hi @Élodie ")
+            compare(area.cursorPosition, area.text.length)
+            keyClick(Qt.Key_Return)
+            compare(fakeClient.sent, ["Boris: hi @Élodie "])
+            // Nothing matches: Tab completes nothing.
+            keyClick(Qt.Key_X)
+            keyClick(Qt.Key_Tab)
+            verify(area.text.indexOf("x") === 0, area.text)
+            verify(area.text.indexOf("bob") < 0 && area.text.indexOf("Boris") < 0, area.text)
         }
 
         function test_rejectionShownInline() {

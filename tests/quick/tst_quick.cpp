@@ -13,6 +13,7 @@
 #include "chat/chatclient.h"
 #include "chat/connectproblem.h"
 #include "chat/messagemodel.h"
+#include "chat/usermodel.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
 
 #include <QQmlContext>
@@ -138,6 +139,15 @@ public slots:
                      : QString());
         engine->rootContext()->setContextProperty(QStringLiteral("historyFixture"),
                                                   new HistoryFixture(this));
+        // Users to complete names from with Tab (MessageInput.qml), we being the first.
+        auto *users = new chat::UserModel(this);
+        auto user = [](quint64 n) { return stdb::Identity(stdb::U256::fromUInt64(n)); };
+        users->setSelf(user(1));
+        users->resetUsers({{user(1), QStringLiteral("Bobcat"), true},
+                           {user(2), QStringLiteral("bob"), true},
+                           {user(3), QStringLiteral("Boris"), false},
+                           {user(4), QStringLiteral("Élodie"), true}});
+        engine->rootContext()->setContextProperty(QStringLiteral("completionUsers"), users);
         engine->rootContext()->setContextProperty(QStringLiteral("deadClient"), m_dead);
         engine->rootContext()->setContextProperty(QStringLiteral("deadTlsClient"), m_deadTls);
     }
