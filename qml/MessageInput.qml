@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Where messages are written: Enter sends, Shift+Enter starts a new line, Tab completes a user
-// name (Shift+Tab cycles back; chat::NameCompleter through client.users). The client decides
-// what is acceptable (messageRejected explains a refusal inline).
+// name (Shift+Tab cycles back; chat::NameCompleter through client.users), "/name NEW" renames
+// instead of sending (as in the desktop app). The client decides what is acceptable
+// (messageRejected and nameRejected explain a refusal inline).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import SpacetimeChat 1.0
 
 Pane {
     id: root
@@ -12,6 +14,8 @@ Pane {
     property var client
     property alias text: area.text
     property string error: ""
+    // A "/name" from here is waiting for the server's answer (its refusal is shown here).
+    property bool renaming: false
 
     objectName: "messageInput"
     padding: 8
@@ -39,6 +43,18 @@ Pane {
             return
         const text = area.text
         error = ""
+        const newName = ChatUi.nameCommand(text)
+        if (newName !== undefined && newName !== null) {
+            if (newName === "") {
+                error = qsTr("Usage: /name NEW NAME")
+                return
+            }
+            renaming = true
+            area.clear()
+            client.setName(newName)
+            area.forceActiveFocus()
+            return
+        }
         const id = client.sendMessage(text)
         if (id !== 0)
             area.clear()
@@ -116,5 +132,11 @@ Pane {
         target: root.client
         ignoreUnknownSignals: true
         function onMessageRejected(text, reason) { root.error = reason }
+        function onNameChanged(name) { root.renaming = false }
+        function onNameRejected(name, reason) {
+            if (root.renaming)
+                root.error = qsTr("Name not changed: %1").arg(ChatUi.isolate(reason))
+            root.renaming = false
+        }
     }
 }

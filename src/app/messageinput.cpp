@@ -144,10 +144,8 @@ void MessageInput::submit() {
     const QString text = m_edit->toPlainText();
     if (text.trimmed().isEmpty())
         return;
-    static const QLatin1String kName("/name");
-    const QString trimmed = text.trimmed();
-    if (trimmed == kName || trimmed.startsWith(kName + QLatin1Char(' '))) {
-        const QString name = trimmed.mid(kName.size()).trimmed();
+    if (const std::optional<QString> command = chat::nameCommand(text)) {
+        const QString name = *command;
         if (name.isEmpty()) {
             showProblem(tr("Usage: /name NEW NAME"));
             return;

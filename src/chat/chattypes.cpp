@@ -17,6 +17,14 @@ QString validateName(const QString &name) {
     return {};
 }
 
+std::optional<QString> nameCommand(const QString &text) {
+    static const QLatin1String kName("/name");
+    const QString trimmed = text.trimmed();
+    if (trimmed != kName && !trimmed.startsWith(kName + QLatin1Char(' ')))
+        return std::nullopt;
+    return trimmed.mid(kName.size()).trimmed();
+}
+
 QString validateMessage(const QString &text) {
     if (text.trimmed().isEmpty())
         return QCoreApplication::translate("chat", "Messages must not be empty");

@@ -46,6 +46,11 @@ inline constexpr int kMaxMessageBytes = 8 * 1024;
 QString validateName(const QString &name);
 QString validateMessage(const QString &text);
 
+// "/name NEW NAME" typed in a message input renames instead of sending (both front ends): the
+// new name, trimmed (empty for a bare "/name": the front end shows the usage), or nullopt when
+// the text is a message.
+std::optional<QString> nameCommand(const QString &text);
+
 // A user's display name: their name, or the first 16 hex digits of their identity.
 QString displayName(const stdb::Identity &identity, const std::optional<QString> &name);
 

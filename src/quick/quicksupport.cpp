@@ -42,6 +42,13 @@ QString ChatUi::validateMessage(const QString &text) const {
     return chat::validateMessage(text);
 }
 
+QVariant ChatUi::nameCommand(const QString &text) const {
+    const std::optional<QString> name = chat::nameCommand(text);
+    if (!name)
+        return {};
+    return name->isEmpty() ? QVariant(QStringLiteral("")) : QVariant(*name);
+}
+
 QString ChatUi::timeText(const QDateTime &when) const {
     // The locale's short time format, without seconds (the C locale's includes them).
     static const QRegularExpression seconds(QStringLiteral("[:.]ss?"));

@@ -37,6 +37,9 @@ public:
     // Empty when fine, else the reason (chat::validateName / chat::validateMessage).
     Q_INVOKABLE QString validateName(const QString &name) const;
     Q_INVOKABLE QString validateMessage(const QString &text) const;
+    // "/name NEW NAME" (chat::nameCommand): the new name ("" for a bare "/name"), or undefined
+    // when the text is a message.
+    Q_INVOKABLE QVariant nameCommand(const QString &text) const;
     // "14:05" in the user's locale.
     Q_INVOKABLE QString timeText(const QDateTime &when) const;
     // Full date and time, for tooltips.

@@ -724,6 +724,19 @@ private slots:
         QVERIFY(!validateMessage(QString(8193, u'x')).isEmpty());
         QVERIFY(validateMessage(QString(8192, u'x')).isEmpty());
     }
+
+    void nameCommandIsOnlySlashName() {
+        QCOMPARE(nameCommand(QStringLiteral("/name Bob")),
+                 std::optional<QString>(QStringLiteral("Bob")));
+        QCOMPARE(nameCommand(QStringLiteral("  /name   Mary Ann \n")),
+                 std::optional<QString>(QStringLiteral("Mary Ann")));
+        QCOMPARE(nameCommand(QStringLiteral("/name")), std::optional<QString>(QString()));
+        QCOMPARE(nameCommand(QStringLiteral("/name   ")), std::optional<QString>(QString()));
+        QVERIFY(!nameCommand(QStringLiteral("/names are nice")));
+        QVERIFY(!nameCommand(QStringLiteral("/nameBob")));
+        QVERIFY(!nameCommand(QStringLiteral("say /name Bob")));
+        QVERIFY(!nameCommand(QStringLiteral("/NAME Bob")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestModels)

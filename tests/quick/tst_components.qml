@@ -16,8 +16,20 @@ Item {
         id: fakeClient
         property var users: completionUsers
         property var sent: []
+        property var renames: []
         property bool refuse: false
         signal messageRejected(string text, string reason)
+        signal nameRejected(string name, string reason)
+        signal nameChanged(string name)
+        function setName(name) {
+            renames.push(name)
+            if (refuse) {
+                nameRejected(name, "Names must not be empty")
+                return false
+            }
+            nameChanged(name)
+            return true
+        }
         function sendMessage(text) {
             if (refuse) {
                 messageRejected(text, "Messages must not be empty")
@@ -124,6 +136,46 @@ Item {
             keyClick(Qt.Key_Tab)
             verify(area.text.indexOf("x") === 0, area.text)
             verify(area.text.indexOf("bob") < 0 && area.text.indexOf("Boris") < 0, area.text)
+        }
+
+        // As in the desktop app: "/name NEW" renames instead of sending.
+        function test_slashNameRenames() {
+            fakeClient.sent = []
+            fakeClient.renames = []
+            fakeClient.refuse = false
+            const input = createTemporaryObject(inputComponent, top)
+            const area = findChild(input, "inputArea")
+            const error = findChild(input, "inputError")
+            area.forceActiveFocus()
+            input.text = "  /name  Quick Two "
+            keyClick(Qt.Key_Return)
+            compare(fakeClient.renames, ["Quick Two"])
+            compare(fakeClient.sent, [])
+            compare(input.text, "")
+            verify(!error.visible)
+
+            // A bare "/name": the usage, nothing renamed or sent.
+            input.text = "/name"
+            keyClick(Qt.Key_Return)
+            verify(error.visible)
+            compare(error.text, "Usage: /name NEW NAME")
+            compare(fakeClient.renames.length, 1)
+            compare(input.text, "/name")
+
+            // Refused: why, under the input.
+            fakeClient.refuse = true
+            input.text = "/name x"
+            keyClick(Qt.Key_Return)
+            tryVerify(function() { return error.visible })
+            verify(error.text.indexOf("Name not changed") === 0, error.text)
+            verify(error.text.indexOf("Names must not be empty") > 0, error.text)
+            fakeClient.refuse = false
+
+            // Only "/name" itself is the command: "/names" and "/nameX" are messages.
+            input.text = "/names are nice"
+            keyClick(Qt.Key_Return)
+            compare(fakeClient.sent, ["/names are nice"])
+            compare(fakeClient.renames.length, 2)
         }
 
         function test_rejectionShownInline() {
