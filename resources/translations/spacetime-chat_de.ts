@@ -636,10 +636,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>Nachricht</translation>
     </message>
     <message>
-        <source>Enter sends, Shift+Enter adds a line, Up and Down recall sent messages, /name NEW changes your name</source>
-        <translation>Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein, Pfeil hoch und runter holen gesendete Nachrichten zurück, /name NEU ändert deinen Namen</translation>
-    </message>
-    <message>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
@@ -662,6 +658,14 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>Message — Enter sends, Shift+Enter adds a line</source>
         <translation>Nachricht — Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein</translation>
+    </message>
+    <message>
+        <source>Name not changed: %1</source>
+        <translation>Name nicht geändert: %1</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter adds a line, Up and Down recall sent messages, Tab completes a name, /name NEW changes your name</source>
+        <translation>Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein, Pfeil hoch und runter holen gesendete Nachrichten zurück, Tab ergänzt einen Namen, /name NEU ändert deinen Namen</translation>
     </message>
 </context>
 <context>

@@ -89,7 +89,7 @@ void MessageInput::retranslate() {
     m_edit->setAccessibleName(tr("Message"));
     m_edit->setAccessibleDescription(
         tr("Enter sends, Shift+Enter adds a line, Up and Down recall sent messages, "
-           "/name NEW changes your name"));
+           "Tab completes a name, /name NEW changes your name"));
     m_send->setText(tr("Send"));
     m_send->setToolTip(tr("Send the message (Enter)"));
     m_send->setAccessibleName(tr("Send"));
