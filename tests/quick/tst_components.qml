@@ -219,6 +219,38 @@ Item {
             tryVerify(function() { return !button.visible })
         }
 
+        // A message that mentions us is highlighted; the highlight follows our name.
+        function test_mentionsHighlighted() {
+            historyFixture.fill(5)
+            historyFixture.setOwnName("")
+            historyFixture.add("hey @alice, look")
+            historyFixture.add("nothing for you")
+            const list = createTemporaryObject(historyListComponent, top)
+            list.positionViewAtEnd()
+            function delegateFor(text) {
+                for (let i = 0; i < list.count; ++i) {
+                    const item = list.itemAtIndex(i)
+                    if (item && findChild(item, "messageText").text === text)
+                        return item
+                }
+                return null
+            }
+            let mention = null, plain = null
+            tryVerify(function() {
+                mention = delegateFor("hey @alice, look")
+                plain = delegateFor("nothing for you")
+                return mention !== null && plain !== null
+            })
+            const highlight = findChild(mention, "mentionHighlight")
+            verify(!highlight.visible)
+            historyFixture.setOwnName("Alice")
+            tryVerify(function() { return highlight.visible })
+            verify(!findChild(plain, "mentionHighlight").visible)
+            historyFixture.setOwnName("Bea")
+            tryVerify(function() { return !highlight.visible })
+            historyFixture.setOwnName("")
+        }
+
         function test_newerUnloadedOffersJumpToNewest() {
             historyFixture.fill(40)
             const list = createTemporaryObject(historyListComponent, top)

@@ -67,6 +67,12 @@ public:
         return m_model->prependOlder(list);
     }
     Q_INVOKABLE void setCanFetchOlder(bool can) { m_model->setCanFetchOlder(can); }
+    // A message from the other user, newer than the rest; our name for mentionsMe.
+    Q_INVOKABLE void add(const QString &text) {
+        m_model->addMessages(QList<chat::ChatMessage>{
+            {sender(), stdb::Timestamp::fromMicros(m_base + qint64(++m_added)), text}});
+    }
+    Q_INVOKABLE void setOwnName(const QString &name) { m_model->setOwnName(name); }
 
 signals:
     void requestsChanged();
@@ -76,6 +82,7 @@ private:
     static stdb::Identity sender() { return stdb::Identity(stdb::U256::fromUInt64(7)); }
     chat::MessageModel *m_model;
     qint64 m_base = 0;
+    int m_added = 0;
     int m_fetchRequests = 0;
     int m_newestRequests = 0;
 };
