@@ -98,7 +98,9 @@ Pane {
                     }
                     onTextChanged: root.error = ""
                     Keys.onPressed: (event) => {
-                        if (event.key === Qt.Key_Tab || event.key === Qt.Key_Backtab) {
+                        if ((event.key === Qt.Key_Tab || event.key === Qt.Key_Backtab)
+                                && !(event.modifiers & (Qt.ControlModifier | Qt.AltModifier
+                                                        | Qt.MetaModifier))) {
                             // Otherwise Tab keeps its usual meaning.
                             event.accepted = root.completeName(event.key === Qt.Key_Backtab
                                                                || (event.modifiers & Qt.ShiftModifier))

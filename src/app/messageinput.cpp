@@ -218,8 +218,8 @@ bool MessageInput::eventFilter(QObject *watched, QEvent *event) {
         const auto mods = key->modifiers() & ~Qt::KeypadModifier;
         // Tab completes a name when one applies; otherwise it moves the focus as usual.
         const bool tab = key->key() == Qt::Key_Tab && mods == Qt::NoModifier;
-        const bool backtab = key->key() == Qt::Key_Backtab ||
-                             (key->key() == Qt::Key_Tab && mods == Qt::ShiftModifier);
+        const bool backtab = (key->key() == Qt::Key_Backtab || key->key() == Qt::Key_Tab) &&
+                             mods == Qt::ShiftModifier;
         if (tab || backtab) {
             if (completeName(backtab))
                 return true;
