@@ -24,8 +24,10 @@
 #include <QRandomGenerator>
 #include <QScrollBar>
 #include <QTextStream>
+#include <QTimer>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 
@@ -58,13 +60,21 @@ struct Sample {
 template <typename F>
 Sample measure(BenchView &view, F action) {
     QCoreApplication::processEvents(); // nothing left over from before
+    // (a wake-up now and then, so that the timeout below is seen)
+    QTimer wake;
+    wake.start(1000);
     const int before = view.paints;
     QElapsedTimer wall;
     wall.start();
     const qint64 cpu0 = threadCpuNs();
     action();
-    while (view.paints == before)
+    while (view.paints == before) {
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        if (wall.elapsed() > 120000) {
+            QTextStream(stderr) << "spacetime-bench-view: no paint within 120 s\n";
+            std::exit(1);
+        }
+    }
     return {wall.nsecsElapsed() / 1e6, (threadCpuNs() - cpu0) / 1e6};
 }
 
@@ -218,8 +228,7 @@ int main(int argc, char **argv) {
         BenchView view;
         view.resize(800, 600);
         view.setModel(&filter);
-        view.show();
-        measure(view, [] {});
+        measure(view, [&] { view.show(); });
 
         QList<Sample> live;
         for (int r = 0; r < reps; ++r) {
