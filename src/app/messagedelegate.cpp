@@ -83,6 +83,10 @@ void MessageDelegate::clearCache() {
     m_heights.clear();
 }
 
+int MessageDelegate::estimatedRowHeight() const {
+    return QFontMetrics(m_font).height() + (m_compact ? 1 : kRowTop + kRowBottom);
+}
+
 QString MessageDelegate::displayText(const QModelIndex &index) {
     QString text = index.data(MessageModel::TextRole).toString();
     // QTextLayout breaks lines only at U+2028; everything else stays exactly as received.
@@ -225,7 +229,8 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QPalette &pal = option.palette;
     const QString text = displayText(index);
     QTextLayout layout;
-    const RowGeometry probe = geometry(index, text, nullptr);
+    const qreal unknown = 0; // the text width does not depend on the text's height
+    const RowGeometry probe = geometry(index, text, &unknown);
     const qreal lh = layoutText(layout, text, probe.textWidth, &pal);
     const RowGeometry g = geometry(index, text, &lh);
     const QRect r = option.rect;
@@ -370,7 +375,8 @@ QUrl MessageDelegate::urlAt(const QRect &rect, const QModelIndex &index, const Q
     if (!text.contains(QLatin1String("http"), Qt::CaseInsensitive))
         return {};
     QTextLayout layout;
-    const RowGeometry probe = geometry(index, text, nullptr);
+    const qreal unknown = 0; // the text width does not depend on the text's height
+    const RowGeometry probe = geometry(index, text, &unknown);
     const QPalette pal;
     layoutText(layout, text, probe.textWidth, &pal);
     const QPointF local = pos - QPointF(rect.left() + probe.textLeft, rect.top() + probe.textTop);

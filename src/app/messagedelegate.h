@@ -35,6 +35,8 @@ public:
     bool isCompact() const { return m_compact; }
     void setFont(const QFont &font);
     void clearCache();
+    // A row's height before it is measured: one line of a grouped message.
+    int estimatedRowHeight() const;
     int cachedHeights() const { return m_heights.size(); }
 
     // The clickable http(s) URL at pos (view coordinates) in the row at rect, if any.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "rowheightindex.h"
+
 #include <QListView>
 #include <QPersistentModelIndex>
 
@@ -12,6 +14,12 @@ class QPushButton;
 // - unmoved when messages arrive while reading history, with a "new messages" button;
 // - unmoved when older history is prepended above;
 // - a "Load older messages" button at the top while more history exists.
+//
+// The rows are laid out by the view itself (RowHeightIndex), not by QListView's layout: that
+// one measures every row again on each insert, which at 200k rows costs seconds per live
+// message. Here an insert, removal or change measures only the rows concerned; a long history
+// shows after measuring the rows on screen, the others count with an estimate until they
+// scroll into view, and the content on screen stays put when rows above it get measured.
 class MessageView : public QListView {
     Q_OBJECT
 public:
@@ -33,6 +41,16 @@ public:
     void setPlaceholderText(const QString &text);
     QString placeholderText() const { return m_placeholder; }
 
+    QRect visualRect(const QModelIndex &index) const override;
+    QModelIndex indexAt(const QPoint &point) const override;
+    void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
+    void doItemsLayout() override;
+    void reset() override;
+    // Rows whose height is still an estimate (they have not been on screen yet).
+    int unmeasuredRows() const { return m_rows.unmeasuredCount(); }
+    // Measures every row now: the layout then is exactly that of a fresh full layout.
+    void measureAllRows();
+
 public Q_SLOTS:
     void scrollToLatest();
 
@@ -51,6 +69,16 @@ protected:
     void changeEvent(QEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void updateGeometries() override;
+    bool viewportEvent(QEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    int horizontalOffset() const override;
+    int verticalOffset() const override;
+    QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
+    void setSelection(const QRect &rect, QItemSelectionModel::SelectionFlags command) override;
+    QRegion visualRegionForSelection(const QItemSelection &selection) const override;
+    void rowsInserted(const QModelIndex &parent, int start, int end) override;
+    void dataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                     const QList<int> &roles = QList<int>()) override;
 
 private:
     void onRowsAboutToBeInserted(const QModelIndex &parent, int first, int last);
@@ -60,6 +88,14 @@ private:
     void setPinned(bool pinned);
     void updateOverlays();
     void copyCurrent();
+    // The row layout (see the class comment).
+    void onRowsRemoved(const QModelIndex &parent, int first, int last);
+    int modelRows() const;
+    void rebuildRows();
+    void measureRows(int first, int last);
+    void measureVisible();
+    void updateScrollRange();
+    void setValueKeepingPins(qint64 value);
 
     MessageDelegate *m_delegate = nullptr;
     QPushButton *m_jump = nullptr;
@@ -72,4 +108,7 @@ private:
     QPersistentModelIndex m_anchor;
     int m_anchorOffset = 0;
     QString m_placeholder;
+    RowHeightIndex m_rows;
+    QPersistentModelIndex m_hover;
+    bool m_measuring = false;
 };
