@@ -8,6 +8,7 @@
 // the action until the view's next paint has finished:
 //   first paint  a new view over the filled model: show() → first paint done
 //   live message one message appended at the bottom of the pinned view
+//   live at cap  the same with the model at its cap: the oldest row goes at the same time
 //   scroll step  one single step up (what a wheel notch or the arrow key does)
 //   jump oldest  scrollToTop() from the bottom
 // Wall time and the GUI thread's CPU time (CLOCK_THREAD_CPUTIME_ID; less sensitive to other
@@ -236,6 +237,15 @@ int main(int argc, char **argv) {
             live.append(measure(view, [&] { model.addMessages(std::move(one)); }));
         }
         report(out, rows, "live message", live);
+
+        // At the cap (ChatClient's default keeps 200k): each new message drops the oldest.
+        model.setMaxMessages(model.confirmedCount());
+        QList<Sample> capped;
+        for (int r = 0; r < reps; ++r) {
+            chat::MessageBatch one = makeBatch(1, clockUs, rng, sender, senders, words);
+            capped.append(measure(view, [&] { model.addMessages(std::move(one)); }));
+        }
+        report(out, rows, "live at cap", capped);
 
         QList<Sample> scroll;
         for (int r = 0; r < reps; ++r)

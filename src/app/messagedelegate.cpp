@@ -166,6 +166,17 @@ qreal MessageDelegate::layoutText(QTextLayout &layout, const QString &text, int 
     return y;
 }
 
+int MessageDelegate::textLeft() const {
+    if (m_compact)
+        return kMargin +
+               QFontMetrics(smallFont(m_font)).horizontalAdvance(QStringLiteral("00:00")) + 10;
+    return kMargin + kAvatar + kAvatarGap;
+}
+
+int MessageDelegate::textWidth() const {
+    return qMax(40, m_width - textLeft() - kMargin);
+}
+
 MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
                                                        const QString &text,
                                                        const qreal *layoutHeight) const {
@@ -186,12 +197,9 @@ MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
     } else {
         y += m_compact ? 0 : kRowTop;
     }
-    if (m_compact)
-        g.textLeft = kMargin + small.horizontalAdvance(QStringLiteral("00:00")) + 10;
-    else
-        g.textLeft = kMargin + kAvatar + kAvatarGap;
+    g.textLeft = textLeft();
     g.textTop = y;
-    g.textWidth = qMax(40, m_width - g.textLeft - kMargin);
+    g.textWidth = textWidth();
     if (layoutHeight) {
         g.textHeight = qCeil(*layoutHeight);
     } else {
@@ -229,9 +237,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QPalette &pal = option.palette;
     const QString text = displayText(index);
     QTextLayout layout;
-    const qreal unknown = 0; // the text width does not depend on the text's height
-    const RowGeometry probe = geometry(index, text, &unknown);
-    const qreal lh = layoutText(layout, text, probe.textWidth, &pal);
+    const qreal lh = layoutText(layout, text, textWidth(), &pal);
     const RowGeometry g = geometry(index, text, &lh);
     const QRect r = option.rect;
 

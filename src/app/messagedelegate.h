@@ -60,6 +60,9 @@ private:
         int total = 0;
     };
 
+    // The text column: the same for every row (width, mode and font decide it).
+    int textLeft() const;
+    int textWidth() const;
     RowGeometry geometry(const QModelIndex &index, const QString &text,
                          const qreal *layoutHeight) const;
     qreal layoutText(QTextLayout &layout, const QString &text, int width,

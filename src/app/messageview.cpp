@@ -408,8 +408,12 @@ void MessageView::setValueKeepingPins(qint64 value) {
 }
 
 void MessageView::updateScrollRange() {
+    // Between a model change and the view's update of its rows (Qt's own slots run first),
+    // the rows do not describe the model: the range waits for them.
+    if (m_rows.count() != modelRows())
+        return;
     const int page = viewport()->height();
-    const qint64 max = m_rows.count() == modelRows() ? m_rows.total() - page : 0;
+    const qint64 max = m_rows.total() - page;
     verticalScrollBar()->setPageStep(page);
     verticalScrollBar()->setRange(0,
                                   int(std::clamp<qint64>(max, 0, std::numeric_limits<int>::max())));
@@ -490,6 +494,16 @@ void MessageView::rowsInserted(const QModelIndex &parent, int start, int end) {
         viewport()->update(
             QRect(0, int(qMax<qint64>(0, y)), viewport()->width(), viewport()->height()));
     updateGeometries();
+}
+
+void MessageView::rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) {
+    // Not QListView's: it throws its layout away and lays out every row again. When the
+    // current row goes (the oldest rows, past the cap), Qt makes the next row current and
+    // scrolls to it; the reading position must not follow a row nobody chose.
+    const bool autoScroll = hasAutoScroll();
+    setAutoScroll(false);
+    QAbstractItemView::rowsAboutToBeRemoved(parent, start, end);
+    setAutoScroll(autoScroll);
 }
 
 void MessageView::onRowsRemoved(const QModelIndex &parent, int first, int last) {
@@ -606,6 +620,10 @@ void MessageView::scrollContentsBy(int dx, int dy) {
         return;
     }
     viewport()->scroll(dx, dy);
+    // Before onValueChanged sees the move: measuring may change the range, and a view that
+    // was pinned must not be pulled back to the bottom by that.
+    if (!m_adjusting)
+        setPinned(verticalScrollBar()->value() >= verticalScrollBar()->maximum() - kPinSlack);
     measureVisible();
 }
 
