@@ -17,7 +17,7 @@ public:
     QString rustCredentialsPath; // --rust-credentials FILE (implies import)
     bool anonymous = false;
     bool noTray = false;
-    QString colorScheme;      // light | dark | system (empty = system)
+    QString colorScheme; // light | dark | system (empty = system)
     QString trustCertificate; // --trust-certificate FILE (absolute; stored in the profile)
 
     // Parses; on --help/--version prints and exits the process like QCommandLineParser does.
