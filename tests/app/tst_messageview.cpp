@@ -191,6 +191,38 @@ private slots:
         QVERIFY(!view->isPinned());
     }
 
+    void capDroppingTheCurrentRowKeepsThePin() {
+        MessageModel model;
+        model.resetMessages(history(3000));
+        model.setMaxMessages(3000);
+        auto view = showView(&model);
+        QVERIFY(view);
+        view->setCurrentIndex(model.index(0)); // the oldest row, about to be dropped
+        view->scrollToLatest();
+        QVERIFY(view->isPinned());
+        model.addMessages(
+            {{person(1), stdb::Timestamp::fromMicros(at(30, 0)), QStringLiteral("new")}});
+        QCOMPARE(model.rowCount(), 3000);
+        QVERIFY(view->isPinned());
+        QCOMPARE(view->verticalScrollBar()->value(), view->verticalScrollBar()->maximum());
+        verifyVisibleRowsMeasured(*view);
+    }
+
+    void compactModeAndWidthRemeasure() {
+        MessageModel model;
+        model.resetMessages(history(5000));
+        auto view = showView(&model);
+        QVERIFY(view);
+        view->setCompact(true);
+        view->scrollToLatest(); // runs the pending layout
+        verifyVisibleRowsMeasured(*view);
+        view->resize(320, 400);
+        view->scrollToLatest();
+        QCOMPARE(view->messageDelegate()->width(), view->viewport()->width());
+        verifyVisibleRowsMeasured(*view);
+        QCOMPARE(view->verticalScrollBar()->value(), view->verticalScrollBar()->maximum());
+    }
+
     void selectionAndKeyboard() {
         MessageModel model;
         model.resetMessages(history(5000));
