@@ -11,8 +11,10 @@
 #   STDB_BENCH_KEEP=DIR    also keep the raw outputs in DIR
 #   STDB_BENCH_NO_TS=1     skip the official TypeScript SDK (no node / node_modules)
 #
-# Needs the targets spacetime-bench, spacetime-bench-hostload, spacetime-bench-view,
-# spacetime-chat-host and spacetime-chat in BUILD_DIR (build them with -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo),
+# Needs the targets spacetime-bench, spacetime-bench-hostload, spacetime-bench-latency,
+# spacetime-bench-view,
+# spacetime-chat-host and
+# spacetime-chat in BUILD_DIR (build them with -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo),
 # python3 for the report, Xvfb for the cold start (else Qt's offscreen platform), and for the
 # TypeScript comparison node plus tests/interop/node_modules (scripts/npm-setup.sh).
 #
@@ -27,10 +29,10 @@ bin="$build/bin"
 quick=${STDB_BENCH_QUICK:-0}
 out=${STDB_BENCH_OUT:-$root/docs/PERFORMANCE.md}
 
-for prog in spacetime-bench spacetime-bench-hostload spacetime-bench-view spacetime-chat-host spacetime-chat; do
+for prog in spacetime-bench spacetime-bench-hostload spacetime-bench-latency spacetime-bench-view spacetime-chat-host spacetime-chat; do
     [[ -x $bin/$prog ]] || {
         echo "run-all.sh: $bin/$prog is missing; build it:" >&2
-        echo "  cmake --build $build --target spacetime-bench spacetime-bench-hostload spacetime-bench-view spacetime-chat-host spacetime-chat" >&2
+        echo "  cmake --build $build --target spacetime-bench spacetime-bench-hostload spacetime-bench-latency spacetime-bench-view spacetime-chat-host spacetime-chat" >&2
         exit 2
     }
 done
@@ -66,6 +68,7 @@ if [[ $quick == 1 ]]; then
     hostload_args=(--clients 5 --seconds 3)
     view_args=(--sizes 10000 --reps 5 --paint-reps 2)
     startup_runs=2
+    latency_seconds=3
 else
     decode_args=()                        # 10k, 100k, 1M rows
     apply_args=()                         # 100k and 1M rows, 4 runs (2 for the TS SDK at 1M)
@@ -75,6 +78,7 @@ else
     hostload_args=(--clients 50 --rate 20 --seconds 30)
     view_args=()                          # 10k, 100k, 200k rows
     startup_runs=5
+    latency_seconds=10
 fi
 [[ ${STDB_BENCH_NO_TS:-0} != 1 ]] || apply_args+=(--no-ts)
 
@@ -146,6 +150,15 @@ step startup env -u QT_QPA_PLATFORM bash "$root/bench/startup.sh" "$build" "$ser
 kill "$host_pid" 2>/dev/null || true
 wait "$host_pid" 2>/dev/null || true
 host_pid=""
+
+# The app's event loop while sending and receiving with notifications: a private session bus
+# when dbus-run-session is there, so notifications take the D-Bus path (the bench starts its
+# own host).
+latency_cmd=("$bin/spacetime-bench-latency" --seconds "$latency_seconds")
+if command -v dbus-run-session > /dev/null 2>&1; then
+    latency_cmd=(dbus-run-session -- "${latency_cmd[@]}")
+fi
+step latency "${latency_cmd[@]}"
 
 # ---- the report -----------------------------------------------------------------------------
 mkdir -p "$(dirname "$out")"

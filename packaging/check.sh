@@ -71,11 +71,14 @@ done
 # The programs use the SDK package's library; the -dev package pins the same version.
 dpkg-deb -f "$deb" Depends | grep -q "libspacetimeqt0" || die "spacetime-chat does not depend on libspacetimeqt0"
 dpkg-deb -f "$dev_deb" Depends | grep -q "libspacetimeqt0 (= " || die "libspacetimeqt-dev does not pin libspacetimeqt0"
+# The chat layer links ICU itself (look-alike user names); dpkg-shlibdeps must have seen it.
+dpkg-deb -f "$deb" Depends | grep -q "libicu[0-9]" || die "spacetime-chat does not depend on libicu (ICU's spoof checker)"
 step "RPM requires"
 for r in "$out"/*.rpm; do
     printf '%s: ' "$(basename "$r")"
     rpm -qp --requires "$r" 2>/dev/null | grep -v '^rpmlib(' | sort | tr '\n' ' '; echo
 done
+rpm -qp --requires "$rpm" 2>/dev/null | grep -q "^libicui18n" || die "spacetime-chat.rpm does not require ICU (libicui18n)"
 
 contents=$work/contents
 for d in "${debs[@]}"; do dpkg-deb -x "$d" "$contents"; done

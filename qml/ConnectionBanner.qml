@@ -29,6 +29,10 @@ Rectangle {
         case ChatClient.Offline:
             return qsTr("Offline.")
         case ChatClient.Error:
+            if (client.errorSource === ChatClient.Subscription)
+                return client.reconnectSeconds > 0
+                        ? qsTr("Connected, but the server refused the subscription. Trying again in %n s…", "", client.reconnectSeconds)
+                        : qsTr("Connected, but the server refused the subscription.")
             return qsTr("Not connected.")
         }
         return ""

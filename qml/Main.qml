@@ -42,8 +42,11 @@ ApplicationWindow {
             }
             Label {
                 objectName: "ownNameLabel"
-                text: window.client.ownName !== "" ? window.client.ownName
-                                                   : window.client.identityShort
+                // With an identity suffix while another user's name looks like ours.
+                text: window.client.users.selfDisplayName !== ""
+                      ? window.client.users.selfDisplayName
+                      : window.client.ownName !== "" ? window.client.ownName
+                                                     : window.client.identityShort
                 textFormat: Text.PlainText
                 elide: Text.ElideRight
                 Layout.maximumWidth: 220

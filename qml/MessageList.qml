@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The conversation: client.messages with a section header per calendar day. Stays at the
 // bottom while new messages arrive (unless the user scrolled up) and loads older history when
-// scrolled to the top.
+// scrolled to the top: it asks the message model (canFetchOlder / fetchOlder, Qt's
+// canFetchMore idiom; the day proxy does not fetch on its own, rows go in at the top). While
+// the cap unloaded the newest messages, "Jump to newest" (or reaching the bottom) reloads them.
 import QtQuick
 import QtQuick.Controls
 import SpacetimeChat 1.0
@@ -11,6 +13,19 @@ ListView {
 
     property var client
     property bool stickToBottom: true
+    readonly property var history: client ? client.messages : null
+    readonly property bool newerUnloaded: history !== null && history.newerUnloaded
+
+    function loadOlder() {
+        if (history && history.canFetchOlder && !client.loadingOlder)
+            history.fetchOlder()
+    }
+    function jumpToNewest() {
+        if (newerUnloaded)
+            history.reloadNewest()
+        stickToBottom = true
+        positionViewAtEnd()
+    }
 
     objectName: "messageList"
     clip: true
@@ -49,7 +64,7 @@ ListView {
 
     header: Item {
         width: list.width
-        height: list.client && list.client.loadingOlder ? 32 : 4
+        height: (list.client && list.client.loadingOlder) || olderButton.visible ? 40 : 4
         BusyIndicator {
             anchors.centerIn: parent
             running: list.client && list.client.loadingOlder
@@ -57,6 +72,25 @@ ListView {
             height: 24
             width: 24
         }
+        Button {
+            id: olderButton
+            objectName: "loadOlderButton"
+            anchors.centerIn: parent
+            visible: list.history !== null && list.history.canFetchOlder
+                     && !(list.client && list.client.loadingOlder)
+            text: qsTr("↑ Load older messages")
+            onClicked: list.loadOlder()
+        }
+    }
+
+    Button {
+        objectName: "jumpToNewestButton"
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: 12
+        visible: list.newerUnloaded
+        text: qsTr("Newer messages unloaded · Jump to newest ↓")
+        onClicked: list.jumpToNewest()
     }
 
     Label {
@@ -68,13 +102,16 @@ ListView {
 
     ScrollBar.vertical: ScrollBar { }
 
-    onMovementEnded: stickToBottom = atYEnd
+    onMovementEnded: {
+        stickToBottom = atYEnd
+        if (atYEnd && newerUnloaded)
+            jumpToNewest()
+    }
     onCountChanged: if (stickToBottom) Qt.callLater(positionViewAtEnd)
     onHeightChanged: if (stickToBottom) Qt.callLater(positionViewAtEnd)
     onAtYBeginningChanged: {
-        if (atYBeginning && !stickToBottom && client && client.synced && client.hasOlder
-                && !client.loadingOlder)
-            client.loadOlder()
+        if (atYBeginning && !stickToBottom && client && client.synced)
+            loadOlder()
     }
     Component.onCompleted: positionViewAtEnd()
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Everyone in the database: online first (green dot), you marked.
+// Everyone in the database: online first (green dot), you marked. Names that look alike carry an
+// identity suffix (the model's displayName). While our connection is down the list is grey: the
+// dots are only what was last seen.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -19,8 +21,12 @@ Pane {
 
         Label {
             objectName: "userListHeader"
-            text: root.client ? qsTr("Online — %1 of %2").arg(root.client.users.onlineCount)
-                                .arg(root.client.users.count) : ""
+            text: !root.client ? ""
+                  : root.client.users.presenceKnown
+                    ? qsTr("Online — %1 of %2").arg(root.client.users.onlineCount)
+                          .arg(root.client.users.count)
+                    : qsTr("Online when last seen — %1 of %2").arg(root.client.users.onlineCount)
+                          .arg(root.client.users.count)
             textFormat: Text.PlainText
             font.bold: true
             opacity: 0.8
@@ -43,6 +49,8 @@ Pane {
                 required property string identity
                 required property bool online
                 required property bool isSelf
+                required property bool presenceKnown
+                required property string presenceText
 
                 width: ListView.view.width
                 height: 30
@@ -52,7 +60,7 @@ Pane {
                 }
                 ToolTip.visible: hovered
                 ToolTip.delay: 600
-                ToolTip.text: identity
+                ToolTip.text: qsTr("%1\nIdentity: %2").arg(presenceText).arg(identity)
 
                 contentItem: RowLayout {
                     spacing: 8
@@ -61,8 +69,9 @@ Pane {
                         width: 9
                         height: 9
                         radius: 4.5
-                        color: item.online ? "#2e9e44" : "transparent"
-                        border.color: item.online ? "#2e9e44" : "#9a9a9a"
+                        // Last seen online, connection down: a grey ring.
+                        color: item.online && item.presenceKnown ? "#2e9e44" : "transparent"
+                        border.color: item.online && item.presenceKnown ? "#2e9e44" : "#9a9a9a"
                         border.width: 1.5
                     }
                     Label {
@@ -71,7 +80,7 @@ Pane {
                         textFormat: Text.PlainText
                         elide: Text.ElideRight
                         font.bold: item.isSelf
-                        opacity: item.online ? 1.0 : 0.55
+                        opacity: item.online && item.presenceKnown ? 1.0 : 0.55
                         Layout.fillWidth: true
                     }
                     Label {

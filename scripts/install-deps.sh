@@ -16,9 +16,13 @@ PKGS=(
   qml6-module-qttest qml6-module-qtquick-dialogs
   # compression
   libbrotli-dev zlib1g-dev
+  # ICU's spoof checker: look-alike user names (src/chat/namedisambiguator.cpp)
+  libicu-dev
   # tests: headless display, Secret Service, Node for the official TypeScript SDK cross-checks
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools nodejs npm
   fonts-dejavu-core
+  # tst_models compares day numbers with the time zone database in zones with DST
+  tzdata
   # tests/security: the openssl command makes self-signed certificates for the wss tests
   openssl
   # packaging (packaging/check.sh): lintian, validators, rpmbuild, icon rendering, dpkg-shlibdeps

@@ -26,6 +26,10 @@ QMap<QString, QByteArray> Generator::files() const {
     const ModuleEmitter m(m_module);
     add(QStringLiteral("reducers.h"), m.reducersHeader());
     add(QStringLiteral("reducers.cpp"), m.reducersSource());
+    if (!m_module.procedures.isEmpty()) {
+        add(QStringLiteral("procedures.h"), m.proceduresHeader());
+        add(QStringLiteral("procedures.cpp"), m.proceduresSource());
+    }
     add(QStringLiteral("module.h"), m.moduleHeader());
     add(QStringLiteral("module.cpp"), m.moduleSource());
     QStringList names = out.keys(); // QMap: already sorted

@@ -33,6 +33,10 @@ int fail(ExitCode code, const QString &message) {
     return code;
 }
 
+void warn(const QString &message) {
+    std::fprintf(stderr, "spacetime-qt-generate: warning: %s\n", qPrintable(message));
+}
+
 // "quickstart-chat" -> "quickstart_chat"
 QString namespaceFrom(const QString &name) {
     QString out;
@@ -117,6 +121,10 @@ int main(int argc, char **argv) {
     const QCommandLineOption privateOpt(
         QStringLiteral("include-private"),
         QStringLiteral("Also generate private tables and private reducers."));
+    const QCommandLineOption unsupportedOpt(
+        QStringLiteral("allow-unsupported"),
+        QStringLiteral("Leave out what cannot be generated yet (views, submodules, multi-column "
+                       "indexes, …) with a warning per item, instead of failing."));
     const QCommandLineOption saveOpt(
         QStringLiteral("save-schema"),
         QStringLiteral("Also write the schema JSON that was used to this file."),
@@ -124,8 +132,8 @@ int main(int argc, char **argv) {
     const QCommandLineOption checkOpt(
         QStringLiteral("check"),
         QStringLiteral("Write nothing; exit 3 if --out differs from what would be generated."));
-    p.addOptions({schemaOpt, serverOpt, databaseOpt, tokenOpt, outOpt, nsOpt, privateOpt, saveOpt,
-                  checkOpt});
+    p.addOptions({schemaOpt, serverOpt, databaseOpt, tokenOpt, outOpt, nsOpt, privateOpt,
+                  unsupportedOpt, saveOpt, checkOpt});
     if (!p.parse(QCoreApplication::arguments()))
         return fail(BadInput, p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
@@ -177,6 +185,21 @@ int main(int argc, char **argv) {
     stdb::Expected<GenModule> module = SchemaModel(schema.value(), locator, options).build();
     if (!module)
         return fail(BadInput, QStringLiteral("%1: %2").arg(schemaName, module.error().toString()));
+
+    // Every construct left out is named: an error each, or with --allow-unsupported a warning.
+    const QList<GenUnsupported> &left = module->unsupported;
+    for (const GenUnsupported &u : left) {
+        const QString line = QStringLiteral("%1: %2: %3").arg(schemaName, u.path, u.message);
+        if (p.isSet(unsupportedOpt))
+            warn(line + QStringLiteral(" (left out: --allow-unsupported)"));
+        else
+            std::fprintf(stderr, "spacetime-qt-generate: error: %s\n", qPrintable(line));
+    }
+    if (!left.isEmpty() && !p.isSet(unsupportedOpt))
+        return fail(BadInput, QStringLiteral("%1: %2 construct(s) above cannot be generated yet; "
+                                             "--allow-unsupported leaves them out")
+                                  .arg(schemaName)
+                                  .arg(left.size()));
 
     const QMap<QString, QByteArray> files = Generator(module.value()).files();
     if (p.isSet(checkOpt))

@@ -6,9 +6,9 @@
 ModuleEmitter::ModuleEmitter(const GenModule &module)
     : m_module(module) {}
 
-QStringList ModuleEmitter::params(const GenReducer &r) const {
+QStringList ModuleEmitter::params(const QList<GenField> &fields) {
     QStringList out;
-    for (const GenField &f : r.params)
+    for (const GenField &f : fields)
         out << (f.byValue ? f.cppType + u' ' + f.cppName
                           : QStringLiteral("const %1 &%2").arg(f.cppType, f.cppName));
     return out;
@@ -48,7 +48,7 @@ QString ModuleEmitter::reducersHeader() const {
             out += QStringLiteral(
                        "    // Scheduled by table `%1`: normally only the server calls it.\n")
                        .arg(r.scheduledBy);
-        QStringList p = params(r);
+        QStringList p = params(r.params);
         out +=
             CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
                              p + QStringList{QStringLiteral("stdb::ReducerCallback callback = {}")},
@@ -111,7 +111,7 @@ QString ModuleEmitter::reducersSource() const {
                                  .arg(r.argsType, names.join(QStringLiteral(", ")));
         const QString wire = CodeFormat::qstring(r.wireName);
         for (bool withContext : {false, true}) {
-            QStringList p = params(r);
+            QStringList p = params(r.params);
             if (withContext)
                 p << QStringLiteral("QObject *context");
             p << QStringLiteral("stdb::ReducerCallback callback");
@@ -150,10 +150,131 @@ QString ModuleEmitter::reducersSource() const {
     return out;
 }
 
+QString ModuleEmitter::proceduresHeader() const {
+    const QString ns = m_module.nameSpace;
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
+    QSet<QString> ownSet;
+    QSet<QString> qt{QStringLiteral("QObject"), QStringLiteral("QPointer")};
+    QSet<QString> std{QStringLiteral("functional")};
+    for (const GenProcedure &p : m_module.procedures) {
+        ownSet.insert(p.argsStem + QStringLiteral(".h"));
+        for (const QString &stem : p.returnTypeHeaders)
+            ownSet.insert(stem + QStringLiteral(".h"));
+        CodeFormat::headersFor(p.returnType, &qt, &std);
+    }
+    out += CodeFormat::includeBlock(QStringList(ownSet.cbegin(), ownSet.cend()), false) + u'\n';
+    out += CodeFormat::includeBlock({QStringLiteral("spacetime/bsatn/codec.h"),
+                                     QStringLiteral("spacetime/connection/dbconnection.h")},
+                                    false) +
+           u'\n';
+    out += CodeFormat::includeBlock(QStringList(qt.cbegin(), qt.cend()), true) + u'\n';
+    out += CodeFormat::includeBlock(QStringList(std.cbegin(), std.cend()), true) + u'\n';
+    out += QStringLiteral("namespace %1 {\n\n").arg(ns);
+    out += QStringLiteral(
+        "// The module's procedures as typed calls. A call returns its request id, or an error "
+        "when it\n"
+        "// cannot be made; then the callback is never called. Otherwise the callback gets, "
+        "exactly once,\n"
+        "// the decoded return value or an error (the procedure failed, the connection ended, or "
+        "the\n"
+        "// value did not decode: bindings older than the module), and the raw outcome.\n");
+    out += QStringLiteral("class Procedures : public QObject {\n    Q_OBJECT\npublic:\n");
+    out += QStringLiteral("    template <typename T>\n"
+                          "    using Callback =\n"
+                          "        std::function<void(const stdb::Expected<T> &result, const "
+                          "stdb::ProcedureOutcome &outcome)>;\n\n");
+    out += QStringLiteral(
+        "    explicit Procedures(stdb::DbConnection *connection, QObject *parent = nullptr);\n\n");
+    out += QStringLiteral("    stdb::DbConnection *connection() const { return m_connection; }\n");
+    for (const GenProcedure &p : m_module.procedures) {
+        out += u'\n';
+        out += QStringLiteral("    // Calls procedure `%1`; it returns %2.\n")
+                   .arg(p.wireName, p.returnType);
+        const QStringList ps = params(p.params);
+        const QString cb = QStringLiteral("Callback<%1> callback").arg(p.returnType);
+        out +=
+            CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(p.method),
+                             ps + QStringList{cb + QStringLiteral(" = {}")}, QStringLiteral(";")) +
+            u'\n';
+        out += QStringLiteral(
+            "    // The same; the callback is skipped once `context` is destroyed.\n");
+        out += CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(p.method),
+                                ps + QStringList{QStringLiteral("QObject *context"), cb},
+                                QStringLiteral(";")) +
+               u'\n';
+    }
+    out += QStringLiteral("\nprivate:\n");
+    out += QStringLiteral("    QPointer<stdb::DbConnection> m_connection;\n};\n\n");
+    out += QStringLiteral("} // namespace %1\n").arg(ns);
+    return out;
+}
+
+QString ModuleEmitter::proceduresSource() const {
+    QString out = CodeFormat::marker() + QStringLiteral("\n\n#include \"procedures.h\"\n\n");
+    out += QStringLiteral("#include <utility>\n\n");
+    out += QStringLiteral("namespace %1 {\n\n").arg(m_module.nameSpace);
+    out += QStringLiteral("namespace {\n\nstdb::Error noConnection() {\n");
+    out += QStringLiteral(
+        "    return stdb::Error(stdb::Error::Kind::Disconnected,\n"
+        "                       QStringLiteral(\"the connection no longer exists\"));\n");
+    out += QStringLiteral("}\n\n");
+    out += QStringLiteral(
+        "// The SDK's untyped callback for a typed one: decodes the return value.\n"
+        "template <typename T>\n"
+        "stdb::ProcedureCallback typed(Procedures::Callback<T> callback) {\n"
+        "    return [callback = std::move(callback)](const stdb::ProcedureOutcome &outcome) {\n"
+        "        if (!callback)\n"
+        "            return;\n"
+        "        if (!outcome.isReturned()) {\n"
+        "            callback(stdb::Expected<T>(outcome.error()), outcome);\n"
+        "            return;\n"
+        "        }\n"
+        "        callback(stdb::fromBsatn<T>(outcome.value, \"procedure return value\"), "
+        "outcome);\n"
+        "    };\n"
+        "}\n\n} // namespace\n\n");
+    out +=
+        QStringLiteral("Procedures::Procedures(stdb::DbConnection *connection, QObject *parent)\n"
+                       "    : QObject(parent)\n"
+                       "    , m_connection(connection) {}\n");
+    for (const GenProcedure &p : m_module.procedures) {
+        QStringList names;
+        for (const GenField &f : p.params)
+            names << f.cppName;
+        const QString args = QStringLiteral("stdb::toBsatn(%1{%2})")
+                                 .arg(p.argsType, names.join(QStringLiteral(", ")));
+        const QString wire = CodeFormat::qstring(p.wireName);
+        for (bool withContext : {false, true}) {
+            QStringList ps = params(p.params);
+            if (withContext)
+                ps << QStringLiteral("QObject *context");
+            ps << QStringLiteral("Callback<%1> callback").arg(p.returnType);
+            out += u'\n';
+            out += CodeFormat::call(
+                       0, QStringLiteral("stdb::Expected<quint32> Procedures::%1").arg(p.method),
+                       ps, QStringLiteral(" {")) +
+                   u'\n';
+            out += QStringLiteral("    if (!m_connection)\n        return noConnection();\n");
+            QStringList callArgs{wire, args};
+            if (withContext)
+                callArgs << QStringLiteral("context");
+            callArgs << QStringLiteral("typed<%1>(std::move(callback))").arg(p.returnType);
+            out += CodeFormat::call(4, QStringLiteral("return m_connection->callProcedure"),
+                                    callArgs, QStringLiteral(";")) +
+                   u'\n';
+            out += QStringLiteral("}\n");
+        }
+    }
+    out += QStringLiteral("\n} // namespace %1\n").arg(m_module.nameSpace);
+    return out;
+}
+
 QString ModuleEmitter::moduleHeader() const {
     const QString ns = m_module.nameSpace;
     QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
     QStringList own{QStringLiteral("reducers.h")};
+    if (!m_module.procedures.isEmpty())
+        own << QStringLiteral("procedures.h");
     for (const GenTable &t : m_module.tables)
         own << t.fileStem + QStringLiteral(".h");
     out += CodeFormat::includeBlock(own, false) + u'\n';
@@ -184,7 +305,10 @@ QString ModuleEmitter::moduleHeader() const {
     out += QStringLiteral("    stdb::DbConnection *connection() const { return m_connection; }\n");
     for (const GenTable &t : m_module.tables)
         out += QStringLiteral("    %1 *%2() const { return m_%2; }\n").arg(t.cppClass, t.accessor);
-    out += QStringLiteral("    Reducers *reducers() const { return m_reducers; }\n\n");
+    out += QStringLiteral("    Reducers *reducers() const { return m_reducers; }\n");
+    if (!m_module.procedures.isEmpty())
+        out += QStringLiteral("    Procedures *procedures() const { return m_procedures; }\n");
+    out += u'\n';
     out += QStringLiteral(
         "    // One subscription (one query set) with SELECT * FROM \"t\" for every table here.\n");
     out += QStringLiteral("    stdb::SubscriptionHandle subscribeToAllTables();\n");
@@ -200,7 +324,10 @@ QString ModuleEmitter::moduleHeader() const {
     out += QStringLiteral("private:\n    stdb::DbConnection *m_connection = nullptr;\n");
     for (const GenTable &t : m_module.tables)
         out += QStringLiteral("    %1 *m_%2 = nullptr;\n").arg(t.cppClass, t.accessor);
-    out += QStringLiteral("    Reducers *m_reducers = nullptr;\n};\n\n");
+    out += QStringLiteral("    Reducers *m_reducers = nullptr;\n");
+    if (!m_module.procedures.isEmpty())
+        out += QStringLiteral("    Procedures *m_procedures = nullptr;\n");
+    out += QStringLiteral("};\n\n");
     out += QStringLiteral("} // namespace %1\n").arg(ns);
     return out;
 }
@@ -215,7 +342,10 @@ QString ModuleEmitter::moduleSource() const {
         out += QStringLiteral("    m_%1 = new %2(connection);\n").arg(t.accessor, t.cppClass);
         out += QStringLiteral("    m_%1->setParent(this);\n").arg(t.accessor);
     }
-    out += QStringLiteral("    m_reducers = new Reducers(connection, this);\n}\n\n");
+    out += QStringLiteral("    m_reducers = new Reducers(connection, this);\n");
+    if (!m_module.procedures.isEmpty())
+        out += QStringLiteral("    m_procedures = new Procedures(connection, this);\n");
+    out += QStringLiteral("}\n\n");
     out += QStringLiteral("stdb::SubscriptionHandle Module::subscribeToAllTables() {\n");
     out += QStringLiteral(
         "    return subscribeToAllTables(m_connection->subscriptionBuilder());\n}\n\n");

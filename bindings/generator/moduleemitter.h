@@ -14,13 +14,16 @@ public:
 
     QString reducersHeader() const;
     QString reducersSource() const;
+    // Only when the module has procedures.
+    QString proceduresHeader() const;
+    QString proceduresSource() const;
     QString moduleHeader() const;
     QString moduleSource() const;
     // `files` are the generated file names, sorted.
     QString sourcesCmake(const QStringList &files) const;
 
 private:
-    QStringList params(const GenReducer &r) const;
+    static QStringList params(const QList<GenField> &fields);
 
     const GenModule &m_module;
 };

@@ -19,6 +19,18 @@ SchemaLocator::SchemaLocator(QByteArrayView json) {
     m_v10 = doc.contains(u"sections");
     if (!m_v10) {
         m_typespace = JsonPath::key(JsonPath::key(m_root, u"typespace"), u"types");
+        const QString miscPath = JsonPath::key(m_root, u"misc_exports");
+        const QJsonArray misc = doc.value(u"misc_exports").toArray();
+        for (qsizetype i = 0; i < misc.size(); ++i) {
+            const QJsonObject m = misc[i].toObject();
+            if (m.size() != 1)
+                continue;
+            const QString path = JsonPath::key(JsonPath::index(miscPath, i), m.begin().key());
+            if (m.begin().key() == u"Procedure")
+                m_v9Procedures.append(path);
+            else if (m.begin().key() == u"View")
+                m_v9Views.append(path);
+        }
         return;
     }
     const QString sectionsPath = JsonPath::key(m_root, u"sections");
@@ -38,6 +50,16 @@ SchemaLocator::SchemaLocator(QByteArrayView json) {
             m_tables.append({path, payload.toArray().size()});
         else if (kind == u"Reducers")
             m_reducers.append({path, payload.toArray().size()});
+        else if (kind == u"Procedures")
+            m_procedures.append({path, payload.toArray().size()});
+        else if (kind == u"Views")
+            m_views.append({path, payload.toArray().size()});
+        else if (kind == u"Submodules") {
+            const QJsonArray list = payload.toArray();
+            for (qsizetype k = 0; k < list.size(); ++k)
+                m_submodules.append(
+                    {JsonPath::index(path, k), list[k].toObject().value(u"namespace").toString()});
+        }
     }
 }
 
@@ -69,4 +91,12 @@ QString SchemaLocator::reducer(qsizetype i) const {
 QString SchemaLocator::reducerParam(qsizetype reducer, qsizetype param) const {
     return JsonPath::index(
         JsonPath::key(JsonPath::key(this->reducer(reducer), u"params"), u"elements"), param);
+}
+
+QString SchemaLocator::procedure(qsizetype i) const {
+    return m_v10 ? entry(m_procedures, i) : m_v9Procedures.value(i);
+}
+
+QString SchemaLocator::view(qsizetype i) const {
+    return m_v10 ? entry(m_views, i) : m_v9Views.value(i);
 }

@@ -4,6 +4,7 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 // Where things of a parsed schema sit in its JSON text, so that the generator's own errors
 // ("recursive type", "anonymous sum") name a JSON path like the schema parser's errors do.
@@ -23,6 +24,16 @@ public:
     QString reducer(qsizetype i) const;
     // A reducer parameter: "reducers[0].params.elements[1]".
     QString reducerParam(qsizetype reducer, qsizetype param) const;
+    // The i-th procedure / view: V10 Procedures / Views sections, V9 misc_exports entries.
+    QString procedure(qsizetype i) const;
+    QString view(qsizetype i) const;
+
+    // V10 Submodules entries (the schema parser does not read them): path and namespace.
+    struct Submodule {
+        QString path;
+        QString nameSpace;
+    };
+    const QList<Submodule> &submodules() const { return m_submodules; }
 
 private:
     // For V10: which section holds the i-th definition of a kind (sections may repeat).
@@ -30,6 +41,9 @@ private:
 
     QString m_root; // "" or "V9" / "V10"
     bool m_v10 = false;
-    QString m_typespace;                                                // path of the types array
-    QList<std::pair<QString, qsizetype>> m_types, m_tables, m_reducers; // V10: path, count
+    QString m_typespace; // path of the types array
+    QList<std::pair<QString, qsizetype>> m_types, m_tables, m_reducers, m_procedures,
+        m_views;                           // V10: path, count
+    QStringList m_v9Procedures, m_v9Views; // V9: their misc_exports entries
+    QList<Submodule> m_submodules;
 };

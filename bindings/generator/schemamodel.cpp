@@ -140,6 +140,19 @@ void SchemaModel::fail(const QString &path, const QString &message) {
         m_error = JsonPath::error(path, message);
 }
 
+void SchemaModel::unsupported(const QString &path, const QString &message) {
+    m_module.unsupported.append({path, message});
+}
+
+QString SchemaModel::columnNames(const GenTable &table, const QList<int> &columns) const {
+    QStringList names;
+    for (int c : columns)
+        names << (c >= 0 && c < table.columns.size() && !table.columns[c].wireName.isEmpty()
+                      ? table.columns[c].wireName
+                      : QString::number(c));
+    return names.join(QStringLiteral(", "));
+}
+
 bool SchemaModel::isBuiltin(const AlgebraicType &type) {
     switch (type.special()) {
     case Special::Option:
@@ -177,6 +190,10 @@ stdb::Expected<GenModule> SchemaModel::build() {
         buildTables();
     if (ok())
         buildReducers();
+    if (ok())
+        buildProcedures();
+    if (ok())
+        listUnsupported();
     if (ok())
         checkNames();
     if (!ok())
@@ -485,11 +502,12 @@ void SchemaModel::buildTables() {
         g.rowStem = row->fileStem;
         g.columns = row->members;
 
-        if (t.primaryKey.size() > 1) {
-            fail(JsonPath::key(path, u"primary_key"),
-                 QStringLiteral("primary keys of more than one column are not supported"));
-            return;
-        }
+        if (t.primaryKey.size() > 1)
+            unsupported(JsonPath::key(path, u"primary_key"),
+                        QStringLiteral("table \"%1\": a primary key of more than one column (%2) "
+                                       "cannot be generated; without it, a changed row arrives "
+                                       "as rowDeleted + rowInserted and there is no find")
+                            .arg(t.name, columnNames(g, t.primaryKey)));
         QSet<int> covered;
         auto lookup = [&](int col, bool unique) {
             if (col < 0 || col >= g.columns.size() || covered.contains(col))
@@ -505,19 +523,31 @@ void SchemaModel::buildTables() {
         if (!g.isEvent) {
             g.primaryKey = t.primaryKeyColumn();
             lookup(g.primaryKey, true);
-            for (const stdb::UniqueConstraintDef &u : t.uniqueConstraints) {
-                if (u.columns.size() == 1)
+            for (qsizetype k = 0; k < t.uniqueConstraints.size(); ++k) {
+                const stdb::UniqueConstraintDef &u = t.uniqueConstraints[k];
+                if (u.columns.size() == 1) {
                     lookup(u.columns.front(), true);
-                else
-                    g.skippedIndexes.append(u.name.isEmpty() ? QStringLiteral("(unnamed)")
-                                                             : u.name);
+                    continue;
+                }
+                const QString name = u.name.isEmpty() ? QStringLiteral("(unnamed)") : u.name;
+                g.skippedIndexes.append(name);
+                unsupported(JsonPath::index(JsonPath::key(path, u"constraints"), k),
+                            QStringLiteral("table \"%1\": unique constraint %2 on more than one "
+                                           "column (%3): no lookup is generated for it")
+                                .arg(t.name, name, columnNames(g, u.columns)));
             }
-            for (const stdb::IndexDef &x : t.indexes) {
-                if (x.columns.size() == 1)
+            for (qsizetype k = 0; k < t.indexes.size(); ++k) {
+                const stdb::IndexDef &x = t.indexes[k];
+                if (x.columns.size() == 1) {
                     lookup(x.columns.front(), t.isUniqueColumn(x.columns.front()));
-                else
-                    g.skippedIndexes.append(x.name.isEmpty() ? QStringLiteral("(unnamed)")
-                                                             : x.name);
+                    continue;
+                }
+                const QString name = x.name.isEmpty() ? QStringLiteral("(unnamed)") : x.name;
+                g.skippedIndexes.append(name);
+                unsupported(JsonPath::index(JsonPath::key(path, u"indexes"), k),
+                            QStringLiteral("table \"%1\": index %2 on more than one column (%3): "
+                                           "no lookup is generated for it")
+                                .arg(t.name, name, columnNames(g, x.columns)));
             }
         }
         m_module.tables.append(g);
@@ -550,36 +580,107 @@ void SchemaModel::buildReducers() {
             if (t.schedule && t.schedule->reducerName == r.name)
                 g.scheduledBy = t.name;
 
-        GenType args;
-        args.kind = GenType::Kind::Product;
-        args.cppName = g.argsType;
-        args.schemaName = r.name;
-        args.fileStem = g.argsStem;
-        args.path = path;
-        args.isReducerArgs = true;
-        QSet<QString> deps, seen;
-        for (qsizetype k = 0; k < r.paramList.size() && ok(); ++k) {
-            const stdb::FieldDef &p = r.paramList[k];
-            const QString pp = m_locator.reducerParam(j, k);
-            GenField f = field(p.type, p.name.isEmpty() ? std::nullopt : std::optional(p.name),
-                               int(k), pp, &deps, "arg");
-            // The call methods take these two after the arguments.
-            if (f.cppName == u"callback" || f.cppName == u"context")
-                f.cppName += u'_';
-            if (ok() && seen.contains(f.cppName))
-                fail(JsonPath::key(pp, u"name"),
-                     QStringLiteral("\"%1\" gives the C++ name \"%2\", which another parameter "
-                                    "already has")
-                         .arg(f.wireName, f.cppName));
-            seen.insert(f.cppName);
-            g.params.append(f);
-        }
-        args.members = g.params;
-        args.dependencies = QStringList(deps.cbegin(), deps.cend());
-        std::sort(args.dependencies.begin(), args.dependencies.end());
+        GenType args =
+            argsType(g.argsType, r.name, path, r.paramList,
+                     JsonPath::key(JsonPath::key(path, u"params"), u"elements"), &g.params);
+        if (!ok())
+            return;
+        if (r.okReturnType && !r.okReturnType->isUnit())
+            unsupported(JsonPath::key(path, u"ok_return_type"),
+                        QStringLiteral("reducer \"%1\" returns %2: the typed return value is not "
+                                       "generated (the reducer is; its BSATN is in "
+                                       "ReducerOutcome::returnValue)")
+                            .arg(r.name, r.okReturnType->toString()));
         m_module.reducers.append(g);
         m_module.types.append(args);
     }
+}
+
+void SchemaModel::buildProcedures() {
+    for (qsizetype j = 0; j < m_schema.procedures().size() && ok(); ++j) {
+        const stdb::ProcedureDef &pr = m_schema.procedures()[j];
+        if (!pr.clientCallable && !m_options.includePrivate)
+            continue; // like a private reducer
+        const QString path = m_locator.procedure(j);
+        if (!Naming::isIdentifierLike(pr.sourceName)) {
+            fail(path, QStringLiteral("procedure name \"%1\" cannot be turned into a C++ name")
+                           .arg(pr.sourceName));
+            return;
+        }
+        GenProcedure g;
+        g.wireName = pr.name;
+        g.path = path;
+        g.method = Naming::escape(Naming::camelCase(pr.sourceName));
+        if (clashesWithQObject(g.method) || g.method == u"procedures")
+            g.method += u'_';
+        g.argsType = Naming::pascalCase(pr.sourceName) + QStringLiteral("Args");
+        g.argsStem = Naming::fileStem(g.argsType);
+        QSet<QString> deps;
+        g.returnType = cppType(pr.returnType, JsonPath::key(path, u"return_type"), &deps);
+        if (!ok())
+            return;
+        for (const QString &d : deps)
+            if (const GenType *t = m_module.type(d))
+                g.returnTypeHeaders << t->fileStem;
+        g.returnTypeHeaders.sort();
+        GenType args =
+            argsType(g.argsType, pr.name, path, pr.paramList,
+                     JsonPath::key(JsonPath::key(path, u"params"), u"elements"), &g.params);
+        if (!ok())
+            return;
+        args.isProcedureArgs = true;
+        m_module.procedures.append(g);
+        m_module.types.append(args);
+    }
+}
+
+GenType SchemaModel::argsType(const QString &cppName, const QString &schemaName,
+                              const QString &path, const QList<stdb::FieldDef> &params,
+                              const QString &paramsPath, QList<GenField> *fields) {
+    GenType args;
+    args.kind = GenType::Kind::Product;
+    args.cppName = cppName;
+    args.schemaName = schemaName;
+    args.fileStem = Naming::fileStem(cppName);
+    args.path = path;
+    args.isReducerArgs = true;
+    QSet<QString> deps, seen;
+    for (qsizetype k = 0; k < params.size() && ok(); ++k) {
+        const stdb::FieldDef &p = params[k];
+        const QString pp = JsonPath::index(paramsPath, k);
+        GenField f = field(p.type, p.name.isEmpty() ? std::nullopt : std::optional(p.name), int(k),
+                           pp, &deps, "arg");
+        // The call methods take these two after the arguments.
+        if (f.cppName == u"callback" || f.cppName == u"context")
+            f.cppName += u'_';
+        if (ok() && seen.contains(f.cppName))
+            fail(JsonPath::key(pp, u"name"),
+                 QStringLiteral("\"%1\" gives the C++ name \"%2\", which another parameter "
+                                "already has")
+                     .arg(f.wireName, f.cppName));
+        seen.insert(f.cppName);
+        fields->append(f);
+    }
+    args.members = *fields;
+    args.dependencies = QStringList(deps.cbegin(), deps.cend());
+    std::sort(args.dependencies.begin(), args.dependencies.end());
+    return args;
+}
+
+void SchemaModel::listUnsupported() {
+    for (qsizetype i = 0; i < m_schema.views().size(); ++i) {
+        const stdb::ViewDef &v = m_schema.views()[i];
+        if (!v.isPublic && !m_options.includePrivate)
+            continue; // like a private table
+        unsupported(m_locator.view(i),
+                    QStringLiteral("%1view \"%2\" is not generated (no handle; its rows can be "
+                                   "subscribed to by name with SQL)")
+                        .arg(v.isAnonymous ? QStringLiteral("anonymous ") : QString(), v.name));
+    }
+    for (const SchemaLocator::Submodule &m : m_locator.submodules())
+        unsupported(m.path, QStringLiteral("submodule \"%1\" is not generated (none of its "
+                                           "tables, reducers, procedures or views)")
+                                .arg(m.nameSpace));
 }
 
 void SchemaModel::checkNames() {
@@ -602,6 +703,8 @@ void SchemaModel::checkNames() {
     };
     claim(classes, QStringLiteral("Module"), QString(), "class");
     claim(classes, QStringLiteral("Reducers"), QString(), "class");
+    if (!m_module.procedures.isEmpty())
+        claim(classes, QStringLiteral("Procedures"), QString(), "class");
     for (const GenType &t : m_module.types)
         claim(classes, t.cppName, t.path, "type");
     for (const GenTable &t : m_module.tables)
@@ -613,4 +716,8 @@ void SchemaModel::checkNames() {
         claim(reducerMethods, r.method, r.path, "reducer method");
         claim(reducerMethods, r.signal, r.path, "reducer signal");
     }
+    QMap<QString, QString> procedureMethods;
+    claim(procedureMethods, QStringLiteral("Callback"), QString(), "type alias");
+    for (const GenProcedure &p : m_module.procedures)
+        claim(procedureMethods, p.method, p.path, "procedure method");
 }

@@ -33,10 +33,11 @@ struct GenType {
     QString cppName;
     QString schemaName; // the module's name for it ("User"); reducer args: the reducer name
     QString fileStem;
-    QString path;             // JSON path of its definition
-    QList<GenField> members;  // product fields or sum/enum variants, in BSATN order
-    QStringList dependencies; // generated types it uses (cpp names), sorted
-    bool isReducerArgs = false;
+    QString path;                 // JSON path of its definition
+    QList<GenField> members;      // product fields or sum/enum variants, in BSATN order
+    QStringList dependencies;     // generated types it uses (cpp names), sorted
+    bool isReducerArgs = false;   // the arguments of a reducer or procedure
+    bool isProcedureArgs = false; // … of a procedure
 };
 
 struct GenIndex {
@@ -73,11 +74,32 @@ struct GenReducer {
     QString scheduledBy; // table whose schedule calls it, if any
 };
 
+struct GenProcedure {
+    QString wireName;
+    QString method;   // "returnPrimitive"
+    QString argsType; // "ReturnPrimitiveArgs"
+    QString argsStem;
+    QString returnType;            // C++ type of the return value ("quint32", "stdb::Unit")
+    QStringList returnTypeHeaders; // file stems of generated types it needs
+    QList<GenField> params;
+    QString path;
+};
+
+// A construct of the schema that the generator cannot express yet. The module is built
+// without it; the caller refuses to write anything unless the user allowed that
+// (--allow-unsupported), so nothing is ever left out silently.
+struct GenUnsupported {
+    QString path;    // JSON path of the construct
+    QString message; // what it is and what is left out
+};
+
 struct GenModule {
     QString nameSpace;    // "quickstart_chat" or "a::b"
-    QList<GenType> types; // typespace order, then reducer args in reducer order
+    QList<GenType> types; // typespace order, then reducer args, then procedure args
     QList<GenTable> tables;
     QList<GenReducer> reducers;
+    QList<GenProcedure> procedures;
+    QList<GenUnsupported> unsupported; // in schema order: tables, reducers, procedures, views
 
     const GenType *type(const QString &cppName) const;
 };
@@ -104,7 +126,15 @@ private:
     void checkRecursion();
     void buildTables();
     void buildReducers();
+    void buildProcedures();
+    void listUnsupported();
+    // The arguments struct of a reducer or procedure (appended to m_module.types).
+    GenType argsType(const QString &cppName, const QString &schemaName, const QString &path,
+                     const QList<stdb::FieldDef> &params, const QString &paramsPath,
+                     QList<GenField> *fields);
     void checkNames();
+    void unsupported(const QString &path, const QString &message);
+    QString columnNames(const GenTable &table, const QList<int> &columns) const;
 
     // The C++ type for a schema type. Records named types it uses in *deps.
     QString cppType(const stdb::AlgebraicType &type, const QString &path, QSet<QString> *deps);

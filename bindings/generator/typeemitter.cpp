@@ -37,8 +37,9 @@ TypeEmitter::TypeEmitter(const GenModule &module, const GenType &type)
 
 QString TypeEmitter::comment() const {
     if (m_type.isReducerArgs)
-        return QStringLiteral("// The arguments of reducer `%1`, in wire order.\n")
-            .arg(m_type.schemaName);
+        return QStringLiteral("// The arguments of %1 `%2`, in wire order.\n")
+            .arg(m_type.isProcedureArgs ? QStringLiteral("procedure") : QStringLiteral("reducer"),
+                 m_type.schemaName);
     QString what;
     switch (m_type.kind) {
     case GenType::Kind::Product:

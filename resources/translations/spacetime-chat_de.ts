@@ -8,36 +8,8 @@
         <translation>Chatten auf einer SpacetimeDB-Datenbank mit quickstart-chat.</translation>
     </message>
     <message>
-        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
-        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
-    </message>
-    <message>
-        <source>Database name (default quickstart-chat).</source>
-        <translation>Datenbankname (Standard quickstart-chat).</translation>
-    </message>
-    <message>
-        <source>Profile to use; each profile has its own identity and settings (default: the last one used).</source>
-        <translation>Zu verwendendes Profil; jedes Profil hat eigene Identität und Einstellungen (Standard: das zuletzt verwendete).</translation>
-    </message>
-    <message>
         <source>Start minimized (in the tray if there is one).</source>
         <translation>Minimiert starten (im Infobereich, falls vorhanden).</translation>
-    </message>
-    <message>
-        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
-        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
-    </message>
-    <message>
-        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
-        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
-    </message>
-    <message>
-        <source>Import the identity from this Rust credentials file.</source>
-        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
-    </message>
-    <message>
-        <source>Use a throw-away identity that is never stored.</source>
-        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
     </message>
     <message>
         <source>Do not show a tray icon.</source>
@@ -48,20 +20,8 @@
         <translation>light, dark oder system (Standard: dem System folgen).</translation>
     </message>
     <message>
-        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
-        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
-    </message>
-    <message>
         <source>--color-scheme must be light, dark or system.</source>
         <translation>--color-scheme muss light, dark oder system sein.</translation>
-    </message>
-    <message>
-        <source>--anonymous and --import-rust-credentials exclude each other.</source>
-        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
-    </message>
-    <message>
-        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate; saved in the profile.</source>
-        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen; wird im Profil gespeichert.</translation>
     </message>
 </context>
 <context>
@@ -211,6 +171,17 @@
     <message>
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
+    </message>
+    <message numerus="yes">
+        <source>Connected, but the server refused the subscription. Trying again in %n s…</source>
+        <translation>
+            <numerusform>Verbunden, aber der Server hat das Abonnement abgelehnt. Neuer Versuch in %n s…</numerusform>
+            <numerusform>Verbunden, aber der Server hat das Abonnement abgelehnt. Neuer Versuch in %n s…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connected, but the server refused the subscription.</source>
+        <translation>Verbunden, aber der Server hat das Abonnement abgelehnt.</translation>
     </message>
 </context>
 <context>
@@ -599,6 +570,17 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>Not connecting to %1: %2 Change it in File ▸ Connect.</source>
         <translation>Keine Verbindung zu %1: %2 Ändere es unter Datei ▸ Verbinden.</translation>
     </message>
+    <message>
+        <source>%1 online when last seen · %2 known</source>
+        <translation>%1 zuletzt online · %2 bekannt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 Trying again in %n s.</source>
+        <translation>
+            <numerusform>%1 Neuer Versuch in %n s.</numerusform>
+            <numerusform>%1 Neuer Versuch in %n s.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -688,6 +670,14 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>No messages yet. Say hello!</source>
         <translation>Noch keine Nachrichten. Sag Hallo!</translation>
     </message>
+    <message>
+        <source>↑ Load older messages</source>
+        <translation>↑ Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Newer messages unloaded · Jump to newest ↓</source>
+        <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -749,6 +739,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>↑ Load older messages</source>
         <translation>↑ Ältere Nachrichten laden</translation>
+    </message>
+    <message>
+        <source>Newer messages unloaded · Jump to newest ↓</source>
+        <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
     </message>
 </context>
 <context>
@@ -882,14 +876,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>%1 (du)</translation>
     </message>
     <message>
-        <source>online</source>
-        <translation>online</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>offline</translation>
-    </message>
-    <message>
         <source>%1 (%2)
 Identity: %3</source>
         <translation>%1 (%2)
@@ -905,6 +891,16 @@ Identität: %3</translation>
     <message>
         <source>you</source>
         <translation>du</translation>
+    </message>
+    <message>
+        <source>Online when last seen — %1 of %2</source>
+        <translation>Zuletzt online — %1 von %2</translation>
+    </message>
+    <message>
+        <source>%1
+Identity: %2</source>
+        <translation>%1
+Identität: %2</translation>
     </message>
 </context>
 <context>
@@ -959,6 +955,113 @@ Identität: %3</translation>
     <message>
         <source>Could not load older messages: %1</source>
         <translation>Ältere Nachrichten konnten nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>chat::ConnectOptions</name>
+    <message>
+        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
+        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
+    </message>
+    <message>
+        <source>SpacetimeDB server URL, or &quot;maincloud&quot; (default: %1).</source>
+        <translation>URL des SpacetimeDB-Servers oder „maincloud“ (Standard: %1).</translation>
+    </message>
+    <message>
+        <source>Database name (default quickstart-chat).</source>
+        <translation>Datenbankname (Standard quickstart-chat).</translation>
+    </message>
+    <message>
+        <source>Database name or identity (default: %1).</source>
+        <translation>Datenbankname oder -identität (Standard: %1).</translation>
+    </message>
+    <message>
+        <source>Profile to use; each profile has its own identity and settings (default: the last one used).</source>
+        <translation>Zu verwendendes Profil; jedes Profil hat eigene Identität und Einstellungen (Standard: das zuletzt verwendete).</translation>
+    </message>
+    <message>
+        <source>Profile to use; each profile has its own identity (default: default).</source>
+        <translation>Zu verwendendes Profil; jedes Profil hat eine eigene Identität (Standard: default).</translation>
+    </message>
+    <message>
+        <source>Profile: each profile has its own identity (default: %1).</source>
+        <translation>Profil: jedes Profil hat eine eigene Identität (Standard: %1).</translation>
+    </message>
+    <message>
+        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
+        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
+    </message>
+    <message>
+        <source>Keep the token in a plain file (mode 0600) in the profile&apos;s data directory instead of the OS keychain. The file is not encrypted.</source>
+        <translation>Das Token in einer einfachen Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund des Betriebssystems speichern. Die Datei ist nicht verschlüsselt.</translation>
+    </message>
+    <message>
+        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
+        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
+    </message>
+    <message>
+        <source>If this profile has no identity yet, continue as the identity of the official Rust quickstart client (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
+        <translation>Hat dieses Profil noch keine Identität, mit der Identität des offiziellen Rust-Quickstart-Clients weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
+    </message>
+    <message>
+        <source>Import the identity from this Rust credentials file.</source>
+        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
+    </message>
+    <message>
+        <source>Import the identity from this Rust credentials file (implies --import-rust-credentials).</source>
+        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen (schließt --import-rust-credentials ein).</translation>
+    </message>
+    <message>
+        <source>Use a throw-away identity that is never stored.</source>
+        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
+    </message>
+    <message>
+        <source>Connect with a throw-away identity; nothing is loaded or stored.</source>
+        <translation>Mit einer Wegwerf-Identität verbinden; nichts wird geladen oder gespeichert.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate; saved in the profile.</source>
+        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen; wird im Profil gespeichert.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate, in addition to the system&apos;s certificate authorities.</source>
+        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen, zusätzlich zu den Zertifizierungsstellen des Systems.</translation>
+    </message>
+    <message>
+        <source>Trust this certificate (a PEM or DER file) for a wss server with a self-signed certificate, in addition to the system&apos;s certificate authorities. Verification stays on.</source>
+        <translation>Diesem Zertifikat (einer PEM- oder DER-Datei) für einen wss-Server mit selbst signiertem Zertifikat vertrauen, zusätzlich zu den Zertifizierungsstellen des Systems. Die Prüfung bleibt eingeschaltet.</translation>
+    </message>
+    <message>
+        <source>Not a valid profile name: &quot;%1&quot; (letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, at most 64 characters).</source>
+        <translation>Kein gültiger Profilname: „%1“ (Buchstaben, Ziffern, „-“, „_“ und „.“, höchstens 64 Zeichen).</translation>
+    </message>
+    <message>
+        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
+        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
+    </message>
+    <message>
+        <source>Not a valid server URL: %1</source>
+        <translation>Keine gültige Server-URL: %1</translation>
+    </message>
+    <message>
+        <source>The database name must not be empty.</source>
+        <translation>Der Datenbankname darf nicht leer sein.</translation>
+    </message>
+    <message>
+        <source>--server and --database must not be empty.</source>
+        <translation>--server und --database dürfen nicht leer sein.</translation>
+    </message>
+    <message>
+        <source>--anonymous stores no identity; it cannot be combined with --import-rust-credentials or --insecure-token-file.</source>
+        <translation>--anonymous speichert keine Identität; es lässt sich nicht mit --import-rust-credentials oder --insecure-token-file verbinden.</translation>
+    </message>
+    <message>
+        <source>--anonymous and --import-rust-credentials exclude each other.</source>
+        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
+    </message>
+    <message>
+        <source>--trust-certificate: %1</source>
+        <translation>--trust-certificate: %1</translation>
     </message>
 </context>
 <context>
@@ -1194,6 +1297,18 @@ Identität: %3</translation>
     </message>
 </context>
 <context>
+    <name>chat::NameDisambiguator</name>
+    <message>
+        <source>(no visible name) %1</source>
+        <translation>(kein sichtbarer Name) %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>A name several users share, then the first 8 hex digits of this user&apos;s identity.</extracomment>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>chat::Outbox</name>
     <message>
         <source>The saved outbox %1 could not be read (%2); it was kept as %1.corrupt.</source>
@@ -1206,6 +1321,13 @@ Identität: %3</translation>
     <message>
         <source>entry %1 is malformed</source>
         <translation>Eintrag %1 ist fehlerhaft</translation>
+    </message>
+</context>
+<context>
+    <name>chat::OutboxWriter</name>
+    <message>
+        <source>The outbox could not be saved to %1: %2</source>
+        <translation>Der Postausgang konnte nicht in %1 gespeichert werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1244,6 +1366,25 @@ Identität: %3</translation>
     </message>
 </context>
 <context>
+    <name>chat::UserModel</name>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>last seen online at %1, before the connection was lost</source>
+        <translation>zuletzt um %1 online gesehen, bevor die Verbindung abbrach</translation>
+    </message>
+    <message>
+        <source>last seen offline at %1, before the connection was lost</source>
+        <translation>zuletzt um %1 offline gesehen, bevor die Verbindung abbrach</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Spacetime Chat is already running with the profile &quot;%1&quot;; brought it to the front.</source>
@@ -1263,50 +1404,6 @@ Identität: %3</translation>
     <message>
         <source>Chat on a SpacetimeDB quickstart-chat database (Qt Quick client).</source>
         <translation>Chatten über eine SpacetimeDB-quickstart-chat-Datenbank (Qt-Quick-Client).</translation>
-    </message>
-    <message>
-        <source>Server URL (default http://127.0.0.1:3000; &quot;maincloud&quot; for https://maincloud.spacetimedb.com).</source>
-        <translation>Server-URL (Standard http://127.0.0.1:3000; „maincloud“ für https://maincloud.spacetimedb.com).</translation>
-    </message>
-    <message>
-        <source>Database name (default quickstart-chat).</source>
-        <translation>Datenbankname (Standard quickstart-chat).</translation>
-    </message>
-    <message>
-        <source>Profile to use; each profile has its own identity (default: default).</source>
-        <translation>Zu verwendendes Profil; jedes Profil hat eine eigene Identität (Standard: default).</translation>
-    </message>
-    <message>
-        <source>Keep the identity token in an unencrypted file (mode 0600) in the profile&apos;s data directory instead of the keychain.</source>
-        <translation>Das Identitäts-Token in einer unverschlüsselten Datei (Modus 0600) im Datenverzeichnis des Profils statt im Schlüsselbund speichern.</translation>
-    </message>
-    <message>
-        <source>Continue as the identity of the official Rust quickstart (~/.spacetimedb_client_credentials/&lt;database&gt;).</source>
-        <translation>Mit der Identität des offiziellen Rust-Quickstarts weitermachen (~/.spacetimedb_client_credentials/&lt;Datenbank&gt;).</translation>
-    </message>
-    <message>
-        <source>Import the identity from this Rust credentials file.</source>
-        <translation>Die Identität aus dieser Rust-Zugangsdatendatei übernehmen.</translation>
-    </message>
-    <message>
-        <source>Use a throw-away identity that is never stored.</source>
-        <translation>Eine Wegwerf-Identität verwenden, die nie gespeichert wird.</translation>
-    </message>
-    <message>
-        <source>Trust this certificate file (PEM or DER) for a wss server with a self-signed certificate, in addition to the system&apos;s certificate authorities.</source>
-        <translation>Dieser Zertifikatsdatei (PEM oder DER) für einen wss-Server mit selbst signiertem Zertifikat vertrauen, zusätzlich zu den Zertifizierungsstellen des Systems.</translation>
-    </message>
-    <message>
-        <source>Invalid profile name &quot;%1&quot;: use letters, digits, &apos;.&apos;, &apos;-&apos; and &apos;_&apos;.</source>
-        <translation>Ungültiger Profilname „%1“: erlaubt sind Buchstaben, Ziffern, „.“, „-“ und „_“.</translation>
-    </message>
-    <message>
-        <source>--server and --database must not be empty.</source>
-        <translation>--server und --database dürfen nicht leer sein.</translation>
-    </message>
-    <message>
-        <source>--anonymous and --import-rust-credentials exclude each other.</source>
-        <translation>--anonymous und --import-rust-credentials schließen sich gegenseitig aus.</translation>
     </message>
 </context>
 </TS>

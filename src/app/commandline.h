@@ -5,7 +5,7 @@
 #include <QStringList>
 
 // The options of `spacetime-chat` (QCommandLineParser): which profile, server and database,
-// how to handle credentials, and how to start.
+// how to handle credentials (chat::ConnectOptions), and how to start.
 class CommandLine {
 public:
     QString server;   // --server URL ("maincloud" allowed)
@@ -17,7 +17,7 @@ public:
     QString rustCredentialsPath; // --rust-credentials FILE (implies import)
     bool anonymous = false;
     bool noTray = false;
-    QString colorScheme; // light | dark | system (empty = system)
+    QString colorScheme;      // light | dark | system (empty = system)
     QString trustCertificate; // --trust-certificate FILE (absolute; stored in the profile)
 
     // Parses; on --help/--version prints and exits the process like QCommandLineParser does.

@@ -44,13 +44,23 @@ ConnectDialog::ConnectDialog(ProfileStore *store, const chat::Profile &current, 
         const QString name = m_ui->profileCombo->currentText();
         if (!m_store->profile(name))
             return;
-        if (QMessageBox::question(this, tr("Delete Profile"),
-                                  tr("Remove the profile \"%1\" from the list? Its stored "
-                                     "identity stays in the keychain.")
-                                      .arg(name)) != QMessageBox::Yes)
-            return;
-        m_store->remove(name);
-        reloadProfiles(QString());
+        // Window-modal and open(): no nested event loop while the main window keeps
+        // receiving messages.
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Delete Profile"),
+                                    tr("Remove the profile \"%1\" from the list? Its stored "
+                                       "identity stays in the keychain.")
+                                        .arg(name),
+                                    QMessageBox::Yes | QMessageBox::No, this);
+        box->setObjectName(QStringLiteral("deleteProfileQuestion"));
+        box->setWindowModality(Qt::WindowModal);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::finished, this, [this, box, name] {
+            if (box->standardButton(box->clickedButton()) != QMessageBox::Yes)
+                return;
+            m_store->remove(name);
+            reloadProfiles(QString());
+        });
+        box->open();
     });
     validate();
 }

@@ -5,8 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDBusConnection>
-#include <QDBusConnectionInterface>
-#include <QDBusInterface>
+#include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QGuiApplication>
@@ -17,27 +16,57 @@ const QString kPath = QStringLiteral("/org/freedesktop/Notifications");
 } // namespace
 
 DBusNotifier::DBusNotifier(QObject *parent)
-    : Notifier(parent) {
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    m_iface = new QDBusInterface(kService, kPath, kService, bus, this);
-    bus.connect(kService, kPath, kService, QStringLiteral("ActionInvoked"), this,
-                SLOT(onActionInvoked(uint, QString)));
-    bus.connect(kService, kPath, kService, QStringLiteral("NotificationClosed"), this,
-                SLOT(onClosed(uint, uint)));
+    : DBusNotifier(QDBusConnection::sessionBus(), parent) {}
+
+DBusNotifier::DBusNotifier(const QDBusConnection &bus, QObject *parent)
+    : Notifier(parent)
+    , m_bus(bus) {
+    // Subscribing sends an AddMatch without waiting for its reply.
+    m_bus.connect(kService, kPath, kService, QStringLiteral("ActionInvoked"), this,
+                  SLOT(onActionInvoked(uint, QString)));
+    m_bus.connect(kService, kPath, kService, QStringLiteral("NotificationClosed"), this,
+                  SLOT(onClosed(uint, uint)));
 }
 
 DBusNotifier::~DBusNotifier() = default;
 
-bool DBusNotifier::isAvailable() {
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    if (!bus.isConnected() || !bus.interface())
-        return false;
-    const auto reply = bus.interface()->isServiceRegistered(kService);
-    if (reply.isValid() && reply.value())
-        return true;
-    // Activatable services are not registered until first used.
-    const auto activatable = bus.interface()->activatableServiceNames();
-    return activatable.isValid() && activatable.value().contains(kService);
+void DBusNotifier::probe(QObject *context, std::function<void(bool)> done) {
+    probe(QDBusConnection::sessionBus(), context, std::move(done));
+}
+
+void DBusNotifier::probe(const QDBusConnection &bus, QObject *context,
+                         std::function<void(bool)> done) {
+    if (!bus.isConnected()) {
+        QMetaObject::invokeMethod(
+            context, [done] { done(false); }, Qt::QueuedConnection);
+        return;
+    }
+    const QString busService = QStringLiteral("org.freedesktop.DBus");
+    const QString busPath = QStringLiteral("/org/freedesktop/DBus");
+    QDBusMessage hasOwner = QDBusMessage::createMethodCall(busService, busPath, busService,
+                                                           QStringLiteral("NameHasOwner"));
+    hasOwner << kService;
+    auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(hasOwner), context);
+    QObject::connect(
+        watcher, &QDBusPendingCallWatcher::finished, context,
+        [bus, context, done, busService, busPath](QDBusPendingCallWatcher *w) {
+            w->deleteLater();
+            const QDBusPendingReply<bool> owned = *w;
+            if (owned.isValid() && owned.value()) {
+                done(true);
+                return;
+            }
+            // Activatable services are not registered until first used.
+            const QDBusMessage list = QDBusMessage::createMethodCall(
+                busService, busPath, busService, QStringLiteral("ListActivatableNames"));
+            auto *second = new QDBusPendingCallWatcher(bus.asyncCall(list), context);
+            QObject::connect(second, &QDBusPendingCallWatcher::finished, context,
+                             [done](QDBusPendingCallWatcher *w2) {
+                                 w2->deleteLater();
+                                 const QDBusPendingReply<QStringList> names = *w2;
+                                 done(names.isValid() && names.value().contains(kService));
+                             });
+        });
 }
 
 QString DBusNotifier::escapeBody(const QString &text) {
@@ -58,11 +87,12 @@ QVariantMap DBusNotifier::hints(const Notification &n) {
 
 void DBusNotifier::notify(const Notification &n) {
     const QStringList actions{QStringLiteral("default"), tr("Show")};
+    QDBusMessage msg =
+        QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
     // The icon is installed under the desktop entry's name (the entry's Icon=).
-    QDBusPendingCall call =
-        m_iface->asyncCall(QStringLiteral("Notify"), QCoreApplication::applicationName(), uint(0),
-                           QGuiApplication::desktopFileName(), n.title, escapeBody(n.body), actions,
-                           hints(n), int(-1));
+    msg << QCoreApplication::applicationName() << uint(0) << QGuiApplication::desktopFileName()
+        << n.title << escapeBody(n.body) << actions << hints(n) << int(-1);
+    const QDBusPendingCall call = m_bus.asyncCall(msg);
     auto *watcher = new QDBusPendingCallWatcher(call, this);
     const quint64 id = n.id;
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, id](auto *w) {

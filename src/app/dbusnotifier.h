@@ -3,20 +3,29 @@
 
 #include "notifier.h"
 
+#include <QDBusConnection>
 #include <QHash>
 
-class QDBusInterface;
+#include <functional>
 
 // Notifications through the freedesktop notification service (org.freedesktop.Notifications
 // on the session bus). Bodies are escaped, since servers may interpret a subset of HTML.
+// Every D-Bus call is asynchronous: the GUI thread never waits for the bus or the service
+// (no QDBusInterface, whose constructor introspects the service synchronously).
 class DBusNotifier : public Notifier {
     Q_OBJECT
 public:
     explicit DBusNotifier(QObject *parent = nullptr);
+    // On another connection (tests use a private bus).
+    DBusNotifier(const QDBusConnection &bus, QObject *parent = nullptr);
     ~DBusNotifier() override;
 
-    // Whether a notification service answers on the session bus.
-    static bool isAvailable();
+    // Asks the bus, without blocking, whether a notification service runs or can be started,
+    // and calls done(available) on context's thread. done is not called if context is
+    // destroyed first.
+    static void probe(QObject *context, std::function<void(bool available)> done);
+    static void probe(const QDBusConnection &bus, QObject *context,
+                      std::function<void(bool available)> done);
 
     void notify(const Notification &notification) override;
     QString backendName() const override { return QStringLiteral("freedesktop"); }
@@ -31,6 +40,6 @@ private Q_SLOTS:
     void onClosed(uint serverId, uint reason);
 
 private:
-    QDBusInterface *m_iface = nullptr;
+    QDBusConnection m_bus;
     QHash<uint, quint64> m_ids; // server's id -> ours
 };

@@ -32,8 +32,10 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QFile>
+#include <QGuiApplication>
 #include <QMessageBox>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -86,10 +88,6 @@ MainWindow::MainWindow(Options options, QWidget *parent)
     connect(input, &MessageInput::renameRequested, this, &MainWindow::onRenameFromInput);
 
     auto *view = m_ui->messageView;
-    connect(view, &MessageView::loadOlderRequested, this, [this] {
-        if (m_client)
-            m_client->loadOlder();
-    });
     connect(view, &MessageView::retryRequested, this, [this](qint64 id) {
         if (m_client)
             m_client->retryMessage(id);
@@ -238,20 +236,85 @@ void MainWindow::loadSettings() {
                                         s.value(QStringLiteral("ui/closeToTray"), true).toBool());
     if (!m_options.persistSettings)
         return;
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    restoreLayout(m_options.client.profile.name());
     m_ui->actionCompact->setChecked(s.value(QStringLiteral("ui/compact"), false).toBool());
     m_ui->actionOnlineOnly->setChecked(s.value(QStringLiteral("ui/onlineOnly"), false).toBool());
-    m_ui->actionShowUsers->setChecked(m_ui->usersDock->isVisibleTo(this) ||
-                                      !s.contains(QStringLiteral("window/state")));
+}
+
+QString MainWindow::layoutKey(const QString &profileName) {
+    // Profile names are free text: percent-encoded, they cannot make a nested settings path.
+    return QStringLiteral("layout/") + QString::fromLatin1(QUrl::toPercentEncoding(profileName)) +
+           QLatin1Char('/');
+}
+
+void MainWindow::saveLayout(const QString &profileName) {
+    if (!m_options.persistSettings)
+        return;
+    QSettings s;
+    const QString key = layoutKey(profileName);
+    s.setValue(key + QLatin1String("geometry"), saveGeometry());
+    s.setValue(key + QLatin1String("state"), saveState());
+}
+
+void MainWindow::restoreLayout(const QString &profileName) {
+    if (!m_options.persistSettings)
+        return;
+    QSettings s;
+    const QString key = layoutKey(profileName);
+    // Before layouts were kept per profile, there was one for all.
+    const QString geometryKey = s.contains(key + QLatin1String("geometry"))
+                                    ? key + QLatin1String("geometry")
+                                    : QStringLiteral("window/geometry");
+    const QString stateKey = s.contains(key + QLatin1String("state"))
+                                 ? key + QLatin1String("state")
+                                 : QStringLiteral("window/state");
+    if (s.contains(geometryKey))
+        restoreGeometry(s.value(geometryKey).toByteArray());
+    if (s.contains(stateKey))
+        restoreState(s.value(stateKey).toByteArray());
+    m_ui->actionShowUsers->setChecked(m_ui->usersDock->isVisibleTo(this) || !s.contains(stateKey));
+    ensureOnScreen();
+}
+
+void MainWindow::ensureOnScreen() {
+    // restoreGeometry() moves a window whose screen is gone (a second monitor unplugged); a
+    // window left with only a corner on a screen (no title bar to grab) is brought in too:
+    // onto the screen it overlaps most, else the primary one, fitted into its free area.
+    const QRect frame = frameGeometry();
+    QScreen *target = nullptr;
+    int best = 0;
+    for (QScreen *screen : QGuiApplication::screens()) {
+        const QRect common = screen->availableGeometry().intersected(frame);
+        const int area = common.width() * common.height();
+        if (area > best) {
+            best = area;
+            target = screen;
+        }
+    }
+    // A strip of 100 x 40 (enough of the title bar to grab it) is the least that counts.
+    if (target) {
+        const QRect common = target->availableGeometry().intersected(frame);
+        if (common.width() >= qMin(frame.width(), 100) &&
+            common.height() >= qMin(frame.height(), 40))
+            return;
+    }
+    if (!target)
+        target = QGuiApplication::primaryScreen();
+    if (!target)
+        return;
+    const QRect avail = target->availableGeometry();
+    const QSize fitted = size().boundedTo(avail.size());
+    resize(fitted);
+    QRect placed(QPoint(), fitted);
+    placed.moveCenter(avail.center());
+    move(placed.topLeft());
 }
 
 void MainWindow::saveSettings() {
     if (!m_options.persistSettings)
         return;
     QSettings s;
-    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("window/state"), saveState());
+    saveLayout(m_client ? m_client->profileName() : m_options.client.profile.name());
     s.setValue(QStringLiteral("ui/compact"), m_ui->actionCompact->isChecked());
     s.setValue(QStringLiteral("ui/onlineOnly"), m_ui->actionOnlineOnly->isChecked());
     if (m_tray)
@@ -287,7 +350,6 @@ void MainWindow::createClient(const chat::Profile &profile) {
     connect(c, &ChatClient::identityChanged, this,
             [this] { m_status->setIdentity(m_client->identityShort(), m_client->identityHex()); });
     connect(c, &ChatClient::ownNameChanged, this, &MainWindow::updateTitle);
-    connect(c, &ChatClient::hasOlderChanged, m_ui->messageView, &MessageView::setHasOlder);
     connect(c, &ChatClient::loadingOlderChanged, m_ui->messageView, &MessageView::setLoadingOlder);
     connect(c, &ChatClient::nameChanged, this, [this](const QString &name) {
         statusBar()->showMessage(tr("You are now known as %1").arg(UntrustedText::isolate(name)),
@@ -312,6 +374,9 @@ void MainWindow::createClient(const chat::Profile &profile) {
     connect(c, &ChatClient::credentialWarning, this,
             [this](const QString &text) { showBanner(text, false); });
     connect(c, &ChatClient::messagesArrived, this, &MainWindow::onMessagesArrived);
+    connect(c->users(), &chat::UserModel::selfDisplayNameChanged, this, &MainWindow::updateTitle);
+    connect(c->users(), &chat::UserModel::presenceKnownChanged, this,
+            &MainWindow::updateUsersSummary);
     connect(c->users(), &chat::UserModel::countChanged, this, &MainWindow::updateUsersSummary);
     connect(c->users(), &chat::UserModel::onlineCountChanged, this,
             &MainWindow::updateUsersSummary);
@@ -321,7 +386,7 @@ void MainWindow::createClient(const chat::Profile &profile) {
         connect(outbox, &chat::Outbox::entryRemoved, this, &MainWindow::updatePending);
     }
 
-    m_ui->messageView->setHasOlder(c->hasOlder());
+    m_ui->messageView->setHistoryModel(c->messages());
     m_ui->messageView->setLoadingOlder(c->isLoadingOlder());
     m_status->setIdentity(c->identityShort(), c->identityHex());
     m_ui->banner->hide();
@@ -351,54 +416,84 @@ void MainWindow::startSession() {
     if (!m_client)
         return;
     const ChatClient::Options &o = m_client->options();
-    const QString rustPath = chat::RustCredentials::defaultPath(o.profile.database());
+    const QString rustPath = o.rustCredentialsPath.isEmpty()
+                                 ? chat::RustCredentials::defaultPath(o.profile.database())
+                                 : o.rustCredentialsPath;
     const QString askedKey = QStringLiteral("rustImportOffered/") + o.profile.name();
     if (!m_options.offerRustImport || o.anonymous || !o.tokenOverride.isEmpty() ||
         !QFile::exists(rustPath) || QSettings().value(askedKey).toBool()) {
         beginSession();
         return;
     }
-    // Only when this profile has no identity yet: ask the store first.
+    // Only when this profile has no identity yet: ask the store first. `loaded` always comes
+    // (also after `problem`, when the keychain failed), so it alone answers: one question.
     auto *probe = new chat::CredentialStore(this);
     probe->setInsecureFileStore(o.insecureTokenFile);
-    auto finish = [this, probe, rustPath, askedKey](const QString &stored) {
-        probe->deleteLater();
-        if (!stored.isEmpty() || !m_client) {
-            beginSession();
-            return;
-        }
-        QSettings().setValue(askedKey, true);
-        const auto answer = QMessageBox::question(
-            this, tr("Use Your Existing Identity?"),
-            tr("The SpacetimeDB Rust quickstart has an identity stored in\n%1\n\n"
-               "Continue as that identity here? Otherwise a new identity is created.")
-                .arg(rustPath),
-            QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-        if (answer == QMessageBox::Yes) {
-            const auto token = chat::RustCredentials::read(rustPath);
-            if (token) {
-                ChatClient::Options opts = m_options.client;
-                opts.profile = m_client->profile();
-                opts.tokenOverride = *token;
-                const chat::Profile p = opts.profile;
-                destroyClient();
-                const ChatClient::Options saved = m_options.client;
-                m_options.client = opts;
-                createClient(p);
-                m_options.client = saved;
-            } else {
-                QMessageBox::warning(
-                    this, tr("Identity Not Imported"),
-                    tr("The file could not be read: %1").arg(token.error().message()));
-            }
-        }
-        beginSession();
-    };
+    const QPointer<ChatClient> client = m_client;
     connect(probe, &chat::CredentialStore::loaded, this,
-            [finish](const QString &, const QString &token) { finish(token); });
-    connect(probe, &chat::CredentialStore::problem, this,
-            [finish](const QString &, const QString &) { finish(QString()); });
+            [this, probe, client, rustPath, askedKey](const QString &, const QString &stored) {
+                probe->deleteLater();
+                if (!m_client || client != m_client)
+                    return; // the profile changed meanwhile; its own start was made
+                if (!stored.isEmpty()) {
+                    beginSession();
+                    return;
+                }
+                QSettings().setValue(askedKey, true);
+                askRustImport(rustPath);
+            });
     probe->load(o.profile);
+}
+
+QMessageBox *MainWindow::openMessageBox(QMessageBox::Icon icon, const QString &title,
+                                        const QString &text, QMessageBox::StandardButtons buttons,
+                                        QMessageBox::StandardButton defaultButton) {
+    // Window-modal and open(): no nested event loop, so network signals (new messages) are
+    // handled while the question waits.
+    auto *box = new QMessageBox(icon, title, text, buttons, this);
+    box->setDefaultButton(defaultButton);
+    box->setWindowModality(Qt::WindowModal);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    return box;
+}
+
+void MainWindow::askRustImport(const QString &rustPath) {
+    QMessageBox *box =
+        openMessageBox(QMessageBox::Question, tr("Use Your Existing Identity?"),
+                       tr("The SpacetimeDB Rust quickstart has an identity stored in\n%1\n\n"
+                          "Continue as that identity here? Otherwise a new identity is created.")
+                           .arg(rustPath),
+                       QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    box->setObjectName(QStringLiteral("rustImportQuestion"));
+    const QPointer<ChatClient> client = m_client;
+    connect(box, &QMessageBox::finished, this, [this, box, client, rustPath] {
+        if (!m_client || client != m_client)
+            return;
+        if (box->standardButton(box->clickedButton()) == QMessageBox::Yes)
+            importRustIdentity(rustPath);
+        beginSession();
+    });
+}
+
+void MainWindow::importRustIdentity(const QString &rustPath) {
+    const auto token = chat::RustCredentials::read(rustPath);
+    if (!token) {
+        openMessageBox(QMessageBox::Warning, tr("Identity Not Imported"),
+                       tr("The file could not be read: %1").arg(token.error().message()),
+                       QMessageBox::Ok, QMessageBox::Ok)
+            ->setObjectName(QStringLiteral("rustImportFailed"));
+        return;
+    }
+    ChatClient::Options opts = m_options.client;
+    opts.profile = m_client->profile();
+    opts.tokenOverride = *token;
+    const chat::Profile p = opts.profile;
+    destroyClient();
+    const ChatClient::Options saved = m_options.client;
+    m_options.client = opts;
+    createClient(p);
+    m_options.client = saved;
 }
 
 void MainWindow::beginSession() {
@@ -415,6 +510,10 @@ void MainWindow::beginSession() {
 
 void MainWindow::switchProfile(const chat::Profile &profile) {
     qCInfo(lcApp) << "switching to profile" << profile.name();
+    if (m_client && m_client->profileName() != profile.name()) {
+        saveLayout(m_client->profileName());
+        restoreLayout(profile.name());
+    }
     m_profiles->save(profile);
     m_profiles->setLastProfileName(profile.name());
     if (m_renameDialog)
@@ -470,15 +569,21 @@ void MainWindow::onRenameFromInput(const QString &name) {
 void MainWindow::forgetIdentity() {
     if (!m_client)
         return;
-    const auto answer = QMessageBox::warning(
-        this, tr("Forget Identity"),
+    QMessageBox *box = openMessageBox(
+        QMessageBox::Warning, tr("Forget Identity"),
         tr("Delete the identity stored for the profile \"%1\"?\n\nYou will continue with a new, "
            "anonymous identity. Your old messages stay on the server, but nobody (not even "
            "you) can write as that identity again.")
             .arg(m_client->profileName()),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer == QMessageBox::Yes)
-        m_client->forgetIdentity();
+    box->setObjectName(QStringLiteral("forgetIdentityQuestion"));
+    const QPointer<ChatClient> client = m_client;
+    connect(box, &QMessageBox::finished, this, [this, box, client] {
+        // Only for the session it was asked about (the profile may have changed meanwhile).
+        if (m_client && client == m_client &&
+            box->standardButton(box->clickedButton()) == QMessageBox::Yes)
+            m_client->forgetIdentity();
+    });
 }
 
 // ---- presentation --------------------------------------------------------------------------
@@ -495,6 +600,13 @@ void MainWindow::updateStatus() {
         showBanner(m_client->lastError(), true);
     else if (connectFailed && state == State::Reconnecting)
         showBanner(tr("%1 Trying again automatically.").arg(m_client->lastError()), true);
+    else if (state == State::Error &&
+             m_client->errorSource() == ChatClient::ErrorSource::Subscription)
+        showBanner(m_client->reconnectSeconds() > 0
+                       ? tr("%1 Trying again in %n s.", nullptr, m_client->reconnectSeconds())
+                             .arg(UntrustedText::isolate(m_client->lastError()))
+                       : UntrustedText::isolate(m_client->lastError()),
+                   true);
     else if (state == State::Error)
         showBanner(tr("Could not connect to %1 (database %2): %3")
                        .arg(m_client->serverUrl(), m_client->database(),
@@ -518,7 +630,9 @@ void MainWindow::showBanner(const QString &text, bool error) {
 void MainWindow::updateTitle() {
     QString title;
     if (m_client) {
-        const QString name = UntrustedText::isolate(m_client->ownName());
+        // With the identity suffix while another user's name looks like ours.
+        const QString shown = m_client->users()->selfDisplayName();
+        const QString name = UntrustedText::isolate(shown.isEmpty() ? m_client->ownName() : shown);
         const QString host = QUrl(m_client->serverUrl()).host();
         title = m_client->ownName().isEmpty()
                     ? tr("%1 on %2 — Spacetime Chat").arg(m_client->database(), host)
@@ -538,7 +652,11 @@ void MainWindow::updateUsersSummary() {
         return;
     const chat::UserModel *users = m_client->users();
     m_ui->usersSummary->setText(
-        tr("%1 online · %2 known").arg(users->onlineCount()).arg(users->rowCount()));
+        users->presenceKnown()
+            ? tr("%1 online · %2 known").arg(users->onlineCount()).arg(users->rowCount())
+            : tr("%1 online when last seen · %2 known")
+                  .arg(users->onlineCount())
+                  .arg(users->rowCount()));
 }
 
 void MainWindow::updatePlaceholder() {
@@ -601,15 +719,44 @@ void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
     if (isMuted())
         return;
     if (!m_notifier) {
-#ifdef STDB_APP_HAVE_DBUS
-        if (DBusNotifier::isAvailable())
-            setNotifier(new DBusNotifier(this));
-#endif
-        if (!m_notifier && m_tray)
-            setNotifier(new TrayNotifier(m_tray->systemTrayIcon(), this));
-        if (!m_notifier)
-            return;
+        // Held until the asynchronous choice of a notification service is made.
+        m_heldForNotifier.append(others);
+        chooseNotifier();
+        return;
     }
+    notifyAbout(others);
+}
+
+void MainWindow::chooseNotifier() {
+    if (m_choosingNotifier)
+        return;
+    m_choosingNotifier = true;
+    auto choose = [this](bool dbusAvailable) {
+        m_choosingNotifier = false;
+        if (!m_notifier) {
+#ifdef STDB_APP_HAVE_DBUS
+            if (dbusAvailable)
+                setNotifier(new DBusNotifier(this));
+#else
+            Q_UNUSED(dbusAvailable)
+#endif
+            if (!m_notifier && m_tray)
+                setNotifier(new TrayNotifier(m_tray->systemTrayIcon(), this));
+        }
+        const QList<chat::ChatMessage> held = std::exchange(m_heldForNotifier, {});
+        // The user may have come back or muted meanwhile.
+        if (m_notifier && m_client && !held.isEmpty() && !isAttended() && !isMuted())
+            notifyAbout(held);
+    };
+#ifdef STDB_APP_HAVE_DBUS
+    DBusNotifier::probe(this, choose);
+#else
+    QMetaObject::invokeMethod(
+        this, [choose] { choose(false); }, Qt::QueuedConnection);
+#endif
+}
+
+void MainWindow::notifyAbout(const QList<chat::ChatMessage> &others) {
     const chat::UserModel *users = m_client->users();
     auto remember = [this](const chat::ChatMessage &m) {
         const quint64 id = m_nextNotification++;

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QPointer>
 
 #include <memory>
@@ -112,13 +113,27 @@ private:
     void setUnread(int count);
     void showBanner(const QString &text, bool error);
     void onMessagesArrived(const QList<chat::ChatMessage> &messages);
+    // Picks the notification backend without blocking (D-Bus probe, else the tray).
+    void chooseNotifier();
+    void notifyAbout(const QList<chat::ChatMessage> &others);
     bool mentionsMe(const QString &text) const;
     void onSend(const QString &text);
     void onRenameFromInput(const QString &name);
     void forgetIdentity();
+    // A window-modal message box, already open (no nested event loop); deletes itself.
+    QMessageBox *openMessageBox(QMessageBox::Icon icon, const QString &title, const QString &text,
+                                QMessageBox::StandardButtons buttons,
+                                QMessageBox::StandardButton defaultButton);
+    void askRustImport(const QString &rustPath);
+    void importRustIdentity(const QString &rustPath);
     void showAbout();
     void loadSettings();
     void saveSettings();
+    // Window geometry and dock state, per profile.
+    static QString layoutKey(const QString &profileName);
+    void saveLayout(const QString &profileName);
+    void restoreLayout(const QString &profileName);
+    void ensureOnScreen();
 
     Options m_options;
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -128,6 +143,8 @@ private:
     chat::OnlineUserFilter *m_userFilter = nullptr;
     ConnectionStatus *m_status = nullptr;
     Notifier *m_notifier = nullptr;
+    bool m_choosingNotifier = false;
+    QList<chat::ChatMessage> m_heldForNotifier; // arrived while the backend was being chosen
     TrayIcon *m_tray = nullptr;
     QPointer<RenameDialog> m_renameDialog;
     int m_unread = 0;

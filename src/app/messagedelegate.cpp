@@ -48,6 +48,15 @@ DeliveryState stateOf(const QModelIndex &index) {
     return index.data(MessageModel::DeliveryStateRole).value<DeliveryState>();
 }
 
+// The avatar's letter: the first letter or digit of the sender's display name (which may start
+// with a bidi isolate, or be "(no visible name) c0ffee12").
+QString initialOf(const QString &name) {
+    for (const char32_t c : name.toUcs4())
+        if (QChar::isLetterOrNumber(c))
+            return QString::fromUcs4(&c, 1).toUpper();
+    return QStringLiteral("?");
+}
+
 QColor mutedColor(const QPalette &pal) {
     return pal.color(QPalette::PlaceholderText);
 }
@@ -317,8 +326,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
             af.setPixelSize(kAvatar / 2);
             painter->setFont(af);
             painter->setPen(Qt::white);
-            const QString initial = name.isEmpty() ? QStringLiteral("?") : name.left(1).toUpper();
-            painter->drawText(avatar, Qt::AlignCenter, initial);
+            painter->drawText(avatar, Qt::AlignCenter, initialOf(name));
         }
         const QFont bf = boldFont(m_font);
         const QFontMetrics bfm(bf);

@@ -59,7 +59,7 @@ MessageView::MessageView(QWidget *parent)
     m_jump->setCursor(Qt::PointingHandCursor);
     m_jump->setAccessibleName(tr("Jump to the newest message"));
     m_jump->hide();
-    connect(m_jump, &QPushButton::clicked, this, &MessageView::scrollToLatest);
+    connect(m_jump, &QPushButton::clicked, this, &MessageView::jumpToNewest);
 
     m_loadOlder = new QPushButton(tr("↑ Load older messages"), this);
     m_loadOlder->setObjectName(QStringLiteral("loadOlder"));
@@ -67,8 +67,8 @@ MessageView::MessageView(QWidget *parent)
     m_loadOlder->setAccessibleName(tr("Load older messages"));
     m_loadOlder->hide();
     connect(m_loadOlder, &QPushButton::clicked, this, [this] {
-        if (!m_loadingOlder)
-            emit loadOlderRequested();
+        if (m_history && !m_loadingOlder)
+            m_history->fetchMore({});
     });
 
     connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, &MessageView::onRangeChanged);
@@ -97,9 +97,23 @@ void MessageView::setModel(QAbstractItemModel *model) {
     scrollToLatest();
 }
 
-void MessageView::setHasOlder(bool hasOlder) {
-    m_hasOlder = hasOlder;
+void MessageView::setHistoryModel(chat::MessageModel *history) {
+    if (m_history)
+        disconnect(m_history, nullptr, this, nullptr);
+    m_history = history;
+    if (history) {
+        connect(history, &chat::MessageModel::canFetchMoreChanged, this,
+                &MessageView::updateOverlays);
+        connect(history, &chat::MessageModel::newerUnloadedChanged, this,
+                &MessageView::updateOverlays);
+    }
     updateOverlays();
+}
+
+void MessageView::jumpToNewest() {
+    if (m_history && m_history->newerUnloaded())
+        m_history->reloadNewest(); // a reset: the view follows it to the bottom
+    scrollToLatest();
 }
 
 void MessageView::setLoadingOlder(bool loading) {
@@ -182,16 +196,30 @@ void MessageView::onRangeChanged(int, int max) {
 void MessageView::onValueChanged(int value) {
     if (!m_adjusting)
         setPinned(value >= verticalScrollBar()->maximum() - kPinSlack);
+    // Back at the bottom of what is loaded while the newest messages are unloaded: bring them
+    // back (after this scroll step, not inside it). Checked then, not now: when the cap unloads
+    // the newest rows, the range shrinks (and may clamp the view to the bottom) before the
+    // model says they are unloaded.
+    if (!m_adjusting && m_pinned && verticalScrollBar()->maximum() > 0 && m_history)
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (m_pinned && m_history && m_history->newerUnloaded())
+                    jumpToNewest();
+            },
+            Qt::QueuedConnection);
     updateOverlays();
 }
 
 void MessageView::updateOverlays() {
     const QRect vp = viewport()->geometry();
     // "New messages" / "jump to latest" at the bottom right while reading history.
-    const bool showJump = !m_pinned && verticalScrollBar()->maximum() > 0;
+    const bool newerUnloaded = m_history && m_history->newerUnloaded();
+    const bool showJump = newerUnloaded || (!m_pinned && verticalScrollBar()->maximum() > 0);
     if (showJump) {
-        m_jump->setText(m_unseen > 0 ? tr("%n new message(s) ↓", nullptr, m_unseen)
-                                     : tr("Jump to latest ↓"));
+        m_jump->setText(newerUnloaded  ? tr("Newer messages unloaded · Jump to newest ↓")
+                        : m_unseen > 0 ? tr("%n new message(s) ↓", nullptr, m_unseen)
+                                       : tr("Jump to latest ↓"));
         m_jump->adjustSize();
         m_jump->move(vp.right() - m_jump->width() - 16, vp.bottom() - m_jump->height() - 12);
         m_jump->raise();
@@ -199,7 +227,9 @@ void MessageView::updateOverlays() {
     m_jump->setVisible(showJump);
 
     const bool atTop = verticalScrollBar()->value() <= verticalScrollBar()->minimum() + 40;
-    const bool showOlder = m_hasOlder && atTop && model() && model()->rowCount() > 0;
+    const bool canFetch = m_history && m_history->canFetchMore({});
+    const bool showOlder =
+        (canFetch || m_loadingOlder) && atTop && model() && model()->rowCount() > 0;
     if (showOlder) {
         m_loadOlder->adjustSize();
         // Top right, clear of the day label that sits in the middle of the first row. When a

@@ -5,6 +5,11 @@
 
 #include <QListView>
 #include <QPersistentModelIndex>
+#include <QPointer>
+
+namespace chat {
+class MessageModel;
+} // namespace chat
 
 class MessageDelegate;
 class QPushButton;
@@ -13,7 +18,9 @@ class QPushButton;
 // - pinned to the bottom while the user is at the bottom (new messages scroll in);
 // - unmoved when messages arrive while reading history, with a "new messages" button;
 // - unmoved when older history is prepended above;
-// - a "Load older messages" button at the top while more history exists.
+// - a "Load older messages" button at the top while the message model can fetch more;
+// - "Jump to newest" while the cap unloaded the newest messages (reading old history); they
+//   come back when the user returns to the bottom.
 //
 // The rows are laid out by the view itself (RowHeightIndex), not by QListView's layout: that
 // one measures every row again on each insert, which at 200k rows costs seconds per live
@@ -33,8 +40,10 @@ public:
     QPushButton *jumpButton() const { return m_jump; }
     QPushButton *loadOlderButton() const { return m_loadOlder; }
 
-    // Whether there is older history to load, and whether it is being loaded.
-    void setHasOlder(bool hasOlder);
+    // The MessageModel under the view's proxies: its canFetchMore() / fetchMore() load older
+    // history (the proxies do not fetch, see MessageFilterModel), its newerUnloaded() shows.
+    void setHistoryModel(chat::MessageModel *history);
+    // Whether older history is being looked for.
     void setLoadingOlder(bool loading);
     void setCompact(bool compact);
     // Shown in the middle while there are no rows ("Connecting…", "No messages yet").
@@ -55,7 +64,6 @@ public Q_SLOTS:
     void scrollToLatest();
 
 Q_SIGNALS:
-    void loadOlderRequested();
     void retryRequested(qint64 localId);
     void discardRequested(qint64 localId);
     void pinnedChanged(bool pinned);
@@ -97,13 +105,14 @@ private:
     void measureVisible();
     void updateScrollRange();
     void setValueKeepingPins(qint64 value);
+    void jumpToNewest();
 
     MessageDelegate *m_delegate = nullptr;
     QPushButton *m_jump = nullptr;
     QPushButton *m_loadOlder = nullptr;
     bool m_pinned = true;
     bool m_adjusting = false;
-    bool m_hasOlder = false;
+    QPointer<chat::MessageModel> m_history;
     bool m_loadingOlder = false;
     int m_unseen = 0;
     QPersistentModelIndex m_anchor;

@@ -28,6 +28,8 @@ void UserDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
         style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget);
 
     const bool online = index.data(UserModel::OnlineRole).toBool();
+    // Our connection is down: the dots are only what we saw last, so the whole list is grey.
+    const bool known = index.data(UserModel::PresenceKnownRole).toBool();
     const bool self = index.data(UserModel::IsSelfRole).toBool();
     const QString name = index.data(UserModel::DisplayNameRole).toString();
     const QRect r = option.rect;
@@ -36,14 +38,21 @@ void UserDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->setRenderHint(QPainter::Antialiasing);
     const int d = 9;
     const QRect dot(r.left() + 10, r.center().y() - d / 2, d, d);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(online ? QColor(40, 175, 80) : option.palette.color(QPalette::Mid));
+    const QColor grey = option.palette.color(QPalette::Mid);
+    if (known) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(online ? QColor(40, 175, 80) : grey);
+    } else {
+        // Last seen online: a grey ring, not a green dot.
+        painter->setPen(online ? QPen(grey, 1.5) : Qt::NoPen);
+        painter->setBrush(online ? QBrush(Qt::NoBrush) : QBrush(grey));
+    }
     painter->drawEllipse(dot);
 
     const bool selected = option.state & QStyle::State_Selected;
     QColor text = selected ? option.palette.color(QPalette::HighlightedText)
                            : option.palette.color(QPalette::Text);
-    if (!online && !selected)
+    if ((!online || !known) && !selected)
         text = option.palette.color(QPalette::PlaceholderText);
     QFont f = option.font;
     f.setBold(self);
@@ -62,7 +71,8 @@ bool UserDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
     if (!event || event->type() != QEvent::ToolTip || !index.isValid())
         return QStyledItemDelegate::helpEvent(event, view, option, index);
     const QString name = index.data(UserModel::DisplayNameRole).toString();
-    const QString state = index.data(UserModel::OnlineRole).toBool() ? tr("online") : tr("offline");
+    // "online", "offline", or what was last seen before our connection was lost.
+    const QString state = index.data(UserModel::PresenceTextRole).toString();
     const QString tip = tr("%1 (%2)\nIdentity: %3")
                             .arg(chat::UntrustedText::isolate(name), state,
                                  index.data(UserModel::IdentityRole).toString());

@@ -3,8 +3,10 @@
 
 #include <QStyledItemDelegate>
 
-// A row of the people list (chat::UserModel): a presence dot (green online, grey offline),
-// the display name, "(you)" for ourselves; the full identity as tooltip.
+// A row of the people list (chat::UserModel): a presence dot (green online, grey offline; a grey
+// ring and grey text for everyone while our connection is down and the dots are only what was
+// last seen), the display name (with an identity suffix when names look alike), "(you)" for
+// ourselves; presence and the full identity as tooltip.
 class UserDelegate : public QStyledItemDelegate {
     Q_OBJECT
 public:

@@ -25,9 +25,10 @@ namespace chat {
 
 namespace {
 
-// loadOlder() steps back over empty windows on its own; after this many in a row it decides
-// there is nothing older.
-constexpr int kMaxEmptyOlderPages = 12;
+// Looking for older history steps back over empty windows of doubling length (1, 2, 4, …
+// history windows); after this many the last query has no lower bound, so "nothing older" is
+// an exact answer and a long silence costs a handful of queries.
+constexpr int kMaxProbeSteps = 8;
 
 ChatUser toChat(const quickstart_chat::User &u) {
     return ChatUser{u.identity, u.name, u.online};
@@ -73,6 +74,16 @@ ChatClient::ChatClient(Options options, QObject *parent)
     connect(m_outbox, &Outbox::entryRemoved, m_messages, &MessageModel::removeOutgoing);
     connect(m_outbox, &Outbox::entryChanged, this, &ChatClient::updatePendingCount);
     connect(m_outbox, &Outbox::entryRemoved, this, &ChatClient::updatePendingCount);
+    connect(m_outbox, &Outbox::saved, this, [this](quint64 snapshot) {
+        if (!m_handedOver.isEmpty() && snapshot >= m_handOverSnapshot)
+            sendHandedOver();
+    });
+    connect(m_outbox, &Outbox::saveFailed, this, &ChatClient::storageProblem);
+    connect(m_messages, &MessageModel::fetchMoreRequested, this, &ChatClient::loadOlder);
+    connect(m_messages, &MessageModel::newestRequested, this, &ChatClient::reloadNewest);
+
+    m_subscriptionBackoff = std::make_unique<stdb::Backoff>(m_options.reconnect, m_options.clock);
+    m_subscriptionRetry = m_options.clock->createTimer([this] { retrySubscriptions(); });
 
     m_credentials->setInsecureFileStore(m_options.insecureTokenFile);
     connect(m_credentials, &CredentialStore::loaded, this, &ChatClient::onLoaded);
@@ -133,6 +144,10 @@ void ChatClient::start() {
     if (m_state != State::Offline && m_state != State::Error)
         return;
     if (m_connection) {
+        if (m_failedQueries && m_connection->isActive()) {
+            retrySubscriptions();
+            return;
+        }
         // Stopped earlier: resume the same session (same token, subscriptions, cache).
         setState(State::Connecting);
         m_connection->reconnectNow();
@@ -225,6 +240,7 @@ void ChatClient::buildConnection(const QString &token) {
     if (!built) {
         setLastError(built.error());
         emit connectionProblem(m_lastError);
+        m_errorSource = ErrorSource::Connection;
         setState(State::Error);
         return;
     }
@@ -255,6 +271,7 @@ void ChatClient::buildConnection(const QString &token) {
     connect(conn, &stdb::DbConnection::disconnected, this,
             [this](const std::optional<stdb::Error> &e) {
                 setSynced(false);
+                returnHandedOver();
                 m_outbox->markInFlightUnconfirmed();
                 if (e) {
                     setLastError(*e);
@@ -269,36 +286,88 @@ void ChatClient::buildConnection(const QString &token) {
     connect(m_module->message(), &stdb::TableHandle::rawChanges, this,
             &ChatClient::onMessagesChanged);
 
-    m_appliedSets = 0;
-    auto applied = [this, generation](const stdb::EventContext &) {
+    m_appliedQueries = 0;
+    m_failedQueries = 0;
+    m_windowStartUs = m_options.clock->wallTime().micros() - windowUs();
+    resetOlderPaging(m_windowStartUs);
+    subscribeQuery(UsersQuery);
+    subscribeQuery(MessagesQuery);
+}
+
+void ChatClient::subscribeQuery(Query q) {
+    if (!m_connection)
+        return;
+    const quint64 generation = m_generation;
+    auto applied = [this, generation, q](const stdb::EventContext &) {
         if (generation != m_generation)
             return;
         // The rows of this message are reported right after this callback: count the set
         // once they are in the models.
-        QTimer::singleShot(0, this, [this, generation] {
-            if (generation == m_generation && ++m_appliedSets == 2)
+        QTimer::singleShot(0, this, [this, generation, q] {
+            if (generation != m_generation)
+                return;
+            m_appliedQueries |= q;
+            if (m_appliedQueries == (UsersQuery | MessagesQuery))
                 onSubscriptionApplied();
         });
     };
-    auto failed = [this, generation](const stdb::EventContext &ctx) {
-        if (generation != m_generation)
-            return;
-        const QString text =
-            tr("The server refused the subscription: %1").arg(ctx.error().message());
-        setLastError(text);
-        emit connectionProblem(text);
+    auto failed = [this, generation, q](const stdb::EventContext &ctx) {
+        if (generation == m_generation)
+            onSubscriptionFailed(q, ctx.error());
     };
-    m_windowStartUs = m_options.clock->wallTime().micros() - windowUs();
-    m_olderBeforeUs = m_windowStartUs;
-    m_emptyOlderPages = 0;
-    if (!m_hasOlder) {
-        m_hasOlder = true;
-        emit hasOlderChanged(true);
+    m_connection->subscriptionBuilder()
+        .withContext(this)
+        .onApplied(applied)
+        .onError(failed)
+        .subscribe(q == UsersQuery ? QStringLiteral("SELECT * FROM user")
+                                   : windowStartSql(m_windowStartUs));
+}
+
+void ChatClient::onSubscriptionFailed(Query q, const stdb::Error &error) {
+    m_appliedQueries &= ~int(q);
+    m_failedQueries |= q;
+    setSynced(false);
+    // The server's own words (e.g. no such table: the database runs another module).
+    setLastError(tr("The server refused the subscription: %1").arg(error.message()), error);
+    emit connectionProblem(m_lastError);
+    m_errorSource = ErrorSource::Subscription;
+    scheduleSubscriptionRetry(); // first: the state change comes with the countdown
+    if (m_state == State::Error)
+        emit stateChanged(m_state);
+    setState(State::Error);
+}
+
+void ChatClient::scheduleSubscriptionRetry() {
+    if (!m_options.reconnect.enabled)
+        return; // stays in Error; start() / reconnectNow() ask again
+    const std::chrono::milliseconds delay = m_subscriptionBackoff->next();
+    m_subscriptionRetry->start(delay);
+    // The same countdown as a reconnect, shown with the Error state.
+    m_reconnectAtMs = qint64(m_options.clock->now().count()) + delay.count();
+    const int secs = int((delay.count() + 999) / 1000);
+    if (secs != m_reconnectSeconds) {
+        m_reconnectSeconds = secs;
+        emit reconnectSecondsChanged(secs);
     }
-    conn->subscriptionBuilder().withContext(this).onApplied(applied).onError(failed).subscribe(
-        QStringLiteral("SELECT * FROM user"));
-    conn->subscriptionBuilder().withContext(this).onApplied(applied).onError(failed).subscribe(
-        windowStartSql(m_windowStartUs));
+    m_countdown.start();
+}
+
+void ChatClient::retrySubscriptions() {
+    m_subscriptionRetry->stop();
+    if (!m_failedQueries)
+        return;
+    if (!m_connection || !m_connection->isActive()) {
+        // Not connected right now: the connection's own reconnect runs; ask again later.
+        scheduleSubscriptionRetry();
+        return;
+    }
+    const int failed = m_failedQueries;
+    m_failedQueries = 0;
+    setState(State::Connecting);
+    if (failed & UsersQuery)
+        subscribeQuery(UsersQuery);
+    if (failed & MessagesQuery)
+        subscribeQuery(MessagesQuery);
 }
 
 qint64 ChatClient::windowUs() const {
@@ -311,6 +380,11 @@ QString ChatClient::windowStartSql(qint64 startUs) const {
 
 void ChatClient::teardownConnection() {
     ++m_generation;
+    ++m_probeSerial;
+    m_probing = false;
+    m_subscriptionRetry->stop();
+    m_failedQueries = 0;
+    m_appliedQueries = 0;
     m_sendRequests.clear();
     m_pendingName.clear();
     updatePendingCount();
@@ -326,6 +400,7 @@ void ChatClient::teardownConnection() {
     }
     m_connection = nullptr;
     m_module = nullptr;
+    returnHandedOver();
     m_outbox->markInFlightUnconfirmed();
     setSynced(false);
 }
@@ -356,6 +431,10 @@ void ChatClient::reconnectNow() {
             start();
         return;
     }
+    if (m_failedQueries && m_connection->isActive()) {
+        retrySubscriptions(); // connected; only the subscription is missing
+        return;
+    }
     if (m_state == State::Offline || m_state == State::Error)
         setState(State::Connecting);
     m_connection->reconnectNow();
@@ -383,17 +462,31 @@ void ChatClient::onConnected(const stdb::Identity &identity, const QString &toke
         m_storedToken = token;
         m_credentials->save(m_options.profile, token);
     }
-    if (m_everSynced)
+    if (m_everSynced && !m_failedQueries)
         setState(State::Online);
 }
 
 void ChatClient::onSubscriptionApplied() {
+    if (m_failedQueries)
+        return; // still in Error until the refused query is in (retrySubscriptions)
+    if (m_errorSource == ErrorSource::Subscription || !m_lastError.isEmpty())
+        setLastError(QString());
+    m_subscriptionBackoff->reset();
     setSynced(true);
     m_everSynced = true;
     setState(State::Online);
     settleUnconfirmed();
     emit synchronized();
     pumpOutbox();
+    if (!m_hasOlder && !m_probing && !m_olderComplete && m_olderPage.isEmpty()) {
+        // A snapshot bigger than the cap lost its oldest rows: page back from the oldest kept.
+        const std::optional<stdb::Timestamp> oldest = m_messages->oldestSent();
+        if (m_probeStep == 0 && m_olderBeforeUs == m_windowStartUs && oldest &&
+            m_messages->maxMessages() > 0 &&
+            m_messages->confirmedCount() >= m_messages->maxMessages())
+            m_olderBeforeUs = oldest->micros();
+        probeOlder();
+    }
 }
 
 void ChatClient::onConnectionStateChanged() {
@@ -404,7 +497,7 @@ void ChatClient::onConnectionStateChanged() {
         setState(State::Connecting);
         break;
     case stdb::DbConnection::State::Connected:
-        if (m_everSynced)
+        if (m_everSynced && !m_failedQueries)
             setState(State::Online);
         break;
     case stdb::DbConnection::State::Reconnecting:
@@ -426,6 +519,10 @@ void ChatClient::onConnectionStateChanged() {
                 setLastError(why);
             else if (m_lastError.isEmpty())
                 setLastError(tr("The connection ended."));
+            m_subscriptionRetry->stop();
+            m_errorSource = ErrorSource::Connection;
+            if (m_state == State::Error)
+                emit stateChanged(m_state);
             setState(State::Error);
         }
         break;
@@ -565,26 +662,63 @@ void ChatClient::syncOutboxRow(qint64 localId) {
 void ChatClient::pumpOutbox() {
     if (!m_module || !m_synced || !m_connection || !m_connection->isActive())
         return;
+    {
+        const Outbox::SaveBatch saveOnce(m_outbox);
+        while (const qint64 localId = m_outbox->nextToSend()) {
+            m_outbox->markInFlight(localId);
+            m_handedOver.append(localId);
+        }
+    }
+    if (m_handedOver.isEmpty())
+        return;
+    // The in-flight mark must be on disk before the call can reach the server: after a crash
+    // in between, the restarted app would send the message a second time. The write runs off
+    // the GUI thread; the calls go out when it is done.
+    m_handOverSnapshot = m_outbox->saveRequested();
+    if (m_outbox->saveCompleted() >= m_handOverSnapshot)
+        sendHandedOver();
+}
+
+void ChatClient::sendHandedOver() {
+    if (!m_module || !m_synced || !m_connection || !m_connection->isActive()) {
+        returnHandedOver();
+        return;
+    }
+    const QList<qint64> ids = std::exchange(m_handedOver, {});
     const quint64 generation = m_generation;
     const Outbox::SaveBatch saveOnce(m_outbox);
-    while (const qint64 localId = m_outbox->nextToSend()) {
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const qint64 localId = ids[i];
         const Outbox::Entry *e = m_outbox->entry(localId);
+        if (!e || e->state != DeliveryState::Pending || !e->inFlight)
+            continue; // discarded or settled meanwhile
         const stdb::Expected<quint32> call = m_module->reducers()->sendMessage(
             e->text, this, [this, localId, generation](const stdb::ReducerOutcome &outcome) {
                 if (generation == m_generation)
                     onSendCompleted(localId, outcome);
             });
         if (!call) {
-            if (call.error().kind() == stdb::Error::Kind::Disconnected)
-                return; // stays Pending for the next connection
+            if (call.error().kind() == stdb::Error::Kind::Disconnected) {
+                // Never left this machine: Pending again, for the next connection.
+                for (qsizetype j = i; j < ids.size(); ++j)
+                    m_outbox->markUnsent(ids[j]);
+                return;
+            }
             const QString reason = ErrorText::describe(call.error());
             m_outbox->markFailed(localId, reason);
             emit messageFailed(localId, reason);
             continue;
         }
         m_sendRequests.insert(call.value(), localId);
-        m_outbox->markInFlight(localId);
     }
+}
+
+void ChatClient::returnHandedOver() {
+    // Marked in flight but never handed to the connection: they did not leave this machine.
+    const QList<qint64> ids = std::exchange(m_handedOver, {});
+    const Outbox::SaveBatch saveOnce(m_outbox);
+    for (qint64 localId : ids)
+        m_outbox->markUnsent(localId);
 }
 
 void ChatClient::onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome) {
@@ -686,26 +820,41 @@ bool ChatClient::setName(const QString &name) {
 
 // ---- history --------------------------------------------------------------------------------
 
-void ChatClient::loadOlder() {
-    if (!m_connection || m_loadingOlder || !m_hasOlder)
+void ChatClient::resetOlderPaging(qint64 beforeUs) {
+    ++m_probeSerial;
+    m_probing = false;
+    m_olderPage = MessageBatch();
+    m_olderComplete = false;
+    m_probeStep = 0;
+    m_olderBeforeUs = beforeUs;
+    setLoadingOlder(false);
+    setHasOlder(false);
+}
+
+void ChatClient::probeOlder() {
+    if (!m_connection || m_probing || m_olderComplete || !m_olderPage.isEmpty())
         return;
-    const qint64 spanUs = windowUs();
     const qint64 before = m_olderBeforeUs;
-    const qint64 from = before - spanUs;
-    const QString sql = QStringLiteral("SELECT * FROM message WHERE sent >= %1 AND sent < %2")
-                            .arg(sqlTimestamp(from), sqlTimestamp(before));
-    const quint64 generation = m_generation;
+    const qint64 span = windowUs() * (qint64(1) << qMin(m_probeStep, kMaxProbeSteps));
+    const qint64 from = before - span;
+    const bool unbounded = m_probeStep >= kMaxProbeSteps || from <= 0;
+    const QString sql =
+        unbounded
+            ? QStringLiteral("SELECT * FROM message WHERE sent < %1").arg(sqlTimestamp(before))
+            : QStringLiteral("SELECT * FROM message WHERE sent >= %1 AND sent < %2")
+                  .arg(sqlTimestamp(from), sqlTimestamp(before));
+    const quint64 serial = m_probeSerial;
     const stdb::Expected<quint32> call = m_connection->oneOffQuery(
-        sql, this, [this, generation, from](const stdb::Expected<stdb::protocol::QueryRows> &r) {
-            if (generation != m_generation)
+        sql, this,
+        [this, serial, from, unbounded](const stdb::Expected<stdb::protocol::QueryRows> &r) {
+            if (serial != m_probeSerial)
                 return;
-            m_loadingOlder = false;
-            emit loadingOlderChanged(false);
+            m_probing = false;
             if (!r) {
-                const QString text =
-                    tr("Could not load older messages: %1").arg(ErrorText::describe(r.error()));
-                emit connectionProblem(text);
-                return;
+                setLoadingOlder(false);
+                emit connectionProblem(
+                    tr("Could not load older messages: %1").arg(ErrorText::describe(r.error())));
+                return; // asked again after the next snapshot (onSubscriptionApplied)
             }
             MessageBatch older;
             for (const stdb::protocol::SingleTableRows &t : r.value().tables) {
@@ -715,26 +864,93 @@ void ChatClient::loadOlder() {
                 for (qsizetype i = 0; i < t.rows.rowCount(); ++i)
                     older.addRow(t.rows.row(i), t.rows.buffer());
             }
-            m_olderBeforeUs = from;
             if (older.isEmpty()) {
-                if (++m_emptyOlderPages >= kMaxEmptyOlderPages) {
-                    m_hasOlder = false;
-                    emit hasOlderChanged(false);
+                if (unbounded) {
+                    m_olderComplete = true;
+                    setLoadingOlder(false);
+                    setHasOlder(false);
                     return;
                 }
-                loadOlder(); // an empty window: look further back
+                m_olderBeforeUs = from;
+                ++m_probeStep;
+                probeOlder(); // an empty stretch: look further back
                 return;
             }
-            m_emptyOlderPages = 0;
-            m_messages->prependOlder(std::move(older));
+            m_probeStep = 0;
+            if (unbounded) {
+                m_olderComplete = true; // this page is everything older
+            } else {
+                m_olderBeforeUs = from;
+            }
+            m_olderPage = std::move(older);
+            setLoadingOlder(false);
+            setHasOlder(true);
         });
     if (!call) {
+        setLoadingOlder(false);
         emit connectionProblem(
             tr("Could not load older messages: %1").arg(ErrorText::describe(call.error())));
         return;
     }
-    m_loadingOlder = true;
-    emit loadingOlderChanged(true);
+    m_probing = true;
+}
+
+void ChatClient::loadOlder() {
+    if (m_olderPage.isEmpty())
+        return; // nothing known to be older (hasOlder() is false)
+    MessageBatch page = std::move(m_olderPage);
+    m_olderPage = MessageBatch();
+    // With a cap, at most half of it at once, from the page's newest end: the messages the
+    // user was reading stay in view, the rest is the next page.
+    const int cap = m_messages->maxMessages();
+    if (cap > 0 && page.size() > qMax(1, cap / 2)) {
+        MessageBatch newest = page.takeNewest(qMax(1, cap / 2));
+        m_olderPage = std::move(page);
+        m_messages->prependOlder(std::move(newest));
+        return; // hasOlder() stays true
+    }
+    m_messages->prependOlder(std::move(page));
+    setHasOlder(false);
+    if (m_olderComplete)
+        return;
+    setLoadingOlder(true);
+    probeOlder();
+    if (!m_probing)
+        setLoadingOlder(false);
+}
+
+void ChatClient::reloadNewest() {
+    if (!m_module || !m_messages->newerUnloaded())
+        return;
+    // The subscribed window is in the client cache: rebuild the model from it (the cap then
+    // drops the oldest side, as for a fresh snapshot) and page back from there again.
+    const stdb::TableCache *cache = m_module->message()->cache();
+    MessageBatch batch;
+    batch.reserve(cache->count());
+    cache->forEach([&](const stdb::RowEntry &e) { batch.addRow(e.bytes(), cache->buffer(e)); });
+    m_messages->resetMessages(std::move(batch));
+    // The window's rows are all here unless the cap dropped its oldest: page back from the
+    // oldest loaded one then.
+    const std::optional<stdb::Timestamp> oldest = m_messages->oldestSent();
+    const bool capped =
+        m_messages->maxMessages() > 0 && m_messages->confirmedCount() >= m_messages->maxMessages();
+    resetOlderPaging(capped && oldest ? oldest->micros() : m_windowStartUs);
+    probeOlder();
+}
+
+void ChatClient::setHasOlder(bool has) {
+    m_messages->setCanFetchOlder(has);
+    if (m_hasOlder == has)
+        return;
+    m_hasOlder = has;
+    emit hasOlderChanged(has);
+}
+
+void ChatClient::setLoadingOlder(bool loading) {
+    if (m_loadingOlder == loading)
+        return;
+    m_loadingOlder = loading;
+    emit loadingOlderChanged(loading);
 }
 
 // ---- property plumbing ----------------------------------------------------------------------
@@ -743,7 +959,11 @@ void ChatClient::setState(State s) {
     if (m_state == s)
         return;
     m_state = s;
-    if (s != State::Reconnecting && m_reconnectSeconds != 0) {
+    if (s != State::Error)
+        m_errorSource = ErrorSource::None;
+    const bool counting = s == State::Reconnecting ||
+                          (s == State::Error && m_errorSource == ErrorSource::Subscription);
+    if (!counting && m_reconnectSeconds != 0) {
         m_countdown.stop();
         m_reconnectSeconds = 0;
         emit reconnectSecondsChanged(0);
@@ -767,6 +987,9 @@ void ChatClient::setSynced(bool s) {
     if (m_synced == s)
         return;
     m_synced = s;
+    // Out of sync means our connection is down: who is online is only what we last saw, until
+    // the next snapshot (or resync after a reconnect) brings the server's rows.
+    m_users->setPresenceKnown(s, m_options.clock->wallTime().toDateTime());
     emit syncedChanged(s);
 }
 

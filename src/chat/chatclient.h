@@ -8,6 +8,9 @@
 #include "quickstart_chat/messagetable.h"
 #include "quickstart_chat/usertable.h"
 
+#include "chat/messagebatch.h"
+
+#include "spacetime/connection/backoff.h"
 #include "spacetime/connection/clock.h"
 #include "spacetime/connection/dbconnection.h"
 #include "spacetime/connection/reconnectpolicy.h"
@@ -50,6 +53,7 @@ class ChatClient : public QObject {
     Q_PROPERTY(QString identityShort READ identityShort NOTIFY identityChanged)
     Q_PROPERTY(QString ownName READ ownName NOTIFY ownNameChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(ErrorSource errorSource READ errorSource NOTIFY stateChanged)
     Q_PROPERTY(bool synced READ isSynced NOTIFY syncedChanged)
     Q_PROPERTY(bool loadingOlder READ isLoadingOlder NOTIFY loadingOlderChanged)
     Q_PROPERTY(bool hasOlder READ hasOlder NOTIFY hasOlderChanged)
@@ -69,6 +73,15 @@ public:
         Error,        // gave up: lastError says why (e.g. no such database)
     };
     Q_ENUM(State)
+
+    // What the Error state is about, for front ends that decide what to show.
+    enum class ErrorSource {
+        None,
+        Connection,   // the session could not be opened or ended for good
+        Subscription, // connected, but the server refused a subscription (lastError says
+                      // why); it is asked for again after reconnectSeconds
+    };
+    Q_ENUM(ErrorSource)
 
     struct Options {
         Profile profile;
@@ -129,8 +142,15 @@ public:
     // translated text (ConnectProblem).
     stdb::ConnectFailure connectFailure() const { return m_connectFailure; }
     bool isSynced() const { return m_synced; }
+    ErrorSource errorSource() const { return m_errorSource; }
+    // Older history: whether the next page is being looked for after a loadOlder(), and
+    // whether the server has messages older than the loaded ones. hasOlder() is known
+    // shortly after the first snapshot (a one-off query fetches the page before the window)
+    // and false until then; the message model's canFetchMore() follows it.
     bool isLoadingOlder() const { return m_loadingOlder; }
     bool hasOlder() const { return m_hasOlder; }
+    // The server was asked and has nothing older than the loaded messages.
+    bool isHistoryComplete() const { return m_olderComplete && m_olderPage.isEmpty(); }
 
     MessageModel *messages() const { return m_messages; }
     UserModel *users() const { return m_users; }
@@ -155,8 +175,12 @@ public Q_SLOTS:
     // Validates and calls set_name; the result arrives as nameChanged or nameRejected.
     bool setName(const QString &name);
     void reconnectNow();
-    // Fetches the previous history window with a one-off query and prepends it.
+    // Prepends the page of older messages fetched ahead (when hasOlder()), then looks for
+    // the next one. The message model's fetchMore() calls this.
     void loadOlder();
+    // Loads the newest messages again after the cap unloaded them (MessageModel::
+    // reloadNewest() calls this).
+    void reloadNewest();
     // A failed or unconfirmed message: send it again / drop it.
     void retryMessage(qint64 localId);
     void discardMessage(qint64 localId);
@@ -221,12 +245,23 @@ private:
                         const stdb::EventContext &ctx);
     void onMessagesChanged(const stdb::TableDelta &delta, const stdb::EventContext &ctx);
     void pumpOutbox();
+    void sendHandedOver();
+    void returnHandedOver();
     void updatePendingCount();
     void onSendCompleted(qint64 localId, const stdb::ReducerOutcome &outcome);
     void settleUnconfirmed();
     void syncOutboxRow(qint64 localId);
     QString windowStartSql(qint64 startUs) const;
     qint64 windowUs() const;
+    enum Query : quint8 { UsersQuery = 1, MessagesQuery = 2 };
+    void subscribeQuery(Query q);
+    void onSubscriptionFailed(Query q, const stdb::Error &error);
+    void scheduleSubscriptionRetry();
+    void retrySubscriptions();
+    void probeOlder();
+    void resetOlderPaging(qint64 beforeUs);
+    void setHasOlder(bool has);
+    void setLoadingOlder(bool loading);
 
     Options m_options;
     CredentialStore *m_credentials = nullptr;
@@ -249,13 +284,24 @@ private:
     stdb::ConnectFailure m_connectFailure;
     bool m_synced = false;
     bool m_everSynced = false;
-    int m_appliedSets = 0;
+    int m_appliedQueries = 0; // Query bits applied on this connection
+    int m_failedQueries = 0;  // Query bits the server refused (retried)
+    ErrorSource m_errorSource = ErrorSource::None;
+    std::unique_ptr<stdb::Backoff> m_subscriptionBackoff;
+    std::unique_ptr<stdb::Clock::Timer> m_subscriptionRetry;
     bool m_loadingOlder = false;
-    bool m_hasOlder = true;
-    int m_emptyOlderPages = 0;
+    bool m_hasOlder = false;
+    MessageBatch m_olderPage; // fetched ahead, shown by loadOlder()
+    bool m_probing = false;
+    bool m_olderComplete = false; // the last probe had no lower bound: nothing older exists
+    int m_probeStep = 0;
+    quint64 m_probeSerial = 0;  // bumped when paging restarts, to ignore late answers
     qint64 m_windowStartUs = 0; // start of the subscribed window
     qint64 m_olderBeforeUs = 0; // loadOlder fetches [m_olderBeforeUs - span, m_olderBeforeUs)
     QHash<quint32, qint64> m_sendRequests; // request id -> outbox id
+    // Marked in flight, waiting for that mark to be on disk before the call goes out.
+    QList<qint64> m_handedOver;
+    quint64 m_handOverSnapshot = 0; // the outbox snapshot that holds the marks
     QString m_pendingName;
     int m_lastPendingCount = 0;
     bool m_startRequested = false;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "chat/messagebatch.h"
 
+#include <algorithm>
+
 #include "chat/messagerowview.h"
 
 namespace chat {
@@ -64,6 +66,25 @@ bool MessageBatch::addRow(QByteArrayView row, const QByteArray &owner) {
         return false;
     add(m->sender, m->sent, m->text, owner);
     return true;
+}
+
+MessageBatch MessageBatch::takeNewest(qsizetype n) {
+    MessageBatch newest;
+    if (n <= 0)
+        return newest;
+    QList<Item> items = std::move(m_items);
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item &a, const Item &b) { return a.sentUs < b.sentUs; });
+    const qsizetype keep = qMax<qsizetype>(0, items.size() - n);
+    MessageBatch rest;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const Item &it = items[i];
+        (i < keep ? rest : newest)
+            .add(m_senders.at(it.sender), stdb::Timestamp::fromMicros(it.sentUs), it.utf8(),
+                 m_buffers.at(it.buffer));
+    }
+    *this = std::move(rest);
+    return newest;
 }
 
 ChatMessage MessageBatch::message(qsizetype i) const {

@@ -47,6 +47,9 @@ public:
     const QList<stdb::Identity> &senders() const { return m_senders; }
     QByteArrayView text(const Item &item) const { return item.utf8(); }
     ChatMessage message(qsizetype i) const;
+    // Moves the `n` newest items (by `sent`) into a batch of their own and keeps the rest
+    // (a page of older history too big to show at once is shown from its newest end).
+    MessageBatch takeNewest(qsizetype n);
 
     // Copies every text into one buffer (the convenience path of MessageModel's list API).
     static MessageBatch fromMessages(const QList<ChatMessage> &messages);

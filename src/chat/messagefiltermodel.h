@@ -16,6 +16,12 @@ public:
     QString searchText() const { return m_search; }
     void setSearchText(const QString &text);
 
+    // Older history goes in at the top, but Qt's stock views fetch more when their last row
+    // shows (always, in a chat): they must not load history on their own. The views ask the
+    // MessageModel underneath when their first row shows (see MessageModel::canFetchMore).
+    bool canFetchMore(const QModelIndex &) const override { return false; }
+    void fetchMore(const QModelIndex &) override {}
+
 signals:
     void searchTextChanged();
 

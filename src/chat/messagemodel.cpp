@@ -63,13 +63,47 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
     }
 }
 
+bool MessageModel::canFetchMore(const QModelIndex &parent) const {
+    return !parent.isValid() && m_canFetchOlder;
+}
+
+void MessageModel::fetchMore(const QModelIndex &parent) {
+    if (canFetchMore(parent))
+        emit fetchMoreRequested();
+}
+
+void MessageModel::setCanFetchOlder(bool can) {
+    if (m_canFetchOlder == can)
+        return;
+    m_canFetchOlder = can;
+    emit canFetchMoreChanged();
+}
+
+void MessageModel::reloadNewest() {
+    if (m_newerUnloaded)
+        emit newestRequested();
+}
+
+void MessageModel::setNewerUnloaded(bool unloaded) {
+    if (m_newerUnloaded == unloaded)
+        return;
+    m_newerUnloaded = unloaded;
+    emit newerUnloadedChanged(unloaded);
+}
+
 void MessageModel::setUserModel(UserModel *users) {
     if (m_users)
         disconnect(m_users, nullptr, this, nullptr);
     m_users = users;
-    if (users)
-        connect(users, &UserModel::userRenamed, this,
-                [this](const stdb::Identity &id) { onUserRenamed(id); });
+    if (!users)
+        return;
+    // A rename, or a name that began or stopped colliding with another (NameDisambiguator).
+    connect(users, &UserModel::displayNameChanged, this, &MessageModel::onUserRenamed);
+    // Everyone at once (a new snapshot of the users): one change for all rows.
+    connect(users, &QAbstractItemModel::modelReset, this, [this] {
+        if (!m_rows.isEmpty())
+            emit dataChanged(index(0), index(int(m_rows.size()) - 1), {SenderNameRole});
+    });
 }
 
 void MessageModel::setOwnIdentity(const stdb::Identity &self) {
@@ -156,14 +190,18 @@ qsizetype MessageModel::bufferBytes() const {
     return total;
 }
 
+namespace {
+qint64 floorMs(qint64 us) {
+    return us >= 0 ? us / 1000 : -((-us + 999) / 1000);
+}
+} // namespace
+
 bool MessageModel::dayChanged(int row) const {
     if (row == 0)
         return true;
-    const QDate a =
-        stdb::Timestamp::fromMicros(m_rows[row - 1].sentUs).toDateTime().toLocalTime().date();
-    const QDate b =
-        stdb::Timestamp::fromMicros(m_rows[row].sentUs).toDateTime().toLocalTime().date();
-    return a != b;
+    // Asked for every row a view sizes: day numbers, not QDateTime::toLocalTime().
+    return m_localDays.day(floorMs(m_rows[row - 1].sentUs)) !=
+           m_localDays.day(floorMs(m_rows[row].sentUs));
 }
 
 bool MessageModel::firstOfGroup(int row) const {
@@ -209,6 +247,7 @@ void MessageModel::resetMessages(MessageBatch batch) {
     m_confirmed = confirmed;
     endResetModel();
     emit countChanged();
+    setNewerUnloaded(false);
 }
 
 void MessageModel::addMessages(const QList<ChatMessage> &messages) {
@@ -219,6 +258,19 @@ void MessageModel::addMessages(MessageBatch messages) {
     if (messages.isEmpty())
         return;
     QList<Row> batch = adopt(std::move(messages));
+    if (m_newerUnloaded && m_confirmed > 0) {
+        // The newest side was unloaded: what is newer than the loaded rows comes back with
+        // the next reset (reloadNewest), not here, so no gap opens in the middle.
+        const qint64 newestLoaded = m_rows[m_confirmed - 1].sentUs;
+        batch.removeIf([&](const Row &r) {
+            if (r.sentUs <= newestLoaded)
+                return false;
+            release(r);
+            return true;
+        });
+        if (batch.isEmpty())
+            return;
+    }
     if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
         std::stable_sort(batch.begin(), batch.end(), before);
 
@@ -300,6 +352,19 @@ int MessageModel::prependOlder(MessageBatch messages) {
     m_confirmed += n;
     endInsertRows();
     touchNeighbour(n);
+    if (m_max > 0 && m_confirmed > m_max) {
+        // The user is reading old history: keep the cap by dropping the newest rows.
+        const int first = m_max;
+        const int last = m_confirmed - 1;
+        beginRemoveRows({}, first, last);
+        for (int i = first; i <= last; ++i)
+            release(m_rows[i]);
+        m_rows.remove(first, last - first + 1);
+        m_confirmed = m_max;
+        endRemoveRows();
+        touchNeighbour(m_confirmed); // the first outbox row, if any
+        setNewerUnloaded(true);
+    }
     emit countChanged();
     emit olderPrepended(n);
     return n;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chat/chattypes.h"
+#include "chat/localdays.h"
 #include "chat/messagebatch.h"
 
 #include <QAbstractListModel>
@@ -24,9 +25,15 @@ class UserModel;
 class MessageModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+    // Older history exists and can be asked for (fetchOlder()); see canFetchMore().
+    Q_PROPERTY(bool canFetchOlder READ canFetchOlder NOTIFY canFetchMoreChanged)
+    // The newest messages were dropped to keep the cap while reading old history;
+    // reloadNewest() brings them back.
+    Q_PROPERTY(bool newerUnloaded READ newerUnloaded NOTIFY newerUnloadedChanged)
 public:
     enum Roles {
-        SenderNameRole = Qt::UserRole + 1, // live: follows renames
+        SenderNameRole = Qt::UserRole + 1, // live: UserModel::displayName (follows renames and
+                                           // collisions with other names)
         SenderIdentityRole,                // full hex
         SenderShortRole,                   // first 16 hex digits
         TextRole,
@@ -48,6 +55,25 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // Qt's incremental-loading idiom, for older history: canFetchMore() says whether the
+    // server has messages older than the loaded ones, fetchMore() asks for them
+    // (fetchMoreRequested; the ChatClient answers with prependOlder()). Unlike a list that
+    // grows at its end, these rows go in at the top: Qt's stock views call fetchMore() when
+    // their last row shows, so the view-facing proxies (MessageFilterModel, the Quick
+    // client's DayProxyModel) answer false and the views ask this model when their first row
+    // shows (MessageView, MessageList.qml).
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    bool canFetchOlder() const { return m_canFetchOlder; }
+    Q_INVOKABLE void fetchOlder() { fetchMore({}); }
+    // Set by the ChatClient when it knows whether older messages exist.
+    void setCanFetchOlder(bool can);
+
+    bool newerUnloaded() const { return m_newerUnloaded; }
+    // Asks for the newest messages again (newestRequested; the ChatClient answers with
+    // resetMessages()). Only while newerUnloaded().
+    Q_INVOKABLE void reloadNewest();
+
     void setUserModel(UserModel *users);
     void setOwnIdentity(const stdb::Identity &self);
     const stdb::Identity &ownIdentity() const { return m_self; }
@@ -64,7 +90,10 @@ public:
     void addMessages(const QList<ChatMessage> &messages);
     void removeMessages(const QList<ChatMessage> &messages);
     // Older history (loadOlder): rows older than everything loaded, one insert at the top.
-    // Rows already present are ignored. Returns how many were added.
+    // Rows already present are ignored. Returns how many were added. Past the cap, the
+    // newest confirmed rows are dropped (the user is reading old history) and newerUnloaded()
+    // turns true; live messages newer than the loaded ones are then not added either, until
+    // the next resetMessages().
     int prependOlder(MessageBatch batch);
     int prependOlder(const QList<ChatMessage> &messages);
     // Shared buffers the rows point into, and their total size (for memory reports).
@@ -85,6 +114,10 @@ signals:
     void countChanged();
     // Rows were prepended at the top (views keep their reading position with this).
     void olderPrepended(int count);
+    void canFetchMoreChanged();
+    void fetchMoreRequested();
+    void newerUnloadedChanged(bool unloaded);
+    void newestRequested();
 
 private:
     // 40 bytes, no allocation of its own: a million rows are 40 MB plus their buffers.
@@ -106,9 +139,11 @@ private:
     bool dayChanged(int row) const;
     void touchNeighbour(int row);
     void enforceCap();
+    void setNewerUnloaded(bool unloaded);
     void onUserRenamed(const stdb::Identity &identity);
 
     QList<Row> m_rows; // [0, m_confirmed) confirmed, then outbox rows
+    LocalDays m_localDays;
     int m_confirmed = 0;
     QList<Buffer> m_buffers;
     QList<quint32> m_freeBuffers;
@@ -120,6 +155,8 @@ private:
     stdb::Identity m_self;
     quint32 m_selfIndex = 0;
     int m_max = 0;
+    bool m_canFetchOlder = false;
+    bool m_newerUnloaded = false;
 };
 
 } // namespace chat

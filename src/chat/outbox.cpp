@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "chat/outbox.h"
 #include "chat/chatlog.h"
+#include "chat/outboxwriter.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QSaveFile>
 
 namespace chat {
 
@@ -38,7 +38,32 @@ std::optional<DeliveryState> stateFromName(const QString &s) {
 
 Outbox::Outbox(const QString &path, QObject *parent)
     : QObject(parent)
-    , m_path(path) {}
+    , m_path(path) {
+    if (m_path.isEmpty())
+        return;
+    m_writer = new OutboxWriter(m_path, this);
+    connect(m_writer, &OutboxWriter::done, this,
+            [this](quint64 snapshot, bool ok, const QString &reason) {
+                m_saveCompleted = qMax(m_saveCompleted, snapshot);
+                if (ok)
+                    m_saveFailing = false;
+                else if (!std::exchange(m_saveFailing, true))
+                    emit saveFailed(reason);
+                emit saved(snapshot);
+            });
+}
+
+Outbox::~Outbox() {
+    flush();
+}
+
+void Outbox::flush() {
+    if (!m_writer)
+        return;
+    m_writer->flush();
+    // The queued done() reports may still be on their way; the number is current now.
+    m_saveCompleted = m_writer->written();
+}
 
 bool Outbox::load(QString *error) {
     m_entries.clear();
@@ -130,17 +155,11 @@ void Outbox::write() {
             o.insert(QLatin1String("error"), e.error);
         arr.append(o);
     }
-    QSaveFile f(m_path);
-    if (!f.open(QIODevice::WriteOnly)) {
-        qCWarning(lcOutbox) << "cannot save the outbox to" << m_path << ":" << f.errorString();
-        return;
-    }
-    f.write(QJsonDocument(QJsonObject{{QLatin1String("version"), 1},
-                                      {QLatin1String("ownFloor"), QString::number(m_ownFloorUs)},
-                                      {QLatin1String("entries"), arr}})
-                .toJson(QJsonDocument::Compact));
-    if (!f.commit())
-        qCWarning(lcOutbox) << "cannot save the outbox to" << m_path << ":" << f.errorString();
+    m_saveRequested = m_writer->submit(
+        QJsonDocument(QJsonObject{{QLatin1String("version"), 1},
+                                  {QLatin1String("ownFloor"), QString::number(m_ownFloorUs)},
+                                  {QLatin1String("entries"), arr}})
+            .toJson(QJsonDocument::Compact));
 }
 
 Outbox::Entry *Outbox::find(qint64 localId) {

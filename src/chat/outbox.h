@@ -8,8 +8,13 @@
 
 namespace chat {
 
+class OutboxWriter;
+
 // Messages the user wrote that the server has not confirmed yet. Survives restarts (a JSON
-// file in the profile's data directory, written atomically), so nothing typed is lost.
+// file in the profile's data directory, written atomically), so nothing typed is lost. The
+// file is written on a thread of its own (OutboxWriter): the GUI thread never waits for a
+// sync, and a burst of changes costs one write. Callers that must not act before a change is
+// on disk (handing a message to the connection) wait for saved().
 //
 // A message is sent at most once automatically: if the connection drops after the call went
 // out, the entry becomes Unconfirmed and waits to be matched against what the server has
@@ -31,10 +36,10 @@ public:
     };
 
     // Holds the file writes of every change made while it lives (and while any enclosing
-    // batch lives) and writes once at the end, if anything changed. Each write is a whole,
-    // synced file, so settling or sending n messages one change at a time would cost n syncs
-    // and n² bytes; callers that change many entries in one go wrap them in a batch. The file
-    // is still current before control returns to the event loop.
+    // batch lives) and hands one snapshot to the writer at the end, if anything changed.
+    // Each snapshot is a whole file, so settling or sending n messages one change at a time
+    // would cost n serialisations and n² bytes; callers that change many entries in one go
+    // wrap them in a batch.
     class SaveBatch {
     public:
         explicit SaveBatch(Outbox *outbox);
@@ -51,6 +56,8 @@ public:
 
     // path: the JSON file; empty = memory only.
     explicit Outbox(const QString &path = {}, QObject *parent = nullptr);
+    // Waits for the last snapshot to reach the disk (quitting loses nothing).
+    ~Outbox() override;
 
     // Reads the file; entries that were in flight when the app stopped become Unconfirmed.
     // Returns false (and leaves the outbox empty) if the file is unreadable or malformed; the
@@ -81,9 +88,22 @@ public:
     // or 0.
     qint64 match(const QString &text, stdb::Timestamp sent) const;
 
+    // Numbers of the snapshots handed to the writer: the newest one, and the newest one known
+    // to be written. Equal when every change so far is on disk (always, without a file).
+    quint64 saveRequested() const { return m_saveRequested; }
+    quint64 saveCompleted() const { return m_saveCompleted; }
+    // Blocks until every change so far is on disk. For shutdown and tests: the GUI never calls
+    // it.
+    void flush();
+
 signals:
     void entryChanged(qint64 localId);
     void entryRemoved(qint64 localId);
+    // The snapshot with this number and every older one are on disk (or failed: saveFailed).
+    void saved(quint64 snapshot);
+    // A write failed: the text names the file and the reason, translated. Reported once until
+    // a write succeeds again.
+    void saveFailed(const QString &reason);
 
 private:
     Entry *find(qint64 localId);
@@ -92,6 +112,10 @@ private:
     void write();
 
     QString m_path;
+    OutboxWriter *m_writer = nullptr; // null without a file
+    quint64 m_saveRequested = 0;
+    quint64 m_saveCompleted = 0;
+    bool m_saveFailing = false;
     QList<Entry> m_entries;
     qint64 m_nextId = 1;
     qint64 m_ownFloorUs = 0;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "chat/usermodel.h"
 
+#include <QLocale>
+
 namespace chat {
 
 UserModel::UserModel(QObject *parent)
@@ -17,7 +19,7 @@ QVariant UserModel::data(const QModelIndex &index, int role) const {
     switch (role) {
     case Qt::DisplayRole:
     case DisplayNameRole:
-        return chat::displayName(u.identity, u.name);
+        return m_names.displayName(u.identity);
     case NameRole:
         return u.name.value_or(QString());
     case IdentityRole:
@@ -26,6 +28,10 @@ QVariant UserModel::data(const QModelIndex &index, int role) const {
         return u.online;
     case IsSelfRole:
         return !m_self.isZero() && u.identity == m_self;
+    case PresenceKnownRole:
+        return m_presenceKnown;
+    case PresenceTextRole:
+        return presenceText(u);
     case Qt::ToolTipRole:
         return u.identity.toHex();
     default:
@@ -34,8 +40,54 @@ QVariant UserModel::data(const QModelIndex &index, int role) const {
 }
 
 QHash<int, QByteArray> UserModel::roleNames() const {
-    return {{Qt::DisplayRole, "display"}, {NameRole, "name"},     {DisplayNameRole, "displayName"},
-            {IdentityRole, "identity"},   {OnlineRole, "online"}, {IsSelfRole, "isSelf"}};
+    return {{Qt::DisplayRole, "display"},
+            {NameRole, "name"},
+            {DisplayNameRole, "displayName"},
+            {IdentityRole, "identity"},
+            {OnlineRole, "online"},
+            {IsSelfRole, "isSelf"},
+            {PresenceKnownRole, "presenceKnown"},
+            {PresenceTextRole, "presenceText"}};
+}
+
+QString UserModel::presenceText(const ChatUser &u) const {
+    if (m_presenceKnown)
+        return u.online ? tr("online") : tr("offline");
+    const QLocale locale;
+    const QDateTime lost = m_presenceLostAt.toLocalTime();
+    const QString when = lost.date() == QDate::currentDate()
+                             ? locale.toString(lost.time(), QLocale::ShortFormat)
+                             : locale.toString(lost, QLocale::ShortFormat);
+    return u.online ? tr("last seen online at %1, before the connection was lost").arg(when)
+                    : tr("last seen offline at %1, before the connection was lost").arg(when);
+}
+
+void UserModel::setPresenceKnown(bool known, const QDateTime &lostAt) {
+    // Lost twice (reconnecting, then giving up): the first loss is when we last saw anything.
+    if (known == m_presenceKnown)
+        return;
+    m_presenceKnown = known;
+    m_presenceLostAt = known ? QDateTime() : lostAt;
+    if (!m_users.isEmpty())
+        emit dataChanged(index(0), index(int(m_users.size()) - 1),
+                         {PresenceKnownRole, PresenceTextRole});
+    emit presenceKnownChanged();
+}
+
+QString UserModel::selfDisplayName() const {
+    return !m_self.isZero() && m_names.contains(m_self) ? m_names.displayName(m_self) : QString();
+}
+
+void UserModel::displayNamesChanged(const QList<stdb::Identity> &changed,
+                                    const stdb::Identity &except) {
+    for (const stdb::Identity &id : changed) {
+        const int row = rowOf(id);
+        if (row >= 0 && id != except)
+            emit dataChanged(index(row), index(row), {DisplayNameRole, Qt::DisplayRole});
+        emit displayNameChanged(id);
+        if (!m_self.isZero() && id == m_self)
+            emit selfDisplayNameChanged();
+    }
 }
 
 void UserModel::setSelf(const stdb::Identity &self) {
@@ -47,6 +99,7 @@ void UserModel::setSelf(const stdb::Identity &self) {
     for (int row : {oldRow, newRow})
         if (row >= 0)
             emit dataChanged(index(row), index(row), {IsSelfRole});
+    emit selfDisplayNameChanged();
 }
 
 bool UserModel::lessThan(const ChatUser &a, const ChatUser &b) const {
@@ -74,6 +127,11 @@ void UserModel::reindex(int from, int to) {
 
 void UserModel::resetUsers(const QList<ChatUser> &users) {
     beginResetModel();
+    QList<NameDisambiguator::User> names;
+    names.reserve(users.size());
+    for (const ChatUser &u : users)
+        names.append({u.identity, u.name});
+    m_names.reset(names);
     m_users = users;
     std::sort(m_users.begin(), m_users.end(),
               [this](const ChatUser &a, const ChatUser &b) { return lessThan(a, b); });
@@ -86,17 +144,21 @@ void UserModel::resetUsers(const QList<ChatUser> &users) {
     endResetModel();
     emit countChanged();
     emit onlineCountChanged();
+    emit selfDisplayNameChanged();
 }
 
 void UserModel::upsert(const ChatUser &user) {
     const int row = rowOf(user.identity);
     if (row < 0) {
+        // Before the insert: views ask for the new row's data as soon as it is there.
+        const QList<stdb::Identity> changed = m_names.set(user.identity, user.name);
         const int pos = insertPosition(user);
         beginInsertRows({}, pos, pos);
         m_users.insert(pos, user);
         reindex(pos, int(m_users.size()) - 1);
         endInsertRows();
         emit countChanged();
+        displayNamesChanged(changed, user.identity);
         if (user.online) {
             ++m_online;
             emit onlineCountChanged();
@@ -107,6 +169,7 @@ void UserModel::upsert(const ChatUser &user) {
     const ChatUser old = m_users[row];
     if (old == user)
         return;
+    const QList<stdb::Identity> changed = m_names.set(user.identity, user.name);
     // Where would it go once the old entry is out of the way?
     m_users.removeAt(row);
     int pos = insertPosition(user);
@@ -122,8 +185,16 @@ void UserModel::upsert(const ChatUser &user) {
     } else {
         m_users[row] = user;
     }
-    const QList<int> roles{NameRole, DisplayNameRole, OnlineRole, Qt::DisplayRole};
-    emit dataChanged(index(pos), index(pos), roles);
+    QList<int> roles;
+    if (old.name != user.name)
+        roles << NameRole;
+    if (changed.contains(user.identity))
+        roles << DisplayNameRole << Qt::DisplayRole;
+    if (old.online != user.online)
+        roles << OnlineRole << PresenceTextRole;
+    if (!roles.isEmpty())
+        emit dataChanged(index(pos), index(pos), roles);
+    displayNamesChanged(changed, user.identity);
     if (old.online != user.online) {
         m_online += user.online ? 1 : -1;
         emit onlineCountChanged();
@@ -152,6 +223,7 @@ void UserModel::remove(const stdb::Identity &identity) {
         --m_online;
         emit onlineCountChanged();
     }
+    displayNamesChanged(m_names.remove(identity));
 }
 
 std::optional<ChatUser> UserModel::user(const stdb::Identity &identity) const {
@@ -162,8 +234,7 @@ std::optional<ChatUser> UserModel::user(const stdb::Identity &identity) const {
 }
 
 QString UserModel::displayName(const stdb::Identity &identity) const {
-    const int row = rowOf(identity);
-    return row < 0 ? identity.toShortHex() : chat::displayName(identity, m_users[row].name);
+    return m_names.displayName(identity);
 }
 
 int UserModel::rowOf(const stdb::Identity &identity) const {

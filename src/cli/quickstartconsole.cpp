@@ -6,6 +6,7 @@
 
 #include "chat/chatclient.h"
 #include "chat/credentialstore.h"
+#include "chat/usermodel.h"
 
 #include "quickstart_chat/module.h"
 
@@ -245,8 +246,18 @@ void QuickstartConsole::onMessagesChanged(const QList<quickstart_chat::Message> 
 
 void QuickstartConsole::printMessage(const quickstart_chat::Message &message) {
     const std::optional<quickstart_chat::User> user = lookupUser(message.sender);
-    const QString sender = user ? userNameOrIdentity(*user) : QStringLiteral("unknown");
+    const QString sender = user ? senderName(*user) : QStringLiteral("unknown");
     m_output->outUntrusted(sender + QLatin1String(": ") + message.text);
+}
+
+QString QuickstartConsole::senderName(const quickstart_chat::User &user) const {
+    // The user model follows the same table; use its display only while it has this very name.
+    const chat::UserModel *users = m_client ? m_client->users() : nullptr;
+    const std::optional<chat::ChatUser> known =
+        users ? users->user(user.identity) : std::optional<chat::ChatUser>();
+    if (known && known->name == user.name)
+        return users->displayName(user.identity);
+    return userNameOrIdentity(user);
 }
 
 std::optional<quickstart_chat::User> QuickstartConsole::lookupUser(const stdb::Identity &identity) {
@@ -330,6 +341,16 @@ void QuickstartConsole::onStateChanged() {
         return;
     switch (m_client->state()) {
     case chat::ChatClient::State::Error:
+        if (m_backlogPrinted &&
+            m_client->errorSource() == chat::ChatClient::ErrorSource::Subscription) {
+            // Still connected; the client asks again (onConnectionProblem printed the
+            // server's reason). Before the backlog the official client's rule holds: the
+            // problem ended the run already.
+            m_outage = true;
+            if (m_client->reconnectSeconds() > 0)
+                m_output->err(tr("Trying again in %n s.", nullptr, m_client->reconnectSeconds()));
+            break;
+        }
         // The reason may follow the state change (the connection reports its error right
         // after its state): read it on the next turn.
         QTimer::singleShot(0, this, [this] {

@@ -82,6 +82,9 @@ private:
     void onMessagesChanged(const QList<quickstart_chat::Message> &inserted,
                            const stdb::EventContext &ctx);
     void printMessage(const quickstart_chat::Message &message);
+    // userNameOrIdentity(), with the chat layer's identity suffix while another user's name
+    // looks the same ("bob (c0ffee12)"), so that a message says who wrote it.
+    QString senderName(const quickstart_chat::User &user) const;
     std::optional<quickstart_chat::User> lookupUser(const stdb::Identity &identity);
     void onConnectionProblem(const QString &text);
     void onStateChanged();

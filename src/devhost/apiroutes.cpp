@@ -94,6 +94,28 @@ QByteArray sqlResultJson(const SqlQuery::ResultSet &result, qint64 micros,
     return out;
 }
 
+// A database route that acts for a caller: the handler runs only for this database and an
+// authenticated caller (without a token, a new identity, as on the real server), with the clock
+// for the duration headers started when the request arrived.
+using CallerHandler = std::function<HttpResponse(const HttpRequest &, const Router::Params &,
+                                                 const ApiRoutes::Auth &, const QElapsedTimer &)>;
+void addCallerRoute(Router &router, const QByteArray &method, const QString &pattern,
+                    ChatHost *host, CallerHandler handler) {
+    router.add(method, pattern,
+               [host, handler = std::move(handler)](const HttpRequest &request,
+                                                    const Router::Params &params) {
+                   QElapsedTimer timer;
+                   timer.start();
+                   const QString db = params.value(QStringLiteral("db"));
+                   if (!host->isThisDatabase(db))
+                       return databaseNotFound(db);
+                   const auto auth = ApiRoutes::authenticate(request, host->tokens(), true);
+                   if (const auto *refused = std::get_if<HttpResponse>(&auth))
+                       return *refused;
+                   return handler(request, params, std::get<ApiRoutes::Auth>(auth), timer);
+               });
+}
+
 } // namespace
 
 std::variant<ApiRoutes::Auth, HttpResponse>
@@ -190,33 +212,28 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
                    return HttpResponse::text(200, h->databaseIdentity().toHex());
                });
 
-    router.add("GET", QStringLiteral("/v1/database/:db/schema"),
-               [h](const HttpRequest &req, const Router::Params &p) {
-                   const QString db = p.value(QStringLiteral("db"));
-                   if (!h->isThisDatabase(db))
-                       return databaseNotFound(db);
-                   auto auth = authenticate(req, h->tokens(), true);
-                   if (auto *err = std::get_if<HttpResponse>(&auth))
-                       return *err;
-                   // The texts of the real route's query-string extractor.
-                   if (!req.hasQueryItem(QStringLiteral("version")))
-                       return HttpResponse::text(400, QStringLiteral("Failed to deserialize query "
-                                                                     "string: missing field "
-                                                                     "`version`"));
-                   // Exactly "9" or "10" (serde variant names), not any integer spelling.
-                   const QString v = req.queryValue(QStringLiteral("version"));
-                   const int version = v == u"9" ? 9 : v == u"10" ? 10 : -1;
-                   const QByteArray json =
-                       version > 0 ? ChatModule::schemaJson(version) : QByteArray();
-                   if (json.isEmpty())
-                       return HttpResponse::text(
-                           400, QStringLiteral("Failed to deserialize query string: unknown "
-                                               "variant `%1`, expected `9` or `10`")
-                                    .arg(req.queryValue(QStringLiteral("version")).left(20)));
-                   HttpResponse r = HttpResponse::json(200, json);
-                   addIdentityHeaders(r, std::get<Auth>(auth));
-                   return r;
-               });
+    addCallerRoute(
+        router, "GET", QStringLiteral("/v1/database/:db/schema"), h,
+        [](const HttpRequest &req, const Router::Params &, const Auth &auth,
+           const QElapsedTimer &) {
+            // The texts of the real route's query-string extractor.
+            if (!req.hasQueryItem(QStringLiteral("version")))
+                return HttpResponse::text(400, QStringLiteral("Failed to deserialize query "
+                                                              "string: missing field "
+                                                              "`version`"));
+            // Exactly "9" or "10" (serde variant names), not any integer spelling.
+            const QString v = req.queryValue(QStringLiteral("version"));
+            const int version = v == u"9" ? 9 : v == u"10" ? 10 : -1;
+            const QByteArray json = version > 0 ? ChatModule::schemaJson(version) : QByteArray();
+            if (json.isEmpty())
+                return HttpResponse::text(
+                    400, QStringLiteral("Failed to deserialize query string: unknown "
+                                        "variant `%1`, expected `9` or `10`")
+                             .arg(req.queryValue(QStringLiteral("version")).left(20)));
+            HttpResponse r = HttpResponse::json(200, json);
+            addIdentityHeaders(r, auth);
+            return r;
+        });
 
     router.add("GET", QStringLiteral("/v1/database/:db/subscribe"),
                [h](const HttpRequest &, const Router::Params &p) {
@@ -229,18 +246,10 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
                    return r;
                });
 
-    router.add(
-        "POST", QStringLiteral("/v1/database/:db/call/:reducer"),
-        [h](const HttpRequest &req, const Router::Params &p) {
-            QElapsedTimer timer;
-            timer.start();
-            const QString db = p.value(QStringLiteral("db"));
-            if (!h->isThisDatabase(db))
-                return databaseNotFound(db);
-            auto authOr = authenticate(req, h->tokens(), true);
-            if (auto *err = std::get_if<HttpResponse>(&authOr))
-                return *err;
-            const Auth auth = std::get<Auth>(authOr);
+    addCallerRoute(
+        router, "POST", QStringLiteral("/v1/database/:db/call/:reducer"), h,
+        [h](const HttpRequest &req, const Router::Params &p, const Auth &auth,
+            const QElapsedTimer &timer) {
             auto reply = [&](HttpResponse r) {
                 addIdentityHeaders(r, auth);
                 r.setHeader("spacetime-energy-used", "0");
@@ -302,18 +311,10 @@ void ApiRoutes::registerRoutes(Router &router, ChatHost &host) {
             return reply(response);
         });
 
-    router.add(
-        "POST", QStringLiteral("/v1/database/:db/sql"),
-        [h](const HttpRequest &req, const Router::Params &p) {
-            QElapsedTimer timer;
-            timer.start();
-            const QString db = p.value(QStringLiteral("db"));
-            if (!h->isThisDatabase(db))
-                return databaseNotFound(db);
-            auto authOr = authenticate(req, h->tokens(), true);
-            if (auto *err = std::get_if<HttpResponse>(&authOr))
-                return *err;
-            const Auth auth = std::get<Auth>(authOr);
+    addCallerRoute(
+        router, "POST", QStringLiteral("/v1/database/:db/sql"), h,
+        [h](const HttpRequest &req, const Router::Params &, const Auth &auth,
+            const QElapsedTimer &timer) {
             auto reply = [&](HttpResponse r) {
                 addIdentityHeaders(r, auth);
                 return r;

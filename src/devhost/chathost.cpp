@@ -411,7 +411,7 @@ void ChatHost::callReducer(ClientSession *session, const CallReducer &call) {
                      ReducerInternalError{QStringLiteral("can't directly call special %1 "
                                                          "lifecycle reducer")
                                               .arg(lifecycleName(reducer->lifecycle))});
-    auto args = decodeRow(reducer->params, call.args);
+    auto args = decodeRowPrefix(reducer->params, call.args); // trailing bytes: as the server
     if (!args)
         return reply(nextTimestamp(),
                      ReducerInternalError{QStringLiteral("invalid arguments for reducer %1: %2")

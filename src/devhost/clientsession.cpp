@@ -170,9 +170,13 @@ void ClientSession::onBinaryMessage(const QByteArray &payload) {
         }
         return;
     }
-    auto message = decodeClientMessage(payload);
+    // Like the server's v2 handler, bytes after the message are not looked at.
+    qsizetype trailing = 0;
+    auto message = decodeClientMessagePrefix(payload, &trailing);
     if (!message)
         return protocolError(message.error().toString());
+    if (trailing > 0)
+        qCDebug(lcWs) << "ignored" << trailing << "bytes after a v2 client message";
     handle(*message);
 }
 

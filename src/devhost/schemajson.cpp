@@ -12,9 +12,8 @@ namespace host {
 namespace {
 
 // clang-format off
-const char kSchemaV9[] = R"json({
-  "typespace": {
-    "types": [
+// The row types of `user` and `message`: the same typespace in both versions.
+const char kTypespaceTypes[] = R"json([
       {"Product": {"elements": [
         {"name": {"some": "identity"}, "algebraic_type": {"Product": {"elements": [
           {"name": {"some": "__identity__"}, "algebraic_type": {"U256": []}}]}}},
@@ -28,7 +27,12 @@ const char kSchemaV9[] = R"json({
         {"name": {"some": "sent"}, "algebraic_type": {"Product": {"elements": [
           {"name": {"some": "__timestamp_micros_since_unix_epoch__"}, "algebraic_type": {"I64": []}}]}}},
         {"name": {"some": "text"}, "algebraic_type": {"String": []}}]}}
-    ]
+    ])json";
+
+const char kSchemaV9Head[] = R"json({
+  "typespace": {
+    "types": )json";
+const char kSchemaV9Tail[] = R"json(
   },
   "tables": [
     {
@@ -81,24 +85,11 @@ const char kSchemaV9[] = R"json({
 }
 )json";
 
-const char kSchemaV10[] = R"json({
+const char kSchemaV10Head[] = R"json({
   "sections": [
     {"Typespace": {
-      "types": [
-        {"Product": {"elements": [
-          {"name": {"some": "identity"}, "algebraic_type": {"Product": {"elements": [
-            {"name": {"some": "__identity__"}, "algebraic_type": {"U256": []}}]}}},
-          {"name": {"some": "name"}, "algebraic_type": {"Sum": {"variants": [
-            {"name": {"some": "some"}, "algebraic_type": {"String": []}},
-            {"name": {"some": "none"}, "algebraic_type": {"Product": {"elements": []}}}]}}},
-          {"name": {"some": "online"}, "algebraic_type": {"Bool": []}}]}},
-        {"Product": {"elements": [
-          {"name": {"some": "sender"}, "algebraic_type": {"Product": {"elements": [
-            {"name": {"some": "__identity__"}, "algebraic_type": {"U256": []}}]}}},
-          {"name": {"some": "sent"}, "algebraic_type": {"Product": {"elements": [
-            {"name": {"some": "__timestamp_micros_since_unix_epoch__"}, "algebraic_type": {"I64": []}}]}}},
-          {"name": {"some": "text"}, "algebraic_type": {"String": []}}]}}
-      ]
+      "types": )json";
+const char kSchemaV10Tail[] = R"json(
     }},
     {"Types": [
       {"source_name": {"scope": [], "source_name": "User"}, "ty": 0, "custom_ordering": true},
@@ -179,9 +170,9 @@ const char kSchemaV10[] = R"json({
 
 QByteArray ChatModule::schemaJson(int version) {
     if (version == 9)
-        return QByteArray(kSchemaV9);
+        return kSchemaV9Head + QByteArray(kTypespaceTypes) + kSchemaV9Tail;
     if (version == 10)
-        return QByteArray(kSchemaV10);
+        return kSchemaV10Head + QByteArray(kTypespaceTypes) + kSchemaV10Tail;
     return {};
 }
 

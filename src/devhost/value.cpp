@@ -401,16 +401,28 @@ QByteArray encodeRow(const QList<ColumnDef> &columns, const Row &row) {
     return w.take();
 }
 
-stdb::Expected<Row> decodeRow(const QList<ColumnDef> &columns, QByteArrayView bytes) {
+namespace {
+stdb::Expected<Row> readRow(const QList<ColumnDef> &columns, QByteArrayView bytes,
+                            bool wholeInput) {
     stdb::BsatnReader r(bytes);
     Row row;
     row.reserve(columns.size());
     for (const ColumnDef &c : columns)
         row.append(decodeValue(r, c));
-    r.expectEnd("row");
+    if (wholeInput)
+        r.expectEnd("row");
     if (!r.ok())
         return r.error();
     return row;
+}
+} // namespace
+
+stdb::Expected<Row> decodeRow(const QList<ColumnDef> &columns, QByteArrayView bytes) {
+    return readRow(columns, bytes, true);
+}
+
+stdb::Expected<Row> decodeRowPrefix(const QList<ColumnDef> &columns, QByteArrayView bytes) {
+    return readRow(columns, bytes, false);
 }
 
 int compareValues(const Value &a, const Value &b) {

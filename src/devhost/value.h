@@ -66,6 +66,10 @@ Value decodeValue(stdb::BsatnReader &r, const ColumnDef &column);
 QByteArray encodeRow(const QList<ColumnDef> &columns, const Row &row);
 // Whole input must be one row.
 stdb::Expected<Row> decodeRow(const QList<ColumnDef> &columns, QByteArrayView bytes);
+// A row read from the start of bytes; what follows it is ignored. Reducer arguments are read
+// this way by the real server (an args seed over `&mut &bytes[..]`, crates/core/src/host/mod.rs)
+// and by Rust modules (`bsatn::from_slice`, crates/bindings/src/rt.rs).
+stdb::Expected<Row> decodeRowPrefix(const QList<ColumnDef> &columns, QByteArrayView bytes);
 
 // Total order within one column type; None sorts first. Values of different kinds compare by
 // kind index (never happens for a well-typed row).

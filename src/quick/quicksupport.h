@@ -19,6 +19,11 @@ public:
 
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+    // ListView would fetch more when its last row shows (always, in a chat); older history
+    // goes in at the top, so MessageList.qml asks the MessageModel itself when its first row
+    // shows (see chat::MessageModel::canFetchMore).
+    bool canFetchMore(const QModelIndex &) const override { return false; }
+    void fetchMore(const QModelIndex &) override {}
 };
 
 // Helpers QML calls so that no chat rule is written twice: the same validation as the chat

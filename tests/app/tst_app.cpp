@@ -22,19 +22,29 @@
 
 #include "chat/chatclient.h"
 #include "chat/connectproblem.h"
+#include "chat/credentialstore.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
 #include "chat/usermodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -379,6 +389,78 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }
 
+    // Two users called Zoe: the title, the people list, the messages and the notifications tell
+    // them apart with an identity suffix, which goes when one of them renames.
+    void lookAlikeNamesToldApart() {
+        nameSelf(QStringLiteral("zoe"));
+        const QString own = client()->identityHex().left(8);
+        const QString other = m_other->identityHex().left(8);
+        const QString ownShown = QStringLiteral("zoe (%1)").arg(own);
+        const QString otherShown = QStringLiteral("Zoe (%1)").arg(other);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->windowTitle().contains(ownShown), kTimeout);
+        auto *list = m_window->findChild<QListView *>(QStringLiteral("userList"));
+        QVERIFY(list);
+        QStringList shown;
+        for (int r = 0; r < list->model()->rowCount(); ++r)
+            shown << list->model()->index(r, 0).data(chat::UserModel::DisplayNameRole).toString();
+        QVERIFY2(shown.contains(ownShown) && shown.contains(otherShown),
+                 qPrintable(shown.join(QLatin1String(", "))));
+        m_window->hide();
+        m_notifier->shown.clear();
+        otherSays(QStringLiteral("hello there"));
+        QCOMPARE(m_notifier->shown.size(), 1);
+        QCOMPARE(m_notifier->shown[0].title, otherShown);
+        const int row = rowWithText(client()->messages(), QStringLiteral("hello there"));
+        QCOMPARE(client()->messages()->index(row, 0).data(MessageModel::SenderNameRole).toString(),
+                 otherShown);
+        // The collision ends.
+        QSignalSpy named(m_other.get(), &ChatClient::nameChanged);
+        QVERIFY(m_other->setName(QStringLiteral("Zed")));
+        QVERIFY(named.wait(kTimeout));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->windowTitle().contains(own), kTimeout);
+        QVERIFY(m_window->windowTitle().contains(QStringLiteral("zoe")));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            client()->messages()->index(row, 0).data(MessageModel::SenderNameRole).toString(),
+            QStringLiteral("Zed"), kTimeout);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    // While our connection is down the people list shows no green dot and says the counts are
+    // what was last seen; after the reconnect the dots are back.
+    void peopleListGreyWhileDisconnected() {
+        auto *list = m_window->findChild<QListView *>(QStringLiteral("userList"));
+        auto *summary = m_window->findChild<QLabel *>(QStringLiteral("usersSummary"));
+        QVERIFY(list && summary);
+        const QColor green(40, 175, 80); // UserDelegate's online dot
+        auto hasGreenDot = [&] {
+            const QImage image = list->viewport()->grab().toImage();
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    if (image.pixelColor(x, y) == green)
+                        return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(client()->users()->presenceKnown(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(hasGreenDot(), kTimeout);
+        QVERIFY(!summary->text().contains(QStringLiteral("when last seen")));
+        client()->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!client()->users()->presenceKnown(), kTimeout);
+        QVERIFY2(summary->text().contains(QStringLiteral("when last seen")),
+                 qPrintable(summary->text()));
+        QVERIFY(!hasGreenDot());
+        const QModelIndex self =
+            list->model()->index(0, 0); // the only online users were us and the other one
+        QVERIFY(self.data(chat::UserModel::OnlineRole).toBool()); // as last seen
+        QVERIFY(self.data(chat::UserModel::PresenceTextRole)
+                    .toString()
+                    .contains(QStringLiteral("before the connection was lost")));
+        client()->start();
+        QTRY_VERIFY_WITH_TIMEOUT(client()->users()->presenceKnown(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(hasGreenDot(), kTimeout);
+        QVERIFY(!summary->text().contains(QStringLiteral("when last seen")));
+    }
+
     void htmlIsShownLiterally() {
         const QString html = QStringLiteral("<b>bold?</b> <a href=\"http://x\">link</a> &amp;");
         m_window->hide();
@@ -485,6 +567,184 @@ private slots:
         const QModelIndex first = viewModel()->index(0, 0);
         QVERIFY(first.data(MessageModel::DayChangedRole).toBool());
         view->scrollToLatest();
+    }
+
+    // "Load older" follows the message model's canFetchMore(): hidden when the server has
+    // nothing older (known from the start, before any click), shown when it has; a click asks
+    // the model (fetchMore).
+    void loadOlderFollowsCanFetchMore() {
+        MessageView *view = m_window->messageView();
+        QScrollBar *bar = view->verticalScrollBar();
+        fill(40);
+        QTRY_VERIFY_WITH_TIMEOUT(client()->isHistoryComplete(), kTimeout);
+        bar->setValue(0);
+        QVERIFY(view->loadOlderButton()->isHidden());
+        MessageModel *model = client()->messages();
+        QSignalSpy requested(model, &MessageModel::fetchMoreRequested);
+        model->setCanFetchOlder(true); // what the client sets when the server has older ones
+        QVERIFY(!view->loadOlderButton()->isHidden());
+        QTest::mouseClick(view->loadOlderButton(), Qt::LeftButton);
+        QCOMPARE(requested.count(), 1);
+        model->setCanFetchOlder(false);
+        QVERIFY(view->loadOlderButton()->isHidden());
+        // The view's proxy never fetches on its own (Qt's views would at the last row).
+        QVERIFY(!viewModel()->canFetchMore({}));
+    }
+
+    // Past the cap while reading old history the newest messages are unloaded: the view says
+    // so ("Jump to newest"), and going back to the bottom brings them back.
+    void capUnloadsNewestWhileReadingHistory() {
+        MessageView *view = m_window->messageView();
+        QScrollBar *bar = view->verticalScrollBar();
+        fill(30);
+        MessageModel *model = client()->messages();
+        const int loaded = model->confirmedCount();
+        model->setMaxMessages(loaded);
+        const qint64 base = model->oldestSent()->micros();
+        auto older = [&](int from, int n) {
+            QList<chat::ChatMessage> list;
+            for (int i = 0; i < n; ++i)
+                list.append({m_other->identity(),
+                             stdb::Timestamp::fromMicros(base - qint64(from + n - i) * 60000000),
+                             QStringLiteral("older %1").arg(from + i)});
+            return list;
+        };
+        bar->setValue(0);
+        QVERIFY(!view->isPinned());
+        QCOMPARE(model->prependOlder(older(0, 10)), 10);
+        QCOMPARE(model->confirmedCount(), loaded);
+        QVERIFY(model->newerUnloaded());
+        QCOMPARE(rowWithText(viewModel(), QStringLiteral("filler 29")), -1);
+        QVERIFY(!view->jumpButton()->isHidden());
+        QTest::mouseClick(view->jumpButton(), Qt::LeftButton);
+        QVERIFY(!model->newerUnloaded());
+        QVERIFY(rowWithText(viewModel(), QStringLiteral("filler 29")) >= 0);
+        QVERIFY(view->isPinned());
+        QTRY_COMPARE(bar->value(), bar->maximum());
+
+        // Scrolling back down to the bottom of what is loaded does the same.
+        bar->setValue(0);
+        QCOMPARE(model->prependOlder(older(100, 10)), 10);
+        QVERIFY(model->newerUnloaded());
+        view->doItemsLayout();
+        bar->setValue(bar->maximum());
+        QTRY_VERIFY(!model->newerUnloaded());
+        QVERIFY(rowWithText(viewModel(), QStringLiteral("filler 29")) >= 0);
+    }
+
+    // A question is window-modal and open()ed (no nested event loop): a message that arrives
+    // while it is open is shown, and the answer still acts.
+    void messageArrivesWhileAQuestionIsOpen() {
+        const QString identity = client()->identityHex();
+        auto *forget = m_window->findChild<QAction *>(QStringLiteral("actionForgetIdentity"));
+        QVERIFY(forget);
+        forget->trigger();
+        QPointer<QMessageBox> box =
+            m_window->findChild<QMessageBox *>(QStringLiteral("forgetIdentityQuestion"));
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        QCOMPARE(box->windowModality(), Qt::WindowModal);
+        otherSays(QStringLiteral("while the question is open"));
+        QVERIFY(rowWithText(viewModel(), QStringLiteral("while the question is open")) >= 0);
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(box.isNull());
+        QCOMPARE(client()->identityHex(), identity);
+
+        forget->trigger();
+        box = m_window->findChild<QMessageBox *>(QStringLiteral("forgetIdentityQuestion"));
+        QVERIFY(box);
+        box->button(QMessageBox::Yes)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !client()->identityHex().isEmpty() && client()->identityHex() != identity, kTimeout);
+    }
+
+    // The Rust-credentials question is asked once, also when the keychain (here: the token
+    // file) reports a problem before it loads nothing; the session waits for the answer.
+    void rustImportAskedOnce() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString rust = dir.filePath(QStringLiteral("credentials.toml"));
+        QFile f(rust);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[credentials]\ntoken = \"not-used\"\n");
+        f.close();
+        const chat::Profile p = profile(QStringLiteral("rust%1").arg(m_run));
+        // A token "file" that cannot be read: the store says so, then loads nothing.
+        QVERIFY(QDir().mkpath(chat::CredentialStore::tokenFilePath(p)));
+        MainWindow::Options o;
+        o.client.profile = p;
+        o.client.insecureTokenFile = true;
+        o.client.reconnect = fastReconnect();
+        o.client.rustCredentialsPath = rust;
+        o.offerRustImport = true;
+        o.useTray = false;
+        o.persistSettings = false;
+        MainWindow w(o);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.startSession();
+        QTRY_VERIFY(w.findChild<QMessageBox *>(QStringLiteral("rustImportQuestion")));
+        QCoreApplication::processEvents(); // whatever the same turn still had queued
+        const QList<QMessageBox *> asked =
+            w.findChildren<QMessageBox *>(QStringLiteral("rustImportQuestion"));
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked.first()->windowModality(), Qt::WindowModal);
+        QCOMPARE(w.client()->state(), State::Offline); // waits for the answer
+        asked.first()->button(QMessageBox::No)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(w.client()->state(), State::Online, kTimeout);
+        QVERIFY(w.findChildren<QMessageBox *>(QStringLiteral("rustImportQuestion")).size() <= 1);
+    }
+
+    // Geometry and dock state are kept per profile; a place on a screen that is gone comes
+    // back onto a visible one.
+    void layoutPerProfileAndOnScreen() {
+        MainWindow::Options o;
+        o.client.profile = profile(QStringLiteral("layoutA%1").arg(m_run));
+        o.client.insecureTokenFile = true;
+        o.client.reconnect = fastReconnect();
+        o.useTray = false;
+        o.persistSettings = true;
+        MainWindow w(o);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *dock = w.findChild<QDockWidget *>(QStringLiteral("usersDock"));
+        QVERIFY(dock);
+        const chat::Profile a = o.client.profile;
+        const chat::Profile b = profile(QStringLiteral("layoutB%1").arg(m_run));
+        w.resize(640, 480);
+        dock->hide();
+        QTRY_COMPARE(w.size(), QSize(640, 480));
+
+        w.switchProfile(b);
+        w.resize(700, 500);
+        dock->show();
+        QTRY_COMPARE(w.size(), QSize(700, 500));
+
+        w.switchProfile(a);
+        QTRY_COMPARE(w.size(), QSize(640, 480));
+        QVERIFY(!dock->isVisibleTo(&w));
+
+        w.switchProfile(b);
+        QTRY_COMPARE(w.size(), QSize(700, 500));
+        QVERIFY(dock->isVisibleTo(&w));
+
+        // B's place was on a second screen, unplugged since.
+        w.move(20000, 20000);
+        QTRY_COMPARE(w.pos(), QPoint(20000, 20000));
+        w.switchProfile(a);
+        w.switchProfile(b);
+        QTRY_VERIFY(QGuiApplication::screenAt(w.frameGeometry().center()) != nullptr);
+        QVERIFY(w.size().width() <= w.screen()->availableGeometry().width());
+
+        // Only a corner left on the screen (no title bar to grab): moved in as well.
+        const QRect avail = w.screen()->availableGeometry();
+        w.move(avail.right() - 10, avail.bottom() - 10);
+        QTRY_COMPARE(w.pos(), QPoint(avail.right() - 10, avail.bottom() - 10));
+        w.switchProfile(a);
+        w.switchProfile(b);
+        QTRY_VERIFY(avail.intersected(w.frameGeometry()).width() >= 100);
+        QVERIFY(avail.intersected(w.frameGeometry()).height() >= 40);
+        QSettings().remove(QStringLiteral("layout"));
     }
 
     void findBarFilters() {

@@ -2,7 +2,7 @@
 // The client cache on its own: reference counts across query sets, inserts before deletes,
 // primary-key updates, event tables, dropped sets, invariant violations, resync reconciliation.
 
-#include "spacetime/bsatn/bsatnwriter.h"
+#include "quickstartrows.h"
 #include "spacetime/cache/clientcache.h"
 
 #include <QRandomGenerator>
@@ -18,24 +18,11 @@ Identity identity(int n) {
 }
 
 QByteArray userRow(int id, const std::optional<QString> &name, bool online) {
-    BsatnWriter w;
-    w.writeIdentity(identity(id));
-    if (name) {
-        w.writeTag(0);
-        w.writeString(*name);
-    } else {
-        w.writeTag(1);
-    }
-    w.writeBool(online);
-    return w.take();
+    return testing::userRow(identity(id), name, online);
 }
 
 QByteArray messageRow(int sender, qint64 sent, const QString &text) {
-    BsatnWriter w;
-    w.writeIdentity(identity(sender));
-    w.writeI64(sent);
-    w.writeString(text);
-    return w.take();
+    return testing::messageRow(identity(sender), Timestamp::fromMicros(sent), text);
 }
 
 // Builds one SingleTableRows / TableUpdate list quickly.

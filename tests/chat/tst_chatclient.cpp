@@ -10,6 +10,7 @@
 #include "chat/errortext.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
+#include "chat/namedisambiguator.h"
 #include "chat/outbox.h"
 #include "chat/usermodel.h"
 
@@ -366,6 +367,142 @@ private slots:
         QCOMPARE(b->users()->displayName(a->identity()), QStringLiteral("alice"));
     }
 
+    void namesThatCollideAreToldApart() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        Client a = make(options(host));
+        Client b = make(options(host));
+        QVERIFY(online(a));
+        QVERIFY(online(b));
+        // Unique to this run: an external server's database may have other Bobs.
+        const QString tag = QUuid::createUuid().toString(QUuid::Id128).left(6);
+        const QString bob = QStringLiteral("Bob-") + tag;
+        const QString lowerBob = QStringLiteral("bob-") + tag;
+        // Cyrillic capital VE and small O.
+        const QString cyrillicBob = QString::fromUtf16(u"\u0412\u043Eb-") + tag;
+        const QString aSuffix = chat::NameDisambiguator::shortIdentity(a->identity());
+        const QString bSuffix = chat::NameDisambiguator::shortIdentity(b->identity());
+        auto rename = [&](Client &c, const QString &name) {
+            QSignalSpy done(c.client.get(), &ChatClient::nameChanged);
+            return c->setName(name) && done.wait(kTimeout);
+        };
+        auto display = [](const Client &viewer, const Client &of) {
+            const UserModel *users = viewer->users();
+            const int row = users->rowOf(of->identity());
+            return row < 0 ? QString()
+                           : users->index(row, 0).data(UserModel::DisplayNameRole).toString();
+        };
+        auto name = [](const Client &viewer, const Client &of) {
+            const UserModel *users = viewer->users();
+            const int row = users->rowOf(of->identity());
+            return row < 0 ? QString() : users->index(row, 0).data(UserModel::NameRole).toString();
+        };
+        // Both views agree on everyone's display name.
+        auto shows = [&](const QString &forA, const QString &forB) {
+            return QTest::qWaitFor(
+                [&] {
+                    return display(a, a) == forA && display(b, a) == forA &&
+                           display(a, b) == forB && display(b, b) == forB;
+                },
+                kTimeout);
+        };
+
+        QVERIFY(rename(a, bob));
+        QVERIFY(rename(b, QStringLiteral("Robert-") + tag));
+        QVERIFY(shows(bob, QStringLiteral("Robert-") + tag));
+        QSignalSpy delivered(b.client.get(), &ChatClient::messageDelivered);
+        const QString text = tagged(QStringLiteral("which Bob am I?"));
+        b->sendMessage(text);
+        QVERIFY(delivered.wait(kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return rowWithText(a->messages(), text) >= 0; }, kTimeout));
+        const auto sender = [&] {
+            return a->messages()
+                ->index(rowWithText(a->messages(), text), 0)
+                .data(MessageModel::SenderNameRole)
+                .toString();
+        };
+        QCOMPARE(sender(), QStringLiteral("Robert-") + tag);
+
+        // Into the collision: differently cased, then a Cyrillic look-alike.
+        QVERIFY(rename(b, lowerBob));
+        QVERIFY(shows(bob + QStringLiteral(" (%1)").arg(aSuffix),
+                      lowerBob + QStringLiteral(" (%1)").arg(bSuffix)));
+        QCOMPARE(name(a, b), lowerBob); // as typed
+        QCOMPARE(sender(), lowerBob + QStringLiteral(" (%1)").arg(bSuffix));
+        QCOMPARE(a->users()->selfDisplayName(), bob + QStringLiteral(" (%1)").arg(aSuffix));
+        QVERIFY(rename(b, cyrillicBob));
+        QVERIFY(shows(bob + QStringLiteral(" (%1)").arg(aSuffix),
+                      cyrillicBob + QStringLiteral(" (%1)").arg(bSuffix)));
+        QCOMPARE(sender(), cyrillicBob + QStringLiteral(" (%1)").arg(bSuffix));
+
+        // And out of it: the suffixes go.
+        QVERIFY(rename(b, QStringLiteral("Carol-") + tag));
+        QVERIFY(shows(bob, QStringLiteral("Carol-") + tag));
+        QCOMPARE(sender(), QStringLiteral("Carol-") + tag);
+        QCOMPARE(a->users()->selfDisplayName(), bob);
+    }
+
+    void presenceGreyedWhileDisconnectedThenRefreshed() {
+        STDB_REQUIRE_OWN_HOST("--test-controls: drop-all");
+        HostProcess host;
+        QVERIFY2(host.start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
+                 qPrintable(host.errorString()));
+        Client a = make(options(host));
+        ChatClient::Options ob = options(host);
+        ob.reconnect.enabled = false; // b stays away once dropped
+        Client b = make(ob);
+        QVERIFY(online(a));
+        QVERIFY(online(b));
+        const UserModel *users = a->users();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return users->rowOf(b->identity()) >= 0 && users->user(b->identity())->online; },
+            kTimeout));
+        QVERIFY(users->presenceKnown());
+        const auto bRow = [&] { return users->index(users->rowOf(b->identity()), 0); };
+        QVERIFY(bRow().data(UserModel::PresenceKnownRole).toBool());
+
+        // What the list says at the moment our connection is down (before any reconnect).
+        bool sawReconnecting = false;
+        bool knownWhileDown = true;
+        bool bOnlineWhileDown = false;
+        bool bRowKnownWhileDown = true;
+        QString bTextWhileDown;
+        connect(a.client.get(), &ChatClient::stateChanged, this, [&](ChatClient::State s) {
+            if (s != ChatClient::State::Reconnecting || sawReconnecting)
+                return;
+            sawReconnecting = true;
+            knownWhileDown = users->presenceKnown();
+            bOnlineWhileDown = bRow().data(UserModel::OnlineRole).toBool();
+            bRowKnownWhileDown = bRow().data(UserModel::PresenceKnownRole).toBool();
+            bTextWhileDown = bRow().data(UserModel::PresenceTextRole).toString();
+        });
+        HttpClient http;
+        QCOMPARE(http.post(host.http(QStringLiteral("/_test/drop-all")), {}).status, 200);
+        QVERIFY(QTest::qWaitFor([&] { return sawReconnecting; }, kTimeout));
+        QVERIFY(!knownWhileDown);
+        QVERIFY(!bRowKnownWhileDown);
+        QVERIFY(bOnlineWhileDown); // the last thing seen, shown greyed
+        QVERIFY2(bTextWhileDown.contains(QLatin1String("before the connection was lost")),
+                 qPrintable(bTextWhileDown));
+
+        // Back: the server's rows say b went away meanwhile.
+        QVERIFY(QTest::qWaitFor(
+            [&] { return a->state() == ChatClient::State::Online && users->presenceKnown(); },
+            kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return !users->user(b->identity())->online; }, kTimeout));
+        QVERIFY(bRow().data(UserModel::PresenceKnownRole).toBool());
+        QCOMPARE(bRow().data(UserModel::PresenceTextRole).toString(), QStringLiteral("offline"));
+        QVERIFY(users->user(a->identity())->online);
+
+        // Stopping by hand is a connection down too.
+        a->stop();
+        QVERIFY(QTest::qWaitFor([&] { return !users->presenceKnown(); }, kTimeout));
+        QVERIFY(online(a));
+        // Online comes with the session; the presence with the resync after it.
+        QVERIFY(QTest::qWaitFor([&] { return users->presenceKnown(); }, kTimeout));
+        QVERIFY(a->isSynced());
+    }
+
     void invalidInputIsRejectedBeforeSending() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));
@@ -545,17 +682,15 @@ private slots:
             QCOMPARE(texts(a->messages()), QStringList{retryMe});
     }
 
-    void loadOlderPagesBackwards() {
-        STDB_REQUIRE_OWN_HOST("pages back to the first message: an empty database");
-        HostProcess host;
-        QVERIFY2(host.start(), qPrintable(host.errorString()));
-        ChatClient::Options o = options(host);
-        Client writer = make(o);
+    // `old` messages before the reader's window and 2 in it; the reader's clock places its
+    // window (a minute, far longer than this test takes) to start right after the old ones.
+    void seedOldAndNew(HostProcess &host, int old, stdb::ManualClock &clock) {
+        Client writer = make(options(host));
         QVERIFY(online(writer));
         QSignalSpy delivered(writer.client.get(), &ChatClient::messageDelivered);
-        for (int i = 0; i < 3; ++i)
+        for (int i = 0; i < old; ++i)
             writer->sendMessage(QStringLiteral("old %1").arg(i));
-        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 3; }, kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == old; }, kTimeout));
         // The host stamps each message with this machine's calendar time in milliseconds (plus
         // 1 us per message within one millisecond), and a delivery is confirmed after that. So
         // once the clock has moved on to the next millisecond, every message sent from then on
@@ -565,33 +700,117 @@ private slots:
         const stdb::Timestamp cut = stdb::Timestamp::fromMicros(lastOld.micros() + 1000);
         for (int i = 0; i < 2; ++i)
             writer->sendMessage(QStringLiteral("new %1").arg(i));
-        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 5; }, kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == old + 2; }, kTimeout));
+        clock.setWallTime(stdb::Timestamp::fromMicros(cut.micros() + 60 * 1000 * 1000));
+    }
 
-        // The reader's clock says the window (a minute, far longer than this test takes)
-        // starts exactly at `cut`: it sees only the new messages, the page before has the old.
+    ChatClient::Options readerOptions(const HostProcess &host, stdb::ManualClock &clock) {
         ChatClient::Options ro = options(host);
         ro.historyWindow = std::chrono::seconds(60);
-        stdb::ManualClock clock(stdb::Timestamp::fromMicros(cut.micros() + 60 * 1000 * 1000));
         ro.clock = &clock;
+        return ro;
+    }
+
+    // Whether older messages exist is known right after the first snapshot, before any load:
+    // no "Load older" for an empty past, and one for a past of more than a page.
+    void hasOlderKnownFromTheStart_data() {
+        QTest::addColumn<int>("old");
+        QTest::newRow("nothing older") << 0;
+        QTest::newRow("more than a page") << 5;
+    }
+    void hasOlderKnownFromTheStart() {
+        STDB_REQUIRE_OWN_HOST("counts every message before the window: an empty database");
+        QFETCH(int, old);
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        stdb::ManualClock clock;
+        seedOldAndNew(host, old, clock);
+        if (QTest::currentTestFailed())
+            return;
+        ChatClient::Options ro = readerOptions(host, clock);
+        ro.maxMessages = 6; // a page is at most half of it: 3
         Client reader = make(ro);
+        QSignalSpy hasOlder(reader.client.get(), &ChatClient::hasOlderChanged);
+        QVERIFY(!reader->hasOlder()); // unknown is not "yes"
+        QVERIFY(!reader->messages()->canFetchMore({}));
         QVERIFY(online(reader));
         QCOMPARE(texts(reader->messages()),
                  (QStringList{QStringLiteral("new 0"), QStringLiteral("new 1")}));
-        QSignalSpy prepended(reader->messages(), &MessageModel::olderPrepended);
-        QSignalSpy inserted(reader->messages(), &QAbstractItemModel::rowsInserted);
-        reader->loadOlder();
-        QVERIFY(reader->isLoadingOlder());
-        QVERIFY(QTest::qWaitFor([&] { return prepended.count() == 1; }, kTimeout));
-        QCOMPARE(inserted.count(), 1); // one insert for the page
-        QCOMPARE(
-            texts(reader->messages()),
-            (QStringList{QStringLiteral("old 0"), QStringLiteral("old 1"), QStringLiteral("old 2"),
-                         QStringLiteral("new 0"), QStringLiteral("new 1")}));
-        // Nothing older: it pages back through empty windows, then says so.
-        reader->loadOlder();
-        QVERIFY(QTest::qWaitFor([&] { return !reader->hasOlder(); }, kTimeout));
-        QCOMPARE(reader->messages()->rowCount(), 5);
+        if (old == 0) {
+            QTRY_VERIFY_WITH_TIMEOUT(reader->isHistoryComplete(), kTimeout);
+            QVERIFY(!reader->hasOlder());
+            QCOMPARE(hasOlder.count(), 0); // never offered
+            QVERIFY(!reader->messages()->canFetchMore({}));
+            QVERIFY(!reader->messages()->canFetchOlder());
+            return;
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(reader->hasOlder(), kTimeout);
+        QVERIFY(reader->messages()->canFetchMore({}));
+        QVERIFY(reader->messages()->canFetchOlder());
+        QCOMPARE(reader->messages()->rowCount(), 2); // known, not loaded
         QVERIFY(!reader->isLoadingOlder());
+    }
+
+    // Qt's canFetchMore/fetchMore on the message model pages back; the cap then unloads the
+    // newest side, and reloadNewest() brings it back.
+    void fetchMorePagesBackUnderTheCap() {
+        STDB_REQUIRE_OWN_HOST("pages back to the first message: an empty database");
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        stdb::ManualClock clock;
+        seedOldAndNew(host, 5, clock);
+        if (QTest::currentTestFailed())
+            return;
+        ChatClient::Options ro = readerOptions(host, clock);
+        ro.maxMessages = 6;
+        Client reader = make(ro);
+        // The model tester calls fetchMore() after every change: here the test does.
+        reader.messageTester.reset();
+        QVERIFY(online(reader));
+        MessageModel *model = reader->messages();
+        QTRY_VERIFY_WITH_TIMEOUT(model->canFetchMore({}), kTimeout);
+        QSignalSpy prepended(model, &MessageModel::olderPrepended);
+        QSignalSpy inserted(model, &QAbstractItemModel::rowsInserted);
+
+        // The page was fetched ahead: it goes in at once, in one insert, newest end first.
+        model->fetchMore({});
+        QCOMPARE(prepended.count(), 1);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(texts(model), (QStringList{QStringLiteral("old 2"), QStringLiteral("old 3"),
+                                            QStringLiteral("old 4"), QStringLiteral("new 0"),
+                                            QStringLiteral("new 1")}));
+        QVERIFY(model->canFetchMore({})); // the rest of the page
+        QVERIFY(!model->newerUnloaded());
+
+        // Past the cap of 6: the newest go, the model says so.
+        QSignalSpy unloaded(model, &MessageModel::newerUnloadedChanged);
+        model->fetchMore({});
+        QCOMPARE(prepended.count(), 2);
+        QCOMPARE(texts(model), (QStringList{QStringLiteral("old 0"), QStringLiteral("old 1"),
+                                            QStringLiteral("old 2"), QStringLiteral("old 3"),
+                                            QStringLiteral("old 4"), QStringLiteral("new 0")}));
+        QVERIFY(model->newerUnloaded());
+        QCOMPARE(unloaded.count(), 1);
+        // Nothing older: the next probe says so.
+        QTRY_VERIFY_WITH_TIMEOUT(reader->isHistoryComplete(), kTimeout);
+        QVERIFY(!model->canFetchMore({}));
+        QVERIFY(!reader->isLoadingOlder());
+
+        // A live message while the newest are unloaded does not open a gap in the middle.
+        Client writer = make(options(host));
+        QVERIFY(online(writer));
+        QSignalSpy arrived(reader.client.get(), &ChatClient::messagesArrived);
+        writer->sendMessage(QStringLiteral("live"));
+        QVERIFY(arrived.wait(kTimeout));
+        QCOMPARE(model->rowCount(), 6);
+        QVERIFY(model->newerUnloaded());
+
+        // Back to the newest: the window again (cap: the oldest go), and older exists again.
+        model->reloadNewest();
+        QVERIFY(!model->newerUnloaded());
+        QCOMPARE(texts(model), (QStringList{QStringLiteral("new 0"), QStringLiteral("new 1"),
+                                            QStringLiteral("live")}));
+        QTRY_VERIFY_WITH_TIMEOUT(model->canFetchMore({}), kTimeout);
     }
 
     void searchFiltersTextAndSender() {

@@ -2,6 +2,7 @@
 // MessageModel, UserModel, the filter proxies and the Outbox without a network:
 // ordering, batching (signal counts), renames, grouping, caps, history prepend, persistence.
 
+#include "chat/localdays.h"
 #include "chat/messagebatch.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
@@ -16,6 +17,8 @@
 #include "spacetime/bsatn/codec.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -305,6 +308,87 @@ private slots:
         QCOMPARE(texts(m), (QStringList{"3", "4", "5"}));
     }
 
+    void prependPastTheCapUnloadsTheNewest() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setMaxMessages(4);
+        m.resetMessages({msg(1, 10, QStringLiteral("10")), msg(1, 11, QStringLiteral("11")),
+                         msg(1, 12, QStringLiteral("12"))});
+        m.addOutgoing(7, QStringLiteral("mine"), Timestamp::fromMicros(13), DeliveryState::Pending);
+        QSignalSpy unloaded(&m, &MessageModel::newerUnloadedChanged);
+        QCOMPARE(m.prependOlder({msg(1, 8, QStringLiteral("8")), msg(1, 9, QStringLiteral("9"))}),
+                 2);
+        // Reading old history: the cap holds, the newest confirmed rows go (not the outbox).
+        QCOMPARE(texts(m), (QStringList{"8", "9", "10", "11", "mine"}));
+        QCOMPARE(m.confirmedCount(), 4);
+        QVERIFY(m.newerUnloaded());
+        QCOMPARE(unloaded.count(), 1);
+        // Repeated loads stay within the cap.
+        for (int i = 0; i < 5; ++i)
+            m.prependOlder({msg(1, 7 - 2 * i, QStringLiteral("a%1").arg(i)),
+                            msg(1, 6 - 2 * i, QStringLiteral("b%1").arg(i))});
+        QCOMPARE(m.confirmedCount(), 4);
+        QCOMPARE(texts(m).first(), QStringLiteral("b4"));
+        // A live message newer than the loaded ones waits for the reload; older ones go in.
+        const QStringList before = texts(m);
+        const qsizetype buffers = m.bufferCount();
+        m.addMessages({msg(2, 50, QStringLiteral("live"))});
+        QCOMPARE(texts(m), before);
+        QCOMPARE(m.bufferCount(), buffers); // the skipped row's buffer was released
+        // Asking for the newest: the request goes out; a reset clears the state.
+        QSignalSpy requested(&m, &MessageModel::newestRequested);
+        m.reloadNewest();
+        QCOMPARE(requested.count(), 1);
+        m.resetMessages({msg(1, 12, QStringLiteral("12")), msg(2, 50, QStringLiteral("live"))});
+        QVERIFY(!m.newerUnloaded());
+        QCOMPARE(texts(m), (QStringList{"12", "live", "mine"}));
+        m.reloadNewest();
+        QCOMPARE(requested.count(), 1); // nothing to reload
+    }
+
+    void canFetchMoreAsksForOlderHistory() {
+        // No QAbstractItemModelTester here: it calls fetchMore() itself after every change.
+        MessageModel m;
+        QSignalSpy changed(&m, &MessageModel::canFetchMoreChanged);
+        QSignalSpy requested(&m, &MessageModel::fetchMoreRequested);
+        QVERIFY(!m.canFetchMore({}));
+        m.fetchMore({});
+        QCOMPARE(requested.count(), 0); // nothing known to be older: no request
+        m.setCanFetchOlder(true);
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(m.canFetchMore({}));
+        QVERIFY(m.property("canFetchOlder").toBool());
+        m.resetMessages({msg(1, 1, QStringLiteral("1"))});
+        QVERIFY(!m.canFetchMore(m.index(0, 0))); // a list: only the root fetches
+        m.fetchMore({});
+        QCOMPARE(requested.count(), 1);
+        QVERIFY(QMetaObject::invokeMethod(&m, "fetchOlder"));
+        QCOMPARE(requested.count(), 2);
+        // The view-facing proxy does not let a stock view fetch at its end (rows go on top).
+        MessageFilterModel filter;
+        filter.setSourceModel(&m);
+        QVERIFY(!filter.canFetchMore({}));
+        filter.fetchMore({});
+        QCOMPARE(requested.count(), 2);
+    }
+
+    void batchTakesItsNewest() {
+        MessageBatch b = MessageBatch::fromMessages(
+            {msg(1, 5, QStringLiteral("5")), msg(2, 1, QStringLiteral("1")),
+             msg(1, 3, QStringLiteral("3")), msg(2, 4, QStringLiteral("4"))});
+        MessageBatch newest = b.takeNewest(3);
+        QCOMPARE(newest.size(), 3);
+        QCOMPARE(b.size(), 1);
+        QCOMPARE(b.message(0).text, QStringLiteral("1"));
+        QStringList got;
+        for (qsizetype i = 0; i < newest.size(); ++i)
+            got << newest.message(i).text;
+        QCOMPARE(got, (QStringList{"3", "4", "5"}));
+        QCOMPARE(newest.message(1).sender, id(2));
+        QCOMPARE(b.takeNewest(5).size(), 1);
+        QVERIFY(b.isEmpty());
+    }
+
     void markupIsKeptLiterally() {
         MessageModel m;
         const QString html = QStringLiteral("<b>bold</b> <img src=x onerror=alert(1)> &amp;");
@@ -408,18 +492,19 @@ private slots:
     void outboxSaveBatchWritesOnceAtTheEnd() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
         const auto onDisk = [&] {
-            Outbox box(path);
-            if (!box.load())
+            box.flush(); // the writer thread has written everything handed to it
+            Outbox reread(path);
+            if (!reread.load())
                 return QStringList{QStringLiteral("<unreadable>")};
             QStringList out;
-            for (const Outbox::Entry &e : box.entries())
+            for (const Outbox::Entry &e : reread.entries())
                 out.append(e.text + QLatin1Char('/') + QString::number(int(e.state)));
             return out;
         };
-        Outbox box(path);
         QVERIFY(box.load());
-        const qint64 a = box.add(QStringLiteral("a")); // no batch: written at once
+        const qint64 a = box.add(QStringLiteral("a")); // no batch: handed to the writer at once
         QCOMPARE(onDisk(), QStringList{QStringLiteral("a/%1").arg(int(DeliveryState::Pending))});
         {
             const Outbox::SaveBatch outer(&box);
@@ -443,6 +528,101 @@ private slots:
         QVERIFY(!QFile::exists(path));
         box.remove(a);
         QCOMPARE(onDisk(), QStringList{QStringLiteral("b/%1").arg(int(DeliveryState::Pending))});
+    }
+
+    void outboxWritesInTheBackgroundAndReportsIt() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        QCOMPARE(box.saveRequested(), quint64(0));
+        for (int i = 0; i < 50; ++i)
+            box.add(QStringLiteral("m%1").arg(i));
+        QCOMPARE(box.saveRequested(), quint64(50)); // one snapshot per change, none waited for
+        // Done in order; a burst may be coalesced, so the last report is for the newest.
+        QTRY_VERIFY(!saved.isEmpty() && saved.constLast().at(0).toULongLong() == 50);
+        QCOMPARE(box.saveCompleted(), quint64(50));
+        QVERIFY(failed.isEmpty());
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 50);
+        QCOMPARE(again.entries().constLast().text, QStringLiteral("m49"));
+    }
+
+    void outboxSaveFailureIsReportedOnce() {
+        QTemporaryDir dir;
+        // A directory that does not exist: every write fails, even as root.
+        const QString path = dir.filePath(QStringLiteral("missing/outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        box.add(QStringLiteral("one"));
+        QVERIFY(saved.wait());
+        box.add(QStringLiteral("two"));
+        QTRY_COMPARE(box.saveCompleted(), quint64(2));
+        QTRY_VERIFY(!saved.isEmpty() && saved.constLast().at(0).toULongLong() == 2);
+        QCOMPARE(failed.size(), 1); // not once per write
+        QVERIFY(failed.at(0).at(0).toString().contains(path));
+        QCOMPARE(box.entries().size(), 2); // nothing lost in memory
+        // The directory appears: the next write succeeds, and a later failure is reported again.
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("missing")));
+        box.add(QStringLiteral("three"));
+        QTRY_VERIFY(saved.constLast().at(0).toULongLong() == 3);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(QFile::exists(path));
+        QVERIFY(QDir(dir.filePath(QStringLiteral("missing"))).removeRecursively());
+        box.add(QStringLiteral("four"));
+        QTRY_COMPARE(failed.size(), 2);
+    }
+
+    void outboxFlushesWhenDestroyed() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        {
+            Outbox box(path);
+            QVERIFY(box.load());
+            for (int i = 0; i < 20; ++i)
+                box.add(QStringLiteral("quit%1").arg(i));
+        } // quitting right after typing
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 20);
+    }
+
+    void localDaysAgreeWithTheTimeZoneDatabase() {
+        // Day numbers from cached offsets equal QDateTime's dates in that zone: around both DST
+        // changes of a year, far back, before 1970, and in random order (cache spans thrash).
+        for (const QByteArray &id :
+             {QByteArrayLiteral("Europe/Berlin"), QByteArrayLiteral("America/St_Johns"),
+              QByteArrayLiteral("Australia/Lord_Howe"), QByteArrayLiteral("UTC")}) {
+            const QTimeZone zone(id);
+            QVERIFY2(zone.isValid(), id.constData());
+            const LocalDays days(zone);
+            const QDate epoch(1970, 1, 1);
+            auto expected = [&](qint64 ms) {
+                return epoch.daysTo(QDateTime::fromMSecsSinceEpoch(ms, zone).date());
+            };
+            QList<qint64> instants;
+            const qint64 spring =
+                QDateTime(QDate(2026, 3, 29), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+            const qint64 autumn =
+                QDateTime(QDate(2026, 10, 25), QTime(1, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+            for (qint64 base : {spring, autumn})
+                for (qint64 m = -26 * 60; m <= 26 * 60; m += 15)
+                    instants.append(base + m * 60 * 1000);
+            instants.append(-1);
+            instants.append(-86400000LL * 365 * 20 + 12345);
+            quint32 seed = 12345;
+            for (int i = 0; i < 2000; ++i) {
+                seed = seed * 1664525u + 1013904223u;
+                instants.append(qint64(seed % (86400u * 365 * 4)) * 1000 + 1600000000000LL);
+            }
+            for (qint64 ms : std::as_const(instants))
+                QCOMPARE(days.day(ms), expected(ms));
+        }
     }
 
     void corruptOutboxIsKeptAside() {

@@ -9,6 +9,8 @@
 #include "failureserver.h"
 #include "hostprocess.h"
 #include "httpclient.h"
+#include "scriptedserver.h"
+#include "scriptedserver.h"
 #include "testcertificates.h"
 
 #include "chat/connectproblem.h"
@@ -43,12 +45,14 @@ private slots:
     void officialTranscript();
     void twoClientsTalk();
     void rejectedInput();
+    void namesThatLookAlikeAreToldApart();
     void pipedInputIsDeliveredInOrder();
     void fileInputKeepsNamesAndMessagesInOrder();
     void closedAndNullStdin();
     void reconnectsWithoutRepeatingTheBacklog();
     void connectionErrorClosedPort();
     void connectionErrorUnknownDatabase();
+    void subscriptionErrorIsShownAndRetried();
     void connectionErrorsOverHttps_data();
     void connectionErrorsOverHttps();
     void options();
@@ -204,6 +208,45 @@ void TestCli::twoClientsTalk() {
                  QStringLiteral("User %1 connected.").arg(bId), bId + QStringLiteral(": hi from b"),
                  QStringLiteral("User %1 renamed to bob.").arg(bId),
                  QStringLiteral("alice: hello bob"), QStringLiteral("User bob disconnected.")}));
+}
+
+void TestCli::namesThatLookAlikeAreToldApart() {
+    STDB_REQUIRE_OWN_HOST("two users named Bob in a database of its own");
+    CliProcess a;
+    startCli(a, {QStringLiteral("--anonymous")});
+    QVERIFY2(a.waitForLine(kReady, 15000) >= 0, qPrintable(a.describe()));
+    const QString aId = connectedId(a.outLines().first());
+    a.writeLine(QStringLiteral("/name Bob"));
+    QVERIFY2(a.waitForLine(QStringLiteral("User %1 renamed to Bob.").arg(aId)) >= 0,
+             qPrintable(a.describe()));
+    CliProcess b;
+    startCli(b, {QStringLiteral("--anonymous")});
+    QVERIFY2(b.waitForLine(kReady, 15000) >= 0, qPrintable(b.describe()));
+    QStringList bLines = b.outLines();
+    bLines.removeAll(QStringLiteral("User Bob connected."));
+    const QString bId = connectedId(bLines.first());
+    QVERIFY2(!bId.isEmpty() && bId != aId, qPrintable(b.describe()));
+    b.writeLine(QStringLiteral("/name bob"));
+    QVERIFY2(a.waitForLine(QStringLiteral("User %1 renamed to bob.").arg(bId)) >= 0,
+             qPrintable(a.describe()));
+    b.writeLine(QStringLiteral("which one?"));
+    QVERIFY2(a.waitForLine(QStringLiteral("bob (%1): which one?").arg(bId.left(8))) >= 0,
+             qPrintable(a.describe()));
+    a.writeLine(QStringLiteral("this one"));
+    QVERIFY2(b.waitForLine(QStringLiteral("Bob (%1): this one").arg(aId.left(8))) >= 0,
+             qPrintable(b.describe()));
+    // The collision ends: plain names again.
+    b.writeLine(QStringLiteral("/name Robert"));
+    QVERIFY2(a.waitForLine(QStringLiteral("User bob renamed to Robert.")) >= 0,
+             qPrintable(a.describe()));
+    b.writeLine(QStringLiteral("bye"));
+    QVERIFY2(a.waitForLine(QStringLiteral("Robert: bye")) >= 0, qPrintable(a.describe()));
+    a.writeLine(QStringLiteral("bye Robert"));
+    QVERIFY2(b.waitForLine(QStringLiteral("Bob: bye Robert")) >= 0, qPrintable(b.describe()));
+    b.closeInput();
+    QVERIFY2(b.waitForExit(), qPrintable(b.describe()));
+    a.closeInput();
+    QVERIFY2(a.waitForExit(), qPrintable(a.describe()));
 }
 
 void TestCli::rejectedInput() {
@@ -390,6 +433,52 @@ void TestCli::connectionErrorUnknownDatabase() {
                  err.contains(QLatin1String("Database no-such-db was not found")) &&
                  err.contains(QLatin1String("(HTTP 404)")),
              qPrintable(err));
+}
+
+// A subscription the server refuses after the backlog (a scripted server: the development
+// host's module never does): the reason and the retry are printed, the run goes on, and the
+// refused query is asked for again.
+void TestCli::subscriptionErrorIsShownAndRetried() {
+    namespace P = stdb::protocol;
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    CliProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("data")));
+    cli.setEnvironment(env);
+    QVERIFY(cli.start({QStringLiteral("--server"), srv.uri(), QStringLiteral("--database"),
+                       QStringLiteral("quickstart-chat"), QStringLiteral("--anonymous")}));
+    QVERIFY2(srv.waitForConnections(1, 15000), qPrintable(cli.describe()));
+    srv.send(P::InitialConnection{
+        stdb::Identity::fromHex(QStringLiteral("c200%1").arg(1, 60, 10, QLatin1Char('0'))),
+        stdb::ConnectionId::fromHex(QStringLiteral("0123456789abcdef0123456789abcdef")),
+        QStringLiteral("minted.token")});
+    std::optional<P::Subscribe> a = srv.next<P::Subscribe>(15000);
+    std::optional<P::Subscribe> b = srv.next<P::Subscribe>(15000);
+    QVERIFY(a && b);
+    srv.send(P::SubscribeApplied{a->requestId, a->querySetId, queryRows({})});
+    srv.send(P::SubscribeApplied{b->requestId, b->querySetId, queryRows({})});
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        cli.outLines().contains(QStringLiteral("Fully connected and all subscriptions applied.")),
+        qPrintable(cli.describe()), 15000);
+
+    const QString reason = QStringLiteral("no such table: `message`. If the table exists, it may "
+                                          "be marked private.");
+    const bool messagesIsB = b->queryStrings.value(0).contains(QLatin1String("FROM message"));
+    const P::Subscribe &refused = messagesIsB ? *b : *a;
+    srv.skipReceived();
+    srv.send(P::SubscriptionError{std::nullopt, refused.querySetId, reason});
+    QTRY_VERIFY2_WITH_TIMEOUT(cli.errText().contains(reason) &&
+                                  cli.errText().contains(QLatin1String("Trying again in")),
+                              qPrintable(cli.describe()), 15000);
+    QVERIFY(cli.isRunning());
+    std::optional<P::Subscribe> again = srv.next<P::Subscribe>(15000);
+    QVERIFY(again);
+    QCOMPARE(again->queryStrings, refused.queryStrings);
+    srv.send(P::SubscribeApplied{again->requestId, again->querySetId, queryRows({})});
+    QTRY_VERIFY2_WITH_TIMEOUT(cli.errText().contains(QLatin1String("Reconnected.")),
+                              qPrintable(cli.describe()), 15000);
+    QVERIFY(cli.isRunning());
 }
 
 // The printed line is the text of the failure's kind (chat::ConnectProblem), over https as over

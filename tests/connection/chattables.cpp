@@ -1,60 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "chattables.h"
 
-#include "spacetime/bsatn/bsatnreader.h"
-#include "spacetime/bsatn/bsatnwriter.h"
-
 #include <algorithm>
-
-QByteArray encodeUser(const UserRow &row) {
-    stdb::BsatnWriter w;
-    w.writeIdentity(row.identity);
-    if (row.name) {
-        w.writeTag(0);
-        w.writeString(*row.name);
-    } else {
-        w.writeTag(1);
-    }
-    w.writeBool(row.online);
-    return w.take();
-}
-
-std::optional<UserRow> decodeUser(QByteArrayView bytes) {
-    stdb::BsatnReader r(bytes);
-    UserRow u;
-    u.identity = r.readIdentity();
-    if (r.readOptionTag())
-        u.name = r.readString();
-    u.online = r.readBool();
-    if (!r.ok() || !r.atEnd())
-        return std::nullopt;
-    return u;
-}
-
-QByteArray encodeMessage(const MessageRow &row) {
-    stdb::BsatnWriter w;
-    w.writeIdentity(row.sender);
-    w.writeTimestamp(row.sent);
-    w.writeString(row.text);
-    return w.take();
-}
-
-std::optional<MessageRow> decodeMessage(QByteArrayView bytes) {
-    stdb::BsatnReader r(bytes);
-    MessageRow m;
-    m.sender = r.readIdentity();
-    m.sent = r.readTimestamp();
-    m.text = r.readString();
-    if (!r.ok() || !r.atEnd())
-        return std::nullopt;
-    return m;
-}
-
-QByteArray stringArgs(const QString &s) {
-    stdb::BsatnWriter w;
-    w.writeString(s);
-    return w.take();
-}
 
 UserTable::UserTable(stdb::DbConnection *connection)
     : TableHandle(connection, QStringLiteral("user")) {

@@ -3,36 +3,23 @@
 
 // Hand-written typed handles for the quickstart-chat tables, the way generated bindings will
 // look: `user` (identity PK, name Option<String>, online bool) and `message` (sender, sent, text).
+// The rows themselves come from the tests' one quickstart row codec (tests/support).
 
-#include "spacetime/bsatn/identity.h"
-#include "spacetime/bsatn/timestamp.h"
+#include "quickstartrows.h"
 #include "spacetime/connection/tablehandle.h"
 
 #include <optional>
 
-struct UserRow {
-    stdb::Identity identity;
-    std::optional<QString> name;
-    bool online = false;
-    bool operator==(const UserRow &) const = default;
-};
-
-struct MessageRow {
-    stdb::Identity sender;
-    stdb::Timestamp sent;
-    QString text;
-    bool operator==(const MessageRow &) const = default;
-};
+using stdb::testing::decodeMessage;
+using stdb::testing::decodeUser;
+using stdb::testing::encodeMessage;
+using stdb::testing::encodeUser;
+using stdb::testing::MessageRow;
+using stdb::testing::stringArgs;
+using stdb::testing::UserRow;
 
 Q_DECLARE_METATYPE(UserRow)
 Q_DECLARE_METATYPE(MessageRow)
-
-QByteArray encodeUser(const UserRow &row);
-std::optional<UserRow> decodeUser(QByteArrayView bytes);
-QByteArray encodeMessage(const MessageRow &row);
-std::optional<MessageRow> decodeMessage(QByteArrayView bytes);
-// BSATN of a one-string reducer argument product (set_name, send_message).
-QByteArray stringArgs(const QString &s);
 
 class UserTable : public stdb::TableHandle {
     Q_OBJECT

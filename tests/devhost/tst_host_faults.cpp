@@ -139,7 +139,7 @@ private slots:
         auto a = connectClient(port());
         QVERIFY(a);
         QVERIFY(a->subscribe(1, {QStringLiteral("SELECT * FROM *")}));
-        QVERIFY(a->call(QStringLiteral("send_message"), stringArg(QStringLiteral("count me"))));
+        QVERIFY(a->call(QStringLiteral("send_message"), stringArgs(QStringLiteral("count me"))));
         const QJsonObject after = counters();
         QCOMPARE(after.value(QStringLiteral("connections")).toInt(), 1);
         QCOMPARE(after.value(QStringLiteral("connections_opened")).toInt(), 1);
@@ -238,7 +238,7 @@ private slots:
         t.start();
         for (int i = 0; i < 5; ++i)
             a->send(CallReducer{quint32(i + 1), 0, QStringLiteral("send_message"),
-                                stringArg(QStringLiteral("late %1").arg(i))});
+                                stringArgs(QStringLiteral("late %1").arg(i))});
         for (int i = 0; i < 5; ++i) {
             auto rr = a->nextAs<ReducerResult>(3000);
             QVERIFY(rr);
@@ -254,7 +254,7 @@ private slots:
         }
         QCOMPARE(control(QStringLiteral("/_test/delay?ms=0")).status, 200);
         t.restart();
-        QVERIFY(a->call(QStringLiteral("send_message"), stringArg(QStringLiteral("fast"))));
+        QVERIFY(a->call(QStringLiteral("send_message"), stringArgs(QStringLiteral("fast"))));
         QVERIFY(t.elapsed() < 300);
         QCOMPARE(control(QStringLiteral("/_test/delay?ms=-1")).status, 400);
     }
@@ -318,7 +318,7 @@ private slots:
         QVERIFY2(t.elapsed() >= 900, QByteArray::number(t.elapsed()).constData());
         QVERIFY(fast.waitForLog("ms of silence"));
         // The good one, connected as long, is still served; only the silent one was dropped.
-        QVERIFY(good->call(QStringLiteral("send_message"), stringArg(QStringLiteral("alive"))));
+        QVERIFY(good->call(QStringLiteral("send_message"), stringArgs(QStringLiteral("alive"))));
         QVERIFY(good->isConnected());
         QCOMPARE(fast.log().count("ms of silence"), 1);
         QVERIFY(fast.stop());

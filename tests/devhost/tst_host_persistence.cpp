@@ -76,9 +76,9 @@ private slots:
         auto alice = connectClient(m_host.port());
         auto bob = connectClient(m_host.port());
         QVERIFY(alice && bob);
-        QVERIFY(alice->call(QStringLiteral("set_name"), stringArg(QStringLiteral("Alice"))));
-        QVERIFY(alice->call(QStringLiteral("send_message"), stringArg(QStringLiteral("first"))));
-        QVERIFY(bob->call(QStringLiteral("send_message"), stringArg(QStringLiteral("second"))));
+        QVERIFY(alice->call(QStringLiteral("set_name"), stringArgs(QStringLiteral("Alice"))));
+        QVERIFY(alice->call(QStringLiteral("send_message"), stringArgs(QStringLiteral("first"))));
+        QVERIFY(bob->call(QStringLiteral("send_message"), stringArgs(QStringLiteral("second"))));
         const QString aliceToken = alice->token();
         const QString bobToken = bob->token();
         const stdb::Identity aliceId = alice->identity();
@@ -122,7 +122,7 @@ private slots:
         QVERIFY(c);
         for (int i = 0; i < 20; ++i)
             QVERIFY(c->call(QStringLiteral("send_message"),
-                            stringArg(QStringLiteral("durable %1").arg(i))));
+                            stringArgs(QStringLiteral("durable %1").arg(i))));
         const QString token = c->token();
         m_host.kill(); // SIGKILL: no shutdown code runs
         QVERIFY2(m_host.start(data), qPrintable(m_host.errorString()));
@@ -138,7 +138,7 @@ private slots:
         QVERIFY2(m_host.start(QStringLiteral(":memory:")), qPrintable(m_host.errorString()));
         auto c = connectClient(m_host.port());
         QVERIFY(c);
-        QVERIFY(c->call(QStringLiteral("send_message"), stringArg(QStringLiteral("gone"))));
+        QVERIFY(c->call(QStringLiteral("send_message"), stringArgs(QStringLiteral("gone"))));
         const QString token = c->token();
         QVERIFY(m_host.stop());
         QVERIFY2(m_host.start(QStringLiteral(":memory:")), qPrintable(m_host.errorString()));

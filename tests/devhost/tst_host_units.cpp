@@ -12,6 +12,7 @@
 #include "tokensigner.h"
 #include "value.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -851,6 +852,23 @@ private slots:
     }
 
     // ---- schema ---------------------------------------------------------------------------
+    // The checked-in schema files are the one home of quickstart-chat's schema for the
+    // generator and every test (V9: the bindings' input; V10: the generator's fixture), so they
+    // must be exactly what the host serves.
+    void schemaFilesAreWhatTheHostServes_data() {
+        QTest::addColumn<int>("version");
+        QTest::addColumn<QString>("file");
+        QTest::newRow("V9") << 9 << QStringLiteral(STDB_QUICKSTART_SCHEMA_V9);
+        QTest::newRow("V10") << 10 << QStringLiteral(STDB_QUICKSTART_SCHEMA_V10);
+    }
+    void schemaFilesAreWhatTheHostServes() {
+        QFETCH(int, version);
+        QFETCH(QString, file);
+        QFile f(file);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(file));
+        QCOMPARE(f.readAll(), ChatModule::schemaJson(version));
+    }
+
     void schemaJson() {
         QVERIFY(ChatModule::schemaJson(8).isEmpty());
         QVERIFY(ChatModule::schemaJson(11).isEmpty());

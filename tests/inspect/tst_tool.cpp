@@ -4,6 +4,7 @@
 // plus the error cases that must exit with status 2.
 
 #include "inspect/inspector.h"
+#include "quickstartrows.h"
 #include "spacetime/protocol/messagecodec.h"
 #include "spacetime/schema/valuejson.h"
 
@@ -22,16 +23,16 @@ namespace {
 
 const char kIdentityHex[] = "c2000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e";
 
-QByteArray readData(const QString &name) {
-    QFile f(QStringLiteral(STDB_INSPECT_DATA "/") + name);
+QByteArray readFile(const QString &path) {
+    QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot open %s", qPrintable(name));
+        qFatal("cannot open %s", qPrintable(path));
     return f.readAll();
 }
 
 ModuleSchema quickstart() {
     Expected<ModuleSchema> s =
-        ModuleSchema::fromJson(readData(QStringLiteral("quickstart-chat-schema.json")));
+        ModuleSchema::fromJson(readFile(QStringLiteral(STDB_QUICKSTART_SCHEMA)));
     if (!s)
         qFatal("%s", qPrintable(s.error().toString()));
     return *s;
@@ -42,24 +43,11 @@ Identity identity() {
 }
 
 QByteArray userRow(const std::optional<QString> &name, bool online) {
-    BsatnWriter w;
-    w.writeIdentity(identity());
-    if (name) {
-        w.writeTag(0);
-        w.writeString(*name);
-    } else {
-        w.writeTag(1);
-    }
-    w.writeBool(online);
-    return w.take();
+    return stdb::testing::userRow(identity(), name, online);
 }
 
 QByteArray messageRow(const QString &text, qint64 sent) {
-    BsatnWriter w;
-    w.writeIdentity(identity());
-    w.writeI64(sent);
-    w.writeString(text);
-    return w.take();
+    return stdb::testing::messageRow(identity(), Timestamp::fromMicros(sent), text);
 }
 
 QueryRows sampleRows() {
@@ -165,7 +153,7 @@ class TestTool : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    QString m_schemaPath = QStringLiteral(STDB_INSPECT_DATA "/quickstart-chat-schema.json");
+    QString m_schemaPath = QStringLiteral(STDB_QUICKSTART_SCHEMA);
 
     QString writeTemp(const QString &name, const QByteArray &data) {
         const QString path = m_dir.filePath(name);
@@ -479,7 +467,7 @@ private slots:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(frame);
         }
-        QCOMPARE(readData(QStringLiteral("subscribe-applied.bin")), frame);
+        QCOMPARE(readFile(QStringLiteral(STDB_INSPECT_DATA "/subscribe-applied.bin")), frame);
         const Run d = runTool({QStringLiteral("decode"), QStringLiteral("--server"), path,
                                QStringLiteral("--schema"), m_schemaPath});
         QCOMPARE(d.exitCode, 0);

@@ -11,6 +11,7 @@
 // Rows inside row lists are rebuilt from their described columns with our own codec, so row
 // encoding is cross-checked too. A missing node or npm is a failure, not a skip: CI installs them.
 
+#include "quickstartrows.h"
 #include "spacetime/bsatn/codec.h"
 #include "spacetime/protocol/messagecodec.h"
 
@@ -41,53 +42,10 @@
 using namespace stdb;
 using namespace stdb::protocol;
 
-namespace {
-
-// ---- quickstart-chat rows, declared the way generated bindings declare them ----------------
-
-struct UserRow {
-    Identity identity;
-    std::optional<QString> name;
-    bool online = false;
-    bool operator==(const UserRow &) const = default;
-};
-
-struct MessageRow {
-    Identity sender;
-    Timestamp sent;
-    QString text;
-    bool operator==(const MessageRow &) const = default;
-};
-
-} // namespace
-
-template <>
-struct stdb::BsatnCodec<UserRow> {
-    static void write(BsatnWriter &w, const UserRow &v) {
-        bsatnWrite(w, v.identity);
-        bsatnWrite(w, v.name);
-        bsatnWrite(w, v.online);
-    }
-    static void read(BsatnReader &r, UserRow &v) {
-        bsatnRead(r, v.identity);
-        bsatnRead(r, v.name);
-        bsatnRead(r, v.online);
-    }
-};
-
-template <>
-struct stdb::BsatnCodec<MessageRow> {
-    static void write(BsatnWriter &w, const MessageRow &v) {
-        bsatnWrite(w, v.sender);
-        bsatnWrite(w, v.sent);
-        bsatnWrite(w, v.text);
-    }
-    static void read(BsatnReader &r, MessageRow &v) {
-        bsatnRead(r, v.sender);
-        bsatnRead(r, v.sent);
-        bsatnRead(r, v.text);
-    }
-};
+// quickstart-chat rows: the generated bindings' types and codec (tests/support), so the vectors
+// check the generated code against the TypeScript SDK.
+using stdb::testing::MessageRow;
+using stdb::testing::UserRow;
 
 namespace {
 

@@ -35,6 +35,18 @@ Item {
         id: listComponent
         MessageList { width: 600; height: 400; client: chatClient }
     }
+    // A client stand-in around historyFixture's model (not connected): what MessageList
+    // reads from a client besides its messages.
+    QtObject {
+        id: historyClient
+        property var messages: historyFixture.model
+        property bool loadingOlder: false
+        property bool synced: true
+    }
+    Component {
+        id: historyListComponent
+        MessageList { width: 600; height: 300; client: historyClient }
+    }
     Component {
         id: usersComponent
         UserList { width: 250; height: 400; client: chatClient }
@@ -89,6 +101,50 @@ Item {
             compare(error.text, "Messages must not be empty")
             compare(input.text, "x", "a refused text stays for editing")
             fakeClient.refuse = false
+        }
+    }
+
+    TestCase {
+        name: "History"
+        when: windowShown
+
+        function test_loadOlderFollowsCanFetchMore() {
+            historyFixture.fill(40)
+            const list = createTemporaryObject(historyListComponent, top)
+            list.positionViewAtBeginning()
+            const button = findChild(list, "loadOlderButton")
+            verify(button)
+            // Nothing older known: no button, and reaching the top asks for nothing.
+            verify(!button.visible)
+            list.stickToBottom = false
+            list.loadOlder()
+            compare(historyFixture.fetchRequests, 0)
+            // Older history exists: the button shows and asks the model (fetchMore).
+            historyFixture.setCanFetchOlder(true)
+            tryVerify(function() { return button.visible })
+            list.positionViewAtBeginning() // the header grew: bring it into view
+            waitForRendering(list)
+            mouseClick(button)
+            compare(historyFixture.fetchRequests, 1)
+            historyFixture.setCanFetchOlder(false)
+            tryVerify(function() { return !button.visible })
+        }
+
+        function test_newerUnloadedOffersJumpToNewest() {
+            historyFixture.fill(40)
+            const list = createTemporaryObject(historyListComponent, top)
+            const jump = findChild(list, "jumpToNewestButton")
+            verify(jump)
+            verify(!jump.visible)
+            list.stickToBottom = false
+            list.positionViewAtBeginning()
+            compare(historyFixture.prependOlder(10), 10)
+            verify(historyFixture.model.newerUnloaded)
+            compare(historyFixture.model.count, 40) // the cap holds
+            tryVerify(function() { return jump.visible })
+            mouseClick(jump)
+            compare(historyFixture.newestRequests, 1)
+            verify(list.stickToBottom)
         }
     }
 
@@ -174,6 +230,56 @@ Item {
             verify(findChild(self, "selfMarker").visible)
             verify(self.online)
             compare(findChild(self, "onlineDot").color, Qt.color("#2e9e44"))
+        }
+    }
+
+    TestCase {
+        name: "UserListPresence"
+        when: windowShown
+
+        // While our connection is down the list is grey and says what was last seen; after
+        // the reconnect the server's rows are in again.
+        function test_greyWhileOurConnectionIsDown() {
+            if (externalSkipReason)
+                skip(externalSkipReason)
+            tryCompare(chatClient, "synced", true, 15000)
+            const users = createTemporaryObject(usersComponent, top)
+            const view = findChild(users, "userView")
+            const header = findChild(users, "userListHeader")
+            let self = null
+            tryVerify(function() {
+                for (let i = 0; i < view.count; ++i) {
+                    const it = view.itemAtIndex(i)
+                    if (it && it.isSelf) { self = it; return true }
+                }
+                return false
+            }, 10000)
+            verify(self.presenceKnown)
+            compare(findChild(self, "onlineDot").color, Qt.color("#2e9e44"))
+            verify(header.text.indexOf("when last seen") < 0, header.text)
+
+            chatClient.stop()
+            tryCompare(chatClient.users, "presenceKnown", false, 10000)
+            tryCompare(self, "presenceKnown", false)
+            verify(self.online) // what was last seen, greyed
+            compare(findChild(self, "onlineDot").color, Qt.color("transparent"))
+            compare(findChild(self, "userName").opacity, 0.55)
+            verify(self.presenceText.indexOf("before the connection was lost") >= 0,
+                   self.presenceText)
+            verify(header.text.indexOf("when last seen") >= 0, header.text)
+
+            chatClient.start()
+            tryCompare(chatClient.users, "presenceKnown", true, 15000)
+            tryCompare(chatClient, "synced", true, 15000)
+            tryVerify(function() {
+                for (let i = 0; i < view.count; ++i) {
+                    const it = view.itemAtIndex(i)
+                    if (it && it.isSelf)
+                        return it.presenceKnown && it.online
+                            && Qt.colorEqual(findChild(it, "onlineDot").color, "#2e9e44")
+                }
+                return false
+            }, 10000)
         }
     }
 

@@ -12,6 +12,7 @@
 
 #include "chat/chatclient.h"
 #include "chat/connectproblem.h"
+#include "chat/messagemodel.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
 
 #include <QQmlContext>
@@ -20,6 +21,63 @@
 #include <QTcpServer>
 #include <QUuid>
 #include <QtQuickTest>
+
+// A message model of its own for the history tests of MessageList.qml: the test fills it,
+// prepends older rows past its cap and says whether older history exists, and counts what the
+// list asks the model for (fetchMore, reloadNewest).
+class HistoryFixture : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(chat::MessageModel *model READ model CONSTANT)
+    Q_PROPERTY(int fetchRequests MEMBER m_fetchRequests NOTIFY requestsChanged)
+    Q_PROPERTY(int newestRequests MEMBER m_newestRequests NOTIFY requestsChanged)
+public:
+    explicit HistoryFixture(QObject *parent = nullptr)
+        : QObject(parent)
+        , m_model(new chat::MessageModel(this)) {
+        connect(m_model, &chat::MessageModel::fetchMoreRequested, this, [this] {
+            ++m_fetchRequests;
+            emit requestsChanged();
+        });
+        connect(m_model, &chat::MessageModel::newestRequested, this, [this] {
+            ++m_newestRequests;
+            emit requestsChanged();
+        });
+    }
+    chat::MessageModel *model() const { return m_model; }
+
+    // n messages a minute apart, ending now; at most n kept.
+    Q_INVOKABLE void fill(int n) {
+        m_model->setMaxMessages(n);
+        m_base = stdb::Timestamp::now().micros();
+        QList<chat::ChatMessage> list;
+        for (int i = 0; i < n; ++i)
+            list.append({sender(), stdb::Timestamp::fromMicros(m_base - qint64(n - i) * kMinute),
+                         QStringLiteral("message %1").arg(i)});
+        m_model->resetMessages(list);
+        m_fetchRequests = m_newestRequests = 0;
+        emit requestsChanged();
+    }
+    Q_INVOKABLE int prependOlder(int n) {
+        const qint64 oldest = m_model->oldestSent() ? m_model->oldestSent()->micros() : m_base;
+        QList<chat::ChatMessage> list;
+        for (int i = 0; i < n; ++i)
+            list.append({sender(), stdb::Timestamp::fromMicros(oldest - qint64(n - i) * kMinute),
+                         QStringLiteral("older %1").arg(i)});
+        return m_model->prependOlder(list);
+    }
+    Q_INVOKABLE void setCanFetchOlder(bool can) { m_model->setCanFetchOlder(can); }
+
+signals:
+    void requestsChanged();
+
+private:
+    static constexpr qint64 kMinute = 60LL * 1000 * 1000;
+    static stdb::Identity sender() { return stdb::Identity(stdb::U256::fromUInt64(7)); }
+    chat::MessageModel *m_model;
+    qint64 m_base = 0;
+    int m_fetchRequests = 0;
+    int m_newestRequests = 0;
+};
 
 class Setup : public QObject {
     Q_OBJECT
@@ -78,6 +136,8 @@ public slots:
             external ? QString::fromUtf8(HostProcess::externalSkipReason(
                            "finds itself among the delegates of a short user list"))
                      : QString());
+        engine->rootContext()->setContextProperty(QStringLiteral("historyFixture"),
+                                                  new HistoryFixture(this));
         engine->rootContext()->setContextProperty(QStringLiteral("deadClient"), m_dead);
         engine->rootContext()->setContextProperty(QStringLiteral("deadTlsClient"), m_deadTls);
     }

@@ -7,6 +7,7 @@
 #include "reliabilitysupport.h"
 
 #include "chat/outbox.h"
+#include "quickstartrows.h"
 
 #include "spacetime/bsatn/bsatnwriter.h"
 #include "spacetime/compression.h"
@@ -74,11 +75,8 @@ QByteArray tagged(quint8 tag, const QByteArray &body) {
 
 // A plausible message row: sender, sent, text.
 QByteArray messageRow(const QString &text) {
-    stdb::BsatnWriter w;
-    w.writeRaw(QByteArray(32, '\x11'));
-    w.writeI64(1'700'000'000'000'000);
-    w.writeString(text);
-    return w.take();
+    return stdb::testing::messageRow(stdb::Identity::fromWireBytes(QByteArray(32, '\x11')),
+                                     stdb::Timestamp::fromMicros(1'700'000'000'000'000), text);
 }
 
 // A valid TransactionUpdate inserting two message rows into query set 1.

@@ -109,7 +109,7 @@ private:
                          });
         for (int i = 0; i < m_count; ++i) {
             const auto call = conn->callReducer(
-                QStringLiteral("send_message"), stringArg(m_prefix + QString::number(i)),
+                QStringLiteral("send_message"), stringArgs(m_prefix + QString::number(i)),
                 [this, &loop](const stdb::ReducerOutcome &o) {
                     (o.isCommitted() ? m_committed : m_failed).fetch_add(1);
                     if (m_committed.load() + m_failed.load() == m_count)

@@ -523,7 +523,7 @@ private slots:
 
     // Every Text/Label/TextEdit/TextArea in qml/ that is bound to something other than our own
     // translated words says textFormat PlainText; tooltips (AutoText) only ever get our words,
-    // identities and dates.
+    // identities and dates (the user model's presenceText is the chat layer's words and a time).
     void qmlSourcesDeclarePlainText() {
         QDirIterator it(QStringLiteral(STDB_SOURCE_DIR "/qml"), {QStringLiteral("*.qml")},
                         QDir::Files);
@@ -568,7 +568,8 @@ private slots:
                     continue;
                 const QString expr = t.captured(1).trimmed();
                 static const QRegularExpression allowed(QStringLiteral(
-                    "^(qsTr\\(\"[^\"]*\"\\)(\\.arg\\([\\w.]*identity\\))?|[\\w.]*[iI]dentity|"
+                    "^(qsTr\\(\"[^\"]*\"\\)(\\.arg\\([\\w.]*presenceText\\))?"
+                    "(\\.arg\\([\\w.]*identity\\))?|[\\w.]*[iI]dentity|"
                     "ChatUi\\.dateTimeText\\([\\w.]*\\))$"));
                 QVERIFY2(allowed.match(expr).hasMatch(),
                          qPrintable(f.fileName() + QStringLiteral(": ToolTip.text: ") + expr));

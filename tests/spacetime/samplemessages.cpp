@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "samplemessages.h"
 
-#include "spacetime/bsatn/bsatnwriter.h"
-
 namespace stdb::testing {
 
 using namespace protocol;
@@ -20,27 +18,6 @@ Timestamp exampleTimestamp() {
     return Timestamp::fromMicros(1704067200000000);
 }
 
-QByteArray userRow(const Identity &id, const std::optional<QString> &name, bool online) {
-    BsatnWriter w;
-    w.writeIdentity(id);
-    if (name) {
-        w.writeTag(0);
-        w.writeString(*name);
-    } else {
-        w.writeTag(1);
-    }
-    w.writeBool(online);
-    return w.take();
-}
-
-QByteArray messageRow(const Identity &sender, Timestamp sent, const QString &text) {
-    BsatnWriter w;
-    w.writeIdentity(sender);
-    w.writeTimestamp(sent);
-    w.writeString(text);
-    return w.take();
-}
-
 namespace {
 
 Identity otherIdentity(int n) {
@@ -48,12 +25,6 @@ Identity otherIdentity(int n) {
     v.littleEndian()[31] = 0xc2;
     v.littleEndian()[30] = 0x00;
     return Identity(v);
-}
-
-QByteArray reducerArgsString(const QString &s) {
-    BsatnWriter w;
-    w.writeString(s);
-    return w.take();
 }
 
 TransactionUpdate sampleTransactionUpdate() {
@@ -111,10 +82,10 @@ QList<ClientMessage> sampleClientMessages() {
         Unsubscribe{3, 1, UnsubscribeFlags::SendDroppedRows},
         Unsubscribe{4, 2, UnsubscribeFlags::Default},
         OneOffQuery{5, u"SELECT * FROM message WHERE text = 'héllo'"_s},
-        CallReducer{6, 0, u"set_name"_s, reducerArgsString(u"Bob"_s)},
-        CallReducer{7, 0, u"send_message"_s, reducerArgsString(u"Hello 👋"_s)},
+        CallReducer{6, 0, u"set_name"_s, stringArgs(u"Bob"_s)},
+        CallReducer{7, 0, u"send_message"_s, stringArgs(u"Hello 👋"_s)},
         CallReducer{8, 0, u"no_args"_s, {}},
-        CallProcedure{9, 0, u"fetch_weather"_s, reducerArgsString(u"Berlin"_s)},
+        CallProcedure{9, 0, u"fetch_weather"_s, stringArgs(u"Berlin"_s)},
     };
 }
 
@@ -137,10 +108,10 @@ QList<ServerMessage> sampleServerMessages() {
     out.append(ReducerResult{9, exampleTimestamp(), ReducerOk{QByteArray("\x2a\0\0\0", 4), {}}});
     out.append(ReducerResult{10, exampleTimestamp(), ReducerOkEmpty{}});
     out.append(ReducerResult{11, exampleTimestamp(),
-                             ReducerErr{reducerArgsString(u"Names must not be empty"_s)}});
+                             ReducerErr{stringArgs(u"Names must not be empty"_s)}});
     out.append(ReducerResult{12, exampleTimestamp(), ReducerInternalError{u"no such reducer"_s}});
-    out.append(ProcedureResult{ProcedureReturned{reducerArgsString(u"sunny, 21°C"_s)},
-                               exampleTimestamp(), TimeDuration::fromMicros(1234), 13});
+    out.append(ProcedureResult{ProcedureReturned{stringArgs(u"sunny, 21°C"_s)}, exampleTimestamp(),
+                               TimeDuration::fromMicros(1234), 13});
     out.append(ProcedureResult{ProcedureInternalError{u"no such procedure"_s}, exampleTimestamp(),
                                TimeDuration::fromMicros(0), 14});
     return out;

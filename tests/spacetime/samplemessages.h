@@ -3,6 +3,7 @@
 
 // Realistic protocol messages shared by the protocol tests and the fuzz corpus generator.
 
+#include "quickstartrows.h" // userRow(), messageRow(): quickstart-chat rows (spec §6.1)
 #include "spacetime/protocol/messages.h"
 
 namespace stdb::testing {
@@ -12,10 +13,6 @@ Identity exampleIdentity();
 ConnectionId exampleConnectionId();
 // 2024-01-01T00:00:00Z
 Timestamp exampleTimestamp();
-
-// quickstart-chat rows (spec §6.1).
-QByteArray userRow(const Identity &id, const std::optional<QString> &name, bool online);
-QByteArray messageRow(const Identity &sender, Timestamp sent, const QString &text);
 
 // One of every client message, with realistic content.
 QList<protocol::ClientMessage> sampleClientMessages();

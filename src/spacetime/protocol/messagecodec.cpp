@@ -505,6 +505,16 @@ Expected<ClientMessage> decodeClientMessage(QByteArrayView payload) {
     return m;
 }
 
+Expected<ClientMessage> decodeClientMessagePrefix(QByteArrayView payload, qsizetype *trailing) {
+    BsatnReader r(payload);
+    ClientMessage m = readClientMessage(r);
+    if (!r.ok())
+        return withContext(r.error(), clientTagName(payload, 0));
+    if (trailing)
+        *trailing = payload.size() - r.localPosition();
+    return m;
+}
+
 QByteArray encodeClientMessagesV3(const QList<ClientMessage> &messages) {
     BsatnWriter w;
     for (const ClientMessage &m : messages)

@@ -157,29 +157,6 @@ bool WsClient::waitDisconnected(int timeoutMs) {
                            timeoutMs);
 }
 
-std::optional<UserRow> decodeUser(QByteArrayView bytes) {
-    stdb::BsatnReader r(bytes);
-    UserRow u;
-    u.identity = r.readIdentity();
-    if (r.readOptionTag())
-        u.name = r.readString();
-    u.online = r.readBool();
-    if (!r.ok() || !r.atEnd())
-        return std::nullopt;
-    return u;
-}
-
-std::optional<MessageRow> decodeMessage(QByteArrayView bytes) {
-    stdb::BsatnReader r(bytes);
-    MessageRow m;
-    m.sender = r.readIdentity();
-    m.sent = r.readTimestamp();
-    m.text = r.readString();
-    if (!r.ok() || !r.atEnd())
-        return std::nullopt;
-    return m;
-}
-
 QList<UserRow> usersIn(const RowList &rows) {
     QList<UserRow> out;
     for (qsizetype i = 0; i < rows.rowCount(); ++i)
@@ -194,12 +171,6 @@ QList<MessageRow> messagesIn(const RowList &rows) {
         if (auto m = decodeMessage(rows.row(i)))
             out.append(*m);
     return out;
-}
-
-QByteArray stringArg(const QString &s) {
-    stdb::BsatnWriter w;
-    w.writeString(s);
-    return w.take();
 }
 
 bool isOk(const ReducerOutcome &o) {

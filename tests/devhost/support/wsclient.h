@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "quickstartrows.h"
 #include "spacetime/bsatn/bsatnreader.h"
 #include "spacetime/bsatn/bsatnwriter.h"
 #include "spacetime/compression.h"
@@ -98,25 +99,17 @@ private:
     QString m_error;
 };
 
-// ---- row helpers: decode quickstart-chat rows independently of the host's code -------------
+// ---- quickstart-chat rows (tests/support/quickstartrows.h) ---------------------------------
 
-struct UserRow {
-    stdb::Identity identity;
-    std::optional<QString> name;
-    bool online = false;
-};
-struct MessageRow {
-    stdb::Identity sender;
-    stdb::Timestamp sent;
-    QString text;
-};
+using stdb::testing::decodeMessage;
+using stdb::testing::decodeUser;
+using stdb::testing::MessageRow;
+using stdb::testing::stringArgs;
+using stdb::testing::UserRow;
 
-std::optional<UserRow> decodeUser(QByteArrayView bytes);
-std::optional<MessageRow> decodeMessage(QByteArrayView bytes);
+// The rows of a RowList that decode as the table's rows.
 QList<UserRow> usersIn(const stdb::protocol::RowList &rows);
 QList<MessageRow> messagesIn(const stdb::protocol::RowList &rows);
-// BSATN of a single String argument, for set_name / send_message.
-QByteArray stringArg(const QString &s);
 // The String inside ReducerErr, or a description of the outcome.
 QString outcomeText(const stdb::protocol::ReducerOutcome &o);
 bool isOk(const stdb::protocol::ReducerOutcome &o);
