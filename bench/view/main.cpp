@@ -222,6 +222,7 @@ int main(int argc, char **argv) {
             auto view = std::make_unique<BenchView>();
             view->resize(800, 600);
             view->setModel(&filter);
+            view->setHistoryModel(&model);
             first.append(measure(*view, [&] { view->show(); }));
         }
         report(out, rows, "first paint", first);
@@ -229,6 +230,7 @@ int main(int argc, char **argv) {
         BenchView view;
         view.resize(800, 600);
         view.setModel(&filter);
+        view.setHistoryModel(&model);
         measure(view, [&] { view.show(); });
 
         QList<Sample> live;
