@@ -23,6 +23,10 @@ Rectangle {
         case ChatClient.Connecting:
             return qsTr("Connecting to %1…").arg(client.serverUrl)
         case ChatClient.Reconnecting:
+            if (!client.wasOnline) // never connected in this session: nothing was lost
+                return client.reconnectSeconds > 0
+                        ? qsTr("Could not connect to %1. Trying again in %n s…", "", client.reconnectSeconds).arg(client.serverUrl)
+                        : qsTr("Could not connect to %1. Trying again…").arg(client.serverUrl)
             return client.reconnectSeconds > 0
                     ? qsTr("Connection lost. Reconnecting in %n s…", "", client.reconnectSeconds)
                     : qsTr("Connection lost. Reconnecting…")

@@ -183,6 +183,17 @@
         <source>Connected, but the server refused the subscription.</source>
         <translation>Verbunden, aber der Server hat das Abonnement abgelehnt.</translation>
     </message>
+    <message numerus="yes">
+        <source>Could not connect to %1. Trying again in %n s…</source>
+        <translation>
+            <numerusform>Keine Verbindung zu %1. Neuer Versuch in %n s…</numerusform>
+            <numerusform>Keine Verbindung zu %1. Neuer Versuch in %n s…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not connect to %1. Trying again…</source>
+        <translation>Keine Verbindung zu %1. Neuer Versuch…</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionStatus</name>
@@ -245,6 +256,17 @@ Klicken zum Kopieren.</translation>
             <numerusform>%n Nachricht wartet</numerusform>
             <numerusform>%n Nachrichten warten</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>Could not connect: trying again in %n s</source>
+        <translation>
+            <numerusform>Keine Verbindung: neuer Versuch in %n s</numerusform>
+            <numerusform>Keine Verbindung: neuer Versuch in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Trying again to connect…</source>
+        <translation>Neuer Verbindungsversuch…</translation>
     </message>
 </context>
 <context>

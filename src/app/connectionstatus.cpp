@@ -55,13 +55,17 @@ ConnectionStatus::ConnectionStatus(QWidget *parent)
     setState(State::Offline, 0, {});
 }
 
-QString ConnectionStatus::describe(State state, int reconnectSeconds) {
+QString ConnectionStatus::describe(State state, int reconnectSeconds, bool wasOnline) {
     switch (state) {
     case State::Connecting:
         return tr("Connecting…");
     case State::Online:
         return tr("Online");
     case State::Reconnecting:
+        if (!wasOnline) // never connected in this session: nothing was lost
+            return reconnectSeconds > 0
+                       ? tr("Could not connect: trying again in %n s", nullptr, reconnectSeconds)
+                       : tr("Trying again to connect…");
         return reconnectSeconds > 0
                    ? tr("Connection lost: reconnecting in %n s", nullptr, reconnectSeconds)
                    : tr("Reconnecting…");
@@ -73,8 +77,9 @@ QString ConnectionStatus::describe(State state, int reconnectSeconds) {
     return {};
 }
 
-void ConnectionStatus::setState(State state, int reconnectSeconds, const QString &error) {
-    QString text = describe(state, reconnectSeconds);
+void ConnectionStatus::setState(State state, int reconnectSeconds, const QString &error,
+                                bool wasOnline) {
+    QString text = describe(state, reconnectSeconds, wasOnline);
     if (state == State::Error && !error.isEmpty())
         text = tr("Not connected: %1").arg(chat::UntrustedText::isolate(error));
     m_state->setText(text);

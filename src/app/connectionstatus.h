@@ -16,7 +16,9 @@ class ConnectionStatus : public QWidget {
 public:
     explicit ConnectionStatus(QWidget *parent = nullptr);
 
-    void setState(chat::ChatClient::State state, int reconnectSeconds, const QString &error);
+    // wasOnline: the session had a connection before (then a retry is "connection lost").
+    void setState(chat::ChatClient::State state, int reconnectSeconds, const QString &error,
+                  bool wasOnline = true);
     void setIdentity(const QString &shortHex, const QString &fullHex);
     void setPending(int count);
 
@@ -24,7 +26,8 @@ public:
     QToolButton *reconnectButton() const { return m_reconnect; }
     QToolButton *identityButton() const { return m_identity; }
 
-    static QString describe(chat::ChatClient::State state, int reconnectSeconds);
+    static QString describe(chat::ChatClient::State state, int reconnectSeconds,
+                            bool wasOnline = true);
 
 Q_SIGNALS:
     void reconnectRequested();

@@ -592,7 +592,8 @@ void MainWindow::updateStatus() {
     if (!m_client)
         return;
     const State state = m_client->state();
-    m_status->setState(state, m_client->reconnectSeconds(), m_client->lastError());
+    m_status->setState(state, m_client->reconnectSeconds(), m_client->lastError(),
+                       m_client->wasOnline());
     // A failed attempt to connect (typed, already in the user's language) says what to fix,
     // also while the client keeps trying.
     const bool connectFailed = m_client->connectFailure().isFailure();

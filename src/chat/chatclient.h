@@ -55,6 +55,7 @@ class ChatClient : public QObject {
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(ErrorSource errorSource READ errorSource NOTIFY stateChanged)
     Q_PROPERTY(bool synced READ isSynced NOTIFY syncedChanged)
+    Q_PROPERTY(bool wasOnline READ wasOnline NOTIFY stateChanged)
     Q_PROPERTY(bool loadingOlder READ isLoadingOlder NOTIFY loadingOlderChanged)
     Q_PROPERTY(bool hasOlder READ hasOlder NOTIFY hasOlderChanged)
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
@@ -142,6 +143,9 @@ public:
     // translated text (ConnectProblem).
     stdb::ConnectFailure connectFailure() const { return m_connectFailure; }
     bool isSynced() const { return m_synced; }
+    // This session has been online (synchronised) at least once: a later drop is a lost
+    // connection; before that, connecting has not worked yet.
+    bool wasOnline() const { return m_everSynced; }
     ErrorSource errorSource() const { return m_errorSource; }
     // Older history: whether the next page is being looked for after a loadOlder(), and
     // whether the server has messages older than the loaded ones. hasOlder() is known

@@ -907,6 +907,13 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(c->state(), State::Reconnecting, kTimeout);
             QTRY_COMPARE(window->bannerText(),
                          QStringLiteral("%1 Trying again automatically.").arg(text));
+            // Never connected: the status bar does not speak of a lost connection.
+            QVERIFY(!c->wasOnline());
+            QTRY_VERIFY(
+                window->connectionStatus()->stateText() ==
+                ConnectionStatus::describe(State::Reconnecting, c->reconnectSeconds(), false));
+            QVERIFY(window->connectionStatus()->stateText() !=
+                    ConnectionStatus::describe(State::Reconnecting, c->reconnectSeconds(), true));
         }
         QCOMPARE(c->lastError(), text);
         c->stop();

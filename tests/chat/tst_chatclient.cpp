@@ -167,12 +167,14 @@ private slots:
                                 kTimeout));
         QVERIFY(problems.count() >= 1);
         QVERIFY(!a->lastError().isEmpty());
+        QVERIFY(!a->wasOnline()); // retrying a first connection, not a lost one
         // Host back on the same port: the client comes online by itself.
         QVERIFY2(
             host.startWith(QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral(":memory:")),
             qPrintable(host.errorString()));
         QVERIFY(QTest::qWaitFor([&] { return a->state() == ChatClient::State::Online; }, kTimeout));
         QVERIFY(a->lastError().isEmpty());
+        QVERIFY(a->wasOnline());
         QCOMPARE(a->lastErrorCause().kind(), stdb::Error::Kind::None);
     }
 

@@ -298,7 +298,11 @@ Item {
             tryCompare(deadClient, "state", ChatClient.Reconnecting, 15000)
             verify(banner.visible)
             const stateLabel = findChild(banner, "bannerState")
-            verify(stateLabel.text.indexOf("Reconnecting") >= 0, stateLabel.text)
+            // Never connected in this session: "could not connect", not "connection lost".
+            verify(!deadClient.wasOnline)
+            verify(stateLabel.text.indexOf("Could not connect to " + deadClient.serverUrl) === 0,
+                   stateLabel.text)
+            verify(stateLabel.text.indexOf("Connection lost") < 0, stateLabel.text)
             const error = findChild(banner, "bannerError")
             verify(error.text.indexOf("the connection was refused") >= 0, error.text)
             const button = findChild(banner, "reconnectButton")
