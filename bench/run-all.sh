@@ -12,6 +12,7 @@
 #   STDB_BENCH_NO_TS=1     skip the official TypeScript SDK (no node / node_modules)
 #
 # Needs the targets spacetime-bench, spacetime-bench-hostload, spacetime-bench-latency,
+# spacetime-bench-view,
 # spacetime-chat-host and
 # spacetime-chat in BUILD_DIR (build them with -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo),
 # python3 for the report, Xvfb for the cold start (else Qt's offscreen platform), and for the
@@ -28,10 +29,10 @@ bin="$build/bin"
 quick=${STDB_BENCH_QUICK:-0}
 out=${STDB_BENCH_OUT:-$root/docs/PERFORMANCE.md}
 
-for prog in spacetime-bench spacetime-bench-hostload spacetime-bench-latency spacetime-chat-host spacetime-chat; do
+for prog in spacetime-bench spacetime-bench-hostload spacetime-bench-latency spacetime-bench-view spacetime-chat-host spacetime-chat; do
     [[ -x $bin/$prog ]] || {
         echo "run-all.sh: $bin/$prog is missing; build it:" >&2
-        echo "  cmake --build $build --target spacetime-bench spacetime-bench-hostload spacetime-bench-latency spacetime-chat-host spacetime-chat" >&2
+        echo "  cmake --build $build --target spacetime-bench spacetime-bench-hostload spacetime-bench-latency spacetime-bench-view spacetime-chat-host spacetime-chat" >&2
         exit 2
     }
 done
@@ -65,6 +66,7 @@ if [[ $quick == 1 ]]; then
     stall_args=(--rows 100000)
     roundtrip_calls=300
     hostload_args=(--clients 5 --seconds 3)
+    view_args=(--sizes 10000 --reps 5 --paint-reps 2)
     startup_runs=2
     latency_seconds=3
 else
@@ -74,6 +76,7 @@ else
     stall_args=()                         # 1M rows
     roundtrip_calls=2000
     hostload_args=(--clients 50 --rate 20 --seconds 30)
+    view_args=()                          # 10k, 100k, 200k rows
     startup_runs=5
     latency_seconds=10
 fi
@@ -124,6 +127,7 @@ step apply "$bin/spacetime-bench" apply --json "${apply_args[@]}"
 step chat "$bin/spacetime-bench" chat "${chat_args[@]}"
 step stall "$bin/spacetime-bench" stall "${stall_args[@]}"
 step hostload "$bin/spacetime-bench-hostload" "${hostload_args[@]}"
+step view "$bin/spacetime-bench-view" "${view_args[@]}"
 
 # ---- a host of our own for the round trip and the cold start --------------------------------
 # Loopback, a port the kernel picks, nothing on disk. The round trip's send_message calls are

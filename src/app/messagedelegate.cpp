@@ -92,6 +92,10 @@ void MessageDelegate::clearCache() {
     m_heights.clear();
 }
 
+int MessageDelegate::estimatedRowHeight() const {
+    return QFontMetrics(m_font).height() + (m_compact ? 1 : kRowTop + kRowBottom);
+}
+
 QString MessageDelegate::displayText(const QModelIndex &index) {
     QString text = index.data(MessageModel::TextRole).toString();
     // QTextLayout breaks lines only at U+2028; everything else stays exactly as received.
@@ -171,6 +175,17 @@ qreal MessageDelegate::layoutText(QTextLayout &layout, const QString &text, int 
     return y;
 }
 
+int MessageDelegate::textLeft() const {
+    if (m_compact)
+        return kMargin +
+               QFontMetrics(smallFont(m_font)).horizontalAdvance(QStringLiteral("00:00")) + 10;
+    return kMargin + kAvatar + kAvatarGap;
+}
+
+int MessageDelegate::textWidth() const {
+    return qMax(40, m_width - textLeft() - kMargin);
+}
+
 MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
                                                        const QString &text,
                                                        const qreal *layoutHeight) const {
@@ -191,12 +206,9 @@ MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
     } else {
         y += m_compact ? 0 : kRowTop;
     }
-    if (m_compact)
-        g.textLeft = kMargin + small.horizontalAdvance(QStringLiteral("00:00")) + 10;
-    else
-        g.textLeft = kMargin + kAvatar + kAvatarGap;
+    g.textLeft = textLeft();
     g.textTop = y;
-    g.textWidth = qMax(40, m_width - g.textLeft - kMargin);
+    g.textWidth = textWidth();
     if (layoutHeight) {
         g.textHeight = qCeil(*layoutHeight);
     } else {
@@ -234,8 +246,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QPalette &pal = option.palette;
     const QString text = displayText(index);
     QTextLayout layout;
-    const RowGeometry probe = geometry(index, text, nullptr);
-    const qreal lh = layoutText(layout, text, probe.textWidth, &pal);
+    const qreal lh = layoutText(layout, text, textWidth(), &pal);
     const RowGeometry g = geometry(index, text, &lh);
     const QRect r = option.rect;
 
@@ -386,7 +397,8 @@ QUrl MessageDelegate::urlAt(const QRect &rect, const QModelIndex &index, const Q
     if (!text.contains(QLatin1String("http"), Qt::CaseInsensitive))
         return {};
     QTextLayout layout;
-    const RowGeometry probe = geometry(index, text, nullptr);
+    const qreal unknown = 0; // the text width does not depend on the text's height
+    const RowGeometry probe = geometry(index, text, &unknown);
     const QPalette pal;
     layoutText(layout, text, probe.textWidth, &pal);
     const QPointF local = pos - QPointF(rect.left() + probe.textLeft, rect.top() + probe.textTop);

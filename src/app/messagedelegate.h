@@ -35,6 +35,8 @@ public:
     bool isCompact() const { return m_compact; }
     void setFont(const QFont &font);
     void clearCache();
+    // A row's height before it is measured: one line of a grouped message.
+    int estimatedRowHeight() const;
     int cachedHeights() const { return m_heights.size(); }
 
     // The clickable http(s) URL at pos (view coordinates) in the row at rect, if any.
@@ -58,6 +60,9 @@ private:
         int total = 0;
     };
 
+    // The text column: the same for every row (width, mode and font decide it).
+    int textLeft() const;
+    int textWidth() const;
     RowGeometry geometry(const QModelIndex &index, const QString &text,
                          const qreal *layoutHeight) const;
     qreal layoutText(QTextLayout &layout, const QString &text, int width,

@@ -14,13 +14,23 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QStyleOptionViewItem>
+
+#include <algorithm>
+#include <limits>
 
 using chat::DeliveryState;
 using chat::MessageModel;
 
 namespace {
 constexpr int kPinSlack = 4; // px from the bottom that still count as "at the bottom"
-}
+// Conversations up to this many rows are measured completely (a few milliseconds); longer
+// ones only where they are seen.
+constexpr int kMeasureAllRows = 2000;
+// Inserts up to this many rows (live messages) are measured at once, larger ones (history)
+// when they come into view.
+constexpr int kMeasureInsertedRows = 64;
+} // namespace
 
 MessageView::MessageView(QWidget *parent)
     : QListView(parent)
@@ -76,6 +86,7 @@ void MessageView::setModel(QAbstractItemModel *model) {
         connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this,
                 &MessageView::onRowsAboutToBeInserted);
         connect(model, &QAbstractItemModel::rowsInserted, this, &MessageView::onRowsInserted);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, &MessageView::onRowsRemoved);
         connect(model, &QAbstractItemModel::modelReset, this, [this] {
             m_unseen = 0;
             if (m_pinned)
@@ -186,10 +197,17 @@ void MessageView::onValueChanged(int value) {
     if (!m_adjusting)
         setPinned(value >= verticalScrollBar()->maximum() - kPinSlack);
     // Back at the bottom of what is loaded while the newest messages are unloaded: bring them
-    // back (after this scroll step, not inside it).
-    if (!m_adjusting && m_pinned && verticalScrollBar()->maximum() > 0 && m_history &&
-        m_history->newerUnloaded())
-        QMetaObject::invokeMethod(this, &MessageView::jumpToNewest, Qt::QueuedConnection);
+    // back (after this scroll step, not inside it). Checked then, not now: when the cap unloads
+    // the newest rows, the range shrinks (and may clamp the view to the bottom) before the
+    // model says they are unloaded.
+    if (!m_adjusting && m_pinned && verticalScrollBar()->maximum() > 0 && m_history)
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (m_pinned && m_history && m_history->newerUnloaded())
+                    jumpToNewest();
+            },
+            Qt::QueuedConnection);
     updateOverlays();
 }
 
@@ -316,10 +334,12 @@ void MessageView::keyPressEvent(QKeyEvent *event) {
 }
 
 void MessageView::updateGeometries() {
-    QListView::updateGeometries();
+    // Not QListView's: it would lay out every row (see the class comment).
+    updateScrollRange();
+    QAbstractItemView::updateGeometries();
     // A short conversation sits at the bottom, next to the input, as in every chat: the
     // free space goes above it as a viewport margin.
-    const int content = contentsSize().height();
+    const int content = int(qMin<qint64>(m_rows.total(), std::numeric_limits<int>::max()));
     const int available = viewport()->height() + viewportMargins().top();
     const int top = (model() && model()->rowCount() > 0) ? qMax(0, available - content) : 0;
     if (top != viewportMargins().top()) {
@@ -334,11 +354,401 @@ void MessageView::setPlaceholderText(const QString &text) {
 }
 
 void MessageView::paintEvent(QPaintEvent *event) {
-    QListView::paintEvent(event);
+    QPainter p(viewport());
+    const int n = m_rows.count();
+    if (n > 0 && n == modelRows()) {
+        QStyleOptionViewItem option;
+        initViewItemOption(&option);
+        const QStyle::State state = option.state;
+        const bool focus = hasFocus() || viewport()->hasFocus();
+        const bool active = isActiveWindow();
+        const QModelIndex current = currentIndex();
+        const QRect area = event->rect();
+        const int value = verticalOffset();
+        const int width = viewport()->width();
+        for (int row = m_rows.rowAt(value + area.top()); row < n; ++row) {
+            const qint64 top = m_rows.top(row) - value;
+            if (top > area.bottom())
+                break;
+            const QModelIndex index = model()->index(row, 0, rootIndex());
+            option.rect = QRect(0, int(top), width, m_rows.height(row));
+            option.state = state;
+            if (selectionModel() && selectionModel()->isSelected(index))
+                option.state |= QStyle::State_Selected;
+            QPalette::ColorGroup group = active ? QPalette::Normal : QPalette::Inactive;
+            if (model()->flags(index) & Qt::ItemIsEnabled) {
+                option.state |= QStyle::State_Enabled;
+            } else {
+                option.state &= ~QStyle::State_Enabled;
+                group = QPalette::Disabled;
+            }
+            option.palette.setCurrentColorGroup(group);
+            option.state.setFlag(QStyle::State_HasFocus, focus && index == current);
+            option.state.setFlag(QStyle::State_MouseOver, index == m_hover);
+            itemDelegateForIndex(index)->paint(&p, option, index);
+        }
+    }
     if (m_placeholder.isEmpty() || (model() && model()->rowCount() > 0))
         return;
-    QPainter p(viewport());
     p.setPen(palette().color(QPalette::PlaceholderText));
     p.drawText(viewport()->rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap,
                m_placeholder);
+}
+
+// ---- the row layout ------------------------------------------------------------------------
+
+int MessageView::modelRows() const {
+    return model() ? model()->rowCount(rootIndex()) : 0;
+}
+
+void MessageView::rebuildRows() {
+    m_rows.reset(modelRows(), m_delegate->estimatedRowHeight());
+}
+
+void MessageView::measureRows(int first, int last) {
+    if (!model())
+        return;
+    const QStyleOptionViewItem option; // MessageDelegate::sizeHint needs only the index
+    last = qMin(last, m_rows.count() - 1);
+    for (int row = qMax(0, first); row <= last; ++row) {
+        const QModelIndex index = model()->index(row, 0, rootIndex());
+        QAbstractItemDelegate *delegate = itemDelegateForIndex(index);
+        m_rows.setHeight(row, delegate ? delegate->sizeHint(option, index).height() : 0);
+    }
+}
+
+void MessageView::measureAllRows() {
+    if (m_rows.count() != modelRows())
+        rebuildRows();
+    measureRows(0, m_rows.count() - 1);
+    updateGeometries();
+    viewport()->update();
+}
+
+void MessageView::setValueKeepingPins(qint64 value) {
+    // The content moved under a still reading position: no pixels to scroll, no pin change.
+    const bool measuring = m_measuring;
+    m_adjusting = true;
+    m_measuring = true;
+    verticalScrollBar()->setValue(
+        int(std::clamp<qint64>(value, 0, verticalScrollBar()->maximum())));
+    m_measuring = measuring;
+    m_adjusting = false;
+    viewport()->update();
+}
+
+void MessageView::updateScrollRange() {
+    // Between a model change and the view's update of its rows (Qt's own slots run first),
+    // the rows do not describe the model: the range waits for them.
+    if (m_rows.count() != modelRows())
+        return;
+    const int page = viewport()->height();
+    const qint64 max = m_rows.total() - page;
+    verticalScrollBar()->setPageStep(page);
+    verticalScrollBar()->setRange(0,
+                                  int(std::clamp<qint64>(max, 0, std::numeric_limits<int>::max())));
+    horizontalScrollBar()->setRange(0, 0);
+}
+
+// Measures the rows on screen that carry an estimate. What was on screen already stays where
+// it is: the first measured row on screen keeps its place (at the top and at the bottom the
+// view stays at the top and at the bottom).
+void MessageView::measureVisible() {
+    if (m_measuring || m_rows.count() == 0 || m_rows.count() != modelRows())
+        return;
+    m_measuring = true;
+    QScrollBar *bar = verticalScrollBar();
+    for (int pass = 0; pass < 8; ++pass) {
+        const int value = bar->value();
+        const int first = m_rows.rowAt(value);
+        const int last = m_rows.rowAt(qint64(value) + qMax(1, viewport()->height()));
+        int anchor = first;
+        for (int row = first; row <= last; ++row) {
+            if (m_rows.isMeasured(row)) {
+                anchor = row;
+                break;
+            }
+        }
+        const qint64 offset = m_rows.top(anchor) - value;
+        bool changed = false;
+        for (int row = first; row <= last; ++row) {
+            if (!m_rows.isMeasured(row)) {
+                measureRows(row, row);
+                changed = true;
+            }
+        }
+        if (!changed)
+            break;
+        updateGeometries();
+        if (!m_pinned && value > 0)
+            setValueKeepingPins(m_rows.top(anchor) - offset);
+        viewport()->update();
+    }
+    m_measuring = false;
+}
+
+void MessageView::doItemsLayout() {
+    // A full layout: the width, font or mode may have changed. Heights stay as estimates, so
+    // nothing jumps; rows are measured again where they are seen.
+    if (m_rows.count() != modelRows())
+        rebuildRows();
+    else
+        m_rows.markAllUnmeasured();
+    if (m_rows.count() <= kMeasureAllRows)
+        measureRows(0, m_rows.count() - 1);
+    QAbstractItemView::doItemsLayout(); // not QListView's
+    measureVisible();
+}
+
+void MessageView::reset() {
+    QListView::reset();
+    rebuildRows();
+}
+
+void MessageView::rowsInserted(const QModelIndex &parent, int start, int end) {
+    QAbstractItemView::rowsInserted(parent, start, end); // not QListView's full relayout
+    if (parent != rootIndex())
+        return;
+    const int count = end - start + 1;
+    if (m_rows.count() + count != modelRows() || start > m_rows.count()) {
+        scheduleDelayedItemsLayout();
+        return;
+    }
+    const int value = verticalOffset();
+    m_rows.insert(start, count, m_delegate->estimatedRowHeight());
+    if (count <= kMeasureInsertedRows || m_rows.count() <= kMeasureAllRows)
+        measureRows(start, end);
+    // Whatever is on screen from the insert down moves.
+    const qint64 y = m_rows.top(start) - value;
+    if (y < viewport()->height())
+        viewport()->update(
+            QRect(0, int(qMax<qint64>(0, y)), viewport()->width(), viewport()->height()));
+    updateGeometries();
+}
+
+void MessageView::rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) {
+    // Not QListView's: it throws its layout away and lays out every row again. When the
+    // current row goes (the oldest rows, past the cap), Qt makes the next row current and
+    // scrolls to it; the reading position must not follow a row nobody chose.
+    const bool autoScroll = hasAutoScroll();
+    setAutoScroll(false);
+    QAbstractItemView::rowsAboutToBeRemoved(parent, start, end);
+    setAutoScroll(autoScroll);
+}
+
+void MessageView::onRowsRemoved(const QModelIndex &parent, int first, int last) {
+    if (parent != rootIndex())
+        return;
+    const int count = last - first + 1;
+    if (last >= m_rows.count() || m_rows.count() - count != modelRows()) {
+        scheduleDelayedItemsLayout();
+        return;
+    }
+    const int value = verticalOffset();
+    const qint64 removedTop = m_rows.top(first);
+    const qint64 removedHeight = m_rows.top(last + 1) - removedTop;
+    m_rows.remove(first, count);
+    updateGeometries();
+    // Rows that went above the reading position (the oldest, past the cap) do not move it.
+    if (!m_pinned && removedTop < value)
+        setValueKeepingPins(value - qMin<qint64>(removedHeight, value - removedTop));
+    viewport()->update();
+    measureVisible();
+}
+
+void MessageView::dataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                              const QList<int> &roles) {
+    QAbstractItemView::dataChanged(topLeft, bottomRight, roles); // not QListView's
+    if (!topLeft.isValid() || topLeft.parent() != rootIndex() || m_rows.count() != modelRows())
+        return;
+    static const QList<int> heightRoles{Qt::DisplayRole,
+                                        MessageModel::TextRole,
+                                        MessageModel::FirstOfGroupRole,
+                                        MessageModel::DayChangedRole,
+                                        MessageModel::DeliveryStateRole,
+                                        MessageModel::ErrorRole,
+                                        MessageModel::IsOwnRole,
+                                        MessageModel::LocalIdRole};
+    if (!roles.isEmpty() && std::none_of(roles.cbegin(), roles.cend(),
+                                         [](int role) { return heightRoles.contains(role); }))
+        return; // a rename, for instance: no height changes
+    const int first = topLeft.row();
+    const int last = qMin(bottomRight.row(), m_rows.count() - 1);
+    if (first > last)
+        return;
+    if (last - first + 1 > kMeasureInsertedRows && m_rows.count() > kMeasureAllRows) {
+        m_rows.markUnmeasured(first, last);
+        measureVisible();
+        return;
+    }
+    // The row at the top of the screen keeps its place.
+    const int value = verticalOffset();
+    const int anchor = m_rows.rowAt(value);
+    const qint64 offset = m_rows.top(anchor) - value;
+    measureRows(first, last);
+    updateGeometries();
+    if (!m_pinned && value > 0 && first < anchor)
+        setValueKeepingPins(m_rows.top(anchor) - offset);
+    viewport()->update();
+}
+
+QRect MessageView::visualRect(const QModelIndex &index) const {
+    if (!index.isValid() || index.model() != model() || index.parent() != rootIndex() ||
+        index.row() >= m_rows.count() || isIndexHidden(index))
+        return {};
+    return QRect(0, int(m_rows.top(index.row()) - verticalOffset()), viewport()->width(),
+                 m_rows.height(index.row()));
+}
+
+QModelIndex MessageView::indexAt(const QPoint &point) const {
+    if (!model() || m_rows.count() == 0 || m_rows.count() != modelRows() ||
+        !viewport()->rect().contains(point))
+        return {};
+    const qint64 y = qint64(point.y()) + verticalOffset();
+    if (y < 0 || y >= m_rows.total())
+        return {};
+    return model()->index(m_rows.rowAt(y), 0, rootIndex());
+}
+
+void MessageView::scrollTo(const QModelIndex &index, ScrollHint hint) {
+    if (!index.isValid() || index.model() != model() || index.parent() != rootIndex() ||
+        index.row() >= m_rows.count())
+        return;
+    const int row = index.row();
+    if (!m_rows.isMeasured(row))
+        measureRows(row, row);
+    updateGeometries();
+    const qint64 top = m_rows.top(row);
+    const qint64 bottom = top + m_rows.height(row);
+    const int page = viewport()->height();
+    const int value = verticalOffset();
+    qint64 target = value;
+    switch (hint) {
+    case EnsureVisible:
+        if (top < value)
+            target = top;
+        else if (bottom > value + page)
+            target = qMin(top, bottom - page);
+        break;
+    case PositionAtTop:
+        target = top;
+        break;
+    case PositionAtBottom:
+        target = bottom - page;
+        break;
+    case PositionAtCenter:
+        target = top - (page - (bottom - top)) / 2;
+        break;
+    }
+    verticalScrollBar()->setValue(
+        int(std::clamp<qint64>(target, 0, verticalScrollBar()->maximum())));
+}
+
+void MessageView::scrollContentsBy(int dx, int dy) {
+    if (m_measuring) { // the layout changed under the screen: paint it all
+        viewport()->update();
+        return;
+    }
+    viewport()->scroll(dx, dy);
+    // Before onValueChanged sees the move: measuring may change the range, and a view that
+    // was pinned must not be pulled back to the bottom by that.
+    if (!m_adjusting)
+        setPinned(verticalScrollBar()->value() >= verticalScrollBar()->maximum() - kPinSlack);
+    measureVisible();
+}
+
+int MessageView::horizontalOffset() const {
+    return 0;
+}
+
+int MessageView::verticalOffset() const {
+    return verticalScrollBar()->value();
+}
+
+QModelIndex MessageView::moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers) {
+    const int n = modelRows();
+    if (n == 0 || m_rows.count() != n)
+        return {};
+    const QModelIndex current = currentIndex();
+    if (!current.isValid())
+        return model()->index(0, 0, rootIndex());
+    const int row = current.row();
+    const int page = qMax(1, viewport()->height());
+    int target = row;
+    switch (cursorAction) {
+    case MoveUp:
+    case MoveLeft:
+    case MovePrevious:
+        target = row - 1;
+        break;
+    case MoveDown:
+    case MoveRight:
+    case MoveNext:
+        target = row + 1;
+        break;
+    case MoveHome:
+        target = 0;
+        break;
+    case MoveEnd:
+        target = n - 1;
+        break;
+    case MovePageUp:
+        target = qMin(row - 1, m_rows.rowAt(m_rows.top(row) - page));
+        break;
+    case MovePageDown:
+        target = qMax(row + 1, m_rows.rowAt(m_rows.top(row) + page));
+        break;
+    }
+    return model()->index(qBound(0, target, n - 1), 0, rootIndex());
+}
+
+void MessageView::setSelection(const QRect &rect, QItemSelectionModel::SelectionFlags command) {
+    if (!selectionModel())
+        return;
+    QItemSelection selection;
+    const QRect r = rect.normalized();
+    const qint64 top = qint64(r.top()) + verticalOffset();
+    const qint64 bottom = qint64(r.bottom()) + verticalOffset();
+    if (m_rows.count() > 0 && m_rows.count() == modelRows() && bottom >= 0 &&
+        top < m_rows.total()) {
+        const int first = m_rows.rowAt(qMax<qint64>(0, top));
+        const int last = m_rows.rowAt(bottom);
+        selection.select(model()->index(first, 0, rootIndex()),
+                         model()->index(last, 0, rootIndex()));
+    }
+    selectionModel()->select(selection, command);
+}
+
+QRegion MessageView::visualRegionForSelection(const QItemSelection &selection) const {
+    QRegion region;
+    const QRect vp = viewport()->rect();
+    for (const QItemSelectionRange &range : selection) {
+        if (range.parent() != rootIndex() || range.bottom() >= m_rows.count())
+            continue;
+        const qint64 top = m_rows.top(range.top()) - verticalOffset();
+        const qint64 bottom = m_rows.top(range.bottom() + 1) - verticalOffset();
+        if (bottom <= vp.top() || top > vp.bottom())
+            continue;
+        region += QRect(0, int(qMax<qint64>(top, vp.top())), vp.width(),
+                        int(qMin<qint64>(bottom, vp.bottom() + 1) - qMax<qint64>(top, vp.top())));
+    }
+    return region;
+}
+
+bool MessageView::viewportEvent(QEvent *event) {
+    const bool handled = QListView::viewportEvent(event);
+    // What QAbstractItemView tracks privately for its own painting.
+    switch (event->type()) {
+    case QEvent::HoverEnter:
+    case QEvent::HoverMove:
+        m_hover = indexAt(static_cast<QHoverEvent *>(event)->position().toPoint());
+        break;
+    case QEvent::HoverLeave:
+    case QEvent::Leave:
+        m_hover = QPersistentModelIndex();
+        break;
+    default:
+        break;
+    }
+    return handled;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "rowheightindex.h"
+
 #include <QListView>
 #include <QPersistentModelIndex>
 #include <QPointer>
@@ -19,6 +21,12 @@ class QPushButton;
 // - a "Load older messages" button at the top while the message model can fetch more;
 // - "Jump to newest" while the cap unloaded the newest messages (reading old history); they
 //   come back when the user returns to the bottom.
+//
+// The rows are laid out by the view itself (RowHeightIndex), not by QListView's layout: that
+// one measures every row again on each insert, which at 200k rows costs seconds per live
+// message. Here an insert, removal or change measures only the rows concerned; a long history
+// shows after measuring the rows on screen, the others count with an estimate until they
+// scroll into view, and the content on screen stays put when rows above it get measured.
 class MessageView : public QListView {
     Q_OBJECT
 public:
@@ -42,6 +50,16 @@ public:
     void setPlaceholderText(const QString &text);
     QString placeholderText() const { return m_placeholder; }
 
+    QRect visualRect(const QModelIndex &index) const override;
+    QModelIndex indexAt(const QPoint &point) const override;
+    void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
+    void doItemsLayout() override;
+    void reset() override;
+    // Rows whose height is still an estimate (they have not been on screen yet).
+    int unmeasuredRows() const { return m_rows.unmeasuredCount(); }
+    // Measures every row now: the layout then is exactly that of a fresh full layout.
+    void measureAllRows();
+
 public Q_SLOTS:
     void scrollToLatest();
 
@@ -59,6 +77,17 @@ protected:
     void changeEvent(QEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void updateGeometries() override;
+    bool viewportEvent(QEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    int horizontalOffset() const override;
+    int verticalOffset() const override;
+    QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
+    void setSelection(const QRect &rect, QItemSelectionModel::SelectionFlags command) override;
+    QRegion visualRegionForSelection(const QItemSelection &selection) const override;
+    void rowsInserted(const QModelIndex &parent, int start, int end) override;
+    void rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) override;
+    void dataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                     const QList<int> &roles = QList<int>()) override;
 
 private:
     void onRowsAboutToBeInserted(const QModelIndex &parent, int first, int last);
@@ -68,6 +97,14 @@ private:
     void setPinned(bool pinned);
     void updateOverlays();
     void copyCurrent();
+    // The row layout (see the class comment).
+    void onRowsRemoved(const QModelIndex &parent, int first, int last);
+    int modelRows() const;
+    void rebuildRows();
+    void measureRows(int first, int last);
+    void measureVisible();
+    void updateScrollRange();
+    void setValueKeepingPins(qint64 value);
     void jumpToNewest();
 
     MessageDelegate *m_delegate = nullptr;
@@ -81,4 +118,7 @@ private:
     QPersistentModelIndex m_anchor;
     int m_anchorOffset = 0;
     QString m_placeholder;
+    RowHeightIndex m_rows;
+    QPersistentModelIndex m_hover;
+    bool m_measuring = false;
 };

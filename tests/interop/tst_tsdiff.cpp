@@ -17,6 +17,7 @@
 // STDB_DIFF_SEED, STDB_DIFF_CASES and STDB_DIFF_OUR_CASES change the seed and the case counts
 // (tests/interop/diff-long.sh runs a long version); the defaults are the suite's short run.
 
+#include "runprogram.h"
 #include "spacetime/compression.h"
 #include "spacetime/protocol/messagecodec.h"
 #include "spacetime/schema/algebraictype.h"
@@ -47,6 +48,7 @@
 #endif
 
 using namespace stdb;
+using stdb::testing::runProgram;
 using namespace stdb::protocol;
 
 namespace {
@@ -439,35 +441,6 @@ void report(const Tally &t, const char *what, qint64 ms) {
 
 // ---- running node ----------------------------------------------------------------------------
 
-bool run(const QString &program, const QStringList &args, const QString &dir, int timeoutMs,
-         QByteArray *stdErr, QString *failure) {
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.start(program, args);
-    if (!p.waitForStarted(30000)) {
-        *failure = QStringLiteral("could not start %1: %2").arg(program, p.errorString());
-        return false;
-    }
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        *failure = QStringLiteral("%1 %2 did not finish within %3 s")
-                       .arg(program, args.join(u' '))
-                       .arg(timeoutMs / 1000);
-        return false;
-    }
-    const QByteArray out = p.readAllStandardOutput();
-    *stdErr = p.readAllStandardError();
-    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        *failure = QStringLiteral("%1 %2 failed (exit code %3):\n%4\n%5")
-                       .arg(program, args.join(u' '))
-                       .arg(p.exitCode())
-                       .arg(QString::fromUtf8(out), QString::fromUtf8(*stdErr));
-        return false;
-    }
-    return true;
-}
-
 // Reads a JSONL corpus: the header object, then every case through `each`.
 template <typename Each>
 bool readCorpus(const QString &path, QJsonObject *header, Each each, QString *failure) {
@@ -847,7 +820,7 @@ private:
 
 bool TestTsDiff::runNode(const QStringList &args, int timeoutMs, QString *failure) {
     QByteArray err;
-    if (!run(m_node, args, m_interopDir, timeoutMs, &err, failure))
+    if (!runProgram(m_node, args, m_interopDir, timeoutMs, &err, failure))
         return false;
     for (const QByteArray &line : err.split('\n'))
         if (!line.isEmpty())
@@ -877,8 +850,8 @@ void TestTsDiff::initTestCase() {
 
     QByteArray err;
     QString failure;
-    if (!run(bash, {QStringLiteral(STDB_NPM_SETUP), QStringLiteral("tests/interop")},
-             m_interopDir + QStringLiteral("/../.."), 300000, &err, &failure))
+    if (!runProgram(bash, {QStringLiteral(STDB_NPM_SETUP), QStringLiteral("tests/interop")},
+                    m_interopDir + QStringLiteral("/../.."), 300000, &err, &failure))
         QFAIL(qPrintable(QStringLiteral("scripts/npm-setup.sh: ") + failure));
 
     m_sdkCorpus = m_tmp.filePath(QStringLiteral("sdk-corpus.jsonl"));

@@ -12,6 +12,7 @@
 // encoding is cross-checked too. A missing node or npm is a failure, not a skip: CI installs them.
 
 #include "quickstartrows.h"
+#include "runprogram.h"
 #include "spacetime/bsatn/codec.h"
 #include "spacetime/protocol/messagecodec.h"
 
@@ -40,6 +41,7 @@
 #endif
 
 using namespace stdb;
+using stdb::testing::runProgram;
 using namespace stdb::protocol;
 
 // quickstart-chat rows: the generated bindings' types and codec (tests/support), so the vectors
@@ -696,36 +698,6 @@ private:
     std::map<QString, ValueCheck> m_valueChecks;
 };
 
-// Runs a program to completion; on failure returns false with its output in *failure.
-static bool run(const QString &program, const QStringList &args, const QString &dir, int timeoutMs,
-                QByteArray *stdErr, QString *failure) {
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.start(program, args);
-    if (!p.waitForStarted(30000)) {
-        *failure = QStringLiteral("could not start %1: %2").arg(program, p.errorString());
-        return false;
-    }
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        *failure = QStringLiteral("%1 %2 did not finish within %3 s")
-                       .arg(program, args.join(u' '))
-                       .arg(timeoutMs / 1000);
-        return false;
-    }
-    const QByteArray out = p.readAllStandardOutput();
-    *stdErr = p.readAllStandardError();
-    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        *failure = QStringLiteral("%1 %2 failed (exit code %3):\n%4\n%5")
-                       .arg(program, args.join(u' '))
-                       .arg(p.exitCode())
-                       .arg(QString::fromUtf8(out), QString::fromUtf8(*stdErr));
-        return false;
-    }
-    return true;
-}
-
 void TestTsVectors::initTestCase() {
     const QString interopDir = QStringLiteral(STDB_INTEROP_DIR);
     const QString npmSetup = QStringLiteral(STDB_NPM_SETUP);
@@ -743,14 +715,14 @@ void TestTsVectors::initTestCase() {
 
     QByteArray err;
     QString failure;
-    if (!run(bash, {npmSetup}, interopDir, 300000, &err, &failure))
+    if (!runProgram(bash, {npmSetup}, interopDir, 300000, &err, &failure))
         QFAIL(qPrintable(QStringLiteral("scripts/npm-setup.sh: ") + failure));
 
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString out = tmp.filePath(QStringLiteral("vectors.json"));
-    if (!run(node, {QDir(interopDir).filePath(QStringLiteral("gen-vectors.mjs")), out}, interopDir,
-             120000, &err, &failure))
+    if (!runProgram(node, {QDir(interopDir).filePath(QStringLiteral("gen-vectors.mjs")), out},
+                    interopDir, 120000, &err, &failure))
         QFAIL(qPrintable(failure));
     for (const QByteArray &line : err.split('\n'))
         if (!line.isEmpty())
