@@ -478,7 +478,8 @@ private slots:
                  {QStringLiteral("deliveryState"), state},
                  {QStringLiteral("firstOfGroup"), true},
                  {QStringLiteral("localId"), state != 0 ? 7 : 0},
-                 {QStringLiteral("error"), error}});
+                 {QStringLiteral("error"), error},
+                 {QStringLiteral("mentionsMe"), false}});
             auto *item = qobject_cast<QQuickItem *>(object);
             if (item) {
                 item->setParentItem(window->contentItem());
