@@ -138,7 +138,9 @@ private:
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
+        // No QStandardPaths test mode: it would put profiles (and token files) under
+        // ~/.qttest, shared by every run, so a later run whose host got the same port read an
+        // earlier host's token and was refused (401). The XDG directories below are this run's.
         QVERIFY(m_dir.isValid());
         qputenv("XDG_DATA_HOME", path(QStringLiteral("data")).toUtf8());
         qputenv("XDG_CONFIG_HOME", path(QStringLiteral("config")).toUtf8());

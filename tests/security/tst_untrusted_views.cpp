@@ -218,7 +218,9 @@ private:
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
+        // No QStandardPaths test mode: it would put profiles (and token files) under
+        // ~/.qttest, shared by every run, so a later run whose host got the same port read an
+        // earlier host's token and was refused (401). The XDG directories below are this run's.
         QVERIFY(m_home.isValid());
         qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
         qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
