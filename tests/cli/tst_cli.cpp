@@ -10,7 +10,6 @@
 #include "hostprocess.h"
 #include "httpclient.h"
 #include "scriptedserver.h"
-#include "scriptedserver.h"
 #include "testcertificates.h"
 
 #include "chat/connectproblem.h"

@@ -570,10 +570,10 @@ private slots:
                 if (!t.hasMatch())
                     continue;
                 const QString expr = t.captured(1).trimmed();
-                static const QRegularExpression allowed(QStringLiteral(
-                    "^(qsTr\\(\"[^\"]*\"\\)(\\.arg\\([\\w.]*presenceText\\))?"
-                    "(\\.arg\\([\\w.]*identity\\))?|[\\w.]*[iI]dentity|"
-                    "ChatUi\\.dateTimeText\\([\\w.]*\\))$"));
+                static const QRegularExpression allowed(
+                    QStringLiteral("^(qsTr\\(\"[^\"]*\"\\)(\\.arg\\([\\w.]*presenceText\\))?"
+                                   "(\\.arg\\([\\w.]*identity\\))?|[\\w.]*[iI]dentity|"
+                                   "ChatUi\\.dateTimeText\\([\\w.]*\\))$"));
                 QVERIFY2(allowed.match(expr).hasMatch(),
                          qPrintable(f.fileName() + QStringLiteral(": ToolTip.text: ") + expr));
             }
