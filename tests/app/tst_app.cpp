@@ -10,10 +10,10 @@
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "notifier.h"
+#include "desktop/notifier.h"
 #include "renamedialog.h"
-#ifdef STDB_APP_HAVE_DBUS
-#include "dbusnotifier.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
 #endif
 
 #include "failureserver.h"
@@ -54,6 +54,11 @@
 
 #include "spacetime/connection/dbconnectionbuilder.h"
 
+using desktop::Notification;
+using desktop::Notifier;
+#ifdef STDB_DESKTOP_HAVE_DBUS
+using desktop::DBusNotifier;
+#endif
 using chat::ChatClient;
 using chat::DeliveryState;
 using chat::MessageModel;
@@ -444,6 +449,19 @@ private slots:
 
     // Two users called Zoe: the title, the people list, the messages and the notifications tell
     // them apart with an identity suffix, which goes when one of them renames.
+    // A refused subscription leaves the connection standing: the status bar says so (the
+    // banner shows the server's reason), it does not claim we are disconnected.
+    void statusConnectedDuringSubscriptionError() {
+        ConnectionStatus status;
+        const QString why = QStringLiteral("no such table");
+        status.setState(State::Error, 5, why, true, true);
+        QCOMPARE(status.stateText(), QStringLiteral("Connected, but the subscription failed: %1")
+                                         .arg(chat::UntrustedText::isolate(why)));
+        status.setState(State::Error, 0, why, true, false);
+        QCOMPARE(status.stateText(),
+                 QStringLiteral("Not connected: %1").arg(chat::UntrustedText::isolate(why)));
+    }
+
     void lookAlikeNamesToldApart() {
         nameSelf(QStringLiteral("zoe"));
         const QString own = client()->identityHex().left(8);
@@ -525,7 +543,7 @@ private slots:
         QCOMPARE(MessageDelegate::displayText(index), html);
         QCOMPARE(m_notifier->shown.size(), 1);
         QCOMPARE(m_notifier->shown[0].body, html); // plain text; backends escape as needed
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
         QCOMPARE(DBusNotifier::escapeBody(html),
                  QStringLiteral("&lt;b&gt;bold?&lt;/b&gt; &lt;a href=&quot;http://x&quot;&gt;link"
                                 "&lt;/a&gt; &amp;amp;"));
@@ -972,7 +990,7 @@ private slots:
         c->stop();
     }
 
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
     void notificationNamesTheInstalledDesktopEntry() {
         // The hint names the desktop file packaging installs (resources/<app id>.desktop), so
         // the notification server finds our name, icon and the user's settings for us.

@@ -14,12 +14,12 @@
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "notifier.h"
+#include "desktop/notifier.h"
 #include "quicksupport.h"
 #include "renamedialog.h"
 #include "trayicon.h"
-#ifdef STDB_APP_HAVE_DBUS
-#include "dbusnotifier.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
 #endif
 
 #include "hostprocess.h"
@@ -57,6 +57,11 @@
 #include <pty.h>
 #include <unistd.h>
 
+using desktop::Notification;
+using desktop::Notifier;
+#ifdef STDB_DESKTOP_HAVE_DBUS
+using desktop::DBusNotifier;
+#endif
 using chat::ChatClient;
 using chat::MessageModel;
 using chat::UntrustedText;
@@ -340,7 +345,7 @@ private slots:
             for (const QChar c : n.body)
                 QVERIFY2(c.unicode() >= 0x20 && (c.unicode() < 0x7f || c.unicode() >= 0xa0),
                          qPrintable(QString::number(c.unicode(), 16)));
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
             // What a freedesktop server renders from the body we send is the body.
             QCOMPARE(renderedHtml(DBusNotifier::escapeBody(n.body)), n.body);
 #endif
