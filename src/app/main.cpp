@@ -64,9 +64,9 @@ int main(int argc, char *argv[]) {
         schemeName = qEnvironmentVariable("SPACETIME_CHAT_COLOR_SCHEME");
     // Light and dark: Fusion with our palette; system (or an unknown name in the variable):
     // whatever the platform theme gives.
-    if (const auto palette = desktop::ColorScheme::palette(
-            desktop::ColorScheme::fromName(schemeName).value_or(
-                desktop::ColorScheme::Scheme::System))) {
+    if (const auto palette =
+            desktop::ColorScheme::palette(desktop::ColorScheme::fromName(schemeName)
+                                              .value_or(desktop::ColorScheme::Scheme::System))) {
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
         QApplication::setPalette(*palette);
     }

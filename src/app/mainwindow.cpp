@@ -181,8 +181,7 @@ void MainWindow::setupActions() {
     connect(ui.actionQuit, &QAction::triggered, this, &MainWindow::quit);
     connect(ui.actionRename, &QAction::triggered, this, &MainWindow::openRenameDialog);
     connect(ui.actionFind, &QAction::triggered, ui.findBar, &FindBar::activate);
-    connect(ui.actionMute, &QAction::toggled, m_notifications,
-            &desktop::MessageNotifier::setMuted);
+    connect(ui.actionMute, &QAction::toggled, m_notifications, &desktop::MessageNotifier::setMuted);
     connect(ui.actionOnlineOnly, &QAction::toggled, m_userFilter,
             &chat::OnlineUserFilter::setOnlineOnly);
     connect(ui.actionOnlineOnly, &QAction::toggled, this, &MainWindow::updateUsersSummary);

@@ -12,7 +12,6 @@
 
 class QAbstractItemModel;
 
-
 namespace desktop {
 
 class Notifier;

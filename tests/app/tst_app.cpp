@@ -5,12 +5,12 @@
 // host, window and second user (init()), so each runs alone and in any order.
 
 #include "connectionstatus.h"
+#include "desktop/notifier.h"
 #include "findbar.h"
 #include "mainwindow.h"
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "desktop/notifier.h"
 #include "renamedialog.h"
 #ifdef STDB_DESKTOP_HAVE_DBUS
 #include "desktop/dbusnotifier.h"

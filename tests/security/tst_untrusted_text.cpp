@@ -7,9 +7,9 @@
 #include "hostiletext.h"
 
 #include "connectionstatus.h"
+#include "desktop/notifier.h"
 #include "messagedelegate.h"
 #include "messageinput.h"
-#include "desktop/notifier.h"
 #include "renamedialog.h"
 #include "userdelegate.h"
 #ifdef STDB_DESKTOP_HAVE_DBUS

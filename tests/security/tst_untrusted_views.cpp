@@ -10,11 +10,11 @@
 
 #include "hostiletext.h"
 
+#include "desktop/notifier.h"
 #include "mainwindow.h"
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "desktop/notifier.h"
 #include "quicksupport.h"
 #include "renamedialog.h"
 #include "trayicon.h"
