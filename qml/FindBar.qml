@@ -90,12 +90,14 @@ Pane {
         onModelReset: { bar.current = -1; bar.recount() }
         onLayoutChanged: bar.recount()
     }
+    // Later, not now: the filter may hear of the change after this does.
+    function bump() { ++revision }
     Connections {
         target: bar.model
         ignoreUnknownSignals: true
-        function onRowsInserted() { ++bar.revision }
-        function onRowsRemoved() { ++bar.revision }
-        function onModelReset() { ++bar.revision }
+        function onRowsInserted() { Qt.callLater(bar.bump) }
+        function onRowsRemoved() { Qt.callLater(bar.bump) }
+        function onModelReset() { Qt.callLater(bar.bump) }
     }
     // Filtering a long history on every keystroke would stutter; wait for a short pause
     // (Enter searches at once).

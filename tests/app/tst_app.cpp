@@ -26,6 +26,7 @@
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
+#include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
 #include <QAbstractItemModelTester>

@@ -499,9 +499,12 @@ Item {
             keyClick(Qt.Key_Return, Qt.ShiftModifier)
             compare(rowText(bar.currentRow), "a needle here")
             compare(chosen.count, 4)
-            // A new match arriving keeps the shown one.
+            // A new match arriving keeps the shown one, also when the oldest row goes (the
+            // model's cap): currentRow follows it.
+            const row = bar.currentRow
             historyFixture.add("needle three")
             tryCompare(bar, "matchCount", 3)
+            tryCompare(bar, "currentRow", row - 1)
             compare(rowText(bar.currentRow), "a needle here")
             // Nothing found: said so, nothing chosen.
             field.text = "haystack"
