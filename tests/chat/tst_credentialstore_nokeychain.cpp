@@ -9,8 +9,11 @@
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 using chat::CredentialStore;
@@ -18,8 +21,16 @@ using chat::Profile;
 
 class TestNoKeychain : public QObject {
     Q_OBJECT
+
+    QTemporaryDir m_home;
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase() {
+        // This run's own XDG directories, not QStandardPaths test mode: that ignores them and
+        // keeps token files in ~/.qttest, shared by every run on the machine.
+        QVERIFY(m_home.isValid());
+        for (const char *var : {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"})
+            qputenv(var, m_home.filePath(QString::fromLatin1(var)).toUtf8());
+    }
 
     void fallsBackToSessionOnlyWithAnExplanation() {
         LogCapture logs;
@@ -110,14 +121,29 @@ private slots:
         QVERIFY(save(store, p, old));
         const QFile::Permissions dirMode = QFile::permissions(dir);
         QVERIFY(QFile::setPermissions(dir, QFile::ReadOwner | QFile::ExeOwner));
-        if (QFileInfo(dir).isWritable()) { // root ignores the mode
-            QFile::setPermissions(dir, dirMode);
-            QSKIP("the directory stays writable for this user (root?)");
+        // Root ignores the mode; a file size limit of 0 stops root's writes too (EFBIG, with
+        // SIGXFSZ ignored), so the new file cannot be written either way.
+        const bool rootWrites = QFileInfo(dir).isWritable();
+        rlimit oldLimit{};
+        struct sigaction oldAction {};
+        if (rootWrites) {
+            QVERIFY(getrlimit(RLIMIT_FSIZE, &oldLimit) == 0);
+            struct sigaction ignore {};
+            ignore.sa_handler = SIG_IGN;
+            QVERIFY(sigaction(SIGXFSZ, &ignore, &oldAction) == 0);
+            rlimit none = oldLimit;
+            none.rlim_cur = 0;
+            QVERIFY(setrlimit(RLIMIT_FSIZE, &none) == 0);
         }
         QSignalSpy problems(&store, &CredentialStore::problem);
         store.save(p, QStringLiteral("eyJnew.token"));
-        QVERIFY(problems.wait(5000));
+        const bool reported = !problems.isEmpty() || problems.wait(5000);
+        if (rootWrites) {
+            setrlimit(RLIMIT_FSIZE, &oldLimit);
+            sigaction(SIGXFSZ, &oldAction, nullptr);
+        }
         QVERIFY(QFile::setPermissions(dir, dirMode));
+        QVERIFY(reported);
         QVERIFY2(problems.first().at(1).toString().contains(path),
                  qPrintable(problems.first().at(1).toString()));
         QFile f(path);

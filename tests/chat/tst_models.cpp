@@ -23,11 +23,42 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using namespace chat;
 using stdb::Identity;
 using stdb::Timestamp;
 
 namespace {
+
+// While it lives, no file of this process can grow (RLIMIT_FSIZE 0, SIGXFSZ ignored): writes
+// fail with EFBIG, as on a full disk, whoever runs the test.
+class NoFileGrowth {
+public:
+    NoFileGrowth() {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        if (getrlimit(RLIMIT_FSIZE, &m_old) != 0 || sigaction(SIGXFSZ, &ignore, &m_oldAction) != 0)
+            return;
+        rlimit none = m_old;
+        none.rlim_cur = 0;
+        m_active = setrlimit(RLIMIT_FSIZE, &none) == 0;
+    }
+    ~NoFileGrowth() {
+        if (m_active)
+            setrlimit(RLIMIT_FSIZE, &m_old);
+        sigaction(SIGXFSZ, &m_oldAction, nullptr);
+    }
+    NoFileGrowth(const NoFileGrowth &) = delete;
+    NoFileGrowth &operator=(const NoFileGrowth &) = delete;
+    bool active() const { return m_active; }
+
+private:
+    rlimit m_old{};
+    struct sigaction m_oldAction {};
+    bool m_active = false;
+};
 Identity id(int n) {
     return Identity(stdb::U256::fromUInt64(quint64(n)));
 }
@@ -651,6 +682,31 @@ private slots:
         QVERIFY(QDir(dir.filePath(QStringLiteral("missing"))).removeRecursively());
         box.add(QStringLiteral("four"));
         QTRY_COMPARE(failed.size(), 2);
+    }
+
+    void outboxFullDiskKeepsTheLastSavedFile() {
+        // A write that fails for lack of space (here: a file size limit of 0, which stops root
+        // too) must leave the previous outbox file whole, not replace it with an empty one.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        box.add(QStringLiteral("kept"));
+        QVERIFY(saved.wait());
+        {
+            const NoFileGrowth full;
+            QVERIFY(full.active());
+            box.add(QStringLiteral("lost on disk"));
+            QTRY_COMPARE(box.saveCompleted(), quint64(2));
+        }
+        QCOMPARE(failed.size(), 1);
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 1);
+        QCOMPARE(again.entries().constFirst().text, QStringLiteral("kept"));
+        QCOMPARE(box.entries().size(), 2); // nothing lost in memory
     }
 
     void outboxFlushesWhenDestroyed() {
