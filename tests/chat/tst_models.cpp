@@ -355,6 +355,24 @@ private slots:
         QCOMPARE(m.rowCount(), 2);
     }
 
+    void outgoingBeforeOwnIdentityIsNotSomeoneElses() {
+        // The identity arrives after the first snapshot: a message queued in between is ours,
+        // not the first sender's in the model.
+        MessageModel m;
+        m.resetMessages({msg(1, noonUs(), QStringLiteral("theirs"))});
+        m.addOutgoing(1, QStringLiteral("mine"), Timestamp::fromMicros(noonUs() + 10),
+                      DeliveryState::Pending);
+        const QModelIndex mine = m.index(m.rowOfOutgoing(1), 0);
+        QVERIFY(mine.data(MessageModel::IsOwnRole).toBool());
+        QVERIFY(!m.index(0, 0).data(MessageModel::IsOwnRole).toBool());
+        QVERIFY(mine.data(MessageModel::SenderIdentityRole) !=
+                m.index(0, 0).data(MessageModel::SenderIdentityRole));
+        QVERIFY(mine.data(MessageModel::FirstOfGroupRole).toBool());
+        m.setOwnIdentity(id(9));
+        QVERIFY(mine.data(MessageModel::IsOwnRole).toBool());
+        QVERIFY(!m.index(0, 0).data(MessageModel::IsOwnRole).toBool());
+    }
+
     void ownIdentityRegroupsOutboxRows() {
         // Outbox rows are ours whoever we turn out to be: when the identity arrives, a pending
         // message right after one of our confirmed ones joins its group, and the views are told
