@@ -138,6 +138,7 @@ Pane {
         }
         Label {
             objectName: "findCount"
+            textFormat: Text.PlainText
             visible: filter.searchText !== ""
             text: bar.matchCount === 0 ? qsTr("No matches")
                                        : qsTr("%1 of %2").arg(bar.current + 1).arg(bar.matchCount)

@@ -60,10 +60,7 @@ DISPLAY=$display xdotool windowactivate --sync "$win" >/dev/null 2>&1 ||
     DISPLAY=$display xdotool windowfocus "$win"
 DISPLAY=$display xdotool key ctrl+f
 DISPLAY=$display xdotool type --delay 30 'quick-client'
-DISPLAY=$display xdotool key Return
-sleep 1
-DISPLAY=$display xdotool key Return # the older match
-sleep 1
+sleep 1 # the search runs after a short pause and shows the newest match
 mkdir -p "$shots"
 DISPLAY=$display import -window root "$shots/quick-find-de.png"
 echo "wrote $shots/quick-find-de.png"

@@ -8,10 +8,10 @@
 // spacetime-chat-host; the outbox is a file in a temporary data directory. With a D-Bus session
 // bus (run it in dbus-run-session) and no notification service on it, a minimal notification
 // service runs on a thread of its own, so notifications take the real D-Bus path.
+#include "desktop/notifier.h"
 #include "hostlauncher.h"
 #include "mainwindow.h"
 #include "messageinput.h"
-#include "desktop/notifier.h"
 
 #include "chat/chatclient.h"
 #include "chat/messagemodel.h"
