@@ -27,8 +27,9 @@ PKGS=(
   openssl
   # packaging (packaging/check.sh): lintian, validators, rpmbuild, icon rendering, dpkg-shlibdeps
   lintian desktop-file-utils appstream rpm librsvg2-bin dpkg-dev
-  # screenshots under Xvfb (docs/screenshots, tests/quick/screenshot.sh)
-  imagemagick xdotool x11-apps
+  # screenshots under Xvfb (docs/screenshots, tests/quick/screenshot.sh, scripts/screenshots.sh;
+  # dunst shows the notification there)
+  imagemagick xdotool x11-apps dunst
   # the benchmark report (bench/run-all.sh -> bench/report.py)
   python3
 )

@@ -2,10 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # Takes the documentation's pictures that need a running host: docs/screenshots/quick-find-de.png
 # (the Qt Quick client in German, a conversation written by console clients on a local host,
-# Ctrl+F searching it with the match framed) and the pictures of scripts/screenshot-names.sh.
+# Ctrl+F searching it with the match framed), quick-notification-de.png (the same client in the
+# background notified of a message that mentions its user, shown by dunst) and the pictures of
+# scripts/screenshot-names.sh. Runs on a private D-Bus session bus of its own.
 # Usage: scripts/screenshots.sh [BUILD_DIR]
-# Needs: xvfb, imagemagick (import), xdotool (scripts/install-deps.sh installs them).
+# Needs: xvfb, imagemagick (import), xdotool, x11-apps (xeyes), dunst, dbus-run-session.
 set -euo pipefail
+if [[ -z ${STDB_SCREENSHOTS_BUS:-} ]]; then
+    exec dbus-run-session -- env STDB_SCREENSHOTS_BUS=1 "$0" "$@"
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 bin=$build/bin
@@ -64,5 +69,20 @@ sleep 1 # the search runs after a short pause and shows the newest match
 mkdir -p "$shots"
 DISPLAY=$display import -window root "$shots/quick-find-de.png"
 echo "wrote $shots/quick-find-de.png"
+
+# In the background (another window has the focus), a message that mentions Jana arrives: a
+# notification of its own, through the freedesktop service (dunst on this display).
+DISPLAY=$display xdotool key Escape
+DISPLAY=$display dunst >"$work/dunst.log" 2>&1 &
+pids+=($!)
+DISPLAY=$display xeyes -geometry 80x80+900+540 &
+pids+=($!)
+sleep 1
+DISPLAY=$display xdotool search --sync --class xeyes windowfocus >/dev/null 2>&1 || true
+sleep 1
+say lukas 'Jana, bringst du morgen den Laptop mit?'
+sleep 3
+DISPLAY=$display import -window root "$shots/quick-notification-de.png"
+echo "wrote $shots/quick-notification-de.png"
 
 "$root/scripts/screenshot-names.sh" "$build"
