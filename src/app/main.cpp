@@ -62,11 +62,14 @@ int main(int argc, char *argv[]) {
     QString schemeName = cli.colorScheme;
     if (schemeName.isEmpty())
         schemeName = qEnvironmentVariable("SPACETIME_CHAT_COLOR_SCHEME");
-    // Light and dark: Fusion with our palette; system (or an unknown name in the variable):
-    // whatever the platform theme gives.
+    // Light and dark: Fusion with our palette; system (or an unknown name in the variable, said
+    // so): whatever the platform theme gives.
+    const auto scheme = desktop::ColorScheme::fromName(schemeName);
+    if (!scheme)
+        qCWarning(lcApp) << "SPACETIME_CHAT_COLOR_SCHEME must be light, dark or system, not"
+                         << schemeName << "- following the system";
     if (const auto palette =
-            desktop::ColorScheme::palette(desktop::ColorScheme::fromName(schemeName)
-                                              .value_or(desktop::ColorScheme::Scheme::System))) {
+            desktop::ColorScheme::palette(scheme.value_or(desktop::ColorScheme::Scheme::System))) {
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
         QApplication::setPalette(*palette);
     }

@@ -418,8 +418,8 @@ void MainWindow::destroyClient() {
     m_filter->setSourceModel(nullptr);
     m_userFilter->setSourceModel(nullptr);
     m_ui->messageInput->setUserModel(nullptr);
-    delete c;
     m_notifications->setClient(nullptr);
+    delete c;
 }
 
 void MainWindow::startSession() {

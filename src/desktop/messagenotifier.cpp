@@ -26,7 +26,7 @@ MessageNotifier::MessageNotifier(QObject *parent)
 MessageNotifier::~MessageNotifier() = default;
 
 void MessageNotifier::setClient(chat::ChatClient *client) {
-    if (m_client == client)
+    if (client && m_client == client)
         return;
     if (m_client)
         disconnect(m_client, nullptr, this, nullptr);

@@ -855,11 +855,14 @@ private slots:
         const QString firstIdentity = client()->identityHex();
         const int rows = client()->messages()->rowCount();
         m_window->hide();
+        otherSays(QStringLiteral("unread when the profile changes"));
+        QVERIFY(m_window->unreadCount() >= 1);
         m_notifier->shown.clear();
         QSignalSpy switched(m_window.get(), &MainWindow::profileSwitched);
         const QString second = QStringLiteral("second%1").arg(m_run);
         m_window->switchProfile(profile(second));
         QCOMPARE(switched.size(), 1);
+        QCOMPARE(m_window->unreadCount(), 0); // a new session starts with nothing unread
         QCOMPARE(client()->profileName(), second);
         QTRY_COMPARE_WITH_TIMEOUT(client()->state(), State::Online, kTimeout);
         QTRY_VERIFY(!client()->identityHex().isEmpty());
