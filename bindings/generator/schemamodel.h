@@ -107,7 +107,7 @@ struct GenModule {
     QList<GenTable> tables; // the tables, then the views
     QList<GenReducer> reducers;
     QList<GenProcedure> procedures;
-    QList<GenUnsupported> unsupported; // in schema order: tables, reducers, procedures, views
+    QList<GenUnsupported> unsupported; // tables, views, reducers, procedures, submodules
 
     const GenType *type(const QString &cppName) const;
 };
