@@ -251,6 +251,71 @@ Item {
             historyFixture.setOwnName("")
         }
 
+        // A message over 12 lines collapses, with a focusable "Show more" button; the state
+        // is the model's (by message id); narrowing the list can make a message long.
+        function test_longMessageCollapses() {
+            historyFixture.fill(5)
+            let lines = []
+            for (let i = 1; i <= 30; ++i)
+                lines.push("line " + i)
+            const longText = lines.join("\n")
+            let words = []
+            for (let i = 0; i < 60; ++i)
+                words.push("word" + i)
+            const paragraph = words.join(" ")
+            historyFixture.add(longText)
+            historyFixture.add(paragraph)
+            const list = createTemporaryObject(historyListComponent, top)
+            list.positionViewAtEnd()
+            function delegateFor(text) {
+                for (let i = 0; i < list.count; ++i) {
+                    const item = list.itemAtIndex(i)
+                    if (item && findChild(item, "messageText").text === text)
+                        return item
+                }
+                return null
+            }
+            let item = null
+            tryVerify(function() { item = delegateFor(longText); return item !== null })
+            const button = findChild(item, "expandButton")
+            const clipped = findChild(item, "messageTextClip")
+            const text = findChild(item, "messageText")
+            verify(button.visible)
+            verify(findChild(item, "collapseFade").visible)
+            compare(button.Accessible.name, button.text)
+            verify(button.text !== "")
+            verify(clipped.height < text.implicitHeight / 2)
+            const collapsedText = button.text
+
+            list.positionViewAtIndex(list.indexAt(0, item.y), ListView.Beginning)
+            waitForRendering(list)
+            mouseClick(button)
+            tryVerify(function() { return item.expanded })
+            verify(historyFixture.model.isExpanded(item.messageId))
+            tryCompare(clipped, "height", text.implicitHeight)
+            verify(!findChild(item, "collapseFade").visible)
+            verify(button.text !== collapsedText)
+            // The keyboard: the button takes focus, Space toggles.
+            button.forceActiveFocus()
+            verify(button.activeFocus)
+            keyClick(Qt.Key_Space)
+            tryVerify(function() { return !item.expanded })
+            verify(!historyFixture.model.isExpanded(item.messageId))
+            // By id, as Find does.
+            verify(historyFixture.model.setExpanded(item.messageId, true))
+            tryVerify(function() { return item.expanded && clipped.height === text.implicitHeight })
+
+            // A paragraph of a few lines: long only when narrow.
+            let para = null
+            tryVerify(function() { para = delegateFor(paragraph); return para !== null })
+            const paraButton = findChild(para, "expandButton")
+            verify(!paraButton.visible)
+            list.width = 120
+            tryVerify(function() { return paraButton.visible })
+            list.width = 600
+            tryVerify(function() { return !paraButton.visible })
+        }
+
         function test_newerUnloadedOffersJumpToNewest() {
             historyFixture.fill(40)
             const list = createTemporaryObject(historyListComponent, top)
