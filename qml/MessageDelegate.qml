@@ -39,6 +39,15 @@ Item {
         if (root.messages && root.collapsible)
             root.messages.setExpanded(root.messageId, !root.expanded)
     }
+    // For Find: expands the message when the text's character at position lies in the part
+    // a collapsed message hides; returns where that character is (this item's coordinates),
+    // to scroll it into view.
+    function revealTextPosition(position) {
+        const r = messageText.positionToRectangle(position)
+        if (root.collapsed && r.y + r.height > textClip.implicitHeight && root.messages)
+            root.messages.setExpanded(root.messageId, true)
+        return messageText.mapToItem(root, r.x, r.y, r.width, r.height)
+    }
 
     implicitHeight: column.implicitHeight + (firstOfGroup ? 10 : 2)
 

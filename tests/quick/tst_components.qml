@@ -301,7 +301,15 @@ Item {
             keyClick(Qt.Key_Space)
             tryVerify(function() { return !item.expanded })
             verify(!historyFixture.model.isExpanded(item.messageId))
-            // By id, as Find does.
+            // Find: a match in the part shown changes nothing, one in the hidden part expands.
+            item.revealTextPosition(longText.indexOf("line 2"))
+            verify(!item.expanded)
+            const where = item.revealTextPosition(longText.indexOf("line 25"))
+            tryVerify(function() { return item.expanded && clipped.height === text.implicitHeight })
+            verify(where.y > clipped.y + text.implicitHeight / 2)
+            // By id, as the Quick client's Find may do too.
+            verify(historyFixture.model.setExpanded(item.messageId, false))
+            tryVerify(function() { return !item.expanded })
             verify(historyFixture.model.setExpanded(item.messageId, true))
             tryVerify(function() { return item.expanded && clipped.height === text.implicitHeight })
 
