@@ -152,6 +152,11 @@ Item {
             visible: root.collapsible
             flat: true
             padding: 2
+            leftPadding: 0
+            // Not a style's minimum button width: the text starts at the text column.
+            implicitWidth: implicitContentWidth + leftPadding + rightPadding
+            // A link under the text, as in the desktop app.
+            palette.windowText: palette.link
             focusPolicy: Qt.StrongFocus
             text: root.expanded ? qsTr("Show less") : qsTr("Show more")
             Accessible.name: text
