@@ -92,7 +92,7 @@ bool FindBar::eventFilter(QObject *watched, QEvent *event) {
     }
     const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
     const bool newer = key->matches(QKeySequence::FindPrevious) ||
-                       (enter && key->modifiers() == Qt::ShiftModifier);
+                       (enter && (key->modifiers() & ~Qt::KeypadModifier) == Qt::ShiftModifier);
     if ((newer || key->matches(QKeySequence::FindNext)) && !m_edit->text().isEmpty()) {
         if (m_edit->text() != m_applied)
             apply();

@@ -417,7 +417,7 @@ void MessageView::keyPressEvent(QKeyEvent *event) {
     // Enter or Space on a long message shows or hides the rest of it.
     const int key = event->key();
     if ((key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space) &&
-        event->modifiers() == Qt::NoModifier && currentIndex().isValid() &&
+        (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier && currentIndex().isValid() &&
         m_delegate->isCollapsible(currentIndex())) {
         toggleExpanded(currentIndex());
         return;

@@ -383,6 +383,10 @@ void TestMessageView::longMessagesCollapseAndToggle() {
     QCOMPARE(view->visualRect(index).height(), collapsedHeight);
     QTest::keyClick(view.get(), Qt::Key_Space);
     QVERIFY(expanded(index));
+    QTest::keyClick(view.get(), Qt::Key_Enter, Qt::KeypadModifier);
+    QVERIFY(!expanded(index));
+    QTest::keyClick(view.get(), Qt::Key_Enter, Qt::KeypadModifier);
+    QVERIFY(expanded(index));
     // On a short message they do nothing to it.
     view->setCurrentIndex(model.index(0));
     QTest::keyClick(view.get(), Qt::Key_Return);
