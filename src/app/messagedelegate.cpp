@@ -471,15 +471,16 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QPointF textOrigin(r.left() + g.textLeft, r.top() + g.textTop);
     const bool expanded = index.data(MessageModel::ExpandedRole).toBool();
     if (th.collapsible && !expanded) {
-        // Cut after collapsedLines(); the last line shown fades out towards the cut (the pen's
-        // gradient; above it the gradient pads with the full colour).
+        // Cut after collapsedLines(); the last line and a half shown fade out towards the cut
+        // (the pen's gradient; above it the gradient pads with the full colour).
         painter->save();
         painter->setClipRect(QRect(r.left(), r.top() + g.textTop, r.width(), g.textHeight),
                              Qt::IntersectClip);
-        const QTextLine lastShown = layout.lineAt(collapsedLines() - 1);
-        QLinearGradient fade(0, textOrigin.y() + lastShown.y(), 0, textOrigin.y() + th.collapsed);
+        const QTextLine fadeFrom = layout.lineAt(collapsedLines() - 2);
+        QLinearGradient fade(0, textOrigin.y() + fadeFrom.y() + fadeFrom.height() / 2, 0,
+                             textOrigin.y() + th.collapsed);
         QColor faded = textColor;
-        faded.setAlphaF(0.15f);
+        faded.setAlphaF(0.05f);
         fade.setColorAt(0, textColor);
         fade.setColorAt(1, faded);
         painter->setPen(QPen(QBrush(fade), 1));
