@@ -39,6 +39,29 @@ ApplicationWindow {
         }
         markedRow = row
     }
+    // The find bar's match: when the search text lies in the hidden part of a collapsed
+    // message, the message expands, and the line with the match is brought into view.
+    function showMatch(row) {
+        showRow(row)
+        const item = row >= 0 ? messageList.itemAtIndex(row) : null
+        const needle = findBar.text.toLocaleLowerCase()
+        if (!item || needle.length === 0)
+            return
+        const at = item.text.toLocaleLowerCase().indexOf(needle)
+        if (at < 0)
+            return // matched by its sender
+        item.revealTextPosition(at)
+        // After the list laid the taller delegate out.
+        Qt.callLater(function() {
+            const shown = messageList.itemAtIndex(row)
+            if (!shown)
+                return
+            const r = shown.revealTextPosition(at)
+            const y = shown.y + r.y
+            if (y < messageList.contentY || y + r.height > messageList.contentY + messageList.height)
+                messageList.contentY = y - messageList.height / 2
+        })
+    }
 
     width: 980
     height: 640
@@ -175,7 +198,7 @@ ApplicationWindow {
                         id: findBar
                         model: window.client.messages
                         Layout.fillWidth: true
-                        onMatchChosen: (row) => window.showRow(row)
+                        onMatchChosen: (row) => window.showMatch(row)
                         onClosed: {
                             window.markedRow = -1
                             input.focusInput()

@@ -326,6 +326,10 @@ Klicken zum Kopieren.</translation>
         <source>Newer match (Shift+Enter, Shift+F3)</source>
         <translation>Neuerer Treffer (Umschalt+Eingabe, Umschalt+F3)</translation>
     </message>
+    <message>
+        <source>Enter: next older match · Shift+Enter: next newer match</source>
+        <translation>Eingabe: nächster älterer Treffer · Umschalt+Eingabe: nächster neuerer Treffer</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -664,6 +668,30 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
+    <message>
+        <source>Show less</source>
+        <translation>Weniger anzeigen</translation>
+    </message>
+    <message>
+        <source>Show more</source>
+        <translation>Mehr anzeigen</translation>
+    </message>
+    <message>
+        <source>Show only the start of this message</source>
+        <translation>Nur den Anfang dieser Nachricht anzeigen</translation>
+    </message>
+    <message>
+        <source>Show the whole message</source>
+        <translation>Die ganze Nachricht anzeigen</translation>
+    </message>
+    <message>
+        <source>Show only the start of this message (Enter)</source>
+        <translation>Nur den Anfang dieser Nachricht anzeigen (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Show the whole message (Enter)</source>
+        <translation>Die ganze Nachricht anzeigen (Eingabe)</translation>
+    </message>
 </context>
 <context>
     <name>MessageInput</name>
@@ -730,10 +758,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>Nachrichten</translation>
     </message>
     <message>
-        <source>The conversation, oldest at the top</source>
-        <translation>Das Gespräch, älteste Nachricht oben</translation>
-    </message>
-    <message>
         <source>Jump to the newest message</source>
         <translation>Zur neuesten Nachricht springen</translation>
     </message>
@@ -787,6 +811,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>Newer messages unloaded · Jump to newest ↓</source>
         <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
+    </message>
+    <message>
+        <source>The conversation, oldest at the top. Enter shows or hides the rest of a long message.</source>
+        <translation>Das Gespräch, älteste Nachricht oben. Die Eingabetaste zeigt den Rest einer langen Nachricht an oder blendet ihn aus.</translation>
     </message>
 </context>
 <context>

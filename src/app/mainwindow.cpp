@@ -94,9 +94,25 @@ MainWindow::MainWindow(Options options, QWidget *parent)
     FindBar *find = m_ui->findBar;
     connect(find, &FindBar::searchChanged, this, [this, find](const QString &text) {
         m_filter->setSearchText(text);
+        MessageView *view = m_ui->messageView;
+        view->setHighlightText(text);
         find->setMatchCount(text.isEmpty() ? -1 : m_filter->rowCount());
-        m_ui->messageView->scrollToLatest();
+        view->scrollToLatest();
+        // The newest match is the current one (and shown, even in a collapsed message).
+        if (!text.isEmpty() && m_filter->rowCount() > 0)
+            view->showMatch(m_filter->index(m_filter->rowCount() - 1, 0), text);
     });
+    // The next match, wrapping around at either end.
+    const auto step = [this, find](int delta) {
+        const int n = m_filter->rowCount();
+        if (n == 0 || find->searchText().isEmpty())
+            return;
+        const QModelIndex current = m_ui->messageView->currentIndex();
+        const int row = current.isValid() ? (current.row() + delta + n) % n : n - 1;
+        m_ui->messageView->showMatch(m_filter->index(row, 0), find->searchText());
+    };
+    connect(find, &FindBar::findOlder, this, [step] { step(-1); });
+    connect(find, &FindBar::findNewer, this, [step] { step(+1); });
     connect(find, &FindBar::closed, this, [this] { m_ui->messageInput->setFocus(); });
 
     // Tray balloons where no notification service runs (the tray is made in setupTray()).

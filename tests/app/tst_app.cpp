@@ -840,6 +840,15 @@ private slots:
                         .data(MessageModel::TextRole)
                         .toString()
                         .startsWith(QStringLiteral("filler 1")));
+        // The newest match is the current one; Enter steps to older ones, Shift+Enter back.
+        MessageView *view = m_window->messageView();
+        QTRY_COMPARE(view->currentIndex().row(), 10);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return);
+        QCOMPARE(view->currentIndex().row(), 9);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return, Qt::ShiftModifier);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return, Qt::ShiftModifier); // wraps around
+        QCOMPARE(view->currentIndex().row(), 0);
+        QCOMPARE(view->messageDelegate()->highlightText(), QStringLiteral("FILLER 1"));
         // Sender names match too.
         find->lineEdit()->setText(QStringLiteral("zoe"));
         QTRY_VERIFY(viewModel()->rowCount() > 40);

@@ -268,6 +268,79 @@ Item {
             historyFixture.setOwnName("")
         }
 
+        // A message over 12 lines collapses, with a focusable "Show more" button; the state
+        // is the model's (by message id); narrowing the list can make a message long.
+        function test_longMessageCollapses() {
+            historyFixture.fill(5)
+            let lines = []
+            for (let i = 1; i <= 30; ++i)
+                lines.push("line " + i)
+            const longText = lines.join("\n")
+            let words = []
+            for (let i = 0; i < 60; ++i)
+                words.push("word" + i)
+            const paragraph = words.join(" ")
+            historyFixture.add(longText)
+            historyFixture.add(paragraph)
+            const list = createTemporaryObject(historyListComponent, top)
+            list.positionViewAtEnd()
+            function delegateFor(text) {
+                for (let i = 0; i < list.count; ++i) {
+                    const item = list.itemAtIndex(i)
+                    if (item && findChild(item, "messageText").text === text)
+                        return item
+                }
+                return null
+            }
+            let item = null
+            tryVerify(function() { item = delegateFor(longText); return item !== null })
+            const button = findChild(item, "expandButton")
+            const clipped = findChild(item, "messageTextClip")
+            const text = findChild(item, "messageText")
+            verify(button.visible)
+            verify(findChild(item, "collapseFade").visible)
+            compare(button.Accessible.name, button.text)
+            verify(button.text !== "")
+            verify(clipped.height < text.implicitHeight / 2)
+            const collapsedText = button.text
+
+            list.positionViewAtIndex(list.indexAt(0, item.y), ListView.Beginning)
+            waitForRendering(list)
+            mouseClick(button)
+            tryVerify(function() { return item.expanded })
+            verify(historyFixture.model.isExpanded(item.messageId))
+            tryCompare(clipped, "height", text.implicitHeight)
+            verify(!findChild(item, "collapseFade").visible)
+            verify(button.text !== collapsedText)
+            // The keyboard: the button takes focus, Space toggles.
+            button.forceActiveFocus()
+            verify(button.activeFocus)
+            keyClick(Qt.Key_Space)
+            tryVerify(function() { return !item.expanded })
+            verify(!historyFixture.model.isExpanded(item.messageId))
+            // Find: a match in the part shown changes nothing, one in the hidden part expands.
+            item.revealTextPosition(longText.indexOf("line 2"))
+            verify(!item.expanded)
+            const where = item.revealTextPosition(longText.indexOf("line 25"))
+            tryVerify(function() { return item.expanded && clipped.height === text.implicitHeight })
+            verify(where.y > clipped.y + text.implicitHeight / 2)
+            // By id, as the Quick client's Find may do too.
+            verify(historyFixture.model.setExpanded(item.messageId, false))
+            tryVerify(function() { return !item.expanded })
+            verify(historyFixture.model.setExpanded(item.messageId, true))
+            tryVerify(function() { return item.expanded && clipped.height === text.implicitHeight })
+
+            // A paragraph of a few lines: long only when narrow.
+            let para = null
+            tryVerify(function() { para = delegateFor(paragraph); return para !== null })
+            const paraButton = findChild(para, "expandButton")
+            verify(!paraButton.visible)
+            list.width = 120
+            tryVerify(function() { return paraButton.visible })
+            list.width = 600
+            tryVerify(function() { return !paraButton.visible })
+        }
+
         function test_newerUnloadedOffersJumpToNewest() {
             historyFixture.fill(40)
             const list = createTemporaryObject(historyListComponent, top)
@@ -578,6 +651,45 @@ Item {
             tryCompare(dialog, "opened", true)
             dialog.close()
             tryCompare(dialog, "visible", false)
+        }
+
+        // A match in the hidden part of a collapsed long message expands it and brings the
+        // match's line into view.
+        function test_findExpandsACollapsedMessage() {
+            const win = openWindow()
+            const tag = "hidden quick match " + Date.now() + (runTag ? " " + runTag : "")
+            let lines = []
+            for (let i = 0; i < 30; ++i)
+                lines.push("line " + i + " of a long message")
+            lines.push(tag)
+            const text = lines.join("\n")
+            verify(chatClient.sendMessage(text) !== 0)
+            tryVerify(function() { return rowWithText(text) >= 0 }, 10000)
+            const row = rowWithText(text)
+            const list = findChild(win, "messageList")
+            list.positionViewAtIndex(row, ListView.Center)
+            tryVerify(function() { return list.itemAtIndex(row) !== null })
+            const item = list.itemAtIndex(row)
+            tryVerify(function() { return item.collapsed })
+            keyClick(Qt.Key_F, Qt.ControlModifier)
+            const bar = findChild(win, "findBar")
+            const field = findChild(bar, "findField")
+            field.text = tag
+            keyClick(Qt.Key_Return)
+            compare(win.markedRow, row)
+            tryVerify(function() { return list.itemAtIndex(row) && list.itemAtIndex(row).expanded })
+            verify(!list.itemAtIndex(row).collapsed)
+            const at = text.indexOf(tag)
+            tryVerify(function() {
+                const shown = list.itemAtIndex(row)
+                if (!shown)
+                    return false
+                const r = shown.revealTextPosition(at)
+                const y = shown.y + r.y
+                return y >= list.contentY && y + r.height <= list.contentY + list.height
+            }, 5000, "the match's line is in view")
+            keyClick(Qt.Key_Escape)
+            chatClient.messages.setExpanded(list.itemAtIndex(row).messageId, false)
         }
 
         // Messages from others while the window is not looked at are notified through the

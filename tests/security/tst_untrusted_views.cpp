@@ -486,7 +486,9 @@ private slots:
                  {QStringLiteral("firstOfGroup"), true},
                  {QStringLiteral("localId"), state != 0 ? 7 : 0},
                  {QStringLiteral("error"), error},
-                 {QStringLiteral("mentionsMe"), false}});
+                 {QStringLiteral("mentionsMe"), false},
+                 {QStringLiteral("messageId"), QStringLiteral("local:7")},
+                 {QStringLiteral("expanded"), false}});
             auto *item = qobject_cast<QQuickItem *>(object);
             if (item) {
                 item->setParentItem(window->contentItem());
