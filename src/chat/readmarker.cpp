@@ -86,7 +86,8 @@ void ReadMarker::setPosition(const Position &p) {
 }
 
 void ReadMarker::markAllRead() {
-    if (!m_model)
+    // While the cap unloaded the newest, the loaded ones are not all there is to read.
+    if (!m_model || m_model->newerUnloaded())
         return;
     const std::optional<stdb::Timestamp> newest = m_model->newestSent();
     if (!newest || (m_position && newest->micros() <= m_position->sentUs))

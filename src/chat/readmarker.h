@@ -68,7 +68,8 @@ public Q_SLOTS:
     void setAttended(bool attended);
     // The newest message is on screen (the view is at its bottom, nothing filtered out).
     void setNewestVisible(bool visible);
-    // Everything loaded is read (the newest confirmed message becomes the position).
+    // Everything is read: the newest confirmed message becomes the position (not while the
+    // newest are unloaded, MessageModel::newerUnloaded()).
     void markAllRead();
     // The first snapshot is in: a profile without a position starts with everything read
     // (not a week of history as unread). Nothing happens when a position is known.
