@@ -25,6 +25,7 @@
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
 #include "chat/outbox.h"
+#include "chat/readmarker.h"
 #include "chat/rustcredentials.h"
 #include "chat/trustedcertificate.h"
 #include "chat/untrustedtext.h"
@@ -382,6 +383,14 @@ void MainWindow::createClient(const chat::Profile &profile) {
     connect(c->users(), &chat::UserModel::onlineCountChanged, this,
             &MainWindow::updateUsersSummary);
     connect(c->messages(), &chat::MessageModel::countChanged, this, &MainWindow::updatePlaceholder);
+    // The tray, the title and the "New messages" line count from the same read position.
+    chat::ReadMarker *marker = c->readMarker();
+    connect(marker, &chat::ReadMarker::unreadCountChanged, this, &MainWindow::setUnread);
+    connect(m_ui->messageView, &MessageView::newestVisibleChanged, marker,
+            &chat::ReadMarker::setNewestVisible);
+    marker->setNewestVisible(m_ui->messageView->isNewestVisible());
+    marker->setAttended(isAttended());
+    setUnread(marker->unreadCount());
     if (chat::Outbox *outbox = c->outbox()) {
         connect(outbox, &chat::Outbox::entryChanged, this, &MainWindow::updatePending);
         connect(outbox, &chat::Outbox::entryRemoved, this, &MainWindow::updatePending);
@@ -706,9 +715,9 @@ void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
     for (const chat::ChatMessage &m : messages)
         if (m.sender != self)
             others.append(m);
+    // Counted by the read marker (setUnread); notified only while the user looks elsewhere.
     if (others.isEmpty() || isAttended())
         return;
-    setUnread(m_unread + int(others.size()));
     if (isMuted())
         return;
     if (!m_notifier) {
@@ -813,6 +822,9 @@ void MainWindow::showNotifiedMessage(quint64 notificationId) {
 }
 
 void MainWindow::bringToFront() {
+    // Back from the tray or the taskbar: at the "New messages" line.
+    if ((!isVisible() || isMinimized()) && m_unread > 0)
+        m_ui->messageView->scrollToFirstUnread();
     if (isMinimized())
         showNormal();
     else
@@ -821,6 +833,12 @@ void MainWindow::bringToFront() {
     activateWindow();
     if (m_tray)
         m_tray->setWindowVisible(true);
+    updateAttended();
+}
+
+void MainWindow::updateAttended() {
+    if (m_client)
+        m_client->readMarker()->setAttended(isAttended());
 }
 
 void MainWindow::showAbout() {
@@ -844,6 +862,7 @@ void MainWindow::closeEvent(QCloseEvent *event) {
     if (!m_quitting && m_tray && m_ui->actionCloseToTray->isChecked()) {
         saveSettings();
         hide();
+        updateAttended();
         m_tray->setWindowVisible(false);
         if (!m_trayHintShown && QSystemTrayIcon::supportsMessages()) {
             m_trayHintShown = true;
@@ -862,10 +881,19 @@ void MainWindow::closeEvent(QCloseEvent *event) {
     QCoreApplication::quit();
 }
 
+void MainWindow::showEvent(QShowEvent *event) {
+    QMainWindow::showEvent(event);
+    updateAttended();
+}
+
+void MainWindow::hideEvent(QHideEvent *event) {
+    QMainWindow::hideEvent(event);
+    updateAttended();
+}
+
 void MainWindow::changeEvent(QEvent *event) {
     if (event->type() == QEvent::ActivationChange || event->type() == QEvent::WindowStateChange) {
-        if (isAttended() && m_unread > 0)
-            setUnread(0);
+        updateAttended();
         if (m_tray)
             m_tray->setWindowVisible(isVisible() && !isMinimized());
     } else if (event->type() == QEvent::LanguageChange) {

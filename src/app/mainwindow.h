@@ -68,6 +68,7 @@ public:
     ConnectionStatus *connectionStatus() const { return m_status; }
     TrayIcon *trayIcon() const { return m_tray; }
     QString bannerText() const;
+    // Unread messages of others (chat::ReadMarker): the tray badge and the title show it.
     int unreadCount() const { return m_unread; }
     bool isMuted() const;
     // Whether the user is looking at the window (visible, not minimised, active).
@@ -91,6 +92,8 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     struct Notified {
@@ -111,6 +114,8 @@ private:
     void updatePlaceholder();
     void updatePending();
     void setUnread(int count);
+    // Tells the read marker whether the user is looking (isAttended()).
+    void updateAttended();
     void showBanner(const QString &text, bool error);
     void onMessagesArrived(const QList<chat::ChatMessage> &messages);
     // Picks the notification backend without blocking (D-Bus probe, else the tray).
