@@ -23,6 +23,7 @@
 #include "httpclient.h"
 
 #include <QAbstractItemModelTester>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -691,13 +692,17 @@ private slots:
 
         // Seen: attended with the newest on screen, for the delay (on a manual clock).
         stdb::ManualClock clock;
+        const auto realClock = qScopeGuard([&again] {
+            if (again.client)
+                again->readMarker()->setClock(nullptr); // the manual clock goes first
+        });
         again->readMarker()->setClock(&clock);
         again->readMarker()->setAttended(true);
         again->readMarker()->setNewestVisible(true);
         clock.advance(chat::ReadMarker::kSeenDelay);
         QCOMPARE(again->readMarker()->unreadCount(), 0);
         QCOMPARE(again->readMarker()->firstUnreadRow(), -1);
-        again->readMarker()->setClock(nullptr); // the manual clock goes first
+        again->readMarker()->setClock(nullptr);
         again.client.reset();
         Client third = make(reader);
         QVERIFY(online(third));
