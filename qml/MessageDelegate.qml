@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One message: sender and time on the first of a group, the text (always plain text: it comes
-// from the network), and for our own unconfirmed messages their state with Retry/Discard.
+// from the network), and for our own unconfirmed messages their state with Retry/Discard. The
+// first unread message has the "New messages" line above it (chat::ReadMarker).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -19,9 +20,43 @@ Item {
     required property var localId
     required property string error
     required property bool mentionsMe
+    required property bool firstUnread
     property var client
 
-    implicitHeight: column.implicitHeight + (firstOfGroup ? 10 : 2)
+    // Below the "New messages" line the sender is named again.
+    readonly property bool showHeader: firstOfGroup || firstUnread
+    readonly property int unreadLineHeight: firstUnread ? unreadLine.implicitHeight : 0
+
+    implicitHeight: unreadLineHeight + column.implicitHeight + (showHeader ? 10 : 2)
+
+    Item {
+        id: unreadLine
+        objectName: "unreadLine"
+        visible: root.firstUnread
+        width: root.width
+        height: root.unreadLineHeight
+        implicitHeight: unreadLabel.implicitHeight + 10
+        Rectangle {
+            anchors.left: parent.left
+            anchors.leftMargin: 14
+            anchors.right: unreadLabel.left
+            anchors.rightMargin: 8
+            anchors.verticalCenter: parent.verticalCenter
+            height: 1
+            color: "#c82828"
+        }
+        Label {
+            id: unreadLabel
+            anchors.right: parent.right
+            anchors.rightMargin: 14
+            anchors.verticalCenter: parent.verticalCenter
+            text: qsTr("New messages")
+            textFormat: Text.PlainText
+            font.pixelSize: 11
+            font.bold: true
+            color: "#c82828"
+        }
+    }
 
     // Someone mentioned us: an amber bar at the left edge over an amber tint, as in the desktop
     // app; readable on light and dark palettes.
@@ -29,6 +64,7 @@ Item {
         objectName: "mentionHighlight"
         visible: root.mentionsMe
         anchors.fill: parent
+        anchors.topMargin: root.unreadLineHeight
         color: Qt.rgba(0.84, 0.55, 0.0, 0.15)
         Rectangle {
             width: 3
@@ -40,12 +76,12 @@ Item {
     ColumnLayout {
         id: column
         x: 14
-        y: root.firstOfGroup ? 8 : 1
+        y: root.unreadLineHeight + (root.showHeader ? 8 : 1)
         width: root.width - 28
         spacing: 1
 
         RowLayout {
-            visible: root.firstOfGroup
+            visible: root.showHeader
             spacing: 8
             Label {
                 objectName: "senderLabel"

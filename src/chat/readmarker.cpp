@@ -23,6 +23,7 @@ ReadMarker::ReadMarker(MessageModel *model, stdb::Clock *clock, QObject *parent)
     , m_model(model) {
     setClock(clock);
     if (model) {
+        model->setReadUpTo(std::nullopt); // the model's read position is this marker's
         connect(model, &MessageModel::unreadChanged, this, &ReadMarker::onUnreadChanged);
         connect(model, &MessageModel::newerUnloadedChanged, this, &ReadMarker::evaluate);
     }

@@ -48,9 +48,9 @@ public:
     Q_INVOKABLE QString isolate(const QString &text) const;
 };
 
-// Registers the chat types with QML under "SpacetimeChat 1.0": ChatClient, MessageModel and
-// UserModel (uncreatable, for their enums), the DeliveryState enum as Chat.*, DayProxyModel
-// (creatable) and the ChatUi singleton. Call once before loading any QML.
+// Registers the chat types with QML under "SpacetimeChat 1.0": ChatClient, MessageModel,
+// UserModel and ReadMarker (uncreatable, for their enums and properties), the DeliveryState enum as
+// Chat.*, DayProxyModel (creatable) and the ChatUi singleton. Call once before loading any QML.
 void registerQuickTypes();
 
 } // namespace quick

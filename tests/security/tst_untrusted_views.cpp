@@ -481,7 +481,8 @@ private slots:
                  {QStringLiteral("firstOfGroup"), true},
                  {QStringLiteral("localId"), state != 0 ? 7 : 0},
                  {QStringLiteral("error"), error},
-                 {QStringLiteral("mentionsMe"), false}});
+                 {QStringLiteral("mentionsMe"), false},
+                 {QStringLiteral("firstUnread"), false}});
             auto *item = qobject_cast<QQuickItem *>(object);
             if (item) {
                 item->setParentItem(window->contentItem());
