@@ -646,6 +646,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
+    <message>
+        <source>New messages</source>
+        <translation>Neue Nachrichten</translation>
+    </message>
 </context>
 <context>
     <name>MessageInput</name>

@@ -11,6 +11,7 @@
 #include <QPainter>
 #include <QStyleOptionViewItem>
 #include <QTest>
+#include <QTranslator>
 
 using chat::MessageModel;
 
@@ -150,6 +151,12 @@ private slots:
         QVERIFY(redPixels(paintRow(delegate, model.index(1, 0), pal), band) > 50);
         QCOMPARE(redPixels(paintRow(delegate, model.index(2, 0), pal), band), 0);
         QCOMPARE(MessageDelegate::unreadLineText(), QStringLiteral("New messages"));
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/spacetime-chat_de.qm")));
+        QCoreApplication::installTranslator(&german);
+        const QString translated = MessageDelegate::unreadLineText();
+        QCoreApplication::removeTranslator(&german);
+        QCOMPARE(translated, QStringLiteral("Neue Nachrichten"));
     }
 
     void heightCacheComparesWholeKeys() {
