@@ -68,6 +68,11 @@ void ReadMarker::setStorage(const QString &path, const QString &key) {
 void ReadMarker::save() {
     if (!m_settings || !m_position)
         return;
+    // The file is written later; a failed write shows in the status by the next move.
+    if (m_settings->status() != QSettings::NoError && !m_saveFailureReported) {
+        m_saveFailureReported = true;
+        qCWarning(lcChatClient) << "the read position could not be saved to" << m_path;
+    }
     // QSettings writes the file later from the event loop (and when destroyed): the GUI
     // never waits for the disk here.
     m_settings->beginGroup(groupOf(m_key));

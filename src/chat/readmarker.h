@@ -101,6 +101,7 @@ private:
     int m_firstUnreadRow = -1;
     bool m_attended = false;
     bool m_newestVisible = false;
+    bool m_saveFailureReported = false;
 };
 
 } // namespace chat
