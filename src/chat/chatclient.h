@@ -114,6 +114,8 @@ public:
         // Largest server message accepted after decompression (a message above it ends the
         // session with an error, then the client reconnects); 0 = the SDK's default, 1 GiB.
         qsizetype maxMessageBytes = 0;
+        // What the server is asked to compress its messages with (benchmarks compare them).
+        stdb::Compression compression = stdb::Compression::Gzip;
         // Where the history window and the reconnect countdown read the time; null = the real
         // clock (tests pass a stdb::ManualClock to place the window exactly).
         stdb::Clock *clock = nullptr;
