@@ -17,6 +17,7 @@
 #include "spacetime/connection/frametiming.h"
 #include "spacetime/protocol/messagecodec.h"
 
+#include <QAbstractSocket>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -55,6 +56,13 @@ public:
         QObject::connect(m_server, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *s = m_server->nextPendingConnection()) {
                 s->setParent(this);
+                // As SpacetimeDB's listener (TCP_NODELAY, crates/standalone start.rs): QWebSocket
+                // writes a frame's header and payload apart, and with Nagle every header behind
+                // a large payload waits for the peer's delayed ACK (~40 ms per 512 KiB frame).
+                if (auto *tcp = s->findChild<QAbstractSocket *>())
+                    tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+                else
+                    qWarning("chat bench server: no TCP socket inside QWebSocket");
                 QObject::connect(s, &QWebSocket::binaryMessageReceived, this,
                                  [this, s](const QByteArray &b) { onClientMessage(s, b); });
                 InitialConnection hello;
@@ -197,6 +205,17 @@ int runChat(const QStringList &arguments) {
 
     QProcess serverProcess;
     serverProcess.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // The host stands in for SpacetimeDB, whose encoding takes a fraction of ours: its malloc
+    // may use transparent huge pages (glibc >= 2.35), which spares it most first-touch page
+    // faults of its 100 MB buffers (several ms per MB on virtual machines). The client keeps
+    // the environment it was started with. STDB_BENCH_HOST_THP=0 turns this off.
+    if (qEnvironmentVariable("STDB_BENCH_HOST_THP") != u"0"_s) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const QString tunables = env.value(u"GLIBC_TUNABLES"_s);
+        env.insert(u"GLIBC_TUNABLES"_s, (tunables.isEmpty() ? QString() : tunables + u':') +
+                                            u"glibc.malloc.hugetlb=1"_s);
+        serverProcess.setProcessEnvironment(env);
+    }
     serverProcess.start(QCoreApplication::applicationFilePath(),
                         QStringList{u"chat"_s, u"--serve"_s} + arguments);
     quint16 port = 0;
