@@ -330,7 +330,8 @@ SPLIT_STAGES = [
     ("synchronized", "client: `synchronized()`"),
 ]
 split_runs = []
-for name, label in (("chat", "none"), ("chat_gzip", "gzip"), ("chat_brotli", "Brotli")):
+for name, label in (("chat", "none"), ("chat_gzip", "gzip"), ("chat_brotli", "Brotli"),
+                    ("chat_thp", "none, client malloc on huge pages")):
     text = read(f"{name}.out")
     line = search(r"time split \(ms since start\(\)\):(.*)$", text, cast=str)
     if not line:
@@ -371,6 +372,16 @@ if split_runs:
     for name, _, _, _ in split_runs[1:]:
         p("")
         p(meta_line(name))
+    p("")
+    p("Reading the split. *first bytes → reassembled* is `QWebSocket` at work on the client's "
+      "I/O thread: it reads the socket into `QTcpSocket`'s ring buffer, copies each complete "
+      "WebSocket frame out of it and appends the frames to the message (three copies of the "
+      "history into freshly allocated memory; a single-frame message, as SpacetimeDB sends "
+      "them, still makes two). On a virtual machine every first touch of a 4 KiB page is a "
+      "fault of about 12 µs, so these buffers, not the copying, set the receive rate; the last "
+      "column shows the same run with the client's malloc on transparent huge pages "
+      "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). The cache's own big arrays already take huge "
+      "pages (`LargeBlock`); the socket's buffers belong to Qt.")
 
 # ---- 4 stall --------------------------------------------------------------------------------
 p("")
@@ -555,7 +566,7 @@ p("Each benchmark can also be run on its own (`build/bin/spacetime-bench <comman
 p("")
 p("## Raw outputs")
 p("")
-for name in ("decode", "apply", "chat", "chat_gzip", "chat_brotli", "stall", "hostload", "roundtrip",
+for name in ("decode", "apply", "chat", "chat_gzip", "chat_brotli", "chat_thp", "stall", "hostload", "roundtrip",
              "startup", "latency", "view"):
     text = read(f"{name}.out").strip()
     if not text:

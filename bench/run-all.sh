@@ -131,6 +131,9 @@ step apply "$bin/spacetime-bench" apply --json "${apply_args[@]}"
 step chat "$bin/spacetime-bench" chat "${chat_args[@]}"
 step chat_gzip "$bin/spacetime-bench" chat --compression gzip "${chat_compressed_args[@]}"
 step chat_brotli "$bin/spacetime-bench" chat --compression brotli "${chat_compressed_args[@]}"
+# The same history with the client's malloc on transparent huge pages (glibc >= 2.35): how much
+# of the client's time is first-touch page faults in buffers it does not allocate itself.
+step chat_thp env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bin/spacetime-bench" chat "${chat_compressed_args[@]}"
 step stall "$bin/spacetime-bench" stall "${stall_args[@]}"
 step hostload "$bin/spacetime-bench-hostload" "${hostload_args[@]}"
 step view "$bin/spacetime-bench-view" "${view_args[@]}"
