@@ -300,7 +300,7 @@ private:
     bool m_hasOlder = false;
     MessageBatch m_olderPage; // fetched ahead, shown by loadOlder()
     bool m_probing = false;
-    bool m_olderComplete = false; // the last probe had no lower bound: nothing older exists
+    bool m_olderComplete = false;  // the last probe had no lower bound: nothing older exists
     bool m_loadWhenProbed = false; // loadOlder() found no page ready: prepend the probe's page
     int m_probeStep = 0;
     quint64 m_probeSerial = 0;  // bumped when paging restarts, to ignore late answers
