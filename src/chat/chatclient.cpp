@@ -245,7 +245,8 @@ void ChatClient::buildConnection(const QString &token) {
     builder.withUri(Profile::expandServerShortcut(m_options.profile.serverUrl()))
         .withDatabaseName(m_options.profile.database())
         .withToken(token)
-        .withReconnectPolicy(m_options.reconnect);
+        .withReconnectPolicy(m_options.reconnect)
+        .withCompression(m_options.compression);
     if (!m_options.trustedCertificate.isNull())
         builder.withTrustedCertificate(m_options.trustedCertificate);
     if (m_options.maxMessageBytes > 0)

@@ -117,6 +117,8 @@ public:
         // Largest server message accepted after decompression (a message above it ends the
         // session with an error, then the client reconnects); 0 = the SDK's default, 1 GiB.
         qsizetype maxMessageBytes = 0;
+        // What the server is asked to compress its messages with (benchmarks compare them).
+        stdb::Compression compression = stdb::Compression::Gzip;
         // Where the history window and the reconnect countdown read the time; null = the real
         // clock (tests pass a stdb::ManualClock to place the window exactly).
         stdb::Clock *clock = nullptr;
@@ -307,7 +309,7 @@ private:
     bool m_hasOlder = false;
     MessageBatch m_olderPage; // fetched ahead, shown by loadOlder()
     bool m_probing = false;
-    bool m_olderComplete = false; // the last probe had no lower bound: nothing older exists
+    bool m_olderComplete = false;  // the last probe had no lower bound: nothing older exists
     bool m_loadWhenProbed = false; // loadOlder() found no page ready: prepend the probe's page
     int m_probeStep = 0;
     quint64 m_probeSerial = 0;  // bumped when paging restarts, to ignore late answers

@@ -131,8 +131,7 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
         added = true;
         if (!s.freeEntries.isEmpty())
             return s.freeEntries.takeLast();
-        s.entries.emplace_back();
-        return &s.entries.back();
+        return s.entries.make();
     });
     if (added) {
         // New distinct row: point into the frame buffer and keep that buffer alive.
@@ -215,6 +214,7 @@ void TableCache::apply(const TableInput &in, ApplyContext &ctx, TableDelta &out)
         for (const auto &d : in.inserts)
             n += d.rows->rowCount();
         m_s->rows.reserve(n);
+        m_s->entries.reserve(n);
         touched.reserve(n);
     }
     // Inserts before deletes: a row moved between queries in one transaction does not flicker.

@@ -3,6 +3,7 @@
 
 // Internal storage of TableCache; only in a header because forEach() is a template.
 
+#include "spacetime/cache/entryarena.h"
 #include "spacetime/cache/rowindex.h"
 #include "spacetime/cache/tablecache.h"
 
@@ -14,7 +15,7 @@ struct TableCache::Storage {
         quint32 live = 0;
     };
 
-    std::deque<RowEntry> entries; // stable addresses
+    EntryArena entries; // stable addresses
     QList<RowEntry *> freeEntries;
     QList<Segment> segments;
     QList<quint32> freeSegments;

@@ -10,6 +10,7 @@
 #include "spacetime/connection/connectionoptions.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
 #include "spacetime/connection/eventcontext.h"
+#include "spacetime/connection/frametiming.h"
 #include "spacetime/connection/requesttracker.h"
 #include "spacetime/connection/subscriptionbuilder.h"
 
@@ -145,6 +146,9 @@ Q_SIGNALS:
     // The cache caught the server contradicting itself (e.g. deleting a row it never sent).
     // The connection resubscribes everything and reconciles the cache.
     void cacheInvariantViolated(const QString &description);
+    // One WebSocket message was received, decoded and handled (changes reported): where its
+    // time went, for benchmarks and diagnostics.
+    void frameProcessed(const stdb::FrameTiming &timing);
 
 private:
     friend class DbConnectionPrivate;
