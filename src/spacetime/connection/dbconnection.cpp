@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/connection/dbconnection.h"
 
-#include "spacetime/logging_p.h"
 #include "spacetime/connection/dbconnection_p.h"
+#include "spacetime/logging_p.h"
 
 #include <QElapsedTimer>
 #include <QNetworkRequest>
@@ -1210,6 +1210,17 @@ Expected<quint32> DbConnection::oneOffQuery(const QString &sql, QObject *context
     p.hasContext = context != nullptr;
     return d->enqueue(protocol::OneOffQuery{id, sql}, id, std::move(p),
                       QStringLiteral("the one-off query"));
+}
+
+Expected<quint32> DbConnection::oneOffQuery(const query::Statement &query, QueryCallback callback) {
+    return oneOffQuery(query, nullptr, std::move(callback));
+}
+
+Expected<quint32> DbConnection::oneOffQuery(const query::Statement &query, QObject *context,
+                                            QueryCallback callback) {
+    if (!query.toSql())
+        return query.toSql().error();
+    return oneOffQuery(query.toSql().value(), context, std::move(callback));
 }
 
 Expected<quint32> DbConnection::callProcedure(const QString &procedure, const QByteArray &args,
