@@ -12,10 +12,10 @@
 
 namespace stdb::query {
 
-// The `:sender` parameter: the identity of the connection that subscribes (crates/expr types
-// it as the Identity of the column it meets).
+// The `:sender` parameter (stdb::query::senderIdentity): the identity of the connection that
+// subscribes (crates/expr types it as the Identity of the column it meets).
 struct Sender {};
-inline constexpr Sender sender{};
+inline constexpr Sender senderIdentity{};
 
 enum class Compare { Eq, Ne, Lt, Le, Gt, Ge };
 
@@ -71,7 +71,7 @@ private:
 
 // A column of `Table` holding T. Generated per table (`MessageTable::Cols::sent`); compares
 // with a value of T (any literal type of sqltext.h), with another column of the same table and
-// type, and Identity columns with stdb::query::sender.
+// type, and Identity columns with stdb::query::senderIdentity.
 template <typename Table, typename T, LiteralForm Form = LiteralForm::Natural>
 class Col {
 public:
