@@ -269,7 +269,8 @@ private slots:
             MessageTable::query().where(M::sender == a.conn->identity() && M::sent >= at),
             [&](const auto &r) { result = r; }));
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY2(result->hasValue(), qPrintable(result->error().toString()));
+        QVERIFY2(result->hasValue(),
+                 qPrintable(result->hasValue() ? QString() : result->error().toString()));
         qsizetype rows = 0;
         for (const auto &t : result->value().tables)
             rows += t.rows.rowCount();
@@ -279,7 +280,8 @@ private slots:
             b.conn->oneOffQuery(MessageTable::query().where(!(M::sent <= at) && M::text == tricky),
                                 [&](const auto &r) { result = r; }));
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY2(result->hasValue(), qPrintable(result->error().toString()));
+        QVERIFY2(result->hasValue(),
+                 qPrintable(result->hasValue() ? QString() : result->error().toString()));
         rows = 0;
         for (const auto &t : result->value().tables)
             rows += t.rows.rowCount();
