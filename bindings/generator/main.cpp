@@ -123,8 +123,9 @@ int main(int argc, char **argv) {
         QStringLiteral("Also generate private tables and private reducers."));
     const QCommandLineOption unsupportedOpt(
         QStringLiteral("allow-unsupported"),
-        QStringLiteral("Leave out what cannot be generated yet (views, submodules, multi-column "
-                       "indexes, …) with a warning per item, instead of failing."));
+        QStringLiteral(
+            "Leave out what cannot be generated yet (submodules, multi-column "
+            "indexes, views with parameters, …) with a warning per item, instead of failing."));
     const QCommandLineOption saveOpt(
         QStringLiteral("save-schema"),
         QStringLiteral("Also write the schema JSON that was used to this file."),
@@ -206,8 +207,11 @@ int main(int argc, char **argv) {
         return check(outDir, files);
 
     if (p.isSet(saveOpt)) {
+        // Unbuffered: Qt 6.4's commit() misses a write that fails only when the buffer is flushed
+        // (disk full, EFBIG) and replaces the old file with an empty one.
         QSaveFile f(p.value(saveOpt));
-        if (!f.open(QIODevice::WriteOnly) || f.write(json.value()) != json->size() || !f.commit())
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Unbuffered) ||
+            f.write(json.value()) != json->size() || !f.commit())
             return fail(
                 IoFailure,
                 QStringLiteral("cannot write %1: %2").arg(p.value(saveOpt), f.errorString()));
