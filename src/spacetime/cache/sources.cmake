@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 target_sources(SpacetimeQt PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/orderkey.h ${CMAKE_CURRENT_LIST_DIR}/orderkey.cpp
     ${CMAKE_CURRENT_LIST_DIR}/rowentry.h ${CMAKE_CURRENT_LIST_DIR}/rowentry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/rowindex.h ${CMAKE_CURRENT_LIST_DIR}/rowindex.cpp
     ${CMAKE_CURRENT_LIST_DIR}/largeblock.h ${CMAKE_CURRENT_LIST_DIR}/largeblock.cpp

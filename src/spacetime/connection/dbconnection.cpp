@@ -1222,6 +1222,17 @@ Expected<quint32> DbConnection::oneOffQuery(const QString &sql, QObject *context
                       QStringLiteral("the one-off query"));
 }
 
+Expected<quint32> DbConnection::oneOffQuery(const query::Statement &query, QueryCallback callback) {
+    return oneOffQuery(query, nullptr, std::move(callback));
+}
+
+Expected<quint32> DbConnection::oneOffQuery(const query::Statement &query, QObject *context,
+                                            QueryCallback callback) {
+    if (!query.toSql())
+        return query.toSql().error();
+    return oneOffQuery(query.toSql().value(), context, std::move(callback));
+}
+
 Expected<quint32> DbConnection::callProcedure(const QString &procedure, const QByteArray &args,
                                               ProcedureCallback callback) {
     return callProcedure(procedure, args, nullptr, std::move(callback));

@@ -101,6 +101,11 @@ public:
                                   ReducerCallback callback);
     Expected<quint32> oneOffQuery(const QString &sql, QueryCallback callback);
     Expected<quint32> oneOffQuery(const QString &sql, QObject *context, QueryCallback callback);
+    // The same with a typed query (MessageTable::query().where(…)); its rendering error, if
+    // any, is returned and nothing is sent.
+    Expected<quint32> oneOffQuery(const query::Statement &query, QueryCallback callback);
+    Expected<quint32> oneOffQuery(const query::Statement &query, QObject *context,
+                                  QueryCallback callback);
     Expected<quint32> callProcedure(const QString &procedure, const QByteArray &args,
                                     ProcedureCallback callback);
     Expected<quint32> callProcedure(const QString &procedure, const QByteArray &args,

@@ -5,6 +5,7 @@
 #include "mytable.h"
 
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -45,6 +46,12 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<MyTable> rows() const;
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {};
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<MyTableTable> query() { return {}; }
 
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,
