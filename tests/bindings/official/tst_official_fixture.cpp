@@ -92,7 +92,8 @@ struct TableChecker {
         }
         for (qsizetype i = 0; i < values.size(); ++i) {
             const QByteArray &bytes = values[i];
-            const QString where = QStringLiteral("table %1 row %2 (%3)").arg(name).arg(i).arg(hex(bytes));
+            const QString where =
+                QStringLiteral("table %1 row %2 (%3)").arg(name).arg(i).arg(hex(bytes));
             const std::optional<typename Handle::Row> row = Handle::decodeRow(bytes);
             if (!row) {
                 failures << where + QStringLiteral(": decodeRow failed");
@@ -296,7 +297,8 @@ private slots:
         checker.procedures.sort();
         QCOMPARE(checker.reducers, reducers);
         QCOMPARE(checker.procedures, procedures);
-        qInfo("%d call(s) with arguments from the TypeScript SDK sent byte for byte", checker.calls);
+        qInfo("%d call(s) with arguments from the TypeScript SDK sent byte for byte",
+              checker.calls);
     }
 };
 
