@@ -27,6 +27,8 @@
 #include <QTest>
 
 #include <memory>
+#include <optional>
+#include <tuple>
 
 namespace fx = FIXTURE_NS;
 
@@ -166,24 +168,24 @@ struct CallChecker {
                 continue;
             }
             ++calls;
-            QString sentName;
-            QByteArray sentArgs;
-            std::optional<quint32> sentId;
+            // What the server received: the call's name, arguments and request id.
+            std::optional<std::tuple<QString, QByteArray, quint32>> sent;
             if (reducer) {
                 if (const auto m = server.next<P::CallReducer>())
-                    sentName = m->reducer, sentArgs = m->args, sentId = m->requestId;
+                    sent.emplace(m->reducer, m->args, m->requestId);
             } else if (const auto m = server.next<P::CallProcedure>()) {
-                sentName = m->procedure, sentArgs = m->args, sentId = m->requestId;
+                sent.emplace(m->procedure, m->args, m->requestId);
             }
-            if (!sentId) {
+            if (!sent) {
                 failures << where + QStringLiteral(": the server received no call");
                 continue;
             }
-            if (sentName != name || sentArgs != bytes || *sentId != id.value())
+            const auto &[sentName, sentArgs, sentId] = *sent;
+            if (sentName != name || sentArgs != bytes || sentId != id.value())
                 failures << where + QStringLiteral(": the server received %1 with %2 (request %3, "
                                                    "the call returned %4)")
                                         .arg(sentName, hex(sentArgs))
-                                        .arg(*sentId)
+                                        .arg(sentId)
                                         .arg(id.value());
         }
     }
