@@ -403,6 +403,7 @@ void MessageModel::enforceCap() {
     endRemoveRows();
     touchNeighbour(0);
     emit countChanged();
+    emit oldestDropped(excess);
 }
 
 void MessageModel::addOutgoing(qint64 localId, const QString &text, stdb::Timestamp created,

@@ -3,6 +3,7 @@
 
 #include "chat/credentialstore.h"
 #include "logcapture.h"
+#include "nofilegrowth.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,8 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
-#include <sys/resource.h>
+#include <optional>
+
 #include <sys/stat.h>
 
 using chat::CredentialStore;
@@ -121,27 +122,16 @@ private slots:
         QVERIFY(save(store, p, old));
         const QFile::Permissions dirMode = QFile::permissions(dir);
         QVERIFY(QFile::setPermissions(dir, QFile::ReadOwner | QFile::ExeOwner));
-        // Root ignores the mode; a file size limit of 0 stops root's writes too (EFBIG, with
-        // SIGXFSZ ignored), so the new file cannot be written either way.
-        const bool rootWrites = QFileInfo(dir).isWritable();
-        rlimit oldLimit{};
-        struct sigaction oldAction {};
-        if (rootWrites) {
-            QVERIFY(getrlimit(RLIMIT_FSIZE, &oldLimit) == 0);
-            struct sigaction ignore {};
-            ignore.sa_handler = SIG_IGN;
-            QVERIFY(sigaction(SIGXFSZ, &ignore, &oldAction) == 0);
-            rlimit none = oldLimit;
-            none.rlim_cur = 0;
-            QVERIFY(setrlimit(RLIMIT_FSIZE, &none) == 0);
+        // Root ignores the mode; a file size limit of 0 stops root's writes too.
+        std::optional<NoFileGrowth> full;
+        if (QFileInfo(dir).isWritable()) {
+            full.emplace();
+            QVERIFY(full->active());
         }
         QSignalSpy problems(&store, &CredentialStore::problem);
         store.save(p, QStringLiteral("eyJnew.token"));
         const bool reported = !problems.isEmpty() || problems.wait(5000);
-        if (rootWrites) {
-            setrlimit(RLIMIT_FSIZE, &oldLimit);
-            sigaction(SIGXFSZ, &oldAction, nullptr);
-        }
+        full.reset();
         QVERIFY(QFile::setPermissions(dir, dirMode));
         QVERIFY(reported);
         QVERIFY2(problems.first().at(1).toString().contains(path),

@@ -10,6 +10,7 @@
 #include "chat/onlineuserfilter.h"
 #include "chat/outbox.h"
 #include "chat/usermodel.h"
+#include "nofilegrowth.h"
 
 #include "quickstart_chat/message.h"
 #include "quickstart_chat/messagetable.h"
@@ -23,42 +24,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
-#include <sys/resource.h>
-
 using namespace chat;
 using stdb::Identity;
 using stdb::Timestamp;
 
 namespace {
 
-// While it lives, no file of this process can grow (RLIMIT_FSIZE 0, SIGXFSZ ignored): writes
-// fail with EFBIG, as on a full disk, whoever runs the test.
-class NoFileGrowth {
-public:
-    NoFileGrowth() {
-        struct sigaction ignore {};
-        ignore.sa_handler = SIG_IGN;
-        if (getrlimit(RLIMIT_FSIZE, &m_old) != 0 || sigaction(SIGXFSZ, &ignore, &m_oldAction) != 0)
-            return;
-        rlimit none = m_old;
-        none.rlim_cur = 0;
-        m_active = setrlimit(RLIMIT_FSIZE, &none) == 0;
-    }
-    ~NoFileGrowth() {
-        if (m_active)
-            setrlimit(RLIMIT_FSIZE, &m_old);
-        sigaction(SIGXFSZ, &m_oldAction, nullptr);
-    }
-    NoFileGrowth(const NoFileGrowth &) = delete;
-    NoFileGrowth &operator=(const NoFileGrowth &) = delete;
-    bool active() const { return m_active; }
-
-private:
-    rlimit m_old{};
-    struct sigaction m_oldAction {};
-    bool m_active = false;
-};
 Identity id(int n) {
     return Identity(stdb::U256::fromUInt64(quint64(n)));
 }
