@@ -331,12 +331,16 @@ for (const [i, t] of (section('Tables') ?? []).entries()) {
 }
 
 for (const [i, v] of (section('Views') ?? []).entries()) {
-    // A view returns Array<Row> or Option<Row>; its handle's rows are the elements.
+    // A view returns Array<Row>, Option<Row> or Query<Row> (the product {__query__: Row}); its
+    // handle's rows are the Rows.
     let ty = resolve(toSdkType(v.return_type, `Views[${i}].return_type`));
     if (ty.tag === 'Array')
         ty = ty.value;
     else if (ty.tag === 'Sum' && isOption(ty.value))
         ty = ty.value.variants[0].algebraicType;
+    else if (ty.tag === 'Product' && ty.value.elements.length === 1 &&
+             ty.value.elements[0].name === '__query__')
+        ty = ty.value.elements[0].algebraicType;
     result.views[v.source_name] = encodeAll('view', v.source_name, ty);
 }
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Smoke test of the bindings generated for one official-module fixture (built by
 // run_fixture.cmake): the generated module can be constructed on a connection, registers a
-// handle for every table of the schema the generator keeps, and offers a typed call with a
-// result signal for every client-callable reducer. Against bytes the official TypeScript SDK
-// encoded (encode-rows.mjs, FIXTURE_VECTORS): every table handle decodes its rows and the
-// generated codec writes them back byte for byte; every reducer's and procedure's arguments
-// decode into the generated Args struct and encode back the same, and the typed call made with
-// them sends exactly those bytes under the wire name to a scripted server. Which handles and
-// calls exist comes from FIXTURE_CASES_HEADER (emit-cases.mjs, read from the generated headers).
+// handle for every table and view of the schema the generator keeps, and offers a typed call
+// with a result signal for every client-callable reducer. Against bytes the official TypeScript
+// SDK encoded (encode-rows.mjs, FIXTURE_VECTORS): every table and view handle decodes its rows
+// and the generated codec writes them back byte for byte; every reducer's and procedure's
+// arguments decode into the generated Args struct and encode back the same, and the typed call
+// made with them sends exactly those bytes under the wire name to a scripted server. Which
+// handles and calls exist comes from FIXTURE_CASES_HEADER (emit-cases.mjs, read from the
+// generated headers).
 
 #include FIXTURE_MODULE_HEADER
 #include FIXTURE_REDUCERS_HEADER
@@ -221,6 +222,10 @@ private slots:
         for (const stdb::TableDef &t : schema.tables())
             if (t.isPublic() || FIXTURE_INCLUDE_PRIVATE)
                 expected << t.name;
+        // Views follow the tables (those with parameters are not generated).
+        for (const stdb::ViewDef &v : schema.views())
+            if ((v.isPublic || FIXTURE_INCLUDE_PRIVATE) && v.paramList.isEmpty())
+                expected << v.name;
         QVERIFY(!expected.isEmpty());
         QCOMPARE(fx::Module::tableNames(), expected);
         QCOMPARE(fx::Module::allTablesQueries().size(), expected.size());
