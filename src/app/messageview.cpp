@@ -6,6 +6,7 @@
 #include "chat/chattypes.h"
 #include "chat/messagemodel.h"
 
+#include <QAbstractProxyModel>
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
@@ -51,7 +52,8 @@ MessageView::MessageView(QWidget *parent)
     setAutoFillBackground(true);
     verticalScrollBar()->setSingleStep(24);
     setAccessibleName(tr("Messages"));
-    setAccessibleDescription(tr("The conversation, oldest at the top"));
+    setAccessibleDescription(tr(
+        "The conversation, oldest at the top. Enter shows or hides the rest of a long message."));
     m_delegate->setFont(font());
 
     m_jump = new QPushButton(this);
@@ -89,8 +91,15 @@ void MessageView::setModel(QAbstractItemModel *model) {
         connect(model, &QAbstractItemModel::rowsRemoved, this, &MessageView::onRowsRemoved);
         connect(model, &QAbstractItemModel::modelReset, this, [this] {
             m_unseen = 0;
-            if (m_pinned)
+            if (m_openAtMarker && this->model()->rowCount() > 0) {
+                // The first rows of a session: at the "New messages" line when there is one.
+                m_openAtMarker = false;
+                if (scrollToFirstUnread())
+                    return;
                 scrollToLatest();
+            } else if (m_pinned) {
+                scrollToLatest();
+            }
             updateOverlays();
         });
     }
@@ -101,6 +110,7 @@ void MessageView::setHistoryModel(chat::MessageModel *history) {
     if (m_history)
         disconnect(m_history, nullptr, this, nullptr);
     m_history = history;
+    m_openAtMarker = history != nullptr;
     if (history) {
         connect(history, &chat::MessageModel::canFetchMoreChanged, this,
                 &MessageView::updateOverlays);
@@ -136,6 +146,37 @@ void MessageView::scrollToLatest() {
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
     m_adjusting = false;
     updateOverlays();
+}
+
+bool MessageView::scrollToFirstUnread() {
+    if (!m_history || !model())
+        return false;
+    const int row = m_history->firstUnreadRow();
+    if (row < 0)
+        return false;
+    QModelIndex index = m_history->index(row, 0);
+    if (const auto *proxy = qobject_cast<const QAbstractProxyModel *>(model()))
+        index = proxy->mapFromSource(index);
+    if (!index.isValid() || index.model() != model())
+        return false; // filtered out (a search is on)
+    executeDelayedItemsLayout();
+    scrollTo(index, PositionAtTop);
+    updateOverlays();
+    return true;
+}
+
+void MessageView::updateNewestVisible() {
+    // At the bottom, and the bottom row is the model's newest (no search hides it).
+    bool visible = m_pinned && model();
+    if (visible && m_history && model()->rowCount() > 0 && model() != m_history) {
+        const auto *proxy = qobject_cast<const QAbstractProxyModel *>(model());
+        visible = proxy && proxy->mapToSource(model()->index(model()->rowCount() - 1, 0)).row() ==
+                               m_history->rowCount() - 1;
+    }
+    if (visible == m_newestVisible)
+        return;
+    m_newestVisible = visible;
+    emit newestVisibleChanged(visible);
 }
 
 void MessageView::setPinned(bool pinned) {
@@ -186,9 +227,13 @@ void MessageView::onRowsInserted(const QModelIndex &parent, int first, int last)
 
 void MessageView::onRangeChanged(int, int max) {
     if (m_pinned) {
+        // Restored, not cleared: this can run inside a value change that is itself an
+        // adjustment (setValue, then measuring rows on screen changes the range), whose
+        // later slots must still see it as one.
+        const bool adjusting = m_adjusting;
         m_adjusting = true;
         verticalScrollBar()->setValue(max);
-        m_adjusting = false;
+        m_adjusting = adjusting;
     }
     updateOverlays();
 }
@@ -212,6 +257,7 @@ void MessageView::onValueChanged(int value) {
 }
 
 void MessageView::updateOverlays() {
+    updateNewestVisible();
     const QRect vp = viewport()->geometry();
     // "New messages" / "jump to latest" at the bottom right while reading history.
     const bool newerUnloaded = m_history && m_history->newerUnloaded();
@@ -301,29 +347,120 @@ void MessageView::copyCurrent() {
         QApplication::clipboard()->setText(index.data(MessageModel::TextRole).toString());
 }
 
+void MessageView::mousePressEvent(QMouseEvent *event) {
+    QListView::mousePressEvent(event);
+    const QModelIndex index = indexAt(event->pos());
+    m_togglePressed =
+        event->button() == Qt::LeftButton && index.isValid() &&
+                m_delegate->toggleRect(visualRect(index), index).contains(event->pos())
+            ? QPersistentModelIndex(index)
+            : QPersistentModelIndex();
+}
+
 void MessageView::mouseMoveEvent(QMouseEvent *event) {
     QListView::mouseMoveEvent(event);
     const QModelIndex index = indexAt(event->pos());
-    const bool onLink =
-        index.isValid() && m_delegate->urlAt(visualRect(index), index, event->pos()).isValid();
-    viewport()->setCursor(onLink ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    const QRect rect = visualRect(index);
+    const bool clickable =
+        index.isValid() && (m_delegate->urlAt(rect, index, event->pos()).isValid() ||
+                            m_delegate->toggleRect(rect, index).contains(event->pos()));
+    viewport()->setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
 }
 
 void MessageView::mouseReleaseEvent(QMouseEvent *event) {
     QListView::mouseReleaseEvent(event);
     if (event->button() != Qt::LeftButton)
         return;
+    const QPersistentModelIndex pressed = m_togglePressed;
+    m_togglePressed = QPersistentModelIndex();
     const QModelIndex index = indexAt(event->pos());
     if (!index.isValid())
         return;
-    const QUrl url = m_delegate->urlAt(visualRect(index), index, event->pos());
+    const QRect rect = visualRect(index);
+    if (index == pressed && m_delegate->toggleRect(rect, index).contains(event->pos())) {
+        toggleExpanded(index);
+        return;
+    }
+    const QUrl url = m_delegate->urlAt(rect, index, event->pos());
     if (url.isValid())
         QDesktopServices::openUrl(url);
+}
+
+void MessageView::toggleExpanded(const QModelIndex &index) {
+    if (!model() || index.model() != model() || index.parent() != rootIndex() ||
+        !m_delegate->isCollapsible(index))
+        return;
+    executeDelayedItemsLayout();
+    if (m_rows.count() != modelRows())
+        return;
+    const int row = index.row();
+    const QRect before = visualRect(index);
+    // What the user looks at stays put: the top of the message, or its toggle (the bottom)
+    // when the top is above the screen.
+    const bool keepBottom = before.top() < 0;
+    const int edge = keepBottom ? before.bottom() : before.top();
+    const bool expand = !index.data(MessageModel::ExpandedRole).toBool();
+    model()->setData(index, expand, MessageModel::ExpandedRole); // dataChanged measures the row
+    if (!m_rows.isMeasured(row)) // a model that did not say so: measure it here
+        measureRows(row, row);
+    updateGeometries();
+    const qint64 top = m_rows.top(row);
+    const qint64 target = keepBottom ? top + m_rows.height(row) - 1 - edge : top - edge;
+    verticalScrollBar()->setValue(
+        int(std::clamp<qint64>(target, 0, verticalScrollBar()->maximum())));
+    viewport()->update();
+}
+
+void MessageView::showMatch(const QModelIndex &index, const QString &text) {
+    if (!model() || !index.isValid() || index.model() != model() || index.parent() != rootIndex())
+        return;
+    setCurrentIndex(index);
+    executeDelayedItemsLayout();
+    if (m_rows.count() != modelRows())
+        return;
+    const QString body = index.data(MessageModel::TextRole).toString();
+    const qsizetype at = text.isEmpty() ? -1 : body.indexOf(text, 0, Qt::CaseInsensitive);
+    if (at >= 0 && !index.data(MessageModel::ExpandedRole).toBool() &&
+        m_delegate->isHiddenWhenCollapsed(index, int(at)))
+        model()->setData(index, true, MessageModel::ExpandedRole);
+    const int row = index.row();
+    if (!m_rows.isMeasured(row))
+        measureRows(row, row);
+    updateGeometries();
+    const int page = viewport()->height();
+    if (at < 0 || m_rows.height(row) <= page) {
+        scrollTo(index, EnsureVisible);
+        return;
+    }
+    // A message taller than the screen: the match's line, a third of the way down.
+    const QRect line = m_delegate->textLineRect(
+        QRect(0, 0, viewport()->width(), m_rows.height(row)), index, int(at));
+    const qint64 lineTop = m_rows.top(row) + line.top();
+    const int value = verticalOffset();
+    if (lineTop >= value && lineTop + line.height() <= value + page)
+        return;
+    verticalScrollBar()->setValue(
+        int(std::clamp<qint64>(lineTop - page / 3, 0, qint64(verticalScrollBar()->maximum()))));
+}
+
+void MessageView::setHighlightText(const QString &text) {
+    if (text == m_delegate->highlightText())
+        return;
+    m_delegate->setHighlightText(text);
+    viewport()->update();
 }
 
 void MessageView::keyPressEvent(QKeyEvent *event) {
     if (event->matches(QKeySequence::Copy)) {
         copyCurrent();
+        return;
+    }
+    // Enter or Space on a long message shows or hides the rest of it.
+    const int key = event->key();
+    if ((key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space) &&
+        (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier && currentIndex().isValid() &&
+        m_delegate->isCollapsible(currentIndex())) {
+        toggleExpanded(currentIndex());
         return;
     }
     if (event->key() == Qt::Key_End && event->modifiers() == Qt::ControlModifier) {
@@ -568,7 +705,9 @@ void MessageView::dataChanged(const QModelIndex &topLeft, const QModelIndex &bot
                                         MessageModel::DeliveryStateRole,
                                         MessageModel::ErrorRole,
                                         MessageModel::IsOwnRole,
-                                        MessageModel::LocalIdRole};
+                                        MessageModel::LocalIdRole,
+                                        MessageModel::ExpandedRole,
+                                        MessageModel::FirstUnreadRole};
     if (!roles.isEmpty() && std::none_of(roles.cbegin(), roles.cend(),
                                          [](int role) { return heightRoles.contains(role); }))
         return; // a rename, for instance: no height changes

@@ -29,11 +29,13 @@ class Module;
 
 Q_MOC_INCLUDE("chat/messagemodel.h")
 Q_MOC_INCLUDE("chat/usermodel.h")
+Q_MOC_INCLUDE("chat/readmarker.h")
 
 namespace chat {
 
 class MessageModel;
 class Outbox;
+class ReadMarker;
 class UserModel;
 
 // One chat session with a quickstart-chat database, for every front end (Widgets, QML,
@@ -64,6 +66,7 @@ class ChatClient : public QObject {
     Q_PROPERTY(QString profileName READ profileName CONSTANT)
     Q_PROPERTY(chat::MessageModel *messages READ messages CONSTANT)
     Q_PROPERTY(chat::UserModel *users READ users CONSTANT)
+    Q_PROPERTY(chat::ReadMarker *readMarker READ readMarker CONSTANT)
 public:
     enum class State {
         Connecting,   // loading the identity, opening the first session, or waiting for the
@@ -117,6 +120,9 @@ public:
         // Where the history window and the reconnect countdown read the time; null = the real
         // clock (tests pass a stdb::ManualClock to place the window exactly).
         stdb::Clock *clock = nullptr;
+        // Where the read position (ReadMarker) is kept: empty = the profile's state.ini in its
+        // data directory, or not kept (":memory:") when the outbox is not or `anonymous`.
+        QString readMarkerPath;
     };
 
     explicit ChatClient(Options options, QObject *parent = nullptr);
@@ -158,6 +164,8 @@ public:
 
     MessageModel *messages() const { return m_messages; }
     UserModel *users() const { return m_users; }
+    // The last message read, the first unread one and the unread count (see ReadMarker).
+    ReadMarker *readMarker() const { return m_readMarker; }
     Outbox *outbox() const { return m_outbox; }
     CredentialStore *credentials() const { return m_credentials; }
     // The connection and the typed module, once start() built them (nullptr before, and after
@@ -273,6 +281,7 @@ private:
     MessageModel *m_messages = nullptr;
     UserModel *m_users = nullptr;
     Outbox *m_outbox = nullptr;
+    ReadMarker *m_readMarker = nullptr;
     QPointer<stdb::DbConnection> m_connection;
     quickstart_chat::Module *m_module = nullptr;
 

@@ -5,7 +5,15 @@
 
 #include <QTimeZone>
 
+#include <algorithm>
+#include <limits>
+
 namespace chat {
+
+namespace {
+// A sender not interned (never seen): no row has it.
+constexpr quint32 kUnknownSender = std::numeric_limits<quint32>::max();
+} // namespace
 
 MessageModel::MessageModel(QObject *parent)
     : QAbstractListModel(parent) {}
@@ -27,7 +35,10 @@ QHash<int, QByteArray> MessageModel::roleNames() const {
             {DayChangedRole, "dayChanged"},
             {LocalIdRole, "localId"},
             {ErrorRole, "error"},
-            {MentionsMeRole, "mentionsMe"}};
+            {MentionsMeRole, "mentionsMe"},
+            {MessageIdRole, "messageId"},
+            {ExpandedRole, "expanded"},
+            {FirstUnreadRole, "firstUnread"}};
 }
 
 QVariant MessageModel::data(const QModelIndex &index, int role) const {
@@ -65,9 +76,105 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
         if (m_mentions.isEmpty() || r.localId != 0 || (!m_self.isZero() && sender == m_self))
             return false;
         return m_mentions.matches(QString::fromUtf8(r.utf8()));
+    case MessageIdRole:
+        return messageId(index.row());
+    case ExpandedRole:
+        return !m_expanded.isEmpty() && m_expanded.contains(expandKey(r));
+    case FirstUnreadRole:
+        return index.row() == firstUnreadRow();
     default:
         return {};
     }
+}
+
+bool MessageModel::setData(const QModelIndex &index, const QVariant &value, int role) {
+    if (role != ExpandedRole ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return false;
+    setRowExpanded(index.row(), expandKey(m_rows[index.row()]), value.toBool());
+    return true;
+}
+
+MessageModel::ExpandKey MessageModel::expandKey(const Row &row) const {
+    if (row.localId != 0)
+        return {0, 0, row.localId};
+    return {row.sender, row.sentUs, 0};
+}
+
+QString MessageModel::messageId(int row) const {
+    if (row < 0 || row >= m_rows.size())
+        return {};
+    const Row &r = m_rows[row];
+    if (r.localId != 0)
+        return QStringLiteral("local:%1").arg(r.localId);
+    return m_senders[r.sender].toHex() + QLatin1Char(':') + QString::number(r.sentUs);
+}
+
+std::optional<MessageModel::ExpandKey> MessageModel::parseMessageId(const QString &id) const {
+    const qsizetype colon = id.indexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 number = QStringView(id).mid(colon + 1).toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    const QStringView head = QStringView(id).left(colon);
+    if (head == QLatin1String("local"))
+        return number != 0 ? std::optional<ExpandKey>(ExpandKey{0, 0, number}) : std::nullopt;
+    const stdb::Identity sender = stdb::Identity::fromHex(head, &ok);
+    if (!ok)
+        return std::nullopt;
+    const auto it = m_senderIndex.constFind(sender);
+    // A sender never seen: no loaded message has the id; it matches no row.
+    return ExpandKey{it != m_senderIndex.cend() ? it.value() : kUnknownSender, number, 0};
+}
+
+int MessageModel::rowOfMessage(const QString &messageId) const {
+    const std::optional<ExpandKey> key = parseMessageId(messageId);
+    if (!key)
+        return -1;
+    if (key->localId != 0)
+        return rowOfOutgoing(key->localId);
+    // Confirmed rows are sorted by time.
+    const auto begin = m_rows.cbegin();
+    auto it = std::lower_bound(begin, begin + m_confirmed, key->sentUs,
+                               [](const Row &r, qint64 us) { return r.sentUs < us; });
+    for (; it != begin + m_confirmed && it->sentUs == key->sentUs; ++it)
+        if (it->sender == key->sender)
+            return int(it - begin);
+    return -1;
+}
+
+bool MessageModel::isExpanded(const QString &messageId) const {
+    const std::optional<ExpandKey> key = parseMessageId(messageId);
+    return key && m_expanded.contains(*key);
+}
+
+bool MessageModel::setExpanded(const QString &messageId, bool expanded) {
+    std::optional<ExpandKey> key = parseMessageId(messageId);
+    if (!key) {
+        qWarning("MessageModel::setExpanded: malformed message id \"%s\"", qPrintable(messageId));
+        return false;
+    }
+    if (key->localId == 0 && key->sender == kUnknownSender) {
+        bool ok = false;
+        key->sender = intern(stdb::Identity::fromHex(
+            QStringView(messageId).left(messageId.indexOf(QLatin1Char(':'))), &ok));
+    }
+    setRowExpanded(rowOfMessage(messageId), *key, expanded);
+    return true;
+}
+
+void MessageModel::setRowExpanded(int row, const ExpandKey &key, bool expanded) {
+    const bool changed = expanded ? !m_expanded.contains(key) : m_expanded.contains(key);
+    if (!changed)
+        return;
+    if (expanded)
+        m_expanded.insert(key);
+    else
+        m_expanded.remove(key);
+    if (row >= 0)
+        emit dataChanged(index(row), index(row), {ExpandedRole});
 }
 
 bool MessageModel::canFetchMore(const QModelIndex &parent) const {
@@ -84,6 +191,7 @@ void MessageModel::setCanFetchOlder(bool can) {
         return;
     m_canFetchOlder = can;
     emit canFetchMoreChanged();
+    updateFirstUnread(); // whether the first loaded row can be the first unread
 }
 
 void MessageModel::reloadNewest() {
@@ -126,6 +234,7 @@ void MessageModel::setOwnIdentity(const stdb::Identity &self) {
         emit dataChanged(
             index(0), index(int(m_rows.size()) - 1),
             {IsOwnRole, SenderNameRole, SenderIdentityRole, SenderShortRole, FirstOfGroupRole});
+    updateFirstUnread(); // our own messages are never unread
 }
 
 void MessageModel::setOwnName(const QString &name) {
@@ -260,9 +369,11 @@ void MessageModel::resetMessages(MessageBatch batch) {
     for (int i = 0; i < m_confirmed; ++i)
         release(rows[i]);
     m_confirmed = confirmed;
+    m_unloadedUnread = 0; // the newest are loaded again: counted as rows
     endResetModel();
     emit countChanged();
     setNewerUnloaded(false);
+    updateFirstUnread();
 }
 
 void MessageModel::addMessages(const QList<ChatMessage> &messages) {
@@ -280,11 +391,15 @@ void MessageModel::addMessages(MessageBatch messages) {
         batch.removeIf([&](const Row &r) {
             if (r.sentUs <= newestLoaded)
                 return false;
+            if (isUnread(r)) // not shown, but still unread
+                ++m_unloadedUnread;
             release(r);
             return true;
         });
-        if (batch.isEmpty())
+        if (batch.isEmpty()) {
+            emit unreadChanged();
             return;
+        }
     }
     if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
         std::stable_sort(batch.begin(), batch.end(), before);
@@ -310,6 +425,7 @@ void MessageModel::addMessages(MessageBatch messages) {
     }
     emit countChanged();
     enforceCap();
+    updateFirstUnread();
 }
 
 void MessageModel::removeMessages(const QList<ChatMessage> &messages) {
@@ -337,8 +453,10 @@ void MessageModel::removeMessages(const QList<ChatMessage> &messages) {
             }
         }
     }
-    if (removed)
+    if (removed) {
         emit countChanged();
+        updateFirstUnread();
+    }
 }
 
 int MessageModel::prependOlder(const QList<ChatMessage> &messages) {
@@ -371,6 +489,9 @@ int MessageModel::prependOlder(MessageBatch messages) {
         // The user is reading old history: keep the cap by dropping the newest rows.
         const int first = m_max;
         const int last = m_confirmed - 1;
+        for (int i = first; i <= last; ++i)
+            if (isUnread(m_rows[i]))
+                ++m_unloadedUnread;
         beginRemoveRows({}, first, last);
         for (int i = first; i <= last; ++i)
             release(m_rows[i]);
@@ -382,7 +503,78 @@ int MessageModel::prependOlder(MessageBatch messages) {
     }
     emit countChanged();
     emit olderPrepended(n);
+    updateFirstUnread();
     return n;
+}
+
+std::optional<stdb::Timestamp> MessageModel::newestSent() const {
+    if (m_confirmed == 0)
+        return std::nullopt;
+    return stdb::Timestamp::fromMicros(m_rows[m_confirmed - 1].sentUs);
+}
+
+stdb::Identity MessageModel::newestSender() const {
+    return m_confirmed > 0 ? m_senders[m_rows[m_confirmed - 1].sender] : stdb::Identity();
+}
+
+void MessageModel::setReadUpTo(std::optional<qint64> sentUs) {
+    if (sentUs == m_readUs)
+        return;
+    m_readUs = sentUs;
+    if (!sentUs)
+        m_unloadedUnread = 0;
+    updateFirstUnread();
+}
+
+bool MessageModel::isUnread(const Row &row) const {
+    // Only confirmed rows are passed here (outbox rows are ours anyway).
+    if (!m_readUs || row.sentUs <= *m_readUs)
+        return false;
+    return m_self.isZero() || m_senders[row.sender] != m_self;
+}
+
+int MessageModel::firstAfterRead() const {
+    if (!m_readUs)
+        return m_confirmed;
+    Row probe;
+    probe.sentUs = *m_readUs;
+    return int(std::upper_bound(m_rows.cbegin(), m_rows.cbegin() + m_confirmed, probe, before) -
+               m_rows.cbegin());
+}
+
+int MessageModel::firstUnreadRow() const {
+    if (!m_readUs)
+        return -1;
+    int row = firstAfterRead();
+    // Everything loaded is unread and older messages exist: the first unread is not loaded.
+    if (row == 0 && m_canFetchOlder)
+        return -1;
+    while (row < m_confirmed && !isUnread(m_rows[row]))
+        ++row; // our own
+    return row < m_confirmed ? row : -1;
+}
+
+int MessageModel::unreadCount() const {
+    if (!m_readUs)
+        return 0;
+    int count = m_unloadedUnread;
+    for (int row = firstAfterRead(); row < m_confirmed; ++row)
+        if (isUnread(m_rows[row]))
+            ++count;
+    return count;
+}
+
+void MessageModel::updateFirstUnread() {
+    const int now = firstUnreadRow();
+    const int was = m_firstUnread.isValid() ? m_firstUnread.row() : -1;
+    if (now != was) {
+        m_firstUnread = now >= 0 ? QPersistentModelIndex(index(now)) : QPersistentModelIndex();
+        if (was >= 0)
+            emit dataChanged(index(was), index(was), {FirstUnreadRole});
+        if (now >= 0)
+            emit dataChanged(index(now), index(now), {FirstUnreadRole});
+    }
+    emit unreadChanged();
 }
 
 std::optional<stdb::Timestamp> MessageModel::oldestSent() const {
@@ -404,6 +596,7 @@ void MessageModel::enforceCap() {
     touchNeighbour(0);
     emit countChanged();
     emit oldestDropped(excess);
+    updateFirstUnread();
 }
 
 void MessageModel::addOutgoing(qint64 localId, const QString &text, stdb::Timestamp created,

@@ -9,6 +9,9 @@
 #include <QAbstractListModel>
 #include <QHash>
 #include <QPointer>
+#include <QSet>
+
+#include <optional>
 
 namespace chat {
 
@@ -46,6 +49,9 @@ public:
         LocalIdRole,       // outbox id for our unsent messages, 0 otherwise
         ErrorRole,         // why a message failed
         MentionsMeRole,    // someone else's message that mentions our name (chat::Mentions)
+        MessageIdRole,     // QString, stable while the message is loaded (see messageId())
+        ExpandedRole,      // bool, writable: the user (or Find) expanded a long message
+        FirstUnreadRole,   // the first unread message: views draw "New messages" above it
     };
     Q_ENUM(Roles)
 
@@ -56,6 +62,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+    // Only ExpandedRole is writable.
+    bool setData(const QModelIndex &index, const QVariant &value, int role) override;
 
     // Qt's incremental-loading idiom, for older history: canFetchMore() says whether the
     // server has messages older than the loaded ones, fetchMore() asks for them
@@ -105,8 +113,38 @@ public:
     qsizetype bufferCount() const { return m_bufferOf.size(); }
     qsizetype bufferBytes() const;
     int confirmedCount() const { return m_confirmed; }
+    // The newest confirmed `sent` and its sender, or nullopt when empty.
+    std::optional<stdb::Timestamp> newestSent() const;
+    stdb::Identity newestSender() const;
+
+    // ---- unread messages (kept by chat::ReadMarker) ----
+    // Messages sent after `sentUs` are unread, except our own; nullopt = nothing is unread
+    // (no read position yet). Ties count as read: the server stamps messages in microseconds.
+    void setReadUpTo(std::optional<qint64> sentUs);
+    std::optional<qint64> readUpTo() const { return m_readUs; }
+    // The row of the first unread message, or -1: none, or it is older than the loaded rows
+    // (older history exists and the read position is before the oldest loaded message).
+    int firstUnreadRow() const;
+    // Unread messages of others: the loaded ones, plus those the cap unloaded from the newest
+    // side or that arrived while it was unloaded (until the newest are loaded again).
+    int unreadCount() const;
     // The oldest loaded `sent`, or nullopt when empty.
     std::optional<stdb::Timestamp> oldestSent() const;
+
+    // ---- expanded long messages ----
+    // Views collapse long messages (what is long depends on their width); whether the user
+    // expanded one is kept here, by message, so that it survives scrolling, inserts, history
+    // prepended above, filtering and a reconnect's fresh snapshot, and every view shares it.
+    // A message id is "<sender identity hex>:<sent µs>" for a confirmed message and
+    // "local:<local id>" for one of ours still in the outbox (the chat's messages have no id
+    // of their own; sender and time tell them apart).
+    QString messageId(int row) const;
+    // The row of the message with that id, or -1 (also for a malformed id).
+    Q_INVOKABLE int rowOfMessage(const QString &messageId) const;
+    Q_INVOKABLE bool isExpanded(const QString &messageId) const;
+    // Returns false (and changes nothing) for a malformed id; an id of a message not loaded
+    // now is remembered for when it is.
+    Q_INVOKABLE bool setExpanded(const QString &messageId, bool expanded);
 
     // ---- outbox rows ----
     void addOutgoing(qint64 localId, const QString &text, stdb::Timestamp created,
@@ -125,6 +163,8 @@ signals:
     void fetchMoreRequested();
     void newerUnloadedChanged(bool unloaded);
     void newestRequested();
+    // unreadCount() or firstUnreadRow() may have changed (rows, read position, identity).
+    void unreadChanged();
 
 private:
     // 40 bytes, no allocation of its own: a million rows are 40 MB plus their buffers.
@@ -148,6 +188,24 @@ private:
     void enforceCap();
     void setNewerUnloaded(bool unloaded);
     void onUserRenamed(const stdb::Identity &identity);
+    // What ExpandedRole is stored by: the sender (interned, never reused), the time or the
+    // local id. Parsed from and printed as messageId().
+    struct ExpandKey {
+        quint32 sender = 0;
+        qint64 sentUs = 0;
+        qint64 localId = 0;
+        bool operator==(const ExpandKey &) const = default;
+        friend size_t qHash(const ExpandKey &k, size_t seed = 0) noexcept {
+            return qHashMulti(seed, k.sender, k.sentUs, k.localId);
+        }
+    };
+    ExpandKey expandKey(const Row &row) const;
+    std::optional<ExpandKey> parseMessageId(const QString &messageId) const;
+    void setRowExpanded(int row, const ExpandKey &key, bool expanded);
+    bool isUnread(const Row &row) const;
+    int firstAfterRead() const;
+    // Emits dataChanged for the rows that gained or lost FirstUnreadRole, then unreadChanged.
+    void updateFirstUnread();
 
     QList<Row> m_rows; // [0, m_confirmed) confirmed, then outbox rows
     LocalDays m_localDays;
@@ -162,9 +220,14 @@ private:
     stdb::Identity m_self;
     quint32 m_selfIndex = 0;
     Mentions m_mentions;
+    // Only messages someone expanded: a handful, never one per row.
+    QSet<ExpandKey> m_expanded;
     int m_max = 0;
     bool m_canFetchOlder = false;
     bool m_newerUnloaded = false;
+    std::optional<qint64> m_readUs;
+    int m_unloadedUnread = 0;            // unread rows not loaded while m_newerUnloaded
+    QPersistentModelIndex m_firstUnread; // the row last reported as first unread
 };
 
 } // namespace chat

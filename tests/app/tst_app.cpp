@@ -5,15 +5,15 @@
 // host, window and second user (init()), so each runs alone and in any order.
 
 #include "connectionstatus.h"
+#include "desktop/notifier.h"
 #include "findbar.h"
 #include "mainwindow.h"
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "notifier.h"
 #include "renamedialog.h"
-#ifdef STDB_APP_HAVE_DBUS
-#include "dbusnotifier.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
 #endif
 
 #include "failureserver.h"
@@ -26,6 +26,8 @@
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
+#include "chat/readmarker.h"
+#include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
 #include <QAbstractItemModelTester>
@@ -42,6 +44,7 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
@@ -53,7 +56,13 @@
 #include <QToolButton>
 
 #include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/connection/manualclock.h"
 
+using desktop::Notification;
+using desktop::Notifier;
+#ifdef STDB_DESKTOP_HAVE_DBUS
+using desktop::DBusNotifier;
+#endif
 using chat::ChatClient;
 using chat::DeliveryState;
 using chat::MessageModel;
@@ -402,7 +411,8 @@ private slots:
         if (QTest::qWaitForWindowActive(m_window.get(), 2000)) {
             otherSays(QStringLiteral("seen live"));
             QCOMPARE(m_notifier->shown.size(), 0);
-            QCOMPARE(m_window->unreadCount(), 0);
+            // Read once it has been on screen for a moment (the read marker's delay).
+            QTRY_COMPARE_WITH_TIMEOUT(m_window->unreadCount(), 0, kTimeout);
         }
         // Hidden (e.g. closed to the tray): notified, counted.
         m_window->hide();
@@ -444,6 +454,19 @@ private slots:
 
     // Two users called Zoe: the title, the people list, the messages and the notifications tell
     // them apart with an identity suffix, which goes when one of them renames.
+    // A refused subscription leaves the connection standing: the status bar says so (the
+    // banner shows the server's reason), it does not claim we are disconnected.
+    void statusConnectedDuringSubscriptionError() {
+        ConnectionStatus status;
+        const QString why = QStringLiteral("no such table");
+        status.setState(State::Error, 5, why, true, true);
+        QCOMPARE(status.stateText(), QStringLiteral("Connected, but the subscription failed: %1")
+                                         .arg(chat::UntrustedText::isolate(why)));
+        status.setState(State::Error, 0, why, true, false);
+        QCOMPARE(status.stateText(),
+                 QStringLiteral("Not connected: %1").arg(chat::UntrustedText::isolate(why)));
+    }
+
     void lookAlikeNamesToldApart() {
         nameSelf(QStringLiteral("zoe"));
         const QString own = client()->identityHex().left(8);
@@ -525,7 +548,7 @@ private slots:
         QCOMPARE(MessageDelegate::displayText(index), html);
         QCOMPARE(m_notifier->shown.size(), 1);
         QCOMPARE(m_notifier->shown[0].body, html); // plain text; backends escape as needed
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
         QCOMPARE(DBusNotifier::escapeBody(html),
                  QStringLiteral("&lt;b&gt;bold?&lt;/b&gt; &lt;a href=&quot;http://x&quot;&gt;link"
                                 "&lt;/a&gt; &amp;amp;"));
@@ -800,6 +823,65 @@ private slots:
         QSettings().remove(QStringLiteral("layout"));
     }
 
+    // Messages that came while the window was hidden are unread: counted in the title (the
+    // tray shows the same number), marked by the "New messages" line; a restarted window
+    // opens at that line, and the line moves once the newest message was seen for a moment.
+    void unreadMarkerSurvivesRestartAndMoves() {
+        stdb::ManualClock clock; // the read marker's delay only
+        // The window outlives this function (cleanup()): its timer must not outlive the clock.
+        const auto realClock = qScopeGuard([this] {
+            if (m_window && client())
+                client()->readMarker()->setClock(nullptr);
+        });
+        client()->readMarker()->setClock(&clock);
+        fill(10);
+        client()->readMarker()->markAllRead();
+        QCOMPARE(m_window->unreadCount(), 0);
+        m_window->hide();
+        QStringList unread;
+        for (int i = 0; i < 40; ++i) {
+            unread << QStringLiteral("unread %1").arg(i);
+            QVERIFY(m_other->sendMessage(unread.last()) != 0);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->unreadCount(), 40, kTimeout);
+        QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("(40)")));
+        const int marked = client()->readMarker()->firstUnreadRow();
+        QCOMPARE(client()->messages()->index(marked, 0).data(MessageModel::TextRole).toString(),
+                 unread.first());
+
+        // Restarted: the same profile, its read position from its settings.
+        client()->readMarker()->setClock(nullptr);
+        m_filterTester.reset();
+        m_window.reset();
+        m_window = makeWindow(mainProfile());
+        client()->readMarker()->setClock(&clock);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->startSession();
+        QTRY_COMPARE_WITH_TIMEOUT(client()->state(), State::Online, kTimeout);
+        QCOMPARE(m_window->unreadCount(), 40);
+        QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("(40)")));
+        MessageView *view = m_window->messageView();
+        const int row = rowWithText(viewModel(), unread.first());
+        QVERIFY(viewModel()->index(row, 0).data(MessageModel::FirstUnreadRole).toBool());
+        QCOMPARE(view->visualRect(viewModel()->index(row, 0)).top(), 0);
+        QVERIFY(!view->isNewestVisible());
+
+        // Attended, but the newest is not on screen: nothing moves.
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QVERIFY(client()->readMarker()->isAttended());
+        clock.advance(chat::ReadMarker::kSeenDelay * 2);
+        QCOMPARE(m_window->unreadCount(), 40);
+        // At the bottom: read after the delay, the line gone.
+        view->scrollToLatest();
+        QVERIFY(client()->readMarker()->isNewestVisible());
+        clock.advance(chat::ReadMarker::kSeenDelay);
+        QCOMPARE(m_window->unreadCount(), 0);
+        QVERIFY(!m_window->windowTitle().startsWith(QLatin1Char('(')));
+        QVERIFY(!viewModel()->index(row, 0).data(MessageModel::FirstUnreadRole).toBool());
+    }
+
     void findBarFilters() {
         fill(40);
         otherSays(QStringLiteral("one more from zoe"));
@@ -821,6 +903,15 @@ private slots:
                         .data(MessageModel::TextRole)
                         .toString()
                         .startsWith(QStringLiteral("filler 1")));
+        // The newest match is the current one; Enter steps to older ones, Shift+Enter back.
+        MessageView *view = m_window->messageView();
+        QTRY_COMPARE(view->currentIndex().row(), 10);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return);
+        QCOMPARE(view->currentIndex().row(), 9);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return, Qt::ShiftModifier);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return, Qt::ShiftModifier); // wraps around
+        QCOMPARE(view->currentIndex().row(), 0);
+        QCOMPARE(view->messageDelegate()->highlightText(), QStringLiteral("FILLER 1"));
         // Sender names match too.
         find->lineEdit()->setText(QStringLiteral("zoe"));
         QTRY_VERIFY(viewModel()->rowCount() > 40);
@@ -836,11 +927,14 @@ private slots:
         const QString firstIdentity = client()->identityHex();
         const int rows = client()->messages()->rowCount();
         m_window->hide();
+        otherSays(QStringLiteral("unread when the profile changes"));
+        QVERIFY(m_window->unreadCount() >= 1);
         m_notifier->shown.clear();
         QSignalSpy switched(m_window.get(), &MainWindow::profileSwitched);
         const QString second = QStringLiteral("second%1").arg(m_run);
         m_window->switchProfile(profile(second));
         QCOMPARE(switched.size(), 1);
+        QCOMPARE(m_window->unreadCount(), 0); // a new session starts with nothing unread
         QCOMPARE(client()->profileName(), second);
         QTRY_COMPARE_WITH_TIMEOUT(client()->state(), State::Online, kTimeout);
         QTRY_VERIFY(!client()->identityHex().isEmpty());
@@ -972,7 +1066,7 @@ private slots:
         c->stop();
     }
 
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
     void notificationNamesTheInstalledDesktopEntry() {
         // The hint names the desktop file packaging installs (resources/<app id>.desktop), so
         // the notification server finds our name, icon and the user's settings for us.

@@ -13,8 +13,13 @@
 #include "chat/chatclient.h"
 #include "chat/connectproblem.h"
 #include "chat/messagemodel.h"
+#include "chat/readmarker.h"
+#include "chat/translations.h"
 #include "chat/usermodel.h"
+#include "desktop/messagenotifier.h"
+#include "desktop/notifier.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/connection/manualclock.h"
 
 #include <QQmlContext>
 #include <QQmlEngine>
@@ -25,10 +30,12 @@
 
 // A message model of its own for the history tests of MessageList.qml: the test fills it,
 // prepends older rows past its cap and says whether older history exists, and counts what the
-// list asks the model for (fetchMore, reloadNewest).
+// list asks the model for (fetchMore, reloadNewest). Its read marker (not kept, on a manual
+// clock) is new with every fill.
 class HistoryFixture : public QObject {
     Q_OBJECT
     Q_PROPERTY(chat::MessageModel *model READ model CONSTANT)
+    Q_PROPERTY(chat::ReadMarker *readMarker READ readMarker NOTIFY readMarkerChanged)
     Q_PROPERTY(int fetchRequests MEMBER m_fetchRequests NOTIFY requestsChanged)
     Q_PROPERTY(int newestRequests MEMBER m_newestRequests NOTIFY requestsChanged)
 public:
@@ -45,9 +52,12 @@ public:
         });
     }
     chat::MessageModel *model() const { return m_model; }
+    chat::ReadMarker *readMarker() const { return m_marker.get(); }
 
     // n messages a minute apart, ending now; at most n kept.
     Q_INVOKABLE void fill(int n) {
+        m_marker = std::make_unique<chat::ReadMarker>(m_model, &m_clock);
+        emit readMarkerChanged();
         m_model->setMaxMessages(n);
         m_base = stdb::Timestamp::now().micros();
         QList<chat::ChatMessage> list;
@@ -66,6 +76,16 @@ public:
                          QStringLiteral("older %1").arg(i)});
         return m_model->prependOlder(list);
     }
+    // `read` messages already read, then `unread` new ones.
+    Q_INVOKABLE void fillWithUnread(int read, int unread) {
+        fill(read);
+        m_model->setMaxMessages(read + unread);
+        m_marker->startIfUnset();
+        for (int i = 0; i < unread; ++i)
+            add(QStringLiteral("unread %1").arg(i));
+    }
+    // The read marker's delay passes.
+    Q_INVOKABLE void advanceSeenDelay() { m_clock.advance(chat::ReadMarker::kSeenDelay); }
     Q_INVOKABLE void setCanFetchOlder(bool can) { m_model->setCanFetchOlder(can); }
     // A message from the other user, newer than the rest; our name for mentionsMe.
     Q_INVOKABLE void add(const QString &text) {
@@ -76,15 +96,90 @@ public:
 
 signals:
     void requestsChanged();
+    void readMarkerChanged();
 
 private:
     static constexpr qint64 kMinute = 60LL * 1000 * 1000;
     static stdb::Identity sender() { return stdb::Identity(stdb::U256::fromUInt64(7)); }
     chat::MessageModel *m_model;
+    stdb::ManualClock m_clock;
+    std::unique_ptr<chat::ReadMarker> m_marker; // before the clock goes
     qint64 m_base = 0;
     int m_added = 0;
     int m_fetchRequests = 0;
     int m_newestRequests = 0;
+};
+
+// Notifications of the Quick window: the shared desktop::MessageNotifier on the live client,
+// with a backend that records what would be shown and can "click" it.
+class NotifyFixture : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(desktop::MessageNotifier *notifier READ notifier CONSTANT)
+    Q_PROPERTY(int shownCount READ shownCount NOTIFY shownChanged)
+    Q_PROPERTY(QString lastTitle READ lastTitle NOTIFY shownChanged)
+    Q_PROPERTY(QString lastBody READ lastBody NOTIFY shownChanged)
+
+    class Recording : public desktop::Notifier {
+    public:
+        using desktop::Notifier::Notifier;
+        void notify(const desktop::Notification &n) override {
+            shown.append(n);
+            onShown();
+        }
+        QString backendName() const override { return QStringLiteral("recording"); }
+        void click(quint64 id) { emit activated(id); }
+        QList<desktop::Notification> shown;
+        std::function<void()> onShown;
+    };
+
+public:
+    explicit NotifyFixture(chat::ChatClient *client, QObject *parent = nullptr)
+        : QObject(parent)
+        , m_notifier(new desktop::MessageNotifier(this))
+        , m_recording(new Recording) {
+        m_recording->onShown = [this] { emit shownChanged(); };
+        m_notifier->setBackend(m_recording); // parented to the notifier
+        m_notifier->setClient(client);
+    }
+    desktop::MessageNotifier *notifier() const { return m_notifier; }
+    int shownCount() const { return int(m_recording->shown.size()); }
+    QString lastTitle() const {
+        return m_recording->shown.isEmpty() ? QString() : m_recording->shown.constLast().title;
+    }
+    QString lastBody() const {
+        return m_recording->shown.isEmpty() ? QString() : m_recording->shown.constLast().body;
+    }
+    // The user clicks the i-th notification shown.
+    Q_INVOKABLE void click(int i) { m_recording->click(m_recording->shown.at(i).id); }
+
+signals:
+    void shownChanged();
+
+private:
+    desktop::MessageNotifier *m_notifier;
+    Recording *m_recording;
+};
+
+// Switches the translations as a start under another LANG would (chat::Translations, the
+// Quick client's main() calls it too) and has QML retranslate.
+class LanguageFixture : public QObject {
+    Q_OBJECT
+public:
+    LanguageFixture(QQmlEngine *engine, QObject *parent)
+        : QObject(parent)
+        , m_engine(engine) {}
+    // A locale name ("de_DE"); empty for the one the test started with. Whether the app's
+    // own catalogue was found.
+    Q_INVOKABLE bool use(const QString &name) {
+        QLocale::setDefault(name.isEmpty() ? m_initial : QLocale(name));
+        const bool found = chat::Translations::install();
+        m_engine->retranslate();
+        return found;
+    }
+
+private:
+    QQmlEngine *m_engine;
+    QLocale m_initial;
 };
 
 class Setup : public QObject {
@@ -107,6 +202,17 @@ public slots:
         live.outboxPath = QStringLiteral(":memory:");
         m_live = new chat::ChatClient(live, this);
         m_live->start();
+        // Another user, whose messages the live client is notified about.
+        chat::ChatClient::Options other = live;
+        other.profile =
+            chat::Profile(m_host.baseUrl(), HostProcess::database(), QStringLiteral("quickother"));
+        m_other = new chat::ChatClient(other, this);
+        m_other->start();
+        engine->rootContext()->setContextProperty(QStringLiteral("otherClient"), m_other);
+        engine->rootContext()->setContextProperty(QStringLiteral("notifyFixture"),
+                                                  new NotifyFixture(m_live, this));
+        engine->rootContext()->setContextProperty(QStringLiteral("language"),
+                                                  new LanguageFixture(engine, this));
 
         QTcpServer probe;
         probe.listen(QHostAddress::LocalHost, 0);
@@ -162,6 +268,8 @@ public slots:
     void cleanupTestCase() {
         if (m_live)
             m_live->stop();
+        if (m_other)
+            m_other->stop();
         if (m_dead)
             m_dead->stop();
         if (m_deadTls)
@@ -172,6 +280,7 @@ public slots:
 private:
     HostProcess m_host;
     chat::ChatClient *m_live = nullptr;
+    chat::ChatClient *m_other = nullptr;
     chat::ChatClient *m_dead = nullptr;
     chat::ChatClient *m_deadTls = nullptr;
 };
