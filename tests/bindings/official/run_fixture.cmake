@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # cmake -P script for the tst_bindings_official_* tests (tests/bindings/CMakeLists.txt): runs
-# spacetime-qt-generate on one official-module fixture, then configures and builds the consumer
-# project next to this file against the generated code (-Werror) and runs its smoke test.
+# spacetime-qt-generate on one official-module fixture, has the official TypeScript SDK encode
+# rows and call arguments for its schema (encode-rows.mjs, Node; the npm packages of
+# tests/interop are installed by scripts/npm-setup.sh when needed), lists the generated table
+# handles and calls (emit-cases.mjs), then configures and builds the consumer project next to
+# this file against the generated code (-Werror) and runs its smoke test. Node and npm must be in
+# PATH: without them the test fails (as tst_tsvectors does), it does not skip.
 #
 # Inputs (-D): GENERATOR_EXE SCHEMA NS WORK_DIR SOURCE_DIR CMAKE_GENERATOR_NAME CXX_COMPILER
 #   QT6_DIR STDB_INCLUDE_DIRS STDB_LIBRARIES (lists joined with "|"); optional: ALLOW_UNSUPPORTED, INCLUDE_PRIVATE,
@@ -37,6 +41,24 @@ if(NOT stale EQUAL 0)
     run(${GENERATOR_EXE} ${gen_args})
 endif()
 
+# The TypeScript SDK's side (see tests/interop/README.md).
+get_filename_component(repo ${SOURCE_DIR}/../../.. ABSOLUTE)
+find_program(NODE_EXE node)
+if(NOT NODE_EXE)
+    message(FATAL_ERROR "node (Node.js >= 18) is not in PATH. This test needs it to run the "
+                        "official TypeScript SDK; install nodejs and npm (CI does, via "
+                        "scripts/install-deps.sh).")
+endif()
+find_program(BASH_EXE bash)
+if(NOT BASH_EXE)
+    message(FATAL_ERROR "bash is not in PATH (needed for scripts/npm-setup.sh)")
+endif()
+run(${BASH_EXE} ${repo}/scripts/npm-setup.sh tests/interop)
+set(vectors ${WORK_DIR}/ts-vectors.json)
+run(${NODE_EXE} ${SOURCE_DIR}/encode-rows.mjs ${SCHEMA} ${vectors})
+set(cases ${WORK_DIR}/cases/fixture_cases.h)
+run(${NODE_EXE} ${SOURCE_DIR}/emit-cases.mjs ${generated} ${NS} ${cases})
+
 set(extra "")
 if(COMPILER_LAUNCHER)
     list(APPEND extra -DCMAKE_CXX_COMPILER_LAUNCHER=${COMPILER_LAUNCHER})
@@ -54,6 +76,9 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${build} -G ${CMAKE_GENERATOR_NAME}
     -DFIXTURE_NS=${NS}
     -DFIXTURE_SCHEMA=${SCHEMA}
     -DFIXTURE_INCLUDE_PRIVATE=${INCLUDE_PRIVATE}
+    -DFIXTURE_CASES=${cases}
+    -DFIXTURE_VECTORS=${vectors}
+    -DSCRIPTED_SERVER_DIR=${repo}/tests/connection
     "-DSTDB_INCLUDE_DIRS=${STDB_INCLUDE_DIRS}"
     "-DSTDB_LIBRARIES=${STDB_LIBRARIES}"
     ${extra})
