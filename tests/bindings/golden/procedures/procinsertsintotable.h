@@ -13,6 +13,8 @@
 
 namespace procedures {
 
+class ProcInsertsIntoTableModel;
+
 // The `proc_inserts_into` table: its cached rows as ProcInsertsInto values, decoded when read, and typed
 // signals for every change the server reports.
 // No primary key: a changed row arrives as rowDeleted + rowInserted.
@@ -45,6 +47,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<ProcInsertsInto> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    ProcInsertsIntoTableModel *createModel(QObject *parent = nullptr);
 
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,
