@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs what is needed, builds everything with warnings as errors, and runs the whole test
 # suite. This is the README's test command and what CI runs.
-#   scripts/test.sh            full run (tests + 60 s per fuzz target)
+#   scripts/test.sh            full run (tests + 30 s per fuzz target)
 #   STDB_FUZZ_SECONDS=0 scripts/test.sh   skip the fuzz step
 #   STDB_SANITIZERS=0 scripts/test.sh     skip the sanitizer stage: by default the whole suite
 #                                         runs a second time built with AddressSanitizer +
@@ -30,7 +30,7 @@ source scripts/lib.sh
 stdb_run_ctest "$build" 600
 
 # Fuzzing: each libFuzzer target for a bounded time (needs clang; separate build dir).
-fuzz_seconds=${STDB_FUZZ_SECONDS:-60}
+fuzz_seconds=${STDB_FUZZ_SECONDS:-30}
 if [[ $fuzz_seconds -gt 0 && -x tests/fuzz/run.sh ]]; then
     bash tests/fuzz/run.sh "$root/build-fuzz" "$fuzz_seconds"
 fi

@@ -206,8 +206,11 @@ int main(int argc, char **argv) {
         return check(outDir, files);
 
     if (p.isSet(saveOpt)) {
+        // Unbuffered: Qt 6.4's commit() misses a write that fails only when the buffer is flushed
+        // (disk full, EFBIG) and replaces the old file with an empty one.
         QSaveFile f(p.value(saveOpt));
-        if (!f.open(QIODevice::WriteOnly) || f.write(json.value()) != json->size() || !f.commit())
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Unbuffered) ||
+            f.write(json.value()) != json->size() || !f.commit())
             return fail(
                 IoFailure,
                 QStringLiteral("cannot write %1: %2").arg(p.value(saveOpt), f.errorString()));

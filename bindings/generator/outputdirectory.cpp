@@ -74,9 +74,11 @@ stdb::Error OutputDirectory::write(const QMap<QString, QByteArray> &files) {
     QFile::setPermissions(staging.path(), QFile::permissions(parent) | QFile::ReadOwner |
                                               QFile::WriteOwner | QFile::ExeOwner);
     for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        // Unbuffered: Qt 6.4's commit() misses a write that fails only when the buffer is flushed
+        // (disk full, EFBIG) and replaces the old file with an empty one.
         QSaveFile f(QDir(staging.path()).filePath(it.key()));
-        if (!f.open(QIODevice::WriteOnly) || f.write(it.value()) != it.value().size() ||
-            !f.commit())
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Unbuffered) ||
+            f.write(it.value()) != it.value().size() || !f.commit())
             return ioError(
                 QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()));
     }

@@ -20,6 +20,7 @@
 #include <QLoggingCategory>
 
 #include <functional>
+#include <utility>
 
 namespace chat {
 
@@ -80,6 +81,7 @@ ChatClient::ChatClient(Options options, QObject *parent)
     });
     connect(m_outbox, &Outbox::saveFailed, this, &ChatClient::storageProblem);
     connect(m_messages, &MessageModel::fetchMoreRequested, this, &ChatClient::loadOlder);
+    connect(m_messages, &MessageModel::oldestDropped, this, &ChatClient::onOldestDropped);
     connect(m_messages, &MessageModel::newestRequested, this, &ChatClient::reloadNewest);
 
     m_subscriptionBackoff = std::make_unique<stdb::Backoff>(m_options.reconnect, m_options.clock);
@@ -827,8 +829,24 @@ void ChatClient::resetOlderPaging(qint64 beforeUs) {
     m_olderComplete = false;
     m_probeStep = 0;
     m_olderBeforeUs = beforeUs;
+    m_loadWhenProbed = false;
     setLoadingOlder(false);
     setHasOlder(false);
+}
+
+void ChatClient::onOldestDropped() {
+    // Newer rows pushed the oldest out: a page fetched before ends before the rows that are
+    // gone, so paging starts again right before the oldest row kept (else they would be a gap).
+    // Older messages certainly exist now; the page is asked for only when the user wants it
+    // (at the cap every live message drops one row, which must not cost a query each).
+    // Before the first snapshot is in, onSubscriptionApplied starts paging from there anyway.
+    if (!m_synced)
+        return;
+    const std::optional<stdb::Timestamp> oldest = m_messages->oldestSent();
+    if (!oldest)
+        return;
+    resetOlderPaging(oldest->micros());
+    setHasOlder(true);
 }
 
 void ChatClient::probeOlder() {
@@ -885,6 +903,8 @@ void ChatClient::probeOlder() {
             m_olderPage = std::move(older);
             setLoadingOlder(false);
             setHasOlder(true);
+            if (std::exchange(m_loadWhenProbed, false))
+                loadOlder();
         });
     if (!call) {
         setLoadingOlder(false);
@@ -896,8 +916,17 @@ void ChatClient::probeOlder() {
 }
 
 void ChatClient::loadOlder() {
-    if (m_olderPage.isEmpty())
-        return; // nothing known to be older (hasOlder() is false)
+    if (m_olderPage.isEmpty()) {
+        // Older rows were dropped by the cap and no page is fetched yet: fetch it, then load.
+        if (m_hasOlder && !m_olderComplete) {
+            m_loadWhenProbed = true;
+            setLoadingOlder(true);
+            probeOlder();
+            if (!m_probing && m_olderPage.isEmpty())
+                setLoadingOlder(false);
+        }
+        return;
+    }
     MessageBatch page = std::move(m_olderPage);
     m_olderPage = MessageBatch();
     // With a cap, at most half of it at once, from the page's newest end: the messages the

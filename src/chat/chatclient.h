@@ -264,6 +264,7 @@ private:
     void retrySubscriptions();
     void probeOlder();
     void resetOlderPaging(qint64 beforeUs);
+    void onOldestDropped();
     void setHasOlder(bool has);
     void setLoadingOlder(bool loading);
 
@@ -298,6 +299,7 @@ private:
     MessageBatch m_olderPage; // fetched ahead, shown by loadOlder()
     bool m_probing = false;
     bool m_olderComplete = false; // the last probe had no lower bound: nothing older exists
+    bool m_loadWhenProbed = false; // loadOlder() found no page ready: prepend the probe's page
     int m_probeStep = 0;
     quint64 m_probeSerial = 0;  // bumped when paging restarts, to ignore late answers
     qint64 m_windowStartUs = 0; // start of the subscribed window

@@ -223,8 +223,10 @@ bool CredentialStore::writeFile(const Profile &profile, const QString &token,
     // Written to a temporary file that replaces the old one in one rename, and only once all
     // of it is on disk: a crash or a full disk leaves the previous token, never half of one or
     // none.
+    // Unbuffered: Qt 6.4's commit() misses a write that fails only when the buffer is flushed
+    // (disk full, EFBIG) and replaces the old file with an empty one.
     QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly)) {
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         *error = tr("Cannot write the token file %1: %2").arg(path, f.errorString());
         return false;
     }

@@ -48,7 +48,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
     case SentRole:
         return stdb::Timestamp::fromMicros(r.sentUs).toDateTime().toLocalTime();
     case IsOwnRole:
-        return !m_self.isZero() && sender == m_self;
+        // Outbox rows are ours even before the identity is known.
+        return index.row() >= m_confirmed || (!m_self.isZero() && sender == m_self);
     case DeliveryStateRole:
         return QVariant::fromValue(r.state);
     case FirstOfGroupRole:
@@ -402,12 +403,13 @@ void MessageModel::enforceCap() {
     endRemoveRows();
     touchNeighbour(0);
     emit countChanged();
+    emit oldestDropped(excess);
 }
 
 void MessageModel::addOutgoing(qint64 localId, const QString &text, stdb::Timestamp created,
                                DeliveryState state) {
-    if (m_selfIndex == 0 && m_senders.isEmpty())
-        m_selfIndex = intern(m_self);
+    // Interned even while our identity is still unknown (zero): index 0 may be another sender.
+    m_selfIndex = intern(m_self);
     const QByteArray utf8 = text.toUtf8();
     Row r;
     r.sentUs = created.micros();

@@ -119,6 +119,8 @@ signals:
     void countChanged();
     // Rows were prepended at the top (views keep their reading position with this).
     void olderPrepended(int count);
+    // The cap removed `count` rows from the oldest side (to make room for newer ones).
+    void oldestDropped(int count);
     void canFetchMoreChanged();
     void fetchMoreRequested();
     void newerUnloadedChanged(bool unloaded);

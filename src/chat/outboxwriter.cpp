@@ -79,8 +79,11 @@ void OutboxWriter::run() {
 }
 
 bool OutboxWriter::writeFile(const QByteArray &contents, QString *error) const {
+    // Unbuffered: Qt 6.4's commit() misses a write that fails only when the buffer is flushed
+    // (disk full, EFBIG) and replaces the old file with an empty one.
     QSaveFile f(m_path);
-    if (f.open(QIODevice::WriteOnly) && f.write(contents) == contents.size() && f.commit())
+    if (f.open(QIODevice::WriteOnly | QIODevice::Unbuffered) &&
+        f.write(contents) == contents.size() && f.commit())
         return true;
     *error = tr("The outbox could not be saved to %1: %2").arg(m_path, f.errorString());
     qCWarning(lcOutbox).noquote() << *error;

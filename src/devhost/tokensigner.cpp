@@ -76,8 +76,10 @@ bool TokenSigner::init(const QString &dataDir, QString *error) {
     }
     m_key.resize(32);
     QRandomGenerator::system()->generate(m_key.begin(), m_key.end());
+    // Unbuffered: Qt 6.4's commit() misses a write that fails only when the buffer is flushed
+    // (disk full, EFBIG) and replaces the old file with an empty one.
     QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly)) {
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         *error = QStringLiteral("cannot create %1: %2").arg(path, out.errorString());
         return false;
     }

@@ -815,6 +815,43 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(model->canFetchMore({}), kTimeout);
     }
 
+    // A page fetched ahead, then live messages push the oldest rows out under the cap: the
+    // next fetchMore() must continue right before the oldest row shown, not before the rows
+    // that are gone (they would be a gap in the middle of the history).
+    void liveMessagesAtTheCapLeaveNoGapBehind() {
+        STDB_REQUIRE_OWN_HOST("pages back through known messages: an empty database");
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        stdb::ManualClock clock;
+        seedOldAndNew(host, 5, clock);
+        if (QTest::currentTestFailed())
+            return;
+        ChatClient::Options ro = readerOptions(host, clock);
+        ro.maxMessages = 3;
+        Client reader = make(ro);
+        reader.messageTester.reset(); // it would call fetchMore() after every change
+        QVERIFY(online(reader));
+        MessageModel *model = reader->messages();
+        QTRY_VERIFY_WITH_TIMEOUT(model->canFetchMore({}), kTimeout); // "old 4" is ready
+
+        Client writer = make(options(host));
+        QVERIFY(online(writer));
+        QSignalSpy arrived(reader.client.get(), &ChatClient::messagesArrived);
+        writer->sendMessage(QStringLiteral("live 0"));
+        writer->sendMessage(QStringLiteral("live 1"));
+        QTRY_VERIFY_WITH_TIMEOUT(texts(model).contains(QStringLiteral("live 1")), kTimeout);
+        QCOMPARE(texts(model), (QStringList{QStringLiteral("new 1"), QStringLiteral("live 0"),
+                                            QStringLiteral("live 1")}));
+
+        // Older rows exist (they were just dropped): offered at once, fetched when asked for.
+        QVERIFY(model->canFetchMore({}));
+        QSignalSpy prepended(model, &MessageModel::olderPrepended);
+        model->fetchMore({});
+        QVERIFY(prepended.count() == 1 || prepended.wait(kTimeout));
+        QCOMPARE(texts(model).mid(0, 2),
+                 (QStringList{QStringLiteral("new 0"), QStringLiteral("new 1")}));
+    }
+
     void searchFiltersTextAndSender() {
         HostProcess host;
         QVERIFY2(host.start(), qPrintable(host.errorString()));

@@ -50,12 +50,18 @@ bool forgetSync(CredentialStore &store, const Profile &p) {
 class TestCredentialStore : public QObject {
     Q_OBJECT
 
+    QTemporaryDir m_home;
+
     LogCapture *logs = nullptr;
     QStringList tokensUsed;
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
+        // This run's own XDG directories, not QStandardPaths test mode: that ignores them and
+        // keeps token files in ~/.qttest, shared by every run on the machine.
+        QVERIFY(m_home.isValid());
+        for (const char *var : {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"})
+            qputenv(var, m_home.filePath(QString::fromLatin1(var)).toUtf8());
         logs = new LogCapture;
     }
 

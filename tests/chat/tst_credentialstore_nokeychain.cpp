@@ -3,13 +3,17 @@
 
 #include "chat/credentialstore.h"
 #include "logcapture.h"
+#include "nofilegrowth.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <optional>
 
 #include <sys/stat.h>
 
@@ -18,8 +22,16 @@ using chat::Profile;
 
 class TestNoKeychain : public QObject {
     Q_OBJECT
+
+    QTemporaryDir m_home;
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase() {
+        // This run's own XDG directories, not QStandardPaths test mode: that ignores them and
+        // keeps token files in ~/.qttest, shared by every run on the machine.
+        QVERIFY(m_home.isValid());
+        for (const char *var : {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"})
+            qputenv(var, m_home.filePath(QString::fromLatin1(var)).toUtf8());
+    }
 
     void fallsBackToSessionOnlyWithAnExplanation() {
         LogCapture logs;
@@ -110,14 +122,18 @@ private slots:
         QVERIFY(save(store, p, old));
         const QFile::Permissions dirMode = QFile::permissions(dir);
         QVERIFY(QFile::setPermissions(dir, QFile::ReadOwner | QFile::ExeOwner));
-        if (QFileInfo(dir).isWritable()) { // root ignores the mode
-            QFile::setPermissions(dir, dirMode);
-            QSKIP("the directory stays writable for this user (root?)");
+        // Root ignores the mode; a file size limit of 0 stops root's writes too.
+        std::optional<NoFileGrowth> full;
+        if (QFileInfo(dir).isWritable()) {
+            full.emplace();
+            QVERIFY(full->active());
         }
         QSignalSpy problems(&store, &CredentialStore::problem);
         store.save(p, QStringLiteral("eyJnew.token"));
-        QVERIFY(problems.wait(5000));
+        const bool reported = !problems.isEmpty() || problems.wait(5000);
+        full.reset();
         QVERIFY(QFile::setPermissions(dir, dirMode));
+        QVERIFY(reported);
         QVERIFY2(problems.first().at(1).toString().contains(path),
                  qPrintable(problems.first().at(1).toString()));
         QFile f(path);

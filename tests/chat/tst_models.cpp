@@ -10,6 +10,7 @@
 #include "chat/onlineuserfilter.h"
 #include "chat/outbox.h"
 #include "chat/usermodel.h"
+#include "nofilegrowth.h"
 
 #include "quickstart_chat/message.h"
 #include "quickstart_chat/messagetable.h"
@@ -28,6 +29,7 @@ using stdb::Identity;
 using stdb::Timestamp;
 
 namespace {
+
 Identity id(int n) {
     return Identity(stdb::U256::fromUInt64(quint64(n)));
 }
@@ -322,6 +324,24 @@ private slots:
                  QStringLiteral("Messages must not be empty"));
         m.removeOutgoing(1);
         QCOMPARE(m.rowCount(), 2);
+    }
+
+    void outgoingBeforeOwnIdentityIsNotSomeoneElses() {
+        // The identity arrives after the first snapshot: a message queued in between is ours,
+        // not the first sender's in the model.
+        MessageModel m;
+        m.resetMessages({msg(1, noonUs(), QStringLiteral("theirs"))});
+        m.addOutgoing(1, QStringLiteral("mine"), Timestamp::fromMicros(noonUs() + 10),
+                      DeliveryState::Pending);
+        const QModelIndex mine = m.index(m.rowOfOutgoing(1), 0);
+        QVERIFY(mine.data(MessageModel::IsOwnRole).toBool());
+        QVERIFY(!m.index(0, 0).data(MessageModel::IsOwnRole).toBool());
+        QVERIFY(mine.data(MessageModel::SenderIdentityRole) !=
+                m.index(0, 0).data(MessageModel::SenderIdentityRole));
+        QVERIFY(mine.data(MessageModel::FirstOfGroupRole).toBool());
+        m.setOwnIdentity(id(9));
+        QVERIFY(mine.data(MessageModel::IsOwnRole).toBool());
+        QVERIFY(!m.index(0, 0).data(MessageModel::IsOwnRole).toBool());
     }
 
     void ownIdentityRegroupsOutboxRows() {
@@ -651,6 +671,31 @@ private slots:
         QVERIFY(QDir(dir.filePath(QStringLiteral("missing"))).removeRecursively());
         box.add(QStringLiteral("four"));
         QTRY_COMPARE(failed.size(), 2);
+    }
+
+    void outboxFullDiskKeepsTheLastSavedFile() {
+        // A write that fails for lack of space (here: a file size limit of 0, which stops root
+        // too) must leave the previous outbox file whole, not replace it with an empty one.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        Outbox box(path);
+        QVERIFY(box.load());
+        QSignalSpy saved(&box, &Outbox::saved);
+        QSignalSpy failed(&box, &Outbox::saveFailed);
+        box.add(QStringLiteral("kept"));
+        QVERIFY(saved.wait());
+        {
+            const NoFileGrowth full;
+            QVERIFY(full.active());
+            box.add(QStringLiteral("lost on disk"));
+            QTRY_COMPARE(box.saveCompleted(), quint64(2));
+        }
+        QCOMPARE(failed.size(), 1);
+        Outbox again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 1);
+        QCOMPARE(again.entries().constFirst().text, QStringLiteral("kept"));
+        QCOMPARE(box.entries().size(), 2); // nothing lost in memory
     }
 
     void outboxFlushesWhenDestroyed() {

@@ -7,7 +7,7 @@
 # and crash reproducers to BUILD_DIR/fuzz-artifacts/<target>/. Each run's output is kept in
 # BUILD_DIR/fuzz-logs/<target>.log; once every run is over, the figures of each run are printed,
 # or its whole log after a finding. Exits non-zero on any finding.
-# JOBS (default 2) runs in parallel: with 5 targets and 2 cores, 60 s each take about 3 min.
+# JOBS (default 2) runs in parallel: with 5 targets and 2 cores, 30 s each (what CI runs) take about 2 min.
 # FUZZ_NO_BUILD=1 skips configure and build and runs the binaries already in BUILD_DIR/fuzz.
 set -euo pipefail
 

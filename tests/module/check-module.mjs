@@ -35,13 +35,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { LoaderError, describeModule as describeModule_, openLibrary } from '../interop/module-loader.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const moduleDir = process.env.STDB_MODULE_DIR ?? path.join(root, 'module');
-const interopDir = path.join(root, 'tests', 'interop');
 
 function fail(code, message) {
   process.stderr.write(`${message}\n`);
@@ -49,101 +48,23 @@ function fail(code, message) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Loading the module the way the host does
+// Loading the module the way the host does (tests/interop/module-loader.mjs)
 
 async function describeModule() {
-  const lib = path.join(moduleDir, 'node_modules', 'spacetimedb');
-  if (!fs.existsSync(path.join(lib, 'package.json')))
-    fail(2, `${lib} is missing: run scripts/npm-setup.sh first`);
-  const libVersion = JSON.parse(fs.readFileSync(path.join(lib, 'package.json'), 'utf8')).version;
-
-  // The host's syscall modules: every function the library declares for spacetime:sys@X
-  // (src/server/sys.d.ts), each one failing loudly, since describing must not need any.
-  const sysDecl = fs.readFileSync(path.join(lib, 'src', 'server', 'sys.d.ts'), 'utf8');
-  const sysModules = new Map();
-  for (const m of sysDecl.matchAll(/declare module '(spacetime:sys@[0-9.]+)' \{([\s\S]*?)\n\}/g)) {
-    const fns = [...m[2].matchAll(/export function (\w+)/g)].map(f => f[1]);
-    let src = '';
-    if (/export const moduleHooks/.test(m[2]))
-      src += `export const moduleHooks = Symbol.for('SpacetimeDB.moduleHooks.v2');\n`;
-    // A syscall is answered by globalThis.__stdbFakeSys (set by `behave`) or fails.
-    for (const fn of fns)
-      src += `export function ${fn}(...args) { const f = globalThis.__stdbFakeSys?.${fn}; if (!f) throw new Error('${m[1]}: ${fn}() called without a datastore'); return f(...args); }\n`;
-    sysModules.set(m[1], src);
-  }
-  if (!sysModules.has('spacetime:sys@2.0'))
-    fail(2, `${lib}/src/server/sys.d.ts declares no spacetime:sys@2.0 module`);
-
-  const requireFromInterop = createRequire(path.join(interopDir, 'package.json'));
-  let esbuild;
   try {
-    esbuild = requireFromInterop('esbuild');
+    const library = openLibrary(path.join(moduleDir, 'node_modules', 'spacetimedb'));
+    const { hooks, bytes, def } = await describeModule_({
+      library,
+      moduleDir,
+      cacheDir: path.join(moduleDir, 'node_modules', '.cache', 'stdb-check-module'),
+      buildOptions: { tsconfig: path.join(moduleDir, 'tsconfig.json') },
+    });
+    loadedHooks = hooks;
+    return { libVersion: library.version, bytes: bytes.length, v10: def };
   } catch (e) {
-    fail(2, `esbuild (tests/interop) is missing: run scripts/npm-setup.sh first (${e.message})`);
+    if (e instanceof LoaderError) fail(2, e.message);
+    throw e;
   }
-
-  const entry = [
-    `import * as moduleExports from ${JSON.stringify(path.join(moduleDir, 'src', 'index.ts'))};`,
-    `export { moduleExports };`,
-    `export { RawModuleDef } from ${JSON.stringify(path.join(lib, 'src', 'lib', 'autogen', 'types.ts'))};`,
-    `export { default as BinaryReader } from ${JSON.stringify(path.join(lib, 'src', 'lib', 'binary_reader.ts'))};`,
-  ].join('\n');
-  const sysPlugin = {
-    name: 'spacetime-sys-stub',
-    setup(build) {
-      build.onResolve({ filter: /^spacetime:sys@/ }, args => {
-        if (!sysModules.has(args.path))
-          return { errors: [{ text: `the module imports ${args.path}, which the library does not declare` }] };
-        return { path: args.path, namespace: 'spacetime-sys' };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'spacetime-sys' }, args => ({
-        contents: sysModules.get(args.path),
-        loader: 'js',
-      }));
-    },
-  };
-  // Resolution as in `spacetime build` (crates/cli/src/tasks/javascript.rs).
-  const built = await esbuild.build({
-    stdin: { contents: entry, resolveDir: moduleDir, sourcefile: 'describe-entry.js', loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    // The library uses `using` declarations (V8 in the host has them, Node 20 does not).
-    target: 'es2022',
-    conditions: ['production', 'import', 'default'],
-    mainFields: ['module', 'main'],
-    resolveExtensions: ['.ts', '.tsx', '.mjs', '.js', '.cjs', '.json'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    tsconfig: path.join(moduleDir, 'tsconfig.json'),
-    plugins: [sysPlugin],
-    logLevel: 'silent',
-  });
-  const cacheDir = path.join(moduleDir, 'node_modules', '.cache', 'stdb-check-module');
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const bundle = path.join(cacheDir, `describe-${process.pid}.mjs`);
-  fs.writeFileSync(bundle, built.outputFiles[0].contents);
-  let loaded;
-  try {
-    loaded = await import(pathToFileURL(bundle).href);
-  } finally {
-    fs.rmSync(bundle, { force: true });
-  }
-  const { moduleExports, RawModuleDef, BinaryReader } = loaded;
-
-  const hooksFn = moduleExports.default?.[Symbol.for('SpacetimeDB.moduleHooks.v2')];
-  if (typeof hooksFn !== 'function')
-    fail(2, 'the module has no default export with a moduleHooks function (export default schema(...))');
-  const hooks = hooksFn.call(moduleExports.default, moduleExports);
-  const bytes = hooks.__describe_module__();
-  loadedHooks = hooks;
-  const reader = new BinaryReader(bytes);
-  const def = RawModuleDef.deserialize(reader);
-  if (reader.remaining !== 0)
-    fail(2, `__describe_module__: ${reader.remaining} trailing byte(s) after the RawModuleDef`);
-  if (def.tag !== 'V10')
-    fail(2, `__describe_module__ returned RawModuleDef::${def.tag}; this checker reads V10`);
-  return { libVersion, bytes: bytes.length, v10: def.value };
 }
 
 let loadedHooks = null;
@@ -273,22 +194,6 @@ function stringArgs(...values) {
     at += p.length;
   }
   return new DataView(out.buffer);
-}
-
-// SpacetimeDB's V8 has explicit resource management and the ES2025 Set methods; Node before 22
-// lacks the Set methods (the library's index code uses this one), and Node 18 before 18.18 the
-// `Symbol.dispose` that esbuild's lowering of `using` looks for.
-if (typeof Symbol.dispose !== 'symbol')
-  Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('Symbol.dispose') });
-if (typeof Set.prototype.isSubsetOf !== 'function') {
-  Object.defineProperty(Set.prototype, 'isSubsetOf', {
-    value(other) {
-      for (const v of this) if (!other.has(v)) return false;
-      return true;
-    },
-    configurable: true,
-    writable: true,
-  });
 }
 
 async function behave(v10) {
