@@ -4,10 +4,32 @@
 #include "scriptedserver.h"
 
 #include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/connection/reconnectpolicy.h"
 
 #include <QTest>
 
 namespace P = stdb::protocol;
+using namespace std::chrono_literals;
+
+namespace {
+
+P::InitialConnection hello() {
+    return {QuickstartFeed::ident(1),
+            stdb::ConnectionId::fromHex(QStringLiteral("0123456789abcdef0123456789abcdef")),
+            QStringLiteral("minted.token")};
+}
+
+P::QueryRows snapshot(const QList<quickstart_chat::User> &users,
+                      const QList<quickstart_chat::Message> &messages) {
+    QList<QByteArray> u, m;
+    for (const quickstart_chat::User &x : users)
+        u << QuickstartFeed::bytes(x);
+    for (const quickstart_chat::Message &x : messages)
+        m << QuickstartFeed::bytes(x);
+    return queryRows({{QStringLiteral("user"), u}, {QStringLiteral("message"), m}});
+}
+
+} // namespace
 
 QuickstartFeed::QuickstartFeed(QObject *parent)
     : QObject(parent) {}
@@ -41,7 +63,12 @@ bool QuickstartFeed::start() {
     m_server = std::make_unique<ScriptedServer>();
     if (!m_server->listen())
         return false;
+    stdb::ReconnectPolicy fast = stdb::ReconnectPolicy::standard();
+    fast.initialDelay = 50ms;
+    fast.maxDelay = 200ms;
+    fast.jitter = 0;
     auto built = stdb::DbConnectionBuilder()
+                     .withReconnectPolicy(fast)
                      .withUri(m_server->uri())
                      .withDatabaseName(QStringLiteral("quickstart-chat"))
                      .withCompression(stdb::Compression::None)
@@ -52,9 +79,7 @@ bool QuickstartFeed::start() {
     m_module = new quickstart_chat::Module(m_connection.get());
     if (!m_server->waitForConnections(1))
         return false;
-    m_server->send(P::InitialConnection{
-        ident(1), stdb::ConnectionId::fromHex(QStringLiteral("0123456789abcdef0123456789abcdef")),
-        QStringLiteral("minted.token")});
+    m_server->send(hello());
     return QTest::qWaitFor([this] { return m_connection->isActive(); }, 5000);
 }
 
@@ -65,14 +90,7 @@ bool QuickstartFeed::subscribe(const QList<quickstart_chat::User> &users,
     if (!sub)
         return false;
     m_set = sub->querySetId;
-    QList<QByteArray> u, m;
-    for (const quickstart_chat::User &x : users)
-        u << bytes(x);
-    for (const quickstart_chat::Message &x : messages)
-        m << bytes(x);
-    m_server->send(P::SubscribeApplied{
-        sub->requestId, sub->querySetId,
-        queryRows({{QStringLiteral("user"), u}, {QStringLiteral("message"), m}})});
+    m_server->send(P::SubscribeApplied{sub->requestId, sub->querySetId, snapshot(users, messages)});
     return QTest::qWaitFor([this] { return m_subscription.isActive(); }, 5000);
 }
 
@@ -126,15 +144,24 @@ bool QuickstartFeed::resync(const QList<quickstart_chat::User> &users,
     const auto sub = m_server->next<P::Subscribe>();
     if (!un || !sub)
         return false;
-    QList<QByteArray> u, m;
-    for (const quickstart_chat::User &x : users)
-        u << bytes(x);
-    for (const quickstart_chat::Message &x : messages)
-        m << bytes(x);
-    m_server->send(P::SubscribeApplied{
-        sub->requestId, sub->querySetId,
-        queryRows({{QStringLiteral("user"), u}, {QStringLiteral("message"), m}})});
+    m_server->send(P::SubscribeApplied{sub->requestId, sub->querySetId, snapshot(users, messages)});
     m_server->send(P::UnsubscribeApplied{un->requestId, un->querySetId, std::nullopt});
+    m_set = sub->querySetId;
+    return roundTrip();
+}
+
+bool QuickstartFeed::reconnect(const QList<quickstart_chat::User> &users,
+                               const QList<quickstart_chat::Message> &messages) {
+    const int before = m_server->connectionCount();
+    m_server->skipReceived();
+    m_server->abortClient();
+    if (!m_server->waitForConnections(before + 1))
+        return false;
+    const auto sub = m_server->next<P::Subscribe>();
+    if (!sub)
+        return false;
+    m_server->send(hello());
+    m_server->send(P::SubscribeApplied{sub->requestId, sub->querySetId, snapshot(users, messages)});
     m_set = sub->querySetId;
     return roundTrip();
 }

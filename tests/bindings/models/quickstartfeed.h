@@ -42,6 +42,11 @@ public:
     bool resync(const QList<quickstart_chat::User> &users,
                 const QList<quickstart_chat::Message> &messages);
 
+    // The server drops the connection; the client reconnects and resubscribes, and the server
+    // answers with `users`/`messages`. Returns once that resync was applied.
+    bool reconnect(const QList<quickstart_chat::User> &users,
+                   const QList<quickstart_chat::Message> &messages);
+
     // For QML: user n now has this name and online flag (a primary-key update).
     Q_INVOKABLE bool setUser(int n, const QString &name, bool online);
 

@@ -250,6 +250,34 @@ private slots:
                      model->row(i));
     }
 
+    void reconnectKeepsModelEqualToCache() {
+        QVERIFY(feed->subscribe(
+            {Feed::user(1, QStringLiteral("ann")), Feed::user(2, QStringLiteral("bob"))},
+            {Feed::message(QStringLiteral("one")), Feed::message(QStringLiteral("two"))}));
+        std::unique_ptr<QAbstractItemModelTester> tester, messageTester;
+        auto users = watched<UserTableModel>(feed->module()->user(), &tester);
+        auto messages = watched<MessageTableModel>(feed->module()->message(), &messageTester);
+        QSignalSpy changed(users.get(), &QAbstractItemModel::dataChanged);
+        QSignalSpy reset(users.get(), &QAbstractItemModel::modelReset);
+        QSignalSpy messagesRemoved(messages.get(), &QAbstractItemModel::rowsRemoved);
+        QSignalSpy messagesInserted(messages.get(), &QAbstractItemModel::rowsInserted);
+        // After the reconnect bob is offline, message "two" is gone and "three" is new.
+        QVERIFY(feed->reconnect(
+            {Feed::user(1, QStringLiteral("ann")), Feed::user(2, QStringLiteral("bob"), false)},
+            {Feed::message(QStringLiteral("one")), Feed::message(QStringLiteral("three"))}));
+        QCOMPARE(reset.size(), 0);
+        QCOMPARE(users->rowCount(), 2);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).value<QModelIndex>().row(), users->rowOf(Feed::ident(2)));
+        QCOMPARE(rolesOf(changed.at(0)),
+                 sorted({stdb::TableModel::RowRole, UserTableModel::OnlineRole}));
+        QCOMPARE(messagesRemoved.size(), 1);
+        QCOMPARE(messagesInserted.size(), 1);
+        QCOMPARE(messages->rowCount(), 2);
+        QCOMPARE(messages->data(messages->index(1), MessageTableModel::TextRole).toString(),
+                 QStringLiteral("three"));
+    }
+
     void rowsCachedBeforeTheModel() {
         QVERIFY(feed->subscribe({Feed::user(1, QStringLiteral("ann"))}));
         std::unique_ptr<QAbstractItemModelTester> tester;
