@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // One message: sender and time on the first of a group, the text (always plain text: it comes
 // from the network), and for our own unconfirmed messages their state with Retry/Discard.
+// A message longer than collapseAboveLines lines at the current width shows its first
+// collapsedLines lines, faded out, with a "Show more" / "Show less" button; whether it is
+// expanded is the message model's (expanded role, setExpanded by messageId), so it survives
+// the delegate being recycled, and Find can expand a message too.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -19,7 +23,31 @@ Item {
     required property var localId
     required property string error
     required property bool mentionsMe
+    required property string messageId
+    required property bool expanded
     property var client
+    // The chat::MessageModel the toggle writes to (setExpanded); null: no toggle.
+    property var messages: null
+
+    readonly property int collapseAboveLines: 12
+    // A collapsed message is never taller than one of collapseAboveLines lines.
+    readonly property int collapsedLines: 10
+    readonly property bool collapsible: messageText.lineCount > collapseAboveLines
+    readonly property bool collapsed: collapsible && !expanded
+
+    function toggleExpanded() {
+        if (root.messages && root.collapsible)
+            root.messages.setExpanded(root.messageId, !root.expanded)
+    }
+    // For Find: expands the message when the text's character at position lies in the part
+    // a collapsed message hides; returns where that character is (this item's coordinates),
+    // to scroll it into view.
+    function revealTextPosition(position) {
+        const r = messageText.positionToRectangle(position)
+        if (root.collapsed && r.y + r.height > textClip.implicitHeight && root.messages)
+            root.messages.setExpanded(root.messageId, true)
+        return messageText.mapToItem(root, r.x, r.y, r.width, r.height)
+    }
 
     implicitHeight: column.implicitHeight + (firstOfGroup ? 10 : 2)
 
@@ -71,18 +99,70 @@ Item {
             }
         }
 
-        TextEdit {
-            objectName: "messageText"
-            text: root.text
-            textFormat: TextEdit.PlainText
-            readOnly: true
-            selectByMouse: true
-            wrapMode: TextEdit.Wrap
-            color: palette.text
-            selectionColor: palette.highlight
-            selectedTextColor: palette.highlightedText
-            opacity: root.deliveryState === Chat.Sent ? 1.0 : 0.65
+        Item {
+            id: textClip
+            objectName: "messageTextClip"
             Layout.fillWidth: true
+            // Plain text: every line is equally high.
+            implicitHeight: root.collapsed
+                            ? Math.ceil(messageText.contentHeight / messageText.lineCount
+                                        * root.collapsedLines)
+                            : messageText.implicitHeight
+            clip: root.collapsed
+
+            TextEdit {
+                id: messageText
+                objectName: "messageText"
+                width: parent.width
+                text: root.text
+                textFormat: TextEdit.PlainText
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.Wrap
+                color: palette.text
+                selectionColor: palette.highlight
+                selectedTextColor: palette.highlightedText
+                opacity: root.deliveryState === Chat.Sent ? 1.0 : 0.65
+            }
+
+            // The cut edge: the last lines shown fade into the background.
+            Rectangle {
+                id: fade
+                objectName: "collapseFade"
+                visible: root.collapsed
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.bottom: parent.bottom
+                height: Math.min(parent.height, messageText.contentHeight / messageText.lineCount * 1.5)
+                readonly property color background: root.mentionsMe
+                                                    ? Qt.tint(palette.base, Qt.rgba(0.84, 0.55, 0.0, 0.15))
+                                                    : palette.base
+                gradient: Gradient {
+                    GradientStop {
+                        position: 0.0
+                        color: Qt.rgba(fade.background.r, fade.background.g, fade.background.b, 0)
+                    }
+                    GradientStop { position: 1.0; color: fade.background }
+                }
+            }
+        }
+
+        Button {
+            objectName: "expandButton"
+            visible: root.collapsible
+            flat: true
+            padding: 2
+            leftPadding: 0
+            // Not a style's minimum button width: the text starts at the text column.
+            implicitWidth: implicitContentWidth + leftPadding + rightPadding
+            // A link under the text, as in the desktop app.
+            palette.windowText: palette.link
+            focusPolicy: Qt.StrongFocus
+            text: root.expanded ? qsTr("Show less") : qsTr("Show more")
+            Accessible.name: text
+            Accessible.description: root.expanded ? qsTr("Show only the start of this message")
+                                                  : qsTr("Show the whole message")
+            onClicked: root.toggleExpanded()
         }
 
         RowLayout {

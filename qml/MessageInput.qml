@@ -38,6 +38,10 @@ Pane {
         return true
     }
 
+    function focusInput() {
+        area.forceActiveFocus()
+    }
+
     function send() {
         if (area.text.trim() === "")
             return

@@ -60,6 +60,7 @@ ListView {
     delegate: MessageDelegate {
         width: ListView.view.width
         client: list.client
+        messages: list.history
     }
 
     header: Item {

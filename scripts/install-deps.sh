@@ -27,7 +27,7 @@ PKGS=(
   openssl
   # packaging (packaging/check.sh): lintian, validators, rpmbuild, icon rendering, dpkg-shlibdeps
   lintian desktop-file-utils appstream rpm librsvg2-bin dpkg-dev
-  # screenshots under Xvfb (docs/screenshots, tests/quick/screenshot.sh)
+  # screenshots under Xvfb (docs/screenshots, tests/quick/screenshot.sh, scripts/screenshots.sh)
   imagemagick xdotool x11-apps
   # the benchmark report (bench/run-all.sh -> bench/report.py)
   python3

@@ -8,10 +8,10 @@
 // spacetime-chat-host; the outbox is a file in a temporary data directory. With a D-Bus session
 // bus (run it in dbus-run-session) and no notification service on it, a minimal notification
 // service runs on a thread of its own, so notifications take the real D-Bus path.
+#include "desktop/notifier.h"
 #include "hostlauncher.h"
 #include "mainwindow.h"
 #include "messageinput.h"
-#include "notifier.h"
 
 #include "chat/chatclient.h"
 #include "chat/messagemodel.h"
@@ -25,7 +25,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #endif
@@ -36,7 +36,7 @@
 
 namespace {
 
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
 // Answers Notify at once, on its own thread, like a notification daemon in another process.
 class NotificationService : public QObject {
     Q_OBJECT
@@ -140,7 +140,7 @@ int main(int argc, char **argv) {
     }
 
     QString notifications = QStringLiteral("none (no session bus)");
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
     QThread serviceThread;
     NotificationService service;
     QDBusConnection serviceBus(QString{});
@@ -240,14 +240,14 @@ int main(int argc, char **argv) {
                 window.isActiveWindow() ? "yes" : "no");
     std::printf("  sent by the user: %d, by the other user: %d, rows added to the view: %d\n",
                 userSent, int(sender.sent), rows);
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
     std::printf("  notifications shown by the service: %d\n", int(service.count));
 #endif
     std::printf(
         "  ticks: %lld; lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms (target p99 < 16 ms)\n",
         qlonglong(lateMs.size()), percentile(lateMs, 0.50), percentile(lateMs, 0.99),
         percentile(lateMs, 1.0));
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
     if (serviceThread.isRunning()) {
         serviceBus.unregisterService(QStringLiteral("org.freedesktop.Notifications"));
         QDBusConnection::disconnectFromBus(serviceBus.name());

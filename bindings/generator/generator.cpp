@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "generator.h"
 
+#include "eventtableemitter.h"
 #include "modelemitter.h"
 #include "moduleemitter.h"
 #include "tableemitter.h"
@@ -20,6 +21,12 @@ QMap<QString, QByteArray> Generator::files() const {
         add(t.fileStem + QStringLiteral(".cpp"), e.source());
     }
     for (const GenTable &t : m_module.tables) {
+        if (t.isEvent) {
+            const EventTableEmitter e(m_module, t);
+            add(t.fileStem + QStringLiteral(".h"), e.header());
+            add(t.fileStem + QStringLiteral(".cpp"), e.source());
+            continue;
+        }
         const TableEmitter e(m_module, t);
         add(t.fileStem + QStringLiteral(".h"), e.header());
         add(t.fileStem + QStringLiteral(".cpp"), e.source());

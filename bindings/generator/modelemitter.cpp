@@ -3,6 +3,23 @@
 
 #include "codeformat.h"
 
+namespace {
+
+// `text` as // comment lines of at most CodeFormat::kColumnLimit columns.
+QString commentBlock(const QString &text) {
+    QString out, line = QStringLiteral("//");
+    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
+        if (line.size() > 2 && line.size() + 1 + word.size() > CodeFormat::kColumnLimit) {
+            out += line + u'\n';
+            line = QStringLiteral("//");
+        }
+        line += u' ' + word;
+    }
+    return out + line + u'\n';
+}
+
+} // namespace
+
 ModelEmitter::ModelEmitter(const GenModule &module, const GenTable &table)
     : m_module(module)
     , m_table(table) {}
@@ -23,10 +40,11 @@ QString ModelEmitter::header() const {
     out += QStringLiteral("#include <QByteArrayView>\n#include <QList>\n#include <QVariant>\n\n");
     out += QStringLiteral("#include <optional>\n\n");
     out += QStringLiteral("namespace %1 {\n\n").arg(m_module.nameSpace);
-    out += QStringLiteral("// The `%1` table as a live list model (stdb::TableModel): one role per "
-                          "column, named like\n"
-                          "// %2's fields, and role \"row\" with the whole %2.\n")
-               .arg(t.wireName, row);
+    out += commentBlock(
+        QStringLiteral("The `%1` %2 as a live list model (stdb::TableModel): one "
+                       "role per column, named like %3's fields, and role \"row\" "
+                       "with the whole %3.")
+            .arg(t.wireName, t.isView ? QStringLiteral("view") : QStringLiteral("table"), row));
     out += QStringLiteral("class %1 : public stdb::TableModel {\n    Q_OBJECT\npublic:\n").arg(cls);
     if (!t.columns.isEmpty()) {
         out += QStringLiteral("    enum Role {\n");

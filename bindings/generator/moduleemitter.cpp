@@ -288,7 +288,7 @@ QString ModuleEmitter::moduleHeader() const {
     out += QStringLiteral(
                "// Everything the bindings know about the module, bound to one connection: a typed "
                "handle\n"
-               "// per table and the reducers.\n"
+               "// per table and view, and the reducers.\n"
                "//\n"
                "//   auto conn = "
                "stdb::DbConnectionBuilder().withUri(uri).withDatabaseName(db).build(this);\n"
@@ -309,15 +309,15 @@ QString ModuleEmitter::moduleHeader() const {
     if (!m_module.procedures.isEmpty())
         out += QStringLiteral("    Procedures *procedures() const { return m_procedures; }\n");
     out += u'\n';
-    out += QStringLiteral(
-        "    // One subscription (one query set) with SELECT * FROM \"t\" for every table here.\n");
+    out += QStringLiteral("    // One subscription (one query set) with SELECT * FROM \"t\" for "
+                          "every table and view here.\n");
     out += QStringLiteral("    stdb::SubscriptionHandle subscribeToAllTables();\n");
     out += QStringLiteral(
         "    // The same, configured by `builder` (onApplied, onError, withContext).\n");
     out += QStringLiteral("    stdb::SubscriptionHandle "
                           "subscribeToAllTables(stdb::SubscriptionBuilder builder);\n\n");
-    out += QStringLiteral(
-        "    // The wire names of the tables, in registration order (which is signal order).\n");
+    out += QStringLiteral("    // The wire names of the tables and views, in registration order "
+                          "(which is signal order).\n");
     out += QStringLiteral("    static QStringList tableNames();\n");
     out += QStringLiteral("    // SELECT * FROM \"t\" for each of them.\n");
     out += QStringLiteral("    static QStringList allTablesQueries();\n\n");

@@ -189,6 +189,8 @@ stdb::Expected<GenModule> SchemaModel::build() {
     if (ok())
         buildTables();
     if (ok())
+        buildViews();
+    if (ok())
         buildReducers();
     if (ok())
         buildProcedures();
@@ -234,6 +236,17 @@ void SchemaModel::nameTypes() {
             ref = ts.at(ref)->refIndex();
         if (!named.contains(ref) && ts.at(ref) && ts.at(ref)->isProduct())
             named.insert(ref, Naming::pascalCase(t.sourceName));
+    }
+    // … and those of views after their view.
+    for (const stdb::ViewDef &v : m_schema.views()) {
+        if (!v.productTypeRef)
+            continue;
+        quint32 ref = *v.productTypeRef;
+        while (ts.at(ref) && ts.at(ref)->isRef() && !named.contains(ref))
+            ref = ts.at(ref)->refIndex();
+        if (!named.contains(ref) && ts.at(ref) && ts.at(ref)->isProduct() &&
+            Naming::isIdentifierLike(v.sourceName))
+            named.insert(ref, Naming::pascalCase(v.sourceName));
     }
     for (auto it = named.cbegin(); it != named.cend(); ++it) {
         GenType g;
@@ -490,8 +503,6 @@ void SchemaModel::buildTables() {
         g.fileStem = Naming::fileStem(g.cppClass);
         g.isEvent = t.isEvent;
         g.isPublic = t.isPublic();
-        if (t.schedule)
-            g.scheduledReducer = t.schedule->reducerName;
         const GenType *row = namedTarget(AlgebraicType::ref(t.productTypeRef));
         if (!row || row->kind != GenType::Kind::Product) {
             fail(JsonPath::key(path, u"product_type_ref"),
@@ -501,6 +512,13 @@ void SchemaModel::buildTables() {
         g.rowType = row->cppName;
         g.rowStem = row->fileStem;
         g.columns = row->members;
+        if (t.schedule) {
+            g.scheduledReducer = t.schedule->reducerName;
+            g.scheduledIsProcedure = m_schema.procedure(t.schedule->reducerName) != nullptr;
+            const int col = t.schedule->scheduledAtColumn;
+            if (col >= 0 && col < g.columns.size())
+                g.scheduledAtColumn = g.columns[col].wireName;
+        }
 
         if (t.primaryKey.size() > 1)
             unsupported(JsonPath::key(path, u"primary_key"),
@@ -667,16 +685,69 @@ GenType SchemaModel::argsType(const QString &cppName, const QString &schemaName,
     return args;
 }
 
-void SchemaModel::listUnsupported() {
-    for (qsizetype i = 0; i < m_schema.views().size(); ++i) {
+void SchemaModel::buildViews() {
+    for (qsizetype i = 0; i < m_schema.views().size() && ok(); ++i) {
         const stdb::ViewDef &v = m_schema.views()[i];
         if (!v.isPublic && !m_options.includePrivate)
             continue; // like a private table
-        unsupported(m_locator.view(i),
-                    QStringLiteral("%1view \"%2\" is not generated (no handle; its rows can be "
-                                   "subscribed to by name with SQL)")
-                        .arg(v.isAnonymous ? QStringLiteral("anonymous ") : QString(), v.name));
+        const QString path = m_locator.view(i);
+        if (!v.paramList.isEmpty()) {
+            // A subscription query names a view but cannot pass it arguments.
+            unsupported(JsonPath::key(path, u"params"),
+                        QStringLiteral("view \"%1\" takes parameters: it is not generated (a "
+                                       "subscription cannot pass view arguments)")
+                            .arg(v.name));
+            continue;
+        }
+        if (!Naming::isIdentifierLike(v.sourceName)) {
+            fail(path, QStringLiteral("view name \"%1\" cannot be turned into a C++ name")
+                           .arg(v.sourceName));
+            return;
+        }
+        const GenType *row =
+            v.productTypeRef ? namedTarget(AlgebraicType::ref(*v.productTypeRef)) : nullptr;
+        if (!row || row->kind != GenType::Kind::Product) {
+            fail(JsonPath::key(path, u"return_type"),
+                 QStringLiteral("view \"%1\" returns %2: not Option, Array or Query of a named "
+                                "product type")
+                     .arg(v.name, v.returnType.toString()));
+            return;
+        }
+        GenTable g;
+        g.wireName = v.name;
+        g.path = path;
+        g.isView = true;
+        g.isAnonymousView = v.isAnonymous;
+        g.isPublic = v.isPublic;
+        g.cppClass = Naming::pascalCase(v.sourceName) + QStringLiteral("View");
+        g.accessor = Naming::escape(Naming::camelCase(v.sourceName));
+        if (clashesWithQObject(g.accessor))
+            g.accessor += u'_';
+        g.fileStem = Naming::fileStem(g.cppClass);
+        g.rowType = row->cppName;
+        g.rowStem = row->fileStem;
+        g.columns = row->members;
+        if (v.primaryKey.size() == 1 && v.primaryKey.front() >= 0 &&
+            v.primaryKey.front() < g.columns.size()) {
+            // Like a table's: updates are paired by it, and it has a find.
+            g.primaryKey = v.primaryKey.front();
+            GenIndex x;
+            x.column = g.primaryKey;
+            x.unique = true;
+            x.method = QStringLiteral("findBy") + g.columns[g.primaryKey].pascalName;
+            g.lookups.append(x);
+        } else if (!v.primaryKey.isEmpty()) {
+            unsupported(path, QStringLiteral("view \"%1\": a primary key of more than one column "
+                                             "(%2) cannot be generated; without it, a changed row "
+                                             "arrives as rowDeleted + rowInserted and there is no "
+                                             "find")
+                                  .arg(v.name, columnNames(g, v.primaryKey)));
+        }
+        m_module.tables.append(g);
     }
+}
+
+void SchemaModel::listUnsupported() {
     for (const SchemaLocator::Submodule &m : m_locator.submodules())
         unsupported(m.path, QStringLiteral("submodule \"%1\" is not generated (none of its "
                                            "tables, reducers, procedures or views)")

@@ -60,7 +60,15 @@ struct GenTable {
     QStringList skippedIndexes; // index names we could not offer (multi-column)
     bool isEvent = false;
     bool isPublic = true;
+    // A view: rows the server computes, subscribed to by name like a table's. Anonymous views
+    // give every client the same rows; the others are evaluated per subscriber identity.
+    bool isView = false;
+    bool isAnonymousView = false;
+    // A scheduled table: each row calls this reducer or procedure (wire name) at the time in
+    // the ScheduleAt column `scheduledAtColumn` (wire name).
     QString scheduledReducer;
+    bool scheduledIsProcedure = false;
+    QString scheduledAtColumn;
 };
 
 struct GenReducer {
@@ -94,12 +102,12 @@ struct GenUnsupported {
 };
 
 struct GenModule {
-    QString nameSpace;    // "quickstart_chat" or "a::b"
-    QList<GenType> types; // typespace order, then reducer args, then procedure args
-    QList<GenTable> tables;
+    QString nameSpace;      // "quickstart_chat" or "a::b"
+    QList<GenType> types;   // typespace order, then reducer args, then procedure args
+    QList<GenTable> tables; // the tables, then the views
     QList<GenReducer> reducers;
     QList<GenProcedure> procedures;
-    QList<GenUnsupported> unsupported; // in schema order: tables, reducers, procedures, views
+    QList<GenUnsupported> unsupported; // tables, views, reducers, procedures, submodules
 
     const GenType *type(const QString &cppName) const;
 };
@@ -127,6 +135,8 @@ private:
     void buildTables();
     void buildReducers();
     void buildProcedures();
+    // Views become GenTables (isView): their rows are cached and reported like a table's.
+    void buildViews();
     void listUnsupported();
     // The arguments struct of a reducer or procedure (appended to m_module.types).
     GenType argsType(const QString &cppName, const QString &schemaName, const QString &path,

@@ -16,9 +16,17 @@ QString TableEmitter::classComment() const {
     const GenTable &t = m_table;
     QStringList lines;
     lines << QStringLiteral(
-                 "// The `%1` table: its cached rows as %2 values, decoded when read, and typed")
-                 .arg(t.wireName, t.rowType)
+                 "// The `%1` %2: its cached rows as %3 values, decoded when read, and typed")
+                 .arg(t.wireName, t.isView ? QStringLiteral("view") : QStringLiteral("table"),
+                      t.rowType)
           << QStringLiteral("// signals for every change the server reports.");
+    if (t.isView && t.isAnonymousView)
+        lines << QStringLiteral("// A view: subscribed to by name like a table. Anonymous: every "
+                                "subscriber gets the same rows.");
+    else if (t.isView)
+        lines << QStringLiteral("// A view: subscribed to by name like a table. Per subscriber: "
+                                "the server computes its")
+              << QStringLiteral("// rows for this connection's identity.");
     if (t.isEvent)
         lines << QStringLiteral(
             "// An event table: rows are not kept; each one arrives once as rowInserted.");
@@ -30,7 +38,10 @@ QString TableEmitter::classComment() const {
         lines << QStringLiteral(
             "// No primary key: a changed row arrives as rowDeleted + rowInserted.");
     if (!t.scheduledReducer.isEmpty())
-        lines << QStringLiteral("// Schedules reducer `%1`.").arg(t.scheduledReducer);
+        lines << QStringLiteral("// Scheduled: each row calls %1 `%2` at the time in column `%3`.")
+                     .arg(t.scheduledIsProcedure ? QStringLiteral("procedure")
+                                                 : QStringLiteral("reducer"),
+                          t.scheduledReducer, t.scheduledAtColumn);
     if (!t.isPublic)
         lines << QStringLiteral("// Private: only the database owner can subscribe to it.");
     for (const QString &skipped : t.skippedIndexes)
@@ -41,6 +52,24 @@ QString TableEmitter::classComment() const {
     QString out;
     for (const QString &l : lines)
         out += l + u'\n';
+    return out;
+}
+
+QString TableEmitter::scheduleConstants() const {
+    const GenTable &t = m_table;
+    if (t.scheduledReducer.isEmpty())
+        return {};
+    const QString kind =
+        t.scheduledIsProcedure ? QStringLiteral("Procedure") : QStringLiteral("Reducer");
+    QString out =
+        QStringLiteral("    // The %1 each row schedules (wire name; clients normally do not "
+                       "call it) and the\n"
+                       "    // ScheduleAt column that says when.\n")
+            .arg(kind.toLower());
+    out += QStringLiteral("    static constexpr char kScheduled%1[] = %2;\n")
+               .arg(kind, CodeFormat::cString(t.scheduledReducer));
+    out += QStringLiteral("    static constexpr char kScheduledAtColumn[] = %1;\n\n")
+               .arg(CodeFormat::cString(t.scheduledAtColumn));
     return out;
 }
 
@@ -93,9 +122,12 @@ QString TableEmitter::header() const {
         out += QStringLiteral("        QList<std::pair<%1, %1>> updated; // (old row, new row)\n")
                    .arg(row);
     out += QStringLiteral("        QList<%1> inserted;\n    };\n\n").arg(row);
-    out += QStringLiteral("    // The wire name: what the server calls the table.\n");
+    out += t.isView ? QStringLiteral("    // The wire name: what the server calls the view (its "
+                                     "rows arrive under it).\n")
+                    : QStringLiteral("    // The wire name: what the server calls the table.\n");
     out += QStringLiteral("    static constexpr char kTableName[] = %1;\n\n")
                .arg(CodeFormat::cString(t.wireName));
+    out += scheduleConstants();
     out += QStringLiteral("    // Registers the table with `connection` and becomes its child. "
                           "Construct it before the\n"
                           "    // event loop runs after build(), so that no rows arrive before the "

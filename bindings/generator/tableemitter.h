@@ -5,8 +5,9 @@
 
 #include <QString>
 
-// Writes the header/source pair of one table handle: a stdb::TableHandle subclass that
-// configures the table's keys on the cache, decodes rows on demand and emits typed signals.
+// Writes the header/source pair of one table or view handle: a stdb::TableHandle subclass
+// that configures the table's keys on the cache, decodes rows on demand and emits typed
+// signals. (Event tables have their own: EventTableEmitter.)
 class TableEmitter {
 public:
     TableEmitter(const GenModule &module, const GenTable &table);
@@ -16,6 +17,8 @@ public:
 
 private:
     QString classComment() const;
+    // kScheduledReducer / kScheduledProcedure and kScheduledAtColumn of a scheduled table.
+    QString scheduleConstants() const;
     QString keyExtractor(int column) const;
     QString lookupDeclaration(const GenIndex &index) const;
     QString lookupDefinition(const GenIndex &index) const;

@@ -14,8 +14,8 @@
 
 namespace quickstart_chat {
 
-// The `user` table as a live list model (stdb::TableModel): one role per column, named like
-// User's fields, and role "row" with the whole User.
+// The `user` table as a live list model (stdb::TableModel): one role per column, named like User's
+// fields, and role "row" with the whole User.
 class UserTableModel : public stdb::TableModel {
     Q_OBJECT
 public:

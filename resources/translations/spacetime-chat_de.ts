@@ -268,12 +268,13 @@ Klicken zum Kopieren.</translation>
         <source>Trying again to connect…</source>
         <translation>Neuer Verbindungsversuch…</translation>
     </message>
-</context>
-<context>
-    <name>DBusNotifier</name>
     <message>
-        <source>Show</source>
-        <translation>Anzeigen</translation>
+        <source>Connected, but the subscription failed</source>
+        <translation>Verbunden, aber das Abonnement schlug fehl</translation>
+    </message>
+    <message>
+        <source>Connected, but the subscription failed: %1</source>
+        <translation>Verbunden, aber das Abonnement schlug fehl: %1</translation>
     </message>
 </context>
 <context>
@@ -305,6 +306,30 @@ Klicken zum Kopieren.</translation>
             <numerusform>%n Treffer</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Find:</source>
+        <translation>Suchen:</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>Keine Treffer</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Older match (Enter, F3)</source>
+        <translation>Älterer Treffer (Eingabe, F3)</translation>
+    </message>
+    <message>
+        <source>Newer match (Shift+Enter, Shift+F3)</source>
+        <translation>Neuerer Treffer (Umschalt+Eingabe, Umschalt+F3)</translation>
+    </message>
+    <message>
+        <source>Enter: next older match · Shift+Enter: next newer match</source>
+        <translation>Eingabe: nächster älterer Treffer · Umschalt+Eingabe: nächster neuerer Treffer</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -331,6 +356,18 @@ Klicken zum Kopieren.</translation>
     <message>
         <source>The official Rust quickstart client saved an identity in %1. Continue as that identity here? Otherwise you get a new one.</source>
         <translation>Der offizielle Rust-Quickstart-Client hat in %1 eine Identität gespeichert. Hier als diese Identität weitermachen? Sonst bekommst du eine neue.</translation>
+    </message>
+    <message>
+        <source>(%1) %2</source>
+        <translation>(%1) %2</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stumm</translation>
+    </message>
+    <message>
+        <source>No notifications until the app is restarted</source>
+        <translation>Keine Benachrichtigungen bis zum nächsten Start</translation>
     </message>
 </context>
 <context>
@@ -558,21 +595,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>Nicht verbunden. Wähle mit Datei ▸ Verbinden einen Server.</translation>
     </message>
     <message>
-        <source>%1 mentioned you</source>
-        <translation>%1 hat dich erwähnt</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n new message(s)</source>
-        <translation>
-            <numerusform>%n neue Nachricht</numerusform>
-            <numerusform>%n neue Nachrichten</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
         <source>About Spacetime Chat</source>
         <translation>Über Spacetime Chat</translation>
     </message>
@@ -646,6 +668,30 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
+    <message>
+        <source>Show less</source>
+        <translation>Weniger anzeigen</translation>
+    </message>
+    <message>
+        <source>Show more</source>
+        <translation>Mehr anzeigen</translation>
+    </message>
+    <message>
+        <source>Show only the start of this message</source>
+        <translation>Nur den Anfang dieser Nachricht anzeigen</translation>
+    </message>
+    <message>
+        <source>Show the whole message</source>
+        <translation>Die ganze Nachricht anzeigen</translation>
+    </message>
+    <message>
+        <source>Show only the start of this message (Enter)</source>
+        <translation>Nur den Anfang dieser Nachricht anzeigen (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Show the whole message (Enter)</source>
+        <translation>Die ganze Nachricht anzeigen (Eingabe)</translation>
+    </message>
 </context>
 <context>
     <name>MessageInput</name>
@@ -712,10 +758,6 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <translation>Nachrichten</translation>
     </message>
     <message>
-        <source>The conversation, oldest at the top</source>
-        <translation>Das Gespräch, älteste Nachricht oben</translation>
-    </message>
-    <message>
         <source>Jump to the newest message</source>
         <translation>Zur neuesten Nachricht springen</translation>
     </message>
@@ -769,6 +811,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
     <message>
         <source>Newer messages unloaded · Jump to newest ↓</source>
         <translation>Neuere Nachrichten entladen · Zu den neuesten springen ↓</translation>
+    </message>
+    <message>
+        <source>The conversation, oldest at the top. Enter shows or hides the rest of a long message.</source>
+        <translation>Das Gespräch, älteste Nachricht oben. Die Eingabetaste zeigt den Rest einer langen Nachricht an oder blendet ihn aus.</translation>
     </message>
 </context>
 <context>
@@ -1411,6 +1457,31 @@ Identität: %2</translation>
     </message>
 </context>
 <context>
+    <name>desktop::DBusNotifier</name>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+</context>
+<context>
+    <name>desktop::MessageNotifier</name>
+    <message>
+        <source>%1 mentioned you</source>
+        <translation>%1 hat dich erwähnt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new message(s)</source>
+        <translation>
+            <numerusform>%n neue Nachricht</numerusform>
+            <numerusform>%n neue Nachrichten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Spacetime Chat is already running with the profile &quot;%1&quot;; brought it to the front.</source>
@@ -1430,6 +1501,18 @@ Identität: %2</translation>
     <message>
         <source>Chat on a SpacetimeDB quickstart-chat database (Qt Quick client).</source>
         <translation>Chatten über eine SpacetimeDB-quickstart-chat-Datenbank (Qt-Quick-Client).</translation>
+    </message>
+    <message>
+        <source>light, dark or system (default: follow the system).</source>
+        <translation>light, dark oder system (Standard: dem System folgen).</translation>
+    </message>
+    <message>
+        <source>--color-scheme must be light, dark or system.</source>
+        <translation>--color-scheme muss light, dark oder system sein.</translation>
+    </message>
+    <message>
+        <source>SPACETIME_CHAT_COLOR_SCHEME must be light, dark or system, not &quot;%1&quot;.</source>
+        <translation>SPACETIME_CHAT_COLOR_SCHEME muss light, dark oder system sein, nicht „%1“.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,7 @@
 #include "commandline.h"
 
 #include "chat/connectoptions.h"
+#include "desktop/colorscheme.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -44,8 +45,7 @@ bool CommandLine::parse(const QStringList &arguments) {
     minimized = parser.isSet(minimizedOpt);
     noTray = parser.isSet(noTrayOpt);
     colorScheme = parser.value(schemeOpt).trimmed().toLower();
-    if (!colorScheme.isEmpty() && colorScheme != QLatin1String("light") &&
-        colorScheme != QLatin1String("dark") && colorScheme != QLatin1String("system")) {
+    if (!desktop::ColorScheme::fromName(colorScheme)) {
         m_error = QCoreApplication::translate("CommandLine",
                                               "--color-scheme must be light, dark or system.");
         return false;

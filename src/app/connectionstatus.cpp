@@ -78,9 +78,14 @@ QString ConnectionStatus::describe(State state, int reconnectSeconds, bool wasOn
 }
 
 void ConnectionStatus::setState(State state, int reconnectSeconds, const QString &error,
-                                bool wasOnline) {
+                                bool wasOnline, bool subscriptionFailed) {
+    const bool subscription = state == State::Error && subscriptionFailed;
     QString text = describe(state, reconnectSeconds, wasOnline);
-    if (state == State::Error && !error.isEmpty())
+    if (subscription)
+        text = error.isEmpty() ? tr("Connected, but the subscription failed")
+                               : tr("Connected, but the subscription failed: %1")
+                                     .arg(chat::UntrustedText::isolate(error));
+    else if (state == State::Error && !error.isEmpty())
         text = tr("Not connected: %1").arg(chat::UntrustedText::isolate(error));
     m_state->setText(text);
     m_state->setToolTip(error.isEmpty() ? QString()
@@ -99,7 +104,8 @@ void ConnectionStatus::setState(State state, int reconnectSeconds, const QString
         c = QColor(140, 140, 140);
         break;
     case State::Error:
-        c = QColor(210, 50, 50);
+        // Connected but without the data we asked for: a problem, not a lost connection.
+        c = subscription ? QColor(225, 160, 20) : QColor(210, 50, 50);
         break;
     }
     m_dot->setText(QStringLiteral("●"));

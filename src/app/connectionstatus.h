@@ -17,8 +17,10 @@ public:
     explicit ConnectionStatus(QWidget *parent = nullptr);
 
     // wasOnline: the session had a connection before (then a retry is "connection lost").
+    // subscriptionFailed: the Error is the server refusing a subscription (ChatClient::
+    // ErrorSource::Subscription); the connection itself stands.
     void setState(chat::ChatClient::State state, int reconnectSeconds, const QString &error,
-                  bool wasOnline = true);
+                  bool wasOnline = true, bool subscriptionFailed = false);
     void setIdentity(const QString &shortHex, const QString &fullHex);
     void setPending(int count);
 

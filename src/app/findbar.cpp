@@ -22,6 +22,7 @@ FindBar::FindBar(QWidget *parent)
     m_edit->setPlaceholderText(tr("Search messages and senders"));
     m_edit->setClearButtonEnabled(true);
     m_edit->setAccessibleName(tr("Find in conversation"));
+    m_edit->setToolTip(tr("Enter: next older match · Shift+Enter: next newer match"));
     m_edit->installEventFilter(this);
     m_count->setObjectName(QStringLiteral("findCount"));
     m_close->setText(QStringLiteral("✕"));
@@ -38,10 +39,13 @@ FindBar::FindBar(QWidget *parent)
     debounce->setSingleShot(true);
     debounce->setInterval(120);
     connect(m_edit, &QLineEdit::textChanged, debounce, qOverload<>(&QTimer::start));
-    connect(debounce, &QTimer::timeout, this, [this] { emit searchChanged(m_edit->text()); });
+    connect(debounce, &QTimer::timeout, this, &FindBar::apply);
     connect(m_edit, &QLineEdit::returnPressed, this, [this, debounce] {
         debounce->stop();
-        emit searchChanged(m_edit->text());
+        if (m_edit->text() == m_applied && !m_applied.isEmpty())
+            emit findOlder();
+        else
+            apply();
     });
     connect(m_close, &QToolButton::clicked, this, &FindBar::close);
     setMatchCount(-1);
@@ -63,9 +67,15 @@ void FindBar::activate() {
     m_edit->selectAll();
 }
 
+void FindBar::apply() {
+    m_applied = m_edit->text();
+    emit searchChanged(m_applied);
+}
+
 void FindBar::close() {
-    const bool hadText = !m_edit->text().isEmpty();
+    const bool hadText = !m_edit->text().isEmpty() || !m_applied.isEmpty();
     m_edit->clear();
+    m_applied.clear();
     hide();
     if (hadText)
         emit searchChanged(QString());
@@ -73,9 +83,23 @@ void FindBar::close() {
 }
 
 bool FindBar::eventFilter(QObject *watched, QEvent *event) {
-    if (watched == m_edit && event->type() == QEvent::KeyPress &&
-        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+    if (watched != m_edit || event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    auto *key = static_cast<QKeyEvent *>(event);
+    if (key->key() == Qt::Key_Escape) {
         close();
+        return true;
+    }
+    const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
+    const bool newer = key->matches(QKeySequence::FindPrevious) ||
+                       (enter && (key->modifiers() & ~Qt::KeypadModifier) == Qt::ShiftModifier);
+    if ((newer || key->matches(QKeySequence::FindNext)) && !m_edit->text().isEmpty()) {
+        if (m_edit->text() != m_applied)
+            apply();
+        else if (newer)
+            emit findNewer();
+        else
+            emit findOlder();
         return true;
     }
     return QWidget::eventFilter(watched, event);

@@ -2,7 +2,6 @@
 // spacetime-chat: the Qt Widgets desktop client.
 
 #include "applog.h"
-#include "colorscheme.h"
 #include "commandline.h"
 #include "mainwindow.h"
 #include "messageview.h"
@@ -12,9 +11,11 @@
 
 #include "chat/rustcredentials.h"
 #include "chat/translations.h"
+#include "desktop/colorscheme.h"
 
 #include <QApplication>
 #include <QMessageBox>
+#include <QStyleFactory>
 
 #include <cstdio>
 #include <cstring>
@@ -58,10 +59,20 @@ int main(int argc, char *argv[]) {
         std::fprintf(stderr, "spacetime-chat: %s\n", qPrintable(cli.error()));
         return 2;
     }
-    QString scheme = cli.colorScheme;
-    if (scheme.isEmpty())
-        scheme = qEnvironmentVariable("SPACETIME_CHAT_COLOR_SCHEME");
-    applyColorScheme(app, scheme);
+    QString schemeName = cli.colorScheme;
+    if (schemeName.isEmpty())
+        schemeName = qEnvironmentVariable("SPACETIME_CHAT_COLOR_SCHEME");
+    // Light and dark: Fusion with our palette; system (or an unknown name in the variable, said
+    // so): whatever the platform theme gives.
+    const auto scheme = desktop::ColorScheme::fromName(schemeName);
+    if (!scheme)
+        qCWarning(lcApp) << "SPACETIME_CHAT_COLOR_SCHEME must be light, dark or system, not"
+                         << schemeName << "- following the system";
+    if (const auto palette =
+            desktop::ColorScheme::palette(scheme.value_or(desktop::ColorScheme::Scheme::System))) {
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(*palette);
+    }
 
     // Which profile: --profile, else the last one used; --server/--database override it.
     ProfileStore store;

@@ -8,19 +8,14 @@
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "notifier.h"
 #include "profilestore.h"
 #include "renamedialog.h"
 #include "trayicon.h"
 #include "traynotifier.h"
 #include "ui_mainwindow.h"
 #include "userdelegate.h"
-#ifdef STDB_APP_HAVE_DBUS
-#include "dbusnotifier.h"
-#endif
 
 #include "chat/credentialstore.h"
-#include "chat/mentions.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
@@ -29,6 +24,8 @@
 #include "chat/trustedcertificate.h"
 #include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
+#include "desktop/messagenotifier.h"
+#include "desktop/notifier.h"
 
 #include <QActionGroup>
 #include <QCloseEvent>
@@ -46,17 +43,14 @@ using chat::ChatClient;
 using chat::UntrustedText;
 using State = chat::ChatClient::State;
 
-namespace {
-constexpr int kMaxRemembered = 200; // notifications we can still jump to
-}
-
 MainWindow::MainWindow(Options options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(std::move(options))
     , m_ui(std::make_unique<Ui::MainWindow>())
     , m_profiles(std::make_unique<ProfileStore>())
     , m_filter(new chat::MessageFilterModel(this))
-    , m_userFilter(new chat::OnlineUserFilter(this)) {
+    , m_userFilter(new chat::OnlineUserFilter(this))
+    , m_notifications(new desktop::MessageNotifier(this)) {
     m_ui->setupUi(this);
     setWindowIcon(appIcon());
     m_ui->banner->hide();
@@ -100,10 +94,35 @@ MainWindow::MainWindow(Options options, QWidget *parent)
     FindBar *find = m_ui->findBar;
     connect(find, &FindBar::searchChanged, this, [this, find](const QString &text) {
         m_filter->setSearchText(text);
+        MessageView *view = m_ui->messageView;
+        view->setHighlightText(text);
         find->setMatchCount(text.isEmpty() ? -1 : m_filter->rowCount());
-        m_ui->messageView->scrollToLatest();
+        view->scrollToLatest();
+        // The newest match is the current one (and shown, even in a collapsed message).
+        if (!text.isEmpty() && m_filter->rowCount() > 0)
+            view->showMatch(m_filter->index(m_filter->rowCount() - 1, 0), text);
     });
+    // The next match, wrapping around at either end.
+    const auto step = [this, find](int delta) {
+        const int n = m_filter->rowCount();
+        if (n == 0 || find->searchText().isEmpty())
+            return;
+        const QModelIndex current = m_ui->messageView->currentIndex();
+        const int row = current.isValid() ? (current.row() + delta + n) % n : n - 1;
+        m_ui->messageView->showMatch(m_filter->index(row, 0), find->searchText());
+    };
+    connect(find, &FindBar::findOlder, this, [step] { step(-1); });
+    connect(find, &FindBar::findNewer, this, [step] { step(+1); });
     connect(find, &FindBar::closed, this, [this] { m_ui->messageInput->setFocus(); });
+
+    // Tray balloons where no notification service runs (the tray is made in setupTray()).
+    m_notifications->setFallback([this](QObject *parent) -> desktop::Notifier * {
+        return m_tray ? new TrayNotifier(m_tray->systemTrayIcon(), parent) : nullptr;
+    });
+    connect(m_notifications, &desktop::MessageNotifier::unreadChanged, this,
+            &MainWindow::onUnreadChanged);
+    connect(m_notifications, &desktop::MessageNotifier::activated, this,
+            &MainWindow::showNotifiedMessage);
 
     setupActions();
     setupTray();
@@ -151,15 +170,20 @@ bool MainWindow::isAttended() const {
     return isVisible() && !isMinimized() && isActiveWindow();
 }
 
-void MainWindow::setNotifier(Notifier *notifier) {
-    if (m_notifier == notifier)
-        return;
-    delete m_notifier;
-    m_notifier = notifier;
-    if (notifier) {
-        notifier->setParent(this);
-        connect(notifier, &Notifier::activated, this, &MainWindow::showNotifiedMessage);
-    }
+void MainWindow::setNotifier(desktop::Notifier *notifier) {
+    m_notifications->setBackend(notifier);
+}
+
+desktop::Notifier *MainWindow::notifier() const {
+    return m_notifications->backend();
+}
+
+int MainWindow::unreadCount() const {
+    return m_notifications->unread();
+}
+
+void MainWindow::updateAttention() {
+    m_notifications->setAttended(isAttended());
 }
 
 // ---- actions, tray, settings ---------------------------------------------------------------
@@ -173,6 +197,7 @@ void MainWindow::setupActions() {
     connect(ui.actionQuit, &QAction::triggered, this, &MainWindow::quit);
     connect(ui.actionRename, &QAction::triggered, this, &MainWindow::openRenameDialog);
     connect(ui.actionFind, &QAction::triggered, ui.findBar, &FindBar::activate);
+    connect(ui.actionMute, &QAction::toggled, m_notifications, &desktop::MessageNotifier::setMuted);
     connect(ui.actionOnlineOnly, &QAction::toggled, m_userFilter,
             &chat::OnlineUserFilter::setOnlineOnly);
     connect(ui.actionOnlineOnly, &QAction::toggled, this, &MainWindow::updateUsersSummary);
@@ -374,7 +399,7 @@ void MainWindow::createClient(const chat::Profile &profile) {
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(c, &ChatClient::credentialWarning, this,
             [this](const QString &text) { showBanner(text, false); });
-    connect(c, &ChatClient::messagesArrived, this, &MainWindow::onMessagesArrived);
+    m_notifications->setClient(c);
     connect(c->users(), &chat::UserModel::selfDisplayNameChanged, this, &MainWindow::updateTitle);
     connect(c->users(), &chat::UserModel::presenceKnownChanged, this,
             &MainWindow::updateUsersSummary);
@@ -409,9 +434,8 @@ void MainWindow::destroyClient() {
     m_filter->setSourceModel(nullptr);
     m_userFilter->setSourceModel(nullptr);
     m_ui->messageInput->setUserModel(nullptr);
+    m_notifications->setClient(nullptr);
     delete c;
-    m_notified.clear();
-    setUnread(0);
 }
 
 void MainWindow::startSession() {
@@ -595,7 +619,8 @@ void MainWindow::updateStatus() {
         return;
     const State state = m_client->state();
     m_status->setState(state, m_client->reconnectSeconds(), m_client->lastError(),
-                       m_client->wasOnline());
+                       m_client->wasOnline(),
+                       m_client->errorSource() == ChatClient::ErrorSource::Subscription);
     // A failed attempt to connect (typed, already in the user's language) says what to fix,
     // also while the client keeps trying.
     const bool connectFailed = m_client->connectFailure().isFailure();
@@ -645,8 +670,8 @@ void MainWindow::updateTitle() {
     } else {
         title = tr("Spacetime Chat");
     }
-    if (m_unread > 0)
-        title = tr("(%1) %2").arg(m_unread).arg(title);
+    if (const int unread = m_notifications->unread(); unread > 0)
+        title = tr("(%1) %2").arg(unread).arg(title);
     setWindowTitle(title);
 }
 
@@ -691,125 +716,22 @@ void MainWindow::updatePending() {
         m_status->setPending(m_client->pendingCount());
 }
 
-void MainWindow::setUnread(int count) {
-    m_unread = count;
+void MainWindow::onUnreadChanged(int count) {
     if (m_tray)
         m_tray->setUnread(count);
     updateTitle();
 }
 
-void MainWindow::onMessagesArrived(const QList<chat::ChatMessage> &messages) {
-    if (!m_client)
-        return;
-    const stdb::Identity self = m_client->identity();
-    QList<chat::ChatMessage> others;
-    for (const chat::ChatMessage &m : messages)
-        if (m.sender != self)
-            others.append(m);
-    if (others.isEmpty() || isAttended())
-        return;
-    setUnread(m_unread + int(others.size()));
-    if (isMuted())
-        return;
-    if (!m_notifier) {
-        // Held until the asynchronous choice of a notification service is made.
-        m_heldForNotifier.append(others);
-        chooseNotifier();
-        return;
-    }
-    notifyAbout(others);
-}
-
-void MainWindow::chooseNotifier() {
-    if (m_choosingNotifier)
-        return;
-    m_choosingNotifier = true;
-    auto choose = [this](bool dbusAvailable) {
-        m_choosingNotifier = false;
-        if (!m_notifier) {
-#ifdef STDB_APP_HAVE_DBUS
-            if (dbusAvailable)
-                setNotifier(new DBusNotifier(this));
-#else
-            Q_UNUSED(dbusAvailable)
-#endif
-            if (!m_notifier && m_tray)
-                setNotifier(new TrayNotifier(m_tray->systemTrayIcon(), this));
-        }
-        const QList<chat::ChatMessage> held = std::exchange(m_heldForNotifier, {});
-        // The user may have come back or muted meanwhile.
-        if (m_notifier && m_client && !held.isEmpty() && !isAttended() && !isMuted())
-            notifyAbout(held);
-    };
-#ifdef STDB_APP_HAVE_DBUS
-    DBusNotifier::probe(this, choose);
-#else
-    QMetaObject::invokeMethod(
-        this, [choose] { choose(false); }, Qt::QueuedConnection);
-#endif
-}
-
-void MainWindow::notifyAbout(const QList<chat::ChatMessage> &others) {
-    const chat::UserModel *users = m_client->users();
-    auto remember = [this](const chat::ChatMessage &m) {
-        const quint64 id = m_nextNotification++;
-        m_notified.insert(id, {m.sender.toHex(), m.sent.toDateTime().toMSecsSinceEpoch(), m.text});
-        m_notified.remove(id - kMaxRemembered);
-        return id;
-    };
-    // Mentions get their own notification each; the rest are summed up in one.
-    QList<chat::ChatMessage> plain;
-    // The rule the message list highlights with (our name as typed, a whole word).
-    const chat::Mentions &mentions = m_client->messages()->mentions();
-    for (const chat::ChatMessage &m : others) {
-        if (mentions.matches(m.text)) {
-            Notification n;
-            n.id = remember(m);
-            n.mention = true;
-            n.title =
-                tr("%1 mentioned you").arg(UntrustedText::isolate(users->displayName(m.sender)));
-            n.body = Notifier::shorten(m.text);
-            m_notifier->notify(n);
-        } else {
-            plain.append(m);
-        }
-    }
-    if (plain.isEmpty())
-        return;
-    const chat::ChatMessage &last = plain.constLast();
-    Notification n;
-    n.id = remember(last);
-    if (plain.size() == 1) {
-        n.title = users->displayName(last.sender);
-        n.body = Notifier::shorten(last.text);
-    } else {
-        n.title = tr("%n new message(s)", nullptr, int(plain.size()));
-        n.body = Notifier::shorten(
-            tr("%1: %2").arg(UntrustedText::isolate(users->displayName(last.sender)),
-                             UntrustedText::isolate(last.text)));
-    }
-    m_notifier->notify(n);
-}
-
 void MainWindow::showNotifiedMessage(quint64 notificationId) {
     bringToFront();
-    const auto it = m_notified.constFind(notificationId);
-    if (it == m_notified.constEnd())
-        return;
     if (!m_filter->searchText().isEmpty())
         m_ui->findBar->close();
-    for (int row = m_filter->rowCount() - 1; row >= 0; --row) {
-        const QModelIndex index = m_filter->index(row, 0);
-        if (index.data(chat::MessageModel::SenderIdentityRole).toString() != it->sender)
-            continue;
-        if (index.data(chat::MessageModel::SentRole).toDateTime().toMSecsSinceEpoch() !=
-                it->sentMs ||
-            index.data(chat::MessageModel::TextRole).toString() != it->text)
-            continue;
-        m_ui->messageView->setCurrentIndex(index);
-        m_ui->messageView->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    const int row = m_notifications->rowOf(notificationId, m_filter);
+    if (row < 0)
         return;
-    }
+    const QModelIndex index = m_filter->index(row, 0);
+    m_ui->messageView->setCurrentIndex(index);
+    m_ui->messageView->scrollTo(index, QAbstractItemView::PositionAtCenter);
 }
 
 void MainWindow::bringToFront() {
@@ -862,10 +784,19 @@ void MainWindow::closeEvent(QCloseEvent *event) {
     QCoreApplication::quit();
 }
 
+void MainWindow::showEvent(QShowEvent *event) {
+    QMainWindow::showEvent(event);
+    updateAttention();
+}
+
+void MainWindow::hideEvent(QHideEvent *event) {
+    QMainWindow::hideEvent(event);
+    updateAttention();
+}
+
 void MainWindow::changeEvent(QEvent *event) {
     if (event->type() == QEvent::ActivationChange || event->type() == QEvent::WindowStateChange) {
-        if (isAttended() && m_unread > 0)
-            setUnread(0);
+        updateAttention();
         if (m_tray)
             m_tray->setWindowVisible(isVisible() && !isMinimized());
     } else if (event->type() == QEvent::LanguageChange) {

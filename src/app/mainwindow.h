@@ -17,12 +17,15 @@ namespace chat {
 class MessageFilterModel;
 class OnlineUserFilter;
 } // namespace chat
+namespace desktop {
+class MessageNotifier;
+class Notifier;
+} // namespace desktop
 
 class ConnectionStatus;
 class FindBar;
 class MessageInput;
 class MessageView;
-class Notifier;
 class ProfileStore;
 class QListView;
 class RenameDialog;
@@ -55,8 +58,10 @@ public:
     static QString desktopFileName();
 
     // Replaces the notification backend (the window takes ownership).
-    void setNotifier(Notifier *notifier);
-    Notifier *notifier() const { return m_notifier; }
+    void setNotifier(desktop::Notifier *notifier);
+    desktop::Notifier *notifier() const;
+    // Which messages are notified and how many are unread (shared with the Quick client).
+    desktop::MessageNotifier *messageNotifier() const { return m_notifications; }
 
     chat::ChatClient *client() const { return m_client; }
     MessageView *messageView() const;
@@ -68,7 +73,7 @@ public:
     ConnectionStatus *connectionStatus() const { return m_status; }
     TrayIcon *trayIcon() const { return m_tray; }
     QString bannerText() const;
-    int unreadCount() const { return m_unread; }
+    int unreadCount() const;
     bool isMuted() const;
     // Whether the user is looking at the window (visible, not minimised, active).
     bool isAttended() const;
@@ -91,14 +96,10 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
-    struct Notified {
-        QString sender;
-        qint64 sentMs = 0;
-        QString text;
-    };
-
     void createClient(const chat::Profile &profile);
     void destroyClient();
     void beginSession();
@@ -110,12 +111,9 @@ private:
     void updateUsersSummary();
     void updatePlaceholder();
     void updatePending();
-    void setUnread(int count);
+    void onUnreadChanged(int count);
+    void updateAttention();
     void showBanner(const QString &text, bool error);
-    void onMessagesArrived(const QList<chat::ChatMessage> &messages);
-    // Picks the notification backend without blocking (D-Bus probe, else the tray).
-    void chooseNotifier();
-    void notifyAbout(const QList<chat::ChatMessage> &others);
     void onSend(const QString &text);
     void onRenameFromInput(const QString &name);
     void forgetIdentity();
@@ -141,16 +139,11 @@ private:
     chat::MessageFilterModel *m_filter = nullptr;
     chat::OnlineUserFilter *m_userFilter = nullptr;
     ConnectionStatus *m_status = nullptr;
-    Notifier *m_notifier = nullptr;
-    bool m_choosingNotifier = false;
-    QList<chat::ChatMessage> m_heldForNotifier; // arrived while the backend was being chosen
+    desktop::MessageNotifier *m_notifications = nullptr;
     TrayIcon *m_tray = nullptr;
     QPointer<RenameDialog> m_renameDialog;
-    int m_unread = 0;
     bool m_quitting = false;
     bool m_renameFromInput = false;
     QString m_certificateProblem; // the profile's trusted certificate cannot be used
     bool m_trayHintShown = false;
-    quint64 m_nextNotification = 1;
-    QHash<quint64, Notified> m_notified;
 };

@@ -10,6 +10,7 @@
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include <QBrush>
 #include <QHelpEvent>
 #include <QLocale>
 #include <QPainter>
@@ -148,7 +149,7 @@ QList<QTextLayout::FormatRange> MessageDelegate::linkFormats(const QString &text
 }
 
 qreal MessageDelegate::layoutText(QTextLayout &layout, const QString &text, int width,
-                                  const QPalette *palette) const {
+                                  const QPalette *palette, bool highlight) const {
     layout.setText(text);
     layout.setFont(m_font);
     QTextOption option;
@@ -159,8 +160,12 @@ qreal MessageDelegate::layoutText(QTextLayout &layout, const QString &text, int 
     option.setTextDirection(rtl ? Qt::RightToLeft : Qt::LeftToRight);
     option.setAlignment(rtl ? Qt::AlignRight : Qt::AlignLeft);
     layout.setTextOption(option);
-    if (palette)
-        layout.setFormats(linkFormats(text, *palette));
+    if (palette) {
+        QList<QTextLayout::FormatRange> formats = linkFormats(text, *palette);
+        if (highlight)
+            formats += highlightFormats(text, *palette);
+        layout.setFormats(formats);
+    }
     layout.beginLayout();
     qreal y = 0;
     for (;;) {
@@ -186,9 +191,21 @@ int MessageDelegate::textWidth() const {
     return qMax(40, m_width - textLeft() - kMargin);
 }
 
+MessageDelegate::TextHeight MessageDelegate::textHeight(const QTextLayout &layout) {
+    TextHeight h;
+    const int lines = layout.lineCount();
+    if (lines == 0)
+        return h;
+    const QTextLine last = layout.lineAt(lines - 1);
+    h.full = last.y() + last.height();
+    h.collapsible = lines > collapseAboveLines();
+    h.collapsed = h.collapsible ? layout.lineAt(collapsedLines()).y() : h.full;
+    return h;
+}
+
 MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
                                                        const QString &text,
-                                                       const qreal *layoutHeight) const {
+                                                       const TextHeight *height) const {
     const QFontMetrics fm(m_font);
     const QFontMetrics bold(boldFont(m_font));
     const QFontMetrics small(smallFont(m_font));
@@ -209,14 +226,22 @@ MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
     g.textLeft = textLeft();
     g.textTop = y;
     g.textWidth = textWidth();
-    if (layoutHeight) {
-        g.textHeight = qCeil(*layoutHeight);
+    TextHeight th;
+    if (height) {
+        th = *height;
     } else {
         QTextLayout layout;
-        g.textHeight = qCeil(layoutText(layout, text, g.textWidth, nullptr));
+        layoutText(layout, text, g.textWidth, nullptr);
+        th = textHeight(layout);
     }
+    const bool expanded = index.data(MessageModel::ExpandedRole).toBool();
+    g.textHeight = qCeil(th.collapsible && !expanded ? th.collapsed : th.full);
     g.textHeight = qMax(g.textHeight, fm.height());
     y += g.textHeight;
+    if (th.collapsible) {
+        g.toggleHeight = fm.height() + 4;
+        y += g.toggleHeight;
+    }
     if (!deliveryText(index).isEmpty()) {
         g.statusHeight = small.height() + 2;
         y += g.statusHeight;
@@ -232,7 +257,8 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex 
     const QString text = displayText(index);
     const int flags = (index.data(MessageModel::FirstOfGroupRole).toBool() ? 1 : 0) |
                       (index.data(MessageModel::DayChangedRole).toBool() ? 2 : 0) |
-                      (int(stateOf(index)) << 2);
+                      (int(stateOf(index)) << 2) |
+                      (index.data(MessageModel::ExpandedRole).toBool() ? 1 << 8 : 0);
     RowHeightCache::Key key{text, flags, deliveryText(index)};
     if (const std::optional<int> cached = m_heights.find(key))
         return {m_width, *cached};
@@ -241,13 +267,83 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex 
     return {m_width, h};
 }
 
+QString MessageDelegate::toggleText(bool expanded) {
+    return expanded ? tr("Show less") : tr("Show more");
+}
+
+bool MessageDelegate::isCollapsible(const QModelIndex &index) const {
+    QTextLayout layout;
+    layoutText(layout, displayText(index), textWidth(), nullptr);
+    return textHeight(layout).collapsible;
+}
+
+bool MessageDelegate::isCollapsed(const QModelIndex &index) const {
+    return !index.data(MessageModel::ExpandedRole).toBool() && isCollapsible(index);
+}
+
+QRect MessageDelegate::toggleRect(const QRect &rect, const QModelIndex &index) const {
+    const QString text = displayText(index);
+    QTextLayout layout;
+    layoutText(layout, text, textWidth(), nullptr);
+    const TextHeight th = textHeight(layout);
+    if (!th.collapsible)
+        return {};
+    const RowGeometry g = geometry(index, text, &th);
+    const QString label = toggleText(index.data(MessageModel::ExpandedRole).toBool());
+    const int width = qMin(g.textWidth, QFontMetrics(m_font).horizontalAdvance(label) + 8);
+    return {rect.left() + g.textLeft, rect.top() + g.textTop + g.textHeight, width, g.toggleHeight};
+}
+
+QRect MessageDelegate::textLineRect(const QRect &rect, const QModelIndex &index,
+                                    int position) const {
+    const QString text = displayText(index);
+    QTextLayout layout;
+    layoutText(layout, text, textWidth(), nullptr);
+    const TextHeight th = textHeight(layout);
+    const RowGeometry g = geometry(index, text, &th);
+    const QTextLine line = layout.lineForTextPosition(qBound(0, position, int(text.size())));
+    if (!line.isValid())
+        return {rect.left() + g.textLeft, rect.top() + g.textTop, g.textWidth, g.textHeight};
+    return {rect.left() + g.textLeft, rect.top() + g.textTop + int(line.y()), g.textWidth,
+            qCeil(line.height())};
+}
+
+bool MessageDelegate::isHiddenWhenCollapsed(const QModelIndex &index, int position) const {
+    const QString text = displayText(index);
+    QTextLayout layout;
+    layoutText(layout, text, textWidth(), nullptr);
+    if (!textHeight(layout).collapsible)
+        return false;
+    const QTextLine line = layout.lineForTextPosition(qBound(0, position, int(text.size())));
+    return line.isValid() && line.lineNumber() >= collapsedLines();
+}
+
+QList<QTextLayout::FormatRange> MessageDelegate::highlightFormats(const QString &text,
+                                                                  const QPalette &palette) const {
+    QList<QTextLayout::FormatRange> formats;
+    if (m_highlight.isEmpty())
+        return formats;
+    QColor back = palette.color(QPalette::Highlight);
+    back.setAlpha(isDarkPalette(palette) ? 120 : 80);
+    for (qsizetype at = text.indexOf(m_highlight, 0, Qt::CaseInsensitive); at >= 0;
+         at = text.indexOf(m_highlight, at + m_highlight.size(), Qt::CaseInsensitive)) {
+        QTextLayout::FormatRange r;
+        r.start = int(at);
+        r.length = int(m_highlight.size());
+        r.format.setBackground(back);
+        formats.append(r);
+    }
+    return formats;
+}
+
 void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                             const QModelIndex &index) const {
     const QPalette &pal = option.palette;
     const QString text = displayText(index);
     QTextLayout layout;
-    const qreal lh = layoutText(layout, text, textWidth(), &pal);
-    const RowGeometry g = geometry(index, text, &lh);
+    layoutText(layout, text, textWidth(), &pal, true);
+    const TextHeight th = textHeight(layout);
+    const RowGeometry g = geometry(index, text, &th);
     const QRect r = option.rect;
 
     painter->save();
@@ -372,8 +468,36 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     QColor textColor = pal.color(QPalette::Text);
     if (own && (state == DeliveryState::Pending || state == DeliveryState::Unconfirmed))
         textColor = mutedColor(pal);
-    painter->setPen(textColor);
-    layout.draw(painter, QPointF(r.left() + g.textLeft, r.top() + g.textTop));
+    const QPointF textOrigin(r.left() + g.textLeft, r.top() + g.textTop);
+    const bool expanded = index.data(MessageModel::ExpandedRole).toBool();
+    if (th.collapsible && !expanded) {
+        // Cut after collapsedLines(); the last line and a half shown fade out towards the cut
+        // (the pen's gradient; above it the gradient pads with the full colour).
+        painter->save();
+        painter->setClipRect(QRect(r.left(), r.top() + g.textTop, r.width(), g.textHeight),
+                             Qt::IntersectClip);
+        const QTextLine fadeFrom = layout.lineAt(collapsedLines() - 2);
+        QLinearGradient fade(0, textOrigin.y() + fadeFrom.y() + fadeFrom.height() / 2, 0,
+                             textOrigin.y() + th.collapsed);
+        QColor faded = textColor;
+        faded.setAlphaF(0.05f);
+        fade.setColorAt(0, textColor);
+        fade.setColorAt(1, faded);
+        painter->setPen(QPen(QBrush(fade), 1));
+        layout.draw(painter, textOrigin);
+        painter->restore();
+    } else {
+        painter->setPen(textColor);
+        layout.draw(painter, textOrigin);
+    }
+    if (th.collapsible) {
+        // The toggle, in the link colour, on its own line under the text.
+        painter->setFont(m_font);
+        painter->setPen(pal.color(QPalette::Link));
+        const QRect toggle(r.left() + g.textLeft, r.top() + g.textTop + g.textHeight, g.textWidth,
+                           g.toggleHeight);
+        painter->drawText(toggle, Qt::AlignLeft | Qt::AlignVCenter, toggleText(expanded));
+    }
 
     const QString status = deliveryText(index);
     if (!status.isEmpty()) {
@@ -382,7 +506,8 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
                              ? (dark ? QColor(255, 120, 110) : QColor(190, 30, 30))
                              : mutedColor(pal);
         painter->setPen(c);
-        const QRect sr(r.left() + g.textLeft, r.top() + g.textTop + g.textHeight + 1, g.textWidth,
+        const QRect sr(r.left() + g.textLeft,
+                       r.top() + g.textTop + g.textHeight + g.toggleHeight + 1, g.textWidth,
                        g.statusHeight);
         const QString glyph =
             state == DeliveryState::Failed ? QStringLiteral("⚠ ") : QStringLiteral("◷ ");
@@ -397,12 +522,16 @@ QUrl MessageDelegate::urlAt(const QRect &rect, const QModelIndex &index, const Q
     if (!text.contains(QLatin1String("http"), Qt::CaseInsensitive))
         return {};
     QTextLayout layout;
-    const qreal unknown = 0; // the text width does not depend on the text's height
-    const RowGeometry probe = geometry(index, text, &unknown);
     const QPalette pal;
-    layoutText(layout, text, probe.textWidth, &pal);
+    layoutText(layout, text, textWidth(), &pal);
+    const TextHeight th = textHeight(layout);
+    const RowGeometry probe = geometry(index, text, &th);
     const QPointF local = pos - QPointF(rect.left() + probe.textLeft, rect.top() + probe.textTop);
-    for (int i = 0; i < layout.lineCount(); ++i) {
+    // A collapsed message's hidden lines have no links to click.
+    const int lines = th.collapsible && !index.data(MessageModel::ExpandedRole).toBool()
+                          ? collapsedLines()
+                          : layout.lineCount();
+    for (int i = 0; i < lines; ++i) {
         const QTextLine line = layout.lineAt(i);
         if (local.y() < line.y() || local.y() >= line.y() + line.height())
             continue;
@@ -429,7 +558,11 @@ bool MessageDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
         return QStyledItemDelegate::helpEvent(event, view, option, index);
     const QUrl url = urlAt(option.rect, index, event->pos());
     QString tip;
-    if (url.isValid()) {
+    if (toggleRect(option.rect, index).contains(event->pos())) {
+        tip = index.data(MessageModel::ExpandedRole).toBool()
+                  ? tr("Show only the start of this message (Enter)")
+                  : tr("Show the whole message (Enter)");
+    } else if (url.isValid()) {
         tip = url.toDisplayString();
     } else {
         const QDateTime sent = index.data(MessageModel::SentRole).toDateTime();

@@ -51,7 +51,8 @@ MessageView::MessageView(QWidget *parent)
     setAutoFillBackground(true);
     verticalScrollBar()->setSingleStep(24);
     setAccessibleName(tr("Messages"));
-    setAccessibleDescription(tr("The conversation, oldest at the top"));
+    setAccessibleDescription(tr(
+        "The conversation, oldest at the top. Enter shows or hides the rest of a long message."));
     m_delegate->setFont(font());
 
     m_jump = new QPushButton(this);
@@ -186,9 +187,13 @@ void MessageView::onRowsInserted(const QModelIndex &parent, int first, int last)
 
 void MessageView::onRangeChanged(int, int max) {
     if (m_pinned) {
+        // Restored, not cleared: this can run inside a value change that is itself an
+        // adjustment (setValue, then measuring rows on screen changes the range), whose
+        // later slots must still see it as one.
+        const bool adjusting = m_adjusting;
         m_adjusting = true;
         verticalScrollBar()->setValue(max);
-        m_adjusting = false;
+        m_adjusting = adjusting;
     }
     updateOverlays();
 }
@@ -301,29 +306,120 @@ void MessageView::copyCurrent() {
         QApplication::clipboard()->setText(index.data(MessageModel::TextRole).toString());
 }
 
+void MessageView::mousePressEvent(QMouseEvent *event) {
+    QListView::mousePressEvent(event);
+    const QModelIndex index = indexAt(event->pos());
+    m_togglePressed =
+        event->button() == Qt::LeftButton && index.isValid() &&
+                m_delegate->toggleRect(visualRect(index), index).contains(event->pos())
+            ? QPersistentModelIndex(index)
+            : QPersistentModelIndex();
+}
+
 void MessageView::mouseMoveEvent(QMouseEvent *event) {
     QListView::mouseMoveEvent(event);
     const QModelIndex index = indexAt(event->pos());
-    const bool onLink =
-        index.isValid() && m_delegate->urlAt(visualRect(index), index, event->pos()).isValid();
-    viewport()->setCursor(onLink ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    const QRect rect = visualRect(index);
+    const bool clickable =
+        index.isValid() && (m_delegate->urlAt(rect, index, event->pos()).isValid() ||
+                            m_delegate->toggleRect(rect, index).contains(event->pos()));
+    viewport()->setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
 }
 
 void MessageView::mouseReleaseEvent(QMouseEvent *event) {
     QListView::mouseReleaseEvent(event);
     if (event->button() != Qt::LeftButton)
         return;
+    const QPersistentModelIndex pressed = m_togglePressed;
+    m_togglePressed = QPersistentModelIndex();
     const QModelIndex index = indexAt(event->pos());
     if (!index.isValid())
         return;
-    const QUrl url = m_delegate->urlAt(visualRect(index), index, event->pos());
+    const QRect rect = visualRect(index);
+    if (index == pressed && m_delegate->toggleRect(rect, index).contains(event->pos())) {
+        toggleExpanded(index);
+        return;
+    }
+    const QUrl url = m_delegate->urlAt(rect, index, event->pos());
     if (url.isValid())
         QDesktopServices::openUrl(url);
+}
+
+void MessageView::toggleExpanded(const QModelIndex &index) {
+    if (!model() || index.model() != model() || index.parent() != rootIndex() ||
+        !m_delegate->isCollapsible(index))
+        return;
+    executeDelayedItemsLayout();
+    if (m_rows.count() != modelRows())
+        return;
+    const int row = index.row();
+    const QRect before = visualRect(index);
+    // What the user looks at stays put: the top of the message, or its toggle (the bottom)
+    // when the top is above the screen.
+    const bool keepBottom = before.top() < 0;
+    const int edge = keepBottom ? before.bottom() : before.top();
+    const bool expand = !index.data(MessageModel::ExpandedRole).toBool();
+    model()->setData(index, expand, MessageModel::ExpandedRole); // dataChanged measures the row
+    if (!m_rows.isMeasured(row)) // a model that did not say so: measure it here
+        measureRows(row, row);
+    updateGeometries();
+    const qint64 top = m_rows.top(row);
+    const qint64 target = keepBottom ? top + m_rows.height(row) - 1 - edge : top - edge;
+    verticalScrollBar()->setValue(
+        int(std::clamp<qint64>(target, 0, verticalScrollBar()->maximum())));
+    viewport()->update();
+}
+
+void MessageView::showMatch(const QModelIndex &index, const QString &text) {
+    if (!model() || !index.isValid() || index.model() != model() || index.parent() != rootIndex())
+        return;
+    setCurrentIndex(index);
+    executeDelayedItemsLayout();
+    if (m_rows.count() != modelRows())
+        return;
+    const QString body = index.data(MessageModel::TextRole).toString();
+    const qsizetype at = text.isEmpty() ? -1 : body.indexOf(text, 0, Qt::CaseInsensitive);
+    if (at >= 0 && !index.data(MessageModel::ExpandedRole).toBool() &&
+        m_delegate->isHiddenWhenCollapsed(index, int(at)))
+        model()->setData(index, true, MessageModel::ExpandedRole);
+    const int row = index.row();
+    if (!m_rows.isMeasured(row))
+        measureRows(row, row);
+    updateGeometries();
+    const int page = viewport()->height();
+    if (at < 0 || m_rows.height(row) <= page) {
+        scrollTo(index, EnsureVisible);
+        return;
+    }
+    // A message taller than the screen: the match's line, a third of the way down.
+    const QRect line = m_delegate->textLineRect(
+        QRect(0, 0, viewport()->width(), m_rows.height(row)), index, int(at));
+    const qint64 lineTop = m_rows.top(row) + line.top();
+    const int value = verticalOffset();
+    if (lineTop >= value && lineTop + line.height() <= value + page)
+        return;
+    verticalScrollBar()->setValue(
+        int(std::clamp<qint64>(lineTop - page / 3, 0, qint64(verticalScrollBar()->maximum()))));
+}
+
+void MessageView::setHighlightText(const QString &text) {
+    if (text == m_delegate->highlightText())
+        return;
+    m_delegate->setHighlightText(text);
+    viewport()->update();
 }
 
 void MessageView::keyPressEvent(QKeyEvent *event) {
     if (event->matches(QKeySequence::Copy)) {
         copyCurrent();
+        return;
+    }
+    // Enter or Space on a long message shows or hides the rest of it.
+    const int key = event->key();
+    if ((key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space) &&
+        (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier && currentIndex().isValid() &&
+        m_delegate->isCollapsible(currentIndex())) {
+        toggleExpanded(currentIndex());
         return;
     }
     if (event->key() == Qt::Key_End && event->modifiers() == Qt::ControlModifier) {
@@ -568,7 +664,8 @@ void MessageView::dataChanged(const QModelIndex &topLeft, const QModelIndex &bot
                                         MessageModel::DeliveryStateRole,
                                         MessageModel::ErrorRole,
                                         MessageModel::IsOwnRole,
-                                        MessageModel::LocalIdRole};
+                                        MessageModel::LocalIdRole,
+                                        MessageModel::ExpandedRole};
     if (!roles.isEmpty() && std::none_of(roles.cbegin(), roles.cend(),
                                          [](int role) { return heightRoles.contains(role); }))
         return; // a rename, for instance: no height changes

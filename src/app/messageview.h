@@ -60,6 +60,16 @@ public:
     // Measures every row now: the layout then is exactly that of a fresh full layout.
     void measureAllRows();
 
+    // Expands or collapses a long message (MessageModel::ExpandedRole); only its row is
+    // measured again. The row's top keeps its place on screen, or its toggle when the top is
+    // above the screen. Nothing happens for a message short enough to show in full.
+    void toggleExpanded(const QModelIndex &index);
+    // Find's current match: makes the row current, expands it when the first occurrence of
+    // text lies in the part a collapsed message hides, and scrolls that line into view.
+    void showMatch(const QModelIndex &index, const QString &text);
+    // Find's text, highlighted in every row.
+    void setHighlightText(const QString &text);
+
 public Q_SLOTS:
     void scrollToLatest();
 
@@ -71,6 +81,7 @@ Q_SIGNALS:
 protected:
     void resizeEvent(QResizeEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
@@ -120,5 +131,6 @@ private:
     QString m_placeholder;
     RowHeightIndex m_rows;
     QPersistentModelIndex m_hover;
+    QPersistentModelIndex m_togglePressed; // the row whose "Show more" the mouse went down on
     bool m_measuring = false;
 };

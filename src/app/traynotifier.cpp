@@ -4,7 +4,7 @@
 #include <QSystemTrayIcon>
 
 TrayNotifier::TrayNotifier(QSystemTrayIcon *tray, QObject *parent)
-    : Notifier(parent)
+    : desktop::Notifier(parent)
     , m_tray(tray) {
     if (tray)
         connect(tray, &QSystemTrayIcon::messageClicked, this, [this] {
@@ -13,7 +13,7 @@ TrayNotifier::TrayNotifier(QSystemTrayIcon *tray, QObject *parent)
         });
 }
 
-void TrayNotifier::notify(const Notification &n) {
+void TrayNotifier::notify(const desktop::Notification &n) {
     if (!m_tray || !QSystemTrayIcon::supportsMessages())
         return;
     m_last = n.id;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "notifier.h"
+#include "desktop/notifier.h"
 
 #include <QPointer>
 
@@ -9,11 +9,11 @@ class QSystemTrayIcon;
 
 // Notifications as tray balloons (QSystemTrayIcon::showMessage): the fallback when the
 // freedesktop service is not there, and the only way on platforms without D-Bus.
-class TrayNotifier : public Notifier {
+class TrayNotifier : public desktop::Notifier {
     Q_OBJECT
 public:
     explicit TrayNotifier(QSystemTrayIcon *tray, QObject *parent = nullptr);
-    void notify(const Notification &notification) override;
+    void notify(const desktop::Notification &notification) override;
     QString backendName() const override { return QStringLiteral("tray"); }
 
 private:

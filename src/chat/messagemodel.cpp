@@ -5,7 +5,15 @@
 
 #include <QTimeZone>
 
+#include <algorithm>
+#include <limits>
+
 namespace chat {
+
+namespace {
+// A sender not interned (never seen): no row has it.
+constexpr quint32 kUnknownSender = std::numeric_limits<quint32>::max();
+} // namespace
 
 MessageModel::MessageModel(QObject *parent)
     : QAbstractListModel(parent) {}
@@ -27,7 +35,9 @@ QHash<int, QByteArray> MessageModel::roleNames() const {
             {DayChangedRole, "dayChanged"},
             {LocalIdRole, "localId"},
             {ErrorRole, "error"},
-            {MentionsMeRole, "mentionsMe"}};
+            {MentionsMeRole, "mentionsMe"},
+            {MessageIdRole, "messageId"},
+            {ExpandedRole, "expanded"}};
 }
 
 QVariant MessageModel::data(const QModelIndex &index, int role) const {
@@ -65,9 +75,103 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
         if (m_mentions.isEmpty() || r.localId != 0 || (!m_self.isZero() && sender == m_self))
             return false;
         return m_mentions.matches(QString::fromUtf8(r.utf8()));
+    case MessageIdRole:
+        return messageId(index.row());
+    case ExpandedRole:
+        return !m_expanded.isEmpty() && m_expanded.contains(expandKey(r));
     default:
         return {};
     }
+}
+
+bool MessageModel::setData(const QModelIndex &index, const QVariant &value, int role) {
+    if (role != ExpandedRole ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return false;
+    setRowExpanded(index.row(), expandKey(m_rows[index.row()]), value.toBool());
+    return true;
+}
+
+MessageModel::ExpandKey MessageModel::expandKey(const Row &row) const {
+    if (row.localId != 0)
+        return {0, 0, row.localId};
+    return {row.sender, row.sentUs, 0};
+}
+
+QString MessageModel::messageId(int row) const {
+    if (row < 0 || row >= m_rows.size())
+        return {};
+    const Row &r = m_rows[row];
+    if (r.localId != 0)
+        return QStringLiteral("local:%1").arg(r.localId);
+    return m_senders[r.sender].toHex() + QLatin1Char(':') + QString::number(r.sentUs);
+}
+
+std::optional<MessageModel::ExpandKey> MessageModel::parseMessageId(const QString &id) const {
+    const qsizetype colon = id.indexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 number = QStringView(id).mid(colon + 1).toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    const QStringView head = QStringView(id).left(colon);
+    if (head == QLatin1String("local"))
+        return number != 0 ? std::optional<ExpandKey>(ExpandKey{0, 0, number}) : std::nullopt;
+    const stdb::Identity sender = stdb::Identity::fromHex(head, &ok);
+    if (!ok)
+        return std::nullopt;
+    const auto it = m_senderIndex.constFind(sender);
+    // A sender never seen: no loaded message has the id; it matches no row.
+    return ExpandKey{it != m_senderIndex.cend() ? it.value() : kUnknownSender, number, 0};
+}
+
+int MessageModel::rowOfMessage(const QString &messageId) const {
+    const std::optional<ExpandKey> key = parseMessageId(messageId);
+    if (!key)
+        return -1;
+    if (key->localId != 0)
+        return rowOfOutgoing(key->localId);
+    // Confirmed rows are sorted by time.
+    const auto begin = m_rows.cbegin();
+    auto it = std::lower_bound(begin, begin + m_confirmed, key->sentUs,
+                               [](const Row &r, qint64 us) { return r.sentUs < us; });
+    for (; it != begin + m_confirmed && it->sentUs == key->sentUs; ++it)
+        if (it->sender == key->sender)
+            return int(it - begin);
+    return -1;
+}
+
+bool MessageModel::isExpanded(const QString &messageId) const {
+    const std::optional<ExpandKey> key = parseMessageId(messageId);
+    return key && m_expanded.contains(*key);
+}
+
+bool MessageModel::setExpanded(const QString &messageId, bool expanded) {
+    std::optional<ExpandKey> key = parseMessageId(messageId);
+    if (!key) {
+        qWarning("MessageModel::setExpanded: malformed message id \"%s\"", qPrintable(messageId));
+        return false;
+    }
+    if (key->localId == 0 && key->sender == kUnknownSender) {
+        bool ok = false;
+        key->sender = intern(stdb::Identity::fromHex(
+            QStringView(messageId).left(messageId.indexOf(QLatin1Char(':'))), &ok));
+    }
+    setRowExpanded(rowOfMessage(messageId), *key, expanded);
+    return true;
+}
+
+void MessageModel::setRowExpanded(int row, const ExpandKey &key, bool expanded) {
+    const bool changed = expanded ? !m_expanded.contains(key) : m_expanded.contains(key);
+    if (!changed)
+        return;
+    if (expanded)
+        m_expanded.insert(key);
+    else
+        m_expanded.remove(key);
+    if (row >= 0)
+        emit dataChanged(index(row), index(row), {ExpandedRole});
 }
 
 bool MessageModel::canFetchMore(const QModelIndex &parent) const {

@@ -9,6 +9,9 @@
 #include <QAbstractListModel>
 #include <QHash>
 #include <QPointer>
+#include <QSet>
+
+#include <optional>
 
 namespace chat {
 
@@ -46,6 +49,8 @@ public:
         LocalIdRole,       // outbox id for our unsent messages, 0 otherwise
         ErrorRole,         // why a message failed
         MentionsMeRole,    // someone else's message that mentions our name (chat::Mentions)
+        MessageIdRole,     // QString, stable while the message is loaded (see messageId())
+        ExpandedRole,      // bool, writable: the user (or Find) expanded a long message
     };
     Q_ENUM(Roles)
 
@@ -56,6 +61,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+    // Only ExpandedRole is writable.
+    bool setData(const QModelIndex &index, const QVariant &value, int role) override;
 
     // Qt's incremental-loading idiom, for older history: canFetchMore() says whether the
     // server has messages older than the loaded ones, fetchMore() asks for them
@@ -108,6 +115,21 @@ public:
     // The oldest loaded `sent`, or nullopt when empty.
     std::optional<stdb::Timestamp> oldestSent() const;
 
+    // ---- expanded long messages ----
+    // Views collapse long messages (what is long depends on their width); whether the user
+    // expanded one is kept here, by message, so that it survives scrolling, inserts, history
+    // prepended above, filtering and a reconnect's fresh snapshot, and every view shares it.
+    // A message id is "<sender identity hex>:<sent µs>" for a confirmed message and
+    // "local:<local id>" for one of ours still in the outbox (the chat's messages have no id
+    // of their own; sender and time tell them apart).
+    QString messageId(int row) const;
+    // The row of the message with that id, or -1 (also for a malformed id).
+    Q_INVOKABLE int rowOfMessage(const QString &messageId) const;
+    Q_INVOKABLE bool isExpanded(const QString &messageId) const;
+    // Returns false (and changes nothing) for a malformed id; an id of a message not loaded
+    // now is remembered for when it is.
+    Q_INVOKABLE bool setExpanded(const QString &messageId, bool expanded);
+
     // ---- outbox rows ----
     void addOutgoing(qint64 localId, const QString &text, stdb::Timestamp created,
                      DeliveryState state);
@@ -148,6 +170,20 @@ private:
     void enforceCap();
     void setNewerUnloaded(bool unloaded);
     void onUserRenamed(const stdb::Identity &identity);
+    // What ExpandedRole is stored by: the sender (interned, never reused), the time or the
+    // local id. Parsed from and printed as messageId().
+    struct ExpandKey {
+        quint32 sender = 0;
+        qint64 sentUs = 0;
+        qint64 localId = 0;
+        bool operator==(const ExpandKey &) const = default;
+        friend size_t qHash(const ExpandKey &k, size_t seed = 0) noexcept {
+            return qHashMulti(seed, k.sender, k.sentUs, k.localId);
+        }
+    };
+    ExpandKey expandKey(const Row &row) const;
+    std::optional<ExpandKey> parseMessageId(const QString &messageId) const;
+    void setRowExpanded(int row, const ExpandKey &key, bool expanded);
 
     QList<Row> m_rows; // [0, m_confirmed) confirmed, then outbox rows
     LocalDays m_localDays;
@@ -162,6 +198,8 @@ private:
     stdb::Identity m_self;
     quint32 m_selfIndex = 0;
     Mentions m_mentions;
+    // Only messages someone expanded: a handful, never one per row.
+    QSet<ExpandKey> m_expanded;
     int m_max = 0;
     bool m_canFetchOlder = false;
     bool m_newerUnloaded = false;

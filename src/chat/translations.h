@@ -8,9 +8,10 @@ namespace chat {
 // system locale.
 class Translations {
 public:
-    // Installs both on the application; call once, right after creating it, before any text is
-    // made (command-line help included). Returns whether the app's own catalogue was found
-    // (English needs none).
+    // Installs both on the application, right after creating it, before any text is made
+    // (command-line help included). Returns whether the app's own catalogue was found (English
+    // needs none). Another call (after QLocale::setDefault) replaces what the last one
+    // installed; QML then needs QQmlEngine::retranslate().
     static bool install();
 };
 

@@ -7,6 +7,7 @@
 
 #include "chat/chatclient.h"
 #include "chat/translations.h"
+#include "desktop/messagenotifier.h"
 
 #include <QGuiApplication>
 #include <QIcon>
@@ -46,9 +47,14 @@ int main(int argc, char *argv[]) {
 
     quick::registerQuickTypes();
     chat::ChatClient client(options.client);
+    // Notified as in the Widgets app (freedesktop service where it runs; no tray here).
+    desktop::MessageNotifier notifications;
+    notifications.setClient(&client);
 
     QQmlApplicationEngine engine;
-    engine.setInitialProperties({{QStringLiteral("client"), QVariant::fromValue(&client)}});
+    engine.setInitialProperties(
+        {{QStringLiteral("client"), QVariant::fromValue(&client)},
+         {QStringLiteral("notifications"), QVariant::fromValue(&notifications)}});
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreated, &app,
         [](QObject *object, const QUrl &url) {
@@ -61,6 +67,8 @@ int main(int argc, char *argv[]) {
     engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 1;
+    if (!quick::applyColorScheme(engine.rootObjects().constFirst(), options.colorScheme))
+        qCWarning(lcQuick) << "the window has no palette: --color-scheme not applied";
     client.start();
     const int code = app.exec();
     client.stop();

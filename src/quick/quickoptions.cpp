@@ -24,6 +24,10 @@ QuickOptions QuickOptions::parse(const QStringList &arguments) {
     parser.addVersionOption();
     chat::ConnectOptions connect(chat::ConnectOptions::Frontend::Quick);
     connect.addTo(parser);
+    const QCommandLineOption schemeOpt(QStringLiteral("color-scheme"),
+                                       tr("light, dark or system (default: follow the system)."),
+                                       QStringLiteral("scheme"));
+    parser.addOption(schemeOpt);
     parser.process(arguments);
 
     if (!connect.read(parser)) {
@@ -40,6 +44,20 @@ QuickOptions QuickOptions::parse(const QStringList &arguments) {
                    : connect.importRustCredentials() ? chat::ChatClient::Options::RustImport::Always
                                                      : chat::ChatClient::Options::RustImport::Ask;
     o.trustedCertificate = connect.trustedCertificate();
+
+    const bool schemeGiven = parser.isSet(schemeOpt);
+    const QString schemeName =
+        schemeGiven ? parser.value(schemeOpt) : qEnvironmentVariable("SPACETIME_CHAT_COLOR_SCHEME");
+    const auto scheme = desktop::ColorScheme::fromName(schemeName);
+    if (!scheme) {
+        result.error =
+            schemeGiven
+                ? tr("--color-scheme must be light, dark or system.")
+                : tr("SPACETIME_CHAT_COLOR_SCHEME must be light, dark or system, not \"%1\".")
+                      .arg(schemeName);
+        return result;
+    }
+    result.colorScheme = *scheme;
     return result;
 }
 

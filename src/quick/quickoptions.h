@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chat/chatclient.h"
+#include "desktop/colorscheme.h"
 
 #include <QStringList>
 
@@ -11,6 +12,8 @@ namespace quick {
 // (spacetime-chat) where they make sense for it.
 struct QuickOptions {
     chat::ChatClient::Options client;
+    // --color-scheme, else $SPACETIME_CHAT_COLOR_SCHEME (as in the Widgets app).
+    desktop::ColorScheme::Scheme colorScheme = desktop::ColorScheme::Scheme::System;
     QString error; // non-empty: refuse to start
 
     // Parses; --help and --version print and exit like QCommandLineParser::process() does.

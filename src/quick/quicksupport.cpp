@@ -4,9 +4,11 @@
 #include "chat/chatclient.h"
 #include "chat/chattypes.h"
 #include "chat/daylabel.h"
+#include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
+#include "desktop/messagenotifier.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -65,6 +67,37 @@ QString ChatUi::isolate(const QString &text) const {
     return chat::UntrustedText::isolate(text);
 }
 
+bool ChatUi::applyColorScheme(QObject *window, const QString &scheme) const {
+    const auto parsed = desktop::ColorScheme::fromName(scheme);
+    return parsed && quick::applyColorScheme(window, *parsed);
+}
+
+bool applyColorScheme(QObject *window, desktop::ColorScheme::Scheme scheme) {
+    // QML's palette type (QQuickPalette) is not public C++ API: its roles and colour groups are
+    // set through their properties, by name.
+    auto *palette = window ? window->property("palette").value<QObject *>() : nullptr;
+    if (!palette)
+        return false;
+    const std::optional<QPalette> colors = desktop::ColorScheme::palette(scheme);
+    if (!colors)
+        return true;
+    const std::pair<QPalette::ColorGroup, const char *> groups[] = {
+        {QPalette::Active, "active"},
+        {QPalette::Inactive, "inactive"},
+        {QPalette::Disabled, "disabled"},
+    };
+    for (const auto &[role, name] : desktop::ColorScheme::roleNames())
+        palette->setProperty(name, colors->color(QPalette::Active, role));
+    for (const auto &[group, groupName] : groups) {
+        auto *colorGroup = palette->property(groupName).value<QObject *>();
+        if (!colorGroup)
+            continue;
+        for (const auto &[role, name] : desktop::ColorScheme::roleNames())
+            colorGroup->setProperty(name, colors->color(group, role));
+    }
+    return true;
+}
+
 void registerQuickTypes() {
     static bool done = false;
     if (done)
@@ -76,7 +109,9 @@ void registerQuickTypes() {
     qmlRegisterUncreatableType<chat::MessageModel>(uri, 1, 0, "MessageModel", why);
     qmlRegisterUncreatableType<chat::UserModel>(uri, 1, 0, "UserModel", why);
     qmlRegisterUncreatableMetaObject(chat::staticMetaObject, uri, 1, 0, "Chat", why);
+    qmlRegisterUncreatableType<desktop::MessageNotifier>(uri, 1, 0, "MessageNotifier", why);
     qmlRegisterType<DayProxyModel>(uri, 1, 0, "DayProxyModel");
+    qmlRegisterType<chat::MessageFilterModel>(uri, 1, 0, "MessageFilterModel");
     qmlRegisterSingletonType<ChatUi>(
         uri, 1, 0, "ChatUi", [](QQmlEngine *, QJSEngine *) -> QObject * { return new ChatUi; });
 }

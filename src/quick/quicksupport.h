@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "desktop/colorscheme.h"
+
 #include <QIdentityProxyModel>
 #include <QObject>
 #include <QString>
@@ -46,11 +48,21 @@ public:
     Q_INVOKABLE QString dateTimeText(const QDateTime &when) const;
     // Network text to embed in a sentence of ours: bidi-isolated (chat::UntrustedText).
     Q_INVOKABLE QString isolate(const QString &text) const;
+    // applyColorScheme() by the scheme's name ("light", "dark", "system"); false for an
+    // unknown name or a window without a palette.
+    Q_INVOKABLE bool applyColorScheme(QObject *window, const QString &scheme) const;
 };
 
-// Registers the chat types with QML under "SpacetimeChat 1.0": ChatClient, MessageModel and
-// UserModel (uncreatable, for their enums), the DeliveryState enum as Chat.*, DayProxyModel
-// (creatable) and the ChatUi singleton. Call once before loading any QML.
+// --color-scheme for Qt Quick: sets the scheme's palette (desktop::ColorScheme, the one the
+// Widgets app uses) on the window's palette, from which every control in it inherits. The
+// application palette does not reach Qt Quick Controls on Qt 6.4, the window's does. System
+// leaves the window's palette alone. False when the window has no palette property.
+bool applyColorScheme(QObject *window, desktop::ColorScheme::Scheme scheme);
+
+// Registers the chat types with QML under "SpacetimeChat 1.0": ChatClient, MessageModel,
+// UserModel and MessageNotifier (uncreatable, for their enums and properties), the
+// DeliveryState enum as Chat.*, DayProxyModel and MessageFilterModel (creatable) and the ChatUi
+// singleton. Call once before loading any QML.
 void registerQuickTypes();
 
 } // namespace quick

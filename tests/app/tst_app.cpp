@@ -5,15 +5,15 @@
 // host, window and second user (init()), so each runs alone and in any order.
 
 #include "connectionstatus.h"
+#include "desktop/notifier.h"
 #include "findbar.h"
 #include "mainwindow.h"
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "notifier.h"
 #include "renamedialog.h"
-#ifdef STDB_APP_HAVE_DBUS
-#include "dbusnotifier.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
 #endif
 
 #include "failureserver.h"
@@ -26,6 +26,7 @@
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
+#include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
 #include <QAbstractItemModelTester>
@@ -54,6 +55,11 @@
 
 #include "spacetime/connection/dbconnectionbuilder.h"
 
+using desktop::Notification;
+using desktop::Notifier;
+#ifdef STDB_DESKTOP_HAVE_DBUS
+using desktop::DBusNotifier;
+#endif
 using chat::ChatClient;
 using chat::DeliveryState;
 using chat::MessageModel;
@@ -444,6 +450,19 @@ private slots:
 
     // Two users called Zoe: the title, the people list, the messages and the notifications tell
     // them apart with an identity suffix, which goes when one of them renames.
+    // A refused subscription leaves the connection standing: the status bar says so (the
+    // banner shows the server's reason), it does not claim we are disconnected.
+    void statusConnectedDuringSubscriptionError() {
+        ConnectionStatus status;
+        const QString why = QStringLiteral("no such table");
+        status.setState(State::Error, 5, why, true, true);
+        QCOMPARE(status.stateText(), QStringLiteral("Connected, but the subscription failed: %1")
+                                         .arg(chat::UntrustedText::isolate(why)));
+        status.setState(State::Error, 0, why, true, false);
+        QCOMPARE(status.stateText(),
+                 QStringLiteral("Not connected: %1").arg(chat::UntrustedText::isolate(why)));
+    }
+
     void lookAlikeNamesToldApart() {
         nameSelf(QStringLiteral("zoe"));
         const QString own = client()->identityHex().left(8);
@@ -525,7 +544,7 @@ private slots:
         QCOMPARE(MessageDelegate::displayText(index), html);
         QCOMPARE(m_notifier->shown.size(), 1);
         QCOMPARE(m_notifier->shown[0].body, html); // plain text; backends escape as needed
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
         QCOMPARE(DBusNotifier::escapeBody(html),
                  QStringLiteral("&lt;b&gt;bold?&lt;/b&gt; &lt;a href=&quot;http://x&quot;&gt;link"
                                 "&lt;/a&gt; &amp;amp;"));
@@ -821,6 +840,15 @@ private slots:
                         .data(MessageModel::TextRole)
                         .toString()
                         .startsWith(QStringLiteral("filler 1")));
+        // The newest match is the current one; Enter steps to older ones, Shift+Enter back.
+        MessageView *view = m_window->messageView();
+        QTRY_COMPARE(view->currentIndex().row(), 10);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return);
+        QCOMPARE(view->currentIndex().row(), 9);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return, Qt::ShiftModifier);
+        QTest::keyClick(find->lineEdit(), Qt::Key_Return, Qt::ShiftModifier); // wraps around
+        QCOMPARE(view->currentIndex().row(), 0);
+        QCOMPARE(view->messageDelegate()->highlightText(), QStringLiteral("FILLER 1"));
         // Sender names match too.
         find->lineEdit()->setText(QStringLiteral("zoe"));
         QTRY_VERIFY(viewModel()->rowCount() > 40);
@@ -836,11 +864,14 @@ private slots:
         const QString firstIdentity = client()->identityHex();
         const int rows = client()->messages()->rowCount();
         m_window->hide();
+        otherSays(QStringLiteral("unread when the profile changes"));
+        QVERIFY(m_window->unreadCount() >= 1);
         m_notifier->shown.clear();
         QSignalSpy switched(m_window.get(), &MainWindow::profileSwitched);
         const QString second = QStringLiteral("second%1").arg(m_run);
         m_window->switchProfile(profile(second));
         QCOMPARE(switched.size(), 1);
+        QCOMPARE(m_window->unreadCount(), 0); // a new session starts with nothing unread
         QCOMPARE(client()->profileName(), second);
         QTRY_COMPARE_WITH_TIMEOUT(client()->state(), State::Online, kTimeout);
         QTRY_VERIFY(!client()->identityHex().isEmpty());
@@ -972,7 +1003,7 @@ private slots:
         c->stop();
     }
 
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
     void notificationNamesTheInstalledDesktopEntry() {
         // The hint names the desktop file packaging installs (resources/<app id>.desktop), so
         // the notification server finds our name, icon and the user's settings for us.

@@ -7,6 +7,7 @@
 
 #include "chat/messagemodel.h"
 
+#include <QApplication>
 #include <QImage>
 #include <QPainter>
 #include <QStyleOptionViewItem>
@@ -152,6 +153,80 @@ private slots:
         QCOMPARE(delegate.cachedHeights(), 3);
         QCOMPARE(delegate.sizeHint({}, model.index(3, 0)).height(), single);
         QCOMPARE(delegate.cachedHeights(), 3);
+    }
+
+    void collapsedRowFadesAndHidesTheRest() {
+        // A long message: its first lines in the text colour, the last one shown fading out, a
+        // "Show more" toggle in the link colour under it, nothing of the hidden lines, and no
+        // link to click in them. Expanded: everything, and the toggle under the last line.
+        QStringList lines;
+        for (int i = 1; i <= 30; ++i)
+            lines.append(i == 25 ? QStringLiteral("see https://example.org/hidden")
+                                 : QStringLiteral("MMMMMMMM %1").arg(i));
+        const qint64 t = QDateTime(QDate::currentDate(), QTime(12, 0)).toMSecsSinceEpoch() * 1000;
+        MessageModel model;
+        model.resetMessages(QList<chat::ChatMessage>{
+            {author(), stdb::Timestamp::fromMicros(t), lines.join(QLatin1Char('\n'))}});
+        const QModelIndex index = model.index(0, 0);
+        MessageDelegate delegate;
+        delegate.setWidth(600);
+        QPalette pal;
+        pal.setColor(QPalette::Base, Qt::white);
+        pal.setColor(QPalette::Text, Qt::black);
+        pal.setColor(QPalette::Link, Qt::blue);
+        QVERIFY(delegate.isCollapsed(index));
+        const QImage collapsed = paintRow(delegate, index, pal);
+        const QRect rect(QPoint(0, 0), collapsed.size());
+        const QRect toggle = delegate.toggleRect(rect, index);
+        QVERIFY(toggle.isValid());
+        QVERIFY(toggle.bottom() < rect.bottom());
+        // The ink of a line's band (the text column only): how much darker than the base.
+        const auto ink = [&](const QImage &image, int position) {
+            const QRect line = delegate.textLineRect(rect, index, position);
+            qint64 sum = 0;
+            for (int y = line.top(); y <= line.bottom(); ++y)
+                for (int x = line.left(); x < line.right(); ++x)
+                    sum += 255 - qGray(image.pixel(x, y));
+            return sum;
+        };
+        const QString text = lines.join(QChar::LineSeparator);
+        const qint64 first = ink(collapsed, 0);
+        const qint64 lastShown = ink(
+            collapsed, int(text.indexOf(
+                           QStringLiteral("MMMMMMMM %1").arg(MessageDelegate::collapsedLines()))));
+        QVERIFY2(first > 0 && lastShown > 0 && lastShown * 2 < first,
+                 qPrintable(QStringLiteral("%1 %2").arg(first).arg(lastShown)));
+        bool blue = false;
+        for (int y = toggle.top(); y <= toggle.bottom() && !blue; ++y)
+            for (int x = toggle.left(); x <= toggle.right() && !blue; ++x) {
+                const QColor c = collapsed.pixelColor(x, y);
+                blue = c.blue() > 150 && c.red() < 120 && c.green() < 120;
+            }
+        QVERIFY(blue);
+        const int hidden = int(text.indexOf(QStringLiteral("https")));
+        QVERIFY(delegate.isHiddenWhenCollapsed(index, hidden));
+        QVERIFY(!delegate.isHiddenWhenCollapsed(index, 0));
+        // Along the hidden line where the link would be: nothing to click.
+        const auto linkOnLine = [&](const QRect &row) {
+            const QRect line = delegate.textLineRect(row, index, hidden);
+            for (int x = line.left(); x <= line.right(); x += 3)
+                if (delegate.urlAt(row, index, QPoint(x, line.center().y())).isValid())
+                    return true;
+            return false;
+        };
+        QVERIFY(!linkOnLine(rect));
+
+        model.setData(index, true, MessageModel::ExpandedRole);
+        QVERIFY(!delegate.isCollapsed(index));
+        QVERIFY(delegate.isCollapsible(index));
+        const QImage full = paintRow(delegate, index, pal);
+        QVERIFY(full.height() >
+                collapsed.height() + 15 * QFontMetrics(QApplication::font()).height());
+        QVERIFY(ink(full, hidden + 6) > first / 2);
+        QVERIFY(linkOnLine(QRect(QPoint(0, 0), full.size())));
+        QVERIFY(
+            delegate.toggleRect(QRect(QPoint(0, 0), full.size()), index).top() >
+            delegate.textLineRect(QRect(QPoint(0, 0), full.size()), index, int(text.size())).top());
     }
 };
 

@@ -253,6 +253,33 @@ private slots:
         QCOMPARE(ev->count(), 0);
     }
 
+    // While a resync builds its hidden replica, event rows are still reported when they
+    // arrive, against the live table: they come once and are never part of any snapshot.
+    void eventRowsDuringAResyncAreReportedAtOnce() {
+        TableCache *ev = cache->addTable(QStringLiteral("ping"));
+        ev->setEventTable(true);
+        const QByteArray row("\x02\x00\x00\x00", 4);
+        cache->beginResync();
+        (void)cache->applySubscribeApplied(
+            7,
+            QueryRows{{rows(QStringLiteral("message"), {messageRow(1, 1, QStringLiteral("m"))})}});
+        TransactionUpdate tx{{QuerySetUpdate{
+            7,
+            {TableUpdate{QStringLiteral("ping"), {EventTableRows{RowList::fromRows({row})}}},
+             TableUpdate{QStringLiteral("message"),
+                         {PersistentTableRows{
+                             RowList::fromRows({messageRow(1, 2, QStringLiteral("n"))}), {}}}}}}}};
+        CacheChanges ch = cache->applyTransaction(tx);
+        QCOMPARE(ch.tables.size(), 1); // the message row waits for the swap
+        QCOMPARE(ch.tables[0].table, ev);
+        QCOMPARE(ch.tables[0].events.size(), 1);
+        QCOMPARE(ch.tables[0].events[0], QByteArrayView(row));
+        QCOMPARE(ev->count(), 0);
+        CacheChanges swapped = cache->finishResync();
+        QVERIFY(!swapped.delta(QStringLiteral("ping")));
+        QCOMPARE(swapped.delta(QStringLiteral("message"))->inserted.size(), 2);
+    }
+
     void droppedQuerySetTakesOnlyItsRows() {
         const QByteArray shared = messageRow(1, 1, QStringLiteral("both"));
         const QByteArray only1 = messageRow(1, 2, QStringLiteral("only in 1"));

@@ -20,6 +20,7 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -209,6 +210,73 @@ private slots:
         QCOMPARE(changed.first().at(1).toModelIndex().row(), 2);
         QCOMPARE(m.index(2, 0).data(MessageModel::SenderNameRole).toString(),
                  QStringLiteral("Alice"));
+    }
+
+    // Expanded long messages are kept by message id (sender and time, or the outbox id), not
+    // by row: they survive inserts above, resets, and are settable by id (the Quick client's
+    // Find) or through the role (setData, the views' toggles).
+    void expandedStateByMessageId() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(m.roleNames().value(MessageModel::ExpandedRole), QByteArray("expanded"));
+        QCOMPARE(m.roleNames().value(MessageModel::MessageIdRole), QByteArray("messageId"));
+        const qint64 t = noonUs();
+        m.resetMessages({msg(1, t + 10, QStringLiteral("a")), msg(2, t + 10, QStringLiteral("b")),
+                         msg(1, t + 20, QStringLiteral("c"))});
+        m.addOutgoing(9, QStringLiteral("mine"), Timestamp::fromMicros(t + 30),
+                      DeliveryState::Pending);
+        const QString b = m.index(1).data(MessageModel::MessageIdRole).toString();
+        QCOMPARE(b, id(2).toHex() + QStringLiteral(":") + QString::number(t + 10));
+        QCOMPARE(m.index(3).data(MessageModel::MessageIdRole).toString(),
+                 QStringLiteral("local:9"));
+        for (int row = 0; row < m.rowCount(); ++row)
+            QCOMPARE(m.rowOfMessage(m.messageId(row)), row);
+
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        QVERIFY(m.setData(m.index(1), true, MessageModel::ExpandedRole));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
+        QCOMPARE(changed.first().at(1).toModelIndex().row(), 1);
+        QCOMPARE(changed.first().at(2).value<QList<int>>(), QList<int>{MessageModel::ExpandedRole});
+        QVERIFY(m.isExpanded(b));
+        // Same time, other sender: not the same message.
+        QVERIFY(!m.index(0).data(MessageModel::ExpandedRole).toBool());
+        QVERIFY(!m.setData(m.index(0), true, MessageModel::TextRole));
+
+        // Older rows in above, a fresh snapshot: the state follows the message.
+        m.prependOlder({msg(3, t - 100, QStringLiteral("old"))});
+        QVERIFY(m.index(2).data(MessageModel::ExpandedRole).toBool());
+        m.resetMessages({msg(1, t + 10, QStringLiteral("a")), msg(2, t + 10, QStringLiteral("b"))});
+        QVERIFY(m.index(1).data(MessageModel::ExpandedRole).toBool());
+
+        // By id; setting the same state again says nothing.
+        changed.clear();
+        QVERIFY(m.setExpanded(m.messageId(0), true));
+        QVERIFY(m.setExpanded(m.messageId(0), true));
+        QVERIFY(m.setExpanded(QStringLiteral("local:9"), true));
+        QCOMPARE(changed.size(), 2);
+        QVERIFY(m.index(0).data(MessageModel::ExpandedRole).toBool());
+        QVERIFY(m.index(2).data(MessageModel::ExpandedRole).toBool()); // the outbox row
+        QVERIFY(m.setExpanded(b, false));
+        QVERIFY(!m.index(1).data(MessageModel::ExpandedRole).toBool());
+
+        // A message not loaded yet (an unknown sender): remembered for when it comes.
+        const QString later = id(5).toHex() + QStringLiteral(":") + QString::number(t + 50);
+        QCOMPARE(m.rowOfMessage(later), -1);
+        QVERIFY(m.setExpanded(later, true));
+        m.addMessages({msg(5, t + 50, QStringLiteral("later"))});
+        QCOMPARE(m.rowOfMessage(later), 2);
+        QVERIFY(m.index(2).data(MessageModel::ExpandedRole).toBool());
+
+        // Malformed ids change nothing.
+        for (const QString &bad : {QString(), QStringLiteral("local:"), QStringLiteral("local:0"),
+                                   QStringLiteral("xyz:12"), QStringLiteral("12"),
+                                   id(1).toHex() + QStringLiteral(":soon")}) {
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("malformed")));
+            QVERIFY(!m.setExpanded(bad, true));
+            QCOMPARE(m.rowOfMessage(bad), -1);
+            QVERIFY(!m.isExpanded(bad));
+        }
     }
 
     void mentionsMeRoleFollowsOurName() {

@@ -233,6 +233,30 @@ private slots:
         QVERIFY(s->reducer(u"client_connected"));
     }
 
+    // Views (Array<T>, Option<T> and a query-builder view's Query<T>, the product
+    // {__query__: T}) with their primary keys, an event table, and a schedule whose reducer the
+    // server makes private whatever the module declared (schema/src/def/validate/v10.rs).
+    void v10ViewsEventTablesAndSchedules() {
+        const ModuleSchema s = parseOrFail(readFile(QStringLiteral(STDB_VIEWS_SCHEMA)));
+        QCOMPARE(s.views().size(), 3);
+        for (const ViewDef &v : s.views()) {
+            QCOMPARE(v.productTypeRef, std::optional<quint32>(0));
+            QCOMPARE(v.columns.size(), 3);
+            QCOMPARE(v.columns[0].name, QStringLiteral("identity"));
+        }
+        QVERIFY(s.view(u"players_at_level_0")->isAnonymous);
+        QVERIFY(s.view(u"players_at_level_0")->primaryKey.isEmpty());
+        QVERIFY(!s.view(u"my_player")->isAnonymous);
+        QCOMPARE(s.view(u"my_player")->primaryKey, QList<int>{0});
+        QCOMPARE(s.view(u"all_players")->primaryKey, QList<int>{0});
+        QCOMPARE(s.rowTypeOf(u"all_players"), &s.view(u"all_players")->rowType);
+        QVERIFY(s.table(u"test_event")->isEvent);
+        QVERIFY(!s.table(u"player")->isEvent);
+        QCOMPARE(s.table(u"tick")->schedule->reducerName, QStringLiteral("tick"));
+        QVERIFY(!s.reducer(u"tick")->clientCallable);
+        QVERIFY(s.reducer(u"insert_player")->clientCallable);
+    }
+
     void wrappers() {
         const QJsonObject v9 = quickstartV9Object();
         const QJsonObject v10 = readObject("quickstart-chat-schema-v10.json");

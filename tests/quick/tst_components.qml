@@ -72,6 +72,23 @@ Item {
         id: bannerComponent
         ConnectionBanner { width: 600 }
     }
+    Component {
+        id: findComponent
+        FindBar { width: 600; model: historyFixture.model }
+    }
+    // The whole window (shortcuts, find, notifications); its own top-level window.
+    Component {
+        id: mainComponent
+        Main { client: chatClient; width: 800; height: 500 }
+    }
+    Component {
+        id: schemeComponent
+        ApplicationWindow {
+            width: 200
+            height: 100
+            Button { objectName: "schemeButton"; text: "x"; enabled: true }
+        }
+    }
 
     TestCase {
         name: "MessageInput"
@@ -249,6 +266,79 @@ Item {
             historyFixture.setOwnName("Bea")
             tryVerify(function() { return !highlight.visible })
             historyFixture.setOwnName("")
+        }
+
+        // A message over 12 lines collapses, with a focusable "Show more" button; the state
+        // is the model's (by message id); narrowing the list can make a message long.
+        function test_longMessageCollapses() {
+            historyFixture.fill(5)
+            let lines = []
+            for (let i = 1; i <= 30; ++i)
+                lines.push("line " + i)
+            const longText = lines.join("\n")
+            let words = []
+            for (let i = 0; i < 60; ++i)
+                words.push("word" + i)
+            const paragraph = words.join(" ")
+            historyFixture.add(longText)
+            historyFixture.add(paragraph)
+            const list = createTemporaryObject(historyListComponent, top)
+            list.positionViewAtEnd()
+            function delegateFor(text) {
+                for (let i = 0; i < list.count; ++i) {
+                    const item = list.itemAtIndex(i)
+                    if (item && findChild(item, "messageText").text === text)
+                        return item
+                }
+                return null
+            }
+            let item = null
+            tryVerify(function() { item = delegateFor(longText); return item !== null })
+            const button = findChild(item, "expandButton")
+            const clipped = findChild(item, "messageTextClip")
+            const text = findChild(item, "messageText")
+            verify(button.visible)
+            verify(findChild(item, "collapseFade").visible)
+            compare(button.Accessible.name, button.text)
+            verify(button.text !== "")
+            verify(clipped.height < text.implicitHeight / 2)
+            const collapsedText = button.text
+
+            list.positionViewAtIndex(list.indexAt(0, item.y), ListView.Beginning)
+            waitForRendering(list)
+            mouseClick(button)
+            tryVerify(function() { return item.expanded })
+            verify(historyFixture.model.isExpanded(item.messageId))
+            tryCompare(clipped, "height", text.implicitHeight)
+            verify(!findChild(item, "collapseFade").visible)
+            verify(button.text !== collapsedText)
+            // The keyboard: the button takes focus, Space toggles.
+            button.forceActiveFocus()
+            verify(button.activeFocus)
+            keyClick(Qt.Key_Space)
+            tryVerify(function() { return !item.expanded })
+            verify(!historyFixture.model.isExpanded(item.messageId))
+            // Find: a match in the part shown changes nothing, one in the hidden part expands.
+            item.revealTextPosition(longText.indexOf("line 2"))
+            verify(!item.expanded)
+            const where = item.revealTextPosition(longText.indexOf("line 25"))
+            tryVerify(function() { return item.expanded && clipped.height === text.implicitHeight })
+            verify(where.y > clipped.y + text.implicitHeight / 2)
+            // By id, as the Quick client's Find may do too.
+            verify(historyFixture.model.setExpanded(item.messageId, false))
+            tryVerify(function() { return !item.expanded })
+            verify(historyFixture.model.setExpanded(item.messageId, true))
+            tryVerify(function() { return item.expanded && clipped.height === text.implicitHeight })
+
+            // A paragraph of a few lines: long only when narrow.
+            let para = null
+            tryVerify(function() { para = delegateFor(paragraph); return para !== null })
+            const paraButton = findChild(para, "expandButton")
+            verify(!paraButton.visible)
+            list.width = 120
+            tryVerify(function() { return paraButton.visible })
+            list.width = 600
+            tryVerify(function() { return !paraButton.visible })
         }
 
         function test_newerUnloadedOffersJumpToNewest() {
@@ -440,6 +530,253 @@ Item {
             const error = findChild(banner, "bannerError")
             tryCompare(error, "text", refusedTlsText)
             verify(error.visible)
+        }
+    }
+    TestCase {
+        name: "FindBar"
+        when: windowShown
+
+        function rowText(row) {
+            const m = historyFixture.model
+            return m.data(m.index(row, 0), Qt.UserRole + 4)
+        }
+
+        // Enter/F3 step to older matches, Shift+Enter/Shift+F3 to newer ones (wrapping), by
+        // text or sender (chat::MessageFilterModel); Esc ends the search.
+        function test_stepsThroughMatches() {
+            historyFixture.fill(5)
+            historyFixture.add("a needle here")
+            historyFixture.add("plain")
+            historyFixture.add("another NEEDLE")
+            const bar = createTemporaryObject(findComponent, top)
+            const chosen = createTemporaryObject(signalSpyComponent, top,
+                                                 { target: bar, signalName: "matchChosen" })
+            const closed = createTemporaryObject(signalSpyComponent, top,
+                                                 { target: bar, signalName: "closed" })
+            bar.open()
+            verify(bar.visible)
+            const field = findChild(bar, "findField")
+            verify(field.activeFocus)
+            field.text = "needle"
+            // The newest match first.
+            tryCompare(bar, "matchCount", 2)
+            compare(rowText(bar.currentRow), "another NEEDLE")
+            compare(chosen.count, 1)
+            compare(chosen.signalArguments[0][0], bar.currentRow)
+            compare(findChild(bar, "findCount").text, "2 of 2")
+            keyClick(Qt.Key_Return)
+            compare(rowText(bar.currentRow), "a needle here")
+            compare(findChild(bar, "findCount").text, "1 of 2")
+            keyClick(Qt.Key_Return) // wraps
+            compare(rowText(bar.currentRow), "another NEEDLE")
+            keyClick(Qt.Key_Return, Qt.ShiftModifier)
+            compare(rowText(bar.currentRow), "a needle here")
+            compare(chosen.count, 4)
+            // A new match arriving keeps the shown one, also when the oldest row goes (the
+            // model's cap): currentRow follows it.
+            const row = bar.currentRow
+            historyFixture.add("needle three")
+            tryCompare(bar, "matchCount", 3)
+            tryCompare(bar, "currentRow", row - 1)
+            compare(rowText(bar.currentRow), "a needle here")
+            // Nothing found: said so, nothing chosen.
+            field.text = "haystack"
+            keyClick(Qt.Key_Return)
+            compare(bar.matchCount, 0)
+            compare(bar.currentRow, -1)
+            compare(findChild(bar, "findCount").text, "No matches")
+            keyClick(Qt.Key_Escape)
+            verify(!bar.visible)
+            compare(closed.count, 1)
+            compare(field.text, "")
+        }
+    }
+
+    Component {
+        id: signalSpyComponent
+        SignalSpy { }
+    }
+
+    TestCase {
+        name: "MainWindow"
+        when: windowShown
+
+        function initTestCase() {
+            tryCompare(chatClient, "synced", true, 15000)
+            tryCompare(otherClient, "synced", true, 15000)
+        }
+
+        function openWindow(properties) {
+            const win = createTemporaryObject(mainComponent, top, properties || {})
+            win.requestActivate()
+            tryVerify(function() { return win.active })
+            return win
+        }
+
+        function rowWithText(text) {
+            const m = chatClient.messages
+            for (let i = m.count - 1; i >= 0; --i)
+                if (m.data(m.index(i, 0), Qt.UserRole + 4) === text)
+                    return i
+            return -1
+        }
+
+        // Ctrl+F finds in the live conversation and marks the match, F3 steps, Esc closes and
+        // gives the input its focus back; F2 renames (as in the desktop app).
+        function test_shortcutsFindAndRename() {
+            const win = openWindow()
+            const text = "quick find target " + Date.now() + (runTag ? " " + runTag : "")
+            verify(chatClient.sendMessage(text) !== 0)
+            tryVerify(function() { return rowWithText(text) >= 0 }, 10000)
+            const bar = findChild(win, "findBar")
+            verify(!bar.visible)
+            keyClick(Qt.Key_F, Qt.ControlModifier)
+            verify(bar.visible)
+            const field = findChild(bar, "findField")
+            verify(field.activeFocus)
+            field.text = text
+            keyClick(Qt.Key_Return)
+            compare(bar.matchCount, 1)
+            compare(win.markedRow, rowWithText(text))
+            tryVerify(function() { return findChild(win, "markedMessage").visible })
+            keyClick(Qt.Key_F3)
+            compare(win.markedRow, rowWithText(text))
+            keyClick(Qt.Key_Escape)
+            verify(!bar.visible)
+            compare(win.markedRow, -1)
+            tryVerify(function() { return findChild(win, "inputArea").activeFocus })
+
+            keyClick(Qt.Key_F2)
+            const dialog = findChild(win, "renameDialog")
+            tryCompare(dialog, "opened", true)
+            dialog.close()
+            tryCompare(dialog, "visible", false)
+        }
+
+        // A match in the hidden part of a collapsed long message expands it and brings the
+        // match's line into view.
+        function test_findExpandsACollapsedMessage() {
+            const win = openWindow()
+            const tag = "hidden quick match " + Date.now() + (runTag ? " " + runTag : "")
+            let lines = []
+            for (let i = 0; i < 30; ++i)
+                lines.push("line " + i + " of a long message")
+            lines.push(tag)
+            const text = lines.join("\n")
+            verify(chatClient.sendMessage(text) !== 0)
+            tryVerify(function() { return rowWithText(text) >= 0 }, 10000)
+            const row = rowWithText(text)
+            const list = findChild(win, "messageList")
+            list.positionViewAtIndex(row, ListView.Center)
+            tryVerify(function() { return list.itemAtIndex(row) !== null })
+            const item = list.itemAtIndex(row)
+            tryVerify(function() { return item.collapsed })
+            keyClick(Qt.Key_F, Qt.ControlModifier)
+            const bar = findChild(win, "findBar")
+            const field = findChild(bar, "findField")
+            field.text = tag
+            keyClick(Qt.Key_Return)
+            compare(win.markedRow, row)
+            tryVerify(function() { return list.itemAtIndex(row) && list.itemAtIndex(row).expanded })
+            verify(!list.itemAtIndex(row).collapsed)
+            const at = text.indexOf(tag)
+            tryVerify(function() {
+                const shown = list.itemAtIndex(row)
+                if (!shown)
+                    return false
+                const r = shown.revealTextPosition(at)
+                const y = shown.y + r.y
+                return y >= list.contentY && y + r.height <= list.contentY + list.height
+            }, 5000, "the match's line is in view")
+            keyClick(Qt.Key_Escape)
+            chatClient.messages.setExpanded(list.itemAtIndex(row).messageId, false)
+        }
+
+        // Messages from others while the window is not looked at are notified through the
+        // shared desktop::MessageNotifier and counted in the title; our own are not; a click
+        // brings the window back at the message; muted: counted, not shown.
+        function test_notifications() {
+            const notifier = notifyFixture.notifier
+            otherClient.setName("Quentin")
+            tryCompare(otherClient, "ownName", "Quentin", 10000)
+            const win = openWindow({ notifications: notifier })
+            tryCompare(notifier, "attended", true)
+            compare(notifier.unread, 0)
+            win.hide()
+            tryCompare(notifier, "attended", false)
+            const shown = notifyFixture.shownCount
+            const text = "are you there, quick? " + Date.now()
+            verify(otherClient.sendMessage(text) !== 0)
+            tryCompare(notifyFixture, "shownCount", shown + 1, 10000)
+            compare(notifyFixture.lastTitle, "Quentin")
+            compare(notifyFixture.lastBody, text)
+            compare(notifier.unread, 1)
+            verify(win.title.indexOf("(1) ") === 0, win.title)
+
+            const own = "my own, quick " + Date.now()
+            verify(chatClient.sendMessage(own) !== 0)
+            tryVerify(function() { return rowWithText(own) >= 0 }, 10000)
+            compare(notifyFixture.shownCount, shown + 1)
+
+            notifyFixture.click(notifyFixture.shownCount - 1)
+            tryVerify(function() { return win.visible && win.active })
+            compare(win.markedRow, rowWithText(text))
+            tryCompare(notifier, "unread", 0)
+            verify(win.title.indexOf("(") !== 0, win.title)
+
+            const mute = findChild(win, "muteButton")
+            verify(mute.visible)
+            mouseClick(mute)
+            verify(notifier.muted)
+            win.hide()
+            tryCompare(notifier, "attended", false)
+            const muted = "muted, quick " + Date.now()
+            verify(otherClient.sendMessage(muted) !== 0)
+            tryCompare(notifier, "unread", 1, 10000)
+            compare(notifyFixture.shownCount, shown + 1)
+            notifier.muted = false
+        }
+    }
+
+    TestCase {
+        name: "ColorScheme"
+        when: windowShown
+
+        // --color-scheme: the scheme's palette on the window reaches its controls.
+        function test_paletteReachesControls() {
+            const win = createTemporaryObject(schemeComponent, top)
+            const button = findChild(win, "schemeButton")
+            verify(ChatUi.applyColorScheme(win, "dark"))
+            verify(Qt.colorEqual(win.palette.window, "#25272b"), win.palette.window)
+            verify(Qt.colorEqual(button.palette.button, "#32353a"), button.palette.button)
+            verify(Qt.colorEqual(button.palette.buttonText, "#e1e3e6"), button.palette.buttonText)
+            verify(Qt.colorEqual(button.palette.disabled.buttonText, "#7d8085"),
+                   button.palette.disabled.buttonText)
+            verify(ChatUi.applyColorScheme(win, " Light "))
+            verify(Qt.colorEqual(button.palette.button, "#e9eaed"), button.palette.button)
+            verify(ChatUi.applyColorScheme(win, "system"))
+            verify(!ChatUi.applyColorScheme(win, "blue"))
+        }
+    }
+
+    TestCase {
+        name: "Translations"
+        when: windowShown
+
+        function cleanup() {
+            language.use("")
+        }
+
+        // Under a German locale the Quick client's own texts (qsTr in qml/) are German.
+        function test_germanCatalogue() {
+            verify(language.use("de_DE"))
+            const input = createTemporaryObject(inputComponent, top)
+            compare(findChild(input, "sendButton").text, "Senden")
+            const bar = createTemporaryObject(findComponent, top)
+            compare(findChild(bar, "findField").placeholderText,
+                    "Nachrichten und Absender durchsuchen")
+            language.use("")
+            tryCompare(findChild(input, "sendButton"), "text", "Send")
         }
     }
 }

@@ -13,7 +13,10 @@
 #include "chat/chatclient.h"
 #include "chat/connectproblem.h"
 #include "chat/messagemodel.h"
+#include "chat/translations.h"
 #include "chat/usermodel.h"
+#include "desktop/messagenotifier.h"
+#include "desktop/notifier.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
 
 #include <QQmlContext>
@@ -87,6 +90,78 @@ private:
     int m_newestRequests = 0;
 };
 
+// Notifications of the Quick window: the shared desktop::MessageNotifier on the live client,
+// with a backend that records what would be shown and can "click" it.
+class NotifyFixture : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(desktop::MessageNotifier *notifier READ notifier CONSTANT)
+    Q_PROPERTY(int shownCount READ shownCount NOTIFY shownChanged)
+    Q_PROPERTY(QString lastTitle READ lastTitle NOTIFY shownChanged)
+    Q_PROPERTY(QString lastBody READ lastBody NOTIFY shownChanged)
+
+    class Recording : public desktop::Notifier {
+    public:
+        using desktop::Notifier::Notifier;
+        void notify(const desktop::Notification &n) override {
+            shown.append(n);
+            onShown();
+        }
+        QString backendName() const override { return QStringLiteral("recording"); }
+        void click(quint64 id) { emit activated(id); }
+        QList<desktop::Notification> shown;
+        std::function<void()> onShown;
+    };
+
+public:
+    explicit NotifyFixture(chat::ChatClient *client, QObject *parent = nullptr)
+        : QObject(parent)
+        , m_notifier(new desktop::MessageNotifier(this))
+        , m_recording(new Recording) {
+        m_recording->onShown = [this] { emit shownChanged(); };
+        m_notifier->setBackend(m_recording); // parented to the notifier
+        m_notifier->setClient(client);
+    }
+    desktop::MessageNotifier *notifier() const { return m_notifier; }
+    int shownCount() const { return int(m_recording->shown.size()); }
+    QString lastTitle() const {
+        return m_recording->shown.isEmpty() ? QString() : m_recording->shown.constLast().title;
+    }
+    QString lastBody() const {
+        return m_recording->shown.isEmpty() ? QString() : m_recording->shown.constLast().body;
+    }
+    // The user clicks the i-th notification shown.
+    Q_INVOKABLE void click(int i) { m_recording->click(m_recording->shown.at(i).id); }
+
+signals:
+    void shownChanged();
+
+private:
+    desktop::MessageNotifier *m_notifier;
+    Recording *m_recording;
+};
+
+// Switches the translations as a start under another LANG would (chat::Translations, the
+// Quick client's main() calls it too) and has QML retranslate.
+class LanguageFixture : public QObject {
+    Q_OBJECT
+public:
+    LanguageFixture(QQmlEngine *engine, QObject *parent)
+        : QObject(parent)
+        , m_engine(engine) {}
+    // A locale name ("de_DE"); empty for the one the test started with. Whether the app's
+    // own catalogue was found.
+    Q_INVOKABLE bool use(const QString &name) {
+        QLocale::setDefault(name.isEmpty() ? m_initial : QLocale(name));
+        const bool found = chat::Translations::install();
+        m_engine->retranslate();
+        return found;
+    }
+
+private:
+    QQmlEngine *m_engine;
+    QLocale m_initial;
+};
+
 class Setup : public QObject {
     Q_OBJECT
 public:
@@ -107,6 +182,17 @@ public slots:
         live.outboxPath = QStringLiteral(":memory:");
         m_live = new chat::ChatClient(live, this);
         m_live->start();
+        // Another user, whose messages the live client is notified about.
+        chat::ChatClient::Options other = live;
+        other.profile =
+            chat::Profile(m_host.baseUrl(), HostProcess::database(), QStringLiteral("quickother"));
+        m_other = new chat::ChatClient(other, this);
+        m_other->start();
+        engine->rootContext()->setContextProperty(QStringLiteral("otherClient"), m_other);
+        engine->rootContext()->setContextProperty(QStringLiteral("notifyFixture"),
+                                                  new NotifyFixture(m_live, this));
+        engine->rootContext()->setContextProperty(QStringLiteral("language"),
+                                                  new LanguageFixture(engine, this));
 
         QTcpServer probe;
         probe.listen(QHostAddress::LocalHost, 0);
@@ -162,6 +248,8 @@ public slots:
     void cleanupTestCase() {
         if (m_live)
             m_live->stop();
+        if (m_other)
+            m_other->stop();
         if (m_dead)
             m_dead->stop();
         if (m_deadTls)
@@ -172,6 +260,7 @@ public slots:
 private:
     HostProcess m_host;
     chat::ChatClient *m_live = nullptr;
+    chat::ChatClient *m_other = nullptr;
     chat::ChatClient *m_dead = nullptr;
     chat::ChatClient *m_deadTls = nullptr;
 };

@@ -7,13 +7,13 @@
 #include "hostiletext.h"
 
 #include "connectionstatus.h"
+#include "desktop/notifier.h"
 #include "messagedelegate.h"
 #include "messageinput.h"
-#include "notifier.h"
 #include "renamedialog.h"
 #include "userdelegate.h"
-#ifdef STDB_APP_HAVE_DBUS
-#include "dbusnotifier.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
 #endif
 
 #include "consoleoutput.h"
@@ -41,6 +41,10 @@
 #include <pty.h>
 #include <unistd.h>
 
+using desktop::Notifier;
+#ifdef STDB_DESKTOP_HAVE_DBUS
+using desktop::DBusNotifier;
+#endif
 using chat::MessageModel;
 using chat::UntrustedText;
 using chat::UserModel;
@@ -301,7 +305,7 @@ private slots:
         QVERIFY(controls.contains(QStringLiteral("hello alice: please")));
     }
 
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
     // The freedesktop body is markup: what the notification server renders must be our text.
     void freedesktopBodyRendersLiterally() {
         QStringList texts = hostile::markup();

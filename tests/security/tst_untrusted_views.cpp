@@ -10,16 +10,16 @@
 
 #include "hostiletext.h"
 
+#include "desktop/notifier.h"
 #include "mainwindow.h"
 #include "messagedelegate.h"
 #include "messageinput.h"
 #include "messageview.h"
-#include "notifier.h"
 #include "quicksupport.h"
 #include "renamedialog.h"
 #include "trayicon.h"
-#ifdef STDB_APP_HAVE_DBUS
-#include "dbusnotifier.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
 #endif
 
 #include "hostprocess.h"
@@ -57,6 +57,11 @@
 #include <pty.h>
 #include <unistd.h>
 
+using desktop::Notification;
+using desktop::Notifier;
+#ifdef STDB_DESKTOP_HAVE_DBUS
+using desktop::DBusNotifier;
+#endif
 using chat::ChatClient;
 using chat::MessageModel;
 using chat::UntrustedText;
@@ -340,7 +345,7 @@ private slots:
             for (const QChar c : n.body)
                 QVERIFY2(c.unicode() >= 0x20 && (c.unicode() < 0x7f || c.unicode() >= 0xa0),
                          qPrintable(QString::number(c.unicode(), 16)));
-#ifdef STDB_APP_HAVE_DBUS
+#ifdef STDB_DESKTOP_HAVE_DBUS
             // What a freedesktop server renders from the body we send is the body.
             QCOMPARE(renderedHtml(DBusNotifier::escapeBody(n.body)), n.body);
 #endif
@@ -481,7 +486,9 @@ private slots:
                  {QStringLiteral("firstOfGroup"), true},
                  {QStringLiteral("localId"), state != 0 ? 7 : 0},
                  {QStringLiteral("error"), error},
-                 {QStringLiteral("mentionsMe"), false}});
+                 {QStringLiteral("mentionsMe"), false},
+                 {QStringLiteral("messageId"), QStringLiteral("local:7")},
+                 {QStringLiteral("expanded"), false}});
             auto *item = qobject_cast<QQuickItem *>(object);
             if (item) {
                 item->setParentItem(window->contentItem());

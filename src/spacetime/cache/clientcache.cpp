@@ -166,6 +166,14 @@ CacheChanges ClientCache::applyInputs(QHash<QString, TableInput> &inputs,
             for (const auto &[o, n] : delta.updated)
                 oldHalves.append(o);
             t->releaseDeleted(oldHalves);
+            // Event rows are no state to reconcile: they come once, so they are reported now,
+            // against the live table, or never.
+            if (!delta.events.isEmpty()) {
+                TableDelta events;
+                events.table = live;
+                events.events = std::move(delta.events);
+                changes.tables.append(std::move(events));
+            }
             continue;
         }
         if (!delta.isEmpty())

@@ -131,9 +131,11 @@ struct STDB_SCHEMA_EXPORT ViewDef {
     bool isAnonymous = false;
     AlgebraicType params;
     QList<FieldDef> paramList;
-    AlgebraicType returnType; // T, Option<T> or Array<T>
-    // The row product T (resolved) and its columns; rowType is unit if the return type has no
-    // product inside.
+    AlgebraicType returnType; // Option<T>, Array<T> or Query<T> (the product {__query__: T})
+    // The typespace entry of T when the return type names it through a Ref (the server requires
+    // that); the row product T (resolved) and its columns; rowType is unit if the return type
+    // has no product inside.
+    std::optional<quint32> productTypeRef;
     AlgebraicType rowType;
     QList<FieldDef> columns;
     QList<int> primaryKey; // V10 ViewPrimaryKeys

@@ -396,10 +396,21 @@ void SchemaParser::finishTable(TableDef &t, const QString &path) {
 }
 
 void SchemaParser::finishView(ViewDef &v) {
-    // The return type is T, Option<T> or Array<T> with T a product (usually through a Ref).
+    // The return type is Option<T>, Array<T> or, for a query-builder view, Query<T>, written as
+    // the product {__query__: T}; T is a product, named through a Ref (lib/src/db/view.rs).
+    // A bare product T is taken as the row too.
     const AlgebraicType *t = m_schema.m_typespace.resolve(v.returnType);
-    if (t && (t->isArray() || t->isOption()))
-        t = m_schema.m_typespace.resolve(t->isArray() ? t->elementType() : t->optionType());
+    const AlgebraicType *inner = nullptr;
+    if (t && t->isProduct() && t->members().size() == 1 &&
+        t->members().front().name == QStringLiteral("__query__"))
+        inner = &t->members().front().type;
+    else if (t && (t->isArray() || t->isOption()))
+        inner = t->isArray() ? &t->elementType() : &t->optionType();
+    if (inner) {
+        if (inner->isRef())
+            v.productTypeRef = inner->refIndex();
+        t = m_schema.m_typespace.resolve(*inner);
+    }
     if (t && t->isProduct()) {
         v.rowType = *t;
         v.columns = fields(*t);
@@ -817,6 +828,15 @@ void SchemaParser::parseV10(const QJsonObject &root, const QString &path) {
             }
             t.schedule = ScheduleDef{s.name, canonical(functionNames, s.function), s.column};
         }
+        // Like the server's validation (schema/src/def/validate/v10.rs): a scheduled reducer
+        // or procedure is private whatever the module declared; only the schedule calls it.
+        const QString function = canonical(functionNames, s.function);
+        for (ReducerDef &r : m_schema.m_reducers)
+            if (r.name == function)
+                r.clientCallable = false;
+        for (ProcedureDef &p : m_schema.m_procedures)
+            if (p.name == function)
+                p.clientCallable = false;
     }
     for (ViewDef &v : m_schema.m_views)
         for (const QString &col : viewKeys.value(v.sourceName))

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Smoke test of the bindings generated for one official-module fixture (built by
 // run_fixture.cmake): the generated module can be constructed on a connection, registers a
-// handle for every table of the schema the generator keeps, and offers a typed call with a
-// result signal for every client-callable reducer.
+// handle for every table and view of the schema the generator keeps, and offers a typed call
+// with a result signal for every client-callable reducer.
 
 #include FIXTURE_MODULE_HEADER
 #include FIXTURE_REDUCERS_HEADER
@@ -39,6 +39,10 @@ private slots:
         for (const stdb::TableDef &t : schema.tables())
             if (t.isPublic() || FIXTURE_INCLUDE_PRIVATE)
                 expected << t.name;
+        // Views follow the tables (those with parameters are not generated).
+        for (const stdb::ViewDef &v : schema.views())
+            if ((v.isPublic || FIXTURE_INCLUDE_PRIVATE) && v.paramList.isEmpty())
+                expected << v.name;
         QVERIFY(!expected.isEmpty());
         QCOMPARE(fx::Module::tableNames(), expected);
         QCOMPARE(fx::Module::allTablesQueries().size(), expected.size());

@@ -36,65 +36,16 @@ std::optional<CombatHit> DamageTable::decodeRow(QByteArrayView bytes) {
     return std::move(row.value());
 }
 
-QList<CombatHit> DamageTable::rows() const {
-    QList<CombatHit> out;
-    out.reserve(count());
-    forEach([&out](const CombatHit &row) { out.append(row); });
-    return out;
-}
-
-DamageTable::Changes DamageTable::decodeChanges(const stdb::TableDelta &delta) {
-    Changes changes;
-    changes.deleted.reserve(delta.deleted.size());
-    for (const stdb::RowEntry *entry : delta.deleted)
-        if (std::optional<CombatHit> row = decodeRow(entry->bytes()))
-            changes.deleted.append(std::move(*row));
-    changes.inserted.reserve(delta.inserted.size() + delta.events.size());
-    for (const stdb::RowEntry *entry : delta.inserted)
-        if (std::optional<CombatHit> row = decodeRow(entry->bytes()))
-            changes.inserted.append(std::move(*row));
-    for (QByteArrayView bytes : delta.events)
-        if (std::optional<CombatHit> row = decodeRow(bytes))
-            changes.inserted.append(std::move(*row));
-    return changes;
-}
-
 void DamageTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
     stdb::TableHandle::dispatch(delta, ctx); // the raw signals, for tools
-    static const QMetaMethod signal[] = {
-        QMetaMethod::fromSignal(&DamageTable::rowDeleted),
-        QMetaMethod::fromSignal(&DamageTable::rowInserted),
-        QMetaMethod::fromSignal(&DamageTable::rowsChanged),
-    };
-    enum { Deleted, Inserted, Batch };
-    if (isSignalConnected(signal[Batch])) {
-        const Changes changes = decodeChanges(delta);
-        for (const CombatHit &row : changes.deleted)
-            Q_EMIT rowDeleted(row, ctx);
-        for (const CombatHit &row : changes.inserted)
-            Q_EMIT rowInserted(row, ctx);
-        Q_EMIT rowsChanged(changes, ctx);
+    // Nobody listening: nothing is decoded. The events are all there is: an event table's
+    // cache stores nothing, so delta.inserted is empty.
+    static const QMetaMethod inserted = QMetaMethod::fromSignal(&DamageTable::rowInserted);
+    if (!isSignalConnected(inserted))
         return;
-    }
-    // Per-row listeners only: each row is decoded right before its signal instead of
-    // holding every decoded row of the message at once (for a million-row snapshot, a
-    // few hundred MB of short-lived strings). Decoding is the expensive part, so rows of
-    // a kind nobody listens to are not decoded at all.
-    if (isSignalConnected(signal[Deleted]))
-        for (const stdb::RowEntry *entry : delta.deleted)
-            if (const std::optional<CombatHit> row = decodeRow(entry->bytes()))
-                Q_EMIT rowDeleted(*row, ctx);
-    if (isSignalConnected(signal[Inserted])) {
-        for (const stdb::RowEntry *entry : delta.inserted)
-            if (const std::optional<CombatHit> row = decodeRow(entry->bytes()))
-                Q_EMIT rowInserted(*row, ctx);
-        for (QByteArrayView bytes : delta.events)
-            if (const std::optional<CombatHit> row = decodeRow(bytes))
-                Q_EMIT rowInserted(*row, ctx);
-    }
-    // A row slot may have connected rowsChanged meanwhile: it still gets the batch.
-    if (isSignalConnected(signal[Batch]))
-        Q_EMIT rowsChanged(decodeChanges(delta), ctx);
+    for (QByteArrayView bytes : delta.events)
+        if (const std::optional<CombatHit> row = decodeRow(bytes))
+            Q_EMIT rowInserted(*row, ctx);
 }
 
 } // namespace events

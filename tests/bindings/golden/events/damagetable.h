@@ -7,24 +7,18 @@
 #include "spacetime/connection/tablehandle.h"
 
 #include <QByteArrayView>
-#include <QList>
 
 #include <optional>
 
 namespace events {
 
-// The `damage` table: its cached rows as CombatHit values, decoded when read, and typed
-// signals for every change the server reports.
-// An event table: rows are not kept; each one arrives once as rowInserted.
+// The `damage` event table: its rows are events, never kept in the cache. Each one arrives
+// once, as rowInserted with the event that produced it (a reducer call, a transaction);
+// count() stays 0 and there are no rows to read or find.
 class DamageTable : public stdb::TableHandle {
     Q_OBJECT
 public:
     using Row = CombatHit;
-    // Everything one server message changed in this table, each row decoded once.
-    struct Changes {
-        QList<CombatHit> deleted;
-        QList<CombatHit> inserted;
-    };
 
     // The wire name: what the server calls the table.
     static constexpr char kTableName[] = "damage";
@@ -33,43 +27,19 @@ public:
     // event loop runs after build(), so that no rows arrive before the table is known.
     explicit DamageTable(stdb::DbConnection *connection);
 
-    // Sets up the keys and indexes of this table on a cache (the constructor does this for
-    // its own); for tools and tests that use a bare stdb::ClientCache.
+    // Marks the table as an event table on a cache (the constructor does this for its own);
+    // for tools and tests that use a bare stdb::ClientCache.
     static void configureCache(stdb::TableCache *cache);
     // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.
     static std::optional<CombatHit> decodeRow(QByteArrayView bytes);
 
-    // Calls f(const CombatHit &) for every cached row, decoding one row at a time (nothing is
-    // copied up front). The order is unspecified.
-    template <typename F>
-    void forEach(F &&f) const;
-    // A copy of every cached row, in no particular order.
-    QList<CombatHit> rows() const;
-
 Q_SIGNALS:
-    // Per row, after the cache holds the whole message; per message the order is deletes,
-    // inserts, then rowsChanged with all of them.
-    void rowDeleted(const events::CombatHit &row, const stdb::EventContext &ctx);
+    // Once per event row, in the order the server sent them, after the whole message is
+    // in the cache.
     void rowInserted(const events::CombatHit &row, const stdb::EventContext &ctx);
-    // The same changes in one batch, for models that update once per message.
-    void rowsChanged(const events::DamageTable::Changes &changes, const stdb::EventContext &ctx);
 
 protected:
     void dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) override;
-
-private:
-    // Every row `delta` changed, decoded once: what rowsChanged carries.
-    static Changes decodeChanges(const stdb::TableDelta &delta);
 };
-
-template <typename F>
-void DamageTable::forEach(F &&f) const {
-    if (!cache())
-        return;
-    cache()->forEach([&f](const stdb::RowEntry &entry) {
-        if (const std::optional<CombatHit> row = decodeRow(entry.bytes()))
-            f(*row);
-    });
-}
 
 } // namespace events

@@ -16,7 +16,7 @@
 namespace procedures {
 
 // Everything the bindings know about the module, bound to one connection: a typed handle
-// per table and the reducers.
+// per table and view, and the reducers.
 //
 //   auto conn = stdb::DbConnectionBuilder().withUri(uri).withDatabaseName(db).build(this);
 //   auto *module = new procedures::Module(conn.value());
@@ -36,12 +36,12 @@ public:
     Reducers *reducers() const { return m_reducers; }
     Procedures *procedures() const { return m_procedures; }
 
-    // One subscription (one query set) with SELECT * FROM "t" for every table here.
+    // One subscription (one query set) with SELECT * FROM "t" for every table and view here.
     stdb::SubscriptionHandle subscribeToAllTables();
     // The same, configured by `builder` (onApplied, onError, withContext).
     stdb::SubscriptionHandle subscribeToAllTables(stdb::SubscriptionBuilder builder);
 
-    // The wire names of the tables, in registration order (which is signal order).
+    // The wire names of the tables and views, in registration order (which is signal order).
     static QStringList tableNames();
     // SELECT * FROM "t" for each of them.
     static QStringList allTablesQueries();

@@ -171,24 +171,6 @@ stdb::Expected<quint32> Procedures::returnStruct(quint32 a, const QString &b, QO
                                        typed<ReturnStruct>(std::move(callback)));
 }
 
-stdb::Expected<quint32> Procedures::scheduledProc(const ScheduledProcTable &data,
-                                                  Callback<stdb::Unit> callback) {
-    if (!m_connection)
-        return noConnection();
-    return m_connection->callProcedure(QStringLiteral("scheduled_proc"),
-                                       stdb::toBsatn(ScheduledProcArgs{data}),
-                                       typed<stdb::Unit>(std::move(callback)));
-}
-
-stdb::Expected<quint32> Procedures::scheduledProc(const ScheduledProcTable &data, QObject *context,
-                                                  Callback<stdb::Unit> callback) {
-    if (!m_connection)
-        return noConnection();
-    return m_connection->callProcedure(QStringLiteral("scheduled_proc"),
-                                       stdb::toBsatn(ScheduledProcArgs{data}), context,
-                                       typed<stdb::Unit>(std::move(callback)));
-}
-
 stdb::Expected<quint32> Procedures::sortedUuidsInsert(Callback<stdb::Unit> callback) {
     if (!m_connection)
         return noConnection();

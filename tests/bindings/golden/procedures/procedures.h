@@ -12,7 +12,6 @@
 #include "returnprimitiveargs.h"
 #include "returnstruct.h"
 #include "returnstructargs.h"
-#include "scheduledprocargs.h"
 #include "sorteduuidsinsertargs.h"
 #include "willpanicargs.h"
 
@@ -87,13 +86,6 @@ public:
     // The same; the callback is skipped once `context` is destroyed.
     stdb::Expected<quint32> returnStruct(quint32 a, const QString &b, QObject *context,
                                          Callback<ReturnStruct> callback);
-
-    // Calls procedure `scheduled_proc`; it returns stdb::Unit.
-    stdb::Expected<quint32> scheduledProc(const ScheduledProcTable &data,
-                                          Callback<stdb::Unit> callback = {});
-    // The same; the callback is skipped once `context` is destroyed.
-    stdb::Expected<quint32> scheduledProc(const ScheduledProcTable &data, QObject *context,
-                                          Callback<stdb::Unit> callback);
 
     // Calls procedure `sorted_uuids_insert`; it returns stdb::Unit.
     stdb::Expected<quint32> sortedUuidsInsert(Callback<stdb::Unit> callback = {});

@@ -14,8 +14,8 @@
 
 namespace procedures {
 
-// The `proc_inserts_into` table as a live list model (stdb::TableModel): one role per column, named like
-// ProcInsertsInto's fields, and role "row" with the whole ProcInsertsInto.
+// The `proc_inserts_into` table as a live list model (stdb::TableModel): one role per column, named
+// like ProcInsertsInto's fields, and role "row" with the whole ProcInsertsInto.
 class ProcInsertsIntoTableModel : public stdb::TableModel {
     Q_OBJECT
 public:

@@ -45,8 +45,6 @@ set(PROCEDURES_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/returnstruct.h
     ${CMAKE_CURRENT_LIST_DIR}/returnstructargs.cpp
     ${CMAKE_CURRENT_LIST_DIR}/returnstructargs.h
-    ${CMAKE_CURRENT_LIST_DIR}/scheduledprocargs.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/scheduledprocargs.h
     ${CMAKE_CURRENT_LIST_DIR}/scheduledproctable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/scheduledproctable.h
     ${CMAKE_CURRENT_LIST_DIR}/scheduleproc.cpp

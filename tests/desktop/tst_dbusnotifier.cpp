@@ -3,7 +3,7 @@
 // scripts/lib.sh starts with dbus-run-session): the availability probe and Notify are
 // asynchronous, the call carries the escaped body and the hints, and a click on the
 // notification comes back as activated() with our id.
-#include "dbusnotifier.h"
+#include "desktop/dbusnotifier.h"
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
@@ -13,6 +13,10 @@
 #include <QTest>
 
 #include <optional>
+
+using desktop::DBusNotifier;
+using desktop::Notification;
+using desktop::Notifier;
 
 namespace {
 const QString kService = QStringLiteral("org.freedesktop.Notifications");

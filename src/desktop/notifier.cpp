@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "notifier.h"
+#include "desktop/notifier.h"
+
+namespace desktop {
 
 QString Notifier::shorten(const QString &text) {
     QString oneLine = text.simplified();
@@ -18,3 +20,5 @@ QString Notifier::shorten(const QString &text) {
         --cut;
     return oneLine.left(cut) + QChar(0x2026);
 }
+
+} // namespace desktop

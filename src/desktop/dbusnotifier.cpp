@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dbusnotifier.h"
+#include "desktop/dbusnotifier.h"
 
-#include "applog.h"
+#include "desktop/desktoplog.h"
 
 #include <QCoreApplication>
 #include <QDBusConnection>
@@ -9,6 +9,8 @@
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QGuiApplication>
+
+namespace desktop {
 
 namespace {
 const QString kService = QStringLiteral("org.freedesktop.Notifications");
@@ -99,7 +101,7 @@ void DBusNotifier::notify(const Notification &n) {
         QDBusPendingReply<uint> reply = *w;
         w->deleteLater();
         if (reply.isError()) {
-            qCWarning(lcApp) << "notification failed:" << reply.error().message();
+            qCWarning(lcDesktop) << "notification failed:" << reply.error().message();
             return;
         }
         m_ids.insert(reply.value(), id);
@@ -117,3 +119,5 @@ void DBusNotifier::onActionInvoked(uint serverId, const QString &action) {
 void DBusNotifier::onClosed(uint serverId, uint) {
     m_ids.remove(serverId);
 }
+
+} // namespace desktop

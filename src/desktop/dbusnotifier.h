@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "notifier.h"
+#include "desktop/notifier.h"
 
 #include <QDBusConnection>
 #include <QHash>
 
 #include <functional>
+
+namespace desktop {
 
 // Notifications through the freedesktop notification service (org.freedesktop.Notifications
 // on the session bus). Bodies are escaped, since servers may interpret a subset of HTML.
@@ -43,3 +45,5 @@ private:
     QDBusConnection m_bus;
     QHash<uint, quint64> m_ids; // server's id -> ours
 };
+
+} // namespace desktop

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QString>
 
+namespace desktop {
+
 // One desktop notification. Title and body are plain text; a backend that speaks markup
 // escapes them itself.
 struct Notification {
@@ -13,8 +15,8 @@ struct Notification {
     bool mention = false; // someone wrote our name
 };
 
-// Shows desktop notifications. The main window only talks to this interface, so tests can
-// put a recording fake in its place.
+// Shows desktop notifications. The front ends only talk to this interface (through
+// MessageNotifier), so tests can put a recording fake in its place.
 class Notifier : public QObject {
     Q_OBJECT
 public:
@@ -34,3 +36,5 @@ Q_SIGNALS:
     // The user clicked the notification with this id.
     void activated(quint64 id);
 };
+
+} // namespace desktop
