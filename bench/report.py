@@ -312,6 +312,77 @@ if live_line:
     p("")
     p(f"`{live_line.strip()}`")
 
+# Where the history's time goes: the same history without compression, with gzip and with
+# Brotli (the bench's --compression), each stage as ms since start().
+SPLIT_STAGES = [
+    ("host_subscribe_received", "host: the message `Subscribe` arrives"),
+    ("host_encoded", "host: `SubscribeApplied` encoded"),
+    ("host_compressed", "host: compressed"),
+    ("host_queued", "host: handed to `QWebSocket` (its write buffer)"),
+    ("host_flushed", "host: last byte written to the kernel"),
+    ("first_bytes", "client: first bytes of the message read"),
+    ("reassembled", "client: message reassembled by `QWebSocket`"),
+    ("decompressed", "client: decompressed"),
+    ("decoded", "client: decoded"),
+    ("cache_built", "client: cache tables built (I/O thread)"),
+    ("handed_over", "client: handed to the GUI thread"),
+    ("applied_models_reset", "client: applied, typed rows, models reset"),
+    ("synchronized", "client: `synchronized()`"),
+]
+split_runs = []
+for name, label in (("chat", "none"), ("chat_gzip", "gzip"), ("chat_brotli", "Brotli"),
+                    ("chat_thp", "none, client malloc on huge pages")):
+    text = read(f"{name}.out")
+    line = search(r"time split \(ms since start\(\)\):(.*)$", text, cast=str)
+    if not line:
+        continue
+    values = {k: float(v) for k, v in re.findall(r"(\w+)=(-?[\d.]+)", line)}
+    split_runs.append((name, label, text, values))
+if split_runs:
+    p("")
+    p("Where the history's time goes (ms since `start()`; in brackets the time since the stage "
+      "before). The host is the bench's scripted server, another process on the same machine: "
+      "its stamps and the client's are the same monotonic clock. Stages of one thread follow "
+      "each other; the host's writing and the client's reading overlap.")
+    p("")
+    p("| stage | " + " | ".join(f"{label}" for _, label, _, _ in split_runs) + " |")
+    p("|---|" + "---:|" * len(split_runs))
+    for key, label in SPLIT_STAGES:
+        cells = []
+        for _, _, _, values in split_runs:
+            v = values.get(key)
+            keys = [k for k, _ in SPLIT_STAGES]
+            before = values.get(keys[keys.index(key) - 1]) if keys.index(key) > 0 else None
+            if v is None or v < 0:
+                cells.append("n/a")
+            elif before is None or before < 0 or key == "first_bytes":
+                cells.append(fmt(v, 0))
+            else:
+                cells.append(f"{fmt(v, 0)} (+{fmt(v - before, 0)})")
+        p(f"| {label} | " + " | ".join(cells) + " |")
+    wire = [search(r"history message: \S+ on the wire, ([\d.]+) MB wire", t) for _, _, t, _ in split_runs]
+    body = [search(r"MB wire, ([\d.]+) MB body", t) for _, _, t, _ in split_runs]
+    recv = [search(r"receive: .*\(([\d.]+) MB/s on the wire\)", t) for _, _, t, _ in split_runs]
+    rss_sync = [search(r"RSS: .*?([\d.]+) MB synchroni[sz]ed", t) for _, _, t, _ in split_runs]
+    rss_peak = [search(r"RSS: .*?([\d.]+) MB peak", t) for _, _, t, _ in split_runs]
+    p("| wire / body MB | " + " | ".join(f"{fmt(w, 1)} / {fmt(b, 1)}" for w, b in zip(wire, body)) + " |")
+    p("| receive rate (first bytes → reassembled) | " + " | ".join(f"{fmt(r, 0)} MB/s" for r in recv) + " |")
+    p("| RSS synchronized / peak | " + " | ".join(
+        f"{fmt(a, 0)} / {fmt(b, 0)} MB" for a, b in zip(rss_sync, rss_peak)) + " |")
+    for name, _, _, _ in split_runs[1:]:
+        p("")
+        p(meta_line(name))
+    p("")
+    p("Reading the split. *first bytes → reassembled* is `QWebSocket` at work on the client's "
+      "I/O thread: it reads the socket into `QTcpSocket`'s ring buffer, copies each complete "
+      "WebSocket frame out of it and appends the frames to the message (three copies of the "
+      "history into freshly allocated memory; a single-frame message, as SpacetimeDB sends "
+      "them, still makes two). On a virtual machine every first touch of a 4 KiB page is a "
+      "fault of about 12 µs, so these buffers, not the copying, set the receive rate; the last "
+      "column shows the same run with the client's malloc on transparent huge pages "
+      "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). The cache's own big arrays already take huge "
+      "pages (`LargeBlock`); the socket's buffers belong to Qt.")
+
 # ---- 4 stall --------------------------------------------------------------------------------
 p("")
 p("## 4. Event-loop stalls while a large snapshot is applied")
@@ -396,9 +467,10 @@ else:
 p("")
 p("## 7. Cold start of the desktop app")
 p("")
+startup_seeded = next((r.get("seeded") for r in startup if "seeded" in r), None)
 p("`bench/startup.sh`: starts `spacetime-chat` as a first-time user (empty HOME and XDG "
-  "directories, `--anonymous --no-tray`) against the host of section 5, whose `message` table "
-  f"then holds the round trip's {fmt(startup_rows, 0)} messages, on a private "
+  "directories, `--anonymous --no-tray`) against a `spacetime-chat-host` of its own whose "
+  f"`message` table it seeded with {fmt(startup_seeded, 0)} messages (`--seed`), on a private "
   f"{'Xvfb display' if startup_platform == 'xcb' else 'offscreen platform'}. "
   "With `SPACETIME_CHAT_STARTUP_TRACE=1` the app prints the wall-clock time of the message "
   "view's first paint (the window is up) and of its first paint that shows messages "
@@ -412,6 +484,8 @@ if startup:
     p("| run | to first window (ms) | to first messages on screen (ms) | rows shown |")
     p("|---:|---:|---:|---:|")
     for r in startup:
+        if "run" not in r:
+            continue
         p(f"| {r.get('run')} | {r.get('window_ms')} | {r.get('messages_ms')} | {fmt(r.get('rows'), 0)} |")
     p(f"| **median** | **{fmt(statistics.median(window_ms), 0)}** | **{fmt(statistics.median(messages_ms), 0)}** | |")
 else:
@@ -492,7 +566,8 @@ p("Each benchmark can also be run on its own (`build/bin/spacetime-bench <comman
 p("")
 p("## Raw outputs")
 p("")
-for name in ("decode", "apply", "chat", "stall", "hostload", "roundtrip", "startup", "latency", "view"):
+for name in ("decode", "apply", "chat", "chat_gzip", "chat_brotli", "chat_thp", "stall", "hostload", "roundtrip",
+             "startup", "latency", "view"):
     text = read(f"{name}.out").strip()
     if not text:
         continue

@@ -63,6 +63,8 @@ if [[ $quick == 1 ]]; then
     decode_args=(--rows 100000)
     apply_args=(--rows 100000 --runs 2 --tx 200)
     chat_args=(--messages 100000 --live-seconds 2)
+    chat_compressed_args=(--messages 100000 --live-seconds 1)
+    startup_seed=10000
     stall_args=(--rows 100000)
     roundtrip_calls=300
     hostload_args=(--clients 5 --seconds 3)
@@ -73,6 +75,8 @@ else
     decode_args=()                        # 10k, 100k, 1M rows
     apply_args=()                         # 100k and 1M rows, 4 runs (2 for the TS SDK at 1M)
     chat_args=()                          # 1M messages, then 10 000 rows/s for 5 s
+    chat_compressed_args=(--live-seconds 1) # the same history, gzip and Brotli on the wire
+    startup_seed=100000                   # messages in the host's table at the cold start
     stall_args=()                         # 1M rows
     roundtrip_calls=2000
     hostload_args=(--clients 50 --rate 20 --seconds 30)
@@ -125,13 +129,17 @@ export QT_QPA_PLATFORM=offscreen
 step decode "$bin/spacetime-bench" decode --json "${decode_args[@]}"
 step apply "$bin/spacetime-bench" apply --json "${apply_args[@]}"
 step chat "$bin/spacetime-bench" chat "${chat_args[@]}"
+step chat_gzip "$bin/spacetime-bench" chat --compression gzip "${chat_compressed_args[@]}"
+step chat_brotli "$bin/spacetime-bench" chat --compression brotli "${chat_compressed_args[@]}"
+# The same history with the client's malloc on transparent huge pages (glibc >= 2.35): how much
+# of the client's time is first-touch page faults in buffers it does not allocate itself.
+step chat_thp env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bin/spacetime-bench" chat "${chat_compressed_args[@]}"
 step stall "$bin/spacetime-bench" stall "${stall_args[@]}"
 step hostload "$bin/spacetime-bench-hostload" "${hostload_args[@]}"
 step view "$bin/spacetime-bench-view" "${view_args[@]}"
 
-# ---- a host of our own for the round trip and the cold start --------------------------------
-# Loopback, a port the kernel picks, nothing on disk. The round trip's send_message calls are
-# also the history the app shows at its cold start.
+# ---- a host of our own for the round trip ---------------------------------------------------
+# Loopback, a port the kernel picks, nothing on disk.
 "$bin/spacetime-chat-host" --listen 127.0.0.1:0 --data :memory: > "$work/host.out" 2> "$work/host.log" &
 host_pid=$!
 server=""
@@ -145,11 +153,12 @@ done
 echo "host=$server" >> "$raw/machine.txt"
 
 step roundtrip "$bin/spacetime-bench" roundtrip --uri "$server" --calls "$roundtrip_calls"
-step startup env -u QT_QPA_PLATFORM bash "$root/bench/startup.sh" "$build" "$server" "$startup_runs"
-
 kill "$host_pid" 2>/dev/null || true
 wait "$host_pid" 2>/dev/null || true
 host_pid=""
+
+# The cold start against a host of the script's own whose table holds startup_seed messages.
+step startup env -u QT_QPA_PLATFORM bash "$root/bench/startup.sh" "$build" --seed "$startup_seed" "$startup_runs"
 
 # The app's event loop while sending and receiving with notifications: a private session bus
 # when dbus-run-session is there, so notifications take the D-Bus path (the bench starts its

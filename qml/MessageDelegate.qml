@@ -4,7 +4,8 @@
 // A message longer than collapseAboveLines lines at the current width shows its first
 // collapsedLines lines, faded out, with a "Show more" / "Show less" button; whether it is
 // expanded is the message model's (expanded role, setExpanded by messageId), so it survives
-// the delegate being recycled, and Find can expand a message too.
+// the delegate being recycled, and Find can expand a message too. The first unread message has
+// the "New messages" line above it (chat::ReadMarker).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -25,6 +26,7 @@ Item {
     required property bool mentionsMe
     required property string messageId
     required property bool expanded
+    required property bool firstUnread
     property var client
     // The chat::MessageModel the toggle writes to (setExpanded); null: no toggle.
     property var messages: null
@@ -49,7 +51,40 @@ Item {
         return messageText.mapToItem(root, r.x, r.y, r.width, r.height)
     }
 
-    implicitHeight: column.implicitHeight + (firstOfGroup ? 10 : 2)
+    // Below the "New messages" line the sender is named again.
+    readonly property bool showHeader: firstOfGroup || firstUnread
+    readonly property int unreadLineHeight: firstUnread ? unreadLine.implicitHeight : 0
+
+    implicitHeight: unreadLineHeight + column.implicitHeight + (showHeader ? 10 : 2)
+
+    Item {
+        id: unreadLine
+        objectName: "unreadLine"
+        visible: root.firstUnread
+        width: root.width
+        height: root.unreadLineHeight
+        implicitHeight: unreadLabel.implicitHeight + 10
+        Rectangle {
+            anchors.left: parent.left
+            anchors.leftMargin: 14
+            anchors.right: unreadLabel.left
+            anchors.rightMargin: 8
+            anchors.verticalCenter: parent.verticalCenter
+            height: 1
+            color: "#c82828"
+        }
+        Label {
+            id: unreadLabel
+            anchors.right: parent.right
+            anchors.rightMargin: 14
+            anchors.verticalCenter: parent.verticalCenter
+            text: qsTr("New messages")
+            textFormat: Text.PlainText
+            font.pixelSize: 11
+            font.bold: true
+            color: "#c82828"
+        }
+    }
 
     // Someone mentioned us: an amber bar at the left edge over an amber tint, as in the desktop
     // app; readable on light and dark palettes.
@@ -57,6 +92,7 @@ Item {
         objectName: "mentionHighlight"
         visible: root.mentionsMe
         anchors.fill: parent
+        anchors.topMargin: root.unreadLineHeight
         color: Qt.rgba(0.84, 0.55, 0.0, 0.15)
         Rectangle {
             width: 3
@@ -68,12 +104,12 @@ Item {
     ColumnLayout {
         id: column
         x: 14
-        y: root.firstOfGroup ? 8 : 1
+        y: root.unreadLineHeight + (root.showHeader ? 8 : 1)
         width: root.width - 28
         spacing: 1
 
         RowLayout {
-            visible: root.firstOfGroup
+            visible: root.showHeader
             spacing: 8
             Label {
                 objectName: "senderLabel"

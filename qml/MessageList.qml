@@ -4,6 +4,8 @@
 // scrolled to the top: it asks the message model (canFetchOlder / fetchOlder, Qt's
 // canFetchMore idiom; the day proxy does not fetch on its own, rows go in at the top). While
 // the cap unloaded the newest messages, "Jump to newest" (or reaching the bottom) reloads them.
+// Opens at the "New messages" line when something is unread, and tells the read marker
+// (client.readMarker) whether the user is looking at the newest message.
 import QtQuick
 import QtQuick.Controls
 import SpacetimeChat 1.0
@@ -15,6 +17,34 @@ ListView {
     property bool stickToBottom: true
     readonly property var history: client ? client.messages : null
     readonly property bool newerUnloaded: history !== null && history.newerUnloaded
+    readonly property var readMarker: client && client.readMarker ? client.readMarker : null
+    // The user is looking at the window (tests may set it).
+    property bool attended: Window.active && Window.window !== null
+                            && Window.window.visibility !== Window.Minimized
+    property bool openedAtMarker: false
+
+    // Puts the "New messages" line at the top; false when nothing is unread.
+    function positionAtFirstUnread() {
+        if (!readMarker || readMarker.firstUnreadRow < 0)
+            return false
+        stickToBottom = false
+        positionViewAtIndex(readMarker.firstUnreadRow, ListView.Beginning)
+        stickToBottom = atYEnd
+        return true
+    }
+    // The first rows of the session: at the line, or at the bottom.
+    function openAtMarker() {
+        if (openedAtMarker)
+            return
+        if (count === 0 || !client || !client.synced) {
+            if (stickToBottom)
+                positionViewAtEnd()
+            return
+        }
+        openedAtMarker = true
+        if (!positionAtFirstUnread())
+            positionViewAtEnd()
+    }
 
     function loadOlder() {
         if (history && history.canFetchOlder && !client.loadingOlder)
@@ -108,11 +138,39 @@ ListView {
         if (atYEnd && newerUnloaded)
             jumpToNewest()
     }
-    onCountChanged: if (stickToBottom) Qt.callLater(positionViewAtEnd)
+    Binding {
+        target: list.readMarker
+        when: list.readMarker !== null
+        property: "attended"
+        value: list.attended && list.visible
+    }
+    Binding {
+        target: list.readMarker
+        when: list.readMarker !== null
+        property: "newestVisible"
+        value: list.atYEnd && !list.newerUnloaded
+    }
+
+    // Until the session's first rows are placed, openAtMarker() decides where the view is.
+    onCountChanged: {
+        if (!openedAtMarker)
+            Qt.callLater(openAtMarker)
+        else if (stickToBottom)
+            Qt.callLater(positionViewAtEnd)
+    }
+    Connections {
+        target: list.client
+        ignoreUnknownSignals: true
+        function onSyncedChanged() { Qt.callLater(list.openAtMarker) }
+    }
     onHeightChanged: if (stickToBottom) Qt.callLater(positionViewAtEnd)
     onAtYBeginningChanged: {
         if (atYBeginning && !stickToBottom && client && client.synced)
             loadOlder()
     }
-    Component.onCompleted: positionViewAtEnd()
+    Component.onCompleted: {
+        openAtMarker()
+        if (!openedAtMarker)
+            positionViewAtEnd()
+    }
 }

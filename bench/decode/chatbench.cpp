@@ -14,8 +14,10 @@
 #include "chat/usermodel.h"
 
 #include "spacetime/bsatn/bsatnreader.h"
+#include "spacetime/connection/frametiming.h"
 #include "spacetime/protocol/messagecodec.h"
 
+#include <QAbstractSocket>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -26,6 +28,7 @@
 #include <QTextStream>
 #include <QThread>
 #include <QTimer>
+#include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -53,6 +56,13 @@ public:
         QObject::connect(m_server, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *s = m_server->nextPendingConnection()) {
                 s->setParent(this);
+                // As SpacetimeDB's listener (TCP_NODELAY, crates/standalone start.rs): QWebSocket
+                // writes a frame's header and payload apart, and with Nagle every header behind
+                // a large payload waits for the peer's delayed ACK (~40 ms per 512 KiB frame).
+                if (auto *tcp = s->findChild<QAbstractSocket *>())
+                    tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+                else
+                    qWarning("chat bench server: no TCP socket inside QWebSocket");
                 QObject::connect(s, &QWebSocket::binaryMessageReceived, this,
                                  [this, s](const QByteArray &b) { onClientMessage(s, b); });
                 InitialConnection hello;
@@ -65,7 +75,18 @@ public:
     }
 
 private:
+    // What the client asked for, as the server reads it from the upgrade request.
+    static Compression requestedCompression(const QWebSocket *s) {
+        const QString c = QUrlQuery(s->requestUrl()).queryItemValue(u"compression"_s);
+        if (c == u"Gzip"_s)
+            return Compression::Gzip;
+        if (c == u"Brotli"_s)
+            return Compression::Brotli;
+        return Compression::None;
+    }
+
     void onClientMessage(QWebSocket *s, const QByteArray &bytes) {
+        const qint64 receivedNs = FrameTiming::nowNs();
         const auto m = decodeClientMessage(bytes);
         if (!m)
             return;
@@ -83,9 +104,32 @@ private:
         t.table = users ? u"user"_s : u"message"_s;
         t.rows = users ? m_userRows : m_messageRows;
         SubscribeApplied applied{sub->requestId, sub->querySetId, QueryRows{{t}}};
-        s->sendBinaryMessage(encodeServerFrame(encodeServerMessage(applied), Compression::None));
+        const QByteArray body = encodeServerMessage(applied);
+        const qint64 encodedNs = FrameTiming::nowNs();
+        const QByteArray frame = encodeServerFrame(body, requestedCompression(s));
+        const qint64 compressedNs = FrameTiming::nowNs();
+        s->sendBinaryMessage(frame);
+        const qint64 queuedNs = FrameTiming::nowNs();
         if (users)
             return;
+        // The host's side of the history, as CLOCK_MONOTONIC stamps the client compares with
+        // its own: once the socket's write buffer is empty, the kernel has every byte.
+        auto report = [=] {
+            QTextStream(stdout) << "host " << receivedNs << ' ' << encodedNs << ' ' << compressedNs
+                                << ' ' << queuedNs << ' ' << FrameTiming::nowNs() << ' '
+                                << body.size() << ' ' << frame.size() << Qt::endl;
+        };
+        if (s->bytesToWrite() == 0) {
+            report();
+        } else {
+            auto *flushed = new QObject(this);
+            QObject::connect(s, &QWebSocket::bytesWritten, flushed, [s, flushed, report] {
+                if (s->bytesToWrite() == 0) {
+                    report();
+                    flushed->deleteLater();
+                }
+            });
+        }
         // Live messages: one transaction every 10 ms with rate/100 rows.
         const int perTick = qMax(1, m_liveRate / 100);
         auto *timer = new QTimer(this);
@@ -105,7 +149,8 @@ private:
             rows.inserts = RowList::fromRows(quickstartMessageRows(n, m_messages + sent));
             sent += n;
             tu.querySets.append(QuerySetUpdate{set, {TableUpdate{u"message"_s, {rows}}}});
-            s->sendBinaryMessage(encodeServerFrame(encodeServerMessage(tu), Compression::None));
+            s->sendBinaryMessage(
+                encodeServerFrame(encodeServerMessage(tu), requestedCompression(s)));
         });
         m_live = timer;
     }
@@ -130,13 +175,25 @@ int runChat(const QStringList &arguments) {
                                      u"10000"_s);
     const QCommandLineOption secondsOpt(u"live-seconds"_s, u"Seconds of live messages (5)."_s,
                                         u"N"_s, u"5"_s);
+    const QCommandLineOption compressionOpt(
+        u"compression"_s, u"What the client asks the server for: none (default), gzip, brotli."_s,
+        u"C"_s, u"none"_s);
     const QCommandLineOption serveOpt(u"serve"_s, u"(internal) be the server."_s);
-    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, serveOpt});
+    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, serveOpt});
     p.process(QStringList{u"spacetime-bench chat"_s} + arguments);
     const int rows = p.value(rowsOpt).toInt();
     const int users = p.value(usersOpt).toInt();
     const int rate = p.value(rateOpt).toInt();
     const int seconds = p.value(secondsOpt).toInt();
+    Compression compression = Compression::None;
+    if (const QString c = p.value(compressionOpt); c == u"gzip"_s) {
+        compression = Compression::Gzip;
+    } else if (c == u"brotli"_s) {
+        compression = Compression::Brotli;
+    } else if (c != u"none"_s) {
+        QTextStream(stderr) << "--compression: expected none, gzip or brotli, not " << c << '\n';
+        return 2;
+    }
     // Per-frame debug lines would cost more than the work being measured.
     QLoggingCategory::setFilterRules(u"stdb.*.debug=false\nchat.*.debug=false"_s);
     if (p.isSet(serveOpt)) {
@@ -148,6 +205,17 @@ int runChat(const QStringList &arguments) {
 
     QProcess serverProcess;
     serverProcess.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // The host stands in for SpacetimeDB, whose encoding takes a fraction of ours: its malloc
+    // may use transparent huge pages (glibc >= 2.35), which spares it most first-touch page
+    // faults of its 100 MB buffers (several ms per MB on virtual machines). The client keeps
+    // the environment it was started with. STDB_BENCH_HOST_THP=0 turns this off.
+    if (qEnvironmentVariable("STDB_BENCH_HOST_THP") != u"0"_s) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const QString tunables = env.value(u"GLIBC_TUNABLES"_s);
+        env.insert(u"GLIBC_TUNABLES"_s, (tunables.isEmpty() ? QString() : tunables + u':') +
+                                            u"glibc.malloc.hugetlb=1"_s);
+        serverProcess.setProcessEnvironment(env);
+    }
     serverProcess.start(QCoreApplication::applicationFilePath(),
                         QStringList{u"chat"_s, u"--serve"_s} + arguments);
     quint16 port = 0;
@@ -173,11 +241,13 @@ int runChat(const QStringList &arguments) {
     o.anonymous = true;
     o.outboxPath = u":memory:"_s;
     o.maxMessages = 0; // keep all of them: the bench measures the whole snapshot
+    o.compression = compression;
     chat::ChatClient client(o);
     chat::MessageModel *model = client.messages();
 
     QElapsedTimer clock;
     clock.start();
+    const qint64 startNs = FrameTiming::nowNs();
     QEventLoop syncLoop;
     QObject::connect(&client, &chat::ChatClient::synchronized, &syncLoop, &QEventLoop::quit);
     QTimer::singleShot(300000, &syncLoop, &QEventLoop::quit);
@@ -188,7 +258,18 @@ int runChat(const QStringList &arguments) {
     qint64 reportNs = 0;
     qint64 reportCpuStart = 0;
     qint64 reportCpuNs = 0;
+    // The history's own message: the largest one until synchronised.
+    FrameTiming history;
+    qint64 syncedNs = 0;
+    QObject::connect(&client, &chat::ChatClient::synchronized, [&] {
+        if (syncedNs == 0)
+            syncedNs = FrameTiming::nowNs();
+    });
     if (stdb::DbConnection *conn = client.connection()) {
+        QObject::connect(conn, &stdb::DbConnection::frameProcessed, [&](const FrameTiming &t) {
+            if (syncedNs == 0 && t.wireBytes > history.wireBytes)
+                history = t;
+        });
         QObject::connect(conn, &stdb::DbConnection::changesAboutToBeReported,
                          [&](const stdb::EventContext &) {
                              reportClock.start();
@@ -209,6 +290,18 @@ int runChat(const QStringList &arguments) {
         return 1;
     }
     const qint64 rssSynced = currentRssBytes();
+    // The host's stamps of the same message (printed once its bytes left the write buffer).
+    QList<qint64> host;
+    for (int waited = 0; host.isEmpty() && waited < 100; ++waited) {
+        while (serverProcess.canReadLine()) {
+            const QList<QByteArray> f = serverProcess.readLine().trimmed().split(' ');
+            if (f.size() == 8 && f[0] == "host")
+                for (qsizetype i = 1; i < f.size(); ++i)
+                    host.append(f[i].toLongLong());
+        }
+        if (host.isEmpty())
+            serverProcess.waitForReadyRead(100);
+    }
     const int snapshotRows = model->rowCount();
     // A view asks for what is visible: a screenful of rows from the bottom.
     QElapsedTimer viewClock;
@@ -302,6 +395,36 @@ int runChat(const QStringList &arguments) {
                .arg(rows)
                .arg(ms(batchNs), 0, 'f', 1)
                .arg(ms(modelOnlyNs), 0, 'f', 1);
+    // Where the history's time went, every stage in ms since start(): the host's stamps
+    // (another process, same monotonic clock) first, then the client's.
+    auto since = [&](qint64 ns) { return ns > 0 ? double(ns - startNs) / 1e6 : -1.0; };
+    const QList<std::pair<QString, qint64>> split = {
+        {u"host_subscribe_received"_s, host.value(0)},
+        {u"host_encoded"_s, host.value(1)},
+        {u"host_compressed"_s, host.value(2)},
+        {u"host_queued"_s, host.value(3)},
+        {u"host_flushed"_s, host.value(4)},
+        {u"first_bytes"_s, history.firstBytesNs},
+        {u"reassembled"_s, history.reassembledNs},
+        {u"decompressed"_s, history.decompressedNs},
+        {u"decoded"_s, history.decodedNs},
+        {u"cache_built"_s, history.preparedNs},
+        {u"handed_over"_s, history.handedOverNs},
+        {u"applied_models_reset"_s, history.processedNs},
+        {u"synchronized"_s, syncedNs},
+    };
+    out << u"  history message: %1 on the wire, %2 MB wire, %3 MB body\n"_s
+               .arg(compressionName(history.compression))
+               .arg(mb(history.wireBytes), 0, 'f', 1)
+               .arg(mb(history.bodyBytes), 0, 'f', 1);
+    out << u"  time split (ms since start()):"_s;
+    for (const auto &[name, ns] : split)
+        out << ' ' << name << '=' << QString::number(since(ns), 'f', 1);
+    out << '\n';
+    const double transferMs = double(history.reassembledNs - history.firstBytesNs) / 1e6;
+    out << u"  receive: %1 ms from first bytes to reassembled (%2 MB/s on the wire)\n"_s
+               .arg(transferMs, 0, 'f', 1)
+               .arg(transferMs > 0 ? mb(history.wireBytes) * 1000.0 / transferMs : 0.0, 0, 'f', 0);
     out << u"  first screenful of rows (40 x 3 roles): %1 us\n"_s.arg(viewUs);
     out << u"  RSS: %1 MB before, %2 MB synchronised, %3 MB peak\n"_s.arg(mb(rssBefore), 0, 'f', 0)
                .arg(mb(rssSynced), 0, 'f', 0)

@@ -347,6 +347,7 @@ GenField SchemaModel::field(const AlgebraicType &type, const std::optional<QStri
                                                          : QStringLiteral("Variant0"));
         }
         f.isString = resolved->kind() == Kind::String;
+        f.isUuid = resolved->special() == Special::Uuid;
         if (const auto n = ts.fixedSize(*resolved))
             f.fixedSize = *n;
     }
@@ -541,31 +542,61 @@ void SchemaModel::buildTables() {
         if (!g.isEvent) {
             g.primaryKey = t.primaryKeyColumn();
             lookup(g.primaryKey, true);
+            for (const stdb::UniqueConstraintDef &u : t.uniqueConstraints)
+                if (u.columns.size() == 1)
+                    lookup(u.columns.front(), true);
+            for (const stdb::IndexDef &x : t.indexes)
+                if (x.columns.size() == 1)
+                    lookup(x.columns.front(), t.isUniqueColumn(x.columns.front()));
+            QStringList methods;
+            for (const GenIndex &x : std::as_const(g.lookups))
+                methods << x.method.mid(x.method.startsWith(u"findBy") ? 6 : 8);
+            for (qsizetype k = 0; k < t.indexes.size(); ++k) {
+                const stdb::IndexDef &x = t.indexes[k];
+                const bool btree = x.algorithm == stdb::IndexAlgorithm::BTree;
+                if (x.columns.isEmpty() || (x.columns.size() == 1 && !btree))
+                    continue;
+                bool valid = true;
+                for (int c : x.columns)
+                    valid = valid && c >= 0 && c < g.columns.size();
+                GenOrderedIndex *same = nullptr;
+                for (GenOrderedIndex &o : g.orderedIndexes)
+                    if (o.columns == x.columns)
+                        same = &o;
+                if (same) // one set of lookups per column list; a btree one offers more
+                    same->btree = same->btree || btree;
+                if (!valid || same)
+                    continue;
+                GenOrderedIndex o;
+                o.name = x.name.isEmpty() ? QStringLiteral("index%1").arg(k) : x.name;
+                o.columns = x.columns;
+                o.btree = btree;
+                for (int c : x.columns)
+                    o.method += g.columns[c].pascalName;
+                // A single-column range shares the equality lookup's name (other arguments);
+                // a multi-column name that another lookup has is made unique by the index name.
+                if (x.columns.size() > 1 && methods.contains(o.method))
+                    o.method += Naming::pascalCase(o.name);
+                methods << o.method;
+                g.orderedIndexes.append(o);
+            }
             for (qsizetype k = 0; k < t.uniqueConstraints.size(); ++k) {
                 const stdb::UniqueConstraintDef &u = t.uniqueConstraints[k];
-                if (u.columns.size() == 1) {
-                    lookup(u.columns.front(), true);
+                if (u.columns.size() == 1)
                     continue;
-                }
+                bool served = false;
+                for (GenOrderedIndex &o : g.orderedIndexes)
+                    if (o.columns == u.columns && !served)
+                        served = o.unique = true;
+                if (served)
+                    continue;
                 const QString name = u.name.isEmpty() ? QStringLiteral("(unnamed)") : u.name;
                 g.skippedIndexes.append(name);
                 unsupported(JsonPath::index(JsonPath::key(path, u"constraints"), k),
                             QStringLiteral("table \"%1\": unique constraint %2 on more than one "
-                                           "column (%3): no lookup is generated for it")
+                                           "column (%3) without an index on those columns: no "
+                                           "lookup is generated for it")
                                 .arg(t.name, name, columnNames(g, u.columns)));
-            }
-            for (qsizetype k = 0; k < t.indexes.size(); ++k) {
-                const stdb::IndexDef &x = t.indexes[k];
-                if (x.columns.size() == 1) {
-                    lookup(x.columns.front(), t.isUniqueColumn(x.columns.front()));
-                    continue;
-                }
-                const QString name = x.name.isEmpty() ? QStringLiteral("(unnamed)") : x.name;
-                g.skippedIndexes.append(name);
-                unsupported(JsonPath::index(JsonPath::key(path, u"indexes"), k),
-                            QStringLiteral("table \"%1\": index %2 on more than one column (%3): "
-                                           "no lookup is generated for it")
-                                .arg(t.name, name, columnNames(g, x.columns)));
             }
         }
         m_module.tables.append(g);

@@ -2,7 +2,9 @@
 #include "tableemitter.h"
 
 #include "codeformat.h"
+#include "indexemitter.h"
 #include "modelemitter.h"
+#include "queryemitter.h"
 
 TableEmitter::TableEmitter(const GenModule &module, const GenTable &table)
     : m_module(module)
@@ -99,7 +101,10 @@ QString TableEmitter::header() const {
     const QString ns = m_module.nameSpace;
     QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
     out += QStringLiteral("#include \"%1.h\"\n\n").arg(t.rowStem);
-    out += QStringLiteral("#include \"spacetime/connection/tablehandle.h\"\n\n");
+    if (!IndexEmitter(m_module, t).isEmpty())
+        out += QStringLiteral("#include \"spacetime/cache/orderkey.h\"\n");
+    out += QStringLiteral("#include \"spacetime/connection/tablehandle.h\"\n");
+    out += QStringLiteral("#include \"spacetime/query/statement.h\"\n\n");
     out += CodeFormat::includeBlock({QStringLiteral("QByteArrayView"), QStringLiteral("QList")},
                                     true) +
            u'\n';
@@ -153,6 +158,10 @@ QString TableEmitter::header() const {
         out += ModelEmitter::handleDeclaration(t);
     for (const GenIndex &x : t.lookups)
         out += lookupDeclaration(x).prepend(u'\n').chopped(1) + u'\n';
+    const IndexEmitter indexes(m_module, t);
+    if (!indexes.isEmpty())
+        out += u'\n' + indexes.declarations();
+    out += u'\n' + QueryEmitter(m_module, t).declarations();
     out += QStringLiteral("\nQ_SIGNALS:\n");
     out += QStringLiteral("    // Per row, after the cache holds the whole message; per message "
                           "the order is deletes,\n"
@@ -193,6 +202,10 @@ QString TableEmitter::header() const {
     out += QStringLiteral(
         "    // Every row `delta` changed, decoded once: what rowsChanged carries.\n");
     out += QStringLiteral("    static Changes decodeChanges(const stdb::TableDelta &delta);\n");
+    if (!indexes.isEmpty())
+        out +=
+            QStringLiteral("    // The rows of an ordered index whose keys are in [from, to).\n") +
+            indexes.privateDeclarations();
     out += QStringLiteral("};\n\n");
     out +=
         QStringLiteral("template <typename F>\nvoid %1::forEach(F &&f) const {\n").arg(t.cppClass);
@@ -409,13 +422,15 @@ QString TableEmitter::source() const {
             keyColumns << x.column;
     for (int c : keyColumns)
         out += keyExtractor(c);
+    const IndexEmitter indexes(m_module, t);
+    out += indexes.keyFunctions();
     out += QStringLiteral("} // namespace\n\n");
 
     out += QStringLiteral("%1::%1(stdb::DbConnection *connection)\n").arg(cls);
     out += QStringLiteral("    : stdb::TableHandle(connection, QString::fromUtf8(kTableName)) {\n");
     out += QStringLiteral("    if (cache())\n        configureCache(cache());\n}\n\n");
 
-    const bool configures = !keyColumns.isEmpty() || t.isEvent;
+    const bool configures = !keyColumns.isEmpty() || t.isEvent || !indexes.isEmpty();
     out += QStringLiteral("void %1::configureCache(stdb::TableCache *%2) {")
                .arg(cls, configures ? QStringLiteral("cache") : QString());
     out += configures ? QStringLiteral("\n") : QString();
@@ -435,6 +450,7 @@ QString TableEmitter::source() const {
                                 QStringLiteral(";")) +
                u'\n';
     }
+    out += indexes.configuration();
     if (t.isEvent)
         out += QStringLiteral("    cache->setEventTable(true);\n");
     out += QStringLiteral("}\n\n");
@@ -460,6 +476,8 @@ QString TableEmitter::source() const {
     out += QStringLiteral("    return out;\n}\n\n");
     for (const GenIndex &x : t.lookups)
         out += lookupDefinition(x);
+    if (!indexes.isEmpty())
+        out += indexes.definitions();
     out += decodeChangesDefinition();
     out += dispatchDefinition();
     out += QStringLiteral("\n} // namespace %1\n").arg(m_module.nameSpace);

@@ -5,6 +5,7 @@
 #include "message.h"
 
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -49,6 +50,18 @@ public:
     QList<Message> rows() const;
     // A new live list model of the cached rows, owned by `parent`.
     MessageTableModel *createModel(QObject *parent = nullptr);
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<MessageTable, T>;
+        static constexpr Col<stdb::Identity> sender{"sender"};
+        static constexpr Col<stdb::Timestamp> sent{"sent"};
+        static constexpr Col<QString> text{"text"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<MessageTable> query() { return {}; }
 
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,

@@ -21,6 +21,18 @@ QByteArrayView identityKey(QByteArrayView row) {
     return r.ok() ? row.sliced(start, r.localPosition() - start) : QByteArrayView();
 }
 
+// The order key of index `user_identity_idx_btree` for a row (spacetime/cache/orderkey.h).
+QByteArray userIdentityIdxBtreeOrderKey(QByteArrayView row) {
+    stdb::BsatnReader r(row);
+    stdb::Identity column0;
+    stdb::bsatnRead(r, column0);
+    if (!r.ok())
+        return QByteArray();
+    QByteArray key;
+    stdb::orderkey::append(key, column0);
+    return key;
+}
+
 } // namespace
 
 UserTable::UserTable(stdb::DbConnection *connection)
@@ -31,6 +43,7 @@ UserTable::UserTable(stdb::DbConnection *connection)
 
 void UserTable::configureCache(stdb::TableCache *cache) {
     cache->setPrimaryKey(QStringLiteral("identity"), identityKey);
+    cache->addOrderedIndex(QStringLiteral("user_identity_idx_btree"), userIdentityIdxBtreeOrderKey);
 }
 
 std::optional<User> UserTable::decodeRow(QByteArrayView bytes) {
@@ -59,6 +72,29 @@ std::optional<User> UserTable::findByIdentity(const stdb::Identity &identity) co
     if (!entry)
         return std::nullopt;
     return decodeRow(entry->bytes());
+}
+
+QList<User> UserTable::filterByIdentity(const stdb::Bound<stdb::Identity> &from,
+                                        const stdb::Bound<stdb::Identity> &to) const {
+    QByteArray key;
+    const auto span = stdb::orderkey::span(key, from, to);
+    if (!span)
+        return {};
+    return rowsInRange("user_identity_idx_btree", span->first, span->second);
+}
+
+QList<User> UserTable::rowsInRange(const char *index, const QByteArray &from,
+                                   const QByteArray &to) const {
+    QList<User> out;
+    if (!cache())
+        return out;
+    const QList<const stdb::RowEntry *> entries =
+        cache()->range(QString::fromUtf8(index), from, to);
+    out.reserve(entries.size());
+    for (const stdb::RowEntry *entry : entries)
+        if (std::optional<User> row = decodeRow(entry->bytes()))
+            out.append(std::move(*row));
+    return out;
 }
 
 UserTable::Changes UserTable::decodeChanges(const stdb::TableDelta &delta) {

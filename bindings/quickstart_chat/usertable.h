@@ -4,7 +4,9 @@
 
 #include "user.h"
 
+#include "spacetime/cache/orderkey.h"
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -55,6 +57,22 @@ public:
     // The row whose `identity` is `identity`, if it is cached.
     std::optional<User> findByIdentity(const stdb::Identity &identity) const;
 
+    // Index `user_identity_idx_btree`: the cached rows whose `identity` is within [from, to] (each
+    // end included, excluded or open), in index order.
+    QList<User> filterByIdentity(const stdb::Bound<stdb::Identity> &from,
+                                 const stdb::Bound<stdb::Identity> &to) const;
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<UserTable, T>;
+        static constexpr Col<stdb::Identity> identity{"identity"};
+        static constexpr Col<bool> online{"online"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<UserTable> query() { return {}; }
+
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,
     // updates, inserts, then rowsChanged with all of them.
@@ -72,6 +90,8 @@ protected:
 private:
     // Every row `delta` changed, decoded once: what rowsChanged carries.
     static Changes decodeChanges(const stdb::TableDelta &delta);
+    // The rows of an ordered index whose keys are in [from, to).
+    QList<User> rowsInRange(const char *index, const QByteArray &from, const QByteArray &to) const;
 };
 
 template <typename F>

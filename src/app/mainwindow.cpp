@@ -20,6 +20,7 @@
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
 #include "chat/outbox.h"
+#include "chat/readmarker.h"
 #include "chat/rustcredentials.h"
 #include "chat/trustedcertificate.h"
 #include "chat/untrustedtext.h"
@@ -407,6 +408,12 @@ void MainWindow::createClient(const chat::Profile &profile) {
     connect(c->users(), &chat::UserModel::onlineCountChanged, this,
             &MainWindow::updateUsersSummary);
     connect(c->messages(), &chat::MessageModel::countChanged, this, &MainWindow::updatePlaceholder);
+    // The tray, the title and the "New messages" line count from the same read position (the
+    // notifier passes the read marker's count on, and tells it whether the window is attended).
+    chat::ReadMarker *marker = c->readMarker();
+    connect(m_ui->messageView, &MessageView::newestVisibleChanged, marker,
+            &chat::ReadMarker::setNewestVisible);
+    marker->setNewestVisible(m_ui->messageView->isNewestVisible());
     if (chat::Outbox *outbox = c->outbox()) {
         connect(outbox, &chat::Outbox::entryChanged, this, &MainWindow::updatePending);
         connect(outbox, &chat::Outbox::entryRemoved, this, &MainWindow::updatePending);
@@ -735,6 +742,9 @@ void MainWindow::showNotifiedMessage(quint64 notificationId) {
 }
 
 void MainWindow::bringToFront() {
+    // Back from the tray or the taskbar: at the "New messages" line.
+    if ((!isVisible() || isMinimized()) && unreadCount() > 0)
+        m_ui->messageView->scrollToFirstUnread();
     if (isMinimized())
         showNormal();
     else
@@ -743,6 +753,7 @@ void MainWindow::bringToFront() {
     activateWindow();
     if (m_tray)
         m_tray->setWindowVisible(true);
+    updateAttention();
 }
 
 void MainWindow::showAbout() {
@@ -766,6 +777,7 @@ void MainWindow::closeEvent(QCloseEvent *event) {
     if (!m_quitting && m_tray && m_ui->actionCloseToTray->isChecked()) {
         saveSettings();
         hide();
+        updateAttention();
         m_tray->setWindowVisible(false);
         if (!m_trayHintShown && QSystemTrayIcon::supportsMessages()) {
             m_trayHintShown = true;

@@ -97,6 +97,10 @@ int MessageDelegate::estimatedRowHeight() const {
     return QFontMetrics(m_font).height() + (m_compact ? 1 : kRowTop + kRowBottom);
 }
 
+QString MessageDelegate::unreadLineText() {
+    return tr("New messages");
+}
+
 QString MessageDelegate::displayText(const QModelIndex &index) {
     QString text = index.data(MessageModel::TextRole).toString();
     // QTextLayout breaks lines only at U+2028; everything else stays exactly as received.
@@ -210,12 +214,16 @@ MessageDelegate::RowGeometry MessageDelegate::geometry(const QModelIndex &index,
     const QFontMetrics bold(boldFont(m_font));
     const QFontMetrics small(smallFont(m_font));
     const bool day = index.data(MessageModel::DayChangedRole).toBool();
-    const bool first = index.data(MessageModel::FirstOfGroupRole).toBool() || day;
+    const bool unread = index.data(MessageModel::FirstUnreadRole).toBool();
+    // Below the "New messages" line the sender is named again.
+    const bool first = index.data(MessageModel::FirstOfGroupRole).toBool() || day || unread;
 
     RowGeometry g;
     if (day)
         g.separatorHeight = small.height() + 22;
-    int y = g.separatorHeight;
+    if (unread)
+        g.unreadHeight = small.height() + 12;
+    int y = g.separatorHeight + g.unreadHeight;
     if (first) {
         y += m_compact ? 4 : (day ? 4 : kGroupTop);
         g.headerHeight = bold.height() + 1;
@@ -258,7 +266,8 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex 
     const int flags = (index.data(MessageModel::FirstOfGroupRole).toBool() ? 1 : 0) |
                       (index.data(MessageModel::DayChangedRole).toBool() ? 2 : 0) |
                       (int(stateOf(index)) << 2) |
-                      (index.data(MessageModel::ExpandedRole).toBool() ? 1 << 8 : 0);
+                      (index.data(MessageModel::ExpandedRole).toBool() ? 1 << 8 : 0) |
+                      (index.data(MessageModel::FirstUnreadRole).toBool() ? 1 << 9 : 0);
     RowHeightCache::Key key{text, flags, deliveryText(index)};
     if (const std::optional<int> cached = m_heights.find(key))
         return {m_width, *cached};
@@ -381,9 +390,25 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->drawText(pill, Qt::AlignCenter, label);
     }
 
+    // The first unread message: a red rule with "New messages" at its right end.
+    if (g.unreadHeight > 0) {
+        const QRect band(r.left(), r.top() + g.separatorHeight, r.width(), g.unreadHeight);
+        const QColor accent = dark ? QColor(240, 90, 90) : QColor(200, 40, 40);
+        QFont f = small;
+        f.setBold(true);
+        painter->setFont(f);
+        const QString label = unreadLineText();
+        const int tw = QFontMetrics(f).horizontalAdvance(label);
+        const int cy = band.center().y();
+        const QRect text(band.right() - kMargin - tw, band.top(), tw, band.height());
+        painter->setPen(QPen(accent, 1));
+        painter->drawLine(band.left() + kMargin, cy, text.left() - 8, cy);
+        painter->drawText(text, Qt::AlignCenter, label);
+    }
+
     // Background: own messages tinted, hover and selection on top.
-    const QRect body(r.left(), r.top() + g.separatorHeight, r.width(),
-                     r.height() - g.separatorHeight);
+    const int bodyTop = g.separatorHeight + g.unreadHeight;
+    const QRect body(r.left(), r.top() + bodyTop, r.width(), r.height() - bodyTop);
     if (own) {
         QColor tint = pal.color(QPalette::Highlight);
         tint.setAlpha(dark ? 34 : 20);

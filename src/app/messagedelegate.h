@@ -8,6 +8,7 @@
 #include <QUrl>
 
 // Paints one row of the conversation (chat::MessageModel): an optional day separator, the
+// "New messages" line above the first unread message, the
 // sender's name in a colour derived from the identity, the time, the wrapped text and — for our
 // own messages on their way — the delivery state.
 //
@@ -70,6 +71,8 @@ public:
 
     // Exactly the text the row shows (network text verbatim; newlines as line breaks).
     static QString displayText(const QModelIndex &index);
+    // The line drawn above the first unread message (chat::MessageModel::FirstUnreadRole).
+    static QString unreadLineText();
     // The line under an own message that is not confirmed yet ("Sending…"), or empty.
     static QString deliveryText(const QModelIndex &index);
 
@@ -77,6 +80,7 @@ private:
     struct Metrics;
     struct RowGeometry {
         int separatorHeight = 0; // day separator band
+        int unreadHeight = 0;    // "New messages" line above the first unread message
         int headerHeight = 0;    // name + time line
         int textTop = 0;         // relative to the row
         int textLeft = 0;

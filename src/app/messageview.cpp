@@ -6,6 +6,7 @@
 #include "chat/chattypes.h"
 #include "chat/messagemodel.h"
 
+#include <QAbstractProxyModel>
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
@@ -90,8 +91,15 @@ void MessageView::setModel(QAbstractItemModel *model) {
         connect(model, &QAbstractItemModel::rowsRemoved, this, &MessageView::onRowsRemoved);
         connect(model, &QAbstractItemModel::modelReset, this, [this] {
             m_unseen = 0;
-            if (m_pinned)
+            if (m_openAtMarker && this->model()->rowCount() > 0) {
+                // The first rows of a session: at the "New messages" line when there is one.
+                m_openAtMarker = false;
+                if (scrollToFirstUnread())
+                    return;
                 scrollToLatest();
+            } else if (m_pinned) {
+                scrollToLatest();
+            }
             updateOverlays();
         });
     }
@@ -102,6 +110,7 @@ void MessageView::setHistoryModel(chat::MessageModel *history) {
     if (m_history)
         disconnect(m_history, nullptr, this, nullptr);
     m_history = history;
+    m_openAtMarker = history != nullptr;
     if (history) {
         connect(history, &chat::MessageModel::canFetchMoreChanged, this,
                 &MessageView::updateOverlays);
@@ -137,6 +146,37 @@ void MessageView::scrollToLatest() {
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
     m_adjusting = false;
     updateOverlays();
+}
+
+bool MessageView::scrollToFirstUnread() {
+    if (!m_history || !model())
+        return false;
+    const int row = m_history->firstUnreadRow();
+    if (row < 0)
+        return false;
+    QModelIndex index = m_history->index(row, 0);
+    if (const auto *proxy = qobject_cast<const QAbstractProxyModel *>(model()))
+        index = proxy->mapFromSource(index);
+    if (!index.isValid() || index.model() != model())
+        return false; // filtered out (a search is on)
+    executeDelayedItemsLayout();
+    scrollTo(index, PositionAtTop);
+    updateOverlays();
+    return true;
+}
+
+void MessageView::updateNewestVisible() {
+    // At the bottom, and the bottom row is the model's newest (no search hides it).
+    bool visible = m_pinned && model();
+    if (visible && m_history && model()->rowCount() > 0 && model() != m_history) {
+        const auto *proxy = qobject_cast<const QAbstractProxyModel *>(model());
+        visible = proxy && proxy->mapToSource(model()->index(model()->rowCount() - 1, 0)).row() ==
+                               m_history->rowCount() - 1;
+    }
+    if (visible == m_newestVisible)
+        return;
+    m_newestVisible = visible;
+    emit newestVisibleChanged(visible);
 }
 
 void MessageView::setPinned(bool pinned) {
@@ -217,6 +257,7 @@ void MessageView::onValueChanged(int value) {
 }
 
 void MessageView::updateOverlays() {
+    updateNewestVisible();
     const QRect vp = viewport()->geometry();
     // "New messages" / "jump to latest" at the bottom right while reading history.
     const bool newerUnloaded = m_history && m_history->newerUnloaded();
@@ -665,7 +706,8 @@ void MessageView::dataChanged(const QModelIndex &topLeft, const QModelIndex &bot
                                         MessageModel::ErrorRole,
                                         MessageModel::IsOwnRole,
                                         MessageModel::LocalIdRole,
-                                        MessageModel::ExpandedRole};
+                                        MessageModel::ExpandedRole,
+                                        MessageModel::FirstUnreadRole};
     if (!roles.isEmpty() && std::none_of(roles.cbegin(), roles.cend(),
                                          [](int role) { return heightRoles.contains(role); }))
         return; // a rename, for instance: no height changes

@@ -20,7 +20,9 @@ class QPushButton;
 // - unmoved when older history is prepended above;
 // - a "Load older messages" button at the top while the message model can fetch more;
 // - "Jump to newest" while the cap unloaded the newest messages (reading old history); they
-//   come back when the user returns to the bottom.
+//   come back when the user returns to the bottom;
+// - a session opens at the "New messages" line (chat::MessageModel::FirstUnreadRole) when
+//   there are unread messages, at the bottom otherwise.
 //
 // The rows are laid out by the view itself (RowHeightIndex), not by QListView's layout: that
 // one measures every row again on each insert, which at 200k rows costs seconds per live
@@ -36,6 +38,8 @@ public:
     MessageDelegate *messageDelegate() const { return m_delegate; }
 
     bool isPinned() const { return m_pinned; }
+    // The newest message is on screen: at the bottom, and no search hides it.
+    bool isNewestVisible() const { return m_newestVisible; }
     int unseenCount() const { return m_unseen; }
     QPushButton *jumpButton() const { return m_jump; }
     QPushButton *loadOlderButton() const { return m_loadOlder; }
@@ -72,11 +76,15 @@ public:
 
 public Q_SLOTS:
     void scrollToLatest();
+    // Puts the "New messages" line at the top; false when there is none (or it is filtered
+    // out).
+    bool scrollToFirstUnread();
 
 Q_SIGNALS:
     void retryRequested(qint64 localId);
     void discardRequested(qint64 localId);
     void pinnedChanged(bool pinned);
+    void newestVisibleChanged(bool visible);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -107,6 +115,7 @@ private:
     void onValueChanged(int value);
     void setPinned(bool pinned);
     void updateOverlays();
+    void updateNewestVisible();
     void copyCurrent();
     // The row layout (see the class comment).
     void onRowsRemoved(const QModelIndex &parent, int first, int last);
@@ -133,4 +142,6 @@ private:
     QPersistentModelIndex m_hover;
     QPersistentModelIndex m_togglePressed; // the row whose "Show more" the mouse went down on
     bool m_measuring = false;
+    bool m_newestVisible = true;
+    bool m_openAtMarker = false; // until the history model's first rows are in
 };

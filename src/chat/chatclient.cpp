@@ -7,6 +7,7 @@
 #include "chat/messagemodel.h"
 #include "chat/messagerowview.h"
 #include "chat/outbox.h"
+#include "chat/readmarker.h"
 #include "chat/rustcredentials.h"
 #include "chat/usermodel.h"
 
@@ -83,6 +84,17 @@ ChatClient::ChatClient(Options options, QObject *parent)
     connect(m_messages, &MessageModel::fetchMoreRequested, this, &ChatClient::loadOlder);
     connect(m_messages, &MessageModel::oldestDropped, this, &ChatClient::onOldestDropped);
     connect(m_messages, &MessageModel::newestRequested, this, &ChatClient::reloadNewest);
+
+    // The read position: next to the outbox, and not kept when the outbox is not (tests, pipe
+    // mode) or the identity is a throwaway one, unless a path is given.
+    m_readMarker = new ReadMarker(m_messages, m_options.clock, this);
+    QString markerPath = m_options.readMarkerPath;
+    if (markerPath.isEmpty())
+        markerPath = m_options.anonymous || m_options.outboxPath == QLatin1String(":memory:")
+                         ? QStringLiteral(":memory:")
+                         : QDir(m_options.profile.dataDir()).filePath(QStringLiteral("state.ini"));
+    m_readMarker->setStorage(markerPath, m_options.profile.normalizedServer() + QLatin1Char('|') +
+                                             m_options.profile.database());
 
     m_subscriptionBackoff = std::make_unique<stdb::Backoff>(m_options.reconnect, m_options.clock);
     m_subscriptionRetry = m_options.clock->createTimer([this] { retrySubscriptions(); });
@@ -233,7 +245,8 @@ void ChatClient::buildConnection(const QString &token) {
     builder.withUri(Profile::expandServerShortcut(m_options.profile.serverUrl()))
         .withDatabaseName(m_options.profile.database())
         .withToken(token)
-        .withReconnectPolicy(m_options.reconnect);
+        .withReconnectPolicy(m_options.reconnect)
+        .withCompression(m_options.compression);
     if (!m_options.trustedCertificate.isNull())
         builder.withTrustedCertificate(m_options.trustedCertificate);
     if (m_options.maxMessageBytes > 0)
@@ -478,6 +491,7 @@ void ChatClient::onSubscriptionApplied() {
     m_everSynced = true;
     setState(State::Online);
     settleUnconfirmed();
+    m_readMarker->startIfUnset();
     emit synchronized();
     pumpOutbox();
     if (!m_hasOlder && !m_probing && !m_olderComplete && m_olderPage.isEmpty()) {

@@ -29,11 +29,13 @@ class Module;
 
 Q_MOC_INCLUDE("chat/messagemodel.h")
 Q_MOC_INCLUDE("chat/usermodel.h")
+Q_MOC_INCLUDE("chat/readmarker.h")
 
 namespace chat {
 
 class MessageModel;
 class Outbox;
+class ReadMarker;
 class UserModel;
 
 // One chat session with a quickstart-chat database, for every front end (Widgets, QML,
@@ -64,6 +66,7 @@ class ChatClient : public QObject {
     Q_PROPERTY(QString profileName READ profileName CONSTANT)
     Q_PROPERTY(chat::MessageModel *messages READ messages CONSTANT)
     Q_PROPERTY(chat::UserModel *users READ users CONSTANT)
+    Q_PROPERTY(chat::ReadMarker *readMarker READ readMarker CONSTANT)
 public:
     enum class State {
         Connecting,   // loading the identity, opening the first session, or waiting for the
@@ -114,9 +117,14 @@ public:
         // Largest server message accepted after decompression (a message above it ends the
         // session with an error, then the client reconnects); 0 = the SDK's default, 1 GiB.
         qsizetype maxMessageBytes = 0;
+        // What the server is asked to compress its messages with (benchmarks compare them).
+        stdb::Compression compression = stdb::Compression::Gzip;
         // Where the history window and the reconnect countdown read the time; null = the real
         // clock (tests pass a stdb::ManualClock to place the window exactly).
         stdb::Clock *clock = nullptr;
+        // Where the read position (ReadMarker) is kept: empty = the profile's state.ini in its
+        // data directory, or not kept (":memory:") when the outbox is not or `anonymous`.
+        QString readMarkerPath;
     };
 
     explicit ChatClient(Options options, QObject *parent = nullptr);
@@ -158,6 +166,8 @@ public:
 
     MessageModel *messages() const { return m_messages; }
     UserModel *users() const { return m_users; }
+    // The last message read, the first unread one and the unread count (see ReadMarker).
+    ReadMarker *readMarker() const { return m_readMarker; }
     Outbox *outbox() const { return m_outbox; }
     CredentialStore *credentials() const { return m_credentials; }
     // The connection and the typed module, once start() built them (nullptr before, and after
@@ -273,6 +283,7 @@ private:
     MessageModel *m_messages = nullptr;
     UserModel *m_users = nullptr;
     Outbox *m_outbox = nullptr;
+    ReadMarker *m_readMarker = nullptr;
     QPointer<stdb::DbConnection> m_connection;
     quickstart_chat::Module *m_module = nullptr;
 
@@ -298,7 +309,7 @@ private:
     bool m_hasOlder = false;
     MessageBatch m_olderPage; // fetched ahead, shown by loadOlder()
     bool m_probing = false;
-    bool m_olderComplete = false; // the last probe had no lower bound: nothing older exists
+    bool m_olderComplete = false;  // the last probe had no lower bound: nothing older exists
     bool m_loadWhenProbed = false; // loadOlder() found no page ready: prepend the probe's page
     int m_probeStep = 0;
     quint64 m_probeSerial = 0;  // bumped when paging restarts, to ignore late answers

@@ -37,7 +37,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const {
             {ErrorRole, "error"},
             {MentionsMeRole, "mentionsMe"},
             {MessageIdRole, "messageId"},
-            {ExpandedRole, "expanded"}};
+            {ExpandedRole, "expanded"},
+            {FirstUnreadRole, "firstUnread"}};
 }
 
 QVariant MessageModel::data(const QModelIndex &index, int role) const {
@@ -79,6 +80,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const {
         return messageId(index.row());
     case ExpandedRole:
         return !m_expanded.isEmpty() && m_expanded.contains(expandKey(r));
+    case FirstUnreadRole:
+        return index.row() == firstUnreadRow();
     default:
         return {};
     }
@@ -188,6 +191,7 @@ void MessageModel::setCanFetchOlder(bool can) {
         return;
     m_canFetchOlder = can;
     emit canFetchMoreChanged();
+    updateFirstUnread(); // whether the first loaded row can be the first unread
 }
 
 void MessageModel::reloadNewest() {
@@ -230,6 +234,7 @@ void MessageModel::setOwnIdentity(const stdb::Identity &self) {
         emit dataChanged(
             index(0), index(int(m_rows.size()) - 1),
             {IsOwnRole, SenderNameRole, SenderIdentityRole, SenderShortRole, FirstOfGroupRole});
+    updateFirstUnread(); // our own messages are never unread
 }
 
 void MessageModel::setOwnName(const QString &name) {
@@ -364,9 +369,11 @@ void MessageModel::resetMessages(MessageBatch batch) {
     for (int i = 0; i < m_confirmed; ++i)
         release(rows[i]);
     m_confirmed = confirmed;
+    m_unloadedUnread = 0; // the newest are loaded again: counted as rows
     endResetModel();
     emit countChanged();
     setNewerUnloaded(false);
+    updateFirstUnread();
 }
 
 void MessageModel::addMessages(const QList<ChatMessage> &messages) {
@@ -384,11 +391,15 @@ void MessageModel::addMessages(MessageBatch messages) {
         batch.removeIf([&](const Row &r) {
             if (r.sentUs <= newestLoaded)
                 return false;
+            if (isUnread(r)) // not shown, but still unread
+                ++m_unloadedUnread;
             release(r);
             return true;
         });
-        if (batch.isEmpty())
+        if (batch.isEmpty()) {
+            emit unreadChanged();
             return;
+        }
     }
     if (!std::is_sorted(batch.cbegin(), batch.cend(), before)) // the usual case: already in order
         std::stable_sort(batch.begin(), batch.end(), before);
@@ -414,6 +425,7 @@ void MessageModel::addMessages(MessageBatch messages) {
     }
     emit countChanged();
     enforceCap();
+    updateFirstUnread();
 }
 
 void MessageModel::removeMessages(const QList<ChatMessage> &messages) {
@@ -441,8 +453,10 @@ void MessageModel::removeMessages(const QList<ChatMessage> &messages) {
             }
         }
     }
-    if (removed)
+    if (removed) {
         emit countChanged();
+        updateFirstUnread();
+    }
 }
 
 int MessageModel::prependOlder(const QList<ChatMessage> &messages) {
@@ -475,6 +489,9 @@ int MessageModel::prependOlder(MessageBatch messages) {
         // The user is reading old history: keep the cap by dropping the newest rows.
         const int first = m_max;
         const int last = m_confirmed - 1;
+        for (int i = first; i <= last; ++i)
+            if (isUnread(m_rows[i]))
+                ++m_unloadedUnread;
         beginRemoveRows({}, first, last);
         for (int i = first; i <= last; ++i)
             release(m_rows[i]);
@@ -486,7 +503,78 @@ int MessageModel::prependOlder(MessageBatch messages) {
     }
     emit countChanged();
     emit olderPrepended(n);
+    updateFirstUnread();
     return n;
+}
+
+std::optional<stdb::Timestamp> MessageModel::newestSent() const {
+    if (m_confirmed == 0)
+        return std::nullopt;
+    return stdb::Timestamp::fromMicros(m_rows[m_confirmed - 1].sentUs);
+}
+
+stdb::Identity MessageModel::newestSender() const {
+    return m_confirmed > 0 ? m_senders[m_rows[m_confirmed - 1].sender] : stdb::Identity();
+}
+
+void MessageModel::setReadUpTo(std::optional<qint64> sentUs) {
+    if (sentUs == m_readUs)
+        return;
+    m_readUs = sentUs;
+    if (!sentUs)
+        m_unloadedUnread = 0;
+    updateFirstUnread();
+}
+
+bool MessageModel::isUnread(const Row &row) const {
+    // Only confirmed rows are passed here (outbox rows are ours anyway).
+    if (!m_readUs || row.sentUs <= *m_readUs)
+        return false;
+    return m_self.isZero() || m_senders[row.sender] != m_self;
+}
+
+int MessageModel::firstAfterRead() const {
+    if (!m_readUs)
+        return m_confirmed;
+    Row probe;
+    probe.sentUs = *m_readUs;
+    return int(std::upper_bound(m_rows.cbegin(), m_rows.cbegin() + m_confirmed, probe, before) -
+               m_rows.cbegin());
+}
+
+int MessageModel::firstUnreadRow() const {
+    if (!m_readUs)
+        return -1;
+    int row = firstAfterRead();
+    // Everything loaded is unread and older messages exist: the first unread is not loaded.
+    if (row == 0 && m_canFetchOlder)
+        return -1;
+    while (row < m_confirmed && !isUnread(m_rows[row]))
+        ++row; // our own
+    return row < m_confirmed ? row : -1;
+}
+
+int MessageModel::unreadCount() const {
+    if (!m_readUs)
+        return 0;
+    int count = m_unloadedUnread;
+    for (int row = firstAfterRead(); row < m_confirmed; ++row)
+        if (isUnread(m_rows[row]))
+            ++count;
+    return count;
+}
+
+void MessageModel::updateFirstUnread() {
+    const int now = firstUnreadRow();
+    const int was = m_firstUnread.isValid() ? m_firstUnread.row() : -1;
+    if (now != was) {
+        m_firstUnread = now >= 0 ? QPersistentModelIndex(index(now)) : QPersistentModelIndex();
+        if (was >= 0)
+            emit dataChanged(index(was), index(was), {FirstUnreadRole});
+        if (now >= 0)
+            emit dataChanged(index(now), index(now), {FirstUnreadRole});
+    }
+    emit unreadChanged();
 }
 
 std::optional<stdb::Timestamp> MessageModel::oldestSent() const {
@@ -508,6 +596,7 @@ void MessageModel::enforceCap() {
     touchNeighbour(0);
     emit countChanged();
     emit oldestDropped(excess);
+    updateFirstUnread();
 }
 
 void MessageModel::addOutgoing(qint64 localId, const QString &text, stdb::Timestamp created,

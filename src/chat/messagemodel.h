@@ -51,6 +51,7 @@ public:
         MentionsMeRole,    // someone else's message that mentions our name (chat::Mentions)
         MessageIdRole,     // QString, stable while the message is loaded (see messageId())
         ExpandedRole,      // bool, writable: the user (or Find) expanded a long message
+        FirstUnreadRole,   // the first unread message: views draw "New messages" above it
     };
     Q_ENUM(Roles)
 
@@ -112,6 +113,21 @@ public:
     qsizetype bufferCount() const { return m_bufferOf.size(); }
     qsizetype bufferBytes() const;
     int confirmedCount() const { return m_confirmed; }
+    // The newest confirmed `sent` and its sender, or nullopt when empty.
+    std::optional<stdb::Timestamp> newestSent() const;
+    stdb::Identity newestSender() const;
+
+    // ---- unread messages (kept by chat::ReadMarker) ----
+    // Messages sent after `sentUs` are unread, except our own; nullopt = nothing is unread
+    // (no read position yet). Ties count as read: the server stamps messages in microseconds.
+    void setReadUpTo(std::optional<qint64> sentUs);
+    std::optional<qint64> readUpTo() const { return m_readUs; }
+    // The row of the first unread message, or -1: none, or it is older than the loaded rows
+    // (older history exists and the read position is before the oldest loaded message).
+    int firstUnreadRow() const;
+    // Unread messages of others: the loaded ones, plus those the cap unloaded from the newest
+    // side or that arrived while it was unloaded (until the newest are loaded again).
+    int unreadCount() const;
     // The oldest loaded `sent`, or nullopt when empty.
     std::optional<stdb::Timestamp> oldestSent() const;
 
@@ -147,6 +163,8 @@ signals:
     void fetchMoreRequested();
     void newerUnloadedChanged(bool unloaded);
     void newestRequested();
+    // unreadCount() or firstUnreadRow() may have changed (rows, read position, identity).
+    void unreadChanged();
 
 private:
     // 40 bytes, no allocation of its own: a million rows are 40 MB plus their buffers.
@@ -184,6 +202,10 @@ private:
     ExpandKey expandKey(const Row &row) const;
     std::optional<ExpandKey> parseMessageId(const QString &messageId) const;
     void setRowExpanded(int row, const ExpandKey &key, bool expanded);
+    bool isUnread(const Row &row) const;
+    int firstAfterRead() const;
+    // Emits dataChanged for the rows that gained or lost FirstUnreadRole, then unreadChanged.
+    void updateFirstUnread();
 
     QList<Row> m_rows; // [0, m_confirmed) confirmed, then outbox rows
     LocalDays m_localDays;
@@ -203,6 +225,9 @@ private:
     int m_max = 0;
     bool m_canFetchOlder = false;
     bool m_newerUnloaded = false;
+    std::optional<qint64> m_readUs;
+    int m_unloadedUnread = 0;            // unread rows not loaded while m_newerUnloaded
+    QPersistentModelIndex m_firstUnread; // the row last reported as first unread
 };
 
 } // namespace chat

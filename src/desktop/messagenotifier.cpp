@@ -10,6 +10,7 @@
 #include "chat/chatclient.h"
 #include "chat/mentions.h"
 #include "chat/messagemodel.h"
+#include "chat/readmarker.h"
 #include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
@@ -30,13 +31,21 @@ void MessageNotifier::setClient(chat::ChatClient *client) {
         return;
     if (m_client)
         disconnect(m_client, nullptr, this, nullptr);
+    if (m_marker)
+        disconnect(m_marker, nullptr, this, nullptr);
     m_client = client;
+    m_marker = client ? client->readMarker() : nullptr;
     m_held.clear();
     m_notified.clear();
-    setUnread(0);
     if (client)
         connect(client, &chat::ChatClient::messagesArrived, this,
                 &MessageNotifier::onMessagesArrived);
+    // The count is the read marker's: the tray, the title and the "New messages" line agree.
+    if (m_marker) {
+        connect(m_marker, &chat::ReadMarker::unreadCountChanged, this, &MessageNotifier::setUnread);
+        m_marker->setAttended(m_attended);
+    }
+    setUnread(m_marker ? m_marker->unreadCount() : 0);
 }
 
 void MessageNotifier::setBackend(Notifier *backend) {
@@ -54,8 +63,8 @@ void MessageNotifier::setAttended(bool attended) {
     if (m_attended == attended)
         return;
     m_attended = attended;
-    if (attended)
-        setUnread(0);
+    if (m_marker)
+        m_marker->setAttended(attended);
     emit attendedChanged();
 }
 
@@ -83,7 +92,6 @@ void MessageNotifier::onMessagesArrived(const QList<chat::ChatMessage> &messages
             others.append(m);
     if (others.isEmpty() || m_attended)
         return;
-    setUnread(m_unread + int(others.size()));
     if (m_muted)
         return;
     if (!m_backend) {

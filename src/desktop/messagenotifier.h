@@ -12,6 +12,10 @@
 
 class QAbstractItemModel;
 
+namespace chat {
+class ReadMarker;
+}
+
 namespace desktop {
 
 class Notifier;
@@ -21,14 +25,16 @@ class Notifier;
 // A message that mentions us (chat::Mentions, the rule the message list highlights with) gets
 // a notification of its own; the rest of a batch is summed up in one. Senders are named as the
 // people list names them (chat::UserModel::displayName, told apart by chat::NameDisambiguator).
-// Also counts the unread messages for the window title and the tray.
+// Also gives the unread count for the window title and the tray: the client's
+// chat::ReadMarker's, which it tells whether the window is attended.
 //
 // The backend is chosen without blocking when the first notification is due: the freedesktop
 // service over D-Bus where it runs, else the front end's fallback (a tray balloon), else none.
 class MessageNotifier : public QObject {
     Q_OBJECT
     // Whether the user looks at the window (visible, not minimised, active); the front end
-    // keeps it up to date. Becoming attended clears the unread count.
+    // keeps it up to date. Passed on to the client's read marker, which clears the unread count
+    // once the newest message has been seen for a moment.
     Q_PROPERTY(bool attended READ isAttended WRITE setAttended NOTIFY attendedChanged)
     // Counted, but not shown.
     Q_PROPERTY(bool muted READ isMuted WRITE setMuted NOTIFY mutedChanged)
@@ -84,6 +90,7 @@ private:
     quint64 remember(const chat::ChatMessage &message);
 
     QPointer<chat::ChatClient> m_client;
+    QPointer<chat::ReadMarker> m_marker;
     Notifier *m_backend = nullptr;
     Fallback m_fallback;
     bool m_choosing = false;

@@ -6,6 +6,7 @@
 #include "chat/daylabel.h"
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
+#include "chat/readmarker.h"
 #include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 #include "desktop/messagenotifier.h"
@@ -108,6 +109,7 @@ void registerQuickTypes() {
     qmlRegisterUncreatableType<chat::ChatClient>(uri, 1, 0, "ChatClient", why);
     qmlRegisterUncreatableType<chat::MessageModel>(uri, 1, 0, "MessageModel", why);
     qmlRegisterUncreatableType<chat::UserModel>(uri, 1, 0, "UserModel", why);
+    qmlRegisterUncreatableType<chat::ReadMarker>(uri, 1, 0, "ReadMarker", why);
     qmlRegisterUncreatableMetaObject(chat::staticMetaObject, uri, 1, 0, "Chat", why);
     qmlRegisterUncreatableType<desktop::MessageNotifier>(uri, 1, 0, "MessageNotifier", why);
     qmlRegisterType<DayProxyModel>(uri, 1, 0, "DayProxyModel");

@@ -60,7 +60,7 @@ public:
 bool applyColorScheme(QObject *window, desktop::ColorScheme::Scheme scheme);
 
 // Registers the chat types with QML under "SpacetimeChat 1.0": ChatClient, MessageModel,
-// UserModel and MessageNotifier (uncreatable, for their enums and properties), the
+// UserModel, ReadMarker and MessageNotifier (uncreatable, for their enums and properties), the
 // DeliveryState enum as Chat.*, DayProxyModel and MessageFilterModel (creatable) and the ChatUi
 // singleton. Call once before loading any QML.
 void registerQuickTypes();

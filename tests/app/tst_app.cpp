@@ -26,6 +26,7 @@
 #include "chat/messagefiltermodel.h"
 #include "chat/messagemodel.h"
 #include "chat/onlineuserfilter.h"
+#include "chat/readmarker.h"
 #include "chat/untrustedtext.h"
 #include "chat/usermodel.h"
 
@@ -43,6 +44,7 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
@@ -54,6 +56,7 @@
 #include <QToolButton>
 
 #include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/connection/manualclock.h"
 
 using desktop::Notification;
 using desktop::Notifier;
@@ -408,7 +411,8 @@ private slots:
         if (QTest::qWaitForWindowActive(m_window.get(), 2000)) {
             otherSays(QStringLiteral("seen live"));
             QCOMPARE(m_notifier->shown.size(), 0);
-            QCOMPARE(m_window->unreadCount(), 0);
+            // Read once it has been on screen for a moment (the read marker's delay).
+            QTRY_COMPARE_WITH_TIMEOUT(m_window->unreadCount(), 0, kTimeout);
         }
         // Hidden (e.g. closed to the tray): notified, counted.
         m_window->hide();
@@ -817,6 +821,65 @@ private slots:
         QTRY_VERIFY(avail.intersected(w.frameGeometry()).width() >= 100);
         QVERIFY(avail.intersected(w.frameGeometry()).height() >= 40);
         QSettings().remove(QStringLiteral("layout"));
+    }
+
+    // Messages that came while the window was hidden are unread: counted in the title (the
+    // tray shows the same number), marked by the "New messages" line; a restarted window
+    // opens at that line, and the line moves once the newest message was seen for a moment.
+    void unreadMarkerSurvivesRestartAndMoves() {
+        stdb::ManualClock clock; // the read marker's delay only
+        // The window outlives this function (cleanup()): its timer must not outlive the clock.
+        const auto realClock = qScopeGuard([this] {
+            if (m_window && client())
+                client()->readMarker()->setClock(nullptr);
+        });
+        client()->readMarker()->setClock(&clock);
+        fill(10);
+        client()->readMarker()->markAllRead();
+        QCOMPARE(m_window->unreadCount(), 0);
+        m_window->hide();
+        QStringList unread;
+        for (int i = 0; i < 40; ++i) {
+            unread << QStringLiteral("unread %1").arg(i);
+            QVERIFY(m_other->sendMessage(unread.last()) != 0);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->unreadCount(), 40, kTimeout);
+        QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("(40)")));
+        const int marked = client()->readMarker()->firstUnreadRow();
+        QCOMPARE(client()->messages()->index(marked, 0).data(MessageModel::TextRole).toString(),
+                 unread.first());
+
+        // Restarted: the same profile, its read position from its settings.
+        client()->readMarker()->setClock(nullptr);
+        m_filterTester.reset();
+        m_window.reset();
+        m_window = makeWindow(mainProfile());
+        client()->readMarker()->setClock(&clock);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->startSession();
+        QTRY_COMPARE_WITH_TIMEOUT(client()->state(), State::Online, kTimeout);
+        QCOMPARE(m_window->unreadCount(), 40);
+        QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("(40)")));
+        MessageView *view = m_window->messageView();
+        const int row = rowWithText(viewModel(), unread.first());
+        QVERIFY(viewModel()->index(row, 0).data(MessageModel::FirstUnreadRole).toBool());
+        QCOMPARE(view->visualRect(viewModel()->index(row, 0)).top(), 0);
+        QVERIFY(!view->isNewestVisible());
+
+        // Attended, but the newest is not on screen: nothing moves.
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QVERIFY(client()->readMarker()->isAttended());
+        clock.advance(chat::ReadMarker::kSeenDelay * 2);
+        QCOMPARE(m_window->unreadCount(), 40);
+        // At the bottom: read after the delay, the line gone.
+        view->scrollToLatest();
+        QVERIFY(client()->readMarker()->isNewestVisible());
+        clock.advance(chat::ReadMarker::kSeenDelay);
+        QCOMPARE(m_window->unreadCount(), 0);
+        QVERIFY(!m_window->windowTitle().startsWith(QLatin1Char('(')));
+        QVERIFY(!viewModel()->index(row, 0).data(MessageModel::FirstUnreadRole).toBool());
     }
 
     void findBarFilters() {

@@ -12,6 +12,7 @@
 #include <QPainter>
 #include <QStyleOptionViewItem>
 #include <QTest>
+#include <QTranslator>
 
 using chat::MessageModel;
 
@@ -115,6 +116,48 @@ private slots:
         QVERIFY2(tint.red() > tint.blue(), qPrintable(tint.name()));
         QCOMPARE(plain.pixelColor(plain.width() - 4, plain.height() / 2),
                  pal.color(QPalette::Base));
+    }
+
+    // The first unread message has the "New messages" line above it: a red rule that makes the
+    // row taller (a height of its own in the cache) and names the sender again.
+    void unreadLineAboveTheFirstUnread() {
+        const qint64 t = QDateTime(QDate::currentDate(), QTime(12, 0)).toMSecsSinceEpoch() * 1000;
+        MessageModel model;
+        model.resetMessages(QList<chat::ChatMessage>{
+            {author(), stdb::Timestamp::fromMicros(t), QStringLiteral("read")},
+            {author(), stdb::Timestamp::fromMicros(t + 1), QStringLiteral("same text")},
+            {author(), stdb::Timestamp::fromMicros(t + 2), QStringLiteral("same text")}});
+        MessageDelegate delegate;
+        delegate.setWidth(600);
+        const int plain = delegate.sizeHint({}, model.index(1, 0)).height();
+        model.setReadUpTo(t);
+        QVERIFY(model.index(1, 0).data(MessageModel::FirstUnreadRole).toBool());
+        const int marked = delegate.sizeHint({}, model.index(1, 0)).height();
+        QVERIFY2(marked > plain, qPrintable(QStringLiteral("%1 %2").arg(marked).arg(plain)));
+        QCOMPARE(delegate.sizeHint({}, model.index(2, 0)).height(), plain); // same text, no line
+
+        QPalette pal;
+        pal.setColor(QPalette::Base, Qt::white);
+        auto redPixels = [](const QImage &image, int height) {
+            int n = 0;
+            for (int y = 0; y < qMin(height, image.height()); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    if (c.red() > 150 && c.green() < 100 && c.blue() < 100)
+                        ++n;
+                }
+            return n;
+        };
+        const int band = marked - plain;
+        QVERIFY(redPixels(paintRow(delegate, model.index(1, 0), pal), band) > 50);
+        QCOMPARE(redPixels(paintRow(delegate, model.index(2, 0), pal), band), 0);
+        QCOMPARE(MessageDelegate::unreadLineText(), QStringLiteral("New messages"));
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/spacetime-chat_de.qm")));
+        QCoreApplication::installTranslator(&german);
+        const QString translated = MessageDelegate::unreadLineText();
+        QCoreApplication::removeTranslator(&german);
+        QCOMPARE(translated, QStringLiteral("Neue Nachrichten"));
     }
 
     void heightCacheComparesWholeKeys() {

@@ -294,6 +294,43 @@ private slots:
     void narrowingCollapsesWideningUncollapses();
     void findShowsMatchesInTheCollapsedPart();
     void findBarStepsThroughMatches();
+    // A session opens at the "New messages" line when something is unread (the line at the
+    // top, not pinned to the bottom), at the bottom otherwise; whether the newest message is on
+    // screen is reported for the read marker.
+    void opensAtTheFirstUnread() {
+        const QList<ChatMessage> rows = history(300);
+        for (const bool unread : {true, false}) {
+            MessageModel model;
+            if (unread)
+                model.setReadUpTo(rows.at(199).sent.micros());
+            chat::MessageFilterModel filter;
+            filter.setSourceModel(&model);
+            auto view = showView(&filter);
+            QVERIFY(view);
+            view->setHistoryModel(&model);
+            QSignalSpy newest(view.get(), &MessageView::newestVisibleChanged);
+            model.resetMessages(rows);
+            if (unread) {
+                QCOMPARE(model.firstUnreadRow(), 200);
+                QCOMPARE(view->visualRect(filter.index(200, 0)).top(), 0);
+                QVERIFY(!view->isPinned());
+                QVERIFY(!view->isNewestVisible());
+                QCOMPARE(newest.size(), 1);
+                view->scrollToLatest();
+                QVERIFY(view->isNewestVisible());
+                // A search that hides the newest message: not visible, even at the bottom.
+                filter.setSearchText(QStringLiteral("message 12"));
+                view->scrollToLatest();
+                QVERIFY(!view->isNewestVisible());
+                filter.setSearchText({});
+            } else {
+                QVERIFY(view->isPinned());
+                QVERIFY(view->isNewestVisible());
+                QCOMPARE(view->verticalScrollBar()->value(), view->verticalScrollBar()->maximum());
+                QVERIFY(view->verticalScrollBar()->maximum() > 0);
+            }
+        }
+    }
 
     void findFiltersAndRestoresRows() {
         MessageModel model;

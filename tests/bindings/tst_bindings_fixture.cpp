@@ -8,7 +8,9 @@
 #include "fixture/module.h"
 #include "fixture/secret.h"
 
+#include "spacetime/cache/orderkey.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/query/statement.h"
 
 #include <QMetaEnum>
 #include <QMetaProperty>
@@ -84,6 +86,46 @@ protocol::QueryRows snapshot(const QString &table, const QList<QByteArray> &rows
     protocol::QueryRows q;
     q.tables.append({table, protocol::RowList::fromRows(rows)});
     return q;
+}
+
+QList<quint64> ids(const QList<Item> &items) {
+    QList<quint64> out;
+    for (const Item &it : items)
+        out << it.id;
+    return out;
+}
+
+QList<quint64> sortedIds(const QList<Item> &items) {
+    QList<quint64> out = ids(items);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// A table for the query builder with a name that needs quoting (a keyword and quotes).
+struct WeirdTable {
+    static constexpr char kTableName[] = "select \"x\"";
+};
+
+template <typename T>
+QString sqlOf(const T &value) {
+    const stdb::Expected<QString> s = stdb::query::literalFor(value);
+    return s ? s.value() : QStringLiteral("<error>");
+}
+
+// Encodes each value; the keys must sort exactly as the values (given in ascending order).
+template <typename T>
+void checkKeyOrder(const QList<T> &ascending) {
+    for (qsizetype i = 0; i + 1 < ascending.size(); ++i) {
+        QByteArray a, b;
+        stdb::orderkey::append(a, ascending[i]);
+        stdb::orderkey::append(b, ascending[i + 1]);
+        QVERIFY2(
+            std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                         [](char x, char y) { return quint8(x) < quint8(y); }),
+            qPrintable(QStringLiteral("key %1 not below key %2")
+                           .arg(QString::fromLatin1(a.toHex()), QString::fromLatin1(b.toHex()))));
+        QVERIFY(!b.startsWith(a)); // self-delimiting: no key is a prefix of another
+    }
 }
 
 } // namespace
@@ -354,6 +396,240 @@ private slots:
         QCOMPARE(seen, 30);
         QCOMPARE(sum, quint64(465));
         QCOMPARE(items->rows().size(), 30);
+    }
+
+    void orderKeysSortLikeValues() {
+        checkKeyOrder<qint32>({std::numeric_limits<qint32>::min(), -300, -1, 0, 1, 255, 256,
+                               std::numeric_limits<qint32>::max()});
+        checkKeyOrder<quint64>({0, 1, 255, 256, std::numeric_limits<quint64>::max()});
+        checkKeyOrder<double>({-std::numeric_limits<double>::infinity(), -1e300, -1.5, -1e-300, 0.0,
+                               5e-324, 1e-300, 2.0, 1e300,
+                               std::numeric_limits<double>::infinity()});
+        checkKeyOrder<float>({-3.5f, -0.25f, 0.0f, 0.25f, 3.5f});
+        checkKeyOrder<stdb::I128>({stdb::I128::min(), stdb::I128::fromInt64(-1),
+                                   stdb::I128::fromInt64(0), stdb::I128::fromInt64(1),
+                                   stdb::I128::max()});
+        checkKeyOrder<stdb::U256>({stdb::U256::fromUInt64(0), stdb::U256::fromUInt64(1),
+                                   stdb::U256::fromUInt64(256), stdb::U256::max()});
+        // Code point order, NUL inside, and a string before its extensions.
+        checkKeyOrder<QString>(
+            {QString(), QString(QChar(0)), QStringLiteral("a"), QStringLiteral("a") + QChar(0),
+             QStringLiteral("a") + QChar(1), QStringLiteral("ab"), QStringLiteral("b"),
+             QString::fromUtf8("\xc3\xa9"), QString::fromUtf8("\xf0\x9f\x98\x80")});
+        checkKeyOrder<QByteArray>({QByteArray(), QByteArray(1, '\0'), QByteArray("\0\xff", 2),
+                                   QByteArray(1, '\x01'), QByteArray(1, '\xff')});
+        checkKeyOrder<stdb::Timestamp>({stdb::Timestamp::fromMicros(-5),
+                                        stdb::Timestamp::fromMicros(0),
+                                        stdb::Timestamp::fromMicros(5)});
+        checkKeyOrder<Color>({Color::Red, Color::Green, Color::Blue});
+        QCOMPARE(stdb::orderkey::successor(QByteArray("a\xff\xff", 3)), QByteArray("b"));
+        QVERIFY(stdb::orderkey::successor(QByteArray("\xff", 1)).isEmpty());
+    }
+
+    void orderedIndexLookups() {
+        QList<QByteArray> rows;
+        for (quint64 id = 1; id <= 30; ++id) // owner: identity(id % 3), tag: id % 4
+            rows << stdb::toBsatn(item(id, QStringLiteral("item-%1").arg(id), quint32(id % 4)));
+        conn->cache().applySubscribeApplied(1, snapshot(QStringLiteral("item"), rows));
+        ItemTable *items = module->item();
+        using B32 = stdb::Bound<quint32>;
+        using B64 = stdb::Bound<quint64>;
+        using BId = stdb::Bound<stdb::Identity>;
+
+        // Prefix of the two-column index (owner, tag), and the full key.
+        QCOMPARE(sortedIds(items->filterByOwnerTag(identity(1))),
+                 (QList<quint64>{1, 4, 7, 10, 13, 16, 19, 22, 25, 28}));
+        QCOMPARE(sortedIds(items->filterByOwnerTag(identity(1), 2)), (QList<quint64>{10, 22}));
+        QVERIFY(items->filterByOwnerTag(identity(5)).isEmpty());
+        // A range on tag after an equal owner: [1, 3), in index (tag) order.
+        const QList<Item> tags12 =
+            items->filterByOwnerTag(identity(1), B32::included(1), B32::excluded(3));
+        QCOMPARE(sortedIds(tags12), (QList<quint64>{1, 10, 13, 22, 25}));
+        for (qsizetype i = 1; i < tags12.size(); ++i)
+            QVERIFY(tags12[i - 1].tag <= tags12[i].tag);
+        QCOMPARE(items->filterByOwnerTag(identity(1), B32::excluded(0), B32::unbounded()).size(),
+                 7);
+        QCOMPARE(items->filterByOwnerTag(identity(1), B32::unbounded(), B32::included(0)).size(),
+                 3);
+        QCOMPARE(items->filterByOwnerTag(identity(1), B32::unbounded(), B32::unbounded()).size(),
+                 10);
+        QVERIFY(items->filterByOwnerTag(identity(1), B32::excluded(2), B32::excluded(3)).isEmpty());
+        // A range on the first column.
+        QCOMPARE(sortedIds(items->filterByOwnerTag(BId::excluded(identity(0)),
+                                                   BId::included(identity(1)))),
+                 sortedIds(items->filterByOwnerTag(identity(1))));
+        QCOMPARE(items->filterByOwnerTag(BId::unbounded(), BId::unbounded()).size(), 30);
+
+        // Single-column btree ranges, in key order.
+        QCOMPARE(ids(items->filterById(B64::included(5), B64::included(9))),
+                 (QList<quint64>{5, 6, 7, 8, 9}));
+        QCOMPARE(ids(items->filterById(B64::excluded(28), B64::unbounded())),
+                 (QList<quint64>{29, 30}));
+        QVERIFY(
+            items->filterById(B64::excluded(std::numeric_limits<quint64>::max()), B64::unbounded())
+                .isEmpty());
+        QVERIFY(items->filterById(B64::included(9), B64::excluded(9)).isEmpty());
+        const QList<Item> names =
+            items->filterByName(stdb::Bound<QString>::included(QStringLiteral("item-2")),
+                                stdb::Bound<QString>::excluded(QStringLiteral("item-3")));
+        QCOMPARE(names.size(), 11); // item-2, item-20 … item-29
+        QCOMPARE(names.front().name, QStringLiteral("item-2"));
+        QCOMPARE(names.back().name, QStringLiteral("item-29"));
+
+        // Once built, the index follows transactions: 10 leaves, 31 (owner 1, tag 3) arrives,
+        // 4 is renamed (an update).
+        const Item four = item(4, QStringLiteral("item-4"), 0);
+        Item renamed = four;
+        renamed.name = QStringLiteral("four");
+        protocol::TransactionUpdate tx;
+        protocol::TableUpdate tu{
+            QStringLiteral("item"),
+            {protocol::PersistentTableRows{
+                protocol::RowList::fromRows({stdb::toBsatn(item(31, QStringLiteral("item-31"), 3)),
+                                             stdb::toBsatn(renamed)}),
+                protocol::RowList::fromRows({stdb::toBsatn(item(10, QStringLiteral("item-10"), 2)),
+                                             stdb::toBsatn(four)})}}};
+        tx.querySets.append({1, {tu}});
+        conn->cache().applyTransaction(tx);
+        QCOMPARE(sortedIds(items->filterByOwnerTag(identity(1))),
+                 (QList<quint64>{1, 4, 7, 13, 16, 19, 22, 25, 28, 31}));
+        QCOMPARE(sortedIds(items->filterByOwnerTag(identity(1), 2)), (QList<quint64>{22}));
+        QCOMPARE(ids(items->filterById(B64::included(29), B64::unbounded())),
+                 (QList<quint64>{29, 30, 31}));
+        QCOMPARE(items
+                     ->filterByName(stdb::Bound<QString>::included(QStringLiteral("four")),
+                                    stdb::Bound<QString>::included(QStringLiteral("four")))
+                     .size(),
+                 1);
+        QVERIFY(items
+                    ->filterByName(stdb::Bound<QString>::included(QStringLiteral("item-4")),
+                                   stdb::Bound<QString>::included(QStringLiteral("item-4")))
+                    .isEmpty());
+    }
+
+    void queryLiterals() {
+        using stdb::query::literal;
+        QCOMPARE(literal(true), QStringLiteral("TRUE"));
+        QCOMPARE(literal(false), QStringLiteral("FALSE"));
+        QCOMPARE(literal(qint8(-128)), QStringLiteral("-128"));
+        QCOMPARE(literal(std::numeric_limits<quint64>::max()),
+                 QStringLiteral("18446744073709551615"));
+        QCOMPARE(literal(std::numeric_limits<qint64>::min()),
+                 QStringLiteral("-9223372036854775808"));
+        QCOMPARE(literal(stdb::I128::min()),
+                 QStringLiteral("-170141183460469231731687303715884105728"));
+        QCOMPARE(literal(stdb::U128::max()),
+                 QStringLiteral("340282366920938463463374607431768211455"));
+        QCOMPARE(literal(stdb::U256::max()),
+                 QStringLiteral("115792089237316195423570985008687907853269984665640564039457584007"
+                                "913129639935"));
+        QCOMPARE(literal(stdb::I256::min()),
+                 QStringLiteral("-57896044618658097711785492504343953926634992332820282019728792003"
+                                "956564819968"));
+        // Floats: the shortest decimal that reads back exactly, never an exponent.
+        QCOMPARE(sqlOf(0.1), QStringLiteral("0.1"));
+        QCOMPARE(sqlOf(0.1f), QStringLiteral("0.1"));
+        QCOMPARE(sqlOf(-2.5), QStringLiteral("-2.5"));
+        QCOMPARE(sqlOf(1e21), QStringLiteral("1000000000000000000000"));
+        const QString tiny = sqlOf(5e-324);
+        QVERIFY(tiny.startsWith(QStringLiteral("0.000")) && tiny.endsWith(u'5'));
+        QCOMPARE(tiny.toDouble(), 5e-324);
+        QVERIFY(!tiny.contains(u'e'));
+        for (double bad :
+             {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+              -std::numeric_limits<double>::infinity()}) {
+            const auto r = literal(bad);
+            QVERIFY(!r);
+            QCOMPARE(r.error().kind(), stdb::Error::Kind::InvalidArgument);
+        }
+        QVERIFY(!literal(std::numeric_limits<float>::quiet_NaN()));
+        // Strings: quotes doubled; newlines, backslashes and non-ASCII stand for themselves.
+        QCOMPARE(literal(QString::fromUtf8("it's\n\\ \xc3\xbc \xf0\x9f\x98\x80 ''")),
+                 QString::fromUtf8("'it''s\n\\ \xc3\xbc \xf0\x9f\x98\x80 '''''"));
+        QCOMPARE(literal(QString()), QStringLiteral("''"));
+        QCOMPARE(literal(QByteArray()), QStringLiteral("X''"));
+        QCOMPARE(literal(QByteArray("\x00\xab\xff", 3)), QStringLiteral("0x00abff"));
+        QCOMPARE(literal(identity(0x1f)),
+                 QStringLiteral("0x") + QString(62, u'0') + QStringLiteral("1f"));
+        QCOMPARE(literal(stdb::ConnectionId(stdb::U128::fromUInt64(0xabc))),
+                 QStringLiteral("0x") + QString(29, u'0') + QStringLiteral("abc"));
+        // Timestamps: RFC 3339 strings in UTC with microseconds, four-digit years only.
+        QCOMPARE(sqlOf(stdb::Timestamp::fromMicros(0)),
+                 QStringLiteral("'1970-01-01T00:00:00.000000Z'"));
+        QCOMPARE(sqlOf(stdb::Timestamp::fromMicros(-1)),
+                 QStringLiteral("'1969-12-31T23:59:59.999999Z'"));
+        QCOMPARE(sqlOf(stdb::Timestamp::fromMicros(253402300799999999)),
+                 QStringLiteral("'9999-12-31T23:59:59.999999Z'"));
+        QVERIFY(!literal(stdb::Timestamp::fromMicros(253402300800000000)));
+        QVERIFY(!literal(stdb::Timestamp::fromMicros(std::numeric_limits<qint64>::min())));
+        QCOMPARE(stdb::query::uuidLiteral(
+                     stdb::U128::fromHex(QStringLiteral("0123456789abcdef0123456789ABCDEF"))),
+                 QStringLiteral("'01234567-89ab-cdef-0123-456789abcdef'"));
+        QCOMPARE(stdb::query::uuidLiteral(stdb::U128::fromUInt64(1)),
+                 QStringLiteral("'00000000-0000-0000-0000-000000000001'"));
+    }
+
+    void queryBuilderRendering() {
+        using namespace stdb::query;
+        constexpr Col<WeirdTable, qint32> n{"na\"me"};
+        constexpr Col<WeirdTable, qint32> m{"order"};
+        constexpr Col<WeirdTable, bool> flag{"flag"};
+        constexpr Col<WeirdTable, stdb::Identity> who{"who"};
+        constexpr Col<WeirdTable, double> x{"x"};
+        const QString t = QStringLiteral("\"select \"\"x\"\"\"");
+        QCOMPARE(Query<WeirdTable>().toSql().value(), QStringLiteral("SELECT * FROM ") + t);
+        QCOMPARE(Query<WeirdTable>().where(n == -5).toSql().value(),
+                 QStringLiteral("SELECT * FROM %1 WHERE (%1.\"na\"\"me\" = -5)").arg(t));
+        // Column against column, :sender, bool columns, repeated where() joined with AND.
+        QCOMPARE((n <= m).toSql().value(),
+                 QStringLiteral("(%1.\"na\"\"me\" <= %1.\"order\")").arg(t));
+        QCOMPARE((who == senderIdentity).toSql().value(),
+                 QStringLiteral("(%1.\"who\" = :sender)").arg(t));
+        QCOMPARE(Query<WeirdTable>().where(flag).where(!flag).toSql().value(),
+                 QStringLiteral("SELECT * FROM %1 WHERE ((%1.\"flag\" = TRUE) AND (%1.\"flag\" = "
+                                "FALSE))")
+                     .arg(t));
+        // No NOT in the grammar: negation is pushed down to the comparisons.
+        const Expr<WeirdTable> e = !((n < 1 && n >= 2) || (n == 3 && n != 4) || n > 5 || n <= 6);
+        QCOMPARE(e.toSql().value(),
+                 QStringLiteral("(((((%1.\"na\"\"me\" >= 1) OR (%1.\"na\"\"me\" < 2)) AND "
+                                "((%1.\"na\"\"me\" <> 3) OR (%1.\"na\"\"me\" = 4))) AND "
+                                "(%1.\"na\"\"me\" <= 5)) AND (%1.\"na\"\"me\" > 6))")
+                     .arg(t));
+        // An unrepresentable literal fails the whole query, wherever it sits.
+        const Query<WeirdTable> bad =
+            Query<WeirdTable>().where(n == 1 || !(x < std::numeric_limits<double>::quiet_NaN()));
+        QVERIFY(!bad.toSql());
+        QCOMPARE(bad.toSql().error().kind(), stdb::Error::Kind::InvalidArgument);
+        QCOMPARE(Statement(bad).toSql().error().kind(), stdb::Error::Kind::InvalidArgument);
+        QCOMPARE(Statement(QStringLiteral("SELECT * FROM raw")).toSql().value(),
+                 QStringLiteral("SELECT * FROM raw"));
+        // …and is refused before anything is sent.
+        const stdb::SubscriptionHandle h = conn->subscriptionBuilder().subscribe(bad);
+        QCOMPARE(h.state(), stdb::SubscriptionHandle::State::Failed);
+        QCOMPARE(h.error().kind(), stdb::Error::Kind::InvalidArgument);
+        const stdb::SubscriptionHandle mixed =
+            conn->subscriptionBuilder().subscribe({QStringLiteral("SELECT * FROM item"), bad});
+        QCOMPARE(mixed.state(), stdb::SubscriptionHandle::State::Failed);
+        const auto oneOff = conn->oneOffQuery(bad, stdb::QueryCallback());
+        QVERIFY(!oneOff);
+        QCOMPARE(oneOff.error().kind(), stdb::Error::Kind::InvalidArgument);
+        QVERIFY(conn->subscriptionBuilder().subscribe(Query<WeirdTable>().where(n > 1)).state() !=
+                stdb::SubscriptionHandle::State::Failed);
+
+        // The generated columns.
+        using C = ItemTable::Cols;
+        QCOMPARE(
+            ItemTable::query()
+                .where(C::owner == identity(1) && C::tag >= 2u && C::name != QStringLiteral("x"))
+                .toSql()
+                .value(),
+            QStringLiteral("SELECT * FROM \"item\" WHERE (((\"item\".\"owner\" = 0x%1) AND "
+                           "(\"item\".\"tag\" >= 2)) AND (\"item\".\"name\" <> 'x'))")
+                .arg(identity(1).toHex()));
+        QCOMPARE((C::created < stdb::Timestamp::fromMicros(1)).toSql().value(),
+                 QStringLiteral("(\"item\".\"created\" < '1970-01-01T00:00:00.000001Z')"));
+        QCOMPARE(QString::fromUtf8(C::connectionId.wireName()), QStringLiteral("connection_id"));
     }
 
     void filterOnEnumColumnOfTableWithoutPrimaryKey() {

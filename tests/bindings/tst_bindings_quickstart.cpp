@@ -22,6 +22,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -224,6 +225,67 @@ private slots:
         QVERIFY(updated.last().first.online);
         QVERIFY(!updated.last().second.online);
         QVERIFY(!users->findByIdentity(other)->online);
+    }
+
+    // The typed query builder against the host's SQL (which follows the real server's
+    // sql-parser and crates/expr): a subscription with identity, string and bool conditions and
+    // :sender, and a one-off query with a timestamp condition. The text has a quote, a newline
+    // and non-ASCII, so the server reads the literal back exactly or the query finds nothing.
+    void typedQueries() {
+        Client a = connectClient(), b = connectClient();
+        QVERIFY(a.conn && b.conn);
+        QTRY_VERIFY_WITH_TIMEOUT(a.conn->hasIdentity() && b.conn->hasIdentity(), 10000);
+        const QString marker = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString tricky = QString::fromUtf8("it's \"quoted\"\n\xc3\xbc ") + marker;
+        QSignalSpy sent(a.module->reducers(), &Reducers::sendMessageCompleted);
+        for (const QString &text : {QStringLiteral("plain ") + marker, tricky})
+            QVERIFY(a.module->reducers()->sendMessage(text));
+        QTRY_COMPARE_WITH_TIMEOUT(sent.size(), 2, 10000);
+
+        using M = MessageTable::Cols;
+        using U = UserTable::Cols;
+        bool applied = false;
+        const stdb::SubscriptionHandle sub =
+            b.conn->subscriptionBuilder()
+                .onApplied([&](const stdb::EventContext &) { applied = true; })
+                .subscribe({MessageTable::query().where(M::sender == a.conn->identity() &&
+                                                        M::text == tricky),
+                            UserTable::query().where(U::online &&
+                                                     U::identity == stdb::query::senderIdentity)});
+        QTRY_VERIFY_WITH_TIMEOUT(applied || sub.state() == stdb::SubscriptionHandle::State::Failed,
+                                 10000);
+        QVERIFY2(applied, qPrintable(sub.error().toString()));
+        const QList<Message> got = b.module->message()->rows();
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.front().text, tricky);
+        const QList<User> users = b.module->user()->rows();
+        QCOMPARE(users.size(), 1);
+        QCOMPARE(users.front().identity, b.conn->identity());
+
+        // One-off: a's messages sent at or after the tricky one, and none after it.
+        const stdb::Timestamp at = got.front().sent;
+        std::optional<stdb::Expected<stdb::protocol::QueryRows>> result;
+        QVERIFY(b.conn->oneOffQuery(
+            MessageTable::query().where(M::sender == a.conn->identity() && M::sent >= at),
+            [&](const auto &r) { result = r; }));
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY2(result->hasValue(),
+                 qPrintable(result->hasValue() ? QString() : result->error().toString()));
+        qsizetype rows = 0;
+        for (const auto &t : result->value().tables)
+            rows += t.rows.rowCount();
+        QVERIFY(rows >= 1);
+        result.reset();
+        QVERIFY(
+            b.conn->oneOffQuery(MessageTable::query().where(!(M::sent <= at) && M::text == tricky),
+                                [&](const auto &r) { result = r; }));
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY2(result->hasValue(),
+                 qPrintable(result->hasValue() ? QString() : result->error().toString()));
+        rows = 0;
+        for (const auto &t : result->value().tables)
+            rows += t.rows.rowCount();
+        QCOMPARE(rows, 0);
     }
 
     void callsWithoutConnectionFail() {

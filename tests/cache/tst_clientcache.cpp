@@ -413,6 +413,49 @@ private slots:
         QCOMPARE(messages->count(), present);
     }
 
+    void largeSnapshotThenChurn() {
+        // 60k rows: the snapshot's entries come from one block large enough for huge pages
+        // (LargeBlock); deletes free entries that later inserts reuse and row-by-row growth
+        // adds blocks after the snapshot's one.
+        constexpr int n = 60000;
+        QList<QByteArray> snapshot;
+        snapshot.reserve(n);
+        for (int i = 0; i < n; ++i)
+            snapshot.append(messageRow(i % 50, i, QStringLiteral("s%1").arg(i)));
+        CacheChanges ch =
+            cache->applySubscribeApplied(1, QueryRows{{rows(QStringLiteral("message"), snapshot)}});
+        QVERIFY(ch.violations.isEmpty());
+        QCOMPARE(ch.tables.value(0).inserted.size(), n);
+        QCOMPARE(messages->count(), n);
+        QList<QByteArray> del, ins;
+        for (int i = 0; i < n; i += 3)
+            del.append(snapshot[i]);
+        for (int i = 0; i < 10000; ++i)
+            ins.append(messageRow(i % 50, 200000 + i, QStringLiteral("n%1").arg(i)));
+        ch = cache->applyTransaction(
+            TransactionUpdate{{QuerySetUpdate{1, {update(QStringLiteral("message"), ins, del)}}}});
+        QVERIFY(ch.violations.isEmpty());
+        ch = CacheChanges(); // releases the deleted entries for reuse
+        ch = cache->applyTransaction(TransactionUpdate{{QuerySetUpdate{
+            1, {update(QStringLiteral("message"), {messageRow(1, 1, QStringLiteral("x"))}, {})}}}});
+        QVERIFY(ch.violations.isEmpty());
+        QCOMPARE(messages->count(), n - int(del.size()) + 10000 + 1);
+        for (int i = 0; i < n; ++i) {
+            const RowEntry *e = messages->find(snapshot[i]);
+            if (i % 3 == 0) {
+                QVERIFY(!e);
+            } else {
+                QVERIFY(e);
+                QCOMPARE(e->bytes(), QByteArrayView(snapshot[i]));
+                QCOMPARE(int(e->refCount()), 1);
+            }
+        }
+        for (const QByteArray &r : std::as_const(ins))
+            QVERIFY(messages->find(r));
+        QCOMPARE(messages->filter(QStringLiteral("sender"), identity(7).toWireBytes()).size(),
+                 800 + 200);
+    }
+
     // Tables prepared elsewhere (a connection's decoder thread) are adopted into empty tables
     // and then behave exactly like ones applied here: keys, indexes, counts, later deletes.
     void preparedSnapshotAdopted() {

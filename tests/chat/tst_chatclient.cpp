@@ -12,6 +12,7 @@
 #include "chat/messagemodel.h"
 #include "chat/namedisambiguator.h"
 #include "chat/outbox.h"
+#include "chat/readmarker.h"
 #include "chat/usermodel.h"
 
 #include "quickstart_chat/module.h"
@@ -22,6 +23,7 @@
 #include "httpclient.h"
 
 #include <QAbstractItemModelTester>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -649,6 +651,63 @@ private slots:
         QCOMPARE(texts(again->messages()), QStringList{QStringLiteral("typed before quitting")});
         QCOMPARE(sql(host, QStringLiteral("SELECT * FROM message")).count("typed before quitting"),
                  1);
+    }
+
+    // The read position is kept for the profile: a restarted client shows the same first
+    // unread message and count, and after the newest was seen, nothing is unread any more.
+    void readPositionSurvivesRestart() {
+        HostProcess host;
+        QVERIFY2(host.start(), qPrintable(host.errorString()));
+        QTemporaryDir dir;
+        ChatClient::Options reader = options(host);
+        reader.readMarkerPath = dir.filePath(QStringLiteral("state.ini"));
+        Client b = make(options(host));
+        QVERIFY(online(b));
+        QStringList sent;
+        QString firstUnread;
+        {
+            Client a = make(reader);
+            QVERIFY(online(a));
+            QVERIFY(a->readMarker()->position()); // a new profile starts with everything read
+            QCOMPARE(a->readMarker()->unreadCount(), 0);
+            for (int i = 0; i < 3; ++i) {
+                sent << tagged(QStringLiteral("unread %1").arg(i));
+                QVERIFY(b->sendMessage(sent.last()) > 0);
+            }
+            QVERIFY(QTest::qWaitFor([&] { return a->readMarker()->unreadCount() == 3; }, kTimeout));
+            const int row = a->readMarker()->firstUnreadRow();
+            QVERIFY(row >= 0);
+            firstUnread = texts(a->messages()).at(row);
+            QCOMPARE(firstUnread, sent.first());
+        }
+        Client again = make(reader);
+        QCOMPARE(again->readMarker()->storagePath(), reader.readMarkerPath);
+        QVERIFY(online(again));
+        QCOMPARE(again->readMarker()->unreadCount(), 3);
+        QCOMPARE(texts(again->messages()).at(again->readMarker()->firstUnreadRow()), firstUnread);
+        QVERIFY(again->messages()
+                    ->index(again->readMarker()->firstUnreadRow(), 0)
+                    .data(MessageModel::FirstUnreadRole)
+                    .toBool());
+
+        // Seen: attended with the newest on screen, for the delay (on a manual clock).
+        stdb::ManualClock clock;
+        const auto realClock = qScopeGuard([&again] {
+            if (again.client)
+                again->readMarker()->setClock(nullptr); // the manual clock goes first
+        });
+        again->readMarker()->setClock(&clock);
+        again->readMarker()->setAttended(true);
+        again->readMarker()->setNewestVisible(true);
+        clock.advance(chat::ReadMarker::kSeenDelay);
+        QCOMPARE(again->readMarker()->unreadCount(), 0);
+        QCOMPARE(again->readMarker()->firstUnreadRow(), -1);
+        again->readMarker()->setClock(nullptr);
+        again.client.reset();
+        Client third = make(reader);
+        QVERIFY(online(third));
+        QCOMPARE(third->readMarker()->unreadCount(), 0);
+        QCOMPARE(third->readMarker()->firstUnreadRow(), -1);
     }
 
     void failedMessageCanBeRetriedOrDiscarded() {

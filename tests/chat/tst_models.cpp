@@ -9,6 +9,7 @@
 #include "chat/messagerowview.h"
 #include "chat/onlineuserfilter.h"
 #include "chat/outbox.h"
+#include "chat/readmarker.h"
 #include "chat/usermodel.h"
 #include "nofilegrowth.h"
 
@@ -16,6 +17,7 @@
 #include "quickstart_chat/messagetable.h"
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/connection/manualclock.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -41,6 +43,14 @@ qint64 noonUs() {
 }
 ChatMessage msg(int sender, qint64 sentUs, const QString &text) {
     return {id(sender), Timestamp::fromMicros(sentUs), text};
+}
+// The rows FirstUnreadRole marks (at most one).
+QList<int> firstUnreadRows(const QAbstractItemModel &m) {
+    QList<int> out;
+    for (int i = 0; i < m.rowCount(); ++i)
+        if (m.index(i, 0).data(MessageModel::FirstUnreadRole).toBool())
+            out << i;
+    return out;
 }
 QStringList texts(const QAbstractItemModel &m) {
     QStringList out;
@@ -826,6 +836,199 @@ private slots:
         QVERIFY(error.contains(QStringLiteral("corrupt")));
         QVERIFY(QFile::exists(path + QStringLiteral(".corrupt")));
         QVERIFY(box.isEmpty());
+    }
+
+    // Only others' confirmed messages after the position are unread; the line goes above the
+    // first of them, and the role follows rows as they come and go.
+    void unreadFollowsTheReadPosition() {
+        MessageModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setOwnIdentity(id(1));
+        const qint64 t = noonUs();
+        m.resetMessages({msg(2, t + 1, QStringLiteral("a")), msg(1, t + 2, QStringLiteral("b")),
+                         msg(2, t + 3, QStringLiteral("c"))});
+        ReadMarker marker(&m);
+        QCOMPARE(marker.unreadCount(), 0); // no position yet: nothing is unread
+        QCOMPARE(marker.firstUnreadRow(), -1);
+        marker.startIfUnset(); // a new profile starts with everything read
+        QCOMPARE(marker.position()->sentUs, t + 3);
+        QCOMPARE(marker.position()->sender, id(2));
+        QCOMPARE(marker.unreadCount(), 0);
+        QVERIFY(firstUnreadRows(m).isEmpty());
+
+        QSignalSpy count(&marker, &ReadMarker::unreadCountChanged);
+        QSignalSpy roleChanged(&m, &QAbstractItemModel::dataChanged);
+        // Ours, then two from others: ours is never unread, the line goes above "e".
+        m.addOutgoing(7, QStringLiteral("typed"), Timestamp::fromMicros(t + 4),
+                      DeliveryState::Pending);
+        m.addMessages({msg(1, t + 4, QStringLiteral("d")), msg(2, t + 5, QStringLiteral("e")),
+                       msg(3, t + 6, QStringLiteral("f"))});
+        QCOMPARE(marker.unreadCount(), 2);
+        QCOMPARE(count.size(), 1);
+        QCOMPARE(marker.firstUnreadRow(), 4);
+        QCOMPARE(firstUnreadRows(m), QList<int>{4});
+        QVERIFY(std::any_of(roleChanged.cbegin(), roleChanged.cend(), [](const QList<QVariant> &a) {
+            return a.at(0).toModelIndex().row() == 4 &&
+                   a.at(2).value<QList<int>>().contains(MessageModel::FirstUnreadRole);
+        }));
+        QCOMPARE(m.roleNames().value(MessageModel::FirstUnreadRole), QByteArray("firstUnread"));
+        // The first unread one is deleted: the next one carries the line.
+        m.removeMessages({msg(2, t + 5, QStringLiteral("e"))});
+        QCOMPARE(firstUnreadRows(m), QList<int>{4});
+        QCOMPARE(m.index(4, 0).data(MessageModel::TextRole).toString(), QStringLiteral("f"));
+        QCOMPARE(marker.unreadCount(), 1);
+        // A late arrival before it takes the line over.
+        m.addMessages({msg(2, t + 3 + 1, QStringLiteral("late"))});
+        QCOMPARE(texts(m).at(marker.firstUnreadRow()), QStringLiteral("late"));
+        QCOMPARE(firstUnreadRows(m).size(), 1);
+        QCOMPARE(marker.unreadCount(), 2);
+        // Everything read: no line, no count.
+        marker.markAllRead();
+        QCOMPARE(marker.unreadCount(), 0);
+        QVERIFY(firstUnreadRows(m).isEmpty());
+        QCOMPARE(marker.position()->sentUs, t + 6);
+    }
+
+    // The position moves only while the window is attended and the newest message is on
+    // screen, after the delay, and only up to the message that was newest when that began.
+    void readPositionMovesAfterTheNewestWasSeen() {
+        stdb::ManualClock clock;
+        MessageModel m;
+        m.setOwnIdentity(id(1));
+        const qint64 t = noonUs();
+        m.resetMessages({msg(2, t, QStringLiteral("old"))});
+        ReadMarker marker(&m, &clock);
+        marker.startIfUnset();
+        m.addMessages({msg(2, t + 1, QStringLiteral("one"))});
+        QCOMPARE(marker.unreadCount(), 1);
+
+        // Not attended, or attended but scrolled away: nothing moves however long it waits.
+        marker.setNewestVisible(true);
+        clock.advance(ReadMarker::kSeenDelay * 3);
+        QCOMPARE(marker.unreadCount(), 1);
+        marker.setNewestVisible(false);
+        marker.setAttended(true);
+        clock.advance(ReadMarker::kSeenDelay * 3);
+        QCOMPARE(marker.unreadCount(), 1);
+
+        // Both: after the delay, not before.
+        marker.setNewestVisible(true);
+        clock.advance(ReadMarker::kSeenDelay - std::chrono::milliseconds(1));
+        QCOMPARE(marker.unreadCount(), 1);
+        m.addMessages({msg(3, t + 2, QStringLiteral("two"))}); // arrives while waiting
+        QCOMPARE(marker.unreadCount(), 2);
+        clock.advance(std::chrono::milliseconds(1));
+        // "one" was seen long enough; "two" only just arrived.
+        QCOMPARE(marker.position()->sentUs, t + 1);
+        QCOMPARE(marker.unreadCount(), 1);
+        QCOMPARE(texts(m).at(marker.firstUnreadRow()), QStringLiteral("two"));
+        clock.advance(ReadMarker::kSeenDelay);
+        QCOMPARE(marker.unreadCount(), 0);
+        QCOMPARE(marker.position()->sentUs, t + 2);
+        QCOMPARE(clock.activeTimers(), 0);
+
+        // Leaving the window stops the wait.
+        m.addMessages({msg(2, t + 3, QStringLiteral("three"))});
+        clock.advance(ReadMarker::kSeenDelay / 2);
+        marker.setAttended(false);
+        clock.advance(ReadMarker::kSeenDelay * 2);
+        QCOMPARE(marker.unreadCount(), 1);
+    }
+
+    // The position is kept per server and database and comes back with the same first unread
+    // message and count.
+    void readPositionSurvivesARestart() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("state.ini"));
+        const QString key = QStringLiteral("http://127.0.0.1:3000|quickstart-chat");
+        const qint64 t = noonUs();
+        const QList<ChatMessage> rows{
+            msg(2, t, QStringLiteral("a")), msg(2, t + 1, QStringLiteral("b")),
+            msg(3, t + 2, QStringLiteral("c")), msg(1, t + 3, QStringLiteral("mine")),
+            msg(2, t + 4, QStringLiteral("d"))};
+        {
+            MessageModel m;
+            m.setOwnIdentity(id(1));
+            m.resetMessages(rows.mid(0, 2));
+            ReadMarker marker(&m);
+            marker.setStorage(path, key);
+            QVERIFY(!marker.position());
+            marker.startIfUnset();
+            m.addMessages(rows.mid(2));
+            QCOMPARE(marker.unreadCount(), 2);
+            QCOMPARE(marker.firstUnreadRow(), 2);
+        }
+        QVERIFY(QFile::exists(path));
+        MessageModel m;
+        m.setOwnIdentity(id(1));
+        ReadMarker marker(&m);
+        marker.setStorage(path, key);
+        QCOMPARE(marker.position(), (ReadMarker::Position{t + 1, id(2)}));
+        m.resetMessages(rows);
+        QCOMPARE(marker.unreadCount(), 2);
+        QCOMPARE(marker.firstUnreadRow(), 2);
+        QCOMPARE(firstUnreadRows(m), QList<int>{2});
+        // Another database of the same profile has its own position.
+        ReadMarker other(nullptr);
+        other.setStorage(path, QStringLiteral("http://127.0.0.1:3000|another"));
+        QVERIFY(!other.position());
+        // Not kept at all.
+        ReadMarker memory(nullptr);
+        memory.setStorage(QStringLiteral(":memory:"), key);
+        QVERIFY(!memory.position());
+    }
+
+    // Unread messages the model does not hold stay counted: unloaded by the cap while reading
+    // old history, or older than the loaded window (no line then: its place is not loaded).
+    void unreadCountStaysHonestAcrossCapAndPaging() {
+        MessageModel m;
+        m.setOwnIdentity(id(1));
+        m.setMaxMessages(5);
+        const qint64 t = noonUs();
+        QList<ChatMessage> rows;
+        for (int i = 0; i < 5; ++i)
+            rows << msg(2, t + 10 + i, QStringLiteral("m%1").arg(i));
+        m.resetMessages(rows);
+        ReadMarker marker(&m);
+        m.setReadUpTo(t + 11); // m0, m1 read
+        QCOMPARE(marker.unreadCount(), 3);
+        QCOMPARE(marker.firstUnreadRow(), 2);
+        // Older history past the cap unloads the newest rows; they are still unread.
+        QCOMPARE(m.prependOlder(
+                     {msg(2, t + 1, QStringLiteral("o1")), msg(2, t + 2, QStringLiteral("o2"))}),
+                 2);
+        QVERIFY(m.newerUnloaded());
+        QCOMPARE(marker.unreadCount(), 3); // m2 loaded, m3 and m4 not
+        QCOMPARE(texts(m).at(marker.firstUnreadRow()), QStringLiteral("m2"));
+        // Live messages while unloaded are not added, but counted.
+        m.addMessages(
+            {msg(3, t + 20, QStringLiteral("live")), msg(1, t + 21, QStringLiteral("ours"))});
+        QCOMPARE(marker.unreadCount(), 4);
+        // Seen while unloaded: not the newest, so nothing moves.
+        marker.setAttended(true);
+        marker.setNewestVisible(true);
+        marker.markAllRead();
+        QCOMPARE(m.readUpTo(), std::optional<qint64>(t + 11));
+        marker.setAttended(false);
+        // The newest come back: counted as rows again.
+        m.resetMessages(rows + QList<ChatMessage>{msg(3, t + 20, QStringLiteral("live"))});
+        QCOMPARE(marker.unreadCount(), 4);
+        QCOMPARE(marker.firstUnreadRow(), 1); // trimmed to the cap of 5: m1..m4, live
+
+        // A position older than everything loaded while older history exists: the first unread
+        // is not loaded, so no line; the loaded ones count.
+        m.setReadUpTo(t);
+        m.setCanFetchOlder(true);
+        QCOMPARE(marker.firstUnreadRow(), -1);
+        QVERIFY(firstUnreadRows(m).isEmpty());
+        QCOMPARE(marker.unreadCount(), 5);
+        m.setCanFetchOlder(false); // nothing older: the first loaded row is the first unread
+        QCOMPARE(firstUnreadRows(m), QList<int>{0});
+        // The cap dropping the oldest never crashes or miscounts what is loaded.
+        m.addMessages({msg(2, t + 30, QStringLiteral("n1")), msg(2, t + 31, QStringLiteral("n2"))});
+        QCOMPARE(m.rowCount(), 5);
+        QCOMPARE(marker.unreadCount(), 5);
+        QCOMPARE(firstUnreadRows(m), QList<int>{0});
     }
 
     void validation() {

@@ -53,6 +53,7 @@ Item {
     QtObject {
         id: historyClient
         property var messages: historyFixture.model
+        property var readMarker: historyFixture.readMarker
         property bool loadingOlder: false
         property bool synced: true
     }
@@ -339,6 +340,41 @@ Item {
             tryVerify(function() { return paraButton.visible })
             list.width = 600
             tryVerify(function() { return !paraButton.visible })
+        }
+
+        // Opens at the "New messages" line; it moves once the newest message was on screen
+        // for the read marker's delay while the window is attended.
+        function test_opensAtNewMessagesLine() {
+            historyFixture.fillWithUnread(20, 30)
+            const marker = historyFixture.readMarker
+            compare(marker.unreadCount, 30)
+            compare(marker.firstUnreadRow, 20)
+            const list = createTemporaryObject(historyListComponent, top, { attended: false })
+            tryVerify(function() { return list.openedAtMarker })
+            let line = null
+            tryVerify(function() {
+                line = list.itemAtIndex(20)
+                return line !== null
+            })
+            verify(findChild(line, "unreadLine").visible)
+            verify(!findChild(list.itemAtIndex(21), "unreadLine").visible)
+            verify(Math.abs(line.y - list.contentY) <= 1)
+            verify(!list.atYEnd)
+            verify(!marker.attended)
+            // Attended, but the newest is not on screen: nothing moves.
+            list.attended = true
+            verify(marker.attended)
+            verify(!marker.newestVisible)
+            historyFixture.advanceSeenDelay()
+            compare(marker.unreadCount, 30)
+            // At the bottom: read after the delay.
+            list.positionViewAtEnd()
+            tryVerify(function() { return marker.newestVisible })
+            historyFixture.advanceSeenDelay()
+            compare(marker.unreadCount, 0)
+            compare(marker.firstUnreadRow, -1)
+            verify(!historyFixture.model.data(historyFixture.model.index(20, 0),
+                                              MessageModel.FirstUnreadRole))
         }
 
         function test_newerUnloadedOffersJumpToNewest() {

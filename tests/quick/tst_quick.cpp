@@ -13,11 +13,13 @@
 #include "chat/chatclient.h"
 #include "chat/connectproblem.h"
 #include "chat/messagemodel.h"
+#include "chat/readmarker.h"
 #include "chat/translations.h"
 #include "chat/usermodel.h"
 #include "desktop/messagenotifier.h"
 #include "desktop/notifier.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/connection/manualclock.h"
 
 #include <QQmlContext>
 #include <QQmlEngine>
@@ -28,10 +30,12 @@
 
 // A message model of its own for the history tests of MessageList.qml: the test fills it,
 // prepends older rows past its cap and says whether older history exists, and counts what the
-// list asks the model for (fetchMore, reloadNewest).
+// list asks the model for (fetchMore, reloadNewest). Its read marker (not kept, on a manual
+// clock) is new with every fill.
 class HistoryFixture : public QObject {
     Q_OBJECT
     Q_PROPERTY(chat::MessageModel *model READ model CONSTANT)
+    Q_PROPERTY(chat::ReadMarker *readMarker READ readMarker NOTIFY readMarkerChanged)
     Q_PROPERTY(int fetchRequests MEMBER m_fetchRequests NOTIFY requestsChanged)
     Q_PROPERTY(int newestRequests MEMBER m_newestRequests NOTIFY requestsChanged)
 public:
@@ -48,9 +52,12 @@ public:
         });
     }
     chat::MessageModel *model() const { return m_model; }
+    chat::ReadMarker *readMarker() const { return m_marker.get(); }
 
     // n messages a minute apart, ending now; at most n kept.
     Q_INVOKABLE void fill(int n) {
+        m_marker = std::make_unique<chat::ReadMarker>(m_model, &m_clock);
+        emit readMarkerChanged();
         m_model->setMaxMessages(n);
         m_base = stdb::Timestamp::now().micros();
         QList<chat::ChatMessage> list;
@@ -69,6 +76,16 @@ public:
                          QStringLiteral("older %1").arg(i)});
         return m_model->prependOlder(list);
     }
+    // `read` messages already read, then `unread` new ones.
+    Q_INVOKABLE void fillWithUnread(int read, int unread) {
+        fill(read);
+        m_model->setMaxMessages(read + unread);
+        m_marker->startIfUnset();
+        for (int i = 0; i < unread; ++i)
+            add(QStringLiteral("unread %1").arg(i));
+    }
+    // The read marker's delay passes.
+    Q_INVOKABLE void advanceSeenDelay() { m_clock.advance(chat::ReadMarker::kSeenDelay); }
     Q_INVOKABLE void setCanFetchOlder(bool can) { m_model->setCanFetchOlder(can); }
     // A message from the other user, newer than the rest; our name for mentionsMe.
     Q_INVOKABLE void add(const QString &text) {
@@ -79,11 +96,14 @@ public:
 
 signals:
     void requestsChanged();
+    void readMarkerChanged();
 
 private:
     static constexpr qint64 kMinute = 60LL * 1000 * 1000;
     static stdb::Identity sender() { return stdb::Identity(stdb::U256::fromUInt64(7)); }
     chat::MessageModel *m_model;
+    stdb::ManualClock m_clock;
+    std::unique_ptr<chat::ReadMarker> m_marker; // before the clock goes
     qint64 m_base = 0;
     int m_added = 0;
     int m_fetchRequests = 0;

@@ -488,7 +488,8 @@ private slots:
                  {QStringLiteral("error"), error},
                  {QStringLiteral("mentionsMe"), false},
                  {QStringLiteral("messageId"), QStringLiteral("local:7")},
-                 {QStringLiteral("expanded"), false}});
+                 {QStringLiteral("expanded"), false},
+                 {QStringLiteral("firstUnread"), false}});
             auto *item = qobject_cast<QQuickItem *>(object);
             if (item) {
                 item->setParentItem(window->contentItem());

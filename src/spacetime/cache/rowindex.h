@@ -3,11 +3,10 @@
 
 #include "spacetime/global.h"
 
+#include "spacetime/cache/largeblock.h"
 #include "spacetime/cache/rowentry.h"
 
 #include <QByteArrayView>
-
-#include <vector>
 
 namespace stdb {
 
@@ -47,19 +46,23 @@ private:
     void rehash(qsizetype slotCount);
     // Where a hash's probe run starts: the hash scaled to the table (any size, so a reserved
     // table is no larger than it needs to be; a power of two could nearly double it).
-    size_t home(quint32 hash) const { return size_t((quint64(hash) * m_slots.size()) >> 32); }
-    size_t next(size_t i) const { return i + 1 == m_slots.size() ? 0 : i + 1; }
+    size_t home(quint32 hash) const { return size_t((quint64(hash) * m_slotCount) >> 32); }
+    size_t next(size_t i) const { return i + 1 == m_slotCount ? 0 : i + 1; }
+    Slot *slotArray() const { return static_cast<Slot *>(m_block.data()); }
 
-    std::vector<Slot> m_slots; // at most 3/4 full; empty until used
+    // At most 3/4 full; none until used. A LargeBlock: a snapshot's index is tens of MB,
+    // zeroed (all slots free) by the allocation itself.
+    LargeBlock m_block;
+    size_t m_slotCount = 0;
     qsizetype m_size = 0;
 };
 
 template <typename Make>
 RowEntry *RowIndex::findOrAdd(QByteArrayView bytes, quint32 hash, Make &&make) {
-    if (4 * (m_size + 1) > 3 * qsizetype(m_slots.size()))
+    if (4 * (m_size + 1) > 3 * qsizetype(m_slotCount))
         grow();
     for (size_t i = home(hash);; i = next(i)) {
-        Slot &s = m_slots[i];
+        Slot &s = slotArray()[i];
         if (!s.entry) {
             s.entry = make();
             s.hash = hash;
@@ -73,8 +76,9 @@ RowEntry *RowIndex::findOrAdd(QByteArrayView bytes, quint32 hash, Make &&make) {
 
 template <typename F>
 void RowIndex::forEach(F &&f) const {
-    for (const Slot &s : m_slots)
-        if (s.entry)
+    const Slot *all = slotArray();
+    for (size_t i = 0; i < m_slotCount; ++i)
+        if (const Slot &s = all[i]; s.entry)
             f(s.entry, s.hash);
 }
 

@@ -28,6 +28,42 @@ void TableCache::addIndex(const QString &column, KeyExtractor key, bool unique) 
     ++m_configSerial;
 }
 
+void TableCache::addOrderedIndex(const QString &name, OrderKeyExtractor key) {
+    m_orderedConfig.append({name, std::move(key)});
+    ++m_configSerial;
+}
+
+QList<const RowEntry *> TableCache::range(const QString &index, QByteArrayView from,
+                                          QByteArrayView to) const {
+    QList<const RowEntry *> out;
+    qsizetype i = 0;
+    while (i < m_orderedConfig.size() && m_orderedConfig[i].name != index)
+        ++i;
+    if (i == m_orderedConfig.size())
+        return out;
+    auto &ordered = m_s->ordered;
+    if (qsizetype(ordered.size()) <= i)
+        ordered.resize(size_t(i) + 1);
+    if (!ordered[size_t(i)]) {
+        // First use: build it from the rows now cached; indexRow() maintains it from here on.
+        auto idx = std::make_unique<OrderedIndex>();
+        const OrderKeyExtractor &key = m_orderedConfig[i].key;
+        m_s->rows.forEach([&](const RowEntry *e, quint32) {
+            QByteArray k = key(e->bytes());
+            if (!k.isNull())
+                idx->items.emplace(std::move(k), e);
+        });
+        ordered[size_t(i)] = std::move(idx);
+    }
+    const auto &items = ordered[size_t(i)]->items;
+    for (auto it = items.lower_bound(from); it != items.end(); ++it) {
+        if (!to.isEmpty() && OrderedIndex::Less::compare(it->first, to) >= 0)
+            break;
+        out.append(it->second);
+    }
+    return out;
+}
+
 qsizetype TableCache::count() const {
     return m_s->rows.size();
 }
@@ -98,6 +134,13 @@ void TableCache::indexRow(RowEntry *e) {
         if (!k.isNull())
             m_s->indexes[i].insert(k.toByteArray(), e);
     }
+    for (size_t i = 0; i < m_s->ordered.size(); ++i) {
+        if (!m_s->ordered[i])
+            continue;
+        QByteArray k = m_orderedConfig[qsizetype(i)].key(row);
+        if (!k.isNull())
+            m_s->ordered[i]->items.emplace(std::move(k), e);
+    }
 }
 
 void TableCache::unindexRow(RowEntry *e) {
@@ -112,6 +155,13 @@ void TableCache::unindexRow(RowEntry *e) {
         const QByteArrayView k = m_indexConfig[i].key(row);
         if (!k.isNull())
             m_s->indexes[i].remove(QByteArray::fromRawData(k.data(), k.size()), e);
+    }
+    for (size_t i = 0; i < m_s->ordered.size(); ++i) {
+        if (!m_s->ordered[i])
+            continue;
+        QByteArray k = m_orderedConfig[qsizetype(i)].key(row);
+        if (!k.isNull())
+            m_s->ordered[i]->items.erase({std::move(k), e});
     }
 }
 
@@ -131,8 +181,7 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
         added = true;
         if (!s.freeEntries.isEmpty())
             return s.freeEntries.takeLast();
-        s.entries.emplace_back();
-        return &s.entries.back();
+        return s.entries.make();
     });
     if (added) {
         // New distinct row: point into the frame buffer and keep that buffer alive.
@@ -215,6 +264,7 @@ void TableCache::apply(const TableInput &in, ApplyContext &ctx, TableDelta &out)
         for (const auto &d : in.inserts)
             n += d.rows->rowCount();
         m_s->rows.reserve(n);
+        m_s->entries.reserve(n);
         touched.reserve(n);
     }
     // Inserts before deletes: a row moved between queries in one transaction does not flicker.
@@ -326,6 +376,7 @@ std::unique_ptr<TableCache> TableCache::cloneConfiguration() const {
     t->m_primaryKeyColumn = m_primaryKeyColumn;
     t->m_primaryKey = m_primaryKey;
     t->m_indexConfig = m_indexConfig;
+    t->m_orderedConfig = m_orderedConfig;
     t->m_isEvent = m_isEvent;
     t->m_configSerial = m_configSerial;
     t->m_s->indexes.resize(m_indexConfig.size());

@@ -52,6 +52,9 @@ public:
     // Returns the bytes of one column within `row` (a sub-view of it), or a null view if the
     // row does not decode.
     using KeyExtractor = std::function<QByteArrayView(QByteArrayView row)>;
+    // Returns the key of `row` in an ordered index (see orderkey.h), or a null array if the row
+    // does not decode.
+    using OrderKeyExtractor = std::function<QByteArray(QByteArrayView row)>;
 
     explicit TableCache(QString name);
     ~TableCache();
@@ -71,6 +74,10 @@ public:
         return m_primaryKey ? m_primaryKey(row) : QByteArrayView();
     }
     void addIndex(const QString &column, KeyExtractor key, bool unique);
+    // An ordered (btree) index named `name`, over keys that compare as the rows' index columns
+    // (orderkey.h). It costs nothing until the first range() on it, which builds it from the
+    // cached rows; from then on it is kept up to date as rows come and go.
+    void addOrderedIndex(const QString &name, OrderKeyExtractor key);
     void setEventTable(bool isEvent) {
         m_isEvent = isEvent;
         ++m_configSerial;
@@ -85,6 +92,10 @@ public:
     const RowEntry *findUnique(const QString &column, QByteArrayView key) const;
     // Rows whose indexed column equals key.
     QList<const RowEntry *> filter(const QString &column, QByteArrayView key) const;
+    // Rows whose key in ordered index `index` is in [from, to), in key order; an empty `to`
+    // means "to the end". Empty for an unknown index name.
+    QList<const RowEntry *> range(const QString &index, QByteArrayView from,
+                                  QByteArrayView to) const;
     // Calls f(const RowEntry &) for every row, in no particular order.
     template <typename F>
     void forEach(F &&f) const;
@@ -129,6 +140,10 @@ private:
         KeyExtractor key;
         bool unique = false;
     };
+    struct OrderedIndexConfig {
+        QString name;
+        OrderKeyExtractor key;
+    };
 
     RowEntry *insertDelivery(QByteArrayView bytes, const QByteArray &buffer,
                              protocol::QuerySetId set, ApplyContext &ctx,
@@ -145,6 +160,7 @@ private:
     QString m_primaryKeyColumn;
     KeyExtractor m_primaryKey;
     QList<Index> m_indexConfig;
+    QList<OrderedIndexConfig> m_orderedConfig;
     bool m_isEvent = false;
     quint64 m_configSerial = 0;
     std::unique_ptr<Storage> m_s;

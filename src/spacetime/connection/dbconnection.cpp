@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/connection/dbconnection.h"
 
-#include "spacetime/logging_p.h"
 #include "spacetime/connection/dbconnection_p.h"
+#include "spacetime/logging_p.h"
 
 #include <QElapsedTimer>
 #include <QNetworkRequest>
@@ -48,6 +48,7 @@ DbConnectionPrivate::DbConnectionPrivate(DbConnection *q, ConnectionOptions o)
     , clock(options.clock ? options.clock : Clock::system())
     , backoff(options.reconnect, clock) {
     qRegisterMetaType<stdb::DecodedFrame>();
+    qRegisterMetaType<stdb::FrameTiming>();
     qRegisterMetaType<stdb::Error>();
 
     qRegisterMetaType<stdb::SocketSession>();
@@ -253,8 +254,13 @@ void DbConnectionPrivate::finishClosed(quint64 gen) {
 void DbConnectionPrivate::onDecoded(quint64 gen, const DecodedFrame &frame) {
     if (gen != generation || doomed)
         return;
-    for (qsizetype i = 0; i < frame.messages.size(); ++i)
-        inbox.push_back({gen, frame.messages[i], frame.prepared.value(i)});
+    FrameTiming timing = frame.timing;
+    timing.handedOverNs = FrameTiming::nowNs();
+    for (qsizetype i = 0; i < frame.messages.size(); ++i) {
+        inbox.push_back({gen, frame.messages[i], frame.prepared.value(i), std::nullopt});
+        if (i == frame.messages.size() - 1)
+            inbox.back().timing = timing;
+    }
     drain();
 }
 
@@ -464,6 +470,10 @@ void DbConnectionPrivate::processInbox() {
             QMetaObject::invokeMethod(
                 worker, [p = std::move(currentPrepared)] {}, Qt::QueuedConnection);
             currentPrepared.reset();
+        }
+        if (in.timing && in.gen == generation) {
+            in.timing->processedNs = FrameTiming::nowNs();
+            Q_EMIT q->frameProcessed(*in.timing);
         }
         // Applying runs on the owner thread: make long stalls visible.
         if (const qint64 ms = timer.elapsed(); ms >= 50)
@@ -1210,6 +1220,17 @@ Expected<quint32> DbConnection::oneOffQuery(const QString &sql, QObject *context
     p.hasContext = context != nullptr;
     return d->enqueue(protocol::OneOffQuery{id, sql}, id, std::move(p),
                       QStringLiteral("the one-off query"));
+}
+
+Expected<quint32> DbConnection::oneOffQuery(const query::Statement &query, QueryCallback callback) {
+    return oneOffQuery(query, nullptr, std::move(callback));
+}
+
+Expected<quint32> DbConnection::oneOffQuery(const query::Statement &query, QObject *context,
+                                            QueryCallback callback) {
+    if (!query.toSql())
+        return query.toSql().error();
+    return oneOffQuery(query.toSql().value(), context, std::move(callback));
 }
 
 Expected<quint32> DbConnection::callProcedure(const QString &procedure, const QByteArray &args,

@@ -10,6 +10,7 @@
 #include "spacetime/connection/connectionoptions.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
 #include "spacetime/connection/eventcontext.h"
+#include "spacetime/connection/frametiming.h"
 #include "spacetime/connection/requesttracker.h"
 #include "spacetime/connection/subscriptionbuilder.h"
 
@@ -100,6 +101,11 @@ public:
                                   ReducerCallback callback);
     Expected<quint32> oneOffQuery(const QString &sql, QueryCallback callback);
     Expected<quint32> oneOffQuery(const QString &sql, QObject *context, QueryCallback callback);
+    // The same with a typed query (MessageTable::query().where(…)); its rendering error, if
+    // any, is returned and nothing is sent.
+    Expected<quint32> oneOffQuery(const query::Statement &query, QueryCallback callback);
+    Expected<quint32> oneOffQuery(const query::Statement &query, QObject *context,
+                                  QueryCallback callback);
     Expected<quint32> callProcedure(const QString &procedure, const QByteArray &args,
                                     ProcedureCallback callback);
     Expected<quint32> callProcedure(const QString &procedure, const QByteArray &args,
@@ -145,6 +151,9 @@ Q_SIGNALS:
     // The cache caught the server contradicting itself (e.g. deleting a row it never sent).
     // The connection resubscribes everything and reconciles the cache.
     void cacheInvariantViolated(const QString &description);
+    // One WebSocket message was received, decoded and handled (changes reported): where its
+    // time went, for benchmarks and diagnostics.
+    void frameProcessed(const stdb::FrameTiming &timing);
 
 private:
     friend class DbConnectionPrivate;

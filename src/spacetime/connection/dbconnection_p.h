@@ -149,6 +149,7 @@ public:
         quint64 gen;
         protocol::ServerMessage message;
         std::shared_ptr<PreparedSnapshot> prepared; // built on the worker, or null
+        std::optional<FrameTiming> timing;          // on a frame's last message only
     };
     // The prepared tables of the message being handled (see FrameDecoder::prepare).
     std::shared_ptr<PreparedSnapshot> currentPrepared;

@@ -7,17 +7,46 @@ Expected<DecodedFrame> FrameDecoder::decode(const QByteArray &frame, bool v3,
                                             const protocol::FrameDecodeOptions &options) {
     DecodedFrame out;
     out.wireBytes = frame.size();
-    if (v3) {
-        auto msgs = protocol::decodeServerFrameV3(frame, options);
-        if (!msgs)
-            return msgs.error();
-        out.messages = std::move(msgs.value());
+    out.timing.wireBytes = frame.size();
+    out.timing.bodyBytes = frame.size() - 1;
+    const bool compressed = !frame.isEmpty() && quint8(frame[0]) != quint8(Compression::None);
+    if (compressed) {
+        // Inflated apart from decoding so the two are timed apart; decoding the body is what
+        // decodeServerFrame would do with it.
+        Compression tag = Compression::None;
+        auto body = protocol::unwrapServerFrame(frame, options, &tag);
+        if (!body)
+            return body.error();
+        out.timing.compression = tag;
+        out.timing.bodyBytes = body->size();
+        out.timing.decompressedNs = FrameTiming::nowNs();
+        if (v3) {
+            auto msgs = protocol::decodeServerMessagesV3(*body);
+            if (!msgs)
+                return msgs.error();
+            out.messages = std::move(msgs.value());
+        } else {
+            auto msg = protocol::decodeServerMessage(*body);
+            if (!msg)
+                return msg.error();
+            out.messages.append(std::move(msg.value()));
+        }
     } else {
-        auto msg = protocol::decodeServerFrame(frame, options);
-        if (!msg)
-            return msg.error();
-        out.messages.append(std::move(msg.value()));
+        out.timing.decompressedNs = FrameTiming::nowNs();
+        if (v3) {
+            auto msgs = protocol::decodeServerFrameV3(frame, options);
+            if (!msgs)
+                return msgs.error();
+            out.messages = std::move(msgs.value());
+        } else {
+            auto msg = protocol::decodeServerFrame(frame, options);
+            if (!msg)
+                return msg.error();
+            out.messages.append(std::move(msg.value()));
+        }
     }
+    out.timing.decodedNs = FrameTiming::nowNs();
+    out.timing.preparedNs = out.timing.decodedNs;
     return out;
 }
 
@@ -27,6 +56,7 @@ void FrameDecoder::prepare(DecodedFrame &frame, const CacheLayout &layout) {
         if (const auto *sa = std::get_if<protocol::SubscribeApplied>(&frame.messages[i]))
             frame.prepared[i] =
                 ClientCache::prepare(layout, sa->querySetId, sa->rows, kPrepareMinRows);
+    frame.timing.preparedNs = FrameTiming::nowNs();
 }
 
 } // namespace stdb

@@ -4,6 +4,7 @@
 #include "spacetime/global.h"
 
 #include "spacetime/cache/clientcache.h"
+#include "spacetime/connection/frametiming.h"
 #include "spacetime/expected.h"
 #include "spacetime/protocol/messagecodec.h"
 
@@ -19,6 +20,7 @@ struct STDB_EXPORT DecodedFrame {
     // Parallel to messages: the cache tables built ahead for a large SubscribeApplied, or null.
     QList<std::shared_ptr<PreparedSnapshot>> prepared;
     qsizetype wireBytes = 0;
+    FrameTiming timing; // decode() stamps decompressed/decoded, the caller the rest
 };
 
 // Unwraps, decompresses and decodes server frames; SocketWorker runs it on the connection's

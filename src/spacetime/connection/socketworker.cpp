@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/connection/socketworker.h"
 
-#include "spacetime/logging_p.h"
 #include "spacetime/connection/idlewatchdog.h"
 #include "spacetime/connection/upgradeprobe.h"
+#include "spacetime/logging_p.h"
 
 #include <QSslConfiguration>
 #include <QSslSocket>
@@ -35,6 +35,7 @@ void SocketWorker::open(const SocketSession &session) {
     m_v3 = false;
     m_closeFrameReceived = false;
     m_broken = false;
+    m_firstBytesNs = 0;
     m_v3Name = session.v3Subprotocol;
     m_display = session.display;
     m_failure = {};
@@ -136,6 +137,12 @@ void SocketWorker::watchTransport(bool secure) {
     if (auto *ssl = qobject_cast<QSslSocket *>(m_transport))
         connect(ssl, &QSslSocket::encrypted, this, [this] { setStage(Stage::Upgrading); });
     connect(m_transport, &QAbstractSocket::errorOccurred, this, [this] { recordError(); });
+    // QWebSocket reads the socket first (its connection is older): what it left is the start
+    // of a message still in transit.
+    connect(m_transport, &QIODevice::readyRead, this, [this] {
+        if (m_firstBytesNs == 0 && m_transport && m_transport->bytesAvailable() > 0)
+            m_firstBytesNs = FrameTiming::nowNs();
+    });
 }
 
 void SocketWorker::setStage(ConnectFailure::Stage stage) {
@@ -199,6 +206,9 @@ void SocketWorker::setLayout(std::shared_ptr<const CacheLayout> layout) {
 }
 
 void SocketWorker::onFrame(const QByteArray &frame) {
+    const qint64 reassembledNs = FrameTiming::nowNs();
+    const qint64 firstBytesNs = m_firstBytesNs != 0 ? m_firstBytesNs : reassembledNs;
+    m_firstBytesNs = 0;
     m_watchdog->touch();
     ++m_failure.framesReceived;
     if (m_broken)
@@ -212,6 +222,8 @@ void SocketWorker::onFrame(const QByteArray &frame) {
     // With the cache configuration as the owner last sent it (before the Subscribe that asked
     // for these rows), build the tables of a large snapshot here, leaving only an O(1)
     // adoption to the owner. A configuration changed since then is detected at adoption.
+    result->timing.firstBytesNs = firstBytesNs;
+    result->timing.reassembledNs = reassembledNs;
     if (m_layout)
         FrameDecoder::prepare(result.value(), *m_layout);
     Q_EMIT decoded(m_generation, result.value());

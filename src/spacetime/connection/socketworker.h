@@ -109,7 +109,8 @@ private:
     bool m_open = false;
     bool m_v3 = false;
     bool m_closeFrameReceived = false;
-    bool m_broken = false; // a frame failed to decode: the owner is closing, decode no more
+    bool m_broken = false;     // a frame failed to decode: the owner is closing, decode no more
+    qint64 m_firstBytesNs = 0; // when the message in transit began to arrive (0: none is)
     QString m_v3Name;
     QString m_display;
     SocketFailure m_failure;

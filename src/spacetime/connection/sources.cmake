@@ -19,6 +19,7 @@ target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/failure.cpp
     ${CMAKE_CURRENT_LIST_DIR}/framedecoder.h
     ${CMAKE_CURRENT_LIST_DIR}/framedecoder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/frametiming.h
     ${CMAKE_CURRENT_LIST_DIR}/idlewatchdog.h
     ${CMAKE_CURRENT_LIST_DIR}/idlewatchdog.cpp
     ${CMAKE_CURRENT_LIST_DIR}/manualclock.h

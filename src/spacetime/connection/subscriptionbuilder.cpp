@@ -42,6 +42,29 @@ SubscriptionHandle SubscriptionBuilder::subscribe(const QStringList &queries) {
     return m_connection->subscribe(state);
 }
 
+SubscriptionHandle SubscriptionBuilder::subscribe(const query::Statement &query) {
+    return subscribe(QList<query::Statement>{query});
+}
+
+SubscriptionHandle SubscriptionBuilder::subscribe(std::initializer_list<query::Statement> queries) {
+    return subscribe(QList<query::Statement>(queries));
+}
+
+SubscriptionHandle SubscriptionBuilder::subscribe(const QList<query::Statement> &queries) {
+    QStringList sql;
+    for (const query::Statement &q : queries) {
+        if (!q.toSql()) {
+            auto state = QSharedPointer<SubscriptionState>::create();
+            state->state = SubscriptionHandle::State::Failed;
+            state->error = q.toSql().error();
+            state->connection = m_connection;
+            return SubscriptionHandle(state);
+        }
+        sql.append(q.toSql().value());
+    }
+    return subscribe(sql);
+}
+
 SubscriptionHandle SubscriptionBuilder::subscribeToAllTables() {
     QStringList queries;
     if (m_connection)

@@ -4,6 +4,7 @@
 #include "spacetime/global.h"
 
 #include "spacetime/connection/subscriptionhandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QPointer>
 
@@ -32,6 +33,12 @@ public:
 
     SubscriptionHandle subscribe(const QStringList &queries);
     SubscriptionHandle subscribe(const QString &query) { return subscribe(QStringList{query}); }
+    // Queries of the typed builder (MessageTable::query().where(…)), raw SQL mixed in as
+    // QStrings. A query that did not render (e.g. a NaN literal) fails the handle with its
+    // error; nothing is sent.
+    SubscriptionHandle subscribe(const query::Statement &query);
+    SubscriptionHandle subscribe(std::initializer_list<query::Statement> queries);
+    SubscriptionHandle subscribe(const QList<query::Statement> &queries);
     // One query set with SELECT * FROM "t" for every table registered with the connection.
     SubscriptionHandle subscribeToAllTables();
 

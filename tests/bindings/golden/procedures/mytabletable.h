@@ -5,6 +5,7 @@
 #include "mytable.h"
 
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -49,6 +50,12 @@ public:
     QList<MyTable> rows() const;
     // A new live list model of the cached rows, owned by `parent`.
     MyTableTableModel *createModel(QObject *parent = nullptr);
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {};
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<MyTableTable> query() { return {}; }
 
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,

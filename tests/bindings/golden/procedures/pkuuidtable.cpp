@@ -21,6 +21,18 @@ QByteArrayView uKey(QByteArrayView row) {
     return r.ok() ? row.sliced(start, r.localPosition() - start) : QByteArrayView();
 }
 
+// The order key of index `pkUuid_u_idx_btree` for a row (spacetime/cache/orderkey.h).
+QByteArray pkUuidUIdxBtreeOrderKey(QByteArrayView row) {
+    stdb::BsatnReader r(row);
+    stdb::U128 column0;
+    stdb::bsatnRead(r, column0);
+    if (!r.ok())
+        return QByteArray();
+    QByteArray key;
+    stdb::orderkey::append(key, column0);
+    return key;
+}
+
 } // namespace
 
 PkUuidTable::PkUuidTable(stdb::DbConnection *connection)
@@ -31,6 +43,7 @@ PkUuidTable::PkUuidTable(stdb::DbConnection *connection)
 
 void PkUuidTable::configureCache(stdb::TableCache *cache) {
     cache->setPrimaryKey(QStringLiteral("u"), uKey);
+    cache->addOrderedIndex(QStringLiteral("pkUuid_u_idx_btree"), pkUuidUIdxBtreeOrderKey);
 }
 
 std::optional<PkUuid> PkUuidTable::decodeRow(QByteArrayView bytes) {
@@ -59,6 +72,29 @@ std::optional<PkUuid> PkUuidTable::findByU(const stdb::U128 &u) const {
     if (!entry)
         return std::nullopt;
     return decodeRow(entry->bytes());
+}
+
+QList<PkUuid> PkUuidTable::filterByU(const stdb::Bound<stdb::U128> &from,
+                                     const stdb::Bound<stdb::U128> &to) const {
+    QByteArray key;
+    const auto span = stdb::orderkey::span(key, from, to);
+    if (!span)
+        return {};
+    return rowsInRange("pkUuid_u_idx_btree", span->first, span->second);
+}
+
+QList<PkUuid> PkUuidTable::rowsInRange(const char *index, const QByteArray &from,
+                                       const QByteArray &to) const {
+    QList<PkUuid> out;
+    if (!cache())
+        return out;
+    const QList<const stdb::RowEntry *> entries =
+        cache()->range(QString::fromUtf8(index), from, to);
+    out.reserve(entries.size());
+    for (const stdb::RowEntry *entry : entries)
+        if (std::optional<PkUuid> row = decodeRow(entry->bytes()))
+            out.append(std::move(*row));
+    return out;
 }
 
 PkUuidTable::Changes PkUuidTable::decodeChanges(const stdb::TableDelta &delta) {

@@ -4,7 +4,9 @@
 
 #include "pkuuid.h"
 
+#include "spacetime/cache/orderkey.h"
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -55,6 +57,23 @@ public:
     // The row whose `u` is `u`, if it is cached.
     std::optional<PkUuid> findByU(const stdb::U128 &u) const;
 
+    // Index `pkUuid_u_idx_btree`: the cached rows whose `u` is within [from, to] (each end
+    // included, excluded or open), in index order.
+    QList<PkUuid> filterByU(const stdb::Bound<stdb::U128> &from,
+                            const stdb::Bound<stdb::U128> &to) const;
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<PkUuidTable, T>;
+        using UuidCol = stdb::query::Col<PkUuidTable, stdb::U128, stdb::query::LiteralForm::Uuid>;
+        static constexpr UuidCol u{"u"};
+        static constexpr Col<qint32> data{"data"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<PkUuidTable> query() { return {}; }
+
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,
     // updates, inserts, then rowsChanged with all of them.
@@ -72,6 +91,9 @@ protected:
 private:
     // Every row `delta` changed, decoded once: what rowsChanged carries.
     static Changes decodeChanges(const stdb::TableDelta &delta);
+    // The rows of an ordered index whose keys are in [from, to).
+    QList<PkUuid> rowsInRange(const char *index, const QByteArray &from,
+                              const QByteArray &to) const;
 };
 
 template <typename F>

@@ -5,6 +5,7 @@
 #include "procinsertsinto.h"
 
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -49,6 +50,19 @@ public:
     QList<ProcInsertsInto> rows() const;
     // A new live list model of the cached rows, owned by `parent`.
     ProcInsertsIntoTableModel *createModel(QObject *parent = nullptr);
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<ProcInsertsIntoTable, T>;
+        static constexpr Col<stdb::Timestamp> reducerTs{"reducer_ts"};
+        static constexpr Col<stdb::Timestamp> procedureTs{"procedure_ts"};
+        static constexpr Col<quint8> x{"x"};
+        static constexpr Col<quint8> y{"y"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<ProcInsertsIntoTable> query() { return {}; }
 
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,

@@ -5,6 +5,7 @@
 #include "player.h"
 
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -55,6 +56,18 @@ public:
 
     // The row whose `identity` is `identity`, if it is cached.
     std::optional<Player> findByIdentity(const stdb::Identity &identity) const;
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<AllPlayersView, T>;
+        static constexpr Col<stdb::Identity> identity{"identity"};
+        static constexpr Col<quint64> entityId{"entity_id"};
+        static constexpr Col<quint32> level{"level"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<AllPlayersView> query() { return {}; }
 
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,

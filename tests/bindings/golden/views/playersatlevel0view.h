@@ -5,6 +5,7 @@
 #include "player.h"
 
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -50,6 +51,18 @@ public:
     QList<Player> rows() const;
     // A new live list model of the cached rows, owned by `parent`.
     PlayersAtLevel0ViewModel *createModel(QObject *parent = nullptr);
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<PlayersAtLevel0View, T>;
+        static constexpr Col<stdb::Identity> identity{"identity"};
+        static constexpr Col<quint64> entityId{"entity_id"};
+        static constexpr Col<quint32> level{"level"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<PlayersAtLevel0View> query() { return {}; }
 
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,

@@ -21,6 +21,18 @@ QByteArrayView identityKey(QByteArrayView row) {
     return r.ok() ? row.sliced(start, r.localPosition() - start) : QByteArrayView();
 }
 
+// The order key of index `player_identity_idx_btree` for a row (spacetime/cache/orderkey.h).
+QByteArray playerIdentityIdxBtreeOrderKey(QByteArrayView row) {
+    stdb::BsatnReader r(row);
+    stdb::Identity column0;
+    stdb::bsatnRead(r, column0);
+    if (!r.ok())
+        return QByteArray();
+    QByteArray key;
+    stdb::orderkey::append(key, column0);
+    return key;
+}
+
 } // namespace
 
 PlayerTable::PlayerTable(stdb::DbConnection *connection)
@@ -31,6 +43,8 @@ PlayerTable::PlayerTable(stdb::DbConnection *connection)
 
 void PlayerTable::configureCache(stdb::TableCache *cache) {
     cache->setPrimaryKey(QStringLiteral("identity"), identityKey);
+    cache->addOrderedIndex(QStringLiteral("player_identity_idx_btree"),
+                           playerIdentityIdxBtreeOrderKey);
 }
 
 std::optional<Player> PlayerTable::decodeRow(QByteArrayView bytes) {
@@ -59,6 +73,29 @@ std::optional<Player> PlayerTable::findByIdentity(const stdb::Identity &identity
     if (!entry)
         return std::nullopt;
     return decodeRow(entry->bytes());
+}
+
+QList<Player> PlayerTable::filterByIdentity(const stdb::Bound<stdb::Identity> &from,
+                                            const stdb::Bound<stdb::Identity> &to) const {
+    QByteArray key;
+    const auto span = stdb::orderkey::span(key, from, to);
+    if (!span)
+        return {};
+    return rowsInRange("player_identity_idx_btree", span->first, span->second);
+}
+
+QList<Player> PlayerTable::rowsInRange(const char *index, const QByteArray &from,
+                                       const QByteArray &to) const {
+    QList<Player> out;
+    if (!cache())
+        return out;
+    const QList<const stdb::RowEntry *> entries =
+        cache()->range(QString::fromUtf8(index), from, to);
+    out.reserve(entries.size());
+    for (const stdb::RowEntry *entry : entries)
+        if (std::optional<Player> row = decodeRow(entry->bytes()))
+            out.append(std::move(*row));
+    return out;
 }
 
 PlayerTable::Changes PlayerTable::decodeChanges(const stdb::TableDelta &delta) {

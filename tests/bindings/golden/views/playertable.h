@@ -4,7 +4,9 @@
 
 #include "player.h"
 
+#include "spacetime/cache/orderkey.h"
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -55,6 +57,23 @@ public:
     // The row whose `identity` is `identity`, if it is cached.
     std::optional<Player> findByIdentity(const stdb::Identity &identity) const;
 
+    // Index `player_identity_idx_btree`: the cached rows whose `identity` is within [from, to]
+    // (each end included, excluded or open), in index order.
+    QList<Player> filterByIdentity(const stdb::Bound<stdb::Identity> &from,
+                                   const stdb::Bound<stdb::Identity> &to) const;
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<PlayerTable, T>;
+        static constexpr Col<stdb::Identity> identity{"identity"};
+        static constexpr Col<quint64> entityId{"entity_id"};
+        static constexpr Col<quint32> level{"level"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<PlayerTable> query() { return {}; }
+
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,
     // updates, inserts, then rowsChanged with all of them.
@@ -71,6 +90,9 @@ protected:
 private:
     // Every row `delta` changed, decoded once: what rowsChanged carries.
     static Changes decodeChanges(const stdb::TableDelta &delta);
+    // The rows of an ordered index whose keys are in [from, to).
+    QList<Player> rowsInRange(const char *index, const QByteArray &from,
+                              const QByteArray &to) const;
 };
 
 template <typename F>

@@ -21,6 +21,18 @@ QByteArrayView scheduledIdKey(QByteArrayView row) {
     return r.ok() ? row.sliced(start, r.localPosition() - start) : QByteArrayView();
 }
 
+// The order key of index `tick_scheduled_id_idx_btree` for a row (spacetime/cache/orderkey.h).
+QByteArray tickScheduledIdIdxBtreeOrderKey(QByteArrayView row) {
+    stdb::BsatnReader r(row);
+    quint64 column0{};
+    stdb::bsatnRead(r, column0);
+    if (!r.ok())
+        return QByteArray();
+    QByteArray key;
+    stdb::orderkey::append(key, column0);
+    return key;
+}
+
 } // namespace
 
 TickTable::TickTable(stdb::DbConnection *connection)
@@ -31,6 +43,8 @@ TickTable::TickTable(stdb::DbConnection *connection)
 
 void TickTable::configureCache(stdb::TableCache *cache) {
     cache->setPrimaryKey(QStringLiteral("scheduled_id"), scheduledIdKey);
+    cache->addOrderedIndex(QStringLiteral("tick_scheduled_id_idx_btree"),
+                           tickScheduledIdIdxBtreeOrderKey);
 }
 
 std::optional<Tick> TickTable::decodeRow(QByteArrayView bytes) {
@@ -59,6 +73,29 @@ std::optional<Tick> TickTable::findByScheduledId(quint64 scheduledId) const {
     if (!entry)
         return std::nullopt;
     return decodeRow(entry->bytes());
+}
+
+QList<Tick> TickTable::filterByScheduledId(const stdb::Bound<quint64> &from,
+                                           const stdb::Bound<quint64> &to) const {
+    QByteArray key;
+    const auto span = stdb::orderkey::span(key, from, to);
+    if (!span)
+        return {};
+    return rowsInRange("tick_scheduled_id_idx_btree", span->first, span->second);
+}
+
+QList<Tick> TickTable::rowsInRange(const char *index, const QByteArray &from,
+                                   const QByteArray &to) const {
+    QList<Tick> out;
+    if (!cache())
+        return out;
+    const QList<const stdb::RowEntry *> entries =
+        cache()->range(QString::fromUtf8(index), from, to);
+    out.reserve(entries.size());
+    for (const stdb::RowEntry *entry : entries)
+        if (std::optional<Tick> row = decodeRow(entry->bytes()))
+            out.append(std::move(*row));
+    return out;
 }
 
 TickTable::Changes TickTable::decodeChanges(const stdb::TableDelta &delta) {

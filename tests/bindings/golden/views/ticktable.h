@@ -4,7 +4,9 @@
 
 #include "tick.h"
 
+#include "spacetime/cache/orderkey.h"
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 #include <QList>
@@ -61,6 +63,21 @@ public:
     // The row whose `scheduled_id` is `scheduledId`, if it is cached.
     std::optional<Tick> findByScheduledId(quint64 scheduledId) const;
 
+    // Index `tick_scheduled_id_idx_btree`: the cached rows whose `scheduled_id` is within [from,
+    // to] (each end included, excluded or open), in index order.
+    QList<Tick> filterByScheduledId(const stdb::Bound<quint64> &from,
+                                    const stdb::Bound<quint64> &to) const;
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<TickTable, T>;
+        static constexpr Col<quint64> scheduledId{"scheduled_id"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<TickTable> query() { return {}; }
+
 Q_SIGNALS:
     // Per row, after the cache holds the whole message; per message the order is deletes,
     // updates, inserts, then rowsChanged with all of them.
@@ -77,6 +94,8 @@ protected:
 private:
     // Every row `delta` changed, decoded once: what rowsChanged carries.
     static Changes decodeChanges(const stdb::TableDelta &delta);
+    // The rows of an ordered index whose keys are in [from, to).
+    QList<Tick> rowsInRange(const char *index, const QByteArray &from, const QByteArray &to) const;
 };
 
 template <typename F>

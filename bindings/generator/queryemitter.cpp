@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "queryemitter.h"
+
+#include "codeformat.h"
+
+QueryEmitter::QueryEmitter(const GenModule &module, const GenTable &table)
+    : m_module(module)
+    , m_table(table) {}
+
+QString QueryEmitter::columnType(const GenField &column) {
+    // What crates/expr parse() reads a literal as, and op_supports_type() compares: bool,
+    // integers, floats, strings, bytes, Identity, ConnectionId, Timestamp, Uuid. Not Option,
+    // sums, products, other arrays, TimeDuration.
+    static const QStringList types{QStringLiteral("bool"),
+                                   QStringLiteral("qint8"),
+                                   QStringLiteral("quint8"),
+                                   QStringLiteral("qint16"),
+                                   QStringLiteral("quint16"),
+                                   QStringLiteral("qint32"),
+                                   QStringLiteral("quint32"),
+                                   QStringLiteral("qint64"),
+                                   QStringLiteral("quint64"),
+                                   QStringLiteral("stdb::I128"),
+                                   QStringLiteral("stdb::U128"),
+                                   QStringLiteral("stdb::I256"),
+                                   QStringLiteral("stdb::U256"),
+                                   QStringLiteral("float"),
+                                   QStringLiteral("double"),
+                                   QStringLiteral("QString"),
+                                   QStringLiteral("QByteArray"),
+                                   QStringLiteral("stdb::Identity"),
+                                   QStringLiteral("stdb::ConnectionId"),
+                                   QStringLiteral("stdb::Timestamp")};
+    if (!types.contains(column.cppType))
+        return {};
+    if (column.isUuid)
+        return QStringLiteral("UuidCol");
+    return QStringLiteral("Col<%1>").arg(column.cppType);
+}
+
+QString QueryEmitter::declarations() const {
+    const GenTable &t = m_table;
+    QString out = QStringLiteral(
+        "    // Typed columns for stdb::query conditions: query().where(Cols::column > value).\n"
+        "    // Columns of types SQL has no literal for are left out.\n");
+    QString members;
+    for (const GenField &c : t.columns) {
+        const QString type = columnType(c);
+        if (!type.isEmpty())
+            members += QStringLiteral("        static constexpr %1 %2{%3};\n")
+                           .arg(type, c.cppName, CodeFormat::cString(c.wireName));
+    }
+    if (members.isEmpty()) {
+        out += QStringLiteral("    struct Cols {};\n");
+    } else {
+        out += QStringLiteral("    struct Cols {\n");
+        out += QStringLiteral("        template <typename T>\n");
+        out += QStringLiteral("        using Col = stdb::query::Col<%1, T>;\n").arg(t.cppClass);
+        if (members.contains(u"UuidCol")) {
+            const QString type =
+                QStringLiteral("stdb::query::Col<%1, stdb::U128, stdb::query::LiteralForm::Uuid>;")
+                    .arg(t.cppClass);
+            const QString line = QStringLiteral("        using UuidCol = ") + type;
+            out += line.size() <= CodeFormat::kColumnLimit
+                       ? line + u'\n'
+                       : QStringLiteral("        using UuidCol =\n            ") + type + u'\n';
+        }
+        out += members + QStringLiteral("    };\n");
+    }
+    out +=
+        QStringLiteral("    // SELECT * FROM this table, for subscriptions and one-off queries.\n");
+    out +=
+        CodeFormat::call(4, QStringLiteral("static stdb::query::Query<%1> query").arg(t.cppClass),
+                         {}, QStringLiteral(" { return {}; }")) +
+        u'\n';
+    Q_UNUSED(m_module);
+    return out;
+}

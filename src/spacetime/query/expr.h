@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "spacetime/global.h"
+
+#include "spacetime/query/sqltext.h"
+
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace stdb::query {
+
+// The `:sender` parameter (stdb::query::senderIdentity): the identity of the connection that
+// subscribes (crates/expr types it as the Identity of the column it meets).
+struct Sender {};
+inline constexpr Sender senderIdentity{};
+
+enum class Compare { Eq, Ne, Lt, Le, Gt, Ge };
+
+// An untyped WHERE condition: a tree of comparisons joined by AND/OR. Negation is pushed down
+// to the comparisons (De Morgan, `<` becomes `>=`), because the subscription grammar has no NOT
+// (sql-parser parse_expr accepts no unary operator but a sign). The first error met (a literal
+// that has none, e.g. NaN) stays with the condition and fails the query that uses it.
+class STDB_EXPORT Condition {
+public:
+    // lhs op rhs, both already rendered.
+    static Condition compare(QString lhs, Compare op, const Expected<QString> &rhs);
+    static Condition both(const Condition &a, const Condition &b);
+    static Condition either(const Condition &a, const Condition &b);
+    Condition negated() const;
+    // "(\"t\".\"c\" = 1)", nested in parentheses as the official query builders write it.
+    Expected<QString> toSql() const;
+
+private:
+    struct Node;
+    std::shared_ptr<const Node> m_node;
+    std::optional<Error> m_error;
+};
+
+template <typename Table, typename T, LiteralForm Form>
+class Col;
+
+// A condition over the rows of one table, `Table` being its generated table handle class
+// (so a column of another table is a compile error, not a server error).
+template <typename Table>
+class Expr {
+public:
+    explicit Expr(Condition c)
+        : m_c(std::move(c)) {}
+    // A bool column alone means `column = TRUE`.
+    template <LiteralForm Form>
+    Expr(const Col<Table, bool, Form> &column)
+        : m_c(column.isTrue().condition()) {}
+
+    const Condition &condition() const { return m_c; }
+    Expected<QString> toSql() const { return m_c.toSql(); }
+
+    friend Expr operator&&(const Expr &a, const Expr &b) {
+        return Expr(Condition::both(a.m_c, b.m_c));
+    }
+    friend Expr operator||(const Expr &a, const Expr &b) {
+        return Expr(Condition::either(a.m_c, b.m_c));
+    }
+    friend Expr operator!(const Expr &a) { return Expr(a.m_c.negated()); }
+
+private:
+    Condition m_c;
+};
+
+// A column of `Table` holding T. Generated per table (`MessageTable::Cols::sent`); compares
+// with a value of T (any literal type of sqltext.h), with another column of the same table and
+// type, and Identity columns with stdb::query::senderIdentity.
+template <typename Table, typename T, LiteralForm Form = LiteralForm::Natural>
+class Col {
+public:
+    constexpr explicit Col(const char *wireName)
+        : m_name(wireName) {}
+
+    const char *wireName() const { return m_name; }
+    // "table"."column"
+    QString toSql() const {
+        return quoteIdentifier(QString::fromUtf8(Table::kTableName)) + u'.' +
+               quoteIdentifier(QString::fromUtf8(m_name));
+    }
+
+    Expr<Table> operator==(const T &v) const { return cmp(Compare::Eq, v); }
+    Expr<Table> operator!=(const T &v) const { return cmp(Compare::Ne, v); }
+    Expr<Table> operator<(const T &v) const { return cmp(Compare::Lt, v); }
+    Expr<Table> operator<=(const T &v) const { return cmp(Compare::Le, v); }
+    Expr<Table> operator>(const T &v) const { return cmp(Compare::Gt, v); }
+    Expr<Table> operator>=(const T &v) const { return cmp(Compare::Ge, v); }
+
+    Expr<Table> operator==(const Col &o) const { return cmpCol(Compare::Eq, o); }
+    Expr<Table> operator!=(const Col &o) const { return cmpCol(Compare::Ne, o); }
+    Expr<Table> operator<(const Col &o) const { return cmpCol(Compare::Lt, o); }
+    Expr<Table> operator<=(const Col &o) const { return cmpCol(Compare::Le, o); }
+    Expr<Table> operator>(const Col &o) const { return cmpCol(Compare::Gt, o); }
+    Expr<Table> operator>=(const Col &o) const { return cmpCol(Compare::Ge, o); }
+
+    Expr<Table> operator==(Sender) const requires std::same_as<T, Identity> {
+        return Expr<Table>(Condition::compare(toSql(), Compare::Eq, QStringLiteral(":sender")));
+    }
+    Expr<Table> operator!=(Sender) const requires std::same_as<T, Identity> {
+        return Expr<Table>(Condition::compare(toSql(), Compare::Ne, QStringLiteral(":sender")));
+    }
+
+    Expr<Table> isTrue() const requires std::same_as<T, bool> { return cmp(Compare::Eq, true); }
+    Expr<Table> operator!() const requires std::same_as<T, bool> { return cmp(Compare::Eq, false); }
+
+private:
+    Expr<Table> cmp(Compare op, const T &v) const {
+        return Expr<Table>(Condition::compare(toSql(), op, literalFor(v, Form)));
+    }
+    Expr<Table> cmpCol(Compare op, const Col &o) const {
+        return Expr<Table>(Condition::compare(toSql(), op, o.toSql()));
+    }
+
+    const char *m_name;
+};
+
+} // namespace stdb::query
