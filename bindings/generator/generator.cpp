@@ -2,6 +2,7 @@
 #include "generator.h"
 
 #include "eventtableemitter.h"
+#include "modelemitter.h"
 #include "moduleemitter.h"
 #include "tableemitter.h"
 #include "typeemitter.h"
@@ -29,6 +30,11 @@ QMap<QString, QByteArray> Generator::files() const {
         const TableEmitter e(m_module, t);
         add(t.fileStem + QStringLiteral(".h"), e.header());
         add(t.fileStem + QStringLiteral(".cpp"), e.source());
+        if (ModelEmitter::hasModel(t)) {
+            const ModelEmitter model(m_module, t);
+            add(ModelEmitter::fileStem(t) + QStringLiteral(".h"), model.header());
+            add(ModelEmitter::fileStem(t) + QStringLiteral(".cpp"), model.source());
+        }
     }
     const ModuleEmitter m(m_module);
     add(QStringLiteral("reducers.h"), m.reducersHeader());

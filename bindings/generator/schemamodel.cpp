@@ -811,6 +811,13 @@ void SchemaModel::checkNames() {
         claim(classes, t.cppName, t.path, "type");
     for (const GenTable &t : m_module.tables)
         claim(classes, t.cppClass, t.path, "table class");
+    // What the Qt meta-object parts add (gadgetemitter.h, modelemitter.h).
+    for (const GenType &t : m_module.types)
+        if (t.kind == GenType::Kind::Enum)
+            claim(classes, t.cppName + QStringLiteral("Meta"), t.path, "enum meta-object holder");
+    for (const GenTable &t : m_module.tables)
+        if (!t.isEvent)
+            claim(classes, t.cppClass + QStringLiteral("Model"), t.path, "table model class");
     for (const GenTable &t : m_module.tables)
         claim(methods, t.accessor, t.path, "table accessor");
     QMap<QString, QString> reducerMethods;

@@ -3,6 +3,7 @@
 
 #include "codeformat.h"
 #include "indexemitter.h"
+#include "modelemitter.h"
 #include "queryemitter.h"
 
 TableEmitter::TableEmitter(const GenModule &module, const GenTable &table)
@@ -112,6 +113,8 @@ QString TableEmitter::header() const {
         std << QStringLiteral("utility");
     out += CodeFormat::includeBlock(std, true) + u'\n';
     out += QStringLiteral("namespace %1 {\n\n").arg(ns);
+    if (ModelEmitter::hasModel(t))
+        out += QStringLiteral("class %1;\n\n").arg(ModelEmitter::className(t));
     out += classComment();
     out += QStringLiteral("class %1 : public stdb::TableHandle {\n    Q_OBJECT\npublic:\n")
                .arg(t.cppClass);
@@ -151,6 +154,8 @@ QString TableEmitter::header() const {
     out += QStringLiteral("    template <typename F>\n    void forEach(F &&f) const;\n");
     out += QStringLiteral("    // A copy of every cached row, in no particular order.\n");
     out += QStringLiteral("    QList<%1> rows() const;\n").arg(row);
+    if (ModelEmitter::hasModel(t))
+        out += ModelEmitter::handleDeclaration(t);
     for (const GenIndex &x : t.lookups)
         out += lookupDeclaration(x).prepend(u'\n').chopped(1) + u'\n';
     const IndexEmitter indexes(m_module, t);

@@ -2,6 +2,7 @@
 #include "typeemitter.h"
 
 #include "codeformat.h"
+#include "gadgetemitter.h"
 
 #include <QRegularExpression>
 
@@ -72,6 +73,9 @@ QString TypeEmitter::header() const {
         std.insert(QStringLiteral("variant"));
     if (m_type.kind == GenType::Kind::Enum)
         qt.insert(QStringLiteral("QString"));
+    const GadgetEmitter gadget(m_module, m_type);
+    if (gadget.isGadget() || m_type.kind == GenType::Kind::Enum)
+        qt.insert(QStringLiteral("QObject"));
     QStringList own;
     for (const QString &d : m_type.dependencies)
         if (const GenType *t = m_module.type(d); t && t != &m_type)
@@ -80,7 +84,10 @@ QString TypeEmitter::header() const {
     QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
     if (!own.isEmpty())
         out += CodeFormat::includeBlock(own, false) + u'\n';
-    out += CodeFormat::includeBlock({QStringLiteral("spacetime/bsatn/codec.h")}, false) + u'\n';
+    QStringList sdk{QStringLiteral("spacetime/bsatn/codec.h")};
+    if (gadget.needsQmlValue())
+        sdk << QStringLiteral("spacetime/models/qmlvalue.h");
+    out += CodeFormat::includeBlock(sdk, false) + u'\n';
     if (!qt.isEmpty())
         out += CodeFormat::includeBlock(QStringList(qt.cbegin(), qt.cend()), true) + u'\n';
     if (!std.isEmpty())
@@ -104,32 +111,35 @@ QString TypeEmitter::header() const {
 }
 
 QString TypeEmitter::productBody() const {
+    const GadgetEmitter gadget(m_module, m_type);
     QString out = QStringLiteral("struct %1 {\n").arg(m_type.cppName);
+    if (gadget.isGadget())
+        out += gadget.classHead();
     for (const GenField &f : m_type.members)
         out += QStringLiteral("    %1 %2%3;\n").arg(f.cppType, f.cppName, f.initialiser);
     if (!m_type.members.isEmpty())
         out += u'\n';
-    out += QStringLiteral("    bool operator==(const %1 &) const = default;\n};\n")
-               .arg(m_type.cppName);
-    return out;
+    out += QStringLiteral("    bool operator==(const %1 &) const = default;\n").arg(m_type.cppName);
+    if (gadget.isGadget()) {
+        const QString getters = gadget.getterDeclarations();
+        if (!getters.isEmpty())
+            out += u'\n' + getters;
+    }
+    return out + QStringLiteral("};\n");
 }
 
 QString TypeEmitter::enumBody() const {
-    QString out = QStringLiteral("enum class %1 : quint8 {\n").arg(m_type.cppName);
-    for (const GenField &f : m_type.members)
-        out += QStringLiteral("    %1,\n").arg(f.cppName);
-    out += QStringLiteral("};\n\n");
-    out += QStringLiteral("// The variant's name as the module spells it.\n");
-    out += QStringLiteral("QString toString(%1 value);\n").arg(m_type.cppName);
-    return out;
+    return GadgetEmitter(m_module, m_type).enumDeclaration();
 }
 
 QString TypeEmitter::sumBody() const {
     const QString &name = m_type.cppName;
-    QString out = QStringLiteral("class %1 {\npublic:\n    enum class Tag : quint8 {\n").arg(name);
+    const GadgetEmitter gadget(m_module, m_type);
+    QString out = QStringLiteral("class %1 {\n").arg(name) + gadget.classHead();
+    out += QStringLiteral("    enum class Tag : quint8 {\n");
     for (const GenField &f : m_type.members)
         out += QStringLiteral("        %1,\n").arg(f.pascalName);
-    out += QStringLiteral("    };\n\n");
+    out += QStringLiteral("    };\n    Q_ENUM(Tag)\n\n");
     out += QStringLiteral("    // Holds the first variant (%1) with a default payload.\n")
                .arg(m_type.members.front().pascalName);
     out += QStringLiteral("    %1() = default;\n").arg(name);
@@ -161,6 +171,7 @@ QString TypeEmitter::sumBody() const {
                        : QStringLiteral("    const %1 &%2() const;\n").arg(f.cppType, f.cppName);
         }
     }
+    out += u'\n' + gadget.getterDeclarations();
     out += QStringLiteral("\n    bool operator==(const %1 &) const = default;\n\nprivate:\n")
                .arg(name);
     QStringList alternatives;
@@ -194,9 +205,13 @@ QString TypeEmitter::source() const {
     out += QStringLiteral("#include \"%1.h\"\n\n").arg(m_type.fileStem);
     if (m_type.kind == GenType::Kind::Sum)
         out += QStringLiteral("#include <utility>\n\n");
+    const QString getters = GadgetEmitter(m_module, m_type).getterDefinitions();
     if (m_type.kind == GenType::Kind::Sum)
+        out += QStringLiteral("namespace %1 {\n\n%2%3} // namespace %1\n\n")
+                   .arg(m_module.nameSpace, sumMembers(), getters);
+    if (m_type.kind == GenType::Kind::Product && !getters.isEmpty())
         out += QStringLiteral("namespace %1 {\n\n%2} // namespace %1\n\n")
-                   .arg(m_module.nameSpace, sumMembers());
+                   .arg(m_module.nameSpace, getters);
     if (m_type.kind == GenType::Kind::Enum)
         out += QStringLiteral("namespace %1 {\n\n%2} // namespace %1\n\n")
                    .arg(m_module.nameSpace, enumMembers());

@@ -2,6 +2,18 @@
 
 #include "message.h"
 
+namespace quickstart_chat {
+
+QString Message::qml_sender() const {
+    return stdb::toQml(sender);
+}
+
+QDateTime Message::qml_sent() const {
+    return stdb::toQml(sent);
+}
+
+} // namespace quickstart_chat
+
 namespace stdb {
 
 void BsatnCodec<quickstart_chat::Message>::write(BsatnWriter &w,

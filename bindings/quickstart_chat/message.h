@@ -3,18 +3,31 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
 
+#include <QObject>
 #include <QString>
 
 namespace quickstart_chat {
 
 // The module's product type `Message`, the row type of table `message`.
 struct Message {
+    Q_GADGET
+    Q_PROPERTY(QString sender READ qml_sender)
+    Q_PROPERTY(QDateTime sent READ qml_sent)
+    Q_PROPERTY(QString text MEMBER text)
+
+public:
     stdb::Identity sender;
     stdb::Timestamp sent;
     QString text;
 
     bool operator==(const Message &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QString qml_sender() const;
+    QDateTime qml_sent() const;
 };
 
 } // namespace quickstart_chat

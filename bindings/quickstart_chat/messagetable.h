@@ -14,6 +14,8 @@
 
 namespace quickstart_chat {
 
+class MessageTableModel;
+
 // The `message` table: its cached rows as Message values, decoded when read, and typed
 // signals for every change the server reports.
 // No primary key: a changed row arrives as rowDeleted + rowInserted.
@@ -46,6 +48,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<Message> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    MessageTableModel *createModel(QObject *parent = nullptr);
 
     // Typed columns for stdb::query conditions: query().where(Cols::column > value).
     // Columns of types SQL has no literal for are left out.

@@ -5,6 +5,8 @@ set(QUICKSTART_CHAT_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/message.h
     ${CMAKE_CURRENT_LIST_DIR}/messagetable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/messagetable.h
+    ${CMAKE_CURRENT_LIST_DIR}/messagetablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/messagetablemodel.h
     ${CMAKE_CURRENT_LIST_DIR}/module.cpp
     ${CMAKE_CURRENT_LIST_DIR}/module.h
     ${CMAKE_CURRENT_LIST_DIR}/reducers.cpp
@@ -17,4 +19,6 @@ set(QUICKSTART_CHAT_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/user.h
     ${CMAKE_CURRENT_LIST_DIR}/usertable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/usertable.h
+    ${CMAKE_CURRENT_LIST_DIR}/usertablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/usertablemodel.h
 )

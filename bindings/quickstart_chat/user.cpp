@@ -2,6 +2,18 @@
 
 #include "user.h"
 
+namespace quickstart_chat {
+
+QString User::qml_identity() const {
+    return stdb::toQml(identity);
+}
+
+QVariant User::qml_name() const {
+    return stdb::toQml(name);
+}
+
+} // namespace quickstart_chat
+
 namespace stdb {
 
 void BsatnCodec<quickstart_chat::User>::write(BsatnWriter &w, const quickstart_chat::User &v) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
 
+#include <QObject>
 #include <QString>
 
 #include <optional>
@@ -12,11 +14,22 @@ namespace quickstart_chat {
 
 // The module's product type `User`, the row type of table `user`.
 struct User {
+    Q_GADGET
+    Q_PROPERTY(QString identity READ qml_identity)
+    Q_PROPERTY(QVariant name READ qml_name)
+    Q_PROPERTY(bool online MEMBER online)
+
+public:
     stdb::Identity identity;
     std::optional<QString> name;
     bool online = false;
 
     bool operator==(const User &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QString qml_identity() const;
+    QVariant qml_name() const;
 };
 
 } // namespace quickstart_chat

@@ -16,6 +16,8 @@
 
 namespace quickstart_chat {
 
+class UserTableModel;
+
 // The `user` table: its cached rows as User values, decoded when read, and typed
 // signals for every change the server reports.
 // Primary key `identity`: a row replaced by one with the same key arrives as rowUpdated.
@@ -49,6 +51,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<User> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    UserTableModel *createModel(QObject *parent = nullptr);
 
     // The row whose `identity` is `identity`, if it is cached.
     std::optional<User> findByIdentity(const stdb::Identity &identity) const;

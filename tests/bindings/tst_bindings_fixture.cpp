@@ -4,6 +4,7 @@
 // table handles find and filter rows in a cache filled with real row lists.
 
 #include "events/module.h"
+#include "fixture/itemtablemodel.h"
 #include "fixture/module.h"
 #include "fixture/secret.h"
 
@@ -11,6 +12,8 @@
 #include "spacetime/connection/dbconnectionbuilder.h"
 #include "spacetime/query/statement.h"
 
+#include <QMetaEnum>
+#include <QMetaProperty>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -294,6 +297,76 @@ private slots:
         QCOMPARE(QString::fromLatin1(LogEntryTable::kTableName), QStringLiteral("log_entry"));
         QCOMPARE(module->item()->tableName(), QStringLiteral("item"));
         QVERIFY(module->reducers()->connection() == conn);
+    }
+
+    // Rows are gadgets whose properties QML can use, enums Q_ENUMs, sums gadgets with tag,
+    // variant and value; a table model has one role per column with the same values.
+    void qtMetaObjects() {
+        const Item it = item(7, QStringLiteral("seven"), 3);
+        const QMetaObject &mo = Item::staticMetaObject;
+        QCOMPARE(mo.propertyCount(), 18);
+        auto read = [&mo](const auto &gadget, const char *name) {
+            const int i = mo.indexOfProperty(name);
+            return i < 0 ? QVariant() : mo.property(i).readOnGadget(&gadget);
+        };
+        QCOMPARE(mo.property(0).name(), "id");
+        QCOMPARE(mo.property(0).metaType(), QMetaType::fromType<quint64>());
+        QCOMPARE(read(it, "id"), QVariant(quint64(7)));
+        QCOMPARE(read(it, "owner"), QVariant(it.owner.toHex()));
+        QCOMPARE(read(it, "color"), QVariant::fromValue(Color::Blue));
+        QCOMPARE(read(it, "color").toString(), QStringLiteral("Blue"));
+        QCOMPARE(read(it, "position").value<Point>(), (Point{0.5, -0.5}));
+        QCOMPARE(read(it, "path").toList(), QVariantList{QVariant::fromValue(Point{1, 1})});
+        QCOMPARE(read(it, "nickname"), QVariant(QStringLiteral("nick-7")));
+        QVERIFY(!read(it, "maybeCount").isValid()); // Some(None): nothing to show
+        QCOMPARE(read(it, "created"), QVariant(it.created.toDateTime()));
+        QCOMPARE(read(it, "ttl"), QVariant(qint64(5000000)));
+        QCOMPARE(read(it, "when").toMap(),
+                 (QVariantMap{{QStringLiteral("interval"), qint64(5000000)}}));
+        QCOMPARE(read(it, "connectionId"), QVariant(it.connectionId.toHex()));
+        QCOMPARE(read(it, "outcome").toMap(),
+                 (QVariantMap{{QStringLiteral("err"), QStringLiteral("failed")}}));
+        QCOMPARE(read(it, "colors").toList().size(), 2);
+        QCOMPARE(read(it, "colors").toList().at(1), QVariant::fromValue(Color::Green));
+
+        const QMetaObject &numbers = Numbers::staticMetaObject;
+        auto readNumber = [&numbers, &it](const char *name) {
+            return numbers.property(numbers.indexOfProperty(name)).readOnGadget(&it.numbers);
+        };
+        QCOMPARE(readNumber("u8"), QVariant(255));
+        QCOMPARE(readNumber("i16"), QVariant(-32768));
+        QCOMPARE(readNumber("u128"), QVariant(it.numbers.u128.toDecimal()));
+        QCOMPARE(readNumber("i256"), QVariant(it.numbers.i256.toDecimal()));
+        QCOMPARE(readNumber("blob"), QVariant(it.numbers.blob));
+
+        const QMetaEnum colors = QMetaEnum::fromType<Color>();
+        QCOMPARE(colors.keyCount(), 3);
+        QCOMPARE(colors.key(2), "Blue");
+        QCOMPARE(&ColorMeta::staticMetaObject, colors.enclosingMetaObject());
+
+        const QMetaObject &sum = Shape::staticMetaObject;
+        auto readSum = [&sum](const Shape &s, const char *name) {
+            return sum.property(sum.indexOfProperty(name)).readOnGadget(&s);
+        };
+        const Shape rect = Shape::makeRect(Size{3, 4});
+        QCOMPARE(readSum(rect, "tag"), QVariant::fromValue(Shape::Tag::Rect));
+        QCOMPARE(readSum(rect, "variant"), QVariant(QStringLiteral("Rect")));
+        QCOMPARE(readSum(rect, "value").value<Size>(), (Size{3, 4}));
+        QVERIFY(!readSum(Shape::makeEmpty(), "value").isValid());
+        QCOMPARE(readSum(Shape::makeCircle(2), "value"), QVariant(2.0));
+
+        conn->cache().applySubscribeApplied(1,
+                                            snapshot(QStringLiteral("item"), {stdb::toBsatn(it)}));
+        std::unique_ptr<ItemTableModel> model(module->item()->createModel());
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->columnCount(), 18);
+        QCOMPARE(model->roleNames().value(ItemTableModel::MaybeCountRole),
+                 QByteArray("maybeCount"));
+        QCOMPARE(model->rowOf(7), 0);
+        QCOMPARE(model->row(0), std::optional<Item>(it));
+        for (int c = 0; c < mo.propertyCount(); ++c)
+            QCOMPARE(model->data(model->index(0), stdb::TableModel::FirstColumnRole + c),
+                     mo.property(c).readOnGadget(&it));
     }
 
     void findAndFilter() {

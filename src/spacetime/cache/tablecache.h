@@ -68,6 +68,11 @@ public:
     void setPrimaryKey(const QString &column, KeyExtractor key);
     bool hasPrimaryKey() const { return bool(m_primaryKey); }
     const QString &primaryKeyColumn() const { return m_primaryKeyColumn; }
+    // The primary key's bytes within `row` (a sub-view of it); a null view without a primary
+    // key or when the row does not decode.
+    QByteArrayView primaryKeyOf(QByteArrayView row) const {
+        return m_primaryKey ? m_primaryKey(row) : QByteArrayView();
+    }
     void addIndex(const QString &column, KeyExtractor key, bool unique);
     // An ordered (btree) index named `name`, over keys that compare as the rows' index columns
     // (orderkey.h). It costs nothing until the first range() on it, which builds it from the

@@ -2,6 +2,14 @@
 
 #include "combathit.h"
 
+namespace events {
+
+QString CombatHit::qml_target() const {
+    return stdb::toQml(target);
+}
+
+} // namespace events
+
 namespace stdb {
 
 void BsatnCodec<events::CombatHit>::write(BsatnWriter &w, const events::CombatHit &v) {

@@ -3,15 +3,27 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
+
+#include <QObject>
 
 namespace events {
 
 // The module's product type `combat::Hit`, the row type of table `damage`.
 struct CombatHit {
+    Q_GADGET
+    Q_PROPERTY(QString target READ qml_target)
+    Q_PROPERTY(quint32 amount MEMBER amount)
+
+public:
     stdb::Identity target;
     quint32 amount = 0;
 
     bool operator==(const CombatHit &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QString qml_target() const;
 };
 
 } // namespace events

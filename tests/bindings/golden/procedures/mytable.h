@@ -6,10 +6,16 @@
 
 #include "spacetime/bsatn/codec.h"
 
+#include <QObject>
+
 namespace procedures {
 
 // The module's product type `MyTable`, the row type of table `my_table`.
 struct MyTable {
+    Q_GADGET
+    Q_PROPERTY(ReturnStruct field MEMBER field)
+
+public:
     ReturnStruct field;
 
     bool operator==(const MyTable &) const = default;

@@ -14,6 +14,8 @@
 
 namespace procedures {
 
+class MyTableTableModel;
+
 // The `my_table` table: its cached rows as MyTable values, decoded when read, and typed
 // signals for every change the server reports.
 // No primary key: a changed row arrives as rowDeleted + rowInserted.
@@ -46,6 +48,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<MyTable> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    MyTableTableModel *createModel(QObject *parent = nullptr);
 
     // Typed columns for stdb::query conditions: query().where(Cols::column > value).
     // Columns of types SQL has no literal for are left out.

@@ -2,6 +2,14 @@
 
 #include "pkuuid.h"
 
+namespace procedures {
+
+QString PkUuid::qml_u() const {
+    return stdb::toQml(u);
+}
+
+} // namespace procedures
+
 namespace stdb {
 
 void BsatnCodec<procedures::PkUuid>::write(BsatnWriter &w, const procedures::PkUuid &v) {

@@ -3,15 +3,27 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
+
+#include <QObject>
 
 namespace procedures {
 
 // The module's product type `PkUuid`, the row type of table `pk_uuid`.
 struct PkUuid {
+    Q_GADGET
+    Q_PROPERTY(QString u READ qml_u)
+    Q_PROPERTY(qint32 data MEMBER data)
+
+public:
     stdb::U128 u;
     qint32 data = 0;
 
     bool operator==(const PkUuid &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QString qml_u() const;
 };
 
 } // namespace procedures

@@ -16,6 +16,8 @@
 
 namespace procedures {
 
+class PkUuidTableModel;
+
 // The `pk_uuid` table: its cached rows as PkUuid values, decoded when read, and typed
 // signals for every change the server reports.
 // Primary key `u`: a row replaced by one with the same key arrives as rowUpdated.
@@ -49,6 +51,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<PkUuid> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    PkUuidTableModel *createModel(QObject *parent = nullptr);
 
     // The row whose `u` is `u`, if it is cached.
     std::optional<PkUuid> findByU(const stdb::U128 &u) const;

@@ -2,6 +2,26 @@
 
 #include "procinsertsinto.h"
 
+namespace procedures {
+
+QDateTime ProcInsertsInto::qml_reducerTs() const {
+    return stdb::toQml(reducerTs);
+}
+
+QDateTime ProcInsertsInto::qml_procedureTs() const {
+    return stdb::toQml(procedureTs);
+}
+
+int ProcInsertsInto::qml_x() const {
+    return stdb::toQml(x);
+}
+
+int ProcInsertsInto::qml_y() const {
+    return stdb::toQml(y);
+}
+
+} // namespace procedures
+
 namespace stdb {
 
 void BsatnCodec<procedures::ProcInsertsInto>::write(BsatnWriter &w,

@@ -3,17 +3,34 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
+
+#include <QObject>
 
 namespace procedures {
 
 // The module's product type `ProcInsertsInto`, the row type of table `proc_inserts_into`.
 struct ProcInsertsInto {
+    Q_GADGET
+    Q_PROPERTY(QDateTime reducerTs READ qml_reducerTs)
+    Q_PROPERTY(QDateTime procedureTs READ qml_procedureTs)
+    Q_PROPERTY(int x READ qml_x)
+    Q_PROPERTY(int y READ qml_y)
+
+public:
     stdb::Timestamp reducerTs;
     stdb::Timestamp procedureTs;
     quint8 x = 0;
     quint8 y = 0;
 
     bool operator==(const ProcInsertsInto &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QDateTime qml_reducerTs() const;
+    QDateTime qml_procedureTs() const;
+    int qml_x() const;
+    int qml_y() const;
 };
 
 } // namespace procedures

@@ -29,6 +29,26 @@ const QString &ReturnEnum::b() const {
     return payload ? *payload : fallback;
 }
 
+QString ReturnEnum::qml_variant() const {
+    switch (tag()) {
+    case Tag::A:
+        return QStringLiteral("A");
+    case Tag::B:
+        return QStringLiteral("B");
+    }
+    return {};
+}
+
+QVariant ReturnEnum::qml_value() const {
+    switch (tag()) {
+    case Tag::A:
+        return stdb::toQmlVariant(std::get<0>(m_value));
+    case Tag::B:
+        return stdb::toQmlVariant(std::get<1>(m_value));
+    }
+    return {};
+}
+
 } // namespace procedures
 
 namespace stdb {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
 
+#include <QObject>
 #include <QString>
 
 #include <variant>
@@ -12,11 +14,17 @@ namespace procedures {
 
 // The module's sum type `ReturnEnum`: exactly one of its variants, with that variant's payload.
 class ReturnEnum {
+    Q_GADGET
+    Q_PROPERTY(Tag tag READ tag)
+    Q_PROPERTY(QString variant READ qml_variant)
+    Q_PROPERTY(QVariant value READ qml_value)
+
 public:
     enum class Tag : quint8 {
         A,
         B,
     };
+    Q_ENUM(Tag)
 
     // Holds the first variant (A) with a default payload.
     ReturnEnum() = default;
@@ -29,6 +37,11 @@ public:
     // A variant's payload; a default value when another variant is held.
     quint32 a() const;
     const QString &b() const;
+
+    // What QML and item views see: tag (a number), variant (the variant's name as the module
+    // spells it) and value (the payload as stdb::QmlValue converts it; undefined without one).
+    QString qml_variant() const;
+    QVariant qml_value() const;
 
     bool operator==(const ReturnEnum &) const = default;
 

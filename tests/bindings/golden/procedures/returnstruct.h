@@ -4,12 +4,18 @@
 
 #include "spacetime/bsatn/codec.h"
 
+#include <QObject>
 #include <QString>
 
 namespace procedures {
 
 // The module's product type `ReturnStruct`.
 struct ReturnStruct {
+    Q_GADGET
+    Q_PROPERTY(quint32 a MEMBER a)
+    Q_PROPERTY(QString b MEMBER b)
+
+public:
     quint32 a = 0;
     QString b;
 

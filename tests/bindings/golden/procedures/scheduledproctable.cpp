@@ -2,6 +2,26 @@
 
 #include "scheduledproctable.h"
 
+namespace procedures {
+
+QVariantMap ScheduledProcTable::qml_scheduledAt() const {
+    return stdb::toQml(scheduledAt);
+}
+
+QDateTime ScheduledProcTable::qml_reducerTs() const {
+    return stdb::toQml(reducerTs);
+}
+
+int ScheduledProcTable::qml_x() const {
+    return stdb::toQml(x);
+}
+
+int ScheduledProcTable::qml_y() const {
+    return stdb::toQml(y);
+}
+
+} // namespace procedures
+
 namespace stdb {
 
 void BsatnCodec<procedures::ScheduledProcTable>::write(BsatnWriter &w,

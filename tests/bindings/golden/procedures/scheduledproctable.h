@@ -3,11 +3,22 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
+
+#include <QObject>
 
 namespace procedures {
 
 // The module's product type `ScheduledProcTable`.
 struct ScheduledProcTable {
+    Q_GADGET
+    Q_PROPERTY(quint64 scheduledId MEMBER scheduledId)
+    Q_PROPERTY(QVariantMap scheduledAt READ qml_scheduledAt)
+    Q_PROPERTY(QDateTime reducerTs READ qml_reducerTs)
+    Q_PROPERTY(int x READ qml_x)
+    Q_PROPERTY(int y READ qml_y)
+
+public:
     quint64 scheduledId = 0;
     stdb::ScheduleAt scheduledAt;
     stdb::Timestamp reducerTs;
@@ -15,6 +26,13 @@ struct ScheduledProcTable {
     quint8 y = 0;
 
     bool operator==(const ScheduledProcTable &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QVariantMap qml_scheduledAt() const;
+    QDateTime qml_reducerTs() const;
+    int qml_x() const;
+    int qml_y() const;
 };
 
 } // namespace procedures

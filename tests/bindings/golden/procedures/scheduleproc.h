@@ -4,10 +4,15 @@
 
 #include "spacetime/bsatn/codec.h"
 
+#include <QObject>
+
 namespace procedures {
 
 // The module's product type `ScheduleProc`.
 struct ScheduleProc {
+    Q_GADGET
+
+public:
     bool operator==(const ScheduleProc &) const = default;
 };
 

@@ -13,16 +13,22 @@ set(PROCEDURES_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/mytable.h
     ${CMAKE_CURRENT_LIST_DIR}/mytabletable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/mytabletable.h
+    ${CMAKE_CURRENT_LIST_DIR}/mytabletablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/mytabletablemodel.h
     ${CMAKE_CURRENT_LIST_DIR}/pkuuid.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pkuuid.h
     ${CMAKE_CURRENT_LIST_DIR}/pkuuidtable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pkuuidtable.h
+    ${CMAKE_CURRENT_LIST_DIR}/pkuuidtablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/pkuuidtablemodel.h
     ${CMAKE_CURRENT_LIST_DIR}/procedures.cpp
     ${CMAKE_CURRENT_LIST_DIR}/procedures.h
     ${CMAKE_CURRENT_LIST_DIR}/procinsertsinto.cpp
     ${CMAKE_CURRENT_LIST_DIR}/procinsertsinto.h
     ${CMAKE_CURRENT_LIST_DIR}/procinsertsintotable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/procinsertsintotable.h
+    ${CMAKE_CURRENT_LIST_DIR}/procinsertsintotablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/procinsertsintotablemodel.h
     ${CMAKE_CURRENT_LIST_DIR}/readmyschemaargs.cpp
     ${CMAKE_CURRENT_LIST_DIR}/readmyschemaargs.h
     ${CMAKE_CURRENT_LIST_DIR}/reducers.cpp

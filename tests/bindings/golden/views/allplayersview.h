@@ -15,6 +15,8 @@
 
 namespace views {
 
+class AllPlayersViewModel;
+
 // The `all_players` view: its cached rows as Player values, decoded when read, and typed
 // signals for every change the server reports.
 // A view: subscribed to by name like a table. Anonymous: every subscriber gets the same rows.
@@ -49,6 +51,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<Player> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    AllPlayersViewModel *createModel(QObject *parent = nullptr);
 
     // The row whose `identity` is `identity`, if it is cached.
     std::optional<Player> findByIdentity(const stdb::Identity &identity) const;

@@ -15,6 +15,8 @@
 
 namespace views {
 
+class MyPlayerViewModel;
+
 // The `my_player` view: its cached rows as Player values, decoded when read, and typed
 // signals for every change the server reports.
 // A view: subscribed to by name like a table. Per subscriber: the server computes its
@@ -50,6 +52,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<Player> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    MyPlayerViewModel *createModel(QObject *parent = nullptr);
 
     // The row whose `identity` is `identity`, if it is cached.
     std::optional<Player> findByIdentity(const stdb::Identity &identity) const;

@@ -2,6 +2,14 @@
 
 #include "player.h"
 
+namespace views {
+
+QString Player::qml_identity() const {
+    return stdb::toQml(identity);
+}
+
+} // namespace views
+
 namespace stdb {
 
 void BsatnCodec<views::Player>::write(BsatnWriter &w, const views::Player &v) {

@@ -3,16 +3,29 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
+
+#include <QObject>
 
 namespace views {
 
 // The module's product type `Player`, the row type of table `player`, `players_at_level_0`, `my_player`, `all_players`.
 struct Player {
+    Q_GADGET
+    Q_PROPERTY(QString identity READ qml_identity)
+    Q_PROPERTY(quint64 entityId MEMBER entityId)
+    Q_PROPERTY(quint32 level MEMBER level)
+
+public:
     stdb::Identity identity;
     quint64 entityId = 0;
     quint32 level = 0;
 
     bool operator==(const Player &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QString qml_identity() const;
 };
 
 } // namespace views

@@ -14,6 +14,8 @@
 
 namespace views {
 
+class PlayersAtLevel0ViewModel;
+
 // The `players_at_level_0` view: its cached rows as Player values, decoded when read, and typed
 // signals for every change the server reports.
 // A view: subscribed to by name like a table. Anonymous: every subscriber gets the same rows.
@@ -47,6 +49,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<Player> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    PlayersAtLevel0ViewModel *createModel(QObject *parent = nullptr);
 
     // Typed columns for stdb::query conditions: query().where(Cols::column > value).
     // Columns of types SQL has no literal for are left out.

@@ -3,6 +3,8 @@
 set(VIEWS_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/allplayersview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/allplayersview.h
+    ${CMAKE_CURRENT_LIST_DIR}/allplayersviewmodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/allplayersviewmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/deleteplayerargs.cpp
     ${CMAKE_CURRENT_LIST_DIR}/deleteplayerargs.h
     ${CMAKE_CURRENT_LIST_DIR}/emittesteventargs.cpp
@@ -13,12 +15,18 @@ set(VIEWS_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/module.h
     ${CMAKE_CURRENT_LIST_DIR}/myplayerview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/myplayerview.h
+    ${CMAKE_CURRENT_LIST_DIR}/myplayerviewmodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/myplayerviewmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/player.cpp
     ${CMAKE_CURRENT_LIST_DIR}/player.h
     ${CMAKE_CURRENT_LIST_DIR}/playersatlevel0view.cpp
     ${CMAKE_CURRENT_LIST_DIR}/playersatlevel0view.h
+    ${CMAKE_CURRENT_LIST_DIR}/playersatlevel0viewmodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/playersatlevel0viewmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/playertable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/playertable.h
+    ${CMAKE_CURRENT_LIST_DIR}/playertablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/playertablemodel.h
     ${CMAKE_CURRENT_LIST_DIR}/reducers.cpp
     ${CMAKE_CURRENT_LIST_DIR}/reducers.h
     ${CMAKE_CURRENT_LIST_DIR}/testevent.cpp
@@ -29,4 +37,6 @@ set(VIEWS_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/tick.h
     ${CMAKE_CURRENT_LIST_DIR}/ticktable.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ticktable.h
+    ${CMAKE_CURRENT_LIST_DIR}/ticktablemodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ticktablemodel.h
 )

@@ -4,12 +4,18 @@
 
 #include "spacetime/bsatn/codec.h"
 
+#include <QObject>
 #include <QString>
 
 namespace views {
 
 // The module's product type `TestEvent`, the row type of table `test_event`.
 struct TestEvent {
+    Q_GADGET
+    Q_PROPERTY(QString name MEMBER name)
+    Q_PROPERTY(quint64 value MEMBER value)
+
+public:
     QString name;
     quint64 value = 0;
 

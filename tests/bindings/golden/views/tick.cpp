@@ -2,6 +2,14 @@
 
 #include "tick.h"
 
+namespace views {
+
+QVariantMap Tick::qml_scheduledAt() const {
+    return stdb::toQml(scheduledAt);
+}
+
+} // namespace views
+
 namespace stdb {
 
 void BsatnCodec<views::Tick>::write(BsatnWriter &w, const views::Tick &v) {

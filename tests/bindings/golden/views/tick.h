@@ -3,15 +3,27 @@
 #pragma once
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/models/qmlvalue.h"
+
+#include <QObject>
 
 namespace views {
 
 // The module's product type `Tick`, the row type of table `tick`.
 struct Tick {
+    Q_GADGET
+    Q_PROPERTY(quint64 scheduledId MEMBER scheduledId)
+    Q_PROPERTY(QVariantMap scheduledAt READ qml_scheduledAt)
+
+public:
     quint64 scheduledId = 0;
     stdb::ScheduleAt scheduledAt;
 
     bool operator==(const Tick &) const = default;
+
+    // The fields QML cannot use as they are, converted by stdb::QmlValue (the properties'
+    // READ functions).
+    QVariantMap qml_scheduledAt() const;
 };
 
 } // namespace views

@@ -16,6 +16,8 @@
 
 namespace views {
 
+class TickTableModel;
+
 // The `tick` table: its cached rows as Tick values, decoded when read, and typed
 // signals for every change the server reports.
 // Primary key `scheduled_id`: a row replaced by one with the same key arrives as rowUpdated.
@@ -55,6 +57,8 @@ public:
     void forEach(F &&f) const;
     // A copy of every cached row, in no particular order.
     QList<Tick> rows() const;
+    // A new live list model of the cached rows, owned by `parent`.
+    TickTableModel *createModel(QObject *parent = nullptr);
 
     // The row whose `scheduled_id` is `scheduledId`, if it is cached.
     std::optional<Tick> findByScheduledId(quint64 scheduledId) const;
