@@ -692,6 +692,10 @@ Du machst mit einer neuen, anonymen Identität weiter. Deine alten Nachrichten b
         <source>Show the whole message (Enter)</source>
         <translation>Die ganze Nachricht anzeigen (Eingabe)</translation>
     </message>
+    <message>
+        <source>New messages</source>
+        <translation>Neue Nachrichten</translation>
+    </message>
 </context>
 <context>
     <name>MessageInput</name>
