@@ -22,7 +22,10 @@ if [[ -x scripts/npm-setup.sh ]]; then bash scripts/npm-setup.sh; fi
 build=${STDB_BUILD_DIR:-$root/build}
 jobs=$(nproc)
 
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTDB_WERROR=ON
+# -g1 (line tables only): backtraces keep file and line, and a file compiles in about a third less
+# CPU time than with full debug information (src/chat/chatclient.cpp: 9.9 s -> 6.4 s; CI budget).
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTDB_WERROR=ON \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
 cmake --build "$build" -j"$jobs"
 
 # shellcheck source=SCRIPTDIR/lib.sh
