@@ -213,10 +213,17 @@ private slots:
         QStandardItemModel model;
         model.appendRow(messageItem(QStringLiteral("Bob"), hostile::longLine()));
         const QModelIndex index = model.index(0, 0);
+        const int lineHeight = QFontMetrics(QApplication::font()).height();
+        // Collapsed (the default for a message this long): a few lines high, within width.
+        const QSize collapsed = delegate.sizeHint(viewOption(QRect(0, 0, 500, 10)), index);
+        QCOMPARE(collapsed.width(), 500);
+        QVERIFY2(collapsed.height() < 16 * lineHeight,
+                 qPrintable(QString::number(collapsed.height())));
+        // Expanded: 100 000 characters without a space are broken anywhere: many lines, all
+        // within width.
+        model.setData(index, true, chat::MessageModel::ExpandedRole);
         const QSize size = delegate.sizeHint(viewOption(QRect(0, 0, 500, 10)), index);
         QCOMPARE(size.width(), 500);
-        // 100 000 characters without a space are broken anywhere: many lines, all within width.
-        const int lineHeight = QFontMetrics(QApplication::font()).height();
         QVERIFY2(size.height() > 100 * lineHeight, qPrintable(QString::number(size.height())));
         const QImage image = paintRow(&delegate, index, 500);
         QCOMPARE(image.width(), 500);
