@@ -113,6 +113,10 @@ app() {
     DISPLAY=$display xdotool windowactivate --sync "$win" >/dev/null 2>&1 ||
         DISPLAY=$display xdotool windowfocus "$win"
 }
+say jana 'Release review at three, everyone?'
+say lukas 'Yes, I will take notes.' 'Mira, can you bring the benchmark figures?'
+say mira 'Sure, the view benchmark and the history one.'
+say jana 'Great. Sam, you too?'
 app
 DISPLAY=$display xdotool type --delay 20 '/name Sam'
 DISPLAY=$display xdotool key Return
@@ -131,6 +135,11 @@ long+=" should remember being expanded after a restart (today: only while the ap
 long+=" week we look at the history benchmark again: the transfer of a million messages is still"
 long+=" bound by the page faults of the socket buffers, not by decoding. Please add your notes"
 long+=" below, and say if you want a demo of the shape board example on top of the generated models."
+long+=" Second, the bindings: views, event tables and scheduled tables have handles now, every"
+long+=" index gets typed lookups with prefixes and ranges from the client cache, there is a typed"
+long+=" query builder that quotes identifiers and literals as the server expects, and each table"
+long+=" can give a live list model for QListView and QML. The official TypeScript SDK encodes the"
+long+=" rows and arguments the smoke tests decode, byte for byte. Thanks to everyone who reviewed."
 say lukas "$long"
 say mira 'Thanks Lukas, that covers it.' 'I can show the shape board on Thursday.'
 app
