@@ -9,28 +9,8 @@ IndexEmitter::IndexEmitter(const GenModule &module, const GenTable &table)
     , m_table(table) {}
 
 bool IndexEmitter::isOrdered(const GenField &c) const {
-    static const QStringList types{QStringLiteral("bool"),
-                                   QStringLiteral("qint8"),
-                                   QStringLiteral("quint8"),
-                                   QStringLiteral("qint16"),
-                                   QStringLiteral("quint16"),
-                                   QStringLiteral("qint32"),
-                                   QStringLiteral("quint32"),
-                                   QStringLiteral("qint64"),
-                                   QStringLiteral("quint64"),
-                                   QStringLiteral("stdb::I128"),
-                                   QStringLiteral("stdb::U128"),
-                                   QStringLiteral("stdb::I256"),
-                                   QStringLiteral("stdb::U256"),
-                                   QStringLiteral("float"),
-                                   QStringLiteral("double"),
-                                   QStringLiteral("QString"),
-                                   QStringLiteral("QByteArray"),
-                                   QStringLiteral("stdb::Identity"),
-                                   QStringLiteral("stdb::ConnectionId"),
-                                   QStringLiteral("stdb::Timestamp"),
-                                   QStringLiteral("stdb::TimeDuration")};
-    if (types.contains(c.cppType))
+    // TimeDuration has an order too, but no SQL literal (so no query builder column).
+    if (c.isOrderedScalar() || c.cppType == QLatin1String("stdb::TimeDuration"))
         return true;
     const GenType *g = m_module.type(c.cppType);
     return g && g->kind == GenType::Kind::Enum;

@@ -11,27 +11,7 @@ QString QueryEmitter::columnType(const GenField &column) {
     // What crates/expr parse() reads a literal as, and op_supports_type() compares: bool,
     // integers, floats, strings, bytes, Identity, ConnectionId, Timestamp, Uuid. Not Option,
     // sums, products, other arrays, TimeDuration.
-    static const QStringList types{QStringLiteral("bool"),
-                                   QStringLiteral("qint8"),
-                                   QStringLiteral("quint8"),
-                                   QStringLiteral("qint16"),
-                                   QStringLiteral("quint16"),
-                                   QStringLiteral("qint32"),
-                                   QStringLiteral("quint32"),
-                                   QStringLiteral("qint64"),
-                                   QStringLiteral("quint64"),
-                                   QStringLiteral("stdb::I128"),
-                                   QStringLiteral("stdb::U128"),
-                                   QStringLiteral("stdb::I256"),
-                                   QStringLiteral("stdb::U256"),
-                                   QStringLiteral("float"),
-                                   QStringLiteral("double"),
-                                   QStringLiteral("QString"),
-                                   QStringLiteral("QByteArray"),
-                                   QStringLiteral("stdb::Identity"),
-                                   QStringLiteral("stdb::ConnectionId"),
-                                   QStringLiteral("stdb::Timestamp")};
-    if (!types.contains(column.cppType))
+    if (!column.isOrderedScalar())
         return {};
     if (column.isUuid)
         return QStringLiteral("UuidCol");

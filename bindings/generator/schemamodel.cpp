@@ -122,6 +122,30 @@ bool isScalarKind(Kind k) {
 
 } // namespace
 
+bool GenField::isOrderedScalar() const {
+    static const QStringList types{QStringLiteral("bool"),
+                                   QStringLiteral("qint8"),
+                                   QStringLiteral("quint8"),
+                                   QStringLiteral("qint16"),
+                                   QStringLiteral("quint16"),
+                                   QStringLiteral("qint32"),
+                                   QStringLiteral("quint32"),
+                                   QStringLiteral("qint64"),
+                                   QStringLiteral("quint64"),
+                                   QStringLiteral("stdb::I128"),
+                                   QStringLiteral("stdb::U128"),
+                                   QStringLiteral("stdb::I256"),
+                                   QStringLiteral("stdb::U256"),
+                                   QStringLiteral("float"),
+                                   QStringLiteral("double"),
+                                   QStringLiteral("QString"),
+                                   QStringLiteral("QByteArray"),
+                                   QStringLiteral("stdb::Identity"),
+                                   QStringLiteral("stdb::ConnectionId"),
+                                   QStringLiteral("stdb::Timestamp")};
+    return types.contains(cppType);
+}
+
 const GenType *GenModule::type(const QString &cppName) const {
     for (const GenType &t : types)
         if (t.cppName == cppName)

@@ -26,6 +26,10 @@ struct GenField {
     bool isString = false;
     bool isUnit = false; // sum variant without payload
     bool isUuid = false; // a Uuid column (stdb::U128 in C++, a UUID string in SQL)
+
+    // A bool, integer, float, string, bytes, Identity, ConnectionId or Timestamp column: totally
+    // ordered (cache range lookups) and written as an SQL literal (the query builder).
+    bool isOrderedScalar() const;
 };
 
 struct GenType {
