@@ -28,7 +28,9 @@ int main(int argc, char *argv[]) {
     QGuiApplication::setOrganizationName(QStringLiteral("spacetime-chat"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));
     QGuiApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION_STRING));
-    QGuiApplication::setDesktopFileName(QStringLiteral("spacetime-chat-quick"));
+    // The installed desktop entry (and icon) of Spacetime Chat: notifications name it, so the
+    // notification server shows the app's name and icon and applies the user's settings for it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.spacetimechat.SpacetimeChat"));
 
     // --version prints "<application name> <version>": this program's own name while parsing.
     // The application name proper is shared with the other front ends because it names the
