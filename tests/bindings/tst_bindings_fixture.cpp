@@ -359,7 +359,7 @@ private slots:
                                             snapshot(QStringLiteral("item"), {stdb::toBsatn(it)}));
         std::unique_ptr<ItemTableModel> model(module->item()->createModel());
         QCOMPARE(model->rowCount(), 1);
-        QCOMPARE(model->columnCount(), 18);
+        QCOMPARE(model->tableColumnCount(), 18);
         QCOMPARE(model->roleNames().value(ItemTableModel::MaybeCountRole),
                  QByteArray("maybeCount"));
         QCOMPARE(model->rowOf(7), 0);

@@ -82,9 +82,10 @@ QVariant TableModel::data(const QModelIndex &index, int role) const {
     if (role == RowRole)
         return row;
     if (role == Qt::DisplayRole)
-        return d->displayColumn < columnCount() ? columnValue(row, d->displayColumn) : QVariant();
+        return d->displayColumn < tableColumnCount() ? columnValue(row, d->displayColumn)
+                                                     : QVariant();
     const int column = role - FirstColumnRole;
-    if (column < 0 || column >= columnCount())
+    if (column < 0 || column >= tableColumnCount())
         return {};
     return columnValue(row, column);
 }
@@ -94,7 +95,7 @@ QHash<int, QByteArray> TableModel::roleNames() const {
     // A column called "row" keeps its name; the whole row is then reachable by rowValue().
     if (!d->columns.contains(QByteArrayLiteral("row")))
         names.insert(RowRole, QByteArrayLiteral("row"));
-    for (int i = 0; i < columnCount(); ++i)
+    for (int i = 0; i < tableColumnCount(); ++i)
         names.insert(FirstColumnRole + i, d->columns[i]);
     return names;
 }
@@ -107,7 +108,7 @@ QVariantMap TableModel::get(int row) const {
     QVariantMap out;
     if (row < 0 || row >= d->rows.size())
         return out;
-    for (int i = 0; i < columnCount(); ++i)
+    for (int i = 0; i < tableColumnCount(); ++i)
         out.insert(QString::fromUtf8(d->columns[i]), columnValue(d->rows[row].value, i));
     return out;
 }
@@ -117,7 +118,7 @@ int TableModel::displayColumn() const {
 }
 
 void TableModel::setDisplayColumn(int column) {
-    if (column == d->displayColumn || column < 0 || column >= columnCount())
+    if (column == d->displayColumn || column < 0 || column >= tableColumnCount())
         return;
     d->displayColumn = column;
     if (!d->rows.isEmpty())

@@ -46,7 +46,9 @@ public:
     TableHandle *tableHandle() const;
     // The columns' names (the roles' names, C++ field names), in column order.
     const QList<QByteArray> &columnNames() const;
-    int columnCount() const { return int(columnNames().size()); }
+    // The table's column count (not columnCount(), which would hide the list model's own:
+    // a list model has one column, each table column is a role).
+    int tableColumnCount() const { return int(columnNames().size()); }
     // The role of a column by name, or -1.
     Q_INVOKABLE int roleForColumn(const QString &name) const;
 

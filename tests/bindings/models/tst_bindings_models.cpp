@@ -72,7 +72,7 @@ private slots:
         QCOMPARE(int(UserTableModel::IdentityRole), int(stdb::TableModel::FirstColumnRole));
         QCOMPARE(model->roleForColumn(QStringLiteral("online")), int(UserTableModel::OnlineRole));
         QCOMPARE(model->roleForColumn(QStringLiteral("nope")), -1);
-        QCOMPARE(model->columnCount(), 3);
+        QCOMPARE(model->tableColumnCount(), 3);
         QCOMPARE(model->table(), feed->module()->user());
         QCOMPARE(model->rowCount(), 0);
     }
