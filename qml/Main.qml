@@ -181,6 +181,7 @@ ApplicationWindow {
         }
 
         SplitView {
+            objectName: "mainSplit" // its state is kept per profile (desktop::WindowLayout)
             orientation: Qt.Horizontal
             Layout.fillWidth: true
             Layout.fillHeight: true

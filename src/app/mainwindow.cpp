@@ -27,6 +27,7 @@
 #include "chat/usermodel.h"
 #include "desktop/messagenotifier.h"
 #include "desktop/notifier.h"
+#include "desktop/windowlayout.h"
 
 #include <QActionGroup>
 #include <QCloseEvent>
@@ -268,9 +269,7 @@ void MainWindow::loadSettings() {
 }
 
 QString MainWindow::layoutKey(const QString &profileName) {
-    // Profile names are free text: percent-encoded, they cannot make a nested settings path.
-    return QStringLiteral("layout/") + QString::fromLatin1(QUrl::toPercentEncoding(profileName)) +
-           QLatin1Char('/');
+    return desktop::WindowLayout::key(profileName);
 }
 
 void MainWindow::saveLayout(const QString &profileName) {
@@ -304,35 +303,17 @@ void MainWindow::restoreLayout(const QString &profileName) {
 
 void MainWindow::ensureOnScreen() {
     // restoreGeometry() moves a window whose screen is gone (a second monitor unplugged); a
-    // window left with only a corner on a screen (no title bar to grab) is brought in too:
-    // onto the screen it overlaps most, else the primary one, fitted into its free area.
+    // window left with only a corner on a screen (no title bar to grab) is brought in too.
+    QList<QRect> available;
+    for (const QScreen *screen : QGuiApplication::screens())
+        available.append(screen->availableGeometry());
+    const QScreen *primary = QGuiApplication::primaryScreen();
     const QRect frame = frameGeometry();
-    QScreen *target = nullptr;
-    int best = 0;
-    for (QScreen *screen : QGuiApplication::screens()) {
-        const QRect common = screen->availableGeometry().intersected(frame);
-        const int area = common.width() * common.height();
-        if (area > best) {
-            best = area;
-            target = screen;
-        }
-    }
-    // A strip of 100 x 40 (enough of the title bar to grab it) is the least that counts.
-    if (target) {
-        const QRect common = target->availableGeometry().intersected(frame);
-        if (common.width() >= qMin(frame.width(), 100) &&
-            common.height() >= qMin(frame.height(), 40))
-            return;
-    }
-    if (!target)
-        target = QGuiApplication::primaryScreen();
-    if (!target)
+    const QRect placed = desktop::WindowLayout::visiblePlacement(
+        frame, available, primary ? primary->availableGeometry() : QRect());
+    if (placed == frame)
         return;
-    const QRect avail = target->availableGeometry();
-    const QSize fitted = size().boundedTo(avail.size());
-    resize(fitted);
-    QRect placed(QPoint(), fitted);
-    placed.moveCenter(avail.center());
+    resize(size().boundedTo(placed.size()));
     move(placed.topLeft());
 }
 

@@ -8,12 +8,14 @@
 #include "chat/chatclient.h"
 #include "chat/translations.h"
 #include "desktop/messagenotifier.h"
+#include "desktop/windowlayout.h"
 
 #include <QGuiApplication>
 #include <QIcon>
 #include <QLoggingCategory>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
+#include <QQuickWindow>
 
 #include <cstdio>
 
@@ -71,8 +73,23 @@ int main(int argc, char *argv[]) {
         return 1;
     if (!quick::applyColorScheme(engine.rootObjects().constFirst(), options.colorScheme))
         qCWarning(lcQuick) << "the window has no palette: --color-scheme not applied";
+    // The window's layout per profile, as in the desktop app (on a screen that exists now).
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    const QString profileName = options.client.profile.name();
+    QObject *split = window ? window->findChild<QObject *>(QStringLiteral("mainSplit")) : nullptr;
+    if (window) {
+        const QByteArray splitState = desktop::WindowLayout::restoreWindow(profileName, window);
+        if (split && !splitState.isEmpty())
+            QMetaObject::invokeMethod(split, "restoreState", Q_ARG(QVariant, splitState));
+    }
     client.start();
     const int code = app.exec();
+    if (window) {
+        QVariant splitState;
+        if (split)
+            QMetaObject::invokeMethod(split, "saveState", Q_RETURN_ARG(QVariant, splitState));
+        desktop::WindowLayout::saveWindow(profileName, window, splitState.toByteArray());
+    }
     client.stop();
     return code;
 }

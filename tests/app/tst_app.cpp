@@ -6,6 +6,7 @@
 
 #include "connectionstatus.h"
 #include "desktop/notifier.h"
+#include "desktop/windowlayout.h"
 #include "findbar.h"
 #include "mainwindow.h"
 #include "messagedelegate.h"
@@ -54,6 +55,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QWindow>
 
 #include "spacetime/connection/dbconnectionbuilder.h"
 #include "spacetime/connection/manualclock.h"
@@ -821,6 +823,50 @@ private slots:
         QTRY_VERIFY(avail.intersected(w.frameGeometry()).width() >= 100);
         QVERIFY(avail.intersected(w.frameGeometry()).height() >= 40);
         QSettings().remove(QStringLiteral("layout"));
+    }
+
+    // The Qt Quick client's window layout (desktop::WindowLayout): geometry and split state per
+    // profile; a place on a screen that is gone comes back onto one that exists.
+    void quickWindowLayoutPerProfile() {
+        const QString a = QStringLiteral("quickLayoutA%1").arg(m_run);
+        const QString b = QStringLiteral("quickLayoutB%1").arg(m_run);
+        const QRect avail = QGuiApplication::primaryScreen()->availableGeometry();
+        QWindow first;
+        first.setGeometry(QRect(avail.topLeft() + QPoint(30, 40), QSize(500, 300)));
+        desktop::WindowLayout::saveWindow(a, &first, QByteArrayLiteral("split-a"));
+        first.setGeometry(QRect(QPoint(20000, 20000), QSize(400, 250))); // an unplugged screen
+        desktop::WindowLayout::saveWindow(b, &first, QByteArrayLiteral("split-b"));
+
+        QWindow again;
+        QCOMPARE(desktop::WindowLayout::restoreWindow(a, &again), QByteArrayLiteral("split-a"));
+        QCOMPARE(again.geometry(), QRect(avail.topLeft() + QPoint(30, 40), QSize(500, 300)));
+        QCOMPARE(desktop::WindowLayout::restoreWindow(b, &again), QByteArrayLiteral("split-b"));
+        QCOMPARE(again.geometry().size(), QSize(400, 250));
+        QVERIFY(avail.contains(again.geometry()));
+        QWindow fresh; // a profile never saved: left alone
+        const QRect initial = fresh.geometry();
+        QVERIFY(desktop::WindowLayout::restoreWindow(QStringLiteral("never%1").arg(m_run), &fresh)
+                    .isEmpty());
+        QCOMPARE(fresh.geometry(), initial);
+        QSettings().remove(QStringLiteral("layout"));
+    }
+
+    void windowPlacementOnTheScreensThatExist() {
+        const QRect left(0, 0, 1000, 800), right(1000, 0, 800, 600);
+        using desktop::WindowLayout;
+        // Enough of it on a screen: unchanged.
+        QCOMPARE(WindowLayout::visiblePlacement(QRect(900, 10, 300, 200), {left, right}, left),
+                 QRect(900, 10, 300, 200));
+        // Only a corner visible: onto the screen it overlaps most, centred, fitted.
+        QCOMPARE(WindowLayout::visiblePlacement(QRect(1790, 590, 300, 200), {left, right}, left),
+                 QRect(QPoint(1250, 200), QSize(300, 200)));
+        // On no screen: the fallback's, and a window bigger than it is fitted in.
+        const QRect placed =
+            WindowLayout::visiblePlacement(QRect(5000, 5000, 1200, 900), {left, right}, left);
+        QCOMPARE(placed, left);
+        // No screens known: left alone.
+        QCOMPARE(WindowLayout::visiblePlacement(QRect(5, 5, 10, 10), {}, QRect()),
+                 QRect(5, 5, 10, 10));
     }
 
     // Messages that came while the window was hidden are unread: counted in the title (the
