@@ -19,7 +19,9 @@ public:
     struct Less {
         using is_transparent = void;
         static int compare(QByteArrayView a, QByteArrayView b) {
-            const int c = std::memcmp(a.data(), b.data(), size_t(std::min(a.size(), b.size())));
+            // An empty view may have no data pointer at all: memcmp must not see it (UB).
+            const qsizetype common = std::min(a.size(), b.size());
+            const int c = common ? std::memcmp(a.data(), b.data(), size_t(common)) : 0;
             return c ? c : (a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0);
         }
         using Item = std::pair<QByteArray, const RowEntry *>;
