@@ -23,7 +23,8 @@ GadgetEmitter::Property GadgetEmitter::property(const GenField &f) const {
     static const QSet<QString> text{
         QStringLiteral("stdb::Identity"), QStringLiteral("stdb::ConnectionId"),
         QStringLiteral("stdb::I128"),     QStringLiteral("stdb::U128"),
-        QStringLiteral("stdb::I256"),     QStringLiteral("stdb::U256")};
+        QStringLiteral("stdb::I256"),     QStringLiteral("stdb::U256"),
+        QStringLiteral("stdb::Uuid")};
     const QString &t = f.cppType;
     if (native.contains(t) || m_module.type(t))
         return {t, true};

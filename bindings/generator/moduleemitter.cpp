@@ -3,6 +3,9 @@
 
 #include "codeformat.h"
 
+#include <QRegularExpression>
+#include <QSet>
+
 ModuleEmitter::ModuleEmitter(const GenModule &module)
     : m_module(module) {}
 
@@ -14,19 +17,54 @@ QStringList ModuleEmitter::params(const QList<GenField> &fields) {
     return out;
 }
 
+QString ModuleEmitter::callbackType(const GenReducer &r) {
+    return r.returnType.isEmpty() ? QStringLiteral("stdb::ReducerCallback")
+                                  : QStringLiteral("ReturnCallback<%1>").arg(r.returnType);
+}
+
+QString ModuleEmitter::qualified(const QString &cppType) const {
+    // Signal parameters name generated types with their namespace (moc compares the text).
+    static const QRegularExpression word(
+        QStringLiteral("(?<![A-Za-z0-9_:])[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*"));
+    QString out;
+    qsizetype at = 0;
+    for (auto it = word.globalMatch(cppType); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += cppType.mid(at, m.capturedStart() - at);
+        const QString w = m.captured();
+        out += m_module.type(w) ? m_module.nameSpace + QStringLiteral("::") + w : w;
+        at = m.capturedEnd();
+    }
+    return out + cppType.mid(at);
+}
+
 QString ModuleEmitter::reducersHeader() const {
     const QString ns = m_module.nameSpace;
     QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
-    QStringList own;
-    for (const GenReducer &r : m_module.reducers)
-        own << r.argsStem + QStringLiteral(".h");
+    QSet<QString> own;
+    QSet<QString> qt{QStringLiteral("QObject"), QStringLiteral("QPointer")};
+    QSet<QString> std;
+    bool returns = false; // a reducer with a typed return value
+    for (const GenReducer &r : m_module.reducers) {
+        own.insert(r.argsStem + QStringLiteral(".h"));
+        if (r.returnType.isEmpty())
+            continue;
+        returns = true;
+        for (const QString &stem : r.returnTypeHeaders)
+            own.insert(stem + QStringLiteral(".h"));
+        CodeFormat::headersFor(r.returnType, &qt, &std);
+    }
+    if (returns)
+        std.insert(QStringLiteral("functional"));
     if (!own.isEmpty())
-        out += CodeFormat::includeBlock(own, false) + u'\n';
-    out +=
-        CodeFormat::includeBlock({QStringLiteral("spacetime/connection/dbconnection.h")}, false) +
-        u'\n';
-    out += CodeFormat::includeBlock({QStringLiteral("QObject"), QStringLiteral("QPointer")}, true) +
-           u'\n';
+        out += CodeFormat::includeBlock(QStringList(own.cbegin(), own.cend()), false) + u'\n';
+    QStringList sdk{QStringLiteral("spacetime/connection/dbconnection.h")};
+    if (returns)
+        sdk.prepend(QStringLiteral("spacetime/bsatn/codec.h"));
+    out += CodeFormat::includeBlock(sdk, false) + u'\n';
+    out += CodeFormat::includeBlock(QStringList(qt.cbegin(), qt.cend()), true) + u'\n';
+    if (!std.isEmpty())
+        out += CodeFormat::includeBlock(QStringList(std.cbegin(), std.cend()), true) + u'\n';
     out += QStringLiteral("namespace %1 {\n\n").arg(ns);
     out += QStringLiteral(
         "// The module's reducers as typed calls (lifecycle reducers are left out: only the "
@@ -38,40 +76,59 @@ QString ModuleEmitter::reducersHeader() const {
         "// matching *Completed signal reports it too (for our own calls only: the protocol tells\n"
         "// nobody about other clients' calls).\n");
     out += QStringLiteral("class Reducers : public QObject {\n    Q_OBJECT\npublic:\n");
+    if (returns)
+        out += QStringLiteral(
+            "    // For reducers that return a value (V10 ok_return_type): the value of a committed "
+            "call,\n"
+            "    // decoded, or the error (the outcome's, or the decode error when the value does "
+            "not match:\n"
+            "    // bindings older than the module; outcome.returnValue keeps the bytes).\n"
+            "    template <typename T>\n"
+            "    using ReturnCallback =\n"
+            "        std::function<void(const stdb::Expected<T> &returned, const "
+            "stdb::ReducerOutcome &outcome)>;\n\n");
     out += QStringLiteral(
         "    explicit Reducers(stdb::DbConnection *connection, QObject *parent = nullptr);\n\n");
     out += QStringLiteral("    stdb::DbConnection *connection() const { return m_connection; }\n");
     for (const GenReducer &r : m_module.reducers) {
         out += u'\n';
-        out += QStringLiteral("    // Calls reducer `%1`.\n").arg(r.wireName);
+        if (r.returnType.isEmpty())
+            out += QStringLiteral("    // Calls reducer `%1`.\n").arg(r.wireName);
+        else
+            out += QStringLiteral("    // Calls reducer `%1`; when it commits, it returns %2.\n")
+                       .arg(r.wireName, r.returnType);
         if (!r.scheduledBy.isEmpty())
             out += QStringLiteral(
                        "    // Scheduled by table `%1`: normally only the server calls it.\n")
                        .arg(r.scheduledBy);
         QStringList p = params(r.params);
-        out +=
-            CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
-                             p + QStringList{QStringLiteral("stdb::ReducerCallback callback = {}")},
-                             QStringLiteral(";")) +
-            u'\n';
+        const QString cb = callbackType(r) + QStringLiteral(" callback");
+        out += CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
+                                p + QStringList{cb + QStringLiteral(" = {}")}, QStringLiteral(";")) +
+               u'\n';
         out += QStringLiteral(
             "    // The same; the callback is skipped once `context` is destroyed.\n");
         out += CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
-                                p + QStringList{QStringLiteral("QObject *context"),
-                                                QStringLiteral("stdb::ReducerCallback callback")},
+                                p + QStringList{QStringLiteral("QObject *context"), cb},
                                 QStringLiteral(";")) +
                u'\n';
     }
     if (!m_module.reducers.isEmpty()) {
         out += QStringLiteral("\nQ_SIGNALS:\n");
         out += QStringLiteral(
-            "    // The outcome of one of our own calls, after its rows and its callback.\n");
-        for (const GenReducer &r : m_module.reducers)
-            out += CodeFormat::call(4, QStringLiteral("void %1").arg(r.signal),
-                                    {QStringLiteral("const %1::%2 &args").arg(ns, r.argsType),
-                                     QStringLiteral("const stdb::ReducerOutcome &outcome")},
+            "    // The outcome of one of our own calls, after its rows and its callback (and the "
+            "return\n"
+            "    // value as the callback gets it, for reducers that return one).\n");
+        for (const GenReducer &r : m_module.reducers) {
+            QStringList ps{QStringLiteral("const %1::%2 &args").arg(ns, r.argsType),
+                           QStringLiteral("const stdb::ReducerOutcome &outcome")};
+            if (!r.returnType.isEmpty())
+                ps << QStringLiteral("const stdb::Expected<%1> &returned")
+                          .arg(qualified(r.returnType));
+            out += CodeFormat::call(4, QStringLiteral("void %1").arg(r.signal), ps,
                                     QStringLiteral(";")) +
                    u'\n';
+        }
     }
     out += QStringLiteral("\nprivate:\n");
     if (!m_module.reducers.isEmpty())
@@ -92,7 +149,32 @@ QString ModuleEmitter::reducersSource() const {
         out += QStringLiteral(
             "    return stdb::Error(stdb::Error::Kind::Disconnected,\n"
             "                       QStringLiteral(\"the connection no longer exists\"));\n");
-        out += QStringLiteral("}\n\n} // namespace\n\n");
+        out += QStringLiteral("}\n\n");
+        bool returns = false;
+        for (const GenReducer &r : m_module.reducers)
+            returns = returns || !r.returnType.isEmpty();
+        if (returns)
+            out += QStringLiteral(
+                "// The return value of a committed call, decoded (bounds-checked, all bytes "
+                "used), or the\n"
+                "// outcome's error.\n"
+                "template <typename T>\n"
+                "stdb::Expected<T> reducerReturnValue(const stdb::ReducerOutcome &outcome) {\n"
+                "    if (!outcome.isCommitted())\n"
+                "        return outcome.error();\n"
+                "    return stdb::fromBsatn<T>(outcome.returnValue, \"reducer return value\");\n"
+                "}\n\n"
+                "// The SDK's untyped callback for a typed one.\n"
+                "template <typename T>\n"
+                "stdb::ReducerCallback typedReducerCallback(Reducers::ReturnCallback<T> callback) "
+                "{\n"
+                "    return [callback = std::move(callback)](const stdb::ReducerOutcome &outcome) "
+                "{\n"
+                "        if (callback)\n"
+                "            callback(reducerReturnValue<T>(outcome), outcome);\n"
+                "    };\n"
+                "}\n\n");
+        out += QStringLiteral("} // namespace\n\n");
     }
     out += QStringLiteral("Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)\n"
                           "    : QObject(parent)\n"
@@ -114,7 +196,7 @@ QString ModuleEmitter::reducersSource() const {
             QStringList p = params(r.params);
             if (withContext)
                 p << QStringLiteral("QObject *context");
-            p << QStringLiteral("stdb::ReducerCallback callback");
+            p << callbackType(r) + QStringLiteral(" callback");
             out += u'\n';
             out += CodeFormat::call(
                        0, QStringLiteral("stdb::Expected<quint32> Reducers::%1").arg(r.method), p,
@@ -124,7 +206,10 @@ QString ModuleEmitter::reducersSource() const {
             QStringList callArgs{wire, args};
             if (withContext)
                 callArgs << QStringLiteral("context");
-            callArgs << QStringLiteral("std::move(callback)");
+            callArgs << (r.returnType.isEmpty()
+                             ? QStringLiteral("std::move(callback)")
+                             : QStringLiteral("typedReducerCallback<%1>(std::move(callback))")
+                                   .arg(r.returnType));
             out += CodeFormat::call(4, QStringLiteral("return m_connection->callReducer"), callArgs,
                                     QStringLiteral(";")) +
                    u'\n';
@@ -139,9 +224,18 @@ QString ModuleEmitter::reducersSource() const {
                        .arg(CodeFormat::qstring(r.wireName));
             out += QStringLiteral("        const auto args = stdb::fromBsatn<%1>(outcome.args);\n")
                        .arg(r.argsType);
-            out +=
-                QStringLiteral("        if (args)\n            Q_EMIT %1(args.value(), outcome);\n")
-                    .arg(r.signal);
+            if (r.returnType.isEmpty())
+                out += QStringLiteral(
+                           "        if (args)\n            Q_EMIT %1(args.value(), outcome);\n")
+                           .arg(r.signal);
+            else
+                out += QStringLiteral("        if (args)\n") +
+                       CodeFormat::call(12, QStringLiteral("Q_EMIT %1").arg(r.signal),
+                                        {QStringLiteral("args.value()"), QStringLiteral("outcome"),
+                                         QStringLiteral("reducerReturnValue<%1>(outcome)")
+                                             .arg(r.returnType)},
+                                        QStringLiteral(";")) +
+                       u'\n';
             out += QStringLiteral("        return;\n    }\n");
         }
         out += QStringLiteral("}\n");

@@ -24,6 +24,10 @@ public:
 
 private:
     static QStringList params(const QList<GenField> &fields);
+    // stdb::ReducerCallback, or ReturnCallback<T> for a reducer that returns a T.
+    static QString callbackType(const GenReducer &r);
+    // A C++ type with the generated types in it namespace-qualified.
+    QString qualified(const QString &cppType) const;
 
     const GenModule &m_module;
 };

@@ -13,8 +13,6 @@ QString QueryEmitter::columnType(const GenField &column) {
     // sums, products, other arrays, TimeDuration.
     if (!column.isOrderedScalar())
         return {};
-    if (column.isUuid)
-        return QStringLiteral("UuidCol");
     return QStringLiteral("Col<%1>").arg(column.cppType);
 }
 
@@ -36,15 +34,6 @@ QString QueryEmitter::declarations() const {
         out += QStringLiteral("    struct Cols {\n");
         out += QStringLiteral("        template <typename T>\n");
         out += QStringLiteral("        using Col = stdb::query::Col<%1, T>;\n").arg(t.cppClass);
-        if (members.contains(u"UuidCol")) {
-            const QString type =
-                QStringLiteral("stdb::query::Col<%1, stdb::U128, stdb::query::LiteralForm::Uuid>;")
-                    .arg(t.cppClass);
-            const QString line = QStringLiteral("        using UuidCol = ") + type;
-            out += line.size() <= CodeFormat::kColumnLimit
-                       ? line + u'\n'
-                       : QStringLiteral("        using UuidCol =\n            ") + type + u'\n';
-        }
         out += members + QStringLiteral("    };\n");
     }
     out +=

@@ -13,7 +13,7 @@ public:
 
     QString declarations() const;
     // The stdb::query::Col type of a column, or empty when SQL has no literal for its type.
-    // Relative to the Col / UuidCol aliases declared in Cols.
+    // Relative to the Col alias declared in Cols.
     static QString columnType(const GenField &column);
 
 private:

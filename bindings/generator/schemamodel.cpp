@@ -142,7 +142,8 @@ bool GenField::isOrderedScalar() const {
                                    QStringLiteral("QByteArray"),
                                    QStringLiteral("stdb::Identity"),
                                    QStringLiteral("stdb::ConnectionId"),
-                                   QStringLiteral("stdb::Timestamp")};
+                                   QStringLiteral("stdb::Timestamp"),
+                                   QStringLiteral("stdb::Uuid")};
     return types.contains(cppType);
 }
 
@@ -371,7 +372,6 @@ GenField SchemaModel::field(const AlgebraicType &type, const std::optional<QStri
                                                          : QStringLiteral("Variant0"));
         }
         f.isString = resolved->kind() == Kind::String;
-        f.isUuid = resolved->special() == Special::Uuid;
         if (const auto n = ts.fixedSize(*resolved))
             f.fixedSize = *n;
     }
@@ -427,7 +427,7 @@ QString SchemaModel::cppType(const AlgebraicType &type, const QString &path, QSe
         case Special::TimeDuration:
             return QStringLiteral("stdb::TimeDuration");
         case Special::Uuid:
-            return QStringLiteral("stdb::U128"); // the SDK has no Uuid class yet
+            return QStringLiteral("stdb::Uuid");
         default:
             fail(path, QStringLiteral("anonymous product type %1: only named types (listed in "
                                       "\"types\") can be generated")
@@ -658,12 +658,17 @@ void SchemaModel::buildReducers() {
                      JsonPath::key(JsonPath::key(path, u"params"), u"elements"), &g.params);
         if (!ok())
             return;
-        if (r.okReturnType && !r.okReturnType->isUnit())
-            unsupported(JsonPath::key(path, u"ok_return_type"),
-                        QStringLiteral("reducer \"%1\" returns %2: the typed return value is not "
-                                       "generated (the reducer is; its BSATN is in "
-                                       "ReducerOutcome::returnValue)")
-                            .arg(r.name, r.okReturnType->toString()));
+        if (r.okReturnType && !r.okReturnType->isUnit()) {
+            QSet<QString> deps;
+            g.returnType =
+                cppType(*r.okReturnType, JsonPath::key(path, u"ok_return_type"), &deps);
+            if (!ok())
+                return;
+            for (const QString &d : deps)
+                if (const GenType *t = m_module.type(d))
+                    g.returnTypeHeaders << t->fileStem;
+            g.returnTypeHeaders.sort();
+        }
         m_module.reducers.append(g);
         m_module.types.append(args);
     }

@@ -25,9 +25,8 @@ struct GenField {
     qsizetype fixedSize = -1; // BSATN size when every value has the same size
     bool isString = false;
     bool isUnit = false; // sum variant without payload
-    bool isUuid = false; // a Uuid column (stdb::U128 in C++, a UUID string in SQL)
 
-    // A bool, integer, float, string, bytes, Identity, ConnectionId or Timestamp column: totally
+    // A bool, integer, float, string, bytes, Identity, ConnectionId, Timestamp or Uuid column: totally
     // ordered (cache range lookups) and written as an SQL literal (the query builder).
     bool isOrderedScalar() const;
 };
@@ -96,6 +95,10 @@ struct GenReducer {
     QList<GenField> params;
     QString path;
     QString scheduledBy; // table whose schedule calls it, if any
+    // V10 ok_return_type other than (): the C++ type of the value a committed call returns
+    // (empty for unit), and the file stems of generated types it needs.
+    QString returnType;
+    QStringList returnTypeHeaders;
 };
 
 struct GenProcedure {

@@ -8,6 +8,7 @@
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/bsatn/timestamp.h"
 #include "spacetime/bsatn/utf8.h"
+#include "spacetime/bsatn/uuid.h"
 #include "spacetime/error.h"
 
 #include <QByteArrayView>
@@ -108,6 +109,7 @@ public:
     ConnectionId readConnectionId() { return ConnectionId(readU128()); }
     Timestamp readTimestamp() { return Timestamp::fromMicros(readI64()); }
     TimeDuration readTimeDuration() { return TimeDuration::fromMicros(readI64()); }
+    Uuid readUuid() { return Uuid(readU128()); }
 
     // Exactly n raw bytes, as a view into the input.
     QByteArrayView readRaw(qsizetype n, const char *what = "bytes")

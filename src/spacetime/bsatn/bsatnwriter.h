@@ -7,6 +7,7 @@
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/bsatn/timestamp.h"
+#include "spacetime/bsatn/uuid.h"
 
 #include <QByteArray>
 #include <QString>
@@ -59,6 +60,7 @@ public:
     void writeConnectionId(const ConnectionId &id) { writeBigInt(id.value()); }
     void writeTimestamp(Timestamp t) { writeI64(t.micros()); }
     void writeTimeDuration(TimeDuration d) { writeI64(d.micros()); }
+    void writeUuid(const Uuid &u) { writeBigInt(u.value()); }
 
     void writeRaw(QByteArrayView bytes) { m_buf.append(bytes.data(), bytes.size()); }
     // u32 length + bytes

@@ -79,6 +79,7 @@ STDB_PRIMITIVE_CODEC(Identity, writeIdentity, readIdentity)
 STDB_PRIMITIVE_CODEC(ConnectionId, writeConnectionId, readConnectionId)
 STDB_PRIMITIVE_CODEC(Timestamp, writeTimestamp, readTimestamp)
 STDB_PRIMITIVE_CODEC(TimeDuration, writeTimeDuration, readTimeDuration)
+STDB_PRIMITIVE_CODEC(Uuid, writeUuid, readUuid)
 #undef STDB_PRIMITIVE_CODEC
 
 template <int Bytes, bool Signed>

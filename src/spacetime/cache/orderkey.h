@@ -7,6 +7,7 @@
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/bsatn/timestamp.h"
+#include "spacetime/bsatn/uuid.h"
 
 #include <QByteArray>
 #include <QString>
@@ -97,6 +98,10 @@ inline void append(QByteArray &out, const Identity &v) {
     append(out, v.value());
 }
 inline void append(QByteArray &out, const ConnectionId &v) {
+    append(out, v.value());
+}
+// The u128's order, which is the order of the UUID's bytes (and of the server's comparisons).
+inline void append(QByteArray &out, const Uuid &v) {
     append(out, v.value());
 }
 inline void append(QByteArray &out, Timestamp v) {

@@ -7,6 +7,7 @@
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/bsatn/scheduleat.h"
 #include "spacetime/bsatn/timestamp.h"
+#include "spacetime/bsatn/uuid.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -26,6 +27,7 @@ namespace stdb {
 // what QML can show and compare:
 //   8/16-bit integers      int (QML has no smaller number type)
 //   Identity, ConnectionId QString, hex
+//   Uuid                   QString, 8-4-4-4-12 lower-case hex
 //   Timestamp              QDateTime, UTC, millisecond precision
 //   TimeDuration           qint64 microseconds
 //   128/256-bit integers   QString, decimal (a JS number would round them)
@@ -70,6 +72,12 @@ template <>
 struct QmlValue<ConnectionId> {
     using Type = QString;
     static QString convert(const ConnectionId &v) { return v.toHex(); }
+};
+
+template <>
+struct QmlValue<Uuid> {
+    using Type = QString;
+    static QString convert(const Uuid &v) { return v.toString(); }
 };
 
 template <>

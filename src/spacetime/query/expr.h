@@ -39,7 +39,7 @@ private:
     std::optional<Error> m_error;
 };
 
-template <typename Table, typename T, LiteralForm Form>
+template <typename Table, typename T>
 class Col;
 
 // A condition over the rows of one table, `Table` being its generated table handle class
@@ -50,8 +50,7 @@ public:
     explicit Expr(Condition c)
         : m_c(std::move(c)) {}
     // A bool column alone means `column = TRUE`.
-    template <LiteralForm Form>
-    Expr(const Col<Table, bool, Form> &column)
+    Expr(const Col<Table, bool> &column)
         : m_c(column.isTrue().condition()) {}
 
     const Condition &condition() const { return m_c; }
@@ -72,7 +71,7 @@ private:
 // A column of `Table` holding T. Generated per table (`MessageTable::Cols::sent`); compares
 // with a value of T (any literal type of sqltext.h), with another column of the same table and
 // type, and Identity columns with stdb::query::senderIdentity.
-template <typename Table, typename T, LiteralForm Form = LiteralForm::Natural>
+template <typename Table, typename T>
 class Col {
 public:
     constexpr explicit Col(const char *wireName)
@@ -111,7 +110,7 @@ public:
 
 private:
     Expr<Table> cmp(Compare op, const T &v) const {
-        return Expr<Table>(Condition::compare(toSql(), op, literalFor(v, Form)));
+        return Expr<Table>(Condition::compare(toSql(), op, literalFor(v)));
     }
     Expr<Table> cmpCol(Compare op, const Col &o) const {
         return Expr<Table>(Condition::compare(toSql(), op, o.toSql()));

@@ -86,10 +86,8 @@ Expected<QString> literal(const Timestamp &value) {
     return quoteString(value.toIso8601());
 }
 
-QString uuidLiteral(const U128 &value) {
-    const QString h = value.toHex().toLower().rightJustified(32, u'0');
-    return quoteString(h.left(8) + u'-' + h.mid(8, 4) + u'-' + h.mid(12, 4) + u'-' + h.mid(16, 4) +
-                       u'-' + h.mid(20));
+QString literal(const Uuid &value) {
+    return quoteString(value.toString());
 }
 
 } // namespace stdb::query

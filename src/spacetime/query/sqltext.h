@@ -7,6 +7,7 @@
 #include "spacetime/bsatn/connectionid.h"
 #include "spacetime/bsatn/identity.h"
 #include "spacetime/bsatn/timestamp.h"
+#include "spacetime/bsatn/uuid.h"
 #include "spacetime/expected.h"
 
 #include <QByteArray>
@@ -26,10 +27,6 @@ STDB_EXPORT QString quoteIdentifier(QStringView name);
 // 'text', a doubled quote inside (Value::SingleQuotedString; the PostgreSQL dialect has no
 // backslash escapes, and newlines stand for themselves).
 STDB_EXPORT QString quoteString(QStringView text);
-
-// How a column's values are written as literals. Uuid columns are stdb::U128 in C++ but take
-// the textual UUID form; everything else follows from the C++ type.
-enum class LiteralForm { Natural, Uuid };
 
 STDB_EXPORT QString literal(bool value); // TRUE / FALSE (Value::Boolean)
 template <std::integral T>
@@ -57,17 +54,12 @@ STDB_EXPORT QString literal(const ConnectionId &value);
 // RFC 3339 in UTC with microseconds, as a string (Timestamp::parse_from_rfc3339). Years
 // 0001-9999 only: chrono reads four digits (and Qt has no year 0).
 STDB_EXPORT Expected<QString> literal(const Timestamp &value);
-// '8-4-4-4-12' lower-case hex of the big-endian value (Uuid::parse_str).
-STDB_EXPORT QString uuidLiteral(const U128 &value);
+// '8-4-4-4-12' lower-case hex, as a string (Uuid::parse_str).
+STDB_EXPORT QString literal(const Uuid &value);
 
 // Any of the above as Expected<QString>, so templates need not know which can fail.
 template <typename T>
-Expected<QString> literalFor(const T &value, LiteralForm form = LiteralForm::Natural) {
-    if constexpr (std::same_as<T, U128>) {
-        if (form == LiteralForm::Uuid)
-            return uuidLiteral(value);
-    }
-    Q_UNUSED(form);
+Expected<QString> literalFor(const T &value) {
     return Expected<QString>(literal(value));
 }
 
