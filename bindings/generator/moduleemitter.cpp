@@ -78,7 +78,8 @@ QString ModuleEmitter::reducersHeader() const {
     out += QStringLiteral("class Reducers : public QObject {\n    Q_OBJECT\npublic:\n");
     if (returns)
         out += QStringLiteral(
-            "    // For reducers that return a value (V10 ok_return_type): the value of a committed "
+            "    // For reducers that return a value (V10 ok_return_type): the value of a "
+            "committed "
             "call,\n"
             "    // decoded, or the error (the outcome's, or the decode error when the value does "
             "not match:\n"
@@ -103,9 +104,10 @@ QString ModuleEmitter::reducersHeader() const {
                        .arg(r.scheduledBy);
         QStringList p = params(r.params);
         const QString cb = callbackType(r) + QStringLiteral(" callback");
-        out += CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
-                                p + QStringList{cb + QStringLiteral(" = {}")}, QStringLiteral(";")) +
-               u'\n';
+        out +=
+            CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
+                             p + QStringList{cb + QStringLiteral(" = {}")}, QStringLiteral(";")) +
+            u'\n';
         out += QStringLiteral(
             "    // The same; the callback is skipped once `context` is destroyed.\n");
         out += CodeFormat::call(4, QStringLiteral("stdb::Expected<quint32> %1").arg(r.method),
@@ -115,10 +117,13 @@ QString ModuleEmitter::reducersHeader() const {
     }
     if (!m_module.reducers.isEmpty()) {
         out += QStringLiteral("\nQ_SIGNALS:\n");
-        out += QStringLiteral(
-            "    // The outcome of one of our own calls, after its rows and its callback (and the "
-            "return\n"
-            "    // value as the callback gets it, for reducers that return one).\n");
+        out += returns
+                   ? QStringLiteral("    // The outcome of one of our own calls, after its rows "
+                                    "and its callback (and the return\n"
+                                    "    // value as the callback gets it, for reducers that "
+                                    "return one).\n")
+                   : QStringLiteral("    // The outcome of one of our own calls, after its rows "
+                                    "and its callback.\n");
         for (const GenReducer &r : m_module.reducers) {
             QStringList ps{QStringLiteral("const %1::%2 &args").arg(ns, r.argsType),
                            QStringLiteral("const stdb::ReducerOutcome &outcome")};
@@ -230,11 +235,11 @@ QString ModuleEmitter::reducersSource() const {
                            .arg(r.signal);
             else
                 out += QStringLiteral("        if (args)\n") +
-                       CodeFormat::call(12, QStringLiteral("Q_EMIT %1").arg(r.signal),
-                                        {QStringLiteral("args.value()"), QStringLiteral("outcome"),
-                                         QStringLiteral("reducerReturnValue<%1>(outcome)")
-                                             .arg(r.returnType)},
-                                        QStringLiteral(";")) +
+                       CodeFormat::call(
+                           12, QStringLiteral("Q_EMIT %1").arg(r.signal),
+                           {QStringLiteral("args.value()"), QStringLiteral("outcome"),
+                            QStringLiteral("reducerReturnValue<%1>(outcome)").arg(r.returnType)},
+                           QStringLiteral(";")) +
                        u'\n';
             out += QStringLiteral("        return;\n    }\n");
         }

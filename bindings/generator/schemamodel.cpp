@@ -660,8 +660,7 @@ void SchemaModel::buildReducers() {
             return;
         if (r.okReturnType && !r.okReturnType->isUnit()) {
             QSet<QString> deps;
-            g.returnType =
-                cppType(*r.okReturnType, JsonPath::key(path, u"ok_return_type"), &deps);
+            g.returnType = cppType(*r.okReturnType, JsonPath::key(path, u"ok_return_type"), &deps);
             if (!ok())
                 return;
             for (const QString &d : deps)

@@ -26,8 +26,8 @@ struct GenField {
     bool isString = false;
     bool isUnit = false; // sum variant without payload
 
-    // A bool, integer, float, string, bytes, Identity, ConnectionId, Timestamp or Uuid column: totally
-    // ordered (cache range lookups) and written as an SQL literal (the query builder).
+    // A bool, integer, float, string, bytes, Identity, ConnectionId, Timestamp or Uuid column:
+    // totally ordered (cache range lookups) and written as an SQL literal (the query builder).
     bool isOrderedScalar() const;
 };
 

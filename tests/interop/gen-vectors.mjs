@@ -19,7 +19,8 @@
 //   specHex (optional): the bytes the protocol spec's worked examples (§1.7) give for the value.
 //
 // Description conventions (`describe`): bigint → decimal string; Uint8Array → lowercase hex;
-// Identity / ConnectionId → their SDK hex string (big-endian); Timestamp / TimeDuration →
+// Identity / ConnectionId → their SDK hex string (big-endian); Uuid → the SDK's toString()
+// (8-4-4-4-12); Timestamp / TimeDuration →
 // microseconds as a decimal string; Option None (undefined) → null; sums → {tag, value}; unit →
 // {}; Result → {ok: …} | {err: …}; floats → {value: "1.5" | "-0" | "NaN" | "Infinity" | …,
 // bits: IEEE-754 bits as big-endian hex}. Every BsatnRowList also carries rowType ("user" |
@@ -60,6 +61,8 @@ function describe(v) {
     if (typeof v === 'object') {
         if ('__identity__' in v || '__connection_id__' in v)
             return v.toHexString();
+        if ('__uuid__' in v)
+            return v.toString();
         if ('__timestamp_micros_since_unix_epoch__' in v)
             return v.__timestamp_micros_since_unix_epoch__.toString();
         if ('__time_duration_micros__' in v)
@@ -293,6 +296,18 @@ addValue('schedule-at/time-2024', 'schedule_at', t.scheduleAt(), stdb.ScheduleAt
          { specHex: '0100202110d70d0600' });
 addValue('result<u32,string>/ok', 'result<u32,string>', t.result(t.u32(), t.string()), { ok: 5 },
          { specHex: '0005000000' });
+// Uuid: the wire is the u128 little-endian, the text the SDK's toString(); v4 and v7 built by
+// the SDK's own constructors (the v7 one is sats' documented example, 0000647e-5180-7000-…).
+addValue('uuid/nil', 'uuid', t.uuid(), stdb.Uuid.NIL, { specHex: '00'.repeat(16) });
+addValue('uuid/max', 'uuid', t.uuid(), stdb.Uuid.MAX);
+addValue('uuid/bytes', 'uuid', t.uuid(), new stdb.Uuid(0x0123456789abcdef_fedcba9876543210n),
+         { specHex: '1032547698badcfeefcdab8967452301' });
+addValue('uuid/v4', 'uuid', t.uuid(),
+         stdb.Uuid.fromRandomBytesV4(Uint8Array.from({ length: 16 }, (_, i) => 0xf0 ^ (i * 37))));
+addValue('uuid/v7', 'uuid', t.uuid(),
+         stdb.Uuid.fromCounterV7({ value: 1 }, new stdb.Timestamp(1_686_000_000_000n),
+                                 new Uint8Array(4)));
+addValue('option<uuid>/some', 'option<uuid>', t.option(t.uuid()), stdb.Uuid.MAX);
 addValue('row/user-named', 'user_row', types.User, user(X, 'Bob', true));
 addValue('row/user-unnamed', 'user_row', types.User, user(X, undefined, true));
 addValue('row/message', 'message_row', types.Message, message(X, T2024, 'Hello, world'));

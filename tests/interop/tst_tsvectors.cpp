@@ -150,6 +150,17 @@ Identity identityFromHex(const QJsonValue &v) {
     return id;
 }
 
+// The SDK's Uuid.toString(): our parser must read it and our toString() give it back exactly.
+Uuid uuidFromText(const QJsonValue &v) {
+    const QString text = str(v, "uuid");
+    const Expected<Uuid> id = Uuid::fromString(text);
+    if (!id)
+        bad(QStringLiteral("bad uuid %1: %2").arg(text, id.error().toString()));
+    if (id->toString() != text)
+        bad(QStringLiteral("uuid %1 prints as %2").arg(text, id->toString()));
+    return *id;
+}
+
 ConnectionId connectionIdFromHex(const QJsonValue &v) {
     bool ok = false;
     const QString text = str(v, "connection id");
@@ -271,6 +282,10 @@ struct FromJson<Identity> {
 template <>
 struct FromJson<ConnectionId> {
     static ConnectionId parse(const QJsonValue &v) { return connectionIdFromHex(v); }
+};
+template <>
+struct FromJson<Uuid> {
+    static Uuid parse(const QJsonValue &v) { return uuidFromText(v); }
 };
 template <>
 struct FromJson<Timestamp> {
@@ -770,6 +785,8 @@ void TestTsVectors::initTestCase() {
     add("array<option<bool>>", &TestTsVectors::checkValue<QList<std::optional<bool>>>);
     add("identity", &TestTsVectors::checkValue<Identity>);
     add("connection_id", &TestTsVectors::checkValue<ConnectionId>);
+    add("uuid", &TestTsVectors::checkValue<Uuid>);
+    add("option<uuid>", &TestTsVectors::checkValue<std::optional<Uuid>>);
     add("timestamp", &TestTsVectors::checkValue<Timestamp>);
     add("time_duration", &TestTsVectors::checkValue<TimeDuration>);
     add("schedule_at", &TestTsVectors::checkValue<ScheduleAt>);
@@ -1016,6 +1033,7 @@ void TestTsVectors::coverage() {
                           "array<u16>",
                           "identity",
                           "connection_id",
+                          "uuid",
                           "timestamp"})
         if (!valueTypes.contains(QLatin1String(t)))
             missing << QStringLiteral("value type ") + QLatin1String(t);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // BSATN primitives and special types: wire bytes of the spec's worked examples (§1.7 items 1-5),
-// extremes, rejection of invalid input, and the hex/decimal/time conventions.
+// extremes, rejection of invalid input, and the hex/decimal/time/UUID conventions.
 
 #include "spacetime/bsatn/codec.h"
+#include "spacetime/cache/orderkey.h"
+#include "spacetime/models/qmlvalue.h"
 
+#include <QHash>
 #include <QTest>
 #include <QTimeZone>
 
@@ -371,6 +374,156 @@ private slots:
         QVERIFY(ConnectionId().isZero());
         QVERIFY(!ConnectionId::random().isZero());
         QVERIFY(ConnectionId::random() != ConnectionId::random());
+    }
+
+    void uuidWireAndText() {
+        // The u128 is the UUID read big-endian; the wire carries it little-endian (as the official
+        // TypeScript SDK encodes `new Uuid(0x0123…3210n)`: tst_tsvectors checks against it).
+        const Uuid u = Uuid::fromString(u"01234567-89ab-cdef-fedc-ba9876543210"_s).value();
+        QCOMPARE(u.value(), U128::fromHex(u"0123456789abcdeffedcba9876543210"_s));
+        QCOMPARE(enc(u), hex("10 32 54 76 98 BA DC FE EF CD AB 89 67 45 23 01"));
+        QCOMPARE(fromBsatn<Uuid>(enc(u)).value(), u);
+        QCOMPARE(u.toString(), u"01234567-89ab-cdef-fedc-ba9876543210"_s);
+        const Uuid::Bytes bytes = u.toBytes();
+        QCOMPARE(bytes[0], quint8(0x01));
+        QCOMPARE(bytes[15], quint8(0x10));
+        QCOMPARE(Uuid::fromBytes(bytes), u);
+        QVERIFY(roundTrips(u));
+        QVERIFY(roundTrips(std::optional<Uuid>(Uuid::max())));
+        QVERIFY(!fromBsatn<Uuid>(hex("00 01 02")).hasValue()); // short input: an error
+        QVERIFY(!fromBsatn<Uuid>(enc(u) + '\0').hasValue());   // trailing byte: an error
+
+        QCOMPARE(Uuid().toString(), u"00000000-0000-0000-0000-000000000000"_s);
+        QVERIFY(Uuid::nil().isNil());
+        QCOMPARE(Uuid::max().toString(), u"ffffffff-ffff-ffff-ffff-ffffffffffff"_s);
+        QCOMPARE(Uuid().version(), std::optional(Uuid::Version::Nil));
+        QCOMPARE(Uuid::max().version(), std::optional(Uuid::Version::Max));
+        QCOMPARE(u.version(), std::nullopt); // version nibble 0xc
+        QCOMPARE(toQml(u), u"01234567-89ab-cdef-fedc-ba9876543210"_s);
+        QString debug;
+        QDebug(&debug).nospace() << u;
+        QCOMPARE(debug, u"stdb::Uuid(01234567-89ab-cdef-fedc-ba9876543210)"_s);
+        QCOMPARE(qHash(u, 7), qHash(Uuid(u.value()), 7));
+        QCOMPARE(QVariant::fromValue(u).value<Uuid>(), u);
+    }
+
+    void uuidParsing_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("valid");
+        // The shapes the server's Uuid::parse_str (the uuid crate) reads.
+        QTest::newRow("hyphenated") << u"67e55044-10b1-426f-9247-bb680e5fe0c8"_s << true;
+        QTest::newRow("upper case") << u"67E55044-10B1-426F-9247-BB680E5FE0C8"_s << true;
+        QTest::newRow("simple") << u"67e5504410b1426f9247bb680e5fe0c8"_s << true;
+        QTest::newRow("braced") << u"{67e55044-10b1-426f-9247-bb680e5fe0c8}"_s << true;
+        QTest::newRow("urn") << u"urn:uuid:67e55044-10b1-426f-9247-bb680e5fe0c8"_s << true;
+        QTest::newRow("empty") << QString() << false;
+        QTest::newRow("short") << u"67e55044-10b1-426f-9247-bb680e5fe0c"_s << false;
+        QTest::newRow("long") << u"67e55044-10b1-426f-9247-bb680e5fe0c80"_s << false;
+        QTest::newRow("hyphen moved") << u"67e5504-410b1-426f-9247-bb680e5fe0c8"_s << false;
+        QTest::newRow("not hex") << u"67e55044-10b1-426f-9247-bb680e5fe0cg"_s << false;
+        QTest::newRow("simple not hex") << u"67e5504410b1426f9247bb680e5fe0cz"_s << false;
+        QTest::newRow("braces unclosed") << u"{67e55044-10b1-426f-9247-bb680e5fe0c8 "_s << false;
+        QTest::newRow("urn upper") << u"URN:UUID:67e55044-10b1-426f-9247-bb680e5fe0c8"_s << false;
+        QTest::newRow("braced simple") << u"{67e5504410b1426f9247bb680e5fe0c8}"_s << false;
+        QTest::newRow("non-ASCII digit") << u"67e55044-10b1-426f-9247-bb680e5fe0c\u0663"_s << false;
+        QTest::newRow("0x prefix") << u"0x67e5504410b1426f9247bb680e5fe0c8"_s << false;
+    }
+    void uuidParsing() {
+        QFETCH(QString, text);
+        QFETCH(bool, valid);
+        const Expected<Uuid> u = Uuid::fromString(text);
+        QCOMPARE(u.hasValue(), valid);
+        if (valid) {
+            QCOMPARE(u->toString(), u"67e55044-10b1-426f-9247-bb680e5fe0c8"_s);
+        } else {
+            QCOMPARE(u.error().kind(), Error::Kind::InvalidArgument);
+            QVERIFY2(u.error().message().contains(u'"' + text + u'"'),
+                     qPrintable(u.error().message()));
+        }
+    }
+
+    void uuidOrdering() {
+        // The u128's order: the UUID's bytes compared from the first, so also the server's.
+        const QList<Uuid> ascending{
+            Uuid(),
+            Uuid(U128::fromUInt64(1)),
+            Uuid(U128::fromUInt64(2)),
+            Uuid::fromString(u"00000000-0000-0001-0000-000000000000"_s).value(),
+            Uuid::fromString(u"7fffffff-ffff-ffff-ffff-ffffffffffff"_s).value(),
+            Uuid::fromString(u"80000000-0000-0000-0000-000000000000"_s).value(),
+            Uuid::max()};
+        for (qsizetype i = 0; i + 1 < ascending.size(); ++i) {
+            QVERIFY(ascending[i] < ascending[i + 1]);
+            QVERIFY(ascending[i] != ascending[i + 1]);
+            QVERIFY(ascending[i].toString() < ascending[i + 1].toString());
+            QByteArray a, b; // the cache's ordered index keys sort the same way
+            orderkey::append(a, ascending[i]);
+            orderkey::append(b, ascending[i + 1]);
+            QVERIFY(
+                std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                             [](char x, char y) { return quint8(x) < quint8(y); }));
+        }
+    }
+
+    void uuidV4() {
+        // The bytes of sats' documented example, and those tst_tsvectors has the official
+        // TypeScript SDK's fromRandomBytesV4 build ("uuid/v4": f0 ^ (i * 37)).
+        QCOMPARE(Uuid::fromRandomBytesV4({}).toString(), u"00000000-0000-4000-8000-000000000000"_s);
+        Uuid::Bytes r;
+        for (int i = 0; i < 16; ++i)
+            r[i] = quint8(0xf0 ^ quint8(i * 37));
+        const Uuid v4 = Uuid::fromRandomBytesV4(r);
+        QCOMPARE(v4.toString(), u"f0d5ba9f-6449-4ef3-98bd-82674c11f6db"_s);
+        QCOMPARE(v4.version(), std::optional(Uuid::Version::V4));
+        QCOMPARE(v4.variant(), Uuid::Variant::Rfc4122);
+        const Uuid a = Uuid::createV4();
+        QCOMPARE(a.version(), std::optional(Uuid::Version::V4));
+        QCOMPARE(a.variant(), Uuid::Variant::Rfc4122);
+        QVERIFY(a != Uuid::createV4());
+    }
+
+    void uuidV7() {
+        // sats' documented example (and the official TypeScript SDK's: tst_tsvectors "uuid/v7").
+        quint32 counter = 1;
+        const Timestamp t = Timestamp::fromMicros(1'686'000'000'000);
+        const Expected<Uuid> u = Uuid::fromCounterV7(counter, t, {0, 0, 0, 0});
+        QVERIFY(u.hasValue());
+        QCOMPARE(u->toString(), u"0000647e-5180-7000-8000-000200000000"_s);
+        QCOMPARE(counter, 2u);
+        QCOMPARE(u->version(), std::optional(Uuid::Version::V7));
+        QCOMPARE(u->variant(), Uuid::Variant::Rfc4122);
+        QCOMPARE(u->counterV7(), 1u);
+        // Random bits: 31 of them (the top bit of the first byte is dropped).
+        const Uuid r = Uuid::fromCounterV7(counter, t, {0xff, 0xfe, 0xfd, 0xfc}).value();
+        QCOMPARE(r.toString(), u"0000647e-5180-7000-8000-00047ffefdfc"_s);
+        QCOMPARE(r.counterV7(), 2u);
+        QVERIFY(*u < r);
+        // The counter wraps at 2^31 (and a full u32 goes back to 0 as in sats).
+        counter = 0x7fffffff;
+        const Uuid last = Uuid::fromCounterV7(counter, t, {}).value();
+        QCOMPARE(last.counterV7(), 0x7fffffffu);
+        QCOMPARE(counter, 0u);
+        counter = 0xffffffff;
+        QVERIFY(Uuid::fromCounterV7(counter, t, {}).hasValue());
+        QCOMPARE(counter, 0u);
+        // Later times sort later, whatever the counter.
+        counter = 5;
+        const Uuid later =
+            Uuid::fromCounterV7(counter, t + TimeDuration::fromMillis(1), {}).value();
+        QVERIFY(last < later);
+        // Before the epoch: an error, not a panic, and the counter is untouched.
+        counter = 9;
+        const Expected<Uuid> bad = Uuid::fromCounterV7(counter, Timestamp::fromMicros(-1), {});
+        QVERIFY(!bad.hasValue());
+        QCOMPARE(bad.error().kind(), Error::Kind::InvalidArgument);
+        QCOMPARE(counter, 9u);
+        // With the system's random bytes and clock.
+        quint32 c = 0;
+        const Uuid n1 = Uuid::createV7(c).value();
+        const Uuid n2 = Uuid::createV7(c).value();
+        QCOMPARE(n1.version(), std::optional(Uuid::Version::V7));
+        QCOMPARE(c, 2u);
+        QCOMPARE(n2.counterV7(), 1u);
     }
 
     void timestamps() {

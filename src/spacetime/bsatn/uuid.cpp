@@ -10,8 +10,7 @@ namespace stdb {
 
 namespace {
 
-int hexValue(QChar c)
-{
+int hexValue(QChar c) {
     const char16_t u = c.unicode();
     if (u >= u'0' && u <= u'9')
         return u - u'0';
@@ -23,8 +22,7 @@ int hexValue(QChar c)
 }
 
 // 32 hex digits, with hyphens at 8, 13, 18 and 23 when `hyphenated`.
-bool parseDigits(QStringView s, bool hyphenated, Uuid::Bytes &out)
-{
+bool parseDigits(QStringView s, bool hyphenated, Uuid::Bytes &out) {
     int nibble = 0;
     for (qsizetype i = 0; i < s.size(); ++i) {
         if (hyphenated && (i == 8 || i == 13 || i == 18 || i == 23)) {
@@ -42,8 +40,7 @@ bool parseDigits(QStringView s, bool hyphenated, Uuid::Bytes &out)
     return nibble == 32;
 }
 
-Uuid::Bytes randomBytes16()
-{
+Uuid::Bytes randomBytes16() {
     Uuid::Bytes b;
     std::array<quint32, 4> words;
     QRandomGenerator::system()->fillRange(words.data(), int(words.size()));
@@ -53,8 +50,7 @@ Uuid::Bytes randomBytes16()
 
 } // namespace
 
-Uuid Uuid::fromBytes(const Bytes &bytes)
-{
+Uuid Uuid::fromBytes(const Bytes &bytes) {
     // The u128 is the bytes read big-endian; BigInt keeps it little-endian.
     Bytes le;
     for (int i = 0; i < 16; ++i)
@@ -62,8 +58,7 @@ Uuid Uuid::fromBytes(const Bytes &bytes)
     return Uuid(U128::fromLittleEndian(le.data()));
 }
 
-Uuid::Bytes Uuid::toBytes() const
-{
+Uuid::Bytes Uuid::toBytes() const {
     Bytes out;
     const auto &le = m_value.littleEndian();
     for (int i = 0; i < 16; ++i)
@@ -71,16 +66,14 @@ Uuid::Bytes Uuid::toBytes() const
     return out;
 }
 
-Uuid Uuid::fromRandomBytesV4(Bytes randomBytes)
-{
+Uuid Uuid::fromRandomBytesV4(Bytes randomBytes) {
     randomBytes[6] = quint8((randomBytes[6] & 0x0f) | 0x40);
     randomBytes[8] = quint8((randomBytes[8] & 0x3f) | 0x80);
     return fromBytes(randomBytes);
 }
 
 Expected<Uuid> Uuid::fromCounterV7(quint32 &counter, Timestamp now,
-                                   const std::array<quint8, 4> &randomBytes)
-{
+                                   const std::array<quint8, 4> &randomBytes) {
     if (now.micros() < 0)
         return Error(Error::Kind::InvalidArgument,
                      QStringLiteral("a v7 UUID needs a time after the Unix epoch, not %1 µs")
@@ -104,20 +97,17 @@ Expected<Uuid> Uuid::fromCounterV7(quint32 &counter, Timestamp now,
     return fromBytes(b);
 }
 
-Uuid Uuid::createV4()
-{
+Uuid Uuid::createV4() {
     return fromRandomBytesV4(randomBytes16());
 }
 
-Expected<Uuid> Uuid::createV7(quint32 &counter, Timestamp now)
-{
+Expected<Uuid> Uuid::createV7(quint32 &counter, Timestamp now) {
     const quint32 r = QRandomGenerator::system()->generate();
     return fromCounterV7(counter, now,
                          {quint8(r >> 24), quint8(r >> 16), quint8(r >> 8), quint8(r)});
 }
 
-Expected<Uuid> Uuid::fromString(QStringView text)
-{
+Expected<Uuid> Uuid::fromString(QStringView text) {
     // The shapes of the uuid crate's try_parse, which the server's parse_str uses.
     Bytes bytes{};
     bool ok = false;
@@ -140,15 +130,13 @@ Expected<Uuid> Uuid::fromString(QStringView text)
     return fromBytes(bytes);
 }
 
-QString Uuid::toString() const
-{
+QString Uuid::toString() const {
     const QString h = m_value.toHex();
     return h.left(8) + u'-' + h.mid(8, 4) + u'-' + h.mid(12, 4) + u'-' + h.mid(16, 4) + u'-' +
            h.mid(20);
 }
 
-std::optional<Uuid::Version> Uuid::version() const
-{
+std::optional<Uuid::Version> Uuid::version() const {
     // As the uuid crate's get_version: nil and max by value, the others by their nibble.
     if (m_value.isZero())
         return Version::Nil;
@@ -164,8 +152,7 @@ std::optional<Uuid::Version> Uuid::version() const
     }
 }
 
-Uuid::Variant Uuid::variant() const
-{
+Uuid::Variant Uuid::variant() const {
     const quint8 b = toBytes()[8];
     if ((b & 0x80) == 0)
         return Variant::Ncs;
@@ -176,15 +163,13 @@ Uuid::Variant Uuid::variant() const
     return Variant::Future;
 }
 
-quint32 Uuid::counterV7() const
-{
+quint32 Uuid::counterV7() const {
     const Bytes b = toBytes();
     return (quint32(b[7]) << 23) | (quint32(b[9]) << 15) | (quint32(b[10]) << 7) |
            (quint32(b[11]) >> 1);
 }
 
-QDebug operator<<(QDebug debug, const Uuid &id)
-{
+QDebug operator<<(QDebug debug, const Uuid &id) {
     QDebugStateSaver saver(debug);
     debug.nospace().noquote() << "stdb::Uuid(" << id.toString() << ')';
     return debug;

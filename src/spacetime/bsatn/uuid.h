@@ -24,8 +24,7 @@ namespace stdb {
 // UUID read as one big-endian number. So the wire carries the 16 UUID bytes reversed (u128
 // little-endian), the text is the u128's 32 hex digits as 8-4-4-4-12 in lower case, and the
 // order is the u128's (which is also the byte order of the UUID, so v7 UUIDs sort by time).
-class STDB_EXPORT Uuid
-{
+class STDB_EXPORT Uuid {
 public:
     // The versions SpacetimeDB makes and names (sats uuid::Version); version() gives nullopt
     // for every other version nibble.
@@ -38,9 +37,7 @@ public:
     // The nil UUID (all zeros).
     Uuid() = default;
     explicit Uuid(const U128 &value)
-        : m_value(value)
-    {
-    }
+        : m_value(value) {}
 
     static Uuid nil() { return {}; }
     // All ones: ffffffff-ffff-ffff-ffff-ffffffffffff.
@@ -81,8 +78,7 @@ private:
     U128 m_value;
 };
 
-inline size_t qHash(const Uuid &id, size_t seed = 0)
-{
+inline size_t qHash(const Uuid &id, size_t seed = 0) {
     return qHash(id.value(), seed);
 }
 

@@ -13,6 +13,24 @@ stdb::Error noConnection() {
                        QStringLiteral("the connection no longer exists"));
 }
 
+// The return value of a committed call, decoded (bounds-checked, all bytes used), or the
+// outcome's error.
+template <typename T>
+stdb::Expected<T> reducerReturnValue(const stdb::ReducerOutcome &outcome) {
+    if (!outcome.isCommitted())
+        return outcome.error();
+    return stdb::fromBsatn<T>(outcome.returnValue, "reducer return value");
+}
+
+// The SDK's untyped callback for a typed one.
+template <typename T>
+stdb::ReducerCallback typedReducerCallback(Reducers::ReturnCallback<T> callback) {
+    return [callback = std::move(callback)](const stdb::ReducerOutcome &outcome) {
+        if (callback)
+            callback(reducerReturnValue<T>(outcome), outcome);
+    };
+}
+
 } // namespace
 
 Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)
@@ -39,11 +57,32 @@ stdb::Expected<quint32> Reducers::attack(const stdb::Identity &target, QObject *
                                      context, std::move(callback));
 }
 
+stdb::Expected<quint32> Reducers::strike(quint32 amount, ReturnCallback<CombatHit> callback) {
+    if (!m_connection)
+        return noConnection();
+    return m_connection->callReducer(QStringLiteral("strike"), stdb::toBsatn(StrikeArgs{amount}),
+                                     typedReducerCallback<CombatHit>(std::move(callback)));
+}
+
+stdb::Expected<quint32> Reducers::strike(quint32 amount, QObject *context,
+                                         ReturnCallback<CombatHit> callback) {
+    if (!m_connection)
+        return noConnection();
+    return m_connection->callReducer(QStringLiteral("strike"), stdb::toBsatn(StrikeArgs{amount}),
+                                     context, typedReducerCallback<CombatHit>(std::move(callback)));
+}
+
 void Reducers::onReducerCompleted(const stdb::ReducerOutcome &outcome) {
     if (outcome.reducer == QStringLiteral("attack")) {
         const auto args = stdb::fromBsatn<AttackArgs>(outcome.args);
         if (args)
             Q_EMIT attackCompleted(args.value(), outcome);
+        return;
+    }
+    if (outcome.reducer == QStringLiteral("strike")) {
+        const auto args = stdb::fromBsatn<StrikeArgs>(outcome.args);
+        if (args)
+            Q_EMIT strikeCompleted(args.value(), outcome, reducerReturnValue<CombatHit>(outcome));
         return;
     }
 }

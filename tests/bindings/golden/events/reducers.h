@@ -3,11 +3,16 @@
 #pragma once
 
 #include "attackargs.h"
+#include "combathit.h"
+#include "strikeargs.h"
 
+#include "spacetime/bsatn/codec.h"
 #include "spacetime/connection/dbconnection.h"
 
 #include <QObject>
 #include <QPointer>
+
+#include <functional>
 
 namespace events {
 
@@ -19,6 +24,13 @@ namespace events {
 class Reducers : public QObject {
     Q_OBJECT
 public:
+    // For reducers that return a value (V10 ok_return_type): the value of a committed call,
+    // decoded, or the error (the outcome's, or the decode error when the value does not match:
+    // bindings older than the module; outcome.returnValue keeps the bytes).
+    template <typename T>
+    using ReturnCallback =
+        std::function<void(const stdb::Expected<T> &returned, const stdb::ReducerOutcome &outcome)>;
+
     explicit Reducers(stdb::DbConnection *connection, QObject *parent = nullptr);
 
     stdb::DbConnection *connection() const { return m_connection; }
@@ -30,9 +42,18 @@ public:
     stdb::Expected<quint32> attack(const stdb::Identity &target, QObject *context,
                                    stdb::ReducerCallback callback);
 
+    // Calls reducer `strike`; when it commits, it returns CombatHit.
+    stdb::Expected<quint32> strike(quint32 amount, ReturnCallback<CombatHit> callback = {});
+    // The same; the callback is skipped once `context` is destroyed.
+    stdb::Expected<quint32> strike(quint32 amount, QObject *context,
+                                   ReturnCallback<CombatHit> callback);
+
 Q_SIGNALS:
-    // The outcome of one of our own calls, after its rows and its callback.
+    // The outcome of one of our own calls, after its rows and its callback (and the return
+    // value as the callback gets it, for reducers that return one).
     void attackCompleted(const events::AttackArgs &args, const stdb::ReducerOutcome &outcome);
+    void strikeCompleted(const events::StrikeArgs &args, const stdb::ReducerOutcome &outcome,
+                         const stdb::Expected<events::CombatHit> &returned);
 
 private:
     void onReducerCompleted(const stdb::ReducerOutcome &outcome);

@@ -11,4 +11,6 @@ set(EVENTS_BINDINGS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/module.h
     ${CMAKE_CURRENT_LIST_DIR}/reducers.cpp
     ${CMAKE_CURRENT_LIST_DIR}/reducers.h
+    ${CMAKE_CURRENT_LIST_DIR}/strikeargs.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/strikeargs.h
 )

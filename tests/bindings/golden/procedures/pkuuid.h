@@ -16,7 +16,7 @@ struct PkUuid {
     Q_PROPERTY(qint32 data MEMBER data)
 
 public:
-    stdb::U128 u;
+    stdb::Uuid u;
     qint32 data = 0;
 
     bool operator==(const PkUuid &) const = default;

@@ -24,7 +24,7 @@ QByteArrayView uKey(QByteArrayView row) {
 // The order key of index `pkUuid_u_idx_btree` for a row (spacetime/cache/orderkey.h).
 QByteArray pkUuidUIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
-    stdb::U128 column0;
+    stdb::Uuid column0;
     stdb::bsatnRead(r, column0);
     if (!r.ok())
         return QByteArray();
@@ -64,7 +64,7 @@ QList<PkUuid> PkUuidTable::rows() const {
     return out;
 }
 
-std::optional<PkUuid> PkUuidTable::findByU(const stdb::U128 &u) const {
+std::optional<PkUuid> PkUuidTable::findByU(const stdb::Uuid &u) const {
     if (!cache())
         return std::nullopt;
     const QByteArray key = stdb::toBsatn(u);
@@ -74,8 +74,8 @@ std::optional<PkUuid> PkUuidTable::findByU(const stdb::U128 &u) const {
     return decodeRow(entry->bytes());
 }
 
-QList<PkUuid> PkUuidTable::filterByU(const stdb::Bound<stdb::U128> &from,
-                                     const stdb::Bound<stdb::U128> &to) const {
+QList<PkUuid> PkUuidTable::filterByU(const stdb::Bound<stdb::Uuid> &from,
+                                     const stdb::Bound<stdb::Uuid> &to) const {
     QByteArray key;
     const auto span = stdb::orderkey::span(key, from, to);
     if (!span)

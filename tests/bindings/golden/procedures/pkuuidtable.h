@@ -55,20 +55,19 @@ public:
     PkUuidTableModel *createModel(QObject *parent = nullptr);
 
     // The row whose `u` is `u`, if it is cached.
-    std::optional<PkUuid> findByU(const stdb::U128 &u) const;
+    std::optional<PkUuid> findByU(const stdb::Uuid &u) const;
 
     // Index `pkUuid_u_idx_btree`: the cached rows whose `u` is within [from, to] (each end
     // included, excluded or open), in index order.
-    QList<PkUuid> filterByU(const stdb::Bound<stdb::U128> &from,
-                            const stdb::Bound<stdb::U128> &to) const;
+    QList<PkUuid> filterByU(const stdb::Bound<stdb::Uuid> &from,
+                            const stdb::Bound<stdb::Uuid> &to) const;
 
     // Typed columns for stdb::query conditions: query().where(Cols::column > value).
     // Columns of types SQL has no literal for are left out.
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<PkUuidTable, T>;
-        using UuidCol = stdb::query::Col<PkUuidTable, stdb::U128, stdb::query::LiteralForm::Uuid>;
-        static constexpr UuidCol u{"u"};
+        static constexpr Col<stdb::Uuid> u{"u"};
         static constexpr Col<qint32> data{"data"};
     };
     // SELECT * FROM this table, for subscriptions and one-off queries.

@@ -41,7 +41,7 @@ std::optional<PkUuid> PkUuidTableModel::row(int row) const {
     return typed(storedRow(row));
 }
 
-int PkUuidTableModel::rowOf(const stdb::U128 &u) const {
+int PkUuidTableModel::rowOf(const stdb::Uuid &u) const {
     return rowOfKey(stdb::toBsatn(u));
 }
 

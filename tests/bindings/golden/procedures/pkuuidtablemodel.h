@@ -32,7 +32,7 @@ public:
     // The row at `row`; nullopt when out of range.
     std::optional<PkUuid> row(int row) const;
     // The position of the row whose `u` is `u`, or -1.
-    int rowOf(const stdb::U128 &u) const;
+    int rowOf(const stdb::Uuid &u) const;
 
 protected:
     QVariant decode(QByteArrayView bytes) const override;
