@@ -562,10 +562,11 @@ private slots:
                  QStringLiteral("'9999-12-31T23:59:59.999999Z'"));
         QVERIFY(!literal(stdb::Timestamp::fromMicros(253402300800000000)));
         QVERIFY(!literal(stdb::Timestamp::fromMicros(std::numeric_limits<qint64>::min())));
-        QCOMPARE(stdb::query::uuidLiteral(
-                     stdb::U128::fromHex(QStringLiteral("0123456789abcdef0123456789ABCDEF"))),
+        // Uuids: the hyphenated lower-case string (the server's Uuid::parse_str).
+        QCOMPARE(literal(stdb::Uuid(
+                     stdb::U128::fromHex(QStringLiteral("0123456789abcdef0123456789ABCDEF")))),
                  QStringLiteral("'01234567-89ab-cdef-0123-456789abcdef'"));
-        QCOMPARE(stdb::query::uuidLiteral(stdb::U128::fromUInt64(1)),
+        QCOMPARE(sqlOf(stdb::Uuid(stdb::U128::fromUInt64(1))),
                  QStringLiteral("'00000000-0000-0000-0000-000000000001'"));
     }
 
