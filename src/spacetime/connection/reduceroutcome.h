@@ -33,6 +33,8 @@ struct STDB_EXPORT ReducerOutcome {
     // The error text for every status but Committed: the module's own words for Err, the
     // server's for InternalError, a note of the SDK's (for logs) otherwise. Decide on status.
     QString message;
+    // Committed: the BSATN of the value the reducer returned (V10 ok_return_type; empty for ()
+    // and for OkEmpty). Generated bindings decode it for reducers that declare a return type.
     QByteArray returnValue;
     Identity callerIdentity; // us
     ConnectionId callerConnectionId;
