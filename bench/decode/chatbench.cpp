@@ -8,6 +8,7 @@
 #include "benchcommand.h"
 #include "benchdata.h"
 #include "benchsupport.h"
+#include "fragmentedsender.h"
 
 #include "chat/chatclient.h"
 #include "chat/messagemodel.h"
@@ -22,15 +23,22 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHash>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QProcess>
 #include <QScopeGuard>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTextStream>
 #include <QThread>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <functional>
+#include <memory>
 
 namespace stdb::bench {
 
@@ -41,11 +49,12 @@ using namespace Qt::StringLiterals;
 
 class ChatServer : public QObject {
 public:
-    ChatServer(int messages, int users, int liveRate, int liveSeconds)
+    ChatServer(int messages, int users, int liveRate, int liveSeconds, qsizetype frameSize)
         : m_messages(messages)
         , m_users(users)
         , m_liveRate(liveRate)
-        , m_liveSeconds(liveSeconds) {}
+        , m_liveSeconds(liveSeconds)
+        , m_frameSize(frameSize) {}
 
     quint16 start() {
         // Rows are made before listening, so the client's figures do not include them.
@@ -53,28 +62,73 @@ public:
         m_messageRows = RowList::fromRows(quickstartMessageRows(m_messages));
         m_server = new QWebSocketServer(u"chat-bench"_s, QWebSocketServer::NonSecureMode, this);
         m_server->setSupportedSubprotocols({u"v2.bsatn.spacetimedb"_s});
+        // The TCP sockets are ours (QWebSocketServer::handleConnection): QWebSocket does not
+        // make a server-side socket its child, so it could not be found from the QWebSocket.
+        m_tcp = new QTcpServer(this);
+        QObject::connect(m_tcp, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *t = m_tcp->nextPendingConnection()) {
+                // As SpacetimeDB's listener (TCP_NODELAY, crates/standalone start.rs): with
+                // Nagle a frame's tail waits for the peer's delayed ACK.
+                t->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+                m_transports.append(t);
+                m_server->handleConnection(t);
+            }
+        });
         QObject::connect(m_server, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *s = m_server->nextPendingConnection()) {
                 s->setParent(this);
-                // As SpacetimeDB's listener (TCP_NODELAY, crates/standalone start.rs): QWebSocket
-                // writes a frame's header and payload apart, and with Nagle every header behind
-                // a large payload waits for the peer's delayed ACK (~40 ms per 512 KiB frame).
-                if (auto *tcp = s->findChild<QAbstractSocket *>())
-                    tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-                else
-                    qWarning("chat bench server: no TCP socket inside QWebSocket");
+                if (m_frameSize > 0) {
+                    QTcpSocket *t = nullptr;
+                    for (const QPointer<QTcpSocket> &c : std::as_const(m_transports))
+                        if (c && c->peerPort() == s->peerPort() &&
+                            c->peerAddress() == s->peerAddress())
+                            t = c;
+                    if (!t) {
+                        qWarning("chat bench server: no TCP socket for a WebSocket");
+                        s->abort();
+                        continue;
+                    }
+                    m_senders.insert(s, new FragmentedSender(t, m_frameSize, s));
+                }
                 QObject::connect(s, &QWebSocket::binaryMessageReceived, this,
                                  [this, s](const QByteArray &b) { onClientMessage(s, b); });
                 InitialConnection hello;
                 hello.token = u"bench.token"_s;
-                s->sendBinaryMessage(encodeServerFrame(encodeServerMessage(hello), {}));
+                send(s, encodeServerFrame(encodeServerMessage(hello), {}));
             }
         });
-        m_server->listen(QHostAddress::LocalHost, 0);
-        return m_server->serverPort();
+        m_tcp->listen(QHostAddress::LocalHost, 0);
+        return m_tcp->serverPort();
     }
 
 private:
+    // A binary message the way SpacetimeDB sends it (FragmentedSender), or with
+    // QWebSocket::sendBinaryMessage (--frame-size 0). `sent`: its last byte is in the socket's
+    // write buffer; `flushed`: the kernel has every byte.
+    void send(QWebSocket *s, const QByteArray &message, std::function<void()> sent = {},
+              std::function<void()> flushed = {}) {
+        if (FragmentedSender *f = m_senders.value(s)) {
+            f->send(message, std::move(sent), std::move(flushed));
+            return;
+        }
+        s->sendBinaryMessage(message);
+        if (sent)
+            sent();
+        if (!flushed)
+            return;
+        if (s->bytesToWrite() == 0) {
+            flushed();
+            return;
+        }
+        auto *watch = new QObject(this);
+        QObject::connect(s, &QWebSocket::bytesWritten, watch, [s, watch, flushed] {
+            if (s->bytesToWrite() == 0) {
+                flushed();
+                watch->deleteLater();
+            }
+        });
+    }
+
     // What the client asked for, as the server reads it from the upgrade request.
     static Compression requestedCompression(const QWebSocket *s) {
         const QString c = QUrlQuery(s->requestUrl()).queryItemValue(u"compression"_s);
@@ -108,28 +162,22 @@ private:
         const qint64 encodedNs = FrameTiming::nowNs();
         const QByteArray frame = encodeServerFrame(body, requestedCompression(s));
         const qint64 compressedNs = FrameTiming::nowNs();
-        s->sendBinaryMessage(frame);
-        const qint64 queuedNs = FrameTiming::nowNs();
-        if (users)
+        if (users) {
+            send(s, frame);
             return;
-        // The host's side of the history, as CLOCK_MONOTONIC stamps the client compares with
-        // its own: once the socket's write buffer is empty, the kernel has every byte.
-        auto report = [=] {
-            QTextStream(stdout) << "host " << receivedNs << ' ' << encodedNs << ' ' << compressedNs
-                                << ' ' << queuedNs << ' ' << FrameTiming::nowNs() << ' '
-                                << body.size() << ' ' << frame.size() << Qt::endl;
-        };
-        if (s->bytesToWrite() == 0) {
-            report();
-        } else {
-            auto *flushed = new QObject(this);
-            QObject::connect(s, &QWebSocket::bytesWritten, flushed, [s, flushed, report] {
-                if (s->bytesToWrite() == 0) {
-                    report();
-                    flushed->deleteLater();
-                }
-            });
         }
+        // The host's side of the history, as CLOCK_MONOTONIC stamps the client compares with
+        // its own: queued once the last frame is in the socket's write buffer, flushed once
+        // that buffer is empty (the kernel has every byte).
+        auto queuedNs = std::make_shared<qint64>(0);
+        send(
+            s, frame, [queuedNs] { *queuedNs = FrameTiming::nowNs(); },
+            [=, bodySize = body.size(), frameSize = frame.size()] {
+                QTextStream(stdout)
+                    << "host " << receivedNs << ' ' << encodedNs << ' ' << compressedNs << ' '
+                    << *queuedNs << ' ' << FrameTiming::nowNs() << ' ' << bodySize << ' '
+                    << frameSize << Qt::endl;
+            });
         // Live messages: one transaction every 10 ms with rate/100 rows.
         const int perTick = qMax(1, m_liveRate / 100);
         auto *timer = new QTimer(this);
@@ -149,14 +197,17 @@ private:
             rows.inserts = RowList::fromRows(quickstartMessageRows(n, m_messages + sent));
             sent += n;
             tu.querySets.append(QuerySetUpdate{set, {TableUpdate{u"message"_s, {rows}}}});
-            s->sendBinaryMessage(
-                encodeServerFrame(encodeServerMessage(tu), requestedCompression(s)));
+            send(s, encodeServerFrame(encodeServerMessage(tu), requestedCompression(s)));
         });
         m_live = timer;
     }
 
     int m_messages, m_users, m_liveRate, m_liveSeconds;
+    qsizetype m_frameSize;
     QWebSocketServer *m_server = nullptr;
+    QTcpServer *m_tcp = nullptr;
+    QList<QPointer<QTcpSocket>> m_transports;
+    QHash<QWebSocket *, FragmentedSender *> m_senders;
     QTimer *m_live = nullptr;
     RowList m_userRows;
     RowList m_messageRows;
@@ -178,13 +229,25 @@ int runChat(const QStringList &arguments) {
     const QCommandLineOption compressionOpt(
         u"compression"_s, u"What the client asks the server for: none (default), gzip, brotli."_s,
         u"C"_s, u"none"_s);
+    const QCommandLineOption frameSizeOpt(
+        u"frame-size"_s,
+        u"The server's WebSocket frame payload size (default 4096, as SpacetimeDB); 0: one\n"
+        u"QWebSocket::sendBinaryMessage per message (512 KiB frames, all queued at once)."_s,
+        u"BYTES"_s, u"4096"_s);
     const QCommandLineOption serveOpt(u"serve"_s, u"(internal) be the server."_s);
-    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, serveOpt});
+    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, frameSizeOpt, serveOpt});
     p.process(QStringList{u"spacetime-bench chat"_s} + arguments);
     const int rows = p.value(rowsOpt).toInt();
     const int users = p.value(usersOpt).toInt();
     const int rate = p.value(rateOpt).toInt();
     const int seconds = p.value(secondsOpt).toInt();
+    bool frameSizeOk = false;
+    const qsizetype frameSize = p.value(frameSizeOpt).toLongLong(&frameSizeOk);
+    if (!frameSizeOk || frameSize < 0) {
+        QTextStream(stderr) << "--frame-size: expected a byte count >= 0, not "
+                            << p.value(frameSizeOpt) << '\n';
+        return 2;
+    }
     Compression compression = Compression::None;
     if (const QString c = p.value(compressionOpt); c == u"gzip"_s) {
         compression = Compression::Gzip;
@@ -197,7 +260,7 @@ int runChat(const QStringList &arguments) {
     // Per-frame debug lines would cost more than the work being measured.
     QLoggingCategory::setFilterRules(u"stdb.*.debug=false\nchat.*.debug=false"_s);
     if (p.isSet(serveOpt)) {
-        ChatServer server(rows, users, rate, seconds);
+        ChatServer server(rows, users, rate, seconds, frameSize);
         QTextStream(stdout) << "port " << server.start() << Qt::endl;
         return QCoreApplication::exec();
     }
