@@ -15,6 +15,7 @@
 #include "chat/usermodel.h"
 
 #include "spacetime/bsatn/bsatnreader.h"
+#include "spacetime/compression.h"
 #include "spacetime/connection/frametiming.h"
 #include "spacetime/protocol/messagecodec.h"
 
@@ -94,7 +95,7 @@ public:
                                  [this, s](const QByteArray &b) { onClientMessage(s, b); });
                 InitialConnection hello;
                 hello.token = u"bench.token"_s;
-                send(s, encodeServerFrame(encodeServerMessage(hello), {}));
+                send(s, {encodeServerFrame(encodeServerMessage(hello), {})});
             }
         });
         m_tcp->listen(QHostAddress::LocalHost, 0);
@@ -105,13 +106,13 @@ private:
     // A binary message the way SpacetimeDB sends it (FragmentedSender), or with
     // QWebSocket::sendBinaryMessage (--frame-size 0). `sent`: its last byte is in the socket's
     // write buffer; `flushed`: the kernel has every byte.
-    void send(QWebSocket *s, const QByteArray &message, std::function<void()> sent = {},
+    void send(QWebSocket *s, const QList<QByteArray> &parts, std::function<void()> sent = {},
               std::function<void()> flushed = {}) {
         if (FragmentedSender *f = m_senders.value(s)) {
-            f->send(message, std::move(sent), std::move(flushed));
+            f->send(parts, std::move(sent), std::move(flushed));
             return;
         }
-        s->sendBinaryMessage(message);
+        s->sendBinaryMessage(parts.size() == 1 ? parts.first() : parts.join());
         if (sent)
             sent();
         if (!flushed)
@@ -141,6 +142,7 @@ private:
 
     void onClientMessage(QWebSocket *s, const QByteArray &bytes) {
         const qint64 receivedNs = FrameTiming::nowNs();
+        const ProcessUsage usageBefore = processUsage();
         const auto m = decodeClientMessage(bytes);
         if (!m)
             return;
@@ -160,10 +162,16 @@ private:
         SubscribeApplied applied{sub->requestId, sub->querySetId, QueryRows{{t}}};
         const QByteArray body = encodeServerMessage(applied);
         const qint64 encodedNs = FrameTiming::nowNs();
-        const QByteArray frame = encodeServerFrame(body, requestedCompression(s));
+        // [compression tag][body or its compressed form], as encodeServerFrame makes it, in two
+        // parts: SpacetimeDB writes the tag first into the buffer it then serialises or
+        // compresses into (messages.rs, SerializeBuffer), so it copies neither.
+        const Compression c = requestedCompression(s);
+        const bool compress = c != Compression::None && body.size() > kCompressionThreshold;
+        const QByteArray payload = compress ? stdb::compress(c, body) : body;
+        const QByteArray tag(1, char(compress ? c : Compression::None));
         const qint64 compressedNs = FrameTiming::nowNs();
         if (users) {
-            send(s, frame);
+            send(s, {tag, payload});
             return;
         }
         // The host's side of the history, as CLOCK_MONOTONIC stamps the client compares with
@@ -171,12 +179,14 @@ private:
         // that buffer is empty (the kernel has every byte).
         auto queuedNs = std::make_shared<qint64>(0);
         send(
-            s, frame, [queuedNs] { *queuedNs = FrameTiming::nowNs(); },
-            [=, bodySize = body.size(), frameSize = frame.size()] {
+            s, {tag, payload}, [queuedNs] { *queuedNs = FrameTiming::nowNs(); },
+            [=, bodySize = body.size(), frameSize = 1 + payload.size()] {
+                const ProcessUsage usage = processUsage();
                 QTextStream(stdout)
                     << "host " << receivedNs << ' ' << encodedNs << ' ' << compressedNs << ' '
                     << *queuedNs << ' ' << FrameTiming::nowNs() << ' ' << bodySize << ' '
-                    << frameSize << Qt::endl;
+                    << frameSize << ' ' << usage.cpuNs - usageBefore.cpuNs << ' '
+                    << usage.minorFaults - usageBefore.minorFaults << Qt::endl;
             });
         // Live messages: one transaction every 10 ms with rate/100 rows.
         const int perTick = qMax(1, m_liveRate / 100);
@@ -197,7 +207,7 @@ private:
             rows.inserts = RowList::fromRows(quickstartMessageRows(n, m_messages + sent));
             sent += n;
             tu.querySets.append(QuerySetUpdate{set, {TableUpdate{u"message"_s, {rows}}}});
-            send(s, encodeServerFrame(encodeServerMessage(tu), requestedCompression(s)));
+            send(s, {encodeServerFrame(encodeServerMessage(tu), requestedCompression(s))});
         });
         m_live = timer;
     }
@@ -314,6 +324,7 @@ int runChat(const QStringList &arguments) {
     QEventLoop syncLoop;
     QObject::connect(&client, &chat::ChatClient::synchronized, &syncLoop, &QEventLoop::quit);
     QTimer::singleShot(300000, &syncLoop, &QEventLoop::quit);
+    const ProcessUsage usageStart = processUsage();
     client.start();
     // Time the connection spends reporting the snapshots: typed row decode, conversion and the
     // model updates, on the GUI thread.
@@ -324,9 +335,12 @@ int runChat(const QStringList &arguments) {
     // The history's own message: the largest one until synchronised.
     FrameTiming history;
     qint64 syncedNs = 0;
+    ProcessUsage usageSynced;
     QObject::connect(&client, &chat::ChatClient::synchronized, [&] {
-        if (syncedNs == 0)
+        if (syncedNs == 0) {
             syncedNs = FrameTiming::nowNs();
+            usageSynced = processUsage();
+        }
     });
     if (stdb::DbConnection *conn = client.connection()) {
         QObject::connect(conn, &stdb::DbConnection::frameProcessed, [&](const FrameTiming &t) {
@@ -358,7 +372,7 @@ int runChat(const QStringList &arguments) {
     for (int waited = 0; host.isEmpty() && waited < 100; ++waited) {
         while (serverProcess.canReadLine()) {
             const QList<QByteArray> f = serverProcess.readLine().trimmed().split(' ');
-            if (f.size() == 8 && f[0] == "host")
+            if (f.size() == 10 && f[0] == "host")
                 for (qsizetype i = 1; i < f.size(); ++i)
                     host.append(f[i].toLongLong());
         }
@@ -488,6 +502,13 @@ int runChat(const QStringList &arguments) {
     out << u"  receive: %1 ms from first bytes to reassembled (%2 MB/s on the wire)\n"_s
                .arg(transferMs, 0, 'f', 1)
                .arg(transferMs > 0 ? mb(history.wireBytes) * 1000.0 / transferMs : 0.0, 0, 'f', 0);
+    // Work, not wall time: what each process spent on the history, all threads.
+    out << u"  CPU: client %1 ms start() -> synchronized (%2 minor page faults); host %3 ms "
+           u"Subscribe received -> flushed (%4 minor page faults)\n"_s
+               .arg(ms(usageSynced.cpuNs - usageStart.cpuNs), 0, 'f', 0)
+               .arg(usageSynced.minorFaults - usageStart.minorFaults)
+               .arg(ms(host.value(7)), 0, 'f', 0)
+               .arg(host.value(8));
     out << u"  first screenful of rows (40 x 3 roles): %1 us\n"_s.arg(viewUs);
     out << u"  RSS: %1 MB before, %2 MB synchronised, %3 MB peak\n"_s.arg(mb(rssBefore), 0, 'f', 0)
                .arg(mb(rssSynced), 0, 'f', 0)

@@ -22,9 +22,15 @@ FragmentedSender::FragmentedSender(QTcpSocket *socket, qsizetype frameSize, QObj
     connect(socket, &QTcpSocket::bytesWritten, this, &FragmentedSender::pump);
 }
 
-void FragmentedSender::send(const QByteArray &message, std::function<void()> sent,
+void FragmentedSender::send(const QList<QByteArray> &parts, std::function<void()> sent,
                             std::function<void()> flushed) {
-    m_queue.append(Pending{message, 0, false, std::move(sent), std::move(flushed)});
+    Pending p;
+    p.parts = parts;
+    for (const QByteArray &b : parts)
+        p.left += b.size();
+    p.sent = std::move(sent);
+    p.flushed = std::move(flushed);
+    m_queue.append(std::move(p));
     pump();
 }
 
@@ -33,8 +39,8 @@ void FragmentedSender::pump() {
         return;
     while (!m_queue.isEmpty() && m_socket->bytesToWrite() < kHighWater) {
         Pending &p = m_queue.first();
-        const qsizetype n = qMin(m_frameSize, p.message.size() - p.offset);
-        const bool fin = p.offset + n == p.message.size();
+        const qsizetype n = qMin(m_frameSize, p.left);
+        const bool fin = n == p.left;
         // FIN, opcode: binary for the first frame, continuation after; no mask bit.
         const uchar opcode = p.started ? 0x0 : 0x2;
         uchar header[10];
@@ -54,10 +60,21 @@ void FragmentedSender::pump() {
         // Header and payload in one write, so they leave together.
         m_scratch.resize(headerSize + n);
         std::memcpy(m_scratch.data(), header, size_t(headerSize));
-        std::memcpy(m_scratch.data() + headerSize, p.message.constData() + p.offset, size_t(n));
+        for (qsizetype copied = 0; copied < n;) {
+            const QByteArray &part = p.parts.at(p.part);
+            const qsizetype take = qMin(n - copied, part.size() - p.offset);
+            std::memcpy(m_scratch.data() + headerSize + copied, part.constData() + p.offset,
+                        size_t(take));
+            copied += take;
+            p.offset += take;
+            if (p.offset == part.size()) {
+                ++p.part;
+                p.offset = 0;
+            }
+        }
         m_socket->write(m_scratch);
         p.started = true;
-        p.offset += n;
+        p.left -= n;
         if (fin) {
             Pending done = m_queue.takeFirst();
             if (done.sent)

@@ -26,15 +26,18 @@ class FragmentedSender : public QObject {
 public:
     FragmentedSender(QTcpSocket *socket, qsizetype frameSize, QObject *parent = nullptr);
 
-    // Queues a binary message; `sent` (optional) runs once its last frame was handed to the
-    // socket, `flushed` once the socket's write buffer is then empty.
-    void send(const QByteArray &message, std::function<void()> sent = {},
+    // Queues a binary message made of `parts` back to back (a compression tag and the body
+    // need not be copied into one buffer first); `sent` (optional) runs once its last frame was
+    // handed to the socket, `flushed` once the socket's write buffer is then empty.
+    void send(const QList<QByteArray> &parts, std::function<void()> sent = {},
               std::function<void()> flushed = {});
 
 private:
     struct Pending {
-        QByteArray message;
-        qsizetype offset = 0;
+        QList<QByteArray> parts;
+        qsizetype part = 0;   // the part the next frame starts in
+        qsizetype offset = 0; // within that part
+        qsizetype left = 0;   // bytes of the message not yet framed
         bool started = false;
         std::function<void()> sent;
         std::function<void()> flushed;
