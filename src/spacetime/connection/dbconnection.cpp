@@ -164,8 +164,8 @@ void DbConnectionPrivate::startAttempt() {
 
     SocketSession session;
     session.generation = gen;
-    const QUrl url =
-        options.uri.subscribeUrl(options.databaseName, options.compression, options.confirmedReads);
+    const QUrl url = options.uri.subscribeUrl(options.databaseName, options.compression,
+                                              options.confirmedReads, options.lightMode);
     session.request = QNetworkRequest(url);
     if (!token.isEmpty())
         session.request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
