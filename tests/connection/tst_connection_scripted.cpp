@@ -253,6 +253,7 @@ private Q_SLOTS:
     void unsubscribeAndOverlap();
     void overlappingSetsReportOnce();
     void subscribeAndCancel();
+    void unsubscribeFromOnApplied();
     void unsubscribeThenResubscribe();
     void reducerOutcomes();
     void callerAlwaysNotified_data();
@@ -979,6 +980,54 @@ void TestConnectionScripted::subscribeAndCancel() {
     QCOMPARE(c.users->cache()->find(u(1, "ann"))->refCount(), 1u);
     QCOMPARE(c.conn->subscriptions().size(), 1);
     QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
+}
+
+// Unsubscribing from inside onApplied (the official test client's subscribe-and-unsubscribe):
+// there the handle is active and the rows are in the cache; when the end is reported they are
+// gone, and each leaves with one delete signal.
+void TestConnectionScripted::unsubscribeFromOnApplied() {
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri());
+    QVERIFY(greet(srv, c));
+    int ended = 0;
+    SubscriptionHandle h;
+    h = c.conn->subscriptionBuilder()
+            .onApplied([&](const EventContext &) {
+                QVERIFY(h.isActive());
+                QVERIFY(!h.isEnded());
+                QCOMPARE(c.users->count(), 1);
+                QVERIFY(!h.unsubscribeThen([&](const EventContext &ctx) {
+                              ++ended;
+                              QCOMPARE(ctx.kind(), EventContext::Kind::UnsubscribeApplied);
+                              QVERIFY(!h.isActive());
+                              QVERIFY(h.isEnded());
+                              QCOMPARE(c.users->count(), 0);
+                              c.log->add(QStringLiteral("ended"));
+                          }).isError());
+                QVERIFY(!h.isActive());
+                QVERIFY(!h.isEnded());
+            })
+            .subscribe(QStringLiteral("SELECT * FROM user"));
+    auto s = srv.next<P::Subscribe>();
+    QVERIFY(s);
+    c.log->clear();
+    srv.send(P::SubscribeApplied{s->requestId, s->querySetId,
+                                 queryRows({{QStringLiteral("user"), {u(1, "ann")}}})});
+    auto un = srv.next<P::Unsubscribe>();
+    QVERIFY(un);
+    QCOMPARE(un->querySetId, s->querySetId);
+    QCOMPARE(h.state(), SubscriptionHandle::State::Unsubscribing);
+    srv.send(P::UnsubscribeApplied{un->requestId, s->querySetId, std::nullopt});
+    QTRY_COMPARE(ended, 1);
+    QCOMPARE(c.log->entries,
+             (QStringList{userEntry(QStringLiteral("user+"), 1, QStringLiteral("ann"), true,
+                                    QStringLiteral("SubscribeApplied")),
+                          QStringLiteral("ended"),
+                          userEntry(QStringLiteral("user-"), 1, QStringLiteral("ann"), true,
+                                    QStringLiteral("UnsubscribeApplied"))}));
+    QCOMPARE(h.state(), SubscriptionHandle::State::Ended);
+    QVERIFY(c.conn->subscriptions().isEmpty());
 }
 
 // Unsubscribe, then subscribe to the same queries again (here from inside the unsubscribe
