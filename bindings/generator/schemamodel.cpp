@@ -548,7 +548,9 @@ void SchemaModel::buildTables() {
         if (t.primaryKey.size() > 1)
             unsupported(JsonPath::key(path, u"primary_key"),
                         QStringLiteral("table \"%1\": a primary key of more than one column (%2) "
-                                       "cannot be generated; without it, a changed row arrives "
+                                       "is refused by the server itself when the module is "
+                                       "published (schema validate_primary_key: "
+                                       "RepeatedPrimaryKey); without it, a changed row arrives "
                                        "as rowDeleted + rowInserted and there is no find")
                             .arg(t.name, columnNames(g, t.primaryKey)));
         QSet<int> covered;
@@ -749,8 +751,10 @@ void SchemaModel::buildViews() {
         if (!v.paramList.isEmpty()) {
             // A subscription query names a view but cannot pass it arguments.
             unsupported(JsonPath::key(path, u"params"),
-                        QStringLiteral("view \"%1\" takes parameters: it is not generated (a "
-                                       "subscription cannot pass view arguments)")
+                        QStringLiteral("view \"%1\" takes parameters: it is not generated "
+                                       "(the server cannot serve it to clients: a subscription "
+                                       "has no way to pass view arguments, and it materializes "
+                                       "views for subscribers without arguments)")
                             .arg(v.name));
             continue;
         }
