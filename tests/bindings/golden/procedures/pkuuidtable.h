@@ -67,8 +67,9 @@ public:
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<PkUuidTable, T>;
-        using UuidCol = stdb::query::Col<PkUuidTable, stdb::U128, stdb::query::LiteralForm::Uuid>;
-        static constexpr UuidCol u{"u"};
+        using IndexedUuidCol =
+            stdb::query::IndexedCol<PkUuidTable, stdb::U128, stdb::query::LiteralForm::Uuid>;
+        static constexpr IndexedUuidCol u{"u"};
         static constexpr Col<qint32> data{"data"};
     };
     // SELECT * FROM this table, for subscriptions and one-off queries.
