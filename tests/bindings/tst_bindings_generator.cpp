@@ -711,13 +711,15 @@ private slots:
         QVERIFY(!QFile::exists(out));
     }
 
-    void fromServerFallsBackToVersion10() {
+    // Version 10 first (the server's V9 form drops submodules, event-table flags and view
+    // primary keys), 9 from a server that has no V10.
+    void fromServerFallsBackToVersion9() {
         FakeServer server;
-        const QByteArray v10 = readFile(kFixtures + QStringLiteral("/quickstart_v10.json"));
+        const QByteArray v9 = readFile(kQuickstart + QStringLiteral("/schema.json"));
         server.respond = [&](const QString &target) -> std::pair<int, QByteArray> {
-            if (target == u"/base/v1/database/quickstart-chat/schema?version=10")
-                return {200, v10};
-            return {400, "no V9 here"};
+            if (target == u"/base/v1/database/quickstart-chat/schema?version=9")
+                return {200, v9};
+            return {400, "no V10 here"};
         };
         QTemporaryDir tmp;
         const QString out = tmp.filePath(QStringLiteral("gen"));
@@ -730,11 +732,32 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.stdErr));
         QCOMPARE(server.requests.size(), 2);
         QCOMPARE(server.requests[0].target,
+                 QStringLiteral("/base/v1/database/quickstart-chat/schema?version=10"));
+        QCOMPARE(server.requests[1].target,
                  QStringLiteral("/base/v1/database/quickstart-chat/schema?version=9"));
         QCOMPARE(server.requests[1].authorization, QByteArray("Bearer tok"));
         // The namespace comes from the database name.
         QVERIFY(compareDirs(kQuickstart, out).isEmpty());
-        QCOMPARE(readFile(saved), v10);
+        QCOMPARE(readFile(saved), v9);
+    }
+
+    // A server with V10 is asked once, and its submodules are generated.
+    void fromServerAsksForVersion10() {
+        FakeServer server;
+        const QByteArray v10 = readFile(kFixtures + QStringLiteral("/submodules_v10.json"));
+        server.respond = [&](const QString &target) -> std::pair<int, QByteArray> {
+            if (target == u"/v1/database/subs/schema?version=10")
+                return {200, v10};
+            return {500, "asked for the wrong version"};
+        };
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath(QStringLiteral("subs"));
+        const Run r = generateAsync({QStringLiteral("--from-server"), server.url(),
+                                     QStringLiteral("--database"), QStringLiteral("subs"),
+                                     QStringLiteral("--out"), out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.stdErr));
+        QCOMPARE(server.requests.size(), 1);
+        QVERIFY(compareDirs(kGoldenSubmodules, out).isEmpty());
     }
 
     void fromServerErrors() {
