@@ -2,6 +2,7 @@
 #include "eventtableemitter.h"
 
 #include "codeformat.h"
+#include "queryemitter.h"
 
 EventTableEmitter::EventTableEmitter(const GenModule &module, const GenTable &table)
     : m_module(module)
@@ -13,7 +14,8 @@ QString EventTableEmitter::header() const {
     const QString ns = m_module.nameSpace;
     QString out = CodeFormat::marker() + QStringLiteral("\n\n#pragma once\n\n");
     out += QStringLiteral("#include \"%1.h\"\n\n").arg(t.rowStem);
-    out += QStringLiteral("#include \"spacetime/connection/tablehandle.h\"\n\n");
+    out += QStringLiteral("#include \"spacetime/connection/tablehandle.h\"\n");
+    out += QStringLiteral("#include \"spacetime/query/statement.h\"\n\n");
     out += CodeFormat::includeBlock({QStringLiteral("QByteArrayView")}, true) + u'\n';
     out += CodeFormat::includeBlock({QStringLiteral("optional")}, true) + u'\n';
     out += QStringLiteral("namespace %1 {\n\n").arg(ns);
@@ -44,6 +46,9 @@ QString EventTableEmitter::header() const {
         "    // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.\n");
     out += QStringLiteral("    static std::optional<%1> decodeRow(QByteArrayView bytes);\n\n")
                .arg(row);
+    // The server filters event rows by a subscription's WHERE like table rows (the same
+    // subscription plans run on the transaction's inserts, crates/subscription).
+    out += QueryEmitter(m_module, t).declarations() + u'\n';
     out += QStringLiteral("Q_SIGNALS:\n");
     out += QStringLiteral("    // Once per event row, in the order the server sent them, after "
                           "the whole message is\n"

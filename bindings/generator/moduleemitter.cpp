@@ -457,10 +457,13 @@ QString ModuleEmitter::moduleSource() const {
     out += QStringLiteral("    };\n}\n\n");
     out += QStringLiteral("QStringList Module::allTablesQueries() {\n    return {\n");
     for (const GenTable &t : m_module.tables) {
-        QString quoted = t.wireName;
-        quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        // Each dot-separated part quoted: a submodule's "lib.fruit" is "lib"."fruit", as
+        // stdb::query::quoteTableName writes it.
+        QStringList parts = t.wireName.split(u'.');
+        for (QString &p : parts)
+            p = u'"' + p.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + u'"';
         out += QStringLiteral("        %1,\n")
-                   .arg(CodeFormat::qstring(QStringLiteral("SELECT * FROM \"%1\"").arg(quoted)));
+                   .arg(CodeFormat::qstring(QStringLiteral("SELECT * FROM ") + parts.join(u'.')));
     }
     out += QStringLiteral("    };\n}\n\n");
     out += QStringLiteral("} // namespace %1\n").arg(m_module.nameSpace);

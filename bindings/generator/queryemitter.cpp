@@ -22,8 +22,12 @@ QString QueryEmitter::declarations() const {
         "    // Typed columns for stdb::query conditions: query().where(Cols::column > value).\n"
         "    // Columns of types SQL has no literal for are left out.\n");
     QString members;
-    for (const GenField &c : t.columns) {
-        const QString type = columnType(c);
+    for (qsizetype i = 0; i < t.columns.size(); ++i) {
+        const GenField &c = t.columns[i];
+        QString type = columnType(c);
+        // An indexed column can also be one side of a semijoin's ON.
+        if (!type.isEmpty() && t.joinColumns.contains(int(i)))
+            type.prepend(QStringLiteral("Indexed"));
         if (!type.isEmpty())
             members += QStringLiteral("        static constexpr %1 %2{%3};\n")
                            .arg(type, c.cppName, CodeFormat::cString(c.wireName));
@@ -34,6 +38,10 @@ QString QueryEmitter::declarations() const {
         out += QStringLiteral("    struct Cols {\n");
         out += QStringLiteral("        template <typename T>\n");
         out += QStringLiteral("        using Col = stdb::query::Col<%1, T>;\n").arg(t.cppClass);
+        if (members.contains(u"IndexedCol<"))
+            out += QStringLiteral("        template <typename T>\n"
+                                  "        using IndexedCol = stdb::query::IndexedCol<%1, T>;\n")
+                       .arg(t.cppClass);
         out += members + QStringLiteral("    };\n");
     }
     out +=

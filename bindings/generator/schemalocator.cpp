@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "schemalocator.h"
 
+#include "spacetime/schema/exactjson.h"
 #include "spacetime/schema/jsonpath.h"
 
 #include <QJsonArray>
@@ -10,12 +11,24 @@
 using stdb::JsonPath;
 
 SchemaLocator::SchemaLocator(QByteArrayView json) {
-    const QJsonObject top = QJsonDocument::fromJson(json.toByteArray()).object();
+    // Exact, so that a submodule's definition handed on to the schema parser keeps its u64/u128
+    // numbers (sequence bounds …) as the top-level parse does.
+    const stdb::Expected<QJsonDocument> parsed = stdb::ExactJson::parse(json);
+    const QJsonObject top = parsed ? parsed->object() : QJsonObject();
     QJsonObject doc = top;
     if (top.size() == 1 && (top.contains(u"V9") || top.contains(u"V10"))) {
         m_root = top.begin().key();
         doc = top.begin().value().toObject();
     }
+    read(doc);
+}
+
+SchemaLocator::SchemaLocator(const QJsonObject &module, const QString &basePath)
+    : m_root(basePath) {
+    read(module);
+}
+
+void SchemaLocator::read(const QJsonObject &doc) {
     m_v10 = doc.contains(u"sections");
     if (!m_v10) {
         m_typespace = JsonPath::key(JsonPath::key(m_root, u"typespace"), u"types");
@@ -57,8 +70,9 @@ SchemaLocator::SchemaLocator(QByteArrayView json) {
         else if (kind == u"Submodules") {
             const QJsonArray list = payload.toArray();
             for (qsizetype k = 0; k < list.size(); ++k)
-                m_submodules.append(
-                    {JsonPath::index(path, k), list[k].toObject().value(u"namespace").toString()});
+                m_submodules.append({JsonPath::index(path, k),
+                                     list[k].toObject().value(u"namespace").toString(),
+                                     list[k].toObject().value(u"module").toObject()});
         }
     }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArrayView>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -13,6 +14,9 @@
 class SchemaLocator {
 public:
     explicit SchemaLocator(QByteArrayView json);
+    // A V10 submodule's own definition (a bare RawModuleDefV10), found at `basePath`
+    // ("sections[14].Submodules[0].module"): its paths are those of the whole document.
+    SchemaLocator(const QJsonObject &module, const QString &basePath);
 
     // "typespace.types", "V10.sections[0].Typespace.types"
     QString typespace() const { return m_typespace; }
@@ -28,14 +32,18 @@ public:
     QString procedure(qsizetype i) const;
     QString view(qsizetype i) const;
 
-    // V10 Submodules entries (the schema parser does not read them): path and namespace.
+    // V10 Submodules entries (the schema parser does not read them): path, namespace and
+    // the submodule's own definition (a RawModuleDefV10 with its own typespace), integers
+    // beyond qint64 kept exact (ExactJson).
     struct Submodule {
         QString path;
         QString nameSpace;
+        QJsonObject module;
     };
     const QList<Submodule> &submodules() const { return m_submodules; }
 
 private:
+    void read(const QJsonObject &doc);
     // For V10: which section holds the i-th definition of a kind (sections may repeat).
     static QString entry(const QList<std::pair<QString, qsizetype>> &sections, qsizetype i);
 

@@ -220,7 +220,7 @@ stdb::Expected<GenModule> SchemaModel::build() {
     if (ok())
         buildProcedures();
     if (ok())
-        listUnsupported();
+        buildSubmodules();
     if (ok())
         checkNames();
     if (!ok())
@@ -276,6 +276,7 @@ void SchemaModel::nameTypes() {
     for (auto it = named.cbegin(); it != named.cend(); ++it) {
         GenType g;
         g.schemaName = it.value();
+        g.cppName = classPrefix();
         for (const QString &part : g.schemaName.split(QStringLiteral("::")))
             g.cppName += Naming::pascalCase(part);
         g.fileStem = Naming::fileStem(g.cppName);
@@ -519,10 +520,10 @@ void SchemaModel::buildTables() {
             return;
         }
         GenTable g;
-        g.wireName = t.name;
+        g.wireName = wireName(t.name);
         g.path = path;
-        g.cppClass = Naming::pascalCase(t.sourceName) + QStringLiteral("Table");
-        g.accessor = Naming::escape(Naming::camelCase(t.sourceName));
+        g.cppClass = classPrefix() + Naming::pascalCase(t.sourceName) + QStringLiteral("Table");
+        g.accessor = Naming::escape(methodPrefix() + Naming::camelCase(t.sourceName));
         if (clashesWithQObject(g.accessor))
             g.accessor += u'_';
         g.fileStem = Naming::fileStem(g.cppClass);
@@ -538,7 +539,7 @@ void SchemaModel::buildTables() {
         g.rowStem = row->fileStem;
         g.columns = row->members;
         if (t.schedule) {
-            g.scheduledReducer = t.schedule->reducerName;
+            g.scheduledReducer = wireName(t.schedule->reducerName);
             g.scheduledIsProcedure = m_schema.procedure(t.schedule->reducerName) != nullptr;
             const int col = t.schedule->scheduledAtColumn;
             if (col >= 0 && col < g.columns.size())
@@ -548,7 +549,9 @@ void SchemaModel::buildTables() {
         if (t.primaryKey.size() > 1)
             unsupported(JsonPath::key(path, u"primary_key"),
                         QStringLiteral("table \"%1\": a primary key of more than one column (%2) "
-                                       "cannot be generated; without it, a changed row arrives "
+                                       "is refused by the server itself when the module is "
+                                       "published (schema validate_primary_key: "
+                                       "RepeatedPrimaryKey); without it, a changed row arrives "
                                        "as rowDeleted + rowInserted and there is no find")
                             .arg(t.name, columnNames(g, t.primaryKey)));
         QSet<int> covered;
@@ -572,6 +575,12 @@ void SchemaModel::buildTables() {
             for (const stdb::IndexDef &x : t.indexes)
                 if (x.columns.size() == 1)
                     lookup(x.columns.front(), t.isUniqueColumn(x.columns.front()));
+            for (const stdb::IndexDef &x : t.indexes) {
+                const int c = x.columns.size() == 1 ? x.columns.front() : -1;
+                if (c >= 0 && c < g.columns.size() && !g.joinColumns.contains(c))
+                    g.joinColumns.append(c);
+            }
+            std::sort(g.joinColumns.begin(), g.joinColumns.end());
             QStringList methods;
             for (const GenIndex &x : std::as_const(g.lookups))
                 methods << x.method.mid(x.method.startsWith(u"findBy") ? 6 : 8);
@@ -641,20 +650,20 @@ void SchemaModel::buildReducers() {
             return;
         }
         GenReducer g;
-        g.wireName = r.name;
+        g.wireName = wireName(r.name);
         g.path = path;
-        g.method = Naming::escape(Naming::camelCase(r.sourceName));
+        g.method = Naming::escape(methodPrefix() + Naming::camelCase(r.sourceName));
         if (clashesWithQObject(g.method))
             g.method += u'_';
-        g.argsType = Naming::pascalCase(r.sourceName) + QStringLiteral("Args");
+        g.argsType = classPrefix() + Naming::pascalCase(r.sourceName) + QStringLiteral("Args");
         g.argsStem = Naming::fileStem(g.argsType);
-        g.signal = Naming::camelCase(r.sourceName) + QStringLiteral("Completed");
+        g.signal = methodPrefix() + Naming::camelCase(r.sourceName) + QStringLiteral("Completed");
         for (const stdb::TableDef &t : m_schema.tables())
             if (t.schedule && t.schedule->reducerName == r.name)
-                g.scheduledBy = t.name;
+                g.scheduledBy = wireName(t.name);
 
         GenType args =
-            argsType(g.argsType, r.name, path, r.paramList,
+            argsType(g.argsType, g.wireName, path, r.paramList,
                      JsonPath::key(JsonPath::key(path, u"params"), u"elements"), &g.params);
         if (!ok())
             return;
@@ -685,12 +694,12 @@ void SchemaModel::buildProcedures() {
             return;
         }
         GenProcedure g;
-        g.wireName = pr.name;
+        g.wireName = wireName(pr.name);
         g.path = path;
-        g.method = Naming::escape(Naming::camelCase(pr.sourceName));
+        g.method = Naming::escape(methodPrefix() + Naming::camelCase(pr.sourceName));
         if (clashesWithQObject(g.method) || g.method == u"procedures")
             g.method += u'_';
-        g.argsType = Naming::pascalCase(pr.sourceName) + QStringLiteral("Args");
+        g.argsType = classPrefix() + Naming::pascalCase(pr.sourceName) + QStringLiteral("Args");
         g.argsStem = Naming::fileStem(g.argsType);
         QSet<QString> deps;
         g.returnType = cppType(pr.returnType, JsonPath::key(path, u"return_type"), &deps);
@@ -701,7 +710,7 @@ void SchemaModel::buildProcedures() {
                 g.returnTypeHeaders << t->fileStem;
         g.returnTypeHeaders.sort();
         GenType args =
-            argsType(g.argsType, pr.name, path, pr.paramList,
+            argsType(g.argsType, g.wireName, path, pr.paramList,
                      JsonPath::key(JsonPath::key(path, u"params"), u"elements"), &g.params);
         if (!ok())
             return;
@@ -753,8 +762,10 @@ void SchemaModel::buildViews() {
         if (!v.paramList.isEmpty()) {
             // A subscription query names a view but cannot pass it arguments.
             unsupported(JsonPath::key(path, u"params"),
-                        QStringLiteral("view \"%1\" takes parameters: it is not generated (a "
-                                       "subscription cannot pass view arguments)")
+                        QStringLiteral("view \"%1\" takes parameters: it is not generated "
+                                       "(the server cannot serve it to clients: a subscription "
+                                       "has no way to pass view arguments, and it materializes "
+                                       "views for subscribers without arguments)")
                             .arg(v.name));
             continue;
         }
@@ -773,13 +784,13 @@ void SchemaModel::buildViews() {
             return;
         }
         GenTable g;
-        g.wireName = v.name;
+        g.wireName = wireName(v.name);
         g.path = path;
         g.isView = true;
         g.isAnonymousView = v.isAnonymous;
         g.isPublic = v.isPublic;
-        g.cppClass = Naming::pascalCase(v.sourceName) + QStringLiteral("View");
-        g.accessor = Naming::escape(Naming::camelCase(v.sourceName));
+        g.cppClass = classPrefix() + Naming::pascalCase(v.sourceName) + QStringLiteral("View");
+        g.accessor = Naming::escape(methodPrefix() + Naming::camelCase(v.sourceName));
         if (clashesWithQObject(g.accessor))
             g.accessor += u'_';
         g.fileStem = Naming::fileStem(g.cppClass);
@@ -806,11 +817,59 @@ void SchemaModel::buildViews() {
     }
 }
 
-void SchemaModel::listUnsupported() {
-    for (const SchemaLocator::Submodule &m : m_locator.submodules())
-        unsupported(m.path, QStringLiteral("submodule \"%1\" is not generated (none of its "
-                                           "tables, reducers, procedures or views)")
-                                .arg(m.nameSpace));
+QString SchemaModel::wireName(const QString &name) const {
+    if (m_options.submodulePath.isEmpty())
+        return name;
+    return m_options.submodulePath.join(u'.') + u'.' + name;
+}
+
+QString SchemaModel::classPrefix() const {
+    QString out;
+    for (const QString &n : m_options.submodulePath)
+        out += Naming::pascalCase(n) + u'_';
+    return out;
+}
+
+QString SchemaModel::methodPrefix() const {
+    QString out;
+    for (const QString &n : m_options.submodulePath)
+        out += Naming::camelCase(n) + u'_';
+    return out;
+}
+
+void SchemaModel::buildSubmodules() {
+    for (const SchemaLocator::Submodule &m : m_locator.submodules()) {
+        // The server takes the namespace as an identifier (validate_submodules) and puts it
+        // verbatim in front of the submodule's names.
+        const QString nsPath = JsonPath::key(m.path, u"namespace");
+        if (!Naming::isIdentifierLike(m.nameSpace) || Naming::pascalCase(m.nameSpace).isEmpty()) {
+            fail(nsPath, QStringLiteral("submodule namespace \"%1\" cannot be turned into a C++ "
+                                        "name")
+                             .arg(m.nameSpace));
+            return;
+        }
+        const QString modulePath = JsonPath::key(m.path, u"module");
+        const stdb::Expected<stdb::ModuleSchema> schema =
+            stdb::ModuleSchema::fromJsonValue(QJsonValue(m.module));
+        if (!schema) {
+            fail(modulePath, schema.error().message());
+            return;
+        }
+        const SchemaLocator locator(m.module, modulePath);
+        ModelOptions options = m_options;
+        options.submodulePath.append(m.nameSpace);
+        stdb::Expected<GenModule> sub = SchemaModel(schema.value(), locator, options).build();
+        if (!sub) {
+            if (ok())
+                m_error = sub.error();
+            return;
+        }
+        m_module.types += sub->types;
+        m_module.tables += sub->tables;
+        m_module.reducers += sub->reducers;
+        m_module.procedures += sub->procedures;
+        m_module.unsupported += sub->unsupported;
+    }
 }
 
 void SchemaModel::checkNames() {

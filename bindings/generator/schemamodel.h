@@ -73,6 +73,9 @@ struct GenTable {
     QList<GenIndex> lookups;    // unique finds (primary key first), then non-unique filters
     QStringList skippedIndexes; // index names we could not offer (multi-column)
     QList<GenOrderedIndex> orderedIndexes;
+    // Columns with a single-column index on the server: the columns a typed semijoin may join
+    // on (the server requires an index on both join columns). Not for views and event tables.
+    QList<int> joinColumns;
     bool isEvent = false;
     bool isPublic = true;
     // A view: rows the server computes, subscribed to by name like a table's. Anonymous views
@@ -126,7 +129,7 @@ struct GenModule {
     QList<GenTable> tables; // the tables, then the views
     QList<GenReducer> reducers;
     QList<GenProcedure> procedures;
-    QList<GenUnsupported> unsupported; // tables, views, reducers, procedures, submodules
+    QList<GenUnsupported> unsupported; // tables, views, reducers, procedures
 
     const GenType *type(const QString &cppName) const;
 };
@@ -134,6 +137,11 @@ struct GenModule {
 struct ModelOptions {
     QString nameSpace;
     bool includePrivate = false;
+    // A V10 submodule's namespace path from the root ({"lib"}, {"auth", "baz"}); empty for the
+    // root module. Its wire names are "lib.name" (what the server calls a submodule's tables,
+    // views, reducers and procedures: crates/schema NamespacedIdentifier); its C++ names are
+    // prefixed: types and classes "Lib_", methods and accessors "lib_".
+    QStringList submodulePath;
 };
 
 class SchemaModel {
@@ -156,7 +164,12 @@ private:
     void buildProcedures();
     // Views become GenTables (isView): their rows are cached and reported like a table's.
     void buildViews();
-    void listUnsupported();
+    // Each V10 submodule, built as a module of its own (its own typespace and names) and
+    // merged in under its namespace prefixes.
+    void buildSubmodules();
+    QString wireName(const QString &name) const; // "lib.name" in a submodule
+    QString classPrefix() const;                 // "Lib_"
+    QString methodPrefix() const;                // "lib_"
     // The arguments struct of a reducer or procedure (appended to m_module.types).
     GenType argsType(const QString &cppName, const QString &schemaName, const QString &path,
                      const QList<stdb::FieldDef> &params, const QString &paramsPath,

@@ -64,7 +64,7 @@ QUrl SchemaSource::schemaUrl(const QString &server, const QString &database, int
 
 stdb::Expected<QByteArray> SchemaSource::fromServer(const QString &server, const QString &database,
                                                     const QString &token, int timeoutMs) {
-    const QUrl probe = schemaUrl(server, database, 9);
+    const QUrl probe = schemaUrl(server, database, 10);
     if (!probe.isValid() || (probe.scheme() != u"http" && probe.scheme() != u"https"))
         return stdb::Error(
             stdb::Error::Kind::InvalidArgument,
@@ -72,14 +72,18 @@ stdb::Expected<QByteArray> SchemaSource::fromServer(const QString &server, const
     QNetworkAccessManager nam;
     Response r;
     QUrl url;
-    for (int version : {9, 10}) {
+    // Version 10 first, as the official CLI asks: the server's V9 form drops what V9 cannot
+    // say (crates/schema `From<ModuleDef> for RawModuleDefV9`: submodules and everything in
+    // them, event-table flags, view primary keys), which would leave them out silently. 9 is
+    // the fallback for servers without V10 (they answer 400 to version=10).
+    for (int version : {10, 9}) {
         const QUrl u = schemaUrl(server, database, version);
         const Response got = get(nam, u, token, timeoutMs);
         if (!got.networkError.isEmpty())
             return stdb::Error(stdb::Error::Kind::Network,
                                QStringLiteral("GET %1: %2").arg(u.toString(), got.networkError));
-        // When version 10 fails as well, the version 9 answer says more (e.g. no such database).
-        if (version == 9 || got.status < 400) {
+        // When version 9 fails as well, the version 10 answer says more (e.g. no such database).
+        if (version == 10 || got.status < 400) {
             r = got;
             url = u;
         }

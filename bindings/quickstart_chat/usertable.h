@@ -67,7 +67,9 @@ public:
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<UserTable, T>;
-        static constexpr Col<stdb::Identity> identity{"identity"};
+        template <typename T>
+        using IndexedCol = stdb::query::IndexedCol<UserTable, T>;
+        static constexpr IndexedCol<stdb::Identity> identity{"identity"};
         static constexpr Col<bool> online{"online"};
     };
     // SELECT * FROM this table, for subscriptions and one-off queries.

@@ -7,6 +7,7 @@
 #include "fixture/itemtablemodel.h"
 #include "fixture/module.h"
 #include "fixture/secret.h"
+#include "subs/module.h"
 
 #include "spacetime/cache/orderkey.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
@@ -19,6 +20,12 @@
 
 using namespace fixture;
 namespace protocol = stdb::protocol;
+
+// `a == b` makes the ON of a semijoin (a JoinOn), not a WHERE condition or nothing.
+template <typename A, typename B>
+concept MakesJoin = requires(const A &a, const B &b) {
+    (a == b).columnOf({});
+};
 
 namespace {
 
@@ -631,6 +638,70 @@ private slots:
         QCOMPARE((C::created < stdb::Timestamp::fromMicros(1)).toSql().value(),
                  QStringLiteral("(\"item\".\"created\" < '1970-01-01T00:00:00.000001Z')"));
         QCOMPARE(QString::fromUtf8(C::connectionId.wireName()), QStringLiteral("connection_id"));
+    }
+
+    // Semijoins (the official builders' leftSemijoin / rightSemijoin): the one join form of the
+    // subscription grammar, ON written bare (sql-parser parse_join takes `col = col` only, no
+    // parentheses), both tables' conditions kept, submodule names quoted part by part.
+    void semijoinRendering() {
+        using N = subs::NoteTable::Cols;
+        using L = subs::Lib_LibDataTable::Cols;
+        const QString join =
+            QStringLiteral("FROM \"note\" JOIN \"lib\".\"libData\" ON \"note\".\"id\" = "
+                           "\"lib\".\"libData\".\"id\"");
+        // Rows of lib.libData that have a note: written from either side, ON in either order.
+        const QString right = QStringLiteral("SELECT \"lib\".\"libData\".* ") + join;
+        QCOMPARE(subs::NoteTable::query()
+                     .rightSemijoin(subs::Lib_LibDataTable::query(), N::id == L::id)
+                     .toSql()
+                     .value(),
+                 right);
+        QCOMPARE(subs::NoteTable::query()
+                     .rightSemijoin(subs::Lib_LibDataTable::query(), L::id == N::id)
+                     .toSql()
+                     .value(),
+                 right);
+        QCOMPARE(subs::Lib_LibDataTable::query()
+                     .leftSemijoin(subs::NoteTable::query(), L::id == N::id)
+                     .toSql()
+                     .value(),
+                 right);
+        // Rows of note that have a lib.libData row; conditions of the filter table first.
+        QCOMPARE(
+            subs::NoteTable::query()
+                .where(N::text == QStringLiteral("it's"))
+                .leftSemijoin(subs::Lib_LibDataTable::query().where(L::id > 5u), N::id == L::id)
+                .where(N::id != 9u)
+                .toSql()
+                .value(),
+            QStringLiteral("SELECT \"note\".* FROM \"lib\".\"libData\" JOIN \"note\" ON "
+                           "\"lib\".\"libData\".\"id\" = \"note\".\"id\" WHERE "
+                           "(\"lib\".\"libData\".\"id\" > 5) AND "
+                           "((\"note\".\"text\" = 'it''s') AND (\"note\".\"id\" <> 9))"));
+        // A condition that has no SQL fails the join, and nothing is sent.
+        const stdb::query::Expr<subs::NoteTable> broken(stdb::query::Condition::compare(
+            QStringLiteral("x"), stdb::query::Compare::Eq,
+            stdb::Error(stdb::Error::Kind::InvalidArgument, QStringLiteral("no literal"))));
+        const auto failed = subs::NoteTable::query()
+                                .rightSemijoin(subs::Lib_LibDataTable::query(), N::id == L::id)
+                                .toSql();
+        QVERIFY(failed.hasValue());
+        const auto bad = subs::NoteTable::query()
+                             .where(broken)
+                             .rightSemijoin(subs::Lib_LibDataTable::query(), N::id == L::id)
+                             .toSql();
+        QVERIFY(!bad.hasValue());
+        QCOMPARE(bad.error().kind(), stdb::Error::Kind::InvalidArgument);
+        QVERIFY(conn->subscriptionBuilder()
+                    .subscribe(subs::NoteTable::query().where(broken).rightSemijoin(
+                        subs::Lib_LibDataTable::query(), N::id == L::id))
+                    .state() == stdb::SubscriptionHandle::State::Failed);
+        // What the server refuses does not compile: joins need an index on both columns, two
+        // different tables and one type (IndexedCol exists only for single-column indexes).
+        static_assert(MakesJoin<decltype(N::id), decltype(L::id)>);
+        static_assert(!MakesJoin<decltype(N::text), decltype(L::value)>); // not indexed
+        static_assert(!MakesJoin<decltype(N::id), decltype(N::id)>);      // the same table
+        static_assert(!MakesJoin<decltype(N::id), decltype(L::value)>);   // one side not indexed
     }
 
     void filterOnEnumColumnOfTableWithoutPrimaryKey() {

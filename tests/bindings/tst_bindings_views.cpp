@@ -5,6 +5,7 @@
 // name, cached and reported like a table, with update pairs when it has a primary key; an event
 // table's rows arrive once through rowInserted and are never cached.
 
+#include "subs/module.h"
 #include "views/module.h"
 
 #include "scriptedserver.h"
@@ -287,6 +288,128 @@ private slots:
                  -1);
         QVERIFY(module->testEvent()->cache()->isEventTable());
         QVERIFY(!module->myPlayer()->cache()->isEventTable());
+    }
+
+    // An event table has the typed query() of a table: the server runs a subscription's WHERE
+    // on an event table's inserted rows like on a table's (crates/subscription plans).
+    void eventTableTypedQuery() {
+        using C = TestEventTable::Cols;
+        stdb::SubscriptionHandle h = conn->subscriptionBuilder().subscribe(
+            TestEventTable::query().where(C::value >= 10u && C::name != QStringLiteral("x")));
+        const auto sub = srv->next<P::Subscribe>();
+        QVERIFY(sub);
+        QCOMPARE(sub->queryStrings,
+                 QStringList{QStringLiteral(
+                     "SELECT * FROM \"test_event\" WHERE ((\"test_event\".\"value\" >= 10) AND "
+                     "(\"test_event\".\"name\" <> 'x'))")});
+        QVERIFY(h.state() != stdb::SubscriptionHandle::State::Failed);
+    }
+
+    // A V10 submodule's tables, views, reducers and procedures (fixtures/submodules_v10.json,
+    // namespace subs): subscribed to, called and answered under the wire names the server gives
+    // them ("lib.libData", "lib.lib_insert", "lib.inner.bump", "lib.lib_count"), with the bytes
+    // of the arguments checked.
+    void submoduleItemsOnTheWire() {
+        auto *subsModule = new subs::Module(conn.get());
+        QCOMPARE(subs::Module::tableNames(),
+                 (QStringList{QStringLiteral("note"), QStringLiteral("lib.libData"),
+                              QStringLiteral("lib.inner.tally"),
+                              QStringLiteral("lib.inner.all_tallies")}));
+        subs::Lib_LibDataTable *data = subsModule->lib_libData();
+        QCOMPARE(data->tableName(), QStringLiteral("lib.libData"));
+
+        using L = subs::Lib_LibDataTable::Cols;
+        stdb::SubscriptionHandle h = conn->subscriptionBuilder().subscribe(
+            subs::Lib_LibDataTable::query().where(L::id > 1u));
+        const auto sub = srv->next<P::Subscribe>();
+        QVERIFY(sub);
+        QCOMPARE(sub->queryStrings,
+                 QStringList{QStringLiteral("SELECT * FROM \"lib\".\"libData\" WHERE "
+                                            "(\"lib\".\"libData\".\"id\" > 1)")});
+        const subs::Lib_LibData two{2, QStringLiteral("zwei")};
+        srv->send(P::SubscribeApplied{
+            sub->requestId, sub->querySetId,
+            queryRows({{QStringLiteral("lib.libData"), {stdb::toBsatn(two)}}})});
+        QTRY_VERIFY(h.isActive());
+        QCOMPARE(data->rows(), QList<subs::Lib_LibData>{two});
+        QCOMPARE(data->findById(2)->value, QStringLiteral("zwei"));
+
+        // The submodule's reducer: its qualified name, its arguments' BSATN.
+        QList<subs::Lib_LibInsertArgs> completed;
+        connect(subsModule->reducers(), &subs::Reducers::lib_libInsertCompleted, this,
+                [&](const subs::Lib_LibInsertArgs &args) { completed << args; });
+        const auto id = subsModule->reducers()->lib_libInsert(QStringLiteral("drei"));
+        QVERIFY(id.hasValue());
+        const auto call = srv->next<P::CallReducer>();
+        QVERIFY(call);
+        QCOMPARE(call->reducer, QStringLiteral("lib.lib_insert"));
+        QCOMPARE(call->args, QByteArray("\x04\0\0\0drei", 8)); // String: u32 LE length, UTF-8
+        const subs::Lib_LibData three{3, QStringLiteral("drei")};
+        srv->send(P::ReducerResult{
+            id.value(), stdb::Timestamp::fromMicros(1),
+            P::ReducerOk{{},
+                         transaction(sub->querySetId, QStringLiteral("lib.libData"),
+                                     {stdb::toBsatn(three)}, {})}});
+        QTRY_COMPARE(completed.size(), 1);
+        QCOMPARE(completed.front().value, QStringLiteral("drei"));
+        QCOMPARE(data->count(), 2);
+        QCOMPARE(data->findById(3)->value, QStringLiteral("drei"));
+
+        // A nested submodule's reducer, and a procedure.
+        QVERIFY(subsModule->reducers()->lib_inner_bump(7).hasValue());
+        const auto bump = srv->next<P::CallReducer>();
+        QVERIFY(bump);
+        QCOMPARE(bump->reducer, QStringLiteral("lib.inner.bump"));
+        QCOMPARE(bump->args, QByteArray("\x07\0\0\0\0\0\0\0", 8)); // u64 LE
+        std::optional<quint64> count;
+        const auto proc = subsModule->procedures()->lib_libCount(
+            [&](const stdb::Expected<quint64> &r, const stdb::ProcedureOutcome &) {
+                count = r.hasValue() ? r.value() : 0;
+            });
+        QVERIFY(proc.hasValue());
+        const auto pcall = srv->next<P::CallProcedure>();
+        QVERIFY(pcall);
+        QCOMPARE(pcall->procedure, QStringLiteral("lib.lib_count"));
+        QCOMPARE(pcall->args, QByteArray());
+        srv->send(P::ProcedureResult{P::ProcedureReturned{QByteArray("\x05\0\0\0\0\0\0\0", 8)},
+                                     stdb::Timestamp::fromMicros(5),
+                                     stdb::TimeDuration::fromMicros(7), proc.value()});
+        QTRY_VERIFY(count.has_value());
+        QCOMPARE(*count, 5u);
+
+        // A nested submodule's view and everything at once, each name part quoted.
+        subsModule->subscribeToAllTables();
+        const auto all = srv->next<P::Subscribe>();
+        QVERIFY(all);
+        QCOMPARE(all->queryStrings.at(3),
+                 QStringLiteral("SELECT * FROM \"lib\".\"inner\".\"all_tallies\""));
+    }
+
+    // A typed semijoin across a root table and a submodule table (both joined on indexed
+    // columns): the form of the subscription grammar, `table.*` of the result table.
+    void semijoinOnTheWire() {
+        auto *subsModule = new subs::Module(conn.get());
+        Q_UNUSED(subsModule);
+        using N = subs::NoteTable::Cols;
+        using L = subs::Lib_LibDataTable::Cols;
+        stdb::SubscriptionHandle h = conn->subscriptionBuilder().subscribe(
+            subs::NoteTable::query()
+                .where(N::text != QStringLiteral(""))
+                .rightSemijoin(subs::Lib_LibDataTable::query(), L::id == N::id)
+                .where(L::value == QStringLiteral("v")));
+        const auto sub = srv->next<P::Subscribe>();
+        QVERIFY(sub);
+        QCOMPARE(sub->queryStrings,
+                 QStringList{QStringLiteral(
+                     "SELECT \"lib\".\"libData\".* FROM \"note\" JOIN \"lib\".\"libData\" ON "
+                     "\"note\".\"id\" = \"lib\".\"libData\".\"id\" WHERE (\"note\".\"text\" <> '') "
+                     "AND (\"lib\".\"libData\".\"value\" = 'v')")});
+        srv->send(P::SubscribeApplied{
+            sub->requestId, sub->querySetId,
+            queryRows({{QStringLiteral("lib.libData"),
+                        {stdb::toBsatn(subs::Lib_LibData{4, QStringLiteral("v")})}}})});
+        QTRY_VERIFY(h.isActive());
+        QCOMPARE(subsModule->lib_libData()->count(), 1);
     }
 };
 

@@ -7,6 +7,7 @@
 
 #include <QString>
 
+#include <concepts>
 #include <memory>
 #include <optional>
 
@@ -80,7 +81,7 @@ public:
     const char *wireName() const { return m_name; }
     // "table"."column"
     QString toSql() const {
-        return quoteIdentifier(QString::fromUtf8(Table::kTableName)) + u'.' +
+        return quoteTableName(QString::fromUtf8(Table::kTableName)) + u'.' +
                quoteIdentifier(QString::fromUtf8(m_name));
     }
 
@@ -117,6 +118,51 @@ private:
     }
 
     const char *m_name;
+};
+
+// The ON of a semijoin: one column of `A` equal to one column of `B`, two different tables
+// (a self-join would need aliases, which the builder does not write). Written as
+// `ATable::Cols::x == BTable::Cols::y` with two IndexedCol: the server plans subscription
+// joins only as index joins and requires an index on both join columns (crates/subscription
+// SubscriptionPlan::compile_plans: "Subscriptions require indexes on join columns").
+template <typename A, typename B>
+class JoinOn {
+public:
+    JoinOn(QString aColumn, QString bColumn)
+        : m_a(std::move(aColumn))
+        , m_b(std::move(bColumn)) {}
+    // The same condition written the other way round.
+    JoinOn(const JoinOn<B, A> &o)
+        : m_a(o.columnOf(JoinOn<B, A>::Side::Second))
+        , m_b(o.columnOf(JoinOn<B, A>::Side::First)) {}
+
+    enum class Side { First, Second };
+    // "table"."column" of that side.
+    const QString &columnOf(Side s) const { return s == Side::First ? m_a : m_b; }
+
+private:
+    QString m_a, m_b;
+};
+
+// A column with an index of its own (a single-column index, unique or not, primary keys
+// included): usable like a Col and, compared with an IndexedCol of another table and the same
+// type, it makes the ON of a semijoin. Generated only for such columns of tables (not views or
+// event tables), so a join the server would refuse for want of an index does not compile.
+template <typename Table, typename T>
+class IndexedCol : public Col<Table, T> {
+public:
+    constexpr explicit IndexedCol(const char *wireName)
+        : Col<Table, T>(wireName) {}
+
+    // Both re-declared here: with only operator== in this class, C++20 would rewrite
+    // `a != b` as !(a == b) and pick that (its object parameter matches better).
+    using Col<Table, T>::operator==;
+    using Col<Table, T>::operator!=;
+    template <typename Other>
+    requires(!std::same_as<Other, Table>) JoinOn<Table, Other>
+    operator==(const IndexedCol<Other, T> &o) const {
+        return JoinOn<Table, Other>(this->toSql(), o.toSql());
+    }
 };
 
 } // namespace stdb::query

@@ -39,6 +39,16 @@ QString quoteIdentifier(QStringView name) {
     return quoted(name, u'"');
 }
 
+QString quoteTableName(QStringView name) {
+    QString out;
+    for (QStringView part : name.split(u'.')) {
+        if (!out.isEmpty())
+            out += u'.';
+        out += quoted(part, u'"');
+    }
+    return out;
+}
+
 QString quoteString(QStringView text) {
     return quoted(text, u'\'');
 }

@@ -24,6 +24,10 @@ namespace stdb::query {
 // "name", a doubled quote inside: a quoted identifier keeps its case and may be a keyword
 // (sqlparser Ident with quote_style '"').
 STDB_EXPORT QString quoteIdentifier(QStringView name);
+// A table or view name, each dot-separated part quoted: "lib"."fruit" for the table `fruit` of
+// submodule `lib`, whose wire name is "lib.fruit". The server joins the parts back with dots
+// (sql-parser parse_parts), as the official TypeScript query builder writes them.
+STDB_EXPORT QString quoteTableName(QStringView name);
 // 'text', a doubled quote inside (Value::SingleQuotedString; the PostgreSQL dialect has no
 // backslash escapes, and newlines stand for themselves).
 STDB_EXPORT QString quoteString(QStringView text);

@@ -67,7 +67,9 @@ public:
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<PlayerTable, T>;
-        static constexpr Col<stdb::Identity> identity{"identity"};
+        template <typename T>
+        using IndexedCol = stdb::query::IndexedCol<PlayerTable, T>;
+        static constexpr IndexedCol<stdb::Identity> identity{"identity"};
         static constexpr Col<quint64> entityId{"entity_id"};
         static constexpr Col<quint32> level{"level"};
     };

@@ -5,6 +5,7 @@
 #include "testevent.h"
 
 #include "spacetime/connection/tablehandle.h"
+#include "spacetime/query/statement.h"
 
 #include <QByteArrayView>
 
@@ -32,6 +33,17 @@ public:
     static void configureCache(stdb::TableCache *cache);
     // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.
     static std::optional<TestEvent> decodeRow(QByteArrayView bytes);
+
+    // Typed columns for stdb::query conditions: query().where(Cols::column > value).
+    // Columns of types SQL has no literal for are left out.
+    struct Cols {
+        template <typename T>
+        using Col = stdb::query::Col<TestEventTable, T>;
+        static constexpr Col<QString> name{"name"};
+        static constexpr Col<quint64> value{"value"};
+    };
+    // SELECT * FROM this table, for subscriptions and one-off queries.
+    static stdb::query::Query<TestEventTable> query() { return {}; }
 
 Q_SIGNALS:
     // Once per event row, in the order the server sent them, after the whole message is

@@ -73,7 +73,9 @@ public:
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<TickTable, T>;
-        static constexpr Col<quint64> scheduledId{"scheduled_id"};
+        template <typename T>
+        using IndexedCol = stdb::query::IndexedCol<TickTable, T>;
+        static constexpr IndexedCol<quint64> scheduledId{"scheduled_id"};
     };
     // SELECT * FROM this table, for subscriptions and one-off queries.
     static stdb::query::Query<TickTable> query() { return {}; }
