@@ -17,3 +17,27 @@ stdb_run_ctest() {
         "${cmd[@]}"
     fi
 }
+
+# stdb_stage NAME: ends the current step (if any) and starts NAME; stdb_stage_summary prints the
+# wall time of every step. Plain `date +%s`, so it works in any bash.
+stdb_stage_names=()
+stdb_stage_starts=()
+stdb_stage() {
+    local now
+    now=$(date +%s)
+    stdb_stage_names+=("$1")
+    stdb_stage_starts+=("$now")
+    echo "=== step: $1 (started $(date -u +%T))"
+}
+stdb_stage_summary() {
+    local now i n end
+    now=$(date +%s)
+    n=${#stdb_stage_names[@]}
+    echo "=== wall time per step"
+    for ((i = 0; i < n; i++)); do
+        end=$now
+        if ((i + 1 < n)); then end=${stdb_stage_starts[i + 1]}; fi
+        printf '  %-14s %5d s\n' "${stdb_stage_names[i]}" $((end - stdb_stage_starts[i]))
+    done
+    if ((n > 0)); then printf '  %-14s %5d s\n' total $((now - stdb_stage_starts[0])); fi
+}

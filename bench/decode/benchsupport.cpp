@@ -9,6 +9,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#if defined(Q_OS_UNIX)
+#include <sys/resource.h>
+#endif
 
 namespace stdb::bench {
 
@@ -31,6 +34,18 @@ qint64 currentRssBytes() {
 
 qint64 peakRssBytes() {
     return statusKb("VmHWM") * 1024;
+}
+
+ProcessUsage processUsage() {
+#if defined(Q_OS_UNIX)
+    rusage u{};
+    if (getrusage(RUSAGE_SELF, &u) != 0)
+        return {};
+    auto ns = [](const timeval &t) { return qint64(t.tv_sec) * 1000000000 + t.tv_usec * 1000; };
+    return {ns(u.ru_utime) + ns(u.ru_stime), qint64(u.ru_minflt)};
+#else
+    return {};
+#endif
 }
 
 qint64 threadCpuNs() {

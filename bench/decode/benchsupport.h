@@ -23,6 +23,15 @@ qint64 heapInUseBytes();
 // loaded machine it stays close to the work done while wall time does not.
 qint64 threadCpuNs();
 
+// CPU time (user + system, all threads) and minor page faults of this process so far
+// (getrusage; zeros where unavailable). On a loaded machine the CPU time of a stage stays
+// close to its work while its wall time does not.
+struct ProcessUsage {
+    qint64 cpuNs = 0;
+    qint64 minorFaults = 0;
+};
+ProcessUsage processUsage();
+
 // Frames written one after another as [u32 little-endian length][frame]; ts-apply.mjs reads
 // the same format.
 QByteArray packFrames(const QList<QByteArray> &frames);

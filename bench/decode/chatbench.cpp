@@ -8,12 +8,14 @@
 #include "benchcommand.h"
 #include "benchdata.h"
 #include "benchsupport.h"
+#include "fragmentedsender.h"
 
 #include "chat/chatclient.h"
 #include "chat/messagemodel.h"
 #include "chat/usermodel.h"
 
 #include "spacetime/bsatn/bsatnreader.h"
+#include "spacetime/compression.h"
 #include "spacetime/connection/frametiming.h"
 #include "spacetime/protocol/messagecodec.h"
 
@@ -22,15 +24,22 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHash>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QProcess>
 #include <QScopeGuard>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTextStream>
 #include <QThread>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <functional>
+#include <memory>
 
 namespace stdb::bench {
 
@@ -41,11 +50,12 @@ using namespace Qt::StringLiterals;
 
 class ChatServer : public QObject {
 public:
-    ChatServer(int messages, int users, int liveRate, int liveSeconds)
+    ChatServer(int messages, int users, int liveRate, int liveSeconds, qsizetype frameSize)
         : m_messages(messages)
         , m_users(users)
         , m_liveRate(liveRate)
-        , m_liveSeconds(liveSeconds) {}
+        , m_liveSeconds(liveSeconds)
+        , m_frameSize(frameSize) {}
 
     quint16 start() {
         // Rows are made before listening, so the client's figures do not include them.
@@ -53,28 +63,73 @@ public:
         m_messageRows = RowList::fromRows(quickstartMessageRows(m_messages));
         m_server = new QWebSocketServer(u"chat-bench"_s, QWebSocketServer::NonSecureMode, this);
         m_server->setSupportedSubprotocols({u"v2.bsatn.spacetimedb"_s});
+        // The TCP sockets are ours (QWebSocketServer::handleConnection): QWebSocket does not
+        // make a server-side socket its child, so it could not be found from the QWebSocket.
+        m_tcp = new QTcpServer(this);
+        QObject::connect(m_tcp, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *t = m_tcp->nextPendingConnection()) {
+                // As SpacetimeDB's listener (TCP_NODELAY, crates/standalone start.rs): with
+                // Nagle a frame's tail waits for the peer's delayed ACK.
+                t->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+                m_transports.append(t);
+                m_server->handleConnection(t);
+            }
+        });
         QObject::connect(m_server, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *s = m_server->nextPendingConnection()) {
                 s->setParent(this);
-                // As SpacetimeDB's listener (TCP_NODELAY, crates/standalone start.rs): QWebSocket
-                // writes a frame's header and payload apart, and with Nagle every header behind
-                // a large payload waits for the peer's delayed ACK (~40 ms per 512 KiB frame).
-                if (auto *tcp = s->findChild<QAbstractSocket *>())
-                    tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-                else
-                    qWarning("chat bench server: no TCP socket inside QWebSocket");
+                if (m_frameSize > 0) {
+                    QTcpSocket *t = nullptr;
+                    for (const QPointer<QTcpSocket> &c : std::as_const(m_transports))
+                        if (c && c->peerPort() == s->peerPort() &&
+                            c->peerAddress() == s->peerAddress())
+                            t = c;
+                    if (!t) {
+                        qWarning("chat bench server: no TCP socket for a WebSocket");
+                        s->abort();
+                        continue;
+                    }
+                    m_senders.insert(s, new FragmentedSender(t, m_frameSize, s));
+                }
                 QObject::connect(s, &QWebSocket::binaryMessageReceived, this,
                                  [this, s](const QByteArray &b) { onClientMessage(s, b); });
                 InitialConnection hello;
                 hello.token = u"bench.token"_s;
-                s->sendBinaryMessage(encodeServerFrame(encodeServerMessage(hello), {}));
+                send(s, {encodeServerFrame(encodeServerMessage(hello), {})});
             }
         });
-        m_server->listen(QHostAddress::LocalHost, 0);
-        return m_server->serverPort();
+        m_tcp->listen(QHostAddress::LocalHost, 0);
+        return m_tcp->serverPort();
     }
 
 private:
+    // A binary message the way SpacetimeDB sends it (FragmentedSender), or with
+    // QWebSocket::sendBinaryMessage (--frame-size 0). `sent`: its last byte is in the socket's
+    // write buffer; `flushed`: the kernel has every byte.
+    void send(QWebSocket *s, const QList<QByteArray> &parts, std::function<void()> sent = {},
+              std::function<void()> flushed = {}) {
+        if (FragmentedSender *f = m_senders.value(s)) {
+            f->send(parts, std::move(sent), std::move(flushed));
+            return;
+        }
+        s->sendBinaryMessage(parts.size() == 1 ? parts.first() : parts.join());
+        if (sent)
+            sent();
+        if (!flushed)
+            return;
+        if (s->bytesToWrite() == 0) {
+            flushed();
+            return;
+        }
+        auto *watch = new QObject(this);
+        QObject::connect(s, &QWebSocket::bytesWritten, watch, [s, watch, flushed] {
+            if (s->bytesToWrite() == 0) {
+                flushed();
+                watch->deleteLater();
+            }
+        });
+    }
+
     // What the client asked for, as the server reads it from the upgrade request.
     static Compression requestedCompression(const QWebSocket *s) {
         const QString c = QUrlQuery(s->requestUrl()).queryItemValue(u"compression"_s);
@@ -87,6 +142,7 @@ private:
 
     void onClientMessage(QWebSocket *s, const QByteArray &bytes) {
         const qint64 receivedNs = FrameTiming::nowNs();
+        const ProcessUsage usageBefore = processUsage();
         const auto m = decodeClientMessage(bytes);
         if (!m)
             return;
@@ -106,30 +162,32 @@ private:
         SubscribeApplied applied{sub->requestId, sub->querySetId, QueryRows{{t}}};
         const QByteArray body = encodeServerMessage(applied);
         const qint64 encodedNs = FrameTiming::nowNs();
-        const QByteArray frame = encodeServerFrame(body, requestedCompression(s));
+        // [compression tag][body or its compressed form], as encodeServerFrame makes it, in two
+        // parts: SpacetimeDB writes the tag first into the buffer it then serialises or
+        // compresses into (messages.rs, SerializeBuffer), so it copies neither.
+        const Compression c = requestedCompression(s);
+        const bool compress = c != Compression::None && body.size() > kCompressionThreshold;
+        const QByteArray payload = compress ? stdb::compress(c, body) : body;
+        const QByteArray tag(1, char(compress ? c : Compression::None));
         const qint64 compressedNs = FrameTiming::nowNs();
-        s->sendBinaryMessage(frame);
-        const qint64 queuedNs = FrameTiming::nowNs();
-        if (users)
+        if (users) {
+            send(s, {tag, payload});
             return;
-        // The host's side of the history, as CLOCK_MONOTONIC stamps the client compares with
-        // its own: once the socket's write buffer is empty, the kernel has every byte.
-        auto report = [=] {
-            QTextStream(stdout) << "host " << receivedNs << ' ' << encodedNs << ' ' << compressedNs
-                                << ' ' << queuedNs << ' ' << FrameTiming::nowNs() << ' '
-                                << body.size() << ' ' << frame.size() << Qt::endl;
-        };
-        if (s->bytesToWrite() == 0) {
-            report();
-        } else {
-            auto *flushed = new QObject(this);
-            QObject::connect(s, &QWebSocket::bytesWritten, flushed, [s, flushed, report] {
-                if (s->bytesToWrite() == 0) {
-                    report();
-                    flushed->deleteLater();
-                }
-            });
         }
+        // The host's side of the history, as CLOCK_MONOTONIC stamps the client compares with
+        // its own: queued once the last frame is in the socket's write buffer, flushed once
+        // that buffer is empty (the kernel has every byte).
+        auto queuedNs = std::make_shared<qint64>(0);
+        send(
+            s, {tag, payload}, [queuedNs] { *queuedNs = FrameTiming::nowNs(); },
+            [=, bodySize = body.size(), frameSize = 1 + payload.size()] {
+                const ProcessUsage usage = processUsage();
+                QTextStream(stdout)
+                    << "host " << receivedNs << ' ' << encodedNs << ' ' << compressedNs << ' '
+                    << *queuedNs << ' ' << FrameTiming::nowNs() << ' ' << bodySize << ' '
+                    << frameSize << ' ' << usage.cpuNs - usageBefore.cpuNs << ' '
+                    << usage.minorFaults - usageBefore.minorFaults << Qt::endl;
+            });
         // Live messages: one transaction every 10 ms with rate/100 rows.
         const int perTick = qMax(1, m_liveRate / 100);
         auto *timer = new QTimer(this);
@@ -149,14 +207,17 @@ private:
             rows.inserts = RowList::fromRows(quickstartMessageRows(n, m_messages + sent));
             sent += n;
             tu.querySets.append(QuerySetUpdate{set, {TableUpdate{u"message"_s, {rows}}}});
-            s->sendBinaryMessage(
-                encodeServerFrame(encodeServerMessage(tu), requestedCompression(s)));
+            send(s, {encodeServerFrame(encodeServerMessage(tu), requestedCompression(s))});
         });
         m_live = timer;
     }
 
     int m_messages, m_users, m_liveRate, m_liveSeconds;
+    qsizetype m_frameSize;
     QWebSocketServer *m_server = nullptr;
+    QTcpServer *m_tcp = nullptr;
+    QList<QPointer<QTcpSocket>> m_transports;
+    QHash<QWebSocket *, FragmentedSender *> m_senders;
     QTimer *m_live = nullptr;
     RowList m_userRows;
     RowList m_messageRows;
@@ -178,13 +239,25 @@ int runChat(const QStringList &arguments) {
     const QCommandLineOption compressionOpt(
         u"compression"_s, u"What the client asks the server for: none (default), gzip, brotli."_s,
         u"C"_s, u"none"_s);
+    const QCommandLineOption frameSizeOpt(
+        u"frame-size"_s,
+        u"The server's WebSocket frame payload size (default 4096, as SpacetimeDB); 0: one\n"
+        u"QWebSocket::sendBinaryMessage per message (512 KiB frames, all queued at once)."_s,
+        u"BYTES"_s, u"4096"_s);
     const QCommandLineOption serveOpt(u"serve"_s, u"(internal) be the server."_s);
-    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, serveOpt});
+    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, frameSizeOpt, serveOpt});
     p.process(QStringList{u"spacetime-bench chat"_s} + arguments);
     const int rows = p.value(rowsOpt).toInt();
     const int users = p.value(usersOpt).toInt();
     const int rate = p.value(rateOpt).toInt();
     const int seconds = p.value(secondsOpt).toInt();
+    bool frameSizeOk = false;
+    const qsizetype frameSize = p.value(frameSizeOpt).toLongLong(&frameSizeOk);
+    if (!frameSizeOk || frameSize < 0) {
+        QTextStream(stderr) << "--frame-size: expected a byte count >= 0, not "
+                            << p.value(frameSizeOpt) << '\n';
+        return 2;
+    }
     Compression compression = Compression::None;
     if (const QString c = p.value(compressionOpt); c == u"gzip"_s) {
         compression = Compression::Gzip;
@@ -197,7 +270,7 @@ int runChat(const QStringList &arguments) {
     // Per-frame debug lines would cost more than the work being measured.
     QLoggingCategory::setFilterRules(u"stdb.*.debug=false\nchat.*.debug=false"_s);
     if (p.isSet(serveOpt)) {
-        ChatServer server(rows, users, rate, seconds);
+        ChatServer server(rows, users, rate, seconds, frameSize);
         QTextStream(stdout) << "port " << server.start() << Qt::endl;
         return QCoreApplication::exec();
     }
@@ -251,6 +324,7 @@ int runChat(const QStringList &arguments) {
     QEventLoop syncLoop;
     QObject::connect(&client, &chat::ChatClient::synchronized, &syncLoop, &QEventLoop::quit);
     QTimer::singleShot(300000, &syncLoop, &QEventLoop::quit);
+    const ProcessUsage usageStart = processUsage();
     client.start();
     // Time the connection spends reporting the snapshots: typed row decode, conversion and the
     // model updates, on the GUI thread.
@@ -261,9 +335,12 @@ int runChat(const QStringList &arguments) {
     // The history's own message: the largest one until synchronised.
     FrameTiming history;
     qint64 syncedNs = 0;
+    ProcessUsage usageSynced;
     QObject::connect(&client, &chat::ChatClient::synchronized, [&] {
-        if (syncedNs == 0)
+        if (syncedNs == 0) {
             syncedNs = FrameTiming::nowNs();
+            usageSynced = processUsage();
+        }
     });
     if (stdb::DbConnection *conn = client.connection()) {
         QObject::connect(conn, &stdb::DbConnection::frameProcessed, [&](const FrameTiming &t) {
@@ -295,7 +372,7 @@ int runChat(const QStringList &arguments) {
     for (int waited = 0; host.isEmpty() && waited < 100; ++waited) {
         while (serverProcess.canReadLine()) {
             const QList<QByteArray> f = serverProcess.readLine().trimmed().split(' ');
-            if (f.size() == 8 && f[0] == "host")
+            if (f.size() == 10 && f[0] == "host")
                 for (qsizetype i = 1; i < f.size(); ++i)
                     host.append(f[i].toLongLong());
         }
@@ -425,6 +502,13 @@ int runChat(const QStringList &arguments) {
     out << u"  receive: %1 ms from first bytes to reassembled (%2 MB/s on the wire)\n"_s
                .arg(transferMs, 0, 'f', 1)
                .arg(transferMs > 0 ? mb(history.wireBytes) * 1000.0 / transferMs : 0.0, 0, 'f', 0);
+    // Work, not wall time: what each process spent on the history, all threads.
+    out << u"  CPU: client %1 ms start() -> synchronized (%2 minor page faults); host %3 ms "
+           u"Subscribe received -> flushed (%4 minor page faults)\n"_s
+               .arg(ms(usageSynced.cpuNs - usageStart.cpuNs), 0, 'f', 0)
+               .arg(usageSynced.minorFaults - usageStart.minorFaults)
+               .arg(ms(host.value(7)), 0, 'f', 0)
+               .arg(host.value(8));
     out << u"  first screenful of rows (40 x 3 roles): %1 us\n"_s.arg(viewUs);
     out << u"  RSS: %1 MB before, %2 MB synchronised, %3 MB peak\n"_s.arg(mb(rssBefore), 0, 'f', 0)
                .arg(mb(rssSynced), 0, 'f', 0)

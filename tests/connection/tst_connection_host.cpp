@@ -16,6 +16,9 @@
 
 #include "spacetime/connection/dbconnection.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -154,8 +157,11 @@ private Q_SLOTS:
     void identityPersistence();
     void subscriptionPaths();
     void overlappingQuerySets();
+    void subscribeAndCancel();
+    void unsubscribeThenResubscribe();
     void updatesByPrimaryKey();
     void reducerResults();
+    void callerAlwaysNotified();
     void oneOffQueries();
     void unknownTable();
     void httpErrors();
@@ -222,11 +228,13 @@ void TestConnectionHost::lifecycle() {
 void TestConnectionHost::identityPersistence() {
     QString token;
     Identity first;
+    ConnectionId firstConnection;
     {
         auto a = client();
         QVERIFY(QTest::qWaitFor([&] { return a->conn->isActive(); }, 10000));
         token = a->conn->token();
         first = a->conn->identity();
+        firstConnection = a->conn->connectionId();
         QCOMPARE(call(*a, QStringLiteral("set_name"), stringArgs(QStringLiteral("ann"))).status,
                  ReducerOutcome::Status::Committed);
     }
@@ -234,6 +242,9 @@ void TestConnectionHost::identityPersistence() {
     auto b = subscribed(token);
     QCOMPARE(b->conn->identity(), first);
     QCOMPARE(b->conn->token(), token);
+    // A new connection has a connection id of its own (the official reconnect test).
+    QVERIFY(!b->conn->connectionId().isZero());
+    QVERIFY(b->conn->connectionId() != firstConnection);
     QCOMPARE(b->users->find(first)->name, std::optional<QString>(QStringLiteral("ann")));
 
     // A token the host never issued, and a tampered one.
@@ -287,8 +298,11 @@ void TestConnectionHost::subscriptionPaths() {
 
     // An invalid one: error callback, connection fine.
     int errors = 0;
+    int badApplied = 0;
     Error seen;
+    const qsizetype usersBefore = a->users->count();
     auto bad = a->conn->subscriptionBuilder()
+                   .onApplied([&](const EventContext &) { ++badApplied; })
                    .onError([&](const EventContext &ctx) {
                        ++errors;
                        seen = ctx.error();
@@ -298,6 +312,11 @@ void TestConnectionHost::subscriptionPaths() {
     QVERIFY2(seen.message().contains(QLatin1String("no_such_table")), qPrintable(seen.message()));
     QCOMPARE(bad.state(), SubscriptionHandle::State::Failed);
     QVERIFY(a->conn->isActive());
+    // Only the rejected one heard of it (the official test client's on_reject).
+    QCOMPARE(badApplied, 0);
+    QVERIFY(all.isActive());
+    QVERIFY(online.isActive());
+    QCOMPARE(a->users->count(), usersBefore);
 
     // Unsubscribing the broad one: rows only it held leave, the filtered set keeps ours.
     QCOMPARE(call(*a, QStringLiteral("send_message"), stringArgs(QStringLiteral("hello"))).status,
@@ -362,7 +381,165 @@ void TestConnectionHost::overlappingQuerySets() {
     QVERIFY(!narrow.unsubscribe().isError());
     QTRY_COMPARE(a->messages->count(), 0);
     QCOMPARE(a->log->count(QStringLiteral("message- hello")), 1);
+
+    // A primary-key row in two sets: a change both see is one update (the official row
+    // deduplication test).
+    auto allUsers = a->conn->subscriptionBuilder().onApplied(count).subscribe(
+        QStringLiteral("SELECT * FROM user"));
+    auto onlineUsers = a->conn->subscriptionBuilder().onApplied(count).subscribe(
+        QStringLiteral("SELECT * FROM user WHERE online = true"));
+    QTRY_COMPARE_WITH_TIMEOUT(appliedCount, 4, 10000);
+    const Identity me = a->conn->identity();
+    QCOMPARE(a->users->cache()->find(encodeUser(*a->users->find(me)))->refCount(), 2u);
+    a->log->clear();
+    QCOMPARE(call(*a, QStringLiteral("set_name"), stringArgs(QStringLiteral("ann"))).status,
+             ReducerOutcome::Status::Committed);
+    QCOMPARE(
+        a->log->entries,
+        (QStringList{QStringLiteral("user~ %1/-/on -> %1/ann/on Reducer:set_name").arg(shortId(me)),
+                     QStringLiteral("reducerCompleted set_name committed")}));
+    QCOMPARE(a->users->cache()->find(encodeUser(*a->users->find(me)))->refCount(), 2u);
+    QVERIFY(allUsers.isActive() && onlineUsers.isActive());
     QCOMPARE(a->log->count(QStringLiteral("violation")), 0);
+}
+
+// Unsubscribing before SubscribeApplied (the official test client's subscribe-and-cancel): no
+// callback but unsubscribeThen's, no row ever visible, and the host keeps no query set.
+void TestConnectionHost::subscribeAndCancel() {
+    auto a = client();
+    QTRY_VERIFY_WITH_TIMEOUT(a->conn->isActive(), 10000);
+    // A row the cancelled subscription would have delivered.
+    QCOMPARE(call(*a, QStringLiteral("send_message"), stringArgs(QStringLiteral("hello"))).status,
+             ReducerOutcome::Status::Committed);
+    a->log->clear();
+    int calls = 0;
+    int ended = 0;
+    SubscriptionHandle h = a->conn->subscriptionBuilder()
+                               .onApplied([&](const EventContext &) { ++calls; })
+                               .onError([&](const EventContext &) { ++calls; })
+                               .subscribe(QStringLiteral("SELECT * FROM message"));
+    QVERIFY(!h.unsubscribeThen([&](const EventContext &ctx) {
+                  ++ended;
+                  QCOMPARE(ctx.kind(), EventContext::Kind::UnsubscribeApplied);
+                  QVERIFY(h.isEnded());
+                  QVERIFY(!h.isActive());
+              }).isError());
+    QTRY_COMPARE(ended, 1);
+    // A one-off query is answered after everything the host sent before: a round trip.
+    QVERIFY(!queryMessages(a->conn.get()).isEmpty());
+    QCOMPARE(calls, 0);
+    QCOMPARE(a->messages->count(), 0);
+    QCOMPARE(a->log->count(QStringLiteral("message")), 0);
+    QVERIFY(a->conn->subscriptions().isEmpty());
+
+    // Cancelling one the host rejects: onError, then the end; the host's answer to the
+    // Unsubscribe of a set it never had is expected.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("unknown query set")));
+    int errors = 0;
+    int rejectedEnded = 0;
+    SubscriptionHandle rejected = a->conn->subscriptionBuilder()
+                                      .onApplied([&](const EventContext &) { ++calls; })
+                                      .onError([&](const EventContext &) { ++errors; })
+                                      .subscribe(QStringLiteral("SELECT * FROM no_such_table"));
+    QVERIFY(!rejected.unsubscribeThen([&](const EventContext &) { ++rejectedEnded; }).isError());
+    QTRY_COMPARE(rejectedEnded, 1);
+    QVERIFY(!queryMessages(a->conn.get()).isEmpty());
+    QCOMPARE(errors, 1);
+    QCOMPARE(calls, 0);
+    QCOMPARE(rejected.state(), SubscriptionHandle::State::Failed);
+    QVERIFY(a->conn->isActive());
+    if (!HostProcess::usesExternalServer()) {
+        const QJsonObject counters =
+            QJsonDocument::fromJson(m_http.get(m_host.http(QStringLiteral("/_test/counters"))).body)
+                .object();
+        QCOMPARE(counters.value(QStringLiteral("query_sets")).toInt(-1), 0);
+    }
+}
+
+// Unsubscribe, then subscribe to the same queries again from the unsubscribe callback: every
+// row leaves with a delete signal and comes back with an insert, and the new set is live.
+void TestConnectionHost::unsubscribeThenResubscribe() {
+    auto a = subscribed();
+    QCOMPARE(call(*a, QStringLiteral("send_message"), stringArgs(QStringLiteral("hello"))).status,
+             ReducerOutcome::Status::Committed);
+    const QList<UserRow> users = a->users->rows();
+    const QList<MessageRow> messages = a->messages->rows();
+    QVERIFY(!users.isEmpty() && !messages.isEmpty());
+    QCOMPARE(a->conn->subscriptions().size(), 1);
+    SubscriptionHandle first = a->conn->subscriptions().first();
+    a->log->clear();
+
+    SubscriptionHandle second;
+    int againApplied = 0;
+    QVERIFY(!first
+                 .unsubscribeThen([&](const EventContext &) {
+                     a->log->add(QStringLiteral("ended"));
+                     second = a->conn->subscriptionBuilder()
+                                  .onApplied([&](const EventContext &) {
+                                      ++againApplied;
+                                      a->log->add(QStringLiteral("applied again"));
+                                  })
+                                  .subscribe(first.queries());
+                 })
+                 .isError());
+    QTRY_COMPARE_WITH_TIMEOUT(againApplied, 1, 10000);
+    QVERIFY(second.isActive());
+    QCOMPARE(first.state(), SubscriptionHandle::State::Ended);
+    QCOMPARE(a->users->rows(), users);
+    QCOMPARE(a->messages->rows(), messages);
+    const int rows = int(users.size() + messages.size());
+    QCOMPARE(a->log->entries.size(), 2 + 2 * rows);
+    QCOMPARE(a->log->entries.first(), QStringLiteral("ended"));
+    QCOMPARE(a->log->entries.at(1 + rows), QStringLiteral("applied again"));
+    for (int i = 1; i <= rows; ++i) {
+        QVERIFY2(a->log->entries.at(i).endsWith(QLatin1String(" UnsubscribeApplied")),
+                 qPrintable(a->log->entries.at(i)));
+        QVERIFY2(a->log->entries.at(1 + rows + i).endsWith(QLatin1String(" SubscribeApplied")),
+                 qPrintable(a->log->entries.at(1 + rows + i)));
+    }
+    QCOMPARE(a->log->count(QStringLiteral("user-")), users.size());
+    QCOMPARE(a->log->count(QStringLiteral("message-")), messages.size());
+    QCOMPARE(a->log->count(QStringLiteral("user+")), users.size());
+    QCOMPARE(a->log->count(QStringLiteral("message+")), messages.size());
+
+    // The new set carries what happens next.
+    a->log->clear();
+    QCOMPARE(call(*a, QStringLiteral("send_message"), stringArgs(QStringLiteral("again"))).status,
+             ReducerOutcome::Status::Committed);
+    QCOMPARE(a->log->entries.first(), QStringLiteral("message+ again Reducer:send_message"));
+    QCOMPARE(a->messages->count(), messages.size() + 1);
+    QCOMPARE(a->log->count(QStringLiteral("violation")), 0);
+}
+
+// The caller of a reducer hears its outcome even when subscribed to nothing (the official test
+// client's caller-always-notified), in light mode; a subscribed light-mode client sees the rows
+// as someone else's transaction.
+void TestConnectionHost::callerAlwaysNotified() {
+    const auto light = [](DbConnectionBuilder &b) { b.withLightMode(true); };
+    auto watcher = subscribed({}, light);
+    auto a = client({}, light);
+    QTRY_VERIFY_WITH_TIMEOUT(a->conn->isActive(), 10000);
+    QTRY_VERIFY(watcher->users->find(a->conn->identity()).has_value());
+    a->log->clear();
+    watcher->log->clear();
+
+    const ReducerOutcome o =
+        call(*a, QStringLiteral("send_message"), stringArgs(QStringLiteral("from nowhere")));
+    QCOMPARE(o.status, ReducerOutcome::Status::Committed);
+    QCOMPARE(o.reducer, QStringLiteral("send_message"));
+    QCOMPARE(o.callerIdentity, a->conn->identity());
+    QCOMPARE(a->log->entries,
+             QStringList{QStringLiteral("reducerCompleted send_message committed")});
+    QTRY_COMPARE(watcher->log->count(QStringLiteral("message+")), 1);
+    QCOMPARE(watcher->log->entries,
+             QStringList{QStringLiteral("message+ from nowhere Transaction")});
+
+    // A failure is heard the same way.
+    a->log->clear();
+    const ReducerOutcome failed = call(*a, QStringLiteral("set_name"), stringArgs(QString()));
+    QCOMPARE(failed.status, ReducerOutcome::Status::Err);
+    QCOMPARE(a->log->entries, QStringList{QStringLiteral("reducerCompleted set_name error")});
+    QCOMPARE(a->conn->pendingRequestCount(), 0);
 }
 
 void TestConnectionHost::updatesByPrimaryKey() {

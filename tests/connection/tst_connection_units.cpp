@@ -145,6 +145,11 @@ void TestConnectionUnits::subscribeUrl() {
     QCOMPARE(QUrlQuery(url).queryItemValue(QStringLiteral("confirmed")), QStringLiteral("true"));
     QCOMPARE(QUrlQuery(url).queryItemValue(QStringLiteral("compression")),
              QStringLiteral("Brotli"));
+    QVERIFY(!QUrlQuery(url).hasQueryItem(QStringLiteral("light"))); // the server default: off
+    url = u->subscribeUrl(QStringLiteral("db"), Compression::None, std::nullopt, true);
+    QCOMPARE(url.toString(),
+             QStringLiteral("ws://127.0.0.1:3000/v1/database/db/subscribe?compression=None&"
+                            "light=true"));
 
     auto p = ServerUri::parse(QStringLiteral("https://example.com/base"));
     QVERIFY(p);
@@ -226,6 +231,7 @@ void TestConnectionUnits::builderDefaults() {
     QVERIFY(o);
     QCOMPARE(o->compression, Compression::Gzip);
     QVERIFY(!o->confirmedReads.has_value());
+    QVERIFY(!o->lightMode);
     QCOMPARE(o->protocol, ProtocolVersion::V2);
     QVERIFY(!o->reconnect.enabled);
     QCOMPARE(o->reconnect.initialDelay, 500ms);
@@ -240,6 +246,7 @@ void TestConnectionUnits::builderDefaults() {
                  .withDatabaseName(QStringLiteral("d"))
                  .withToken(QStringLiteral("eyJ.abc.def"))
                  .withConfirmedReads(false)
+                 .withLightMode(true)
                  .withCompression(Compression::Brotli)
                  .withProtocol(ProtocolVersion::V3)
                  .options();
@@ -247,6 +254,7 @@ void TestConnectionUnits::builderDefaults() {
         QSKIP("no TLS backend");
     QVERIFY(t);
     QCOMPARE(t->confirmedReads, std::optional<bool>(false));
+    QVERIFY(t->lightMode);
     QCOMPARE(t->compression, Compression::Brotli);
     QCOMPARE(t->protocol, ProtocolVersion::V3);
     QCOMPARE(t->token, QStringLiteral("eyJ.abc.def"));

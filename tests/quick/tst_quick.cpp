@@ -21,10 +21,12 @@
 #include "spacetime/connection/dbconnectionbuilder.h"
 #include "spacetime/connection/manualclock.h"
 
+#include <QDir>
+#include <QFile>
 #include <QQmlContext>
 #include <QQmlEngine>
-#include <QStandardPaths>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QUuid>
 #include <QtQuickTest>
 
@@ -185,7 +187,18 @@ private:
 class Setup : public QObject {
     Q_OBJECT
 public:
-    Setup() { QStandardPaths::setTestModeEnabled(true); }
+    // Settings, state and data go to a directory of this run, never to the user's home (test
+    // mode would use ~/.qttest, shared by every run).
+    Setup() {
+        if (!m_home.isValid())
+            qFatal("cannot create a temporary directory: %s", qPrintable(m_home.errorString()));
+        for (const char *var :
+             {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"}) {
+            const QString dir = m_home.filePath(QString::fromLatin1(var));
+            QDir().mkpath(dir);
+            qputenv(var, QFile::encodeName(dir));
+        }
+    }
 
 public slots:
     void applicationAvailable() {
@@ -278,6 +291,7 @@ public slots:
     }
 
 private:
+    QTemporaryDir m_home;
     HostProcess m_host;
     chat::ChatClient *m_live = nullptr;
     chat::ChatClient *m_other = nullptr;

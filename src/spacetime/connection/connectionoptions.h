@@ -29,6 +29,10 @@ struct STDB_EXPORT ConnectionOptions {
     QString token; // empty: connect anonymously and adopt the token the server mints
     Compression compression = Compression::Gzip;
     std::optional<bool> confirmedReads; // unset: the server default (true)
+    // Sends light=true. Only the retired v1 protocol acts on it (others' transaction updates
+    // without their reducer's details); v2 and v3 updates never carry those, so the server
+    // ignores it there. Kept for parity with the official C# and TypeScript SDKs.
+    bool lightMode = false;
     ProtocolVersion protocol = ProtocolVersion::V2;
     ReconnectPolicy reconnect;
     qsizetype maxDecompressedSize = kDefaultMaxDecompressedSize;

@@ -158,8 +158,8 @@ void DbConnectionPrivate::startAttempt() {
 
     SocketSession session;
     session.generation = gen;
-    const QUrl url =
-        options.uri.subscribeUrl(options.databaseName, options.compression, options.confirmedReads);
+    const QUrl url = options.uri.subscribeUrl(options.databaseName, options.compression,
+                                              options.confirmedReads, options.lightMode);
     session.request = QNetworkRequest(url);
     if (!token.isEmpty())
         session.request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
@@ -602,6 +602,10 @@ void DbConnectionPrivate::handle(const protocol::SubscriptionError &m) {
         s->cacheId = 0;
     s->wireId = 0;
     const bool wasUnsubscribing = s->state == SubscriptionHandle::State::Unsubscribing;
+    // Our Unsubscribe is on its way, and the server, which just dropped the set, answers it
+    // with a SubscriptionError of its own ("not found"): expected, not worth a warning.
+    if (wasUnsubscribing)
+        retired.insert(id);
     s->state = SubscriptionHandle::State::Failed;
     s->error = err;
     removeSub(s);

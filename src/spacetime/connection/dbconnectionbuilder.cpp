@@ -38,6 +38,11 @@ DbConnectionBuilder &DbConnectionBuilder::withConfirmedReads(bool confirmed) {
     return *this;
 }
 
+DbConnectionBuilder &DbConnectionBuilder::withLightMode(bool light) {
+    m_options.lightMode = light;
+    return *this;
+}
+
 DbConnectionBuilder &DbConnectionBuilder::withProtocol(ProtocolVersion protocol) {
     m_options.protocol = protocol;
     return *this;

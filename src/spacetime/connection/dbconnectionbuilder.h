@@ -33,6 +33,8 @@ public:
     DbConnectionBuilder &withToken(const QString &token);
     DbConnectionBuilder &withCompression(Compression compression);
     DbConnectionBuilder &withConfirmedReads(bool confirmed);
+    // light=true in the subscribe URL (see ConnectionOptions::lightMode); off by default.
+    DbConnectionBuilder &withLightMode(bool light);
     DbConnectionBuilder &withProtocol(ProtocolVersion protocol);
     DbConnectionBuilder &withReconnectPolicy(const ReconnectPolicy &policy);
     DbConnectionBuilder &withMaxDecompressedSize(qsizetype bytes);

@@ -84,7 +84,7 @@ QUrl ServerUri::httpBase() const {
 }
 
 QUrl ServerUri::subscribeUrl(const QString &database, Compression compression,
-                             std::optional<bool> confirmedReads) const {
+                             std::optional<bool> confirmedReads, bool lightMode) const {
     QUrl u = m_ws;
     // validateDatabaseName() ruled out '/', '?', '#' and '%', so the decoded form is one path
     // segment; QUrl encodes anything else that needs it.
@@ -95,6 +95,9 @@ QUrl ServerUri::subscribeUrl(const QString &database, Compression compression,
     if (confirmedReads)
         q.addQueryItem(QStringLiteral("confirmed"),
                        *confirmedReads ? QStringLiteral("true") : QStringLiteral("false"));
+    // Only when asked for, like the official SDKs: the server's default is false.
+    if (lightMode)
+        q.addQueryItem(QStringLiteral("light"), QStringLiteral("true"));
     u.setQuery(q);
     return u;
 }

@@ -30,9 +30,9 @@ public:
     // For messages: the scheme the user wrote (ws when none), no trailing slash.
     const QString &display() const { return m_display; }
 
-    // {base}v1/database/{database}/subscribe?compression=…[&confirmed=…]
+    // {base}v1/database/{database}/subscribe?compression=…[&confirmed=…][&light=true]
     QUrl subscribeUrl(const QString &database, Compression compression,
-                      std::optional<bool> confirmedReads) const;
+                      std::optional<bool> confirmedReads, bool lightMode = false) const;
 
     bool operator==(const ServerUri &) const = default;
 

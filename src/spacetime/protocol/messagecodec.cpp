@@ -532,8 +532,58 @@ Expected<QList<ClientMessage>> decodeClientMessagesV3(QByteArrayView payload) {
 
 // ---- server messages --------------------------------------------------------------------
 
+namespace {
+
+// An upper bound of the encoded size of the row-carrying messages, so a snapshot of ~100 MB is
+// written into one allocation: growing the buffer as it fills would copy it into fresh memory
+// several times over (each first touch of a page is a fault). Strings count 3 bytes a
+// character (UTF-8 of UTF-16). 0 for messages without rows: they are small.
+qsizetype rowListBound(const RowList &l) {
+    const qsizetype offsets = l.hint() == RowList::Hint::FixedSize ? 0 : 8 * l.rowCount();
+    return 1 + 4 + offsets + 4 + l.data().size();
+}
+
+qsizetype queryRowsBound(const QueryRows &q) {
+    qsizetype n = 4;
+    for (const SingleTableRows &t : q.tables)
+        n += 4 + 3 * t.table.size() + rowListBound(t.rows);
+    return n;
+}
+
+qsizetype transactionUpdateBound(const TransactionUpdate &u) {
+    qsizetype n = 4;
+    for (const QuerySetUpdate &qs : u.querySets) {
+        n += 8;
+        for (const TableUpdate &t : qs.tables) {
+            n += 8 + 3 * t.tableName.size();
+            for (const TableUpdateRows &rows : t.rows)
+                n += 1 +
+                     std::visit(
+                         Overloaded{[](const PersistentTableRows &p) {
+                                        return rowListBound(p.inserts) + rowListBound(p.deletes);
+                                    },
+                                    [](const EventTableRows &e) { return rowListBound(e.events); }},
+                         rows);
+        }
+    }
+    return n;
+}
+
+qsizetype serverMessageBound(const ServerMessage &m) {
+    constexpr qsizetype kHeader = 64; // tag, ids, flags
+    if (const auto *s = std::get_if<SubscribeApplied>(&m))
+        return kHeader + queryRowsBound(s->rows);
+    if (const auto *u = std::get_if<UnsubscribeApplied>(&m))
+        return kHeader + (u->rows ? queryRowsBound(*u->rows) : 0);
+    if (const auto *t = std::get_if<TransactionUpdate>(&m))
+        return kHeader + transactionUpdateBound(*t);
+    return 0;
+}
+
+} // namespace
+
 QByteArray encodeServerMessage(const ServerMessage &m) {
-    BsatnWriter w;
+    BsatnWriter w(serverMessageBound(m));
     writeServerMessage(w, m);
     return w.take();
 }
