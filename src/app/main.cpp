@@ -12,6 +12,9 @@
 #include "chat/rustcredentials.h"
 #include "chat/translations.h"
 #include "desktop/colorscheme.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
+#endif
 
 #include <QApplication>
 #include <QMessageBox>
@@ -44,6 +47,11 @@ int main(int argc, char *argv[]) {
         return 0;
     }
     QApplication app(argc, argv);
+#ifdef STDB_DESKTOP_HAVE_DBUS
+    // The bus connects while the translations, the profile and the window load: building the
+    // window otherwise waits for it on the GUI thread (Qt's accessibility bridge, global menu).
+    desktop::DBusNotifier::connectSessionBusInBackground();
+#endif
     QApplication::setOrganizationName(QStringLiteral("spacetime-chat"));
     QApplication::setApplicationName(QStringLiteral("spacetime-chat"));
     QApplication::setApplicationDisplayName(QStringLiteral("Spacetime Chat"));

@@ -9,6 +9,7 @@
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QGuiApplication>
+#include <QThreadPool>
 
 namespace desktop {
 
@@ -31,6 +32,12 @@ DBusNotifier::DBusNotifier(const QDBusConnection &bus, QObject *parent)
 }
 
 DBusNotifier::~DBusNotifier() = default;
+
+void DBusNotifier::connectSessionBusInBackground() {
+    // The connection is global (QDBusConnectionManager); a GUI-thread sessionBus() made while
+    // this one still connects waits only for the rest of it.
+    QThreadPool::globalInstance()->start([] { QDBusConnection::sessionBus(); });
+}
 
 void DBusNotifier::probe(QObject *context, std::function<void(bool)> done) {
     probe(QDBusConnection::sessionBus(), context, std::move(done));

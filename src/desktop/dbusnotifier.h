@@ -29,6 +29,12 @@ public:
     static void probe(const QDBusConnection &bus, QObject *context,
                       std::function<void(bool available)> done);
 
+    // Connects to the session bus on a pool thread. The first user of the bus on the GUI
+    // thread (Qt's accessibility bridge and global-menu check while the window is built, the
+    // probe) then finds it connected instead of waiting there for the connection, or without
+    // DBUS_SESSION_BUS_ADDRESS for dbus-launch to start a bus. Call once QCoreApplication exists.
+    static void connectSessionBusInBackground();
+
     void notify(const Notification &notification) override;
     QString backendName() const override { return QStringLiteral("freedesktop"); }
 

@@ -7,6 +7,9 @@
 
 #include "chat/chatclient.h"
 #include "chat/translations.h"
+#ifdef STDB_DESKTOP_HAVE_DBUS
+#include "desktop/dbusnotifier.h"
+#endif
 #include "desktop/messagenotifier.h"
 #include "desktop/windowlayout.h"
 
@@ -24,6 +27,11 @@ Q_LOGGING_CATEGORY(lcQuick, "quick")
 
 int main(int argc, char *argv[]) {
     QGuiApplication app(argc, argv);
+#ifdef STDB_DESKTOP_HAVE_DBUS
+    // The bus connects while QML loads (as in the Widgets app): the window's accessibility
+    // bridge otherwise waits for it on the GUI thread.
+    desktop::DBusNotifier::connectSessionBusInBackground();
+#endif
     // Before anything makes text (the command-line help too), as in the Widgets app.
     chat::Translations::install();
     // Same data directory as the other front ends (profiles, outbox, token file).

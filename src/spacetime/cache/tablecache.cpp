@@ -166,8 +166,8 @@ void TableCache::unindexRow(RowEntry *e) {
 }
 
 RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buffer,
-                                     protocol::QuerySetId set, ApplyContext &ctx,
-                                     QList<RowEntry *> &touched) {
+                                     SegmentHint &hint, protocol::QuerySetId set, ApplyContext &ctx,
+                                     QList<RowEntry *> *touched, bool *added) {
     if (bytes.size() > RowEntry::kMaxRowSize) {
         ctx.violations->append(QStringLiteral("table %1: a row of %2 bytes is larger than the "
                                               "cache supports")
@@ -176,33 +176,36 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
         return nullptr;
     }
     Storage &s = *m_s;
-    bool added = false;
+    bool isNew = false;
     RowEntry *e = s.rows.findOrAdd(bytes, hashRow(bytes), [&] {
-        added = true;
+        isNew = true;
         if (!s.freeEntries.isEmpty())
             return s.freeEntries.takeLast();
         return s.entries.make();
     });
-    if (added) {
+    if (isNew) {
         // New distinct row: point into the frame buffer and keep that buffer alive.
-        quint32 seg;
-        auto segIt = s.segmentOf.constFind(buffer.constData());
-        if (segIt != s.segmentOf.cend()) {
-            seg = segIt.value();
-        } else {
-            if (!s.freeSegments.isEmpty()) {
-                seg = s.freeSegments.takeLast();
-                s.segments[seg] = {buffer, 0};
+        if (hint.data != buffer.constData()) {
+            quint32 seg;
+            auto segIt = s.segmentOf.constFind(buffer.constData());
+            if (segIt != s.segmentOf.cend()) {
+                seg = segIt.value();
             } else {
-                seg = quint32(s.segments.size());
-                s.segments.append({buffer, 0});
+                if (!s.freeSegments.isEmpty()) {
+                    seg = s.freeSegments.takeLast();
+                    s.segments[seg] = {buffer, 0};
+                } else {
+                    seg = quint32(s.segments.size());
+                    s.segments.append({buffer, 0});
+                }
+                s.segmentOf.insert(buffer.constData(), seg);
             }
-            s.segmentOf.insert(buffer.constData(), seg);
+            hint = {buffer.constData(), seg};
         }
-        ++s.segments[seg].live;
+        ++s.segments[hint.segment].live;
         e->m_data = bytes.data();
         e->m_size = quint32(bytes.size());
-        e->m_segment = seg;
+        e->m_segment = hint.segment;
         e->m_refs = 0;
         e->m_set = 0;
         e->m_setCount = 0;
@@ -213,9 +216,12 @@ RowEntry *TableCache::insertDelivery(QByteArrayView bytes, const QByteArray &buf
     if (e->m_epoch != ctx.epoch) {
         e->m_epoch = ctx.epoch;
         e->m_refsBefore = e->m_refs;
-        touched.append(e);
+        if (touched)
+            touched->append(e);
     }
     e->addRef(set);
+    if (added)
+        *added = isNew;
     return e;
 }
 
@@ -257,20 +263,37 @@ void TableCache::apply(const TableInput &in, ApplyContext &ctx, TableDelta &out)
         return;
     }
 
-    QList<RowEntry *> touched;
     if (m_s->rows.isEmpty() && in.deletes.isEmpty()) {
-        // A snapshot into an empty table: size the tables once instead of growing them.
+        // A snapshot into an empty table: every distinct row is an insert, so the entries go
+        // to the delta and the indexes as they are made, without a list of touched entries to
+        // sort out afterwards; the tables are sized once instead of growing.
         qsizetype n = 0;
         for (const auto &d : in.inserts)
             n += d.rows->rowCount();
         m_s->rows.reserve(n);
         m_s->entries.reserve(n);
-        touched.reserve(n);
+        out.inserted.reserve(out.inserted.size() + n);
+        for (const auto &d : in.inserts) {
+            SegmentHint hint;
+            for (qsizetype i = 0; i < d.rows->rowCount(); ++i) {
+                bool added = false;
+                RowEntry *e = insertDelivery(d.rows->row(i), d.rows->buffer(), hint, d.set, ctx,
+                                             nullptr, &added);
+                if (!added)
+                    continue;
+                indexRow(e);
+                out.inserted.append(e);
+            }
+        }
+        return;
     }
+    QList<RowEntry *> touched;
     // Inserts before deletes: a row moved between queries in one transaction does not flicker.
-    for (const auto &d : in.inserts)
+    for (const auto &d : in.inserts) {
+        SegmentHint hint;
         for (qsizetype i = 0; i < d.rows->rowCount(); ++i)
-            insertDelivery(d.rows->row(i), d.rows->buffer(), d.set, ctx, touched);
+            insertDelivery(d.rows->row(i), d.rows->buffer(), hint, d.set, ctx, &touched);
+    }
     for (const auto &d : in.deletes)
         for (qsizetype i = 0; i < d.rows->rowCount(); ++i)
             deleteDelivery(d.rows->row(i), d.set, ctx, touched);

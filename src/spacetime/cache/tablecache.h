@@ -145,9 +145,17 @@ private:
         OrderKeyExtractor key;
     };
 
-    RowEntry *insertDelivery(QByteArrayView bytes, const QByteArray &buffer,
+    // The segment of the frame buffer the rows of one list point into, looked up once per
+    // list instead of once per row (segments are only freed after the inserts).
+    struct SegmentHint {
+        const char *data = nullptr;
+        quint32 segment = 0;
+    };
+    // Adds one delivery of a row. A row that was not cached yet is reported through `added`;
+    // `touched` (when given) collects every entry this message changed, once.
+    RowEntry *insertDelivery(QByteArrayView bytes, const QByteArray &buffer, SegmentHint &hint,
                              protocol::QuerySetId set, ApplyContext &ctx,
-                             QList<RowEntry *> &touched);
+                             QList<RowEntry *> *touched, bool *added = nullptr);
     void deleteDelivery(QByteArrayView bytes, protocol::QuerySetId set, ApplyContext &ctx,
                         QList<RowEntry *> &touched);
     void finish(QList<RowEntry *> &touched, TableDelta &out);
