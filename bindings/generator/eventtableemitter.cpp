@@ -81,7 +81,7 @@ QString EventTableEmitter::source() const {
            u'\n';
     out += QStringLiteral("#include <utility>\n\n");
     out += QStringLiteral("namespace %1 {\n\nnamespace {\n\n").arg(m_module.nameSpace);
-    out += QStringLiteral("Q_LOGGING_CATEGORY(lcRows, \"stdb.bindings\")\n\n");
+    out += QStringLiteral("Q_LOGGING_CATEGORY(lc%1, \"stdb.bindings\")\n\n").arg(cls);
     out += QStringLiteral("} // namespace\n\n");
 
     out += QStringLiteral("%1::%1(stdb::DbConnection *connection)\n").arg(cls);
@@ -96,7 +96,7 @@ QString EventTableEmitter::source() const {
     out += QStringLiteral("    stdb::Expected<%1> row = stdb::fromBsatn<%1>(bytes, \"%2 row\");\n")
                .arg(row, wire);
     out += QStringLiteral("    if (!row) {\n");
-    out += QStringLiteral("        qCWarning(lcRows).noquote()\n");
+    out += QStringLiteral("        qCWarning(lc%1).noquote()\n").arg(cls);
     out += QStringLiteral("            << \"cannot decode a row of table %1 (are the bindings out "
                           "of date?):\"\n")
                .arg(wire);

@@ -17,7 +17,8 @@ bool IndexEmitter::isOrdered(const GenField &c) const {
 }
 
 QString IndexEmitter::keyFunction(const GenOrderedIndex &index) const {
-    return Naming::camelCase(index.name) + QStringLiteral("OrderKey");
+    return Naming::fileLocal(m_table.cppClass,
+                             Naming::pascalCase(index.name) + QStringLiteral("OrderKey"));
 }
 
 QString IndexEmitter::appendColumn(int column, const QString &value) const {
@@ -129,7 +130,9 @@ QString IndexEmitter::keyFunctions() const {
         out += QStringLiteral(
                    "// The order key of index `%1` for a row (spacetime/cache/orderkey.h).\n")
                    .arg(x.name);
-        out += QStringLiteral("QByteArray %1(QByteArrayView row) {\n").arg(keyFunction(x));
+        out += CodeFormat::call(0, QStringLiteral("QByteArray ") + keyFunction(x),
+                                {QStringLiteral("QByteArrayView row")}, QStringLiteral(" {")) +
+               u'\n';
         out += QStringLiteral("    stdb::BsatnReader r(row);\n");
         int last = 0;
         for (int c : x.columns)

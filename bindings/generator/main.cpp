@@ -123,9 +123,8 @@ int main(int argc, char **argv) {
         QStringLiteral("Also generate private tables and private reducers."));
     const QCommandLineOption unsupportedOpt(
         QStringLiteral("allow-unsupported"),
-        QStringLiteral(
-            "Leave out what cannot be generated yet (submodules, multi-column "
-            "indexes, views with parameters, …) with a warning per item, instead of failing."));
+        QStringLiteral("Leave out what cannot be generated (views with parameters, multi-column "
+                       "primary keys, …) with a warning per item, instead of failing."));
     const QCommandLineOption saveOpt(
         QStringLiteral("save-schema"),
         QStringLiteral("Also write the schema JSON that was used to this file."),

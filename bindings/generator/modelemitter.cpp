@@ -2,6 +2,7 @@
 #include "modelemitter.h"
 
 #include "codeformat.h"
+#include "naming.h"
 
 namespace {
 
@@ -91,14 +92,16 @@ QString ModelEmitter::source() const {
     out += QStringLiteral("#include <utility>\n\n");
     out += QStringLiteral("namespace %1 {\n\nnamespace {\n\n").arg(m_module.nameSpace);
     out += QStringLiteral("// A stored row: decode() put a %1 there.\n").arg(row);
-    out += QStringLiteral("const %1 &typed(const QVariant &row) {\n").arg(row);
+    const QString typed = Naming::fileLocal(cls, u"typed");
+    const QString columns = Naming::fileLocal(cls, u"columns");
+    out += QStringLiteral("const %1 &%2(const QVariant &row) {\n").arg(row, typed);
     out += QStringLiteral("    Q_ASSERT(row.metaType() == QMetaType::fromType<%1>());\n").arg(row);
     out += QStringLiteral("    return *static_cast<const %1 *>(row.constData());\n}\n\n").arg(row);
     QStringList names;
     for (const GenField &c : t.columns)
         names << QStringLiteral("QByteArrayLiteral(%1)").arg(CodeFormat::cString(c.cppName));
     out += QStringLiteral("// The roles' names: the columns' C++ names, in column order.\n");
-    out += QStringLiteral("QList<QByteArray> columns() {\n");
+    out += QStringLiteral("QList<QByteArray> %1() {\n").arg(columns);
     // One statement each: clang-format would lay a long braced list out in columns.
     out += QStringLiteral("    QList<QByteArray> names;\n");
     for (const QString &n : std::as_const(names))
@@ -107,7 +110,7 @@ QString ModelEmitter::source() const {
     out += QStringLiteral("}\n\n} // namespace\n\n");
 
     out += QStringLiteral("%1::%1(%2 *table, QObject *parent)\n").arg(cls, t.cppClass);
-    out += QStringLiteral("    : stdb::TableModel(table, columns(), parent) {");
+    out += QStringLiteral("    : stdb::TableModel(table, %1(), parent) {").arg(columns);
     out += QStringLiteral("\n    reload();\n}\n\n");
 
     out += QStringLiteral("%1 *%2::table() const {\n").arg(t.cppClass, cls);
@@ -115,7 +118,7 @@ QString ModelEmitter::source() const {
 
     out += QStringLiteral("std::optional<%1> %2::row(int row) const {\n").arg(row, cls);
     out += QStringLiteral("    if (row < 0 || row >= rowCount())\n        return std::nullopt;\n");
-    out += QStringLiteral("    return typed(storedRow(row));\n}\n\n");
+    out += QStringLiteral("    return %1(storedRow(row));\n}\n\n").arg(typed);
 
     if (t.primaryKey >= 0) {
         const GenField &pk = t.columns[t.primaryKey];
@@ -137,7 +140,8 @@ QString ModelEmitter::source() const {
                .arg(cls, any ? QStringLiteral("row") : QString(),
                     any ? QStringLiteral("column") : QString());
     if (any) {
-        out += QStringLiteral("    const %1 &r = typed(row);\n    switch (column) {\n").arg(row);
+        out +=
+            QStringLiteral("    const %1 &r = %2(row);\n    switch (column) {\n").arg(row, typed);
         for (qsizetype i = 0; i < t.columns.size(); ++i)
             out += QStringLiteral("    case %1:\n        return stdb::toQmlVariant(r.%2);\n")
                        .arg(i)
@@ -155,8 +159,8 @@ QString ModelEmitter::source() const {
         u'\n';
     out += QStringLiteral("    QList<int> out;\n");
     if (any) {
-        out += QStringLiteral("    const %1 &a = typed(oldRow);\n").arg(row);
-        out += QStringLiteral("    const %1 &b = typed(newRow);\n").arg(row);
+        out += QStringLiteral("    const %1 &a = %2(oldRow);\n").arg(row, typed);
+        out += QStringLiteral("    const %1 &b = %2(newRow);\n").arg(row, typed);
         for (qsizetype i = 0; i < t.columns.size(); ++i)
             out += QStringLiteral("    if (!(a.%1 == b.%1))\n        out.append(%2);\n")
                        .arg(t.columns[i].cppName)

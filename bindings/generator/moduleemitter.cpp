@@ -150,7 +150,7 @@ QString ModuleEmitter::reducersSource() const {
         out += QStringLiteral("#include <utility>\n\n");
     out += QStringLiteral("namespace %1 {\n\n").arg(m_module.nameSpace);
     if (!m_module.reducers.isEmpty()) {
-        out += QStringLiteral("namespace {\n\nstdb::Error noConnection() {\n");
+        out += QStringLiteral("namespace {\n\nstdb::Error reducersNoConnection() {\n");
         out += QStringLiteral(
             "    return stdb::Error(stdb::Error::Kind::Disconnected,\n"
             "                       QStringLiteral(\"the connection no longer exists\"));\n");
@@ -207,7 +207,8 @@ QString ModuleEmitter::reducersSource() const {
                        0, QStringLiteral("stdb::Expected<quint32> Reducers::%1").arg(r.method), p,
                        QStringLiteral(" {")) +
                    u'\n';
-            out += QStringLiteral("    if (!m_connection)\n        return noConnection();\n");
+            out +=
+                QStringLiteral("    if (!m_connection)\n        return reducersNoConnection();\n");
             QStringList callArgs{wire, args};
             if (withContext)
                 callArgs << QStringLiteral("context");
@@ -312,7 +313,7 @@ QString ModuleEmitter::proceduresSource() const {
     QString out = CodeFormat::marker() + QStringLiteral("\n\n#include \"procedures.h\"\n\n");
     out += QStringLiteral("#include <utility>\n\n");
     out += QStringLiteral("namespace %1 {\n\n").arg(m_module.nameSpace);
-    out += QStringLiteral("namespace {\n\nstdb::Error noConnection() {\n");
+    out += QStringLiteral("namespace {\n\nstdb::Error proceduresNoConnection() {\n");
     out += QStringLiteral(
         "    return stdb::Error(stdb::Error::Kind::Disconnected,\n"
         "                       QStringLiteral(\"the connection no longer exists\"));\n");
@@ -320,7 +321,7 @@ QString ModuleEmitter::proceduresSource() const {
     out += QStringLiteral(
         "// The SDK's untyped callback for a typed one: decodes the return value.\n"
         "template <typename T>\n"
-        "stdb::ProcedureCallback typed(Procedures::Callback<T> callback) {\n"
+        "stdb::ProcedureCallback proceduresTyped(Procedures::Callback<T> callback) {\n"
         "    return [callback = std::move(callback)](const stdb::ProcedureOutcome &outcome) {\n"
         "        if (!callback)\n"
         "            return;\n"
@@ -353,11 +354,13 @@ QString ModuleEmitter::proceduresSource() const {
                        0, QStringLiteral("stdb::Expected<quint32> Procedures::%1").arg(p.method),
                        ps, QStringLiteral(" {")) +
                    u'\n';
-            out += QStringLiteral("    if (!m_connection)\n        return noConnection();\n");
+            out += QStringLiteral(
+                "    if (!m_connection)\n        return proceduresNoConnection();\n");
             QStringList callArgs{wire, args};
             if (withContext)
                 callArgs << QStringLiteral("context");
-            callArgs << QStringLiteral("typed<%1>(std::move(callback))").arg(p.returnType);
+            callArgs
+                << QStringLiteral("proceduresTyped<%1>(std::move(callback))").arg(p.returnType);
             out += CodeFormat::call(4, QStringLiteral("return m_connection->callProcedure"),
                                     callArgs, QStringLiteral(";")) +
                    u'\n';

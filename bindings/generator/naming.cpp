@@ -61,6 +61,13 @@ QString Naming::camelCase(QStringView name) {
     return out;
 }
 
+QString Naming::fileLocal(QStringView owner, QStringView name) {
+    QString out = camelCase(owner);
+    out += name.front().toUpper();
+    out += name.mid(1);
+    return out;
+}
+
 QString Naming::fileStem(QStringView cppName) {
     return cppName.toString().toLower();
 }

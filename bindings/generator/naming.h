@@ -12,6 +12,10 @@ public:
     static QString pascalCase(QStringView name);
     // "set_name" -> "setName", "User" -> "user", "HTTPRoute" -> "httpRoute".
     static QString camelCase(QStringView name);
+    // ("ItemTable", "idKey") -> "itemTableIdKey": a helper local to the owner's generated .cpp.
+    // Named after the owner (one per file), so that no two files of a module define the same
+    // internal name and the bindings can be compiled as a unity build (CMAKE_UNITY_BUILD).
+    static QString fileLocal(QStringView owner, QStringView name);
     // "SetNameArgs" -> "setnameargs" (the file name stem, Qt style).
     static QString fileStem(QStringView cppName);
     // True for C++ keywords and the Qt macros that break code when used as names

@@ -4,6 +4,7 @@
 #include "codeformat.h"
 #include "indexemitter.h"
 #include "modelemitter.h"
+#include "naming.h"
 #include "queryemitter.h"
 
 TableEmitter::TableEmitter(const GenModule &module, const GenTable &table)
@@ -11,7 +12,8 @@ TableEmitter::TableEmitter(const GenModule &module, const GenTable &table)
     , m_table(table) {}
 
 QString TableEmitter::keyFunction(int column) const {
-    return m_table.columns[column].cppName + QStringLiteral("Key");
+    return Naming::fileLocal(m_table.cppClass,
+                             m_table.columns[column].cppName + QStringLiteral("Key"));
 }
 
 QString TableEmitter::classComment() const {
@@ -29,10 +31,7 @@ QString TableEmitter::classComment() const {
         lines << QStringLiteral("// A view: subscribed to by name like a table. Per subscriber: "
                                 "the server computes its")
               << QStringLiteral("// rows for this connection's identity.");
-    if (t.isEvent)
-        lines << QStringLiteral(
-            "// An event table: rows are not kept; each one arrives once as rowInserted.");
-    else if (t.primaryKey >= 0)
+    if (t.primaryKey >= 0)
         lines << QStringLiteral("// Primary key `%1`: a row replaced by one with the same key "
                                 "arrives as rowUpdated.")
                      .arg(t.columns[t.primaryKey].wireName);
@@ -223,7 +222,9 @@ QString TableEmitter::keyExtractor(int column) const {
     QString out =
         QStringLiteral("// The BSATN of column `%1` inside a row: the key the cache indexes.\n")
             .arg(t.columns[column].wireName);
-    out += QStringLiteral("QByteArrayView %1(QByteArrayView row) {\n").arg(keyFunction(column));
+    out += CodeFormat::call(0, QStringLiteral("QByteArrayView ") + keyFunction(column),
+                            {QStringLiteral("QByteArrayView row")}, QStringLiteral(" {")) +
+           u'\n';
     out += QStringLiteral("    stdb::BsatnReader r(row);\n");
     auto skip = [&](const GenField &c, int i) {
         if (c.fixedSize >= 0)
@@ -413,7 +414,7 @@ QString TableEmitter::source() const {
            u'\n';
     out += QStringLiteral("#include <utility>\n\n");
     out += QStringLiteral("namespace %1 {\n\nnamespace {\n\n").arg(m_module.nameSpace);
-    out += QStringLiteral("Q_LOGGING_CATEGORY(lcRows, \"stdb.bindings\")\n\n");
+    out += QStringLiteral("Q_LOGGING_CATEGORY(lc%1, \"stdb.bindings\")\n\n").arg(cls);
     QList<int> keyColumns;
     if (t.primaryKey >= 0)
         keyColumns << t.primaryKey;
@@ -430,7 +431,7 @@ QString TableEmitter::source() const {
     out += QStringLiteral("    : stdb::TableHandle(connection, QString::fromUtf8(kTableName)) {\n");
     out += QStringLiteral("    if (cache())\n        configureCache(cache());\n}\n\n");
 
-    const bool configures = !keyColumns.isEmpty() || t.isEvent || !indexes.isEmpty();
+    const bool configures = !keyColumns.isEmpty() || !indexes.isEmpty();
     out += QStringLiteral("void %1::configureCache(stdb::TableCache *%2) {")
                .arg(cls, configures ? QStringLiteral("cache") : QString());
     out += configures ? QStringLiteral("\n") : QString();
@@ -451,8 +452,6 @@ QString TableEmitter::source() const {
                u'\n';
     }
     out += indexes.configuration();
-    if (t.isEvent)
-        out += QStringLiteral("    cache->setEventTable(true);\n");
     out += QStringLiteral("}\n\n");
 
     out +=
@@ -460,7 +459,7 @@ QString TableEmitter::source() const {
     out += QStringLiteral("    stdb::Expected<%1> row = stdb::fromBsatn<%1>(bytes, \"%2 row\");\n")
                .arg(row, CodeFormat::cString(t.wireName).mid(1).chopped(1));
     out += QStringLiteral("    if (!row) {\n");
-    out += QStringLiteral("        qCWarning(lcRows).noquote()\n");
+    out += QStringLiteral("        qCWarning(lc%1).noquote()\n").arg(cls);
     out +=
         QStringLiteral(
             "            << \"cannot decode a row of table %1 (are the bindings out of date?):\"\n")

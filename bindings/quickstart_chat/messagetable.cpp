@@ -11,7 +11,7 @@ namespace quickstart_chat {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcMessageTable, "stdb.bindings")
 
 } // namespace
 
@@ -26,7 +26,7 @@ void MessageTable::configureCache(stdb::TableCache *) {}
 std::optional<Message> MessageTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Message> row = stdb::fromBsatn<Message>(bytes, "message row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcMessageTable).noquote()
             << "cannot decode a row of table message (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

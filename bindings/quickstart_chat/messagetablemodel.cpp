@@ -11,13 +11,13 @@ namespace quickstart_chat {
 namespace {
 
 // A stored row: decode() put a Message there.
-const Message &typed(const QVariant &row) {
+const Message &messageTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Message>());
     return *static_cast<const Message *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> messageTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("sender"));
     names.append(QByteArrayLiteral("sent"));
@@ -28,7 +28,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 MessageTableModel::MessageTableModel(MessageTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, messageTableModelColumns(), parent) {
     reload();
 }
 
@@ -39,7 +39,7 @@ MessageTable *MessageTableModel::table() const {
 std::optional<Message> MessageTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return messageTableModelTyped(storedRow(row));
 }
 
 QVariant MessageTableModel::decode(QByteArrayView bytes) const {
@@ -48,7 +48,7 @@ QVariant MessageTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant MessageTableModel::columnValue(const QVariant &row, int column) const {
-    const Message &r = typed(row);
+    const Message &r = messageTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.sender);
@@ -62,8 +62,8 @@ QVariant MessageTableModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> MessageTableModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const Message &a = typed(oldRow);
-    const Message &b = typed(newRow);
+    const Message &a = messageTableModelTyped(oldRow);
+    const Message &b = messageTableModelTyped(newRow);
     if (!(a.sender == b.sender))
         out.append(0);
     if (!(a.sent == b.sent))

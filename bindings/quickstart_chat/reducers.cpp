@@ -8,7 +8,7 @@ namespace quickstart_chat {
 
 namespace {
 
-stdb::Error noConnection() {
+stdb::Error reducersNoConnection() {
     return stdb::Error(stdb::Error::Kind::Disconnected,
                        QStringLiteral("the connection no longer exists"));
 }
@@ -25,7 +25,7 @@ Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)
 
 stdb::Expected<quint32> Reducers::setName(const QString &name, stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("set_name"), stdb::toBsatn(SetNameArgs{name}),
                                      std::move(callback));
 }
@@ -33,14 +33,14 @@ stdb::Expected<quint32> Reducers::setName(const QString &name, stdb::ReducerCall
 stdb::Expected<quint32> Reducers::setName(const QString &name, QObject *context,
                                           stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("set_name"), stdb::toBsatn(SetNameArgs{name}),
                                      context, std::move(callback));
 }
 
 stdb::Expected<quint32> Reducers::sendMessage(const QString &text, stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("send_message"),
                                      stdb::toBsatn(SendMessageArgs{text}), std::move(callback));
 }
@@ -48,7 +48,7 @@ stdb::Expected<quint32> Reducers::sendMessage(const QString &text, stdb::Reducer
 stdb::Expected<quint32> Reducers::sendMessage(const QString &text, QObject *context,
                                               stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("send_message"),
                                      stdb::toBsatn(SendMessageArgs{text}), context,
                                      std::move(callback));

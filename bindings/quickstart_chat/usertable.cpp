@@ -11,10 +11,10 @@ namespace quickstart_chat {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcUserTable, "stdb.bindings")
 
 // The BSATN of column `identity` inside a row: the key the cache indexes.
-QByteArrayView identityKey(QByteArrayView row) {
+QByteArrayView userTableIdentityKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(32);
@@ -22,7 +22,7 @@ QByteArrayView identityKey(QByteArrayView row) {
 }
 
 // The order key of index `user_identity_idx_btree` for a row (spacetime/cache/orderkey.h).
-QByteArray userIdentityIdxBtreeOrderKey(QByteArrayView row) {
+QByteArray userTableUserIdentityIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     stdb::Identity column0;
     stdb::bsatnRead(r, column0);
@@ -42,14 +42,15 @@ UserTable::UserTable(stdb::DbConnection *connection)
 }
 
 void UserTable::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("identity"), identityKey);
-    cache->addOrderedIndex(QStringLiteral("user_identity_idx_btree"), userIdentityIdxBtreeOrderKey);
+    cache->setPrimaryKey(QStringLiteral("identity"), userTableIdentityKey);
+    cache->addOrderedIndex(QStringLiteral("user_identity_idx_btree"),
+                           userTableUserIdentityIdxBtreeOrderKey);
 }
 
 std::optional<User> UserTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<User> row = stdb::fromBsatn<User>(bytes, "user row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcUserTable).noquote()
             << "cannot decode a row of table user (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

@@ -11,13 +11,13 @@ namespace quickstart_chat {
 namespace {
 
 // A stored row: decode() put a User there.
-const User &typed(const QVariant &row) {
+const User &userTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<User>());
     return *static_cast<const User *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> userTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("identity"));
     names.append(QByteArrayLiteral("name"));
@@ -28,7 +28,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 UserTableModel::UserTableModel(UserTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, userTableModelColumns(), parent) {
     reload();
 }
 
@@ -39,7 +39,7 @@ UserTable *UserTableModel::table() const {
 std::optional<User> UserTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return userTableModelTyped(storedRow(row));
 }
 
 int UserTableModel::rowOf(const stdb::Identity &identity) const {
@@ -52,7 +52,7 @@ QVariant UserTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant UserTableModel::columnValue(const QVariant &row, int column) const {
-    const User &r = typed(row);
+    const User &r = userTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.identity);
@@ -66,8 +66,8 @@ QVariant UserTableModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> UserTableModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const User &a = typed(oldRow);
-    const User &b = typed(newRow);
+    const User &a = userTableModelTyped(oldRow);
+    const User &b = userTableModelTyped(newRow);
     if (!(a.identity == b.identity))
         out.append(0);
     if (!(a.name == b.name))

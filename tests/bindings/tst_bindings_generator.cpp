@@ -87,6 +87,65 @@ QStringList compareDirs(const QString &expected, const QString &actual) {
     return problems;
 }
 
+// What a generated .cpp defines with internal linkage (in its anonymous namespace, or `static`
+// at namespace scope) and what would leak into the files after it in a unity build
+// (CMAKE_UNITY_BUILD pastes several .cpp files into one): `using namespace` and macros. The
+// generator lays code out in a fixed way (top-level declarations start in column 0), which is
+// what makes a line-based reading enough here.
+QStringList unityHazards(const QByteArray &source, QStringList *internalNames) {
+    static const QRegularExpression category(QStringLiteral("^Q_LOGGING_CATEGORY\\((\\w+)"));
+    static const QRegularExpression type(
+        QStringLiteral("^(?:struct|class|union|enum(?: class)?)\\s+(\\w+)"));
+    static const QRegularExpression alias(QStringLiteral("^using\\s+(\\w+)\\s*="));
+    static const QRegularExpression function(QStringLiteral("(::)?\\b(\\w+)\\s*\\("));
+    static const QRegularExpression variable(
+        QStringLiteral("\\b(\\w+)\\s*(?:\\[[^]]*\\])?\\s*[={]"));
+    QStringList problems;
+    bool anonymous = false;
+    const QList<QByteArray> lines = source.split('\n');
+    for (const QByteArray &raw : lines) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.isEmpty() || line.front().isSpace() || line.startsWith(QLatin1String("//")))
+            continue;
+        if (line.startsWith(QLatin1String("#define")) || line.startsWith(QLatin1String("#undef")))
+            problems << QStringLiteral("a macro: ") + line;
+        if (line.startsWith(QLatin1String("using namespace")))
+            problems << QStringLiteral("a using-directive: ") + line;
+        if (line == QLatin1String("namespace {")) {
+            anonymous = true;
+            continue;
+        }
+        if (anonymous && line == QLatin1String("} // namespace")) {
+            anonymous = false;
+            continue;
+        }
+        const bool isStatic = line.startsWith(QLatin1String("static "));
+        if (!anonymous && !isStatic)
+            continue;
+        if (line.startsWith(u'#') || line.startsWith(u'}') ||
+            line.startsWith(QLatin1String("template")))
+            continue;
+        QString name;
+        if (const auto m = category.match(line); m.hasMatch())
+            name = m.captured(1);
+        else if (const auto m = type.match(line); m.hasMatch())
+            name = m.captured(1);
+        else if (const auto m = alias.match(line); m.hasMatch())
+            name = m.captured(1);
+        else if (const auto m = function.match(line); m.hasMatch()) {
+            if (!m.captured(1).isEmpty()) // Class::member: not a name of the namespace
+                continue;
+            name = m.captured(2);
+        } else if (const auto m = variable.match(line); m.hasMatch())
+            name = m.captured(1);
+        else
+            problems << QStringLiteral("an internal declaration not understood: ") + line;
+        if (!name.isEmpty())
+            internalNames->append(name);
+    }
+    return problems;
+}
+
 // Everything in a directory tree: relative path -> contents.
 QMap<QString, QByteArray> snapshot(const QString &dir) {
     QMap<QString, QByteArray> out;
@@ -314,6 +373,61 @@ private slots:
             has("reducers.h", "void lib_libInsertCompleted(const subs::Lib_LibInsertArgs &args"));
         QVERIFY(has("procedures.cpp", "callProcedure(QStringLiteral(\"lib.lib_count\")"));
         QVERIFY(has("procedures.h", "lib_libCount(Callback<quint64> callback"));
+    }
+
+    // Every generated .cpp of a module can share a translation unit with the others (the
+    // bindings targets are unity builds, CMAKE_UNITY_BUILD): no internal name is defined in two
+    // files, and nothing (using-directives, macros) leaks from one file into the next.
+    void outputIsUnitySafe_data() {
+        QTest::addColumn<QString>("dir");    // generated output to read, or
+        QTest::addColumn<QString>("schema"); // a fixture to generate first
+        QTest::newRow("quickstart_chat") << kQuickstart << QString();
+        QTest::newRow("golden/fixture") << kGolden << QString();
+        QTest::newRow("golden/events") << kGoldenEvents << QString();
+        QTest::newRow("golden/procedures") << kGoldenProcedures << QString();
+        QTest::newRow("golden/views") << kGoldenViews << QString();
+        QTest::newRow("golden/submodules") << kGoldenSubmodules << QString();
+        for (const char *fixture :
+             {"sdk-test-ts", "module-test-ts", "benchmarks-ts", "sdk-test-connect-disconnect-ts",
+              "sdk-test-view-pk-ts", "sdk-test-procedural-view-pk-ts",
+              "sdk-test-case-conversion-ts"})
+            QTest::newRow(fixture)
+                << QString() << kFixtures + u'/' + QLatin1String(fixture) + QStringLiteral(".json");
+    }
+    void outputIsUnitySafe() {
+        QFETCH(QString, dir);
+        QFETCH(QString, schema);
+        QTemporaryDir tmp;
+        if (dir.isEmpty()) {
+            dir = tmp.filePath(QStringLiteral("out"));
+            const Run r =
+                generate({QStringLiteral("--schema"), schema, QStringLiteral("--allow-unsupported"),
+                          QStringLiteral("--include-private"), QStringLiteral("--out"), dir});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.stdErr));
+        }
+        QMap<QString, QString> definedIn; // internal name -> the file that defines it
+        QStringList problems;
+        int sources = 0;
+        const auto files = generatedFiles(dir);
+        for (auto it = files.cbegin(); it != files.cend(); ++it) {
+            if (!it.key().endsWith(QLatin1String(".cpp")))
+                continue;
+            ++sources;
+            QStringList names;
+            for (const QString &p : unityHazards(it.value(), &names))
+                problems << it.key() + QStringLiteral(": ") + p;
+            names.removeDuplicates(); // overloads within one file are fine
+            for (const QString &name : std::as_const(names)) {
+                if (definedIn.contains(name))
+                    problems << QStringLiteral("%1 and %2 both define %3")
+                                    .arg(definedIn.value(name), it.key(), name);
+                else
+                    definedIn.insert(name, it.key());
+            }
+        }
+        QVERIFY2(sources > 3, qPrintable(dir));
+        QVERIFY(!definedIn.isEmpty()); // the reading above found the helpers
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     }
 
     void includePrivate() {

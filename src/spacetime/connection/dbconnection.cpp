@@ -3,6 +3,7 @@
 
 #include "spacetime/connection/dbconnection_p.h"
 #include "spacetime/logging_p.h"
+#include "spacetime/overloaded_p.h"
 
 #include <QElapsedTimer>
 #include <QNetworkRequest>
@@ -13,13 +14,6 @@ namespace {
 
 // Violation-triggered resyncs in a row that still found violations before we stop trying.
 constexpr int kMaxViolationResyncs = 3;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 QString tooBig(const QString &what, qsizetype size) {
     return QStringLiteral("%1 is %2 bytes; the server accepts at most %3 bytes (32 MiB) per "

@@ -3,6 +3,7 @@
 
 #include "spacetime/bsatn/bsatnreader.h"
 #include "spacetime/bsatn/bsatnwriter.h"
+#include "spacetime/overloaded_p.h"
 
 #include <QtEndian>
 
@@ -11,14 +12,6 @@
 namespace stdb::protocol {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-// clang 14 has no CTAD for aggregates yet.
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Smallest encodings, used to reject element counts the remaining input cannot hold before
 // anything is reserved for them.

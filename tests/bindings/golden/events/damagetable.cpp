@@ -11,7 +11,7 @@ namespace events {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcDamageTable, "stdb.bindings")
 
 } // namespace
 
@@ -28,7 +28,7 @@ void DamageTable::configureCache(stdb::TableCache *cache) {
 std::optional<CombatHit> DamageTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<CombatHit> row = stdb::fromBsatn<CombatHit>(bytes, "damage row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcDamageTable).noquote()
             << "cannot decode a row of table damage (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

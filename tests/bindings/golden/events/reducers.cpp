@@ -8,7 +8,7 @@ namespace events {
 
 namespace {
 
-stdb::Error noConnection() {
+stdb::Error reducersNoConnection() {
     return stdb::Error(stdb::Error::Kind::Disconnected,
                        QStringLiteral("the connection no longer exists"));
 }
@@ -44,7 +44,7 @@ Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)
 stdb::Expected<quint32> Reducers::attack(const stdb::Identity &target,
                                          stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("attack"), stdb::toBsatn(AttackArgs{target}),
                                      std::move(callback));
 }
@@ -52,7 +52,7 @@ stdb::Expected<quint32> Reducers::attack(const stdb::Identity &target,
 stdb::Expected<quint32> Reducers::attack(const stdb::Identity &target, QObject *context,
                                          stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("attack"), stdb::toBsatn(AttackArgs{target}),
                                      context, std::move(callback));
 }

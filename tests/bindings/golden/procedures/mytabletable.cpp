@@ -11,7 +11,7 @@ namespace procedures {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcMyTableTable, "stdb.bindings")
 
 } // namespace
 
@@ -26,7 +26,7 @@ void MyTableTable::configureCache(stdb::TableCache *) {}
 std::optional<MyTable> MyTableTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<MyTable> row = stdb::fromBsatn<MyTable>(bytes, "my_table row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcMyTableTable).noquote()
             << "cannot decode a row of table my_table (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

@@ -11,13 +11,13 @@ namespace procedures {
 namespace {
 
 // A stored row: decode() put a MyTable there.
-const MyTable &typed(const QVariant &row) {
+const MyTable &myTableTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<MyTable>());
     return *static_cast<const MyTable *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> myTableTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("field"));
     return names;
@@ -26,7 +26,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 MyTableTableModel::MyTableTableModel(MyTableTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, myTableTableModelColumns(), parent) {
     reload();
 }
 
@@ -37,7 +37,7 @@ MyTableTable *MyTableTableModel::table() const {
 std::optional<MyTable> MyTableTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return myTableTableModelTyped(storedRow(row));
 }
 
 QVariant MyTableTableModel::decode(QByteArrayView bytes) const {
@@ -46,7 +46,7 @@ QVariant MyTableTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant MyTableTableModel::columnValue(const QVariant &row, int column) const {
-    const MyTable &r = typed(row);
+    const MyTable &r = myTableTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.field);
@@ -56,8 +56,8 @@ QVariant MyTableTableModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> MyTableTableModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const MyTable &a = typed(oldRow);
-    const MyTable &b = typed(newRow);
+    const MyTable &a = myTableTableModelTyped(oldRow);
+    const MyTable &b = myTableTableModelTyped(newRow);
     if (!(a.field == b.field))
         out.append(0);
     return out;

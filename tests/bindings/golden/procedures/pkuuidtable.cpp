@@ -11,10 +11,10 @@ namespace procedures {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcPkUuidTable, "stdb.bindings")
 
 // The BSATN of column `u` inside a row: the key the cache indexes.
-QByteArrayView uKey(QByteArrayView row) {
+QByteArrayView pkUuidTableUKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(16);
@@ -22,7 +22,7 @@ QByteArrayView uKey(QByteArrayView row) {
 }
 
 // The order key of index `pkUuid_u_idx_btree` for a row (spacetime/cache/orderkey.h).
-QByteArray pkUuidUIdxBtreeOrderKey(QByteArrayView row) {
+QByteArray pkUuidTablePkUuidUIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     stdb::Uuid column0;
     stdb::bsatnRead(r, column0);
@@ -42,14 +42,15 @@ PkUuidTable::PkUuidTable(stdb::DbConnection *connection)
 }
 
 void PkUuidTable::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("u"), uKey);
-    cache->addOrderedIndex(QStringLiteral("pkUuid_u_idx_btree"), pkUuidUIdxBtreeOrderKey);
+    cache->setPrimaryKey(QStringLiteral("u"), pkUuidTableUKey);
+    cache->addOrderedIndex(QStringLiteral("pkUuid_u_idx_btree"),
+                           pkUuidTablePkUuidUIdxBtreeOrderKey);
 }
 
 std::optional<PkUuid> PkUuidTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<PkUuid> row = stdb::fromBsatn<PkUuid>(bytes, "pk_uuid row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcPkUuidTable).noquote()
             << "cannot decode a row of table pk_uuid (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

@@ -11,13 +11,13 @@ namespace procedures {
 namespace {
 
 // A stored row: decode() put a PkUuid there.
-const PkUuid &typed(const QVariant &row) {
+const PkUuid &pkUuidTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<PkUuid>());
     return *static_cast<const PkUuid *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> pkUuidTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("u"));
     names.append(QByteArrayLiteral("data"));
@@ -27,7 +27,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 PkUuidTableModel::PkUuidTableModel(PkUuidTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, pkUuidTableModelColumns(), parent) {
     reload();
 }
 
@@ -38,7 +38,7 @@ PkUuidTable *PkUuidTableModel::table() const {
 std::optional<PkUuid> PkUuidTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return pkUuidTableModelTyped(storedRow(row));
 }
 
 int PkUuidTableModel::rowOf(const stdb::Uuid &u) const {
@@ -51,7 +51,7 @@ QVariant PkUuidTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant PkUuidTableModel::columnValue(const QVariant &row, int column) const {
-    const PkUuid &r = typed(row);
+    const PkUuid &r = pkUuidTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.u);
@@ -63,8 +63,8 @@ QVariant PkUuidTableModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> PkUuidTableModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const PkUuid &a = typed(oldRow);
-    const PkUuid &b = typed(newRow);
+    const PkUuid &a = pkUuidTableModelTyped(oldRow);
+    const PkUuid &b = pkUuidTableModelTyped(newRow);
     if (!(a.u == b.u))
         out.append(0);
     if (!(a.data == b.data))

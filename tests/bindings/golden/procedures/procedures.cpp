@@ -8,14 +8,14 @@ namespace procedures {
 
 namespace {
 
-stdb::Error noConnection() {
+stdb::Error proceduresNoConnection() {
     return stdb::Error(stdb::Error::Kind::Disconnected,
                        QStringLiteral("the connection no longer exists"));
 }
 
 // The SDK's untyped callback for a typed one: decodes the return value.
 template <typename T>
-stdb::ProcedureCallback typed(Procedures::Callback<T> callback) {
+stdb::ProcedureCallback proceduresTyped(Procedures::Callback<T> callback) {
     return [callback = std::move(callback)](const stdb::ProcedureOutcome &outcome) {
         if (!callback)
             return;
@@ -35,171 +35,171 @@ Procedures::Procedures(stdb::DbConnection *connection, QObject *parent)
 
 stdb::Expected<quint32> Procedures::insertWithTxCommit(Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("insert_with_tx_commit"),
                                        stdb::toBsatn(InsertWithTxCommitArgs{}),
-                                       typed<stdb::Unit>(std::move(callback)));
+                                       proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::insertWithTxCommit(QObject *context,
                                                        Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("insert_with_tx_commit"),
                                        stdb::toBsatn(InsertWithTxCommitArgs{}), context,
-                                       typed<stdb::Unit>(std::move(callback)));
+                                       proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::insertWithTxRollback(Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("insert_with_tx_rollback"),
                                        stdb::toBsatn(InsertWithTxRollbackArgs{}),
-                                       typed<stdb::Unit>(std::move(callback)));
+                                       proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::insertWithTxRollback(QObject *context,
                                                          Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("insert_with_tx_rollback"),
                                        stdb::toBsatn(InsertWithTxRollbackArgs{}), context,
-                                       typed<stdb::Unit>(std::move(callback)));
+                                       proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::invalidRequest(Callback<QString> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("invalid_request"),
                                        stdb::toBsatn(InvalidRequestArgs{}),
-                                       typed<QString>(std::move(callback)));
+                                       proceduresTyped<QString>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::invalidRequest(QObject *context, Callback<QString> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("invalid_request"),
                                        stdb::toBsatn(InvalidRequestArgs{}), context,
-                                       typed<QString>(std::move(callback)));
+                                       proceduresTyped<QString>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::readMySchema(const QString &serverUrl,
                                                  Callback<QString> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("read_my_schema"),
                                        stdb::toBsatn(ReadMySchemaArgs{serverUrl}),
-                                       typed<QString>(std::move(callback)));
+                                       proceduresTyped<QString>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::readMySchema(const QString &serverUrl, QObject *context,
                                                  Callback<QString> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("read_my_schema"),
                                        stdb::toBsatn(ReadMySchemaArgs{serverUrl}), context,
-                                       typed<QString>(std::move(callback)));
+                                       proceduresTyped<QString>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnEnumA(quint32 a, Callback<ReturnEnum> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_enum_a"),
                                        stdb::toBsatn(ReturnEnumAArgs{a}),
-                                       typed<ReturnEnum>(std::move(callback)));
+                                       proceduresTyped<ReturnEnum>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnEnumA(quint32 a, QObject *context,
                                                 Callback<ReturnEnum> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_enum_a"),
                                        stdb::toBsatn(ReturnEnumAArgs{a}), context,
-                                       typed<ReturnEnum>(std::move(callback)));
+                                       proceduresTyped<ReturnEnum>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnEnumB(const QString &b, Callback<ReturnEnum> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_enum_b"),
                                        stdb::toBsatn(ReturnEnumBArgs{b}),
-                                       typed<ReturnEnum>(std::move(callback)));
+                                       proceduresTyped<ReturnEnum>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnEnumB(const QString &b, QObject *context,
                                                 Callback<ReturnEnum> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_enum_b"),
                                        stdb::toBsatn(ReturnEnumBArgs{b}), context,
-                                       typed<ReturnEnum>(std::move(callback)));
+                                       proceduresTyped<ReturnEnum>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnPrimitive(quint32 lhs, quint32 rhs,
                                                     Callback<quint32> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_primitive"),
                                        stdb::toBsatn(ReturnPrimitiveArgs{lhs, rhs}),
-                                       typed<quint32>(std::move(callback)));
+                                       proceduresTyped<quint32>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnPrimitive(quint32 lhs, quint32 rhs, QObject *context,
                                                     Callback<quint32> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_primitive"),
                                        stdb::toBsatn(ReturnPrimitiveArgs{lhs, rhs}), context,
-                                       typed<quint32>(std::move(callback)));
+                                       proceduresTyped<quint32>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnStruct(quint32 a, const QString &b,
                                                  Callback<ReturnStruct> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_struct"),
                                        stdb::toBsatn(ReturnStructArgs{a, b}),
-                                       typed<ReturnStruct>(std::move(callback)));
+                                       proceduresTyped<ReturnStruct>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::returnStruct(quint32 a, const QString &b, QObject *context,
                                                  Callback<ReturnStruct> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("return_struct"),
                                        stdb::toBsatn(ReturnStructArgs{a, b}), context,
-                                       typed<ReturnStruct>(std::move(callback)));
+                                       proceduresTyped<ReturnStruct>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::sortedUuidsInsert(Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("sorted_uuids_insert"),
                                        stdb::toBsatn(SortedUuidsInsertArgs{}),
-                                       typed<stdb::Unit>(std::move(callback)));
+                                       proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::sortedUuidsInsert(QObject *context,
                                                       Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("sorted_uuids_insert"),
                                        stdb::toBsatn(SortedUuidsInsertArgs{}), context,
-                                       typed<stdb::Unit>(std::move(callback)));
+                                       proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::willPanic(Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("will_panic"), stdb::toBsatn(WillPanicArgs{}),
-                                       typed<stdb::Unit>(std::move(callback)));
+                                       proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::willPanic(QObject *context, Callback<stdb::Unit> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("will_panic"), stdb::toBsatn(WillPanicArgs{}),
-                                       context, typed<stdb::Unit>(std::move(callback)));
+                                       context, proceduresTyped<stdb::Unit>(std::move(callback)));
 }
 
 } // namespace procedures

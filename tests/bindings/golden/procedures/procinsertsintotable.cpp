@@ -11,7 +11,7 @@ namespace procedures {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcProcInsertsIntoTable, "stdb.bindings")
 
 } // namespace
 
@@ -26,7 +26,7 @@ void ProcInsertsIntoTable::configureCache(stdb::TableCache *) {}
 std::optional<ProcInsertsInto> ProcInsertsIntoTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<ProcInsertsInto> row = stdb::fromBsatn<ProcInsertsInto>(bytes, "proc_inserts_into row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcProcInsertsIntoTable).noquote()
             << "cannot decode a row of table proc_inserts_into (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

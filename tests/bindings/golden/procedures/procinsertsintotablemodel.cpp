@@ -11,13 +11,13 @@ namespace procedures {
 namespace {
 
 // A stored row: decode() put a ProcInsertsInto there.
-const ProcInsertsInto &typed(const QVariant &row) {
+const ProcInsertsInto &procInsertsIntoTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<ProcInsertsInto>());
     return *static_cast<const ProcInsertsInto *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> procInsertsIntoTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("reducerTs"));
     names.append(QByteArrayLiteral("procedureTs"));
@@ -29,7 +29,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 ProcInsertsIntoTableModel::ProcInsertsIntoTableModel(ProcInsertsIntoTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, procInsertsIntoTableModelColumns(), parent) {
     reload();
 }
 
@@ -40,7 +40,7 @@ ProcInsertsIntoTable *ProcInsertsIntoTableModel::table() const {
 std::optional<ProcInsertsInto> ProcInsertsIntoTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return procInsertsIntoTableModelTyped(storedRow(row));
 }
 
 QVariant ProcInsertsIntoTableModel::decode(QByteArrayView bytes) const {
@@ -49,7 +49,7 @@ QVariant ProcInsertsIntoTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant ProcInsertsIntoTableModel::columnValue(const QVariant &row, int column) const {
-    const ProcInsertsInto &r = typed(row);
+    const ProcInsertsInto &r = procInsertsIntoTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.reducerTs);
@@ -66,8 +66,8 @@ QVariant ProcInsertsIntoTableModel::columnValue(const QVariant &row, int column)
 QList<int> ProcInsertsIntoTableModel::changedColumns(const QVariant &oldRow,
                                                      const QVariant &newRow) const {
     QList<int> out;
-    const ProcInsertsInto &a = typed(oldRow);
-    const ProcInsertsInto &b = typed(newRow);
+    const ProcInsertsInto &a = procInsertsIntoTableModelTyped(oldRow);
+    const ProcInsertsInto &b = procInsertsIntoTableModelTyped(newRow);
     if (!(a.reducerTs == b.reducerTs))
         out.append(0);
     if (!(a.procedureTs == b.procedureTs))

@@ -8,7 +8,7 @@ namespace procedures {
 
 namespace {
 
-stdb::Error noConnection() {
+stdb::Error reducersNoConnection() {
     return stdb::Error(stdb::Error::Kind::Disconnected,
                        QStringLiteral("the connection no longer exists"));
 }
@@ -25,14 +25,14 @@ Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)
 
 stdb::Expected<quint32> Reducers::scheduleProc(stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("schedule_proc"),
                                      stdb::toBsatn(ScheduleProcArgs{}), std::move(callback));
 }
 
 stdb::Expected<quint32> Reducers::scheduleProc(QObject *context, stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("schedule_proc"),
                                      stdb::toBsatn(ScheduleProcArgs{}), context,
                                      std::move(callback));

@@ -11,10 +11,10 @@ namespace views {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcAllPlayersView, "stdb.bindings")
 
 // The BSATN of column `identity` inside a row: the key the cache indexes.
-QByteArrayView identityKey(QByteArrayView row) {
+QByteArrayView allPlayersViewIdentityKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(32);
@@ -30,13 +30,13 @@ AllPlayersView::AllPlayersView(stdb::DbConnection *connection)
 }
 
 void AllPlayersView::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("identity"), identityKey);
+    cache->setPrimaryKey(QStringLiteral("identity"), allPlayersViewIdentityKey);
 }
 
 std::optional<Player> AllPlayersView::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Player> row = stdb::fromBsatn<Player>(bytes, "all_players row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcAllPlayersView).noquote()
             << "cannot decode a row of table all_players (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

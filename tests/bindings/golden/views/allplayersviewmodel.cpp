@@ -11,13 +11,13 @@ namespace views {
 namespace {
 
 // A stored row: decode() put a Player there.
-const Player &typed(const QVariant &row) {
+const Player &allPlayersViewModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Player>());
     return *static_cast<const Player *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> allPlayersViewModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("identity"));
     names.append(QByteArrayLiteral("entityId"));
@@ -28,7 +28,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 AllPlayersViewModel::AllPlayersViewModel(AllPlayersView *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, allPlayersViewModelColumns(), parent) {
     reload();
 }
 
@@ -39,7 +39,7 @@ AllPlayersView *AllPlayersViewModel::table() const {
 std::optional<Player> AllPlayersViewModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return allPlayersViewModelTyped(storedRow(row));
 }
 
 int AllPlayersViewModel::rowOf(const stdb::Identity &identity) const {
@@ -52,7 +52,7 @@ QVariant AllPlayersViewModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant AllPlayersViewModel::columnValue(const QVariant &row, int column) const {
-    const Player &r = typed(row);
+    const Player &r = allPlayersViewModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.identity);
@@ -67,8 +67,8 @@ QVariant AllPlayersViewModel::columnValue(const QVariant &row, int column) const
 QList<int> AllPlayersViewModel::changedColumns(const QVariant &oldRow,
                                                const QVariant &newRow) const {
     QList<int> out;
-    const Player &a = typed(oldRow);
-    const Player &b = typed(newRow);
+    const Player &a = allPlayersViewModelTyped(oldRow);
+    const Player &b = allPlayersViewModelTyped(newRow);
     if (!(a.identity == b.identity))
         out.append(0);
     if (!(a.entityId == b.entityId))

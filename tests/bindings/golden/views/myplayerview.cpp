@@ -11,10 +11,10 @@ namespace views {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcMyPlayerView, "stdb.bindings")
 
 // The BSATN of column `identity` inside a row: the key the cache indexes.
-QByteArrayView identityKey(QByteArrayView row) {
+QByteArrayView myPlayerViewIdentityKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(32);
@@ -30,13 +30,13 @@ MyPlayerView::MyPlayerView(stdb::DbConnection *connection)
 }
 
 void MyPlayerView::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("identity"), identityKey);
+    cache->setPrimaryKey(QStringLiteral("identity"), myPlayerViewIdentityKey);
 }
 
 std::optional<Player> MyPlayerView::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Player> row = stdb::fromBsatn<Player>(bytes, "my_player row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcMyPlayerView).noquote()
             << "cannot decode a row of table my_player (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

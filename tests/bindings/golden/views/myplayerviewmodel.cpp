@@ -11,13 +11,13 @@ namespace views {
 namespace {
 
 // A stored row: decode() put a Player there.
-const Player &typed(const QVariant &row) {
+const Player &myPlayerViewModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Player>());
     return *static_cast<const Player *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> myPlayerViewModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("identity"));
     names.append(QByteArrayLiteral("entityId"));
@@ -28,7 +28,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 MyPlayerViewModel::MyPlayerViewModel(MyPlayerView *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, myPlayerViewModelColumns(), parent) {
     reload();
 }
 
@@ -39,7 +39,7 @@ MyPlayerView *MyPlayerViewModel::table() const {
 std::optional<Player> MyPlayerViewModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return myPlayerViewModelTyped(storedRow(row));
 }
 
 int MyPlayerViewModel::rowOf(const stdb::Identity &identity) const {
@@ -52,7 +52,7 @@ QVariant MyPlayerViewModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant MyPlayerViewModel::columnValue(const QVariant &row, int column) const {
-    const Player &r = typed(row);
+    const Player &r = myPlayerViewModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.identity);
@@ -66,8 +66,8 @@ QVariant MyPlayerViewModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> MyPlayerViewModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const Player &a = typed(oldRow);
-    const Player &b = typed(newRow);
+    const Player &a = myPlayerViewModelTyped(oldRow);
+    const Player &b = myPlayerViewModelTyped(newRow);
     if (!(a.identity == b.identity))
         out.append(0);
     if (!(a.entityId == b.entityId))

@@ -11,7 +11,7 @@ namespace views {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcPlayersAtLevel0View, "stdb.bindings")
 
 } // namespace
 
@@ -26,7 +26,7 @@ void PlayersAtLevel0View::configureCache(stdb::TableCache *) {}
 std::optional<Player> PlayersAtLevel0View::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Player> row = stdb::fromBsatn<Player>(bytes, "players_at_level_0 row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcPlayersAtLevel0View).noquote()
             << "cannot decode a row of table players_at_level_0 (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

@@ -11,13 +11,13 @@ namespace views {
 namespace {
 
 // A stored row: decode() put a Player there.
-const Player &typed(const QVariant &row) {
+const Player &playersAtLevel0ViewModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Player>());
     return *static_cast<const Player *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> playersAtLevel0ViewModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("identity"));
     names.append(QByteArrayLiteral("entityId"));
@@ -28,7 +28,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 PlayersAtLevel0ViewModel::PlayersAtLevel0ViewModel(PlayersAtLevel0View *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, playersAtLevel0ViewModelColumns(), parent) {
     reload();
 }
 
@@ -39,7 +39,7 @@ PlayersAtLevel0View *PlayersAtLevel0ViewModel::table() const {
 std::optional<Player> PlayersAtLevel0ViewModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return playersAtLevel0ViewModelTyped(storedRow(row));
 }
 
 QVariant PlayersAtLevel0ViewModel::decode(QByteArrayView bytes) const {
@@ -48,7 +48,7 @@ QVariant PlayersAtLevel0ViewModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant PlayersAtLevel0ViewModel::columnValue(const QVariant &row, int column) const {
-    const Player &r = typed(row);
+    const Player &r = playersAtLevel0ViewModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.identity);
@@ -63,8 +63,8 @@ QVariant PlayersAtLevel0ViewModel::columnValue(const QVariant &row, int column) 
 QList<int> PlayersAtLevel0ViewModel::changedColumns(const QVariant &oldRow,
                                                     const QVariant &newRow) const {
     QList<int> out;
-    const Player &a = typed(oldRow);
-    const Player &b = typed(newRow);
+    const Player &a = playersAtLevel0ViewModelTyped(oldRow);
+    const Player &b = playersAtLevel0ViewModelTyped(newRow);
     if (!(a.identity == b.identity))
         out.append(0);
     if (!(a.entityId == b.entityId))

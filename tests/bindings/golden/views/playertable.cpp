@@ -11,10 +11,10 @@ namespace views {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcPlayerTable, "stdb.bindings")
 
 // The BSATN of column `identity` inside a row: the key the cache indexes.
-QByteArrayView identityKey(QByteArrayView row) {
+QByteArrayView playerTableIdentityKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(32);
@@ -22,7 +22,7 @@ QByteArrayView identityKey(QByteArrayView row) {
 }
 
 // The order key of index `player_identity_idx_btree` for a row (spacetime/cache/orderkey.h).
-QByteArray playerIdentityIdxBtreeOrderKey(QByteArrayView row) {
+QByteArray playerTablePlayerIdentityIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     stdb::Identity column0;
     stdb::bsatnRead(r, column0);
@@ -42,15 +42,15 @@ PlayerTable::PlayerTable(stdb::DbConnection *connection)
 }
 
 void PlayerTable::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("identity"), identityKey);
+    cache->setPrimaryKey(QStringLiteral("identity"), playerTableIdentityKey);
     cache->addOrderedIndex(QStringLiteral("player_identity_idx_btree"),
-                           playerIdentityIdxBtreeOrderKey);
+                           playerTablePlayerIdentityIdxBtreeOrderKey);
 }
 
 std::optional<Player> PlayerTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Player> row = stdb::fromBsatn<Player>(bytes, "player row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcPlayerTable).noquote()
             << "cannot decode a row of table player (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

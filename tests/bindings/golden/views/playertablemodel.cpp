@@ -11,13 +11,13 @@ namespace views {
 namespace {
 
 // A stored row: decode() put a Player there.
-const Player &typed(const QVariant &row) {
+const Player &playerTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Player>());
     return *static_cast<const Player *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> playerTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("identity"));
     names.append(QByteArrayLiteral("entityId"));
@@ -28,7 +28,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 PlayerTableModel::PlayerTableModel(PlayerTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, playerTableModelColumns(), parent) {
     reload();
 }
 
@@ -39,7 +39,7 @@ PlayerTable *PlayerTableModel::table() const {
 std::optional<Player> PlayerTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return playerTableModelTyped(storedRow(row));
 }
 
 int PlayerTableModel::rowOf(const stdb::Identity &identity) const {
@@ -52,7 +52,7 @@ QVariant PlayerTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant PlayerTableModel::columnValue(const QVariant &row, int column) const {
-    const Player &r = typed(row);
+    const Player &r = playerTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.identity);
@@ -66,8 +66,8 @@ QVariant PlayerTableModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> PlayerTableModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const Player &a = typed(oldRow);
-    const Player &b = typed(newRow);
+    const Player &a = playerTableModelTyped(oldRow);
+    const Player &b = playerTableModelTyped(newRow);
     if (!(a.identity == b.identity))
         out.append(0);
     if (!(a.entityId == b.entityId))

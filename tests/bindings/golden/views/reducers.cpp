@@ -8,7 +8,7 @@ namespace views {
 
 namespace {
 
-stdb::Error noConnection() {
+stdb::Error reducersNoConnection() {
     return stdb::Error(stdb::Error::Kind::Disconnected,
                        QStringLiteral("the connection no longer exists"));
 }
@@ -26,7 +26,7 @@ Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)
 stdb::Expected<quint32> Reducers::insertPlayer(const stdb::Identity &identity, quint32 level,
                                                stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("insert_player"),
                                      stdb::toBsatn(InsertPlayerArgs{identity, level}),
                                      std::move(callback));
@@ -35,7 +35,7 @@ stdb::Expected<quint32> Reducers::insertPlayer(const stdb::Identity &identity, q
 stdb::Expected<quint32> Reducers::insertPlayer(const stdb::Identity &identity, quint32 level,
                                                QObject *context, stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("insert_player"),
                                      stdb::toBsatn(InsertPlayerArgs{identity, level}), context,
                                      std::move(callback));
@@ -44,7 +44,7 @@ stdb::Expected<quint32> Reducers::insertPlayer(const stdb::Identity &identity, q
 stdb::Expected<quint32> Reducers::deletePlayer(const stdb::Identity &identity,
                                                stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("delete_player"),
                                      stdb::toBsatn(DeletePlayerArgs{identity}),
                                      std::move(callback));
@@ -53,7 +53,7 @@ stdb::Expected<quint32> Reducers::deletePlayer(const stdb::Identity &identity,
 stdb::Expected<quint32> Reducers::deletePlayer(const stdb::Identity &identity, QObject *context,
                                                stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("delete_player"),
                                      stdb::toBsatn(DeletePlayerArgs{identity}), context,
                                      std::move(callback));
@@ -62,7 +62,7 @@ stdb::Expected<quint32> Reducers::deletePlayer(const stdb::Identity &identity, Q
 stdb::Expected<quint32> Reducers::emitTestEvent(const QString &name, quint64 value,
                                                 stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("emit_test_event"),
                                      stdb::toBsatn(EmitTestEventArgs{name, value}),
                                      std::move(callback));
@@ -71,7 +71,7 @@ stdb::Expected<quint32> Reducers::emitTestEvent(const QString &name, quint64 val
 stdb::Expected<quint32> Reducers::emitTestEvent(const QString &name, quint64 value,
                                                 QObject *context, stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("emit_test_event"),
                                      stdb::toBsatn(EmitTestEventArgs{name, value}), context,
                                      std::move(callback));

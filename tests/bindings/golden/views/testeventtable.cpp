@@ -11,7 +11,7 @@ namespace views {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcTestEventTable, "stdb.bindings")
 
 } // namespace
 
@@ -28,7 +28,7 @@ void TestEventTable::configureCache(stdb::TableCache *cache) {
 std::optional<TestEvent> TestEventTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<TestEvent> row = stdb::fromBsatn<TestEvent>(bytes, "test_event row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcTestEventTable).noquote()
             << "cannot decode a row of table test_event (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

@@ -11,10 +11,10 @@ namespace views {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcTickTable, "stdb.bindings")
 
 // The BSATN of column `scheduled_id` inside a row: the key the cache indexes.
-QByteArrayView scheduledIdKey(QByteArrayView row) {
+QByteArrayView tickTableScheduledIdKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(8);
@@ -22,7 +22,7 @@ QByteArrayView scheduledIdKey(QByteArrayView row) {
 }
 
 // The order key of index `tick_scheduled_id_idx_btree` for a row (spacetime/cache/orderkey.h).
-QByteArray tickScheduledIdIdxBtreeOrderKey(QByteArrayView row) {
+QByteArray tickTableTickScheduledIdIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     quint64 column0{};
     stdb::bsatnRead(r, column0);
@@ -42,15 +42,15 @@ TickTable::TickTable(stdb::DbConnection *connection)
 }
 
 void TickTable::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("scheduled_id"), scheduledIdKey);
+    cache->setPrimaryKey(QStringLiteral("scheduled_id"), tickTableScheduledIdKey);
     cache->addOrderedIndex(QStringLiteral("tick_scheduled_id_idx_btree"),
-                           tickScheduledIdIdxBtreeOrderKey);
+                           tickTableTickScheduledIdIdxBtreeOrderKey);
 }
 
 std::optional<Tick> TickTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Tick> row = stdb::fromBsatn<Tick>(bytes, "tick row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcTickTable).noquote()
             << "cannot decode a row of table tick (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

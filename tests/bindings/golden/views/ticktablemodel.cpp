@@ -11,13 +11,13 @@ namespace views {
 namespace {
 
 // A stored row: decode() put a Tick there.
-const Tick &typed(const QVariant &row) {
+const Tick &tickTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Tick>());
     return *static_cast<const Tick *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> tickTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("scheduledId"));
     names.append(QByteArrayLiteral("scheduledAt"));
@@ -27,7 +27,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 TickTableModel::TickTableModel(TickTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, tickTableModelColumns(), parent) {
     reload();
 }
 
@@ -38,7 +38,7 @@ TickTable *TickTableModel::table() const {
 std::optional<Tick> TickTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return tickTableModelTyped(storedRow(row));
 }
 
 int TickTableModel::rowOf(quint64 scheduledId) const {
@@ -51,7 +51,7 @@ QVariant TickTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant TickTableModel::columnValue(const QVariant &row, int column) const {
-    const Tick &r = typed(row);
+    const Tick &r = tickTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.scheduledId);
@@ -63,8 +63,8 @@ QVariant TickTableModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> TickTableModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const Tick &a = typed(oldRow);
-    const Tick &b = typed(newRow);
+    const Tick &a = tickTableModelTyped(oldRow);
+    const Tick &b = tickTableModelTyped(newRow);
     if (!(a.scheduledId == b.scheduledId))
         out.append(0);
     if (!(a.scheduledAt == b.scheduledAt))
