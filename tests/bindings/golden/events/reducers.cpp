@@ -59,7 +59,7 @@ stdb::Expected<quint32> Reducers::attack(const stdb::Identity &target, QObject *
 
 stdb::Expected<quint32> Reducers::strike(quint32 amount, ReturnCallback<CombatHit> callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("strike"), stdb::toBsatn(StrikeArgs{amount}),
                                      typedReducerCallback<CombatHit>(std::move(callback)));
 }
@@ -67,7 +67,7 @@ stdb::Expected<quint32> Reducers::strike(quint32 amount, ReturnCallback<CombatHi
 stdb::Expected<quint32> Reducers::strike(quint32 amount, QObject *context,
                                          ReturnCallback<CombatHit> callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("strike"), stdb::toBsatn(StrikeArgs{amount}),
                                      context, typedReducerCallback<CombatHit>(std::move(callback)));
 }

@@ -67,7 +67,9 @@ public:
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<PkUuidTable, T>;
-        static constexpr Col<stdb::Uuid> u{"u"};
+        template <typename T>
+        using IndexedCol = stdb::query::IndexedCol<PkUuidTable, T>;
+        static constexpr IndexedCol<stdb::Uuid> u{"u"};
         static constexpr Col<qint32> data{"data"};
     };
     // SELECT * FROM this table, for subscriptions and one-off queries.

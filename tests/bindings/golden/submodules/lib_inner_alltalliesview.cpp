@@ -11,7 +11,7 @@ namespace subs {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcLib_Inner_AllTalliesView, "stdb.bindings")
 
 } // namespace
 
@@ -26,7 +26,7 @@ void Lib_Inner_AllTalliesView::configureCache(stdb::TableCache *) {}
 std::optional<Lib_Inner_Tally> Lib_Inner_AllTalliesView::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Lib_Inner_Tally> row = stdb::fromBsatn<Lib_Inner_Tally>(bytes, "lib.inner.all_tallies row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcLib_Inner_AllTalliesView).noquote()
             << "cannot decode a row of table lib.inner.all_tallies (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

@@ -11,10 +11,10 @@ namespace subs {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcLib_Inner_TallyTable, "stdb.bindings")
 
 // The BSATN of column `owner` inside a row: the key the cache indexes.
-QByteArrayView ownerKey(QByteArrayView row) {
+QByteArrayView libInnerTallyTableOwnerKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(8);
@@ -22,7 +22,7 @@ QByteArrayView ownerKey(QByteArrayView row) {
 }
 
 // The order key of index `tally_owner_idx_btree` for a row (spacetime/cache/orderkey.h).
-QByteArray tallyOwnerIdxBtreeOrderKey(QByteArrayView row) {
+QByteArray libInnerTallyTableTallyOwnerIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     quint64 column0{};
     stdb::bsatnRead(r, column0);
@@ -42,14 +42,15 @@ Lib_Inner_TallyTable::Lib_Inner_TallyTable(stdb::DbConnection *connection)
 }
 
 void Lib_Inner_TallyTable::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("owner"), ownerKey);
-    cache->addOrderedIndex(QStringLiteral("tally_owner_idx_btree"), tallyOwnerIdxBtreeOrderKey);
+    cache->setPrimaryKey(QStringLiteral("owner"), libInnerTallyTableOwnerKey);
+    cache->addOrderedIndex(QStringLiteral("tally_owner_idx_btree"),
+                           libInnerTallyTableTallyOwnerIdxBtreeOrderKey);
 }
 
 std::optional<Lib_Inner_Tally> Lib_Inner_TallyTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Lib_Inner_Tally> row = stdb::fromBsatn<Lib_Inner_Tally>(bytes, "lib.inner.tally row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcLib_Inner_TallyTable).noquote()
             << "cannot decode a row of table lib.inner.tally (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

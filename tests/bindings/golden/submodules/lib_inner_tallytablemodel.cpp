@@ -11,13 +11,13 @@ namespace subs {
 namespace {
 
 // A stored row: decode() put a Lib_Inner_Tally there.
-const Lib_Inner_Tally &typed(const QVariant &row) {
+const Lib_Inner_Tally &libInnerTallyTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Lib_Inner_Tally>());
     return *static_cast<const Lib_Inner_Tally *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> libInnerTallyTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("owner"));
     names.append(QByteArrayLiteral("count"));
@@ -27,7 +27,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 Lib_Inner_TallyTableModel::Lib_Inner_TallyTableModel(Lib_Inner_TallyTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, libInnerTallyTableModelColumns(), parent) {
     reload();
 }
 
@@ -38,7 +38,7 @@ Lib_Inner_TallyTable *Lib_Inner_TallyTableModel::table() const {
 std::optional<Lib_Inner_Tally> Lib_Inner_TallyTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return libInnerTallyTableModelTyped(storedRow(row));
 }
 
 int Lib_Inner_TallyTableModel::rowOf(quint64 owner) const {
@@ -51,7 +51,7 @@ QVariant Lib_Inner_TallyTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant Lib_Inner_TallyTableModel::columnValue(const QVariant &row, int column) const {
-    const Lib_Inner_Tally &r = typed(row);
+    const Lib_Inner_Tally &r = libInnerTallyTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.owner);
@@ -64,8 +64,8 @@ QVariant Lib_Inner_TallyTableModel::columnValue(const QVariant &row, int column)
 QList<int> Lib_Inner_TallyTableModel::changedColumns(const QVariant &oldRow,
                                                      const QVariant &newRow) const {
     QList<int> out;
-    const Lib_Inner_Tally &a = typed(oldRow);
-    const Lib_Inner_Tally &b = typed(newRow);
+    const Lib_Inner_Tally &a = libInnerTallyTableModelTyped(oldRow);
+    const Lib_Inner_Tally &b = libInnerTallyTableModelTyped(newRow);
     if (!(a.owner == b.owner))
         out.append(0);
     if (!(a.count == b.count))

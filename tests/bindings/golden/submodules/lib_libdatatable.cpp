@@ -11,10 +11,10 @@ namespace subs {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcLib_LibDataTable, "stdb.bindings")
 
 // The BSATN of column `id` inside a row: the key the cache indexes.
-QByteArrayView idKey(QByteArrayView row) {
+QByteArrayView libLibDataTableIdKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(8);
@@ -22,7 +22,7 @@ QByteArrayView idKey(QByteArrayView row) {
 }
 
 // The order key of index `libData_id_idx_btree` for a row (spacetime/cache/orderkey.h).
-QByteArray libDataIdIdxBtreeOrderKey(QByteArrayView row) {
+QByteArray libLibDataTableLibDataIdIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     quint64 column0{};
     stdb::bsatnRead(r, column0);
@@ -42,14 +42,15 @@ Lib_LibDataTable::Lib_LibDataTable(stdb::DbConnection *connection)
 }
 
 void Lib_LibDataTable::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("id"), idKey);
-    cache->addOrderedIndex(QStringLiteral("libData_id_idx_btree"), libDataIdIdxBtreeOrderKey);
+    cache->setPrimaryKey(QStringLiteral("id"), libLibDataTableIdKey);
+    cache->addOrderedIndex(QStringLiteral("libData_id_idx_btree"),
+                           libLibDataTableLibDataIdIdxBtreeOrderKey);
 }
 
 std::optional<Lib_LibData> Lib_LibDataTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Lib_LibData> row = stdb::fromBsatn<Lib_LibData>(bytes, "lib.libData row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcLib_LibDataTable).noquote()
             << "cannot decode a row of table lib.libData (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

@@ -11,13 +11,13 @@ namespace subs {
 namespace {
 
 // A stored row: decode() put a Lib_LibData there.
-const Lib_LibData &typed(const QVariant &row) {
+const Lib_LibData &libLibDataTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Lib_LibData>());
     return *static_cast<const Lib_LibData *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> libLibDataTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("id"));
     names.append(QByteArrayLiteral("value"));
@@ -27,7 +27,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 Lib_LibDataTableModel::Lib_LibDataTableModel(Lib_LibDataTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, libLibDataTableModelColumns(), parent) {
     reload();
 }
 
@@ -38,7 +38,7 @@ Lib_LibDataTable *Lib_LibDataTableModel::table() const {
 std::optional<Lib_LibData> Lib_LibDataTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return libLibDataTableModelTyped(storedRow(row));
 }
 
 int Lib_LibDataTableModel::rowOf(quint64 id) const {
@@ -51,7 +51,7 @@ QVariant Lib_LibDataTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant Lib_LibDataTableModel::columnValue(const QVariant &row, int column) const {
-    const Lib_LibData &r = typed(row);
+    const Lib_LibData &r = libLibDataTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.id);
@@ -64,8 +64,8 @@ QVariant Lib_LibDataTableModel::columnValue(const QVariant &row, int column) con
 QList<int> Lib_LibDataTableModel::changedColumns(const QVariant &oldRow,
                                                  const QVariant &newRow) const {
     QList<int> out;
-    const Lib_LibData &a = typed(oldRow);
-    const Lib_LibData &b = typed(newRow);
+    const Lib_LibData &a = libLibDataTableModelTyped(oldRow);
+    const Lib_LibData &b = libLibDataTableModelTyped(newRow);
     if (!(a.id == b.id))
         out.append(0);
     if (!(a.value == b.value))

@@ -11,10 +11,10 @@ namespace subs {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRows, "stdb.bindings")
+Q_LOGGING_CATEGORY(lcNoteTable, "stdb.bindings")
 
 // The BSATN of column `id` inside a row: the key the cache indexes.
-QByteArrayView idKey(QByteArrayView row) {
+QByteArrayView noteTableIdKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     const qsizetype start = r.localPosition();
     r.readRaw(8);
@@ -22,7 +22,7 @@ QByteArrayView idKey(QByteArrayView row) {
 }
 
 // The order key of index `note_id_idx_btree` for a row (spacetime/cache/orderkey.h).
-QByteArray noteIdIdxBtreeOrderKey(QByteArrayView row) {
+QByteArray noteTableNoteIdIdxBtreeOrderKey(QByteArrayView row) {
     stdb::BsatnReader r(row);
     quint64 column0{};
     stdb::bsatnRead(r, column0);
@@ -42,14 +42,14 @@ NoteTable::NoteTable(stdb::DbConnection *connection)
 }
 
 void NoteTable::configureCache(stdb::TableCache *cache) {
-    cache->setPrimaryKey(QStringLiteral("id"), idKey);
-    cache->addOrderedIndex(QStringLiteral("note_id_idx_btree"), noteIdIdxBtreeOrderKey);
+    cache->setPrimaryKey(QStringLiteral("id"), noteTableIdKey);
+    cache->addOrderedIndex(QStringLiteral("note_id_idx_btree"), noteTableNoteIdIdxBtreeOrderKey);
 }
 
 std::optional<Note> NoteTable::decodeRow(QByteArrayView bytes) {
     stdb::Expected<Note> row = stdb::fromBsatn<Note>(bytes, "note row");
     if (!row) {
-        qCWarning(lcRows).noquote()
+        qCWarning(lcNoteTable).noquote()
             << "cannot decode a row of table note (are the bindings out of date?):"
             << row.error().toString();
         return std::nullopt;

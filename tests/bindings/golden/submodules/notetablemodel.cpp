@@ -11,13 +11,13 @@ namespace subs {
 namespace {
 
 // A stored row: decode() put a Note there.
-const Note &typed(const QVariant &row) {
+const Note &noteTableModelTyped(const QVariant &row) {
     Q_ASSERT(row.metaType() == QMetaType::fromType<Note>());
     return *static_cast<const Note *>(row.constData());
 }
 
 // The roles' names: the columns' C++ names, in column order.
-QList<QByteArray> columns() {
+QList<QByteArray> noteTableModelColumns() {
     QList<QByteArray> names;
     names.append(QByteArrayLiteral("id"));
     names.append(QByteArrayLiteral("text"));
@@ -27,7 +27,7 @@ QList<QByteArray> columns() {
 } // namespace
 
 NoteTableModel::NoteTableModel(NoteTable *table, QObject *parent)
-    : stdb::TableModel(table, columns(), parent) {
+    : stdb::TableModel(table, noteTableModelColumns(), parent) {
     reload();
 }
 
@@ -38,7 +38,7 @@ NoteTable *NoteTableModel::table() const {
 std::optional<Note> NoteTableModel::row(int row) const {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    return typed(storedRow(row));
+    return noteTableModelTyped(storedRow(row));
 }
 
 int NoteTableModel::rowOf(quint64 id) const {
@@ -51,7 +51,7 @@ QVariant NoteTableModel::decode(QByteArrayView bytes) const {
 }
 
 QVariant NoteTableModel::columnValue(const QVariant &row, int column) const {
-    const Note &r = typed(row);
+    const Note &r = noteTableModelTyped(row);
     switch (column) {
     case 0:
         return stdb::toQmlVariant(r.id);
@@ -63,8 +63,8 @@ QVariant NoteTableModel::columnValue(const QVariant &row, int column) const {
 
 QList<int> NoteTableModel::changedColumns(const QVariant &oldRow, const QVariant &newRow) const {
     QList<int> out;
-    const Note &a = typed(oldRow);
-    const Note &b = typed(newRow);
+    const Note &a = noteTableModelTyped(oldRow);
+    const Note &b = noteTableModelTyped(newRow);
     if (!(a.id == b.id))
         out.append(0);
     if (!(a.text == b.text))

@@ -8,14 +8,14 @@ namespace subs {
 
 namespace {
 
-stdb::Error noConnection() {
+stdb::Error proceduresNoConnection() {
     return stdb::Error(stdb::Error::Kind::Disconnected,
                        QStringLiteral("the connection no longer exists"));
 }
 
 // The SDK's untyped callback for a typed one: decodes the return value.
 template <typename T>
-stdb::ProcedureCallback typed(Procedures::Callback<T> callback) {
+stdb::ProcedureCallback proceduresTyped(Procedures::Callback<T> callback) {
     return [callback = std::move(callback)](const stdb::ProcedureOutcome &outcome) {
         if (!callback)
             return;
@@ -35,18 +35,18 @@ Procedures::Procedures(stdb::DbConnection *connection, QObject *parent)
 
 stdb::Expected<quint32> Procedures::lib_libCount(Callback<quint64> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("lib.lib_count"),
                                        stdb::toBsatn(Lib_LibCountArgs{}),
-                                       typed<quint64>(std::move(callback)));
+                                       proceduresTyped<quint64>(std::move(callback)));
 }
 
 stdb::Expected<quint32> Procedures::lib_libCount(QObject *context, Callback<quint64> callback) {
     if (!m_connection)
-        return noConnection();
+        return proceduresNoConnection();
     return m_connection->callProcedure(QStringLiteral("lib.lib_count"),
                                        stdb::toBsatn(Lib_LibCountArgs{}), context,
-                                       typed<quint64>(std::move(callback)));
+                                       proceduresTyped<quint64>(std::move(callback)));
 }
 
 } // namespace subs

@@ -8,7 +8,7 @@ namespace subs {
 
 namespace {
 
-stdb::Error noConnection() {
+stdb::Error reducersNoConnection() {
     return stdb::Error(stdb::Error::Kind::Disconnected,
                        QStringLiteral("the connection no longer exists"));
 }
@@ -25,7 +25,7 @@ Reducers::Reducers(stdb::DbConnection *connection, QObject *parent)
 
 stdb::Expected<quint32> Reducers::addNote(const QString &text, stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("add_note"), stdb::toBsatn(AddNoteArgs{text}),
                                      std::move(callback));
 }
@@ -33,7 +33,7 @@ stdb::Expected<quint32> Reducers::addNote(const QString &text, stdb::ReducerCall
 stdb::Expected<quint32> Reducers::addNote(const QString &text, QObject *context,
                                           stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("add_note"), stdb::toBsatn(AddNoteArgs{text}),
                                      context, std::move(callback));
 }
@@ -41,7 +41,7 @@ stdb::Expected<quint32> Reducers::addNote(const QString &text, QObject *context,
 stdb::Expected<quint32> Reducers::lib_libInsert(const QString &value,
                                                 stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("lib.lib_insert"),
                                      stdb::toBsatn(Lib_LibInsertArgs{value}), std::move(callback));
 }
@@ -49,7 +49,7 @@ stdb::Expected<quint32> Reducers::lib_libInsert(const QString &value,
 stdb::Expected<quint32> Reducers::lib_libInsert(const QString &value, QObject *context,
                                                 stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("lib.lib_insert"),
                                      stdb::toBsatn(Lib_LibInsertArgs{value}), context,
                                      std::move(callback));
@@ -57,7 +57,7 @@ stdb::Expected<quint32> Reducers::lib_libInsert(const QString &value, QObject *c
 
 stdb::Expected<quint32> Reducers::lib_inner_bump(quint64 owner, stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("lib.inner.bump"),
                                      stdb::toBsatn(Lib_Inner_BumpArgs{owner}), std::move(callback));
 }
@@ -65,7 +65,7 @@ stdb::Expected<quint32> Reducers::lib_inner_bump(quint64 owner, stdb::ReducerCal
 stdb::Expected<quint32> Reducers::lib_inner_bump(quint64 owner, QObject *context,
                                                  stdb::ReducerCallback callback) {
     if (!m_connection)
-        return noConnection();
+        return reducersNoConnection();
     return m_connection->callReducer(QStringLiteral("lib.inner.bump"),
                                      stdb::toBsatn(Lib_Inner_BumpArgs{owner}), context,
                                      std::move(callback));
