@@ -106,8 +106,10 @@ void ReadMarker::startIfUnset() {
         return;
     if (m_model->newestSent())
         markAllRead();
-    else // nothing to read yet: what comes from now on is new
-        setPosition({m_clock->wallTime().micros(), stdb::Identity()});
+    else // nothing to read yet: what comes from now on is new. Just before now: a message
+         // sent in the same millisecond may carry exactly this time (clocks of millisecond
+         // precision, ours and the development host's), and only later ones count as unread.
+        setPosition({m_clock->wallTime().micros() - 1, stdb::Identity()});
 }
 
 void ReadMarker::setAttended(bool attended) {

@@ -889,6 +889,25 @@ private slots:
         QCOMPARE(marker.position()->sentUs, t + 6);
     }
 
+    // A new profile with nothing loaded: what arrives from now on is unread, a message stamped
+    // in the very millisecond the position was taken too (the development host's timestamps
+    // have millisecond precision, like the client's clock; this was a flaky e2e test).
+    void emptyStartCountsMessagesOfTheSameMillisecond() {
+        stdb::ManualClock clock;
+        const qint64 t = noonUs();
+        clock.setWallTime(Timestamp::fromMicros(t));
+        MessageModel m;
+        m.setOwnIdentity(id(1));
+        ReadMarker marker(&m, &clock);
+        marker.startIfUnset();
+        QVERIFY(marker.position());
+        QCOMPARE(marker.unreadCount(), 0);
+        m.addMessages({msg(2, t, QStringLiteral("same millisecond")),
+                       msg(2, t + 1, QStringLiteral("later"))});
+        QCOMPARE(marker.unreadCount(), 2);
+        QCOMPARE(marker.firstUnreadRow(), 0);
+    }
+
     // The position moves only while the window is attended and the newest message is on
     // screen, after the delay, and only up to the message that was newest when that began.
     void readPositionMovesAfterTheNewestWasSeen() {
