@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/bsatn/uuid.h"
 
+#include "spacetime/hexdigit_p.h"
+
 #include <QDebug>
 #include <QRandomGenerator>
 
@@ -9,17 +11,6 @@
 namespace stdb {
 
 namespace {
-
-int hexValue(QChar c) {
-    const char16_t u = c.unicode();
-    if (u >= u'0' && u <= u'9')
-        return u - u'0';
-    if (u >= u'a' && u <= u'f')
-        return u - u'a' + 10;
-    if (u >= u'A' && u <= u'F')
-        return u - u'A' + 10;
-    return -1;
-}
 
 // 32 hex digits, with hyphens at 8, 13, 18 and 23 when `hyphenated`.
 bool parseDigits(QStringView s, bool hyphenated, Uuid::Bytes &out) {
@@ -30,7 +21,7 @@ bool parseDigits(QStringView s, bool hyphenated, Uuid::Bytes &out) {
                 return false;
             continue;
         }
-        const int v = hexValue(s[i]);
+        const int v = hexDigitValue(s[i]);
         if (v < 0)
             return false;
         quint8 &b = out[nibble / 2];

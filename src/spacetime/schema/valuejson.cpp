@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/schema/valuejson.h"
 
+#include "spacetime/hexdigit_p.h"
 #include "spacetime/schema/jsonpath.h"
 
 #include <QJsonArray>
@@ -625,19 +626,9 @@ std::optional<QByteArray> ValueJson::fromHex(QStringView hex) {
         return std::nullopt;
     QByteArray out;
     out.reserve(hex.size() / 2);
-    auto digit = [](QChar c) -> int {
-        const char16_t u = c.unicode();
-        if (u >= u'0' && u <= u'9')
-            return u - u'0';
-        if (u >= u'a' && u <= u'f')
-            return u - u'a' + 10;
-        if (u >= u'A' && u <= u'F')
-            return u - u'A' + 10;
-        return -1;
-    };
     for (qsizetype i = 0; i < hex.size(); i += 2) {
-        const int hi = digit(hex[i]);
-        const int lo = digit(hex[i + 1]);
+        const int hi = hexDigitValue(hex[i]);
+        const int lo = hexDigitValue(hex[i + 1]);
         if (hi < 0 || lo < 0)
             return std::nullopt;
         out.append(char(hi << 4 | lo));
