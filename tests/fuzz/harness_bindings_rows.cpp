@@ -145,8 +145,12 @@ private:
         return out;
     }
     void report(const CacheChanges &changes) {
+        // The hidden replica reports nothing but event rows, which come once and are never
+        // part of a snapshot (ClientCache passes them on at once).
         if (m_cache.isResyncing())
-            FUZZ_CHECK(changes.tables.isEmpty(), "the hidden replica reported changes");
+            for (const TableDelta &d : changes.tables)
+                FUZZ_CHECK(d.inserted.isEmpty() && d.deleted.isEmpty() && d.updated.isEmpty(),
+                           "the hidden replica reported row changes");
         checkChanges(changes);
     }
 
