@@ -325,6 +325,11 @@ int runChat(const QStringList &arguments) {
     QObject::connect(&client, &chat::ChatClient::synchronized, &syncLoop, &QEventLoop::quit);
     QTimer::singleShot(300000, &syncLoop, &QEventLoop::quit);
     const ProcessUsage usageStart = processUsage();
+    // Faults by thread: the connection's I/O thread (named after its QThread) receives,
+    // decompresses, decodes and builds the cache tables; the GUI thread applies and reports.
+    const QByteArray ioThread = "stdb-socket";
+    const qint64 ioFaultsStart = qMax<qint64>(0, namedThreadsMinorFaults(ioThread));
+    const qint64 guiFaultsStart = threadMinorFaults();
     client.start();
     // Time the connection spends reporting the snapshots: typed row decode, conversion and the
     // model updates, on the GUI thread.
@@ -332,14 +337,20 @@ int runChat(const QStringList &arguments) {
     qint64 reportNs = 0;
     qint64 reportCpuStart = 0;
     qint64 reportCpuNs = 0;
+    qint64 reportFaultsStart = 0;
+    qint64 reportFaults = 0;
     // The history's own message: the largest one until synchronised.
     FrameTiming history;
     qint64 syncedNs = 0;
     ProcessUsage usageSynced;
+    qint64 ioFaultsSynced = 0;
+    qint64 guiFaultsSynced = 0;
     QObject::connect(&client, &chat::ChatClient::synchronized, [&] {
         if (syncedNs == 0) {
             syncedNs = FrameTiming::nowNs();
             usageSynced = processUsage();
+            ioFaultsSynced = namedThreadsMinorFaults(ioThread);
+            guiFaultsSynced = threadMinorFaults();
         }
     });
     if (stdb::DbConnection *conn = client.connection()) {
@@ -351,12 +362,14 @@ int runChat(const QStringList &arguments) {
                          [&](const stdb::EventContext &) {
                              reportClock.start();
                              reportCpuStart = threadCpuNs();
+                             reportFaultsStart = threadMinorFaults();
                          });
         QObject::connect(conn, &stdb::DbConnection::changesReported,
                          [&](const stdb::EventContext &ctx) {
                              if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied) {
                                  reportNs += reportClock.nsecsElapsed();
                                  reportCpuNs += threadCpuNs() - reportCpuStart;
+                                 reportFaults += threadMinorFaults() - reportFaultsStart;
                              }
                          });
     }
@@ -509,6 +522,16 @@ int runChat(const QStringList &arguments) {
                .arg(usageSynced.minorFaults - usageStart.minorFaults)
                .arg(ms(host.value(7)), 0, 'f', 0)
                .arg(host.value(8));
+    // Where those faults happened (-1: the platform cannot say).
+    const qint64 ioFaults = ioFaultsSynced >= 0 ? ioFaultsSynced - ioFaultsStart : -1;
+    const qint64 guiFaults = guiFaultsSynced >= 0 ? guiFaultsSynced - guiFaultsStart : -1;
+    const qint64 allFaults = usageSynced.minorFaults - usageStart.minorFaults;
+    out << u"  minor page faults by thread: I/O thread %1 (receive, decompress, decode, cache "
+           u"tables), GUI thread %2 (of which %3 reporting the snapshot to the models), other "
+           u"threads %4\n"_s.arg(ioFaults)
+               .arg(guiFaults)
+               .arg(reportFaults)
+               .arg(ioFaults >= 0 && guiFaults >= 0 ? allFaults - ioFaults - guiFaults : -1);
     out << u"  first screenful of rows (40 x 3 roles): %1 us\n"_s.arg(viewUs);
     out << u"  RSS: %1 MB before, %2 MB synchronised, %3 MB peak\n"_s.arg(mb(rssBefore), 0, 'f', 0)
                .arg(mb(rssSynced), 0, 'f', 0)
