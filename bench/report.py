@@ -379,6 +379,13 @@ if split_runs:
     cpu_host = [search(r"; host ([\d.]+) ms", t) for _, _, t, _ in split_runs]
     p("| CPU, all threads: client start() → synchronized (minor page faults) | " + " | ".join(
         f"{fmt(c, 0)} ms ({fmt(f, 0)})" for c, f in zip(cpu_client, faults_client)) + " |")
+    faults_io = [search(r"faults by thread: I/O thread (-?\d+)", t) for _, _, t, _ in split_runs]
+    faults_gui = [search(r"GUI thread (-?\d+) \(of which", t) for _, _, t, _ in split_runs]
+    faults_report = [search(r"\(of which (-?\d+) reporting", t) for _, _, t, _ in split_runs]
+    p("| minor page faults: client I/O thread (receive, decompress, decode, cache) / GUI thread "
+      "(of which reporting to the models) | " + " | ".join(
+        f"{fmt(i, 0)} / {fmt(g, 0)} ({fmt(r, 0)})"
+        for i, g, r in zip(faults_io, faults_gui, faults_report)) + " |")
     p("| CPU, all threads: host, Subscribe → flushed | " + " | ".join(
         f"{fmt(c, 0)} ms" for c in cpu_host) + " |")
     for name, _, _, _ in split_runs[1:]:
@@ -394,8 +401,11 @@ if split_runs:
       "the receive rate (the CPU row counts them); the last column shows the same run with "
       "the client's malloc on transparent huge pages "
       "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). The buffers the SDK allocates itself take "
-      "huge pages already: the cache's big arrays (`LargeBlock`) and the decompressed "
-      "message; the socket's buffers belong to Qt. With compression the host's "
+      "huge pages already: the cache's big arrays (`LargeBlock`, on 2 MiB boundaries) and the "
+      "decompressed message; the socket's buffers and the message `QWebSocket` reassembles "
+      "belong to Qt, which appends every frame to its own message whether or not anyone "
+      "listens for the frames, and the GUI thread's faults are the chat layer's message "
+      "batch (the fault rows by thread). With compression the host's "
       "compression (single-threaded, as SpacetimeDB's) comes before its first byte.")
 
 # ---- 4 stall --------------------------------------------------------------------------------
