@@ -219,9 +219,13 @@ void SocketWorker::takeOverReading() {
     if (!m_transport)
         return;
     // connected() comes from inside QWebSocket's handling of the handshake answer, before it
-    // reads what followed it: from here on the frames are ours. QWebSocket's reading is the
-    // only connection it has to the transport's readyRead.
-    QObject::disconnect(m_transport, &QIODevice::readyRead, m_socket, nullptr);
+    // reads what followed it: from here on the frames are ours. QWebSocket's reading is its
+    // only connection to the transport's readyRead (Qt 6.4 to 6.8, qwebsocket_p.cpp).
+    if (!QObject::disconnect(m_transport, &QIODevice::readyRead, m_socket, nullptr)) {
+        // A Qt that reads some other way keeps reading: two readers would split the stream.
+        qCDebug(lcConnection) << "QWebSocket reads its transport another way; it keeps reading";
+        return;
+    }
     m_reader = std::make_unique<WebSocketReader>(
         qint64(std::min<quint64>(m_socket->maxAllowedIncomingMessageSize(),
                                  quint64(std::numeric_limits<qsizetype>::max()))));

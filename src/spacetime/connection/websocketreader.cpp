@@ -150,22 +150,29 @@ bool WebSocketReader::startData(QList<Event> &out) {
              QStringLiteral("message larger than the limit of %1 bytes").arg(m_maxMessageSize));
         return false;
     }
-    const qsizetype need = m_used + qsizetype(m_left);
+    return true;
+}
+
+void WebSocketReader::reserveFor(qsizetype need) {
     if (need <= m_message.size())
-        return true;
-    // A message of one frame gets exactly its size; a growing one doubles, in fresh buffers
-    // offered for huge pages before the copy writes them.
-    qsizetype capacity = need;
-    if (!(m_fin && m_used == 0)) {
+        return;
+    // Where this frame ends the message, no buffer needs to reach beyond it.
+    const qsizetype end = m_used + qsizetype(m_left);
+    qsizetype capacity;
+    if (m_fin && m_used == 0 && end <= kExactUpTo) {
+        // A message of one frame gets exactly its size.
+        capacity = end;
+    } else {
+        // A growing message doubles, in fresh buffers offered for huge pages before the copy
+        // writes them; memory follows the bytes that arrived, not what a header claims.
         capacity = std::max({need, 2 * m_message.size(), kFirstBuffer});
-        capacity = qsizetype(std::min<qint64>(capacity, m_maxMessageSize));
+        capacity = qsizetype(std::min<qint64>(capacity, m_fin ? end : m_maxMessageSize));
     }
     QByteArray grown(capacity, Qt::Uninitialized);
     offerHugePages(grown.data(), size_t(grown.size()));
     if (m_used > 0)
         std::memcpy(grown.data(), m_message.constData(), size_t(m_used));
     m_message = std::move(grown);
-    return true;
 }
 
 bool WebSocketReader::deliverControl(QList<Event> &out) {
@@ -255,7 +262,12 @@ QList<WebSocketReader::Event> WebSocketReader::read(QIODevice *device) {
             continue;
         }
         while (m_left > 0) {
-            const qint64 n = device->read(m_message.data() + m_used, qint64(m_left));
+            const qint64 available = device->bytesAvailable();
+            if (available <= 0)
+                break;
+            const qint64 chunk = qint64(std::min<quint64>(m_left, quint64(available)));
+            reserveFor(m_used + qsizetype(chunk));
+            const qint64 n = device->read(m_message.data() + m_used, chunk);
             if (n <= 0)
                 break;
             unmask(m_message.data() + m_used, qsizetype(n));

@@ -21,7 +21,8 @@ namespace stdb {
 // history of ~90 MB in 4 KiB frames, so that is ~2.4 times the history in freshly touched 4 KiB
 // pages: ~54 000 page faults, most of the client's time on a virtual machine
 // (docs/PERFORMANCE.md). Here a message grows in buffers offered for huge pages
-// (hugepages_p.h), and a message of one frame is read straight into a buffer of its size.
+// (hugepages_p.h), and a message of one frame is read straight into a buffer of its size
+// (up to kExactUpTo: beyond, memory follows the bytes that arrived, not the header's claim).
 //
 // The checks are QWebSocket's: reserved bits, opcodes, control frames (final, at most 125
 // bytes), continuation order, close codes, UTF-8 of text and close reasons, and the message size
@@ -47,12 +48,15 @@ public:
     bool messageInTransit() const { return m_messageOp != 0; }
     bool finished() const { return m_finished; }
 
-    // Below this, a growing message's first buffer (a message of one frame gets its size).
+    // A growing message's first buffer.
     static constexpr qsizetype kFirstBuffer = 64 * 1024;
+    // Up to this size a message of one frame gets its buffer at once, from the header.
+    static constexpr qsizetype kExactUpTo = qsizetype(16) << 20;
 
 private:
     bool readHeader(QIODevice *device, QList<Event> &out);
     bool startData(QList<Event> &out);
+    void reserveFor(qsizetype need);
     void fail(QList<Event> &out, int code, const QString &why);
     void unmask(char *data, qsizetype n);
     bool deliverControl(QList<Event> &out);
