@@ -326,7 +326,7 @@ SPLIT_STAGES = [
     ("host_queued", "host: last frame handed to the socket (its write buffer)"),
     ("host_flushed", "host: last byte written to the kernel"),
     ("first_bytes", "client: first bytes of the message read"),
-    ("reassembled", "client: message reassembled by `QWebSocket`"),
+    ("reassembled", "client: message reassembled (`WebSocketReader`)"),
     ("decompressed", "client: decompressed"),
     ("decoded", "client: decoded"),
     ("cache_built", "client: cache tables built (I/O thread)"),
@@ -392,21 +392,20 @@ if split_runs:
         p("")
         p(meta_line(name))
     p("")
-    p("Reading the split. *first bytes → reassembled* is `QWebSocket` at work on the client's "
-      "I/O thread, paced by the host's writing: it reads the socket into `QTcpSocket`'s ring "
-      "buffer, copies each complete WebSocket frame out of it and appends it to the message. "
-      "That message grows by doubling, and each growth copies it into a fresh block: about "
-      "2.4 times the history in freshly touched memory. On a virtual machine every first "
-      "touch of a 4 KiB page is a fault of tens of µs, so these faults, not the copying, set "
-      "the receive rate (the CPU row counts them); the last column shows the same run with "
-      "the client's malloc on transparent huge pages "
-      "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). The buffers the SDK allocates itself take "
-      "huge pages already: the cache's big arrays (`LargeBlock`, on 2 MiB boundaries) and the "
-      "decompressed message; the socket's buffers and the message `QWebSocket` reassembles "
-      "belong to Qt, which appends every frame to its own message whether or not anyone "
-      "listens for the frames, and the GUI thread's faults are the chat layer's message "
-      "batch (the fault rows by thread). With compression the host's "
-      "compression (single-threaded, as SpacetimeDB's) comes before its first byte.")
+    p("Reading the split. *first bytes → reassembled* is the SDK's `WebSocketReader` on the "
+      "client's I/O thread, paced by the host's writing: once the handshake is done it reads "
+      "the frames from `QWebSocket`'s TCP socket itself and appends them to a message buffer "
+      "offered for transparent huge pages. `QWebSocket` would append every frame to a "
+      "`QByteArray` of its own that grows by doubling, copied at each growth, whether or not "
+      "anyone listens for the frames: about 2.4 times the history in freshly touched 4 KiB "
+      "pages, ~54 000 page faults of tens of µs each on a virtual machine. The buffers the "
+      "SDK allocates itself all take huge pages: the message, the decompressed body and the "
+      "cache's big arrays (`LargeBlock`, on 2 MiB boundaries). Most faults left are the GUI "
+      "thread's, in the chat layer's message batch, and the I/O thread's socket reads into "
+      "`QTcpSocket`'s buffer (the fault rows by thread); the last column shows the same run "
+      "with the whole client's malloc on huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). "
+      "With compression the host's compression (single-threaded, as SpacetimeDB's) comes "
+      "before its first byte.")
 
 # ---- 4 stall --------------------------------------------------------------------------------
 p("")
