@@ -53,14 +53,6 @@ Error tooLarge(Compression c, qsizetype maxSize) {
                                 .arg(maxSize));
 }
 
-// A history message inflates to ~100 MB at once: large outputs are offered for transparent
-// huge pages (hugepages_p.h) before they are written. A fresh block this large is a mapping of
-// its own (glibc's malloc mmaps it), so the advice reaches its pages before anything touches
-// them.
-void offerHugePages(QByteArray &buf) {
-    stdb::offerHugePages(buf.data(), size_t(buf.size()));
-}
-
 // Growable output that never holds more than cap bytes. One byte past maxSize is allowed so a
 // stream that produces even a single byte too many is noticed without inflating the rest.
 class CappedOutput {
@@ -95,11 +87,9 @@ public:
     }
 
 private:
-    static QByteArray freshBuffer(qsizetype size) {
-        QByteArray b(size, Qt::Uninitialized);
-        offerHugePages(b);
-        return b;
-    }
+    // A history message inflates to ~100 MB at once: large outputs take huge pages, offered
+    // before anything writes them (hugepages_p.h).
+    static QByteArray freshBuffer(qsizetype size) { return hugePageBuffer(size); }
     QByteArray m_buf;
     qsizetype m_cap;
     qsizetype m_used = 0;

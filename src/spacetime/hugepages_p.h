@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QByteArray>
 #include <QtGlobal>
 
 #include <cstddef>
@@ -49,6 +50,25 @@ inline void offerHugePages(void *data, size_t size) {
 // `p` rounded up to the next multiple of kHugePageSize (unchanged if it is one).
 inline quintptr alignUpToHugePage(quintptr p) {
     return (p + (kHugePageSize - 1)) & ~quintptr(kHugePageSize - 1);
+}
+
+// A QByteArray of `size` uninitialized bytes for a large buffer written once (a received
+// message, a decompressed body): from kHugePageSize up (on Linux) its data starts on a 2 MiB
+// boundary and its whole huge pages are offered, so no 4 KiB page at either end faults on its
+// own. The array allocates 4 MiB more than it holds (address space only: that slack is
+// never written, except within the last huge page) and starts past its unaligned head: Qt 6
+// erases at the front of an unshared array by moving its start, not its bytes.
+inline QByteArray hugePageBuffer(qsizetype size) {
+    if (!kHugePageAdvice || size < qsizetype(kHugePageSize))
+        return QByteArray(size, Qt::Uninitialized);
+    const qsizetype slack = 2 * qsizetype(kHugePageSize);
+    QByteArray b(size + slack, Qt::Uninitialized);
+    const auto at = reinterpret_cast<quintptr>(b.constData());
+    const auto head = qsizetype(alignUpToHugePage(at) - at);
+    offerHugePages(b.data() + head, size_t(alignUpToHugePage(quintptr(size))));
+    b.remove(0, head);
+    b.truncate(size);
+    return b;
 }
 
 } // namespace stdb

@@ -5,6 +5,7 @@
 #include "quickstartrows.h"
 #include "spacetime/cache/clientcache.h"
 #include "spacetime/cache/largeblock.h"
+#include "spacetime/hugepages_p.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -488,6 +489,30 @@ private slots:
             QCOMPARE(reinterpret_cast<quintptr>(assigned.data()), address);
         }
         QVERIFY(!LargeBlock(0).data());
+    }
+
+    // hugePageBuffer: a QByteArray of the size asked for, every byte writable; from 2 MiB up
+    // (on Linux) its data starts on a 2 MiB boundary. It shrinks and detaches like any other.
+    void hugePageBufferAligned() {
+        for (const qsizetype size :
+             {qsizetype(0), qsizetype(5000), qsizetype(kHugePageSize) - 1, qsizetype(kHugePageSize),
+              qsizetype(kHugePageSize) * 5 + 12345}) {
+            QByteArray b = hugePageBuffer(size);
+            QCOMPARE(b.size(), size);
+            if (size == 0)
+                continue;
+            std::memset(b.data(), 0x5a, size_t(size));
+            QCOMPARE(b.at(size - 1), char(0x5a));
+#ifdef Q_OS_LINUX
+            if (size >= qsizetype(kHugePageSize))
+                QCOMPARE(reinterpret_cast<quintptr>(b.constData()) % kHugePageSize, quintptr(0));
+#endif
+            const QByteArray shared = b;
+            b.truncate(size / 2);
+            QCOMPARE(b.size(), size / 2);
+            QCOMPARE(shared.size(), size);
+            QCOMPARE(shared.at(size - 1), char(0x5a));
+        }
     }
 
     // Tables prepared elsewhere (a connection's decoder thread) are adopted into empty tables

@@ -168,8 +168,7 @@ void WebSocketReader::reserveFor(qsizetype need) {
         capacity = std::max({need, 2 * m_message.size(), kFirstBuffer});
         capacity = qsizetype(std::min<qint64>(capacity, m_fin ? end : m_maxMessageSize));
     }
-    QByteArray grown(capacity, Qt::Uninitialized);
-    offerHugePages(grown.data(), size_t(grown.size()));
+    QByteArray grown = hugePageBuffer(capacity);
     if (m_used > 0)
         std::memcpy(grown.data(), m_message.constData(), size_t(m_used));
     m_message = std::move(grown);
