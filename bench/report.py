@@ -326,7 +326,7 @@ SPLIT_STAGES = [
     ("host_queued", "host: last frame handed to the socket (its write buffer)"),
     ("host_flushed", "host: last byte written to the kernel"),
     ("first_bytes", "client: first bytes of the message read"),
-    ("reassembled", "client: message reassembled (`WebSocketReader`)"),
+    ("reassembled", "client: message reassembled (`QWebSocket`; proposal: `WebSocketReader`)"),
     ("decompressed", "client: decompressed"),
     ("decoded", "client: decoded"),
     ("cache_built", "client: cache tables built (I/O thread)"),
@@ -336,7 +336,10 @@ SPLIT_STAGES = [
 ]
 split_runs = []
 for name, label in (("chat", "none"), ("chat_gzip", "gzip"), ("chat_brotli", "Brotli"),
-                    ("chat_thp", "none, client malloc on huge pages")):
+                    ("chat_thp", "none, client malloc on huge pages"),
+                    ("chat_own", "proposal: own frame reader, none"),
+                    ("chat_gzip_own", "proposal: own frame reader, gzip"),
+                    ("chat_brotli_own", "proposal: own frame reader, Brotli")):
     text = read(f"{name}.out")
     line = search(r"time split \(ms since start\(\)\):(.*)$", text, cast=str)
     if not line:
@@ -392,20 +395,22 @@ if split_runs:
         p("")
         p(meta_line(name))
     p("")
-    p("Reading the split. *first bytes → reassembled* is the SDK's `WebSocketReader` on the "
-      "client's I/O thread, paced by the host's writing: once the handshake is done it reads "
-      "the frames from `QWebSocket`'s TCP socket itself and appends them to a message buffer "
-      "offered for transparent huge pages. `QWebSocket` would append every frame to a "
-      "`QByteArray` of its own that grows by doubling, copied at each growth, whether or not "
-      "anyone listens for the frames: about 2.4 times the history in freshly touched 4 KiB "
-      "pages, ~54 000 page faults of tens of µs each on a virtual machine. The buffers the "
-      "SDK allocates itself all take huge pages: the message, the decompressed body and the "
-      "cache's big arrays (`LargeBlock`, on 2 MiB boundaries). Most faults left are the GUI "
-      "thread's, in the chat layer's message batch, and the I/O thread's socket reads into "
-      "`QTcpSocket`'s buffer (the fault rows by thread); the last column shows the same run "
-      "with the whole client's malloc on huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). "
-      "With compression the host's compression (single-threaded, as SpacetimeDB's) comes "
-      "before its first byte.")
+    p("Reading the split. *first bytes → reassembled* is `QWebSocket` at work on the client's "
+      "I/O thread, paced by the host's writing: it reads the socket into `QTcpSocket`'s "
+      "buffer, copies each complete WebSocket frame out of it and appends it to the message, a "
+      "`QByteArray` of its own that grows by doubling and is copied at each growth, whether "
+      "or not anyone listens for the frames: about 2.4 times the history in freshly touched "
+      "4 KiB pages, tens of thousands of page faults of tens of µs each on a virtual machine "
+      "(the I/O thread's fault row). That is the SDK's default. The columns marked *proposal* "
+      "run the same history with `ConnectionOptions::ownFrameReader` (`--own-frame-reader`), "
+      "which awaits a decision (issue 21): once `QWebSocket`'s handshake is done the SDK reads "
+      "the frames from its TCP socket itself (`WebSocketReader`) into a message buffer "
+      "offered for transparent huge pages. Every other buffer the SDK allocates itself takes "
+      "huge pages in both: the decompressed body and the cache's big arrays (`LargeBlock`, on "
+      "2 MiB boundaries), as does the chat layer's message batch. The *client malloc on huge "
+      "pages* column shows the default with the whole client's malloc on huge pages "
+      "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). With compression the host's compression "
+      "(single-threaded, as SpacetimeDB's) comes before its first byte.")
 
 # ---- 4 stall --------------------------------------------------------------------------------
 p("")
@@ -590,8 +595,9 @@ p("Each benchmark can also be run on its own (`build/bin/spacetime-bench <comman
 p("")
 p("## Raw outputs")
 p("")
-for name in ("decode", "apply", "chat", "chat_gzip", "chat_brotli", "chat_thp", "stall", "hostload", "roundtrip",
-             "startup", "latency", "view"):
+for name in ("decode", "apply", "chat", "chat_gzip", "chat_brotli", "chat_thp", "chat_own",
+             "chat_gzip_own", "chat_brotli_own", "stall", "hostload", "roundtrip", "startup",
+             "latency", "view"):
     text = read(f"{name}.out").strip()
     if not text:
         continue

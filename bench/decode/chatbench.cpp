@@ -244,8 +244,13 @@ int runChat(const QStringList &arguments) {
         u"The server's WebSocket frame payload size (default 4096, as SpacetimeDB); 0: one\n"
         u"QWebSocket::sendBinaryMessage per message (512 KiB frames, all queued at once)."_s,
         u"BYTES"_s, u"4096"_s);
+    const QCommandLineOption ownReaderOpt(
+        u"own-frame-reader"_s,
+        u"The client reads the WebSocket frames with the SDK's own reader (a proposal; default:\n"
+        u"QWebSocket reads and reassembles them)."_s);
     const QCommandLineOption serveOpt(u"serve"_s, u"(internal) be the server."_s);
-    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, frameSizeOpt, serveOpt});
+    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, frameSizeOpt,
+                  ownReaderOpt, serveOpt});
     p.process(QStringList{u"spacetime-bench chat"_s} + arguments);
     const int rows = p.value(rowsOpt).toInt();
     const int users = p.value(usersOpt).toInt();
@@ -315,6 +320,7 @@ int runChat(const QStringList &arguments) {
     o.outboxPath = u":memory:"_s;
     o.maxMessages = 0; // keep all of them: the bench measures the whole snapshot
     o.compression = compression;
+    o.ownFrameReader = p.isSet(ownReaderOpt);
     chat::ChatClient client(o);
     chat::MessageModel *model = client.messages();
 
@@ -475,6 +481,8 @@ int runChat(const QStringList &arguments) {
     out << u"chat: %1 messages + %2 users into a ChatClient (machine: %3 cores)\n"_s.arg(rows)
                .arg(users)
                .arg(QThread::idealThreadCount());
+    out << u"  frames read by: %1\n"_s.arg(
+        o.ownFrameReader ? u"the SDK's WebSocketReader (proposal)"_s : u"QWebSocket (default)"_s);
     out << u"  start() -> synchronized: %1 ms (socket, decode, cache, typed rows, models)\n"_s.arg(
         syncMs);
     out << u"  snapshot reported to the models (rows read in place + MessageModel/UserModel "

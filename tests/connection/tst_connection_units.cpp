@@ -319,6 +319,7 @@ void TestConnectionUnits::builderDefaults() {
     QCOMPARE(o->compression, Compression::Gzip);
     QVERIFY(!o->confirmedReads.has_value());
     QVERIFY(!o->lightMode);
+    QVERIFY(!o->ownFrameReader); // QWebSocket reads by default; the own reader is a proposal
     QCOMPARE(o->protocol, ProtocolVersion::V2);
     QVERIFY(!o->reconnect.enabled);
     QCOMPARE(o->reconnect.initialDelay, 500ms);
@@ -334,6 +335,7 @@ void TestConnectionUnits::builderDefaults() {
                  .withToken(QStringLiteral("eyJ.abc.def"))
                  .withConfirmedReads(false)
                  .withLightMode(true)
+                 .withOwnFrameReader(true)
                  .withCompression(Compression::Brotli)
                  .withProtocol(ProtocolVersion::V3)
                  .options();
@@ -342,6 +344,7 @@ void TestConnectionUnits::builderDefaults() {
     QVERIFY(t);
     QCOMPARE(t->confirmedReads, std::optional<bool>(false));
     QVERIFY(t->lightMode);
+    QVERIFY(t->ownFrameReader);
     QCOMPARE(t->compression, Compression::Brotli);
     QCOMPARE(t->protocol, ProtocolVersion::V3);
     QCOMPARE(t->token, QStringLiteral("eyJ.abc.def"));

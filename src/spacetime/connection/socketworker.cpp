@@ -83,7 +83,8 @@ void SocketWorker::open(const SocketSession &session) {
         m_watchdog->start();
         Q_EMIT opened(m_generation, m_socket->subprotocol());
         // Frames that came with the handshake answer are reported after opened().
-        takeOverReading();
+        if (m_session.ownFrameReader)
+            takeOverReading();
     });
     // Over TLS the socket may report disconnected() before its error: look once both are in.
     connect(s, &QWebSocket::disconnected, this, [this, s] {
@@ -230,6 +231,7 @@ void SocketWorker::takeOverReading() {
         qint64(std::min<quint64>(m_socket->maxAllowedIncomingMessageSize(),
                                  quint64(std::numeric_limits<qsizetype>::max()))));
     connect(m_transport, &QIODevice::readyRead, this, &SocketWorker::readFrames);
+    qCDebug(lcFrames) << "frames of" << m_display << "are read by WebSocketReader";
     readFrames();
 }
 

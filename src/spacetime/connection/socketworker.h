@@ -39,6 +39,7 @@ struct STDB_EXPORT SocketSession {
     std::chrono::milliseconds pingTimeout{30000};
     std::chrono::milliseconds connectTimeout{20000}; // bounds the upgrade probe
     QString display;                                 // the server as people read it, for log lines
+    bool ownFrameReader = false; // frames read by WebSocketReader after the handshake
 };
 
 // Owns a DbConnection's QWebSocket on the connection's I/O thread. Frames are received,
