@@ -44,6 +44,16 @@ QString QueryEmitter::declarations() const {
                        .arg(t.cppClass);
         out += members + QStringLiteral("    };\n");
     }
+    if (t.isEvent)
+        out += QStringLiteral(
+            "    // An event table: a semijoin reads it in FROM, never as the lookup table.\n"
+            "    static constexpr stdb::query::SourceKind kSourceKind = "
+            "stdb::query::SourceKind::EventTable;\n");
+    else if (t.isView)
+        out += QStringLiteral(
+            "    // A view: its scan always has the server's filter on the view arguments.\n"
+            "    static constexpr stdb::query::SourceKind kSourceKind = "
+            "stdb::query::SourceKind::View;\n");
     out +=
         QStringLiteral("    // SELECT * FROM this table, for subscriptions and one-off queries.\n");
     out +=

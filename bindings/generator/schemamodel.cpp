@@ -566,6 +566,14 @@ void SchemaModel::buildTables() {
                        g.columns[col].pascalName;
             g.lookups.append(x);
         };
+        // Event tables too: one can be the FROM side of a semijoin (stdb::query::Semijoin puts
+        // it there); the official builders likewise give event tables their indexed columns.
+        for (const stdb::IndexDef &x : t.indexes) {
+            const int c = x.columns.size() == 1 ? x.columns.front() : -1;
+            if (c >= 0 && c < g.columns.size() && !g.joinColumns.contains(c))
+                g.joinColumns.append(c);
+        }
+        std::sort(g.joinColumns.begin(), g.joinColumns.end());
         if (!g.isEvent) {
             g.primaryKey = t.primaryKeyColumn();
             lookup(g.primaryKey, true);
@@ -575,12 +583,6 @@ void SchemaModel::buildTables() {
             for (const stdb::IndexDef &x : t.indexes)
                 if (x.columns.size() == 1)
                     lookup(x.columns.front(), t.isUniqueColumn(x.columns.front()));
-            for (const stdb::IndexDef &x : t.indexes) {
-                const int c = x.columns.size() == 1 ? x.columns.front() : -1;
-                if (c >= 0 && c < g.columns.size() && !g.joinColumns.contains(c))
-                    g.joinColumns.append(c);
-            }
-            std::sort(g.joinColumns.begin(), g.joinColumns.end());
             QStringList methods;
             for (const GenIndex &x : std::as_const(g.lookups))
                 methods << x.method.mid(x.method.startsWith(u"findBy") ? 6 : 8);
@@ -806,6 +808,11 @@ void SchemaModel::buildViews() {
             x.unique = true;
             x.method = QStringLiteral("findBy") + g.columns[g.primaryKey].pascalName;
             g.lookups.append(x);
+            // The server indexes a view's backing table on (arg_hash, primary key) and fixes
+            // arg_hash by the view's own filter, so a subscription join can look rows up by
+            // the primary key (crates/schema from_view_def_for_datastore, crates/physical-plan
+            // expand_views and ix_join_candidate). Its other columns have no index.
+            g.joinColumns.append(g.primaryKey);
         } else if (!v.primaryKey.isEmpty()) {
             unsupported(path, QStringLiteral("view \"%1\": a primary key of more than one column "
                                              "(%2) cannot be generated; without it, a changed row "

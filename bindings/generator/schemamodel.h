@@ -74,7 +74,7 @@ struct GenTable {
     QStringList skippedIndexes; // index names we could not offer (multi-column)
     QList<GenOrderedIndex> orderedIndexes;
     // Columns with a single-column index on the server: the columns a typed semijoin may join
-    // on (the server requires an index on both join columns). Not for views and event tables.
+    // on (the server requires an index on both join columns). A view's: its primary key.
     QList<int> joinColumns;
     bool isEvent = false;
     bool isPublic = true;

@@ -8,6 +8,7 @@
 #include "fixture/module.h"
 #include "fixture/secret.h"
 #include "subs/module.h"
+#include "views/module.h"
 
 #include "spacetime/cache/orderkey.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
@@ -25,6 +26,18 @@ namespace protocol = stdb::protocol;
 template <typename A, typename B>
 concept MakesJoin = requires(const A &a, const B &b) {
     (a == b).columnOf({});
+};
+
+// Query<A>::leftSemijoin / rightSemijoin with a Query<B> compile.
+template <typename A, typename B>
+concept LeftSemijoins = requires(const stdb::query::Query<A> &a, const stdb::query::Query<B> &b,
+                                 const stdb::query::JoinOn<A, B> &on) {
+    a.leftSemijoin(b, on);
+};
+template <typename A, typename B>
+concept RightSemijoins = requires(const stdb::query::Query<A> &a, const stdb::query::Query<B> &b,
+                                  const stdb::query::JoinOn<A, B> &on) {
+    a.rightSemijoin(b, on);
 };
 
 namespace {
@@ -702,6 +715,116 @@ private slots:
         static_assert(!MakesJoin<decltype(N::text), decltype(L::value)>); // not indexed
         static_assert(!MakesJoin<decltype(N::id), decltype(N::id)>);      // the same table
         static_assert(!MakesJoin<decltype(N::id), decltype(L::value)>);   // one side not indexed
+    }
+
+    // Views join on their primary key (the server's index on (arg_hash, key)), on either side;
+    // an event table only in FROM (the server never looks rows up in one): an event table
+    // result is written first, two event tables do not compile, and a join the server's
+    // planner would turn round onto the event table fails instead of being sent.
+    void semijoinViewsAndEventTables() {
+        using P = views::PlayerTable::Cols;
+        using M = views::MyPlayerView::Cols;
+        using A = views::AllPlayersView::Cols;
+        using T = views::TickTable::Cols;
+        using E = views::TestEventTable::Cols;
+        QCOMPARE(views::PlayerTable::query()
+                     .where(P::level > 3u)
+                     .rightSemijoin(views::MyPlayerView::query(), P::identity == M::identity)
+                     .toSql()
+                     .value(),
+                 QStringLiteral("SELECT \"my_player\".* FROM \"player\" JOIN \"my_player\" ON "
+                                "\"player\".\"identity\" = \"my_player\".\"identity\" WHERE "
+                                "(\"player\".\"level\" > 3)"));
+        QCOMPARE(views::PlayerTable::query()
+                     .leftSemijoin(views::AllPlayersView::query(), P::identity == A::identity)
+                     .toSql()
+                     .value(),
+                 QStringLiteral("SELECT \"player\".* FROM \"all_players\" JOIN \"player\" ON "
+                                "\"all_players\".\"identity\" = \"player\".\"identity\""));
+        QCOMPARE(views::AllPlayersView::query()
+                     .rightSemijoin(views::MyPlayerView::query(), M::identity == A::identity)
+                     .toSql()
+                     .value(),
+                 QStringLiteral("SELECT \"my_player\".* FROM \"all_players\" JOIN \"my_player\" "
+                                "ON \"all_players\".\"identity\" = \"my_player\".\"identity\""));
+
+        // The ticks an event names: the event table in FROM.
+        QCOMPARE(views::TickTable::query()
+                     .leftSemijoin(views::TestEventTable::query(), T::scheduledId == E::value)
+                     .toSql()
+                     .value(),
+                 QStringLiteral("SELECT \"tick\".* FROM \"test_event\" JOIN \"tick\" ON "
+                                "\"test_event\".\"value\" = \"tick\".\"scheduled_id\""));
+        // The events that name a tick: still in FROM, from either side.
+        const QString events =
+            QStringLiteral("SELECT \"test_event\".* FROM \"test_event\" JOIN \"tick\" ON "
+                           "\"test_event\".\"value\" = \"tick\".\"scheduled_id\"");
+        QCOMPARE(views::TestEventTable::query()
+                     .leftSemijoin(views::TickTable::query(), E::value == T::scheduledId)
+                     .toSql()
+                     .value(),
+                 events);
+        QCOMPARE(views::TickTable::query()
+                     .rightSemijoin(views::TestEventTable::query(), T::scheduledId == E::value)
+                     .where(E::name == QStringLiteral("x"))
+                     .toSql()
+                     .value(),
+                 events + QStringLiteral(" WHERE (\"test_event\".\"name\" = 'x')"));
+
+        // A condition on tick's column alone filters its scan, and the planner then looks rows
+        // up in the bare event table (ReorderHashJoin), which the server refuses.
+        const auto tickFiltered = views::TickTable::query().where(T::scheduledId > 5u);
+        const auto turned =
+            views::TestEventTable::query().leftSemijoin(tickFiltered, E::value == T::scheduledId);
+        QVERIFY(!turned.toSql().hasValue());
+        QCOMPARE(turned.toSql().error().kind(), stdb::Error::Kind::InvalidArgument);
+        QVERIFY(conn->subscriptionBuilder().subscribe(turned).state() ==
+                stdb::SubscriptionHandle::State::Failed);
+        const auto turnedToo =
+            views::TickTable::query()
+                .where(T::scheduledId == 1u && T::scheduledId != 2u)
+                .leftSemijoin(views::TestEventTable::query(), T::scheduledId == E::value);
+        QVERIFY(!turnedToo.toSql().hasValue());
+        // An OR on the event table stays above the join: still turned round.
+        QVERIFY(!turned.where(E::name == QStringLiteral("a") || E::name == QStringLiteral("b"))
+                     .toSql()
+                     .hasValue());
+        // A comparison of the event table's column with a value filters its scan too: kept.
+        QCOMPARE(turned.where(E::value < 100u).toSql().value(),
+                 events + QStringLiteral(" WHERE (\"test_event\".\"value\" < 100) AND "
+                                         "(\"tick\".\"scheduled_id\" > 5)"));
+        // Two columns of tick compared stay above the join: tick's scan stays bare.
+        QCOMPARE(
+            views::TestEventTable::query()
+                .leftSemijoin(views::TickTable::query().where(T::scheduledId >= T::scheduledId),
+                              E::value == T::scheduledId)
+                .toSql()
+                .value(),
+            events + QStringLiteral(" WHERE (\"tick\".\"scheduled_id\" >= "
+                                    "\"tick\".\"scheduled_id\")"));
+        // Negated, a column comparison stays one.
+        QVERIFY(
+            views::TestEventTable::query()
+                .leftSemijoin(views::TickTable::query().where(!(T::scheduledId < T::scheduledId)),
+                              E::value == T::scheduledId)
+                .toSql()
+                .hasValue());
+
+        // What the server refuses does not compile.
+        static_assert(MakesJoin<decltype(P::identity), decltype(M::identity)>);     // view key
+        static_assert(MakesJoin<decltype(E::value), decltype(T::scheduledId)>);     // event index
+        static_assert(!MakesJoin<decltype(T::scheduledId), decltype(M::entityId)>); // no key
+        static_assert(!MakesJoin<decltype(E::name), decltype(P::identity)>);
+        static_assert(LeftSemijoins<views::TestEventTable, views::TickTable>);
+        static_assert(RightSemijoins<views::TestEventTable, views::TickTable>);
+        static_assert(LeftSemijoins<views::PlayerTable, views::MyPlayerView>);
+        static_assert(!LeftSemijoins<views::TestEventTable, events::DamageTable>);
+        static_assert(!RightSemijoins<views::TestEventTable, events::DamageTable>);
+        static_assert(!stdb::query::SemijoinPair<events::DamageTable, views::TestEventTable>);
+        static_assert(stdb::query::sourceKindOf<views::TickTable>() ==
+                      stdb::query::SourceKind::Table);
+        static_assert(stdb::query::sourceKindOf<views::MyPlayerView>() ==
+                      stdb::query::SourceKind::View);
     }
 
     void filterOnEnumColumnOfTableWithoutPrimaryKey() {

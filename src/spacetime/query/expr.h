@@ -26,13 +26,20 @@ enum class Compare { Eq, Ne, Lt, Le, Gt, Ge };
 // that has none, e.g. NaN) stays with the condition and fails the query that uses it.
 class STDB_EXPORT Condition {
 public:
-    // lhs op rhs, both already rendered.
+    // lhs op rhs, both already rendered: a column and a value (a literal or `:sender`).
     static Condition compare(QString lhs, Compare op, const Expected<QString> &rhs);
+    // Two columns of one table.
+    static Condition compareColumns(QString lhs, Compare op, QString rhs);
     static Condition both(const Condition &a, const Condition &b);
     static Condition either(const Condition &a, const Condition &b);
     Condition negated() const;
     // "(\"t\".\"c\" = 1)", nested in parentheses as the official query builders write it.
     Expected<QString> toSql() const;
+    // Whether the server's planner moves (part of) this condition down onto its table's scan:
+    // a comparison of a column with a value, alone or among the terms of an AND
+    // (crates/physical-plan PushConstEq / PushConstAnd). An OR, or comparisons of two
+    // columns only, stay above a join. Semijoin needs it to know the planner's join order.
+    bool filtersScan() const;
 
 private:
     struct Node;
@@ -114,7 +121,7 @@ private:
         return Expr<Table>(Condition::compare(toSql(), op, literalFor(v)));
     }
     Expr<Table> cmpCol(Compare op, const Col &o) const {
-        return Expr<Table>(Condition::compare(toSql(), op, o.toSql()));
+        return Expr<Table>(Condition::compareColumns(toSql(), op, o.toSql()));
     }
 
     const char *m_name;
@@ -146,8 +153,9 @@ private:
 
 // A column with an index of its own (a single-column index, unique or not, primary keys
 // included): usable like a Col and, compared with an IndexedCol of another table and the same
-// type, it makes the ON of a semijoin. Generated only for such columns of tables (not views or
-// event tables), so a join the server would refuse for want of an index does not compile.
+// type, it makes the ON of a semijoin. Generated only for such columns (of a view: its primary
+// key, which the server indexes), so a join the server would refuse for want of an index does
+// not compile. Event tables have them too; Semijoin keeps them out of the lookup side.
 template <typename Table, typename T>
 class IndexedCol : public Col<Table, T> {
 public:

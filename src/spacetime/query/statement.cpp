@@ -7,6 +7,7 @@ struct Condition::Node {
     enum class Kind { Compare, And, Or };
     Kind kind = Kind::Compare;
     Compare op = Compare::Eq;
+    bool rhsIsColumn = false;
     QString lhs, rhs;
     std::shared_ptr<const Node> a, b;
 };
@@ -60,6 +61,26 @@ Condition Condition::compare(QString lhs, Compare op, const Expected<QString> &r
         c.m_error = rhs.error();
     c.m_node = std::move(n);
     return c;
+}
+
+Condition Condition::compareColumns(QString lhs, Compare op, QString rhs) {
+    Condition c = compare(std::move(lhs), op, std::move(rhs));
+    auto n = std::make_shared<Node>(*c.m_node);
+    n->rhsIsColumn = true;
+    c.m_node = std::move(n);
+    return c;
+}
+
+bool Condition::filtersScan() const {
+    struct Walk {
+        // The terms of nested ANDs are one flat list to the planner (PhysicalExpr::flatten).
+        static bool node(const Node &n) {
+            if (n.kind == Node::Kind::Compare)
+                return !n.rhsIsColumn;
+            return n.kind == Node::Kind::And && (node(*n.a) || node(*n.b));
+        }
+    };
+    return m_node && Walk::node(*m_node);
 }
 
 static Condition join(const Condition &a, const Condition &b, bool conjunction) {

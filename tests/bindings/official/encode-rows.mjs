@@ -20,7 +20,9 @@
 //     reducers:   { SOURCE_NAME: [HEX, …] },   BSATN of the argument product
 //     procedures: { SOURCE_NAME: [HEX, …] } }
 //
-// Keys are the schema's source names (the consumer maps wire names to them with the schema).
+// Keys are the schema's source names (the consumer maps wire names to them with the schema); a
+// V10 submodule's items (its own typespace) follow under their source names qualified with the
+// namespace path, e.g. "lib.libInsert", "lib.inner.tally".
 // Every value is checked here: the SDK decodes its bytes and encodes the result to the same
 // bytes. Exit status 2 with a message on stderr when the schema cannot be used.
 
@@ -130,16 +132,13 @@ function toSdkProduct(p, where) {
 const schema = JSON.parse(await readFile(schemaPath, 'utf8'));
 if (!Array.isArray(schema.sections))
     fail(`${schemaPath}: not a V10 module definition (no "sections")`);
-const section = name => {
-    const s = schema.sections.find(x => Object.keys(x)[0] === name);
+const sectionOf = (def, name) => {
+    const s = def.sections.find(x => Object.keys(x)[0] === name);
     return s ? s[name] : undefined;
 };
-const typespaceJson = section('Typespace');
-if (!typespaceJson)
-    fail(`${schemaPath}: no Typespace section`);
-const typespace = {
-    types: typespaceJson.types.map((t, i) => toSdkType(t, `Typespace.types[${i}]`)),
-};
+// The typespace of the module being encoded: the root's, or a submodule's own while its items
+// are encoded (encodeModule).
+let typespace;
 const resolve = ty => {
     while (ty.tag === 'Ref') {
         if (ty.value >= typespace.types.length)
@@ -259,35 +258,62 @@ function encodeAll(what, name, ty) {
 const result = { sdkVersion: SDK_VERSION, seed, count, tables: {}, views: {}, reducers: {},
                  procedures: {} };
 
-for (const [i, t] of (section('Tables') ?? []).entries()) {
-    const where = `Tables[${i}]`;
-    if (typeof t.source_name !== 'string' || !Number.isInteger(t.product_type_ref))
-        fail(`${where}: no source_name or product_type_ref`);
-    if (t.product_type_ref >= typespace.types.length)
-        fail(`${where} (${t.source_name}): product_type_ref ${t.product_type_ref} is outside ` +
-             'the typespace');
-    result.tables[t.source_name] =
-        encodeAll('table', t.source_name, AlgebraicType.Ref(t.product_type_ref));
+// One module definition: `prefix` is "" for the root and the namespace path with a trailing dot
+// for a submodule ("lib.", "lib.inner."), which qualifies its items' keys; `where` is the JSON
+// path for messages. A submodule has its own typespace; its own submodules follow it.
+function encodeModule(def, prefix, where) {
+    if (!def || !Array.isArray(def.sections))
+        fail(`${where}: not a V10 module definition (no "sections")`);
+    const section = name => sectionOf(def, name);
+    const typespaceJson = section('Typespace');
+    if (!typespaceJson || !Array.isArray(typespaceJson.types))
+        fail(`${where}: no Typespace section`);
+    typespace = {
+        types: typespaceJson.types.map((t, i) => toSdkType(t, `${where}.Typespace.types[${i}]`)),
+    };
+
+    for (const [i, t] of (section('Tables') ?? []).entries()) {
+        const at = `${where}.Tables[${i}]`;
+        if (typeof t.source_name !== 'string' || !Number.isInteger(t.product_type_ref))
+            fail(`${at}: no source_name or product_type_ref`);
+        if (t.product_type_ref >= typespace.types.length)
+            fail(`${at} (${t.source_name}): product_type_ref ${t.product_type_ref} is outside ` +
+                 'the typespace');
+        const key = prefix + t.source_name;
+        result.tables[key] = encodeAll('table', key, AlgebraicType.Ref(t.product_type_ref));
+    }
+
+    for (const [i, v] of (section('Views') ?? []).entries()) {
+        // A view returns Array<Row>, Option<Row> or Query<Row> (the product {__query__: Row});
+        // its handle's rows are the Rows.
+        let ty = resolve(toSdkType(v.return_type, `${where}.Views[${i}].return_type`));
+        if (ty.tag === 'Array')
+            ty = ty.value;
+        else if (ty.tag === 'Sum' && isOption(ty.value))
+            ty = ty.value.variants[0].algebraicType;
+        else if (ty.tag === 'Product' && ty.value.elements.length === 1 &&
+                 ty.value.elements[0].name === '__query__')
+            ty = ty.value.elements[0].algebraicType;
+        const key = prefix + v.source_name;
+        result.views[key] = encodeAll('view', key, ty);
+    }
+
+    for (const [kind, key] of [['Reducers', 'reducers'], ['Procedures', 'procedures']])
+        for (const [i, f] of (section(kind) ?? []).entries()) {
+            const name = prefix + f.source_name;
+            result[key][name] = encodeAll(
+                key, name,
+                AlgebraicType.Product(toSdkProduct(f.params, `${where}.${kind}[${i}].params`)));
+        }
+
+    for (const [i, m] of (section('Submodules') ?? []).entries()) {
+        const at = `${where}.Submodules[${i}]`;
+        if (!m || typeof m.namespace !== 'string' || m.namespace === '')
+            fail(`${at}: no namespace`);
+        encodeModule(m.module, `${prefix}${m.namespace}.`, `${at}.module`);
+    }
 }
 
-for (const [i, v] of (section('Views') ?? []).entries()) {
-    // A view returns Array<Row>, Option<Row> or Query<Row> (the product {__query__: Row}); its
-    // handle's rows are the Rows.
-    let ty = resolve(toSdkType(v.return_type, `Views[${i}].return_type`));
-    if (ty.tag === 'Array')
-        ty = ty.value;
-    else if (ty.tag === 'Sum' && isOption(ty.value))
-        ty = ty.value.variants[0].algebraicType;
-    else if (ty.tag === 'Product' && ty.value.elements.length === 1 &&
-             ty.value.elements[0].name === '__query__')
-        ty = ty.value.elements[0].algebraicType;
-    result.views[v.source_name] = encodeAll('view', v.source_name, ty);
-}
-
-for (const [kind, key] of [['Reducers', 'reducers'], ['Procedures', 'procedures']])
-    for (const [i, f] of (section(kind) ?? []).entries())
-        result[key][f.source_name] = encodeAll(
-            key, f.source_name,
-            AlgebraicType.Product(toSdkProduct(f.params, `${kind}[${i}].params`)));
+encodeModule(schema, '', schemaPath);
 
 await writeFile(outPath, JSON.stringify(result, null, 1) + '\n');

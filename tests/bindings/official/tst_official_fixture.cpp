@@ -6,7 +6,8 @@
 // SDK encoded (encode-rows.mjs, FIXTURE_VECTORS): every table and view handle decodes its rows
 // and the generated codec writes them back byte for byte; every reducer's and procedure's
 // arguments decode into the generated Args struct and encode back the same, and the typed call
-// made with them sends exactly those bytes under the wire name to a scripted server. Which
+// made with them sends exactly those bytes under the wire name to a scripted server. The items
+// of V10 submodules count as well, under their qualified wire names ("lib.libData"). Which
 // handles and calls exist comes from FIXTURE_CASES_HEADER (emit-cases.mjs, read from the
 // generated headers).
 
@@ -18,6 +19,7 @@
 #include "spacetime/bsatn/codec.h"
 #include "spacetime/connection/dbconnection.h"
 #include "spacetime/connection/dbconnectionbuilder.h"
+#include "spacetime/schema/exactjson.h"
 #include "spacetime/schema/moduleschema.h"
 
 #include <QFile>
@@ -46,6 +48,44 @@ QString hex(const QByteArray &b) {
     return QString::fromLatin1(b.toHex());
 }
 
+// A module of the schema: the root (prefix "") or a V10 submodule, whose items' wire names and
+// encode-rows.mjs keys are their names qualified with the namespace path ("lib.", "lib.inner.").
+// The schema library reads no Submodules section (a client sees the qualified names only), so
+// each submodule's definition is parsed as a module of its own (its own typespace and
+// canonical names).
+struct Scope {
+    QString prefix;
+    stdb::ModuleSchema schema;
+};
+
+// `def` (a RawModuleDefV10 as JSON) and its submodules, depth first, as the generator orders
+// its handles: a module's tables and views, then those of each of its submodules.
+bool collectSubmodules(const QJsonObject &def, const QString &prefix, QList<Scope> *out,
+                       QString *error) {
+    for (const QJsonValue &section : def.value(QLatin1String("sections")).toArray()) {
+        const QJsonValue list = section.toObject().value(QLatin1String("Submodules"));
+        if (list.isUndefined())
+            continue;
+        for (const QJsonValue &entry : list.toArray()) {
+            const QString ns = entry.toObject().value(QLatin1String("namespace")).toString();
+            const QJsonValue module = entry.toObject().value(QLatin1String("module"));
+            auto parsed = stdb::ModuleSchema::fromJsonValue(module);
+            if (ns.isEmpty() || !parsed) {
+                *error =
+                    QStringLiteral("submodule %1%2: %3")
+                        .arg(prefix, ns,
+                             parsed ? QStringLiteral("no namespace") : parsed.error().toString());
+                return false;
+            }
+            const QString inner = prefix + ns + u'.';
+            out->append(Scope{inner, parsed.value()});
+            if (!collectSubmodules(module.toObject(), inner, out, error))
+                return false;
+        }
+    }
+    return true;
+}
+
 // The TypeScript SDK's encodings of `what` (tables/views/reducers/procedures) for the schema
 // item with source name `source`; an error text when there are none.
 QList<QByteArray> tsValues(const QJsonObject &vectors, const char *what, const QString &source,
@@ -64,7 +104,7 @@ QList<QByteArray> tsValues(const QJsonObject &vectors, const char *what, const Q
 
 // Decodes every row the TypeScript SDK encoded for each table handle and writes it back.
 struct TableChecker {
-    const stdb::ModuleSchema &schema;
+    const QList<Scope> &scopes;
     const QJsonObject &vectors;
     QStringList failures;
     int handles = 0;
@@ -77,16 +117,18 @@ struct TableChecker {
         QString error;
         QList<QByteArray> values;
         bool known = false;
-        for (const stdb::TableDef &t : schema.tables())
-            if (t.name == name) {
-                values = tsValues(vectors, "tables", t.sourceName, &error);
-                known = true;
-            }
-        for (const stdb::ViewDef &v : schema.views())
-            if (!known && v.name == name) {
-                values = tsValues(vectors, "views", v.sourceName, &error);
-                known = true;
-            }
+        for (const Scope &s : scopes) {
+            for (const stdb::TableDef &t : s.schema.tables())
+                if (!known && s.prefix + t.name == name) {
+                    values = tsValues(vectors, "tables", s.prefix + t.sourceName, &error);
+                    known = true;
+                }
+            for (const stdb::ViewDef &v : s.schema.views())
+                if (!known && s.prefix + v.name == name) {
+                    values = tsValues(vectors, "views", s.prefix + v.sourceName, &error);
+                    known = true;
+                }
+        }
         if (!known)
             error = QStringLiteral("the schema has no table or view %1").arg(name);
         if (!error.isEmpty()) {
@@ -116,7 +158,7 @@ struct TableChecker {
 // Decodes every argument product the TypeScript SDK encoded into the generated Args struct,
 // writes it back, and makes the typed call with it against the scripted server.
 struct CallChecker {
-    const stdb::ModuleSchema &schema;
+    const QList<Scope> &scopes;
     const QJsonObject &vectors;
     ScriptedServer &server;
     fx::Module *module;
@@ -130,14 +172,16 @@ struct CallChecker {
         const bool reducer = kind == CallKind::Reducer;
         (reducer ? reducers : procedures) << name;
         QString source;
-        if (reducer) {
-            for (const stdb::ReducerDef &r : schema.reducers())
-                if (r.name == name)
-                    source = r.sourceName;
-        } else {
-            for (const stdb::ProcedureDef &p : schema.procedures())
-                if (p.name == name)
-                    source = p.sourceName;
+        for (const Scope &s : scopes) {
+            if (reducer) {
+                for (const stdb::ReducerDef &r : s.schema.reducers())
+                    if (s.prefix + r.name == name)
+                        source = s.prefix + r.sourceName;
+            } else {
+                for (const stdb::ProcedureDef &p : s.schema.procedures())
+                    if (s.prefix + p.name == name)
+                        source = s.prefix + p.sourceName;
+            }
         }
         const QString what = reducer ? QStringLiteral("reducer") : QStringLiteral("procedure");
         if (source.isEmpty()) {
@@ -197,17 +241,48 @@ struct CallChecker {
 class TestOfficialFixture : public QObject {
     Q_OBJECT
 
-    stdb::ModuleSchema schema;
+    QList<Scope> scopes; // the root module first, then its submodules (collectSubmodules)
     QJsonObject vectors;
+
+    // Wire names of what the schema's modules offer a client (with FIXTURE_INCLUDE_PRIVATE
+    // also the private items).
+    QStringList callableReducers() const {
+        QStringList out;
+        for (const Scope &s : scopes)
+            for (const stdb::ReducerDef &r : s.schema.reducers())
+                if (!r.isLifecycle() && (r.clientCallable || FIXTURE_INCLUDE_PRIVATE))
+                    out << s.prefix + r.name;
+        return out;
+    }
+    QStringList callableProcedures() const {
+        QStringList out;
+        for (const Scope &s : scopes)
+            for (const stdb::ProcedureDef &p : s.schema.procedures())
+                if (p.clientCallable || FIXTURE_INCLUDE_PRIVATE)
+                    out << s.prefix + p.name;
+        return out;
+    }
 
 private slots:
     void initTestCase() {
         QFile f(QStringLiteral(FIXTURE_SCHEMA));
         QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.errorString()));
-        auto parsed = stdb::ModuleSchema::fromJson(f.readAll());
+        const QByteArray json = f.readAll();
+        auto parsed = stdb::ModuleSchema::fromJson(json);
         if (!parsed)
             QFAIL(qPrintable(parsed.error().toString()));
-        schema = parsed.value();
+        scopes = {Scope{QString(), parsed.value()}};
+        // Exact: a submodule's definition keeps its big integers (ModuleSchema::fromJson does
+        // the same for the root).
+        const auto exact = stdb::ExactJson::parse(json);
+        if (!exact)
+            QFAIL(qPrintable(exact.error().toString()));
+        QJsonObject root = exact->object();
+        if (root.contains(QLatin1String("V10"))) // the {"V10": …} wrapping of the schema route
+            root = root.value(QLatin1String("V10")).toObject();
+        QString submoduleError;
+        QVERIFY2(collectSubmodules(root, QString(), &scopes, &submoduleError),
+                 qPrintable(submoduleError));
 
         QFile v(QStringLiteral(FIXTURE_VECTORS));
         QVERIFY2(v.open(QIODevice::ReadOnly), qPrintable(v.errorString()));
@@ -219,13 +294,15 @@ private slots:
 
     void moduleRegistersEveryTable() {
         QStringList expected;
-        for (const stdb::TableDef &t : schema.tables())
-            if (t.isPublic() || FIXTURE_INCLUDE_PRIVATE)
-                expected << t.name;
-        // Views follow the tables (those with parameters are not generated).
-        for (const stdb::ViewDef &v : schema.views())
-            if ((v.isPublic || FIXTURE_INCLUDE_PRIVATE) && v.paramList.isEmpty())
-                expected << v.name;
+        for (const Scope &s : scopes) {
+            for (const stdb::TableDef &t : s.schema.tables())
+                if (t.isPublic() || FIXTURE_INCLUDE_PRIVATE)
+                    expected << s.prefix + t.name;
+            // Views follow a module's tables (those with parameters are not generated).
+            for (const stdb::ViewDef &v : s.schema.views())
+                if ((v.isPublic || FIXTURE_INCLUDE_PRIVATE) && v.paramList.isEmpty())
+                    expected << s.prefix + v.name;
+        }
         QVERIFY(!expected.isEmpty());
         QCOMPARE(fx::Module::tableNames(), expected);
         QCOMPARE(fx::Module::allTablesQueries().size(), expected.size());
@@ -246,12 +323,9 @@ private slots:
     }
 
     void everyCallableReducerHasAResultSignal() {
-        int callable = 0;
-        for (const stdb::ReducerDef &r : schema.reducers())
-            if (!r.isLifecycle() && (r.clientCallable || FIXTURE_INCLUDE_PRIVATE))
-                ++callable;
+        const qsizetype callable = callableReducers().size();
         const QMetaObject &mo = fx::Reducers::staticMetaObject;
-        int signals_ = 0;
+        qsizetype signals_ = 0;
         for (int i = mo.methodOffset(); i < mo.methodCount(); ++i)
             if (mo.method(i).methodType() == QMetaMethod::Signal &&
                 mo.method(i).name().endsWith("Completed"))
@@ -260,7 +334,7 @@ private slots:
     }
 
     void tableRowsFromTheTypeScriptSdk() {
-        TableChecker checker{schema, vectors, {}};
+        TableChecker checker{scopes, vectors, {}};
         visitGeneratedTables(checker);
         QVERIFY2(checker.failures.isEmpty(), qPrintable(checker.failures.join(u'\n')));
         QCOMPARE(checker.handles, fx::Module::tableNames().size());
@@ -286,18 +360,13 @@ private slots:
             QStringLiteral("minted.token")});
         QTRY_VERIFY(conn->isActive());
 
-        CallChecker checker{schema, vectors, server, module, {}, {}, {}};
+        CallChecker checker{scopes, vectors, server, module, {}, {}, {}};
         visitGeneratedCalls(checker);
         QVERIFY2(checker.failures.isEmpty(), qPrintable(checker.failures.join(u'\n')));
 
         // Every client-callable reducer and procedure was called.
-        QStringList reducers, procedures;
-        for (const stdb::ReducerDef &r : schema.reducers())
-            if (!r.isLifecycle() && (r.clientCallable || FIXTURE_INCLUDE_PRIVATE))
-                reducers << r.name;
-        for (const stdb::ProcedureDef &p : schema.procedures())
-            if (p.clientCallable || FIXTURE_INCLUDE_PRIVATE)
-                procedures << p.name;
+        QStringList reducers = callableReducers();
+        QStringList procedures = callableProcedures();
         reducers.sort();
         procedures.sort();
         checker.reducers.sort();

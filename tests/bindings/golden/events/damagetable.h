@@ -42,6 +42,8 @@ public:
         static constexpr Col<stdb::Identity> target{"target"};
         static constexpr Col<quint32> amount{"amount"};
     };
+    // An event table: a semijoin reads it in FROM, never as the lookup table.
+    static constexpr stdb::query::SourceKind kSourceKind = stdb::query::SourceKind::EventTable;
     // SELECT * FROM this table, for subscriptions and one-off queries.
     static stdb::query::Query<DamageTable> query() { return {}; }
 

@@ -60,6 +60,8 @@ public:
         static constexpr Col<quint64> owner{"owner"};
         static constexpr Col<quint32> count{"count"};
     };
+    // A view: its scan always has the server's filter on the view arguments.
+    static constexpr stdb::query::SourceKind kSourceKind = stdb::query::SourceKind::View;
     // SELECT * FROM this table, for subscriptions and one-off queries.
     static stdb::query::Query<Lib_Inner_AllTalliesView> query() { return {}; }
 

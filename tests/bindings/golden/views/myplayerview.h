@@ -63,10 +63,14 @@ public:
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<MyPlayerView, T>;
-        static constexpr Col<stdb::Identity> identity{"identity"};
+        template <typename T>
+        using IndexedCol = stdb::query::IndexedCol<MyPlayerView, T>;
+        static constexpr IndexedCol<stdb::Identity> identity{"identity"};
         static constexpr Col<quint64> entityId{"entity_id"};
         static constexpr Col<quint32> level{"level"};
     };
+    // A view: its scan always has the server's filter on the view arguments.
+    static constexpr stdb::query::SourceKind kSourceKind = stdb::query::SourceKind::View;
     // SELECT * FROM this table, for subscriptions and one-off queries.
     static stdb::query::Query<MyPlayerView> query() { return {}; }
 

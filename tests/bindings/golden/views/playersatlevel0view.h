@@ -61,6 +61,8 @@ public:
         static constexpr Col<quint64> entityId{"entity_id"};
         static constexpr Col<quint32> level{"level"};
     };
+    // A view: its scan always has the server's filter on the view arguments.
+    static constexpr stdb::query::SourceKind kSourceKind = stdb::query::SourceKind::View;
     // SELECT * FROM this table, for subscriptions and one-off queries.
     static stdb::query::Query<PlayersAtLevel0View> query() { return {}; }
 

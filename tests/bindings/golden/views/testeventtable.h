@@ -39,9 +39,13 @@ public:
     struct Cols {
         template <typename T>
         using Col = stdb::query::Col<TestEventTable, T>;
+        template <typename T>
+        using IndexedCol = stdb::query::IndexedCol<TestEventTable, T>;
         static constexpr Col<QString> name{"name"};
-        static constexpr Col<quint64> value{"value"};
+        static constexpr IndexedCol<quint64> value{"value"};
     };
+    // An event table: a semijoin reads it in FROM, never as the lookup table.
+    static constexpr stdb::query::SourceKind kSourceKind = stdb::query::SourceKind::EventTable;
     // SELECT * FROM this table, for subscriptions and one-off queries.
     static stdb::query::Query<TestEventTable> query() { return {}; }
 
