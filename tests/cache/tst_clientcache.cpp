@@ -460,12 +460,14 @@ private slots:
                  800 + 200);
     }
 
-    // LargeBlock: zeroed like calloc, every byte usable; from kHugeThreshold up (on Linux) it
+    // LargeBlock: zeroed like calloc, every byte usable; from kAlignThreshold up (on Linux) it
     // starts on a 2 MiB boundary, so its huge pages cover it from the first byte on.
     void largeBlockZeroedAndAligned() {
         for (const size_t bytes :
              {size_t(1), size_t(4096) + 3, LargeBlock::kHugeThreshold - 1,
-              LargeBlock::kHugeThreshold, LargeBlock::kHugeThreshold * 3 + 17}) {
+              LargeBlock::kHugeThreshold, LargeBlock::kHugeThreshold * 3 + 17,
+              LargeBlock::kAlignThreshold - 1, LargeBlock::kAlignThreshold,
+              LargeBlock::kAlignThreshold + LargeBlock::kHugeThreshold / 2 + 5}) {
             LargeBlock b(bytes);
             QCOMPARE(b.size(), bytes);
             QVERIFY(b.data());
@@ -477,7 +479,7 @@ private slots:
             QCOMPARE(p[bytes - 1], 0xabu);
             const auto address = reinterpret_cast<quintptr>(b.data());
 #ifdef Q_OS_LINUX
-            if (bytes >= LargeBlock::kHugeThreshold)
+            if (bytes >= LargeBlock::kAlignThreshold)
                 QCOMPARE(address % (quintptr(2) << 20), quintptr(0));
 #endif
             LargeBlock moved(std::move(b));

@@ -15,11 +15,11 @@ namespace stdb {
 // fifth of a second. Blocks come from calloc (so memory a cleared table freed is reused
 // without faults); from 2 MiB up they are offered to the kernel for transparent huge pages
 // (MADV_HUGEPAGE, honoured when THP is "always" or "madvise"): a fresh block then costs one
-// fault per 2 MiB. Such a block starts on a 2 MiB boundary, because malloc's blocks are not
-// aligned and only whole aligned 2 MiB ranges can be huge pages: up to 511 4 KiB pages before
-// the first boundary would fault one by one. Its calloc'd area is therefore larger than asked
-// for (address space only: the slack is never touched). Elsewhere, or without huge pages,
-// this is plain calloc.
+// fault per 2 MiB. From 16 MiB up such a block starts on a 2 MiB boundary, because malloc's
+// blocks are not aligned and only whole aligned 2 MiB ranges can be huge pages: up to 511 4 KiB
+// pages before the first boundary would fault one by one. Its calloc'd area is therefore larger
+// than asked for (address space only in a fresh mapping; a reused heap block is zeroed whole).
+// Elsewhere, or without huge pages, this is plain calloc.
 class STDB_EXPORT LargeBlock {
 public:
     LargeBlock() = default;
@@ -36,6 +36,8 @@ public:
 
     // From this size up, huge pages are offered for a block.
     static constexpr size_t kHugeThreshold = size_t(2) << 20;
+    // From this size up, a block starts on a 2 MiB boundary (its slack is at most an eighth).
+    static constexpr size_t kAlignThreshold = size_t(16) << 20;
 
 private:
     void release();
