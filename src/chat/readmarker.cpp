@@ -107,8 +107,8 @@ void ReadMarker::startIfUnset() {
     if (m_model->newestSent())
         markAllRead();
     else // nothing to read yet: what comes from now on is new. Just before now: a message
-         // sent in the same millisecond may carry exactly this time (clocks of millisecond
-         // precision, ours and the development host's), and only later ones count as unread.
+         // stamped in the same microsecond may carry exactly this time, and only later ones
+         // count as unread.
         setPosition({m_clock->wallTime().micros() - 1, stdb::Identity()});
 }
 

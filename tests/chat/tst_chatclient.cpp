@@ -752,13 +752,13 @@ private slots:
         for (int i = 0; i < old; ++i)
             writer->sendMessage(QStringLiteral("old %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == old; }, kTimeout));
-        // The host stamps each message with this machine's calendar time in milliseconds (plus
-        // 1 us per message within one millisecond), and a delivery is confirmed after that. So
-        // once the clock has moved on to the next millisecond, every message sent from then on
-        // is at least `cut`, and every old one is older.
+        // The host stamps each message with this machine's calendar time in microseconds (plus
+        // 1 us for a second message within one microsecond), and a delivery is confirmed after
+        // that. So once the clock has passed `cut`, every message sent from then on is later
+        // than `cut`, and every old one is older (a margin of 1 ms for the host's +1 us steps).
         const stdb::Timestamp lastOld = stdb::Timestamp::now();
-        QTRY_VERIFY(stdb::Timestamp::now() > lastOld); // a state of the clock: at most 1 ms
         const stdb::Timestamp cut = stdb::Timestamp::fromMicros(lastOld.micros() + 1000);
+        QTRY_VERIFY(stdb::Timestamp::now() > cut); // a state of the clock: at most 1 ms
         for (int i = 0; i < 2; ++i)
             writer->sendMessage(QStringLiteral("new %1").arg(i));
         QVERIFY(QTest::qWaitFor([&] { return delivered.count() == old + 2; }, kTimeout));

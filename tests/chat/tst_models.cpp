@@ -890,9 +890,9 @@ private slots:
     }
 
     // A new profile with nothing loaded: what arrives from now on is unread, a message stamped
-    // in the very millisecond the position was taken too (the development host's timestamps
-    // have millisecond precision, like the client's clock; this was a flaky e2e test).
-    void emptyStartCountsMessagesOfTheSameMillisecond() {
+    // in the very microsecond the position was taken too (this was a flaky e2e test when the
+    // clocks had millisecond precision).
+    void emptyStartCountsMessagesOfTheSameInstant() {
         stdb::ManualClock clock;
         const qint64 t = noonUs();
         clock.setWallTime(Timestamp::fromMicros(t));
@@ -902,8 +902,8 @@ private slots:
         marker.startIfUnset();
         QVERIFY(marker.position());
         QCOMPARE(marker.unreadCount(), 0);
-        m.addMessages({msg(2, t, QStringLiteral("same millisecond")),
-                       msg(2, t + 1, QStringLiteral("later"))});
+        m.addMessages(
+            {msg(2, t, QStringLiteral("same instant")), msg(2, t + 1, QStringLiteral("later"))});
         QCOMPARE(marker.unreadCount(), 2);
         QCOMPARE(marker.firstUnreadRow(), 0);
     }

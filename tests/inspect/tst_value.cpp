@@ -317,6 +317,16 @@ private slots:
         QVERIFY(errorFor("owner", QStringLiteral("0xzz"))
                     .startsWith(u"rows[3].owner: expected an identity"));
         QVERIFY(errorFor("maybe", 3).startsWith(u"rows[3].maybe: expected null or {\"some\""));
+        // A UUID in the forms the server's Uuid::parse_str reads, and no others.
+        for (const char *ok :
+             {"0123456789abcdef0123456789ABCDEF", "{01234567-89ab-cdef-0123-456789abcdef}",
+              "urn:uuid:01234567-89ab-cdef-0123-456789abcdef"})
+            QVERIFY2(errorFor("uid", QLatin1String(ok)).isEmpty(), ok);
+        for (const char *bad :
+             {"0123-456789ab-cdef-0123-456789abcdef", "01234567-89ab-cdef-0123-456789abcde",
+              "-0123456789abcdef0123456789abcdef"})
+            QCOMPARE(errorFor("uid", QLatin1String(bad)),
+                     QStringLiteral("rows[3].uid: expected a UUID (8-4-4-4-12 hex)"));
         QVERIFY(
             errorFor("nested", QJsonObject{{"inner", QJsonObject{{"deep", QJsonObject{{"x", 1}}}}}})
                 .startsWith(u"rows[3].nested.inner.deep.y: missing"));

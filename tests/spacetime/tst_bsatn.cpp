@@ -664,6 +664,18 @@ private slots:
         QCOMPARE((precise - t).micros(), 123456);
         QVERIFY(roundTrips(Timestamp::fromMicros(std::numeric_limits<qint64>::min())));
     }
+
+    // The server stamps in microseconds; so do we (the development host and the outbox use
+    // now()). A millisecond clock would give only multiples of 1000: 200 of them in a row
+    // from a microsecond clock have a chance of 1e-600.
+    void nowHasMicrosecondResolution() {
+        bool finer = false;
+        for (int i = 0; i < 200 && !finer; ++i)
+            finer = Timestamp::now().micros() % 1000 != 0;
+        QVERIFY(finer);
+        const QDateTime wall = QDateTime::currentDateTimeUtc();
+        QVERIFY(qAbs(Timestamp::now().toDateTime().msecsTo(wall)) < 60 * 1000);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBsatn)

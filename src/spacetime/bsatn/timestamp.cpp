@@ -3,16 +3,18 @@
 
 #include <QTimeZone>
 
+#include <chrono>
+
 namespace stdb {
 
-Timestamp Timestamp::now()
-{
-    // QDateTime has millisecond resolution; good enough for a client clock.
-    return fromMicros(QDateTime::currentMSecsSinceEpoch() * 1000);
+Timestamp Timestamp::now() {
+    // Microseconds, as the server stamps (QDateTime would round to milliseconds, so two
+    // messages of one millisecond would tie).
+    const auto since = std::chrono::system_clock::now().time_since_epoch();
+    return fromMicros(std::chrono::duration_cast<std::chrono::microseconds>(since).count());
 }
 
-QDateTime Timestamp::toDateTime() const
-{
+QDateTime Timestamp::toDateTime() const {
     // floor division so pre-epoch values round towards -inf like the server does
     qint64 ms = m_us / 1000;
     if (m_us % 1000 < 0)
@@ -20,19 +22,17 @@ QDateTime Timestamp::toDateTime() const
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
 }
 
-QString Timestamp::toIso8601() const
-{
+QString Timestamp::toIso8601() const {
     qint64 sub = m_us % 1000000;
     if (sub < 0)
         sub += 1000000;
     const qint64 secs = (m_us - sub) / 1000000;
     const QDateTime dt = QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc());
-    return dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + u'.'
-           + QStringLiteral("%1").arg(sub, 6, 10, QLatin1Char('0')) + u'Z';
+    return dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + u'.' +
+           QStringLiteral("%1").arg(sub, 6, 10, QLatin1Char('0')) + u'Z';
 }
 
-Timestamp Timestamp::fromIso8601(QStringView text, bool *ok)
-{
+Timestamp Timestamp::fromIso8601(QStringView text, bool *ok) {
     // Split off the fractional seconds ourselves: Qt parses at most milliseconds.
     QString s = text.trimmed().toString();
     qint64 fracUs = 0;

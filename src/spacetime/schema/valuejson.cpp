@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/schema/valuejson.h"
 
+#include "spacetime/bsatn/uuid.h"
 #include "spacetime/hexdigit_p.h"
 #include "spacetime/schema/jsonpath.h"
 
@@ -477,12 +478,11 @@ Expected<Value> specialFromJson(const QJsonValue &j, const AlgebraicType &t, S s
         break;
     case S::Uuid:
         if (j.isString()) {
-            QString s = j.toString();
-            s.remove(u'-');
-            const U128 v = U128::fromHex(s, &ok);
-            if (!ok || s.size() != 32)
+            // The forms the server's Uuid::parse_str reads, no others.
+            const Expected<Uuid> v = Uuid::fromString(j.toString());
+            if (!v)
                 return P::error(path, QStringLiteral("expected a UUID (8-4-4-4-12 hex)"));
-            return Value::uuid(v);
+            return Value::uuid(v->value());
         }
         break;
     default:
