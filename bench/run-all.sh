@@ -74,7 +74,7 @@ if [[ $quick == 1 ]]; then
 else
     decode_args=()                        # 10k, 100k, 1M rows
     apply_args=()                         # 100k and 1M rows, 4 runs (2 for the TS SDK at 1M),
-                                          # 5 process pairs (3 at 1M), ours and TS alternating
+                                          # 5 process pairs, ours and TS alternating
     chat_args=()                          # 1M messages, then 10 000 rows/s for 5 s
     chat_compressed_args=(--live-seconds 1) # the same history, gzip and Brotli on the wire
     startup_seed=100000                   # messages in the host's table at the cold start

@@ -516,7 +516,7 @@ int runApply(const QStringList &arguments) {
     const QCommandLineOption repsOpt(
         u"reps"_s,
         u"Process pairs per case, ours and the TypeScript SDK's alternating; figures are "
-        "medians over them (default 5, 3 for snapshots over 20 MB)."_s,
+        "medians over them (default 5)."_s,
         u"P"_s);
     const QCommandLineOption noTsOpt(u"no-ts"_s, u"Skip the TypeScript SDK."_s);
     const QCommandLineOption jsonOpt(u"json"_s, u"One JSON object per case."_s);
@@ -607,8 +607,7 @@ int runApply(const QStringList &arguments) {
         // Pairs of fresh processes, ours and the TypeScript SDK's, the order alternating from
         // pair to pair: a burst of load from elsewhere on the machine then lands on both sides
         // alike, and medians over the pairs keep one unlucky process out of the figures.
-        const int reps = p.isSet(repsOpt) ? std::max(1, p.value(repsOpt).toInt())
-                                          : (r.bytes > 20 * 1024 * 1024 ? 3 : 5);
+        const int reps = p.isSet(repsOpt) ? std::max(1, p.value(repsOpt).toInt()) : 5;
         QList<QJsonObject> cppRuns, tsRuns;
         bool tsFailed = !withTs || node.isEmpty();
         r.loadStart = loadAverage();
