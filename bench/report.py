@@ -359,7 +359,7 @@ SPLIT_STAGES = [
     ("host_queued", "host: last frame handed to the socket (its write buffer)"),
     ("host_flushed", "host: last byte written to the kernel"),
     ("first_bytes", "client: first bytes of the message read"),
-    ("reassembled", "client: message reassembled by `QWebSocket`"),
+    ("reassembled", "client: message reassembled (`QWebSocket`; proposal: `WebSocketReader`)"),
     ("decompressed", "client: decompressed"),
     ("decoded", "client: decoded"),
     ("cache_built", "client: cache tables built (I/O thread)"),
@@ -369,7 +369,10 @@ SPLIT_STAGES = [
 ]
 split_runs = []
 for name, label in (("chat", "none"), ("chat_gzip", "gzip"), ("chat_brotli", "Brotli"),
-                    ("chat_thp", "none, client malloc on huge pages")):
+                    ("chat_thp", "none, client malloc on huge pages"),
+                    ("chat_own", "proposal: own frame reader, none"),
+                    ("chat_gzip_own", "proposal: own frame reader, gzip"),
+                    ("chat_brotli_own", "proposal: own frame reader, Brotli")):
     text = read(f"{name}.out")
     line = search(r"time split \(ms since start\(\)\):(.*)$", text, cast=str)
     if not line:
@@ -412,6 +415,13 @@ if split_runs:
     cpu_host = [search(r"; host ([\d.]+) ms", t) for _, _, t, _ in split_runs]
     p("| CPU, all threads: client start() → synchronized (minor page faults) | " + " | ".join(
         f"{fmt(c, 0)} ms ({fmt(f, 0)})" for c, f in zip(cpu_client, faults_client)) + " |")
+    faults_io = [search(r"faults by thread: I/O thread (-?\d+)", t) for _, _, t, _ in split_runs]
+    faults_gui = [search(r"GUI thread (-?\d+) \(of which", t) for _, _, t, _ in split_runs]
+    faults_report = [search(r"\(of which (-?\d+) reporting", t) for _, _, t, _ in split_runs]
+    p("| minor page faults: client I/O thread (receive, decompress, decode, cache) / GUI thread "
+      "(of which reporting to the models) | " + " | ".join(
+        f"{fmt(i, 0)} / {fmt(g, 0)} ({fmt(r, 0)})"
+        for i, g, r in zip(faults_io, faults_gui, faults_report)) + " |")
     p("| CPU, all threads: host, Subscribe → flushed | " + " | ".join(
         f"{fmt(c, 0)} ms" for c in cpu_host) + " |")
     for name, _, _, _ in split_runs[1:]:
@@ -419,17 +429,21 @@ if split_runs:
         p(meta_line(name))
     p("")
     p("Reading the split. *first bytes → reassembled* is `QWebSocket` at work on the client's "
-      "I/O thread, paced by the host's writing: it reads the socket into `QTcpSocket`'s ring "
-      "buffer, copies each complete WebSocket frame out of it and appends it to the message. "
-      "That message grows by doubling, and each growth copies it into a fresh block: about "
-      "2.4 times the history in freshly touched memory. On a virtual machine every first "
-      "touch of a 4 KiB page is a fault of tens of µs, so these faults, not the copying, set "
-      "the receive rate (the CPU row counts them); the last column shows the same run with "
-      "the client's malloc on transparent huge pages "
-      "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). The buffers the SDK allocates itself take "
-      "huge pages already: the cache's big arrays (`LargeBlock`) and the decompressed "
-      "message; the socket's buffers belong to Qt. With compression the host's "
-      "compression (single-threaded, as SpacetimeDB's) comes before its first byte.")
+      "I/O thread, paced by the host's writing: it reads the socket into `QTcpSocket`'s "
+      "buffer, copies each complete WebSocket frame out of it and appends it to the message, a "
+      "`QByteArray` of its own that grows by doubling and is copied at each growth, whether "
+      "or not anyone listens for the frames: about 2.4 times the history in freshly touched "
+      "4 KiB pages, tens of thousands of page faults of tens of µs each on a virtual machine "
+      "(the I/O thread's fault row). That is the SDK's default. The columns marked *proposal* "
+      "run the same history with `ConnectionOptions::ownFrameReader` (`--own-frame-reader`), "
+      "which awaits a decision (issue 21): once `QWebSocket`'s handshake is done the SDK reads "
+      "the frames from its TCP socket itself (`WebSocketReader`) into a message buffer "
+      "offered for transparent huge pages. Every other buffer the SDK allocates itself takes "
+      "huge pages in both: the decompressed body and the cache's big arrays (`LargeBlock`, on "
+      "2 MiB boundaries), as does the chat layer's message batch. The *client malloc on huge "
+      "pages* column shows the default with the whole client's malloc on huge pages "
+      "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). With compression the host's compression "
+      "(single-threaded, as SpacetimeDB's) comes before its first byte.")
 
 # ---- 4 stall --------------------------------------------------------------------------------
 p("")
@@ -614,8 +628,9 @@ p("Each benchmark can also be run on its own (`build/bin/spacetime-bench <comman
 p("")
 p("## Raw outputs")
 p("")
-for name in ("decode", "apply", "chat", "chat_gzip", "chat_brotli", "chat_thp", "stall", "hostload", "roundtrip",
-             "startup", "latency", "view"):
+for name in ("decode", "apply", "chat", "chat_gzip", "chat_brotli", "chat_thp", "chat_own",
+             "chat_gzip_own", "chat_brotli_own", "stall", "hostload", "roundtrip", "startup",
+             "latency", "view"):
     text = read(f"{name}.out").strip()
     if not text:
         continue

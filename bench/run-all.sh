@@ -135,6 +135,11 @@ step chat_brotli "$bin/spacetime-bench" chat --compression brotli "${chat_compre
 # The same history with the client's malloc on transparent huge pages (glibc >= 2.35): how much
 # of the client's time is first-touch page faults in buffers it does not allocate itself.
 step chat_thp env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bin/spacetime-bench" chat "${chat_compressed_args[@]}"
+# The proposal awaiting a decision (issue 21): the SDK reads the WebSocket frames itself after
+# QWebSocket's handshake (ConnectionOptions::ownFrameReader, off by default).
+step chat_own "$bin/spacetime-bench" chat --own-frame-reader "${chat_compressed_args[@]}"
+step chat_gzip_own "$bin/spacetime-bench" chat --own-frame-reader --compression gzip "${chat_compressed_args[@]}"
+step chat_brotli_own "$bin/spacetime-bench" chat --own-frame-reader --compression brotli "${chat_compressed_args[@]}"
 step stall "$bin/spacetime-bench" stall "${stall_args[@]}"
 step hostload "$bin/spacetime-bench-hostload" "${hostload_args[@]}"
 step view "$bin/spacetime-bench-view" "${view_args[@]}"

@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include <QDir>
 #include <QFile>
 #include <QtEndian>
 
@@ -45,6 +46,43 @@ ProcessUsage processUsage() {
     return {ns(u.ru_utime) + ns(u.ru_stime), qint64(u.ru_minflt)};
 #else
     return {};
+#endif
+}
+
+qint64 threadMinorFaults() {
+#if defined(Q_OS_LINUX)
+    rusage u{};
+    if (getrusage(RUSAGE_THREAD, &u) != 0)
+        return -1;
+    return qint64(u.ru_minflt);
+#else
+    return -1;
+#endif
+}
+
+qint64 namedThreadsMinorFaults(const QByteArray &name) {
+#if defined(Q_OS_LINUX)
+    qint64 sum = -1;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile f(tasks.filePath(tid + QStringLiteral("/stat")));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        // "tid (comm) state ppid pgrp session tty tpgid flags minflt ...": comm may hold
+        // spaces and parentheses, so it ends at the last ')'.
+        const QByteArray stat = f.readAll();
+        const qsizetype open = stat.indexOf('(');
+        const qsizetype close = stat.lastIndexOf(')');
+        if (open < 0 || close < open || stat.mid(open + 1, close - open - 1) != name)
+            continue;
+        const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+        if (fields.size() > 7)
+            sum = qMax<qint64>(sum, 0) + fields[7].toLongLong();
+    }
+    return sum;
+#else
+    Q_UNUSED(name);
+    return -1;
 #endif
 }
 

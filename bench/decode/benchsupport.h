@@ -32,6 +32,12 @@ struct ProcessUsage {
 };
 ProcessUsage processUsage();
 
+// Minor page faults of the calling thread (getrusage RUSAGE_THREAD), and of this process's
+// threads named `name` (/proc/self/task/*/stat; a QThread's objectName names its thread).
+// -1 where unavailable. They tell which thread's first-touched memory the faults are in.
+qint64 threadMinorFaults();
+qint64 namedThreadsMinorFaults(const QByteArray &name);
+
 // Frames written one after another as [u32 little-endian length][frame]; ts-apply.mjs reads
 // the same format.
 QByteArray packFrames(const QList<QByteArray> &frames);

@@ -244,8 +244,13 @@ int runChat(const QStringList &arguments) {
         u"The server's WebSocket frame payload size (default 4096, as SpacetimeDB); 0: one\n"
         u"QWebSocket::sendBinaryMessage per message (512 KiB frames, all queued at once)."_s,
         u"BYTES"_s, u"4096"_s);
+    const QCommandLineOption ownReaderOpt(
+        u"own-frame-reader"_s,
+        u"The client reads the WebSocket frames with the SDK's own reader (a proposal; default:\n"
+        u"QWebSocket reads and reassembles them)."_s);
     const QCommandLineOption serveOpt(u"serve"_s, u"(internal) be the server."_s);
-    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, frameSizeOpt, serveOpt});
+    p.addOptions({rowsOpt, usersOpt, rateOpt, secondsOpt, compressionOpt, frameSizeOpt,
+                  ownReaderOpt, serveOpt});
     p.process(QStringList{u"spacetime-bench chat"_s} + arguments);
     const int rows = p.value(rowsOpt).toInt();
     const int users = p.value(usersOpt).toInt();
@@ -315,6 +320,7 @@ int runChat(const QStringList &arguments) {
     o.outboxPath = u":memory:"_s;
     o.maxMessages = 0; // keep all of them: the bench measures the whole snapshot
     o.compression = compression;
+    o.ownFrameReader = p.isSet(ownReaderOpt);
     chat::ChatClient client(o);
     chat::MessageModel *model = client.messages();
 
@@ -325,6 +331,11 @@ int runChat(const QStringList &arguments) {
     QObject::connect(&client, &chat::ChatClient::synchronized, &syncLoop, &QEventLoop::quit);
     QTimer::singleShot(300000, &syncLoop, &QEventLoop::quit);
     const ProcessUsage usageStart = processUsage();
+    // Faults by thread: the connection's I/O thread (named after its QThread) receives,
+    // decompresses, decodes and builds the cache tables; the GUI thread applies and reports.
+    const QByteArray ioThread = "stdb-socket";
+    const qint64 ioFaultsStart = qMax<qint64>(0, namedThreadsMinorFaults(ioThread));
+    const qint64 guiFaultsStart = threadMinorFaults();
     client.start();
     // Time the connection spends reporting the snapshots: typed row decode, conversion and the
     // model updates, on the GUI thread.
@@ -332,14 +343,20 @@ int runChat(const QStringList &arguments) {
     qint64 reportNs = 0;
     qint64 reportCpuStart = 0;
     qint64 reportCpuNs = 0;
+    qint64 reportFaultsStart = 0;
+    qint64 reportFaults = 0;
     // The history's own message: the largest one until synchronised.
     FrameTiming history;
     qint64 syncedNs = 0;
     ProcessUsage usageSynced;
+    qint64 ioFaultsSynced = 0;
+    qint64 guiFaultsSynced = 0;
     QObject::connect(&client, &chat::ChatClient::synchronized, [&] {
         if (syncedNs == 0) {
             syncedNs = FrameTiming::nowNs();
             usageSynced = processUsage();
+            ioFaultsSynced = namedThreadsMinorFaults(ioThread);
+            guiFaultsSynced = threadMinorFaults();
         }
     });
     if (stdb::DbConnection *conn = client.connection()) {
@@ -351,12 +368,14 @@ int runChat(const QStringList &arguments) {
                          [&](const stdb::EventContext &) {
                              reportClock.start();
                              reportCpuStart = threadCpuNs();
+                             reportFaultsStart = threadMinorFaults();
                          });
         QObject::connect(conn, &stdb::DbConnection::changesReported,
                          [&](const stdb::EventContext &ctx) {
                              if (ctx.kind() == stdb::EventContext::Kind::SubscribeApplied) {
                                  reportNs += reportClock.nsecsElapsed();
                                  reportCpuNs += threadCpuNs() - reportCpuStart;
+                                 reportFaults += threadMinorFaults() - reportFaultsStart;
                              }
                          });
     }
@@ -462,6 +481,8 @@ int runChat(const QStringList &arguments) {
     out << u"chat: %1 messages + %2 users into a ChatClient (machine: %3 cores)\n"_s.arg(rows)
                .arg(users)
                .arg(QThread::idealThreadCount());
+    out << u"  frames read by: %1\n"_s.arg(
+        o.ownFrameReader ? u"the SDK's WebSocketReader (proposal)"_s : u"QWebSocket (default)"_s);
     out << u"  start() -> synchronized: %1 ms (socket, decode, cache, typed rows, models)\n"_s.arg(
         syncMs);
     out << u"  snapshot reported to the models (rows read in place + MessageModel/UserModel "
@@ -509,6 +530,16 @@ int runChat(const QStringList &arguments) {
                .arg(usageSynced.minorFaults - usageStart.minorFaults)
                .arg(ms(host.value(7)), 0, 'f', 0)
                .arg(host.value(8));
+    // Where those faults happened (-1: the platform cannot say).
+    const qint64 ioFaults = ioFaultsSynced >= 0 ? ioFaultsSynced - ioFaultsStart : -1;
+    const qint64 guiFaults = guiFaultsSynced >= 0 ? guiFaultsSynced - guiFaultsStart : -1;
+    const qint64 allFaults = usageSynced.minorFaults - usageStart.minorFaults;
+    out << u"  minor page faults by thread: I/O thread %1 (receive, decompress, decode, cache "
+           u"tables), GUI thread %2 (of which %3 reporting the snapshot to the models), other "
+           u"threads %4\n"_s.arg(ioFaults)
+               .arg(guiFaults)
+               .arg(reportFaults)
+               .arg(ioFaults >= 0 && guiFaults >= 0 ? allFaults - ioFaults - guiFaults : -1);
     out << u"  first screenful of rows (40 x 3 roles): %1 us\n"_s.arg(viewUs);
     out << u"  RSS: %1 MB before, %2 MB synchronised, %3 MB peak\n"_s.arg(mb(rssBefore), 0, 'f', 0)
                .arg(mb(rssSynced), 0, 'f', 0)

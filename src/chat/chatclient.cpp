@@ -246,7 +246,8 @@ void ChatClient::buildConnection(const QString &token) {
         .withDatabaseName(m_options.profile.database())
         .withToken(token)
         .withReconnectPolicy(m_options.reconnect)
-        .withCompression(m_options.compression);
+        .withCompression(m_options.compression)
+        .withOwnFrameReader(m_options.ownFrameReader);
     if (!m_options.trustedCertificate.isNull())
         builder.withTrustedCertificate(m_options.trustedCertificate);
     if (m_options.maxMessageBytes > 0)

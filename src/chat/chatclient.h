@@ -119,6 +119,9 @@ public:
         qsizetype maxMessageBytes = 0;
         // What the server is asked to compress its messages with (benchmarks compare them).
         stdb::Compression compression = stdb::Compression::Gzip;
+        // The SDK's own WebSocket frame reader (stdb::ConnectionOptions::ownFrameReader), a
+        // proposal, off by default; benchmarks compare both.
+        bool ownFrameReader = false;
         // Where the history window and the reconnect countdown read the time; null = the real
         // clock (tests pass a stdb::ManualClock to place the window exactly).
         stdb::Clock *clock = nullptr;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/compression.h"
 
+#include "spacetime/hugepages_p.h"
+
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 #include <zlib.h>
@@ -12,10 +14,6 @@
 #include <cstring>
 #include <limits>
 #include <memory>
-
-#ifdef Q_OS_LINUX
-#include <sys/mman.h>
-#endif
 
 namespace stdb {
 
@@ -55,29 +53,6 @@ Error tooLarge(Compression c, qsizetype maxSize) {
                                 .arg(maxSize));
 }
 
-// A history message inflates to ~100 MB at once. Every first touch of a 4 KiB page is a page
-// fault, and on virtual machines a fault costs microseconds: 100 MB of fresh 4 KiB pages took
-// more time than inflating them (docs/PERFORMANCE.md). Large outputs are therefore offered to
-// the kernel for transparent huge pages (MADV_HUGEPAGE, honoured when THP is "always" or
-// "madvise") before they are written: one fault per 2 MiB. Advice only; without THP nothing
-// changes. A fresh block this large is a mapping of its own (glibc's malloc mmaps it), so the
-// advice reaches its pages before anything touches them.
-constexpr qsizetype kHugePageAdviceFrom = qsizetype(2) << 20;
-
-void offerHugePages(QByteArray &buf) {
-#ifdef Q_OS_LINUX
-    if (buf.size() < kHugePageAdviceFrom)
-        return;
-    const auto begin = (reinterpret_cast<quintptr>(buf.data()) + 4095) & ~quintptr(4095);
-    const auto end =
-        (reinterpret_cast<quintptr>(buf.data()) + quintptr(buf.size())) & ~quintptr(4095);
-    if (end > begin)
-        madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-#else
-    Q_UNUSED(buf);
-#endif
-}
-
 // Growable output that never holds more than cap bytes. One byte past maxSize is allowed so a
 // stream that produces even a single byte too many is noticed without inflating the rest.
 class CappedOutput {
@@ -112,11 +87,9 @@ public:
     }
 
 private:
-    static QByteArray freshBuffer(qsizetype size) {
-        QByteArray b(size, Qt::Uninitialized);
-        offerHugePages(b);
-        return b;
-    }
+    // A history message inflates to ~100 MB at once: large outputs take huge pages, offered
+    // before anything writes them (hugepages_p.h).
+    static QByteArray freshBuffer(qsizetype size) { return hugePageBuffer(size); }
     QByteArray m_buf;
     qsizetype m_cap;
     qsizetype m_used = 0;

@@ -4,5 +4,6 @@
 namespace stdb {
 
 Q_LOGGING_CATEGORY(lcConnection, "stdb.connection")
+Q_LOGGING_CATEGORY(lcFrames, "stdb.connection.frames")
 
 } // namespace stdb

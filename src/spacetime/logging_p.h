@@ -12,5 +12,8 @@ namespace stdb {
 // "stdb.connection": DbConnection and its socket worker, so one rule covers both threads (the
 // CLI silences its warnings, for instance).
 Q_DECLARE_LOGGING_CATEGORY(lcConnection)
+// "stdb.connection.frames": which reader reads a session's frames (the own-frame-reader
+// proposal, ConnectionOptions::ownFrameReader), once per session.
+Q_DECLARE_LOGGING_CATEGORY(lcFrames)
 
 } // namespace stdb

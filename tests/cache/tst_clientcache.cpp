@@ -4,9 +4,13 @@
 
 #include "quickstartrows.h"
 #include "spacetime/cache/clientcache.h"
+#include "spacetime/cache/largeblock.h"
+#include "spacetime/hugepages_p.h"
 
 #include <QRandomGenerator>
 #include <QTest>
+
+#include <cstring>
 
 using namespace stdb;
 using namespace stdb::protocol;
@@ -454,6 +458,61 @@ private slots:
             QVERIFY(messages->find(r));
         QCOMPARE(messages->filter(QStringLiteral("sender"), identity(7).toWireBytes()).size(),
                  800 + 200);
+    }
+
+    // LargeBlock: zeroed like calloc, every byte usable; from kHugeThreshold up (on Linux) it
+    // starts on a 2 MiB boundary, so its huge pages cover it from the first byte on.
+    void largeBlockZeroedAndAligned() {
+        for (const size_t bytes :
+             {size_t(1), size_t(4096) + 3, LargeBlock::kHugeThreshold - 1,
+              LargeBlock::kHugeThreshold, LargeBlock::kHugeThreshold * 3 + 17}) {
+            LargeBlock b(bytes);
+            QCOMPARE(b.size(), bytes);
+            QVERIFY(b.data());
+            auto *p = static_cast<unsigned char *>(b.data());
+            QCOMPARE(p[0], 0u);
+            QCOMPARE(p[bytes / 2], 0u);
+            QCOMPARE(p[bytes - 1], 0u);
+            std::memset(p, 0xab, bytes);
+            QCOMPARE(p[bytes - 1], 0xabu);
+            const auto address = reinterpret_cast<quintptr>(b.data());
+#ifdef Q_OS_LINUX
+            if (bytes >= LargeBlock::kHugeThreshold)
+                QCOMPARE(address % (quintptr(2) << 20), quintptr(0));
+#endif
+            LargeBlock moved(std::move(b));
+            QCOMPARE(reinterpret_cast<quintptr>(moved.data()), address);
+            QCOMPARE(moved.size(), bytes);
+            QVERIFY(!b.data());
+            LargeBlock assigned;
+            assigned = std::move(moved);
+            QCOMPARE(reinterpret_cast<quintptr>(assigned.data()), address);
+        }
+        QVERIFY(!LargeBlock(0).data());
+    }
+
+    // hugePageBuffer: a QByteArray of the size asked for, every byte writable; from 2 MiB up
+    // (on Linux) its data starts on a 2 MiB boundary. It shrinks and detaches like any other.
+    void hugePageBufferAligned() {
+        for (const qsizetype size :
+             {qsizetype(0), qsizetype(5000), qsizetype(kHugePageSize) - 1, qsizetype(kHugePageSize),
+              qsizetype(kHugePageSize) * 5 + 12345}) {
+            QByteArray b = hugePageBuffer(size);
+            QCOMPARE(b.size(), size);
+            if (size == 0)
+                continue;
+            std::memset(b.data(), 0x5a, size_t(size));
+            QCOMPARE(b.at(size - 1), char(0x5a));
+#ifdef Q_OS_LINUX
+            if (size >= qsizetype(kHugePageSize))
+                QCOMPARE(reinterpret_cast<quintptr>(b.constData()) % kHugePageSize, quintptr(0));
+#endif
+            const QByteArray shared = b;
+            b.truncate(size / 2);
+            QCOMPARE(b.size(), size / 2);
+            QCOMPARE(shared.size(), size);
+            QCOMPARE(shared.at(size - 1), char(0x5a));
+        }
     }
 
     // Tables prepared elsewhere (a connection's decoder thread) are adopted into empty tables

@@ -562,6 +562,30 @@ private slots:
         QVERIFY(b.isEmpty());
     }
 
+    void batchReservesOnce() {
+        // 120 000 items are 4.8 MB, enough for the huge-page advice to apply.
+        const QByteArray owner("hello");
+        MessageBatch b;
+        b.add(id(1), stdb::Timestamp::fromMicros(1), QByteArrayView(owner).first(1), owner);
+        const qsizetype n = 120000;
+        b.reserve(n);
+        const MessageBatch::Item *storage = b.items().constData();
+        for (qsizetype i = 1; i < n; ++i)
+            b.add(id(int(i % 3)), stdb::Timestamp::fromMicros(1 + i), owner, owner);
+        QCOMPARE(b.items().constData(), storage); // filled without moving
+        QCOMPARE(b.size(), n);
+        QCOMPARE(b.message(0).text, QStringLiteral("h"));
+        QCOMPARE(b.message(n - 1).text, QStringLiteral("hello"));
+        // The model takes the storage over and grows it for the next message.
+        MessageModel m;
+        m.resetMessages(std::move(b));
+        m.addMessages({msg(2, 1 + n, QStringLiteral("next"))});
+        QCOMPARE(m.rowCount(), int(n + 1));
+        QCOMPARE(m.index(int(n), 0).data(MessageModel::TextRole).toString(),
+                 QStringLiteral("next"));
+        QCOMPARE(m.index(0, 0).data(MessageModel::TextRole).toString(), QStringLiteral("h"));
+    }
+
     void markupIsKeptLiterally() {
         MessageModel m;
         const QString html = QStringLiteral("<b>bold</b> <img src=x onerror=alert(1)> &amp;");

@@ -14,6 +14,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslKey>
@@ -22,6 +23,8 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
+
+#include <atomic>
 
 using namespace stdb;
 using namespace std::chrono_literals;
@@ -149,6 +152,37 @@ private:
     bool m_done = false;
 };
 
+// Counts the sessions whose frames WebSocketReader reads: the SDK says so once per session in
+// the category stdb.connection.frames (enabled for debug while this lives).
+class FrameReaderLog {
+public:
+    FrameReaderLog() {
+        s_count = 0;
+        QLoggingCategory::setFilterRules(QStringLiteral("stdb.connection.frames.debug=true"));
+        s_previous = qInstallMessageHandler(&FrameReaderLog::handle);
+    }
+    ~FrameReaderLog() {
+        qInstallMessageHandler(s_previous);
+        QLoggingCategory::setFilterRules(QString());
+    }
+    FrameReaderLog(const FrameReaderLog &) = delete;
+    FrameReaderLog &operator=(const FrameReaderLog &) = delete;
+    static int count() { return s_count.load(); }
+
+private:
+    // Runs on the connection's I/O thread too.
+    static void handle(QtMsgType type, const QMessageLogContext &ctx, const QString &text) {
+        if (ctx.category && qstrcmp(ctx.category, "stdb.connection.frames") == 0) {
+            ++s_count;
+            return;
+        }
+        if (s_previous)
+            s_previous(type, ctx, text);
+    }
+    static inline std::atomic<int> s_count{0};
+    static inline QtMessageHandler s_previous = nullptr;
+};
+
 // Answers every HTTP request with one fixed status.
 class StatusServer : public QObject {
 public:
@@ -183,6 +217,16 @@ class TestConnectionScripted : public QObject {
     Q_OBJECT
 
 private:
+    // Rows for tests run with both frame readers: QWebSocket's (the default, which every other
+    // test uses) and the SDK's own (the ownFrameReader proposal).
+    static void readerRows() {
+        QTest::addColumn<bool>("ownReader");
+        QTest::newRow("QWebSocket") << false;
+        QTest::newRow("WebSocketReader") << true;
+    }
+    static std::function<void(DbConnectionBuilder &)> reader(bool own) {
+        return [own](DbConnectionBuilder &b) { b.withOwnFrameReader(own); };
+    }
     // Opens the session: waits for the socket, sends InitialConnection, waits for connected().
     bool greet(ScriptedServer &srv, Client &c, int connections = 1, int who = 1) {
         if (!srv.waitForConnections(connections))
@@ -264,11 +308,16 @@ private Q_SLOTS:
     void malformedFrames_data();
     void malformedFrames();
     void malformedFrameReconnects();
+    void textFrame_data() { readerRows(); }
     void textFrame();
+    void closeCodes_data() { readerRows(); }
     void closeCodes();
+    void fragmentsAndPing_data() { readerRows(); }
+    void fragmentsAndPing();
     void subprotocolMismatch();
     void httpStatusErrors();
     void unreachable();
+    void firstFrameWithHandshake_data() { readerRows(); }
     void firstFrameWithHandshake();
     void deadConnection();
     void reconnectResync();
@@ -1420,9 +1469,10 @@ void TestConnectionScripted::malformedFrameReconnects() {
 }
 
 void TestConnectionScripted::textFrame() {
+    QFETCH(bool, ownReader);
     ScriptedServer srv;
     QVERIFY(srv.listen());
-    auto c = makeClient(srv.uri());
+    auto c = makeClient(srv.uri(), reader(ownReader));
     QVERIFY(greet(srv, c));
     QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
     srv.sendText(QStringLiteral("{\"hello\":1}"));
@@ -1434,9 +1484,10 @@ void TestConnectionScripted::textFrame() {
 }
 
 void TestConnectionScripted::closeCodes() {
+    QFETCH(bool, ownReader);
     ScriptedServer srv;
     QVERIFY(srv.listen());
-    auto c = makeClient(srv.uri());
+    auto c = makeClient(srv.uri(), reader(ownReader));
     QVERIFY(greet(srv, c));
     QSignalSpy disc(c.conn.get(), &DbConnection::disconnected);
     srv.closeClient(QWebSocketProtocol::CloseCode(1011),
@@ -1452,7 +1503,7 @@ void TestConnectionScripted::closeCodes() {
     // Going away (database stopped).
     ScriptedServer srv2;
     QVERIFY(srv2.listen());
-    auto c2 = makeClient(srv2.uri());
+    auto c2 = makeClient(srv2.uri(), reader(ownReader));
     QVERIFY(greet(srv2, c2));
     QSignalSpy disc2(c2.conn.get(), &DbConnection::disconnected);
     srv2.closeClient(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("module exited"));
@@ -1460,6 +1511,36 @@ void TestConnectionScripted::closeCodes() {
     err = disc2.first().at(0).value<std::optional<Error>>();
     QVERIFY2(err && err->message().contains(QLatin1String("module exited")),
              qPrintable(err ? err->message() : QString()));
+}
+
+void TestConnectionScripted::fragmentsAndPing() {
+    QFETCH(bool, ownReader);
+    FrameReaderLog readers;
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c = makeClient(srv.uri(), reader(ownReader));
+    QVERIFY(greet(srv, c));
+    QCOMPARE(readers.count(), ownReader ? 1 : 0);
+    c.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    QList<QByteArray> rows;
+    for (int i = 0; i < 300; ++i)
+        rows.append(msg(QStringLiteral("fragment %1").arg(i), 1, i));
+    // About 17 KiB in frames of 100 bytes: a binary frame and ~170 continuation frames.
+    srv.client()->setOutgoingFrameSize(100);
+    srv.send(P::SubscribeApplied{sub->requestId, sub->querySetId,
+                                 queryRows({{QStringLiteral("message"), rows}})});
+    QTRY_COMPARE(c.messages->count(), 300);
+    // A ping is answered with a pong carrying its payload.
+    QSignalSpy pong(srv.client(), &QWebSocket::pong);
+    srv.client()->ping(QByteArrayLiteral("are you there"));
+    QVERIFY(pong.wait());
+    QCOMPARE(pong.first().at(1).toByteArray(), QByteArrayLiteral("are you there"));
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {msg("after the ping")}, {}));
+    QTRY_COMPARE(c.messages->count(), 301);
+    QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
+    QVERIFY(c.conn->isActive());
 }
 
 void TestConnectionScripted::subprotocolMismatch() {
@@ -1549,10 +1630,14 @@ void TestConnectionScripted::unreachable() {
 }
 
 void TestConnectionScripted::firstFrameWithHandshake() {
+    QFETCH(bool, ownReader);
+    FrameReaderLog readers;
     SilentServer server; // the 101 response and InitialConnection arrive together
-    auto c = makeClient(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
+    auto c =
+        makeClient(QStringLiteral("http://127.0.0.1:%1").arg(server.port()), reader(ownReader));
     QSignalSpy connected(c.conn.get(), &DbConnection::connected);
     QVERIFY(connected.wait());
+    QCOMPARE(readers.count(), ownReader ? 1 : 0);
     QCOMPARE(c.conn->identity(), ident(1));
     QCOMPARE(c.conn->token(), QStringLiteral("minted.token"));
     QCOMPARE(c.log->entries,

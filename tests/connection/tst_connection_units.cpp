@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit-level tests of the connection layer that need no server: URI parsing, builder
-// validation, the backoff schedule, request bookkeeping, the idle watchdog, failure texts.
+// validation, the backoff schedule, request bookkeeping, the idle watchdog, failure texts, the
+// WebSocket frame reader.
 
 #include "spacetime/connection/backoff.h"
 #include "spacetime/connection/dbconnection.h"
@@ -9,13 +10,92 @@
 #include "spacetime/connection/manualclock.h"
 #include "spacetime/connection/requesttracker.h"
 #include "spacetime/connection/serveruri.h"
+#include "spacetime/connection/websocketreader.h"
 
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
+#include <QWebSocketProtocol>
+#include <QtEndian>
+
+#include <cstring>
 
 using namespace stdb;
 using namespace std::chrono_literals;
+
+namespace {
+
+// A byte stream the test appends to, read like a socket (sequential, what has arrived).
+class Pipe : public QIODevice {
+public:
+    Pipe() { open(QIODevice::ReadOnly); }
+    void feed(const QByteArray &bytes) { m_data.append(bytes); }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override {
+        return qint64(m_data.size() - m_at) + QIODevice::bytesAvailable();
+    }
+
+protected:
+    qint64 readData(char *data, qint64 max) override {
+        const qint64 n = std::min<qint64>(max, m_data.size() - m_at);
+        std::memcpy(data, m_data.constData() + m_at, size_t(n));
+        m_at += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qsizetype m_at = 0;
+};
+
+// One server frame: FIN, opcode, payload (7-, 16- or 64-bit length as the size needs).
+QByteArray wsFrame(int opcode, const QByteArray &payload, bool fin = true, quint8 rsv = 0,
+                   bool forceLong = false, quint32 mask = 0) {
+    QByteArray f;
+    f.append(char((fin ? 0x80 : 0) | rsv | opcode));
+    const char maskBit = mask ? char(0x80) : char(0);
+    const qsizetype n = payload.size();
+    if (n < 126 && !forceLong) {
+        f.append(char(maskBit | char(n)));
+    } else if (n <= 0xffff && !forceLong) {
+        f.append(char(maskBit | 126));
+        char b[2];
+        qToBigEndian(quint16(n), b);
+        f.append(b, 2);
+    } else {
+        f.append(char(maskBit | 127));
+        char b[8];
+        qToBigEndian(quint64(n), b);
+        f.append(b, 8);
+    }
+    QByteArray body = payload;
+    if (mask) {
+        char k[4];
+        qToBigEndian(mask, k);
+        f.append(k, 4);
+        for (qsizetype i = 0; i < body.size(); ++i)
+            body[i] = char(body[i] ^ k[i % 4]);
+    }
+    return f + body;
+}
+
+QByteArray closePayload(quint16 code, const QByteArray &reason = {}) {
+    char b[2];
+    qToBigEndian(code, b);
+    return QByteArray(b, 2) + reason;
+}
+
+QByteArray patternBytes(qsizetype n, int seed) {
+    QByteArray b(n, Qt::Uninitialized);
+    for (qsizetype i = 0; i < n; ++i)
+        b[i] = char((i * 131 + seed) & 0xff);
+    return b;
+}
+
+using WsKind = WebSocketReader::Event::Kind;
+
+} // namespace
 
 class TestConnectionUnits : public QObject {
     Q_OBJECT
@@ -42,6 +122,13 @@ private Q_SLOTS:
     void failureTexts();
     void callsWhileDisconnected();
     void subscriptionLocalErrors();
+    void wsReaderSingleFrames();
+    void wsReaderManyFragmentsAnyChunking();
+    void wsReaderControlFramesBetweenFragments();
+    void wsReaderMessageLimit();
+    void wsReaderProtocolErrors_data();
+    void wsReaderProtocolErrors();
+    void wsReaderCloseEndsStream();
 };
 
 void TestConnectionUnits::uriAccepted_data() {
@@ -232,6 +319,7 @@ void TestConnectionUnits::builderDefaults() {
     QCOMPARE(o->compression, Compression::Gzip);
     QVERIFY(!o->confirmedReads.has_value());
     QVERIFY(!o->lightMode);
+    QVERIFY(!o->ownFrameReader); // QWebSocket reads by default; the own reader is a proposal
     QCOMPARE(o->protocol, ProtocolVersion::V2);
     QVERIFY(!o->reconnect.enabled);
     QCOMPARE(o->reconnect.initialDelay, 500ms);
@@ -247,6 +335,7 @@ void TestConnectionUnits::builderDefaults() {
                  .withToken(QStringLiteral("eyJ.abc.def"))
                  .withConfirmedReads(false)
                  .withLightMode(true)
+                 .withOwnFrameReader(true)
                  .withCompression(Compression::Brotli)
                  .withProtocol(ProtocolVersion::V3)
                  .options();
@@ -255,6 +344,7 @@ void TestConnectionUnits::builderDefaults() {
     QVERIFY(t);
     QCOMPARE(t->confirmedReads, std::optional<bool>(false));
     QVERIFY(t->lightMode);
+    QVERIFY(t->ownFrameReader);
     QCOMPARE(t->compression, Compression::Brotli);
     QCOMPARE(t->protocol, ProtocolVersion::V3);
     QCOMPARE(t->token, QStringLiteral("eyJ.abc.def"));
@@ -664,6 +754,200 @@ void TestConnectionUnits::subscriptionLocalErrors() {
     QCOMPARE(p.state(), SubscriptionHandle::State::Ended);
     QCOMPARE(conn->subscriptions().size(), 0);
     delete conn;
+}
+
+// One binary message per frame of each length form; text; a masked frame is unmasked.
+void TestConnectionUnits::wsReaderSingleFrames() {
+    WebSocketReader r(qint64(1) << 30);
+    Pipe p;
+    const QByteArray small = patternBytes(100, 1);
+    const QByteArray medium = patternBytes(70000, 2);
+    const QByteArray longForm = patternBytes(300, 3);
+    p.feed(wsFrame(2, small) + wsFrame(2, medium) + wsFrame(2, longForm, true, 0, true) +
+           wsFrame(2, {}) + wsFrame(1, QByteArray("h\xc3\xa9llo")) +
+           wsFrame(2, small, true, 0, false, 0x12345678));
+    const auto ev = r.read(&p);
+    QCOMPARE(ev.size(), 6);
+    QCOMPARE(ev[0].kind, WsKind::Binary);
+    QCOMPARE(ev[0].data, small);
+    QCOMPARE(ev[1].data, medium);
+    QCOMPARE(ev[2].data, longForm);
+    QCOMPARE(ev[3].kind, WsKind::Binary);
+    QVERIFY(ev[3].data.isEmpty());
+    QCOMPARE(ev[4].kind, WsKind::Text);
+    QCOMPARE(ev[4].data, QByteArray("h\xc3\xa9llo"));
+    QCOMPARE(ev[5].kind, WsKind::Binary);
+    QCOMPARE(ev[5].data, small);
+    QVERIFY(!r.messageInTransit());
+    QVERIFY(!r.finished());
+    QCOMPARE(p.bytesAvailable(), 0);
+}
+
+// A message of 3000 fragments (4 KiB as SpacetimeDB sends, then odd sizes) arrives whole and in
+// order however the stream is cut: in 1-byte steps for a small one, in uneven chunks otherwise.
+void TestConnectionUnits::wsReaderManyFragmentsAnyChunking() {
+    const QByteArray message = patternBytes(3000 * 4096 + 777, 5);
+    QByteArray wire;
+    qsizetype at = 0;
+    for (int i = 0; at < message.size(); ++i) {
+        const qsizetype n =
+            std::min<qsizetype>(i < 2000 ? 4096 : 4096 + 1 + (i % 7) * 1000, message.size() - at);
+        wire += wsFrame(at == 0 ? 2 : 0, message.mid(at, n), at + n == message.size());
+        at += n;
+    }
+    wire += wsFrame(2, QByteArray("after"));
+    WebSocketReader r(qint64(1) << 30);
+    Pipe p;
+    QList<WebSocketReader::Event> ev;
+    qsizetype fed = 0;
+    for (int step = 1; fed < wire.size(); ++step) {
+        const qsizetype n = std::min<qsizetype>((step * 7919) % 65536 + 1, wire.size() - fed);
+        p.feed(wire.mid(fed, n));
+        fed += n;
+        ev += r.read(&p);
+        if (fed < wire.size() - 10)
+            QVERIFY(ev.isEmpty() && r.messageInTransit());
+    }
+    QCOMPARE(ev.size(), 2);
+    QCOMPARE(ev[0].kind, WsKind::Binary);
+    QCOMPARE(ev[0].data.size(), message.size());
+    QVERIFY(ev[0].data == message);
+    QCOMPARE(ev[1].data, QByteArray("after"));
+
+    const QByteArray small = patternBytes(40, 9);
+    const QByteArray tiny = wsFrame(2, small.first(10), false) +
+                            wsFrame(0, small.mid(10, 25), false) + wsFrame(0, {}, false) +
+                            wsFrame(0, small.mid(35), true);
+    WebSocketReader r2(1000);
+    Pipe p2;
+    QList<WebSocketReader::Event> ev2;
+    for (char c : tiny) {
+        p2.feed(QByteArray(1, c));
+        ev2 += r2.read(&p2);
+    }
+    QCOMPARE(ev2.size(), 1);
+    QCOMPARE(ev2[0].data, small);
+}
+
+// Pings, pongs and a close may come between the fragments of a message (RFC 6455 5.4).
+void TestConnectionUnits::wsReaderControlFramesBetweenFragments() {
+    WebSocketReader r(1 << 20);
+    Pipe p;
+    p.feed(wsFrame(2, "ab", false) + wsFrame(9, "ping!") + wsFrame(0, "cd", false) +
+           wsFrame(10, "") + wsFrame(0, "ef", true));
+    const auto ev = r.read(&p);
+    QCOMPARE(ev.size(), 3);
+    QCOMPARE(ev[0].kind, WsKind::Ping);
+    QCOMPARE(ev[0].data, QByteArray("ping!"));
+    QCOMPARE(ev[1].kind, WsKind::Pong);
+    QCOMPARE(ev[2].kind, WsKind::Binary);
+    QCOMPARE(ev[2].data, QByteArray("abcdef"));
+}
+
+// The message size limit counts the whole message: one frame too large, or fragments that
+// add up past it, end the stream with 1009 before the payload is read; up to it is fine.
+void TestConnectionUnits::wsReaderMessageLimit() {
+    {
+        WebSocketReader r(1000);
+        Pipe p;
+        p.feed(wsFrame(2, patternBytes(1000, 1)) + wsFrame(2, patternBytes(1001, 2)));
+        const auto ev = r.read(&p);
+        QCOMPARE(ev.size(), 2);
+        QCOMPARE(ev[0].kind, WsKind::Binary);
+        QCOMPARE(ev[0].data.size(), 1000);
+        QCOMPARE(ev[1].kind, WsKind::Error);
+        QCOMPARE(ev[1].closeCode, int(QWebSocketProtocol::CloseCodeTooMuchData));
+        QVERIFY(ev[1].text.contains(QStringLiteral("1000 bytes")));
+        QVERIFY(r.finished());
+        QVERIFY(r.read(&p).isEmpty());
+    }
+    {
+        WebSocketReader r(1000);
+        Pipe p;
+        p.feed(wsFrame(2, patternBytes(600, 1), false) + wsFrame(0, patternBytes(401, 2), true));
+        const auto ev = r.read(&p);
+        QCOMPARE(ev.size(), 1);
+        QCOMPARE(ev[0].kind, WsKind::Error);
+        QCOMPARE(ev[0].closeCode, int(QWebSocketProtocol::CloseCodeTooMuchData));
+    }
+    {
+        // A header claiming 2^62 bytes is refused from the header alone.
+        WebSocketReader r(qint64(1) << 40);
+        Pipe p;
+        QByteArray h("\x82\x7f", 2);
+        char b[8];
+        qToBigEndian(quint64(1) << 62, b);
+        p.feed(h + QByteArray(b, 8));
+        const auto ev = r.read(&p);
+        QCOMPARE(ev.size(), 1);
+        QCOMPARE(ev[0].closeCode, int(QWebSocketProtocol::CloseCodeTooMuchData));
+    }
+}
+
+void TestConnectionUnits::wsReaderProtocolErrors_data() {
+    QTest::addColumn<QByteArray>("wire");
+    QTest::addColumn<int>("code");
+    const int protocol = QWebSocketProtocol::CloseCodeProtocolError;
+    QTest::newRow("reserved bit") << wsFrame(2, "x", true, 0x40) << protocol;
+    QTest::newRow("reserved opcode 3") << wsFrame(3, "x") << protocol;
+    QTest::newRow("reserved opcode 11") << wsFrame(11, "x") << protocol;
+    QTest::newRow("fragmented ping") << wsFrame(9, "x", false) << protocol;
+    QTest::newRow("ping of 126 bytes") << wsFrame(9, QByteArray(126, 'p')) << protocol;
+    QTest::newRow("continuation first") << wsFrame(0, "x") << protocol;
+    QTest::newRow("binary inside a message")
+        << wsFrame(2, "a", false) + wsFrame(2, "b") << protocol;
+    QTest::newRow("close of 1 byte") << wsFrame(8, "\x03") << protocol;
+    QTest::newRow("close code 1005") << wsFrame(8, closePayload(1005)) << protocol;
+    QTest::newRow("close code 2000") << wsFrame(8, closePayload(2000)) << protocol;
+    QTest::newRow("length with top bit")
+        << QByteArray("\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x01", 10) << protocol;
+    QTest::newRow("text not UTF-8") << wsFrame(1, QByteArray("ok\xc3", 3), false) + wsFrame(0, "(")
+                                    << int(QWebSocketProtocol::CloseCodeWrongDatatype);
+    QTest::newRow("close reason not UTF-8") << wsFrame(8, closePayload(1000, "\xff"))
+                                            << int(QWebSocketProtocol::CloseCodeWrongDatatype);
+}
+
+// Every broken stream ends with one Error event naming the close code QWebSocket would send;
+// frames before it are still delivered, nothing after it is read.
+void TestConnectionUnits::wsReaderProtocolErrors() {
+    QFETCH(QByteArray, wire);
+    QFETCH(int, code);
+    WebSocketReader r(1 << 20);
+    Pipe p;
+    p.feed(wsFrame(2, "before") + wire + wsFrame(2, "after"));
+    const auto ev = r.read(&p);
+    QCOMPARE(ev.size(), 2);
+    QCOMPARE(ev[0].data, QByteArray("before"));
+    QCOMPARE(ev[1].kind, WsKind::Error);
+    QCOMPARE(ev[1].closeCode, code);
+    QVERIFY(!ev[1].text.isEmpty());
+    QVERIFY(r.finished());
+    p.feed(wsFrame(2, "more"));
+    QVERIFY(r.read(&p).isEmpty());
+}
+
+// A close frame carries its code and reason (1000 without one) and ends the stream.
+void TestConnectionUnits::wsReaderCloseEndsStream() {
+    {
+        WebSocketReader r(1 << 20);
+        Pipe p;
+        p.feed(wsFrame(8, closePayload(4001, "going \xc3\xa9")) + wsFrame(2, "late"));
+        const auto ev = r.read(&p);
+        QCOMPARE(ev.size(), 1);
+        QCOMPARE(ev[0].kind, WsKind::Close);
+        QCOMPARE(ev[0].closeCode, 4001);
+        QCOMPARE(ev[0].text, QStringLiteral("going \u00e9"));
+        QVERIFY(r.finished());
+    }
+    {
+        WebSocketReader r(1 << 20);
+        Pipe p;
+        p.feed(wsFrame(8, {}));
+        const auto ev = r.read(&p);
+        QCOMPARE(ev.size(), 1);
+        QCOMPARE(ev[0].kind, WsKind::Close);
+        QCOMPARE(ev[0].closeCode, int(QWebSocketProtocol::CloseCodeNormal));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConnectionUnits)

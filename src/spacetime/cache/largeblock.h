@@ -15,7 +15,11 @@ namespace stdb {
 // fifth of a second. Blocks come from calloc (so memory a cleared table freed is reused
 // without faults); from 2 MiB up they are offered to the kernel for transparent huge pages
 // (MADV_HUGEPAGE, honoured when THP is "always" or "madvise"): a fresh block then costs one
-// fault per 2 MiB. Elsewhere, or without huge pages, this is plain calloc.
+// fault per 2 MiB. Such a block starts on a 2 MiB boundary, because malloc's blocks are not
+// aligned and only whole aligned 2 MiB ranges can be huge pages: up to 511 4 KiB pages before
+// the first boundary would fault one by one. Its calloc'd area is therefore larger than asked
+// for (address space only: the slack is never touched). Elsewhere, or without huge pages,
+// this is plain calloc.
 class STDB_EXPORT LargeBlock {
 public:
     LargeBlock() = default;
@@ -35,6 +39,7 @@ public:
 
 private:
     void release();
+    void *m_base = nullptr; // what calloc returned (m_data is inside it)
     void *m_data = nullptr;
     size_t m_size = 0;
 };

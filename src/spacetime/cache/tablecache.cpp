@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/cache/tablecache.h"
 
+#include "spacetime/hugepages_p.h"
+
 namespace stdb {
 
 namespace {
@@ -273,6 +275,9 @@ void TableCache::apply(const TableInput &in, ApplyContext &ctx, TableDelta &out)
         m_s->rows.reserve(n);
         m_s->entries.reserve(n);
         out.inserted.reserve(out.inserted.size() + n);
+        // Written once, in order, right below: huge pages before the first write.
+        offerHugePages(out.inserted.data() + out.inserted.size(),
+                       size_t(out.inserted.capacity() - out.inserted.size()) * sizeof(RowEntry *));
         for (const auto &d : in.inserts) {
             SegmentHint hint;
             for (qsizetype i = 0; i < d.rows->rowCount(); ++i) {

@@ -34,6 +34,11 @@ struct STDB_EXPORT ConnectionOptions {
     // ignores it there. Kept for parity with the official C# and TypeScript SDKs.
     bool lightMode = false;
     ProtocolVersion protocol = ProtocolVersion::V2;
+    // Proposal, off by default: the SDK reads the server's WebSocket frames itself once
+    // QWebSocket's handshake is done (WebSocketReader), into message buffers offered for huge
+    // pages, instead of QWebSocket reassembling every message in its own doubling buffer
+    // (docs/sdk.md, "Threading"). Off: QWebSocket reads and reassembles.
+    bool ownFrameReader = false;
     ReconnectPolicy reconnect;
     qsizetype maxDecompressedSize = kDefaultMaxDecompressedSize;
     // Nothing received for idleTimeout -> ping; nothing for another pingTimeout -> lost.

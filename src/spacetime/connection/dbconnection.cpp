@@ -174,6 +174,7 @@ void DbConnectionPrivate::startAttempt() {
     session.pingTimeout = options.pingTimeout;
     session.connectTimeout = options.connectTimeout;
     session.display = options.uri.display();
+    session.ownFrameReader = options.ownFrameReader;
 
     qCInfo(lcConnection).noquote()
         << "connecting to" << url.toString() << (token.isEmpty() ? "anonymously" : "with a token");

@@ -43,6 +43,11 @@ DbConnectionBuilder &DbConnectionBuilder::withLightMode(bool light) {
     return *this;
 }
 
+DbConnectionBuilder &DbConnectionBuilder::withOwnFrameReader(bool own) {
+    m_options.ownFrameReader = own;
+    return *this;
+}
+
 DbConnectionBuilder &DbConnectionBuilder::withProtocol(ProtocolVersion protocol) {
     m_options.protocol = protocol;
     return *this;

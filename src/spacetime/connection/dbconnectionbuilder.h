@@ -35,6 +35,9 @@ public:
     DbConnectionBuilder &withConfirmedReads(bool confirmed);
     // light=true in the subscribe URL (see ConnectionOptions::lightMode); off by default.
     DbConnectionBuilder &withLightMode(bool light);
+    // The SDK's own frame reader (see ConnectionOptions::ownFrameReader): a proposal, off by
+    // default.
+    DbConnectionBuilder &withOwnFrameReader(bool own);
     DbConnectionBuilder &withProtocol(ProtocolVersion protocol);
     DbConnectionBuilder &withReconnectPolicy(const ReconnectPolicy &policy);
     DbConnectionBuilder &withMaxDecompressedSize(qsizetype bytes);

@@ -17,7 +17,7 @@ namespace stdb {
 // machine). The I/O thread stamps all but the last two; the owner thread those.
 struct STDB_EXPORT FrameTiming {
     qint64 firstBytesNs = 0;   // the first bytes of the message were read from the socket
-    qint64 reassembledNs = 0;  // QWebSocket delivered the whole message
+    qint64 reassembledNs = 0;  // the whole message was read (its last frame)
     qint64 decompressedNs = 0; // body inflated (equals reassembledNs without compression)
     qint64 decodedNs = 0;      // messages decoded from the body
     qint64 preparedNs = 0;     // cache tables of a large snapshot built (equals decodedNs if none)

@@ -3,13 +3,19 @@
 
 #include "spacetime/connection/idlewatchdog.h"
 #include "spacetime/connection/upgradeprobe.h"
+#include "spacetime/connection/websocketreader.h"
 #include "spacetime/logging_p.h"
 
+#include <QRandomGenerator>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
+#include <QtEndian>
+
+#include <algorithm>
+#include <limits>
 
 namespace stdb {
 
@@ -36,6 +42,7 @@ void SocketWorker::open(const SocketSession &session) {
     m_closeFrameReceived = false;
     m_broken = false;
     m_firstBytesNs = 0;
+    m_reader.reset();
     m_v3Name = session.v3Subprotocol;
     m_display = session.display;
     m_failure = {};
@@ -75,6 +82,9 @@ void SocketWorker::open(const SocketSession &session) {
         m_v3 = !m_v3Name.isEmpty() && m_socket->subprotocol() == m_v3Name;
         m_watchdog->start();
         Q_EMIT opened(m_generation, m_socket->subprotocol());
+        // Frames that came with the handshake answer are reported after opened().
+        if (m_session.ownFrameReader)
+            takeOverReading();
     });
     // Over TLS the socket may report disconnected() before its error: look once both are in.
     connect(s, &QWebSocket::disconnected, this, [this, s] {
@@ -203,6 +213,79 @@ void SocketWorker::send(quint64 generation, const QByteArray &bytes) {
 
 void SocketWorker::setLayout(std::shared_ptr<const CacheLayout> layout) {
     m_layout = std::move(layout);
+}
+
+void SocketWorker::takeOverReading() {
+    // Without the transport QWebSocket keeps reading (and reassembling) itself.
+    if (!m_transport)
+        return;
+    // connected() comes from inside QWebSocket's handling of the handshake answer, before it
+    // reads what followed it: from here on the frames are ours. QWebSocket's reading is its
+    // only connection to the transport's readyRead (Qt 6.4 to 6.8, qwebsocket_p.cpp).
+    if (!QObject::disconnect(m_transport, &QIODevice::readyRead, m_socket, nullptr)) {
+        // A Qt that reads some other way keeps reading: two readers would split the stream.
+        qCDebug(lcConnection) << "QWebSocket reads its transport another way; it keeps reading";
+        return;
+    }
+    m_reader = std::make_unique<WebSocketReader>(
+        qint64(std::min<quint64>(m_socket->maxAllowedIncomingMessageSize(),
+                                 quint64(std::numeric_limits<qsizetype>::max()))));
+    connect(m_transport, &QIODevice::readyRead, this, &SocketWorker::readFrames);
+    qCDebug(lcFrames) << "frames of" << m_display << "are read by WebSocketReader";
+    readFrames();
+}
+
+void SocketWorker::sendPong(const QByteArray &payload) {
+    // As QWebSocket answers a ping: a pong with the same payload, masked as a client must.
+    QByteArray frame;
+    frame.reserve(6 + payload.size());
+    frame.append(char(0x8A));
+    frame.append(char(0x80 | payload.size())); // control payloads are at most 125 bytes
+    const quint32 key = QRandomGenerator::global()->generate();
+    char k[4];
+    qToBigEndian(key, k);
+    frame.append(k, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload[i] ^ k[i % 4]));
+    m_transport->write(frame);
+}
+
+void SocketWorker::readFrames() {
+    if (!m_reader || !m_transport || !m_socket)
+        return;
+    const quint64 gen = m_generation;
+    for (WebSocketReader::Event &e : m_reader->read(m_transport)) {
+        if (gen != m_generation || !m_socket)
+            return;
+        using Kind = WebSocketReader::Event::Kind;
+        switch (e.kind) {
+        case Kind::Binary:
+            onFrame(e.data);
+            break;
+        case Kind::Text:
+            m_watchdog->touch();
+            Q_EMIT textReceived(m_generation);
+            break;
+        case Kind::Ping:
+            m_watchdog->touch();
+            sendPong(e.data);
+            break;
+        case Kind::Pong:
+            m_watchdog->touch();
+            break;
+        case Kind::Close:
+        case Kind::Error:
+            // What QWebSocket does with a close frame or a broken stream: answer with a close
+            // frame (the server's code, or the error's) and close the transport.
+            if (e.kind == Kind::Error)
+                qCDebug(lcConnection).noquote() << "WebSocket protocol error:" << e.text;
+            m_socket->close(QWebSocketProtocol::CloseCode(e.closeCode), e.text);
+            return;
+        }
+    }
+    // Parts of a large message in transit also prove the connection is alive.
+    if (m_reader && m_reader->messageInTransit())
+        m_watchdog->touch();
 }
 
 void SocketWorker::onFrame(const QByteArray &frame) {

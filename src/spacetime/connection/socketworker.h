@@ -24,6 +24,7 @@ class QWebSocket;
 namespace stdb {
 
 class IdleWatchdog;
+class WebSocketReader;
 class UpgradeProbe;
 
 // Everything SocketWorker::open() needs for one session's socket.
@@ -38,6 +39,7 @@ struct STDB_EXPORT SocketSession {
     std::chrono::milliseconds pingTimeout{30000};
     std::chrono::milliseconds connectTimeout{20000}; // bounds the upgrade probe
     QString display;                                 // the server as people read it, for log lines
+    bool ownFrameReader = false; // frames read by WebSocketReader after the handshake
 };
 
 // Owns a DbConnection's QWebSocket on the connection's I/O thread. Frames are received,
@@ -80,6 +82,10 @@ Q_SIGNALS:
 
 private:
     void onFrame(const QByteArray &frame);
+    // Reads the transport's frames ourselves from the handshake on (WebSocketReader).
+    void takeOverReading();
+    void readFrames();
+    void sendPong(const QByteArray &payload);
     void onError(QAbstractSocket::SocketError error);
     void watchTransport(bool secure);
     void setStage(ConnectFailure::Stage stage);
@@ -103,6 +109,7 @@ private:
     // how far the attempt got and its errors survive TLS.
     QAbstractSocket *m_transport = nullptr;
     UpgradeProbe *m_probe = nullptr;
+    std::unique_ptr<WebSocketReader> m_reader; // from the handshake on (null: QWebSocket reads)
     SocketSession m_session;
     QSslConfiguration m_ssl;
     quint64 m_generation = 0;

@@ -44,4 +44,6 @@ target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/tablehandle.cpp
     ${CMAKE_CURRENT_LIST_DIR}/upgradeprobe.h
     ${CMAKE_CURRENT_LIST_DIR}/upgradeprobe.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/websocketreader.h
+    ${CMAKE_CURRENT_LIST_DIR}/websocketreader.cpp
 )
