@@ -79,6 +79,27 @@ def ratio(a, b):
     return a / b
 
 
+def paired(row, key, ours_ms, theirs_ms):
+    """TS / ours for one apply case: the median of the interleaved process pairs' ratios
+    (spacetime-bench apply's "ratio"), else the ratio of the two figures."""
+    r = ((row.get("ratio") or {}).get(key) or {}).get("median")
+    return r if r is not None else ratio(theirs_ms, ours_ms)
+
+
+def paired_range(row, key):
+    r = (row.get("ratio") or {}).get(key) or {}
+    if r.get("min") is None:
+        return "n/a"
+    return f"{fmt(r['min'], 1)}–{fmt(r['max'], 1)}"
+
+
+def spread(side, key, digits=1):
+    if side.get(key + "_min") is None:
+        return fmt(side.get(key), digits)
+    return (f"{fmt(side.get(key), digits)} ({fmt(side.get(key + '_min'), digits)}–"
+            f"{fmt(side.get(key + '_max'), digits)})")
+
+
 def meta_line(name):
     meta = keyvalues(f"{name}.meta")
     if not meta:
@@ -195,7 +216,7 @@ if biggest_apply:
     rows = biggest_apply.get("rows")
     ours = mrows(rows, cpp.get("warm_ms"))
     theirs = mrows(rows, ts.get("warm_ms"))
-    speedup = ratio(ts.get("warm_ms"), cpp.get("warm_ms"))
+    speedup = paired(biggest_apply, "warm", cpp.get("warm_ms"), ts.get("warm_ms"))
     p(f"| decode + cache apply of a {fmt(rows, 0)}-row snapshot | ours {fmt(ours, 2)} M rows/s, "
       f"official TypeScript SDK {fmt(theirs, 2)} M rows/s: **{fmt(speedup, 1)}×** | [2](#2-decode--cache-apply-against-the-official-typescript-sdk) |")
 if decode:
@@ -254,21 +275,33 @@ p("`spacetime-bench apply`: the same bytes — a quickstart-chat `SubscribeAppli
   "bindings, row callbacks registered) and by the official TypeScript SDK "
   f"({ts_sdk or 'npm `spacetimedb`'}, `bench/decode/ts-apply.mjs`, Node {machine.get('node', '?')}) "
   "in the same run, each in a fresh process. *Cold* is the first run in that process, *warm* the "
-  "best of the later runs (each into an empty cache). Rows/s counts all rows of the snapshot.")
+  "best of the later runs (each into an empty cache). Each case runs several pairs of processes, "
+  "ours and the TypeScript SDK's alternating, so that load from elsewhere hits both alike; every "
+  "figure is the median over the processes (range in parentheses), *TS / ours* the median of the "
+  "pairs' ratios. *CPU* is the user + system time of the whole process during the snapshot "
+  "(Node's GC threads included), steadier than wall time on a busy machine. Rows/s counts all "
+  "rows of the snapshot.")
 p("")
 p(meta_line("apply"))
 p("")
 if apply_rows:
-    p("| case | rows | ours warm ms | ours M rows/s | TS warm ms | TS M rows/s | TS / ours | ours cold ms | TS cold ms | ours peak RSS MB | TS peak RSS MB |")
-    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    p("| case | rows | pairs | ours warm ms | ours M rows/s | TS warm ms | TS M rows/s | TS / ours (range) | TS / ours CPU | ours cold ms | TS cold ms | ours peak RSS MB | TS peak RSS MB |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in apply_rows:
         cpp, ts = r.get("cpp") or {}, r.get("ts") or {}
         rows = r.get("rows")
-        p(f"| {r.get('case', '?')} | {fmt(rows, 0)} | {fmt(cpp.get('warm_ms'), 1)} | "
-          f"{fmt(mrows(rows, cpp.get('warm_ms')), 2)} | {fmt(ts.get('warm_ms'), 1)} | "
-          f"{fmt(mrows(rows, ts.get('warm_ms')), 3)} | **{fmt(ratio(ts.get('warm_ms'), cpp.get('warm_ms')), 1)}×** | "
-          f"{fmt(cpp.get('cold_ms'), 1)} | {fmt(ts.get('cold_ms'), 1)} | "
+        p(f"| {r.get('case', '?')} | {fmt(rows, 0)} | {fmt(r.get('pairs'), 0)} | {spread(cpp, 'warm_ms')} | "
+          f"{fmt(mrows(rows, cpp.get('warm_ms')), 2)} | {spread(ts, 'warm_ms')} | "
+          f"{fmt(mrows(rows, ts.get('warm_ms')), 3)} | "
+          f"**{fmt(paired(r, 'warm', cpp.get('warm_ms'), ts.get('warm_ms')), 1)}×** ({paired_range(r, 'warm')}) | "
+          f"{fmt(paired(r, 'warm_cpu', cpp.get('proc_cpu_warm_ms'), ts.get('proc_cpu_warm_ms')), 1)}× | "
+          f"{spread(cpp, 'cold_ms')} | {spread(ts, 'cold_ms')} | "
           f"{fmt(cpp.get('peak_rss_mb'), 0)} | {fmt(ts.get('peak_rss_mb'), 0)} |")
+    loads = [f"{r.get('case', '?')} {r.get('load_start')} → {r.get('load_end')}"
+             for r in apply_rows if r.get("load_start")]
+    if loads:
+        p("")
+        p("Load average (1/5/15 min) at the start and end of each case: " + "; ".join(loads) + ".")
     p("")
     p("Live transactions after the snapshot (same run):")
     p("")
@@ -280,7 +313,7 @@ if apply_rows:
         p(f"| {r.get('case', '?')} | {fmt(ts.get('tx_frames'), 0)} | {fmt(tx, 0)} | {fmt(cpp.get('tx_warm_ms'), 2)} | "
           f"{fmt(rate(tx, cpp.get('tx_warm_ms')), 0)} | {fmt(ts.get('tx_warm_ms'), 2)} | "
           f"{fmt(rate(ts.get('tx_rows'), ts.get('tx_warm_ms')), 0)} | "
-          f"{fmt(ratio(ts.get('tx_warm_ms'), cpp.get('tx_warm_ms')), 1)}× |")
+          f"{fmt(paired(r, 'tx_warm', cpp.get('tx_warm_ms'), ts.get('tx_warm_ms')), 1)}× |")
     if not any(r.get("ts") for r in apply_rows):
         p("")
         p("_The TypeScript SDK did not run (no node, no `tests/interop/node_modules`, or "

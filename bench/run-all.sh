@@ -61,7 +61,7 @@ trap 'exit 130' INT TERM
 # Sizes: full run vs. quick plumbing check.
 if [[ $quick == 1 ]]; then
     decode_args=(--rows 100000)
-    apply_args=(--rows 100000 --runs 2 --tx 200)
+    apply_args=(--rows 100000 --runs 2 --tx 200 --reps 2)
     chat_args=(--messages 100000 --live-seconds 2)
     chat_compressed_args=(--messages 100000 --live-seconds 1)
     startup_seed=10000
@@ -73,7 +73,8 @@ if [[ $quick == 1 ]]; then
     latency_seconds=3
 else
     decode_args=()                        # 10k, 100k, 1M rows
-    apply_args=()                         # 100k and 1M rows, 4 runs (2 for the TS SDK at 1M)
+    apply_args=()                         # 100k and 1M rows, 4 runs (2 for the TS SDK at 1M),
+                                          # 5 process pairs, ours and TS alternating
     chat_args=()                          # 1M messages, then 10 000 rows/s for 5 s
     chat_compressed_args=(--live-seconds 1) # the same history, gzip and Brotli on the wire
     startup_seed=100000                   # messages in the host's table at the cold start

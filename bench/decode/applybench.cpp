@@ -171,6 +171,7 @@ int runChild(const QString &file, int runs) {
     QJsonObject out;
     double best = 1e300, bestTx = 1e300;
     double bestCpu = 1e300, bestOwnerCpu = 1e300, bestPrepareCpu = 1e300, bestTxCpu = 1e300;
+    double bestProcCpu = 1e300;
     qint64 fewestFaults = std::numeric_limits<qint64>::max();
     for (int run = 0; run < runs; ++run) {
         a.conn->cache().clear();
@@ -182,6 +183,7 @@ int runChild(const QString &file, int runs) {
         const qint64 rssBefore = currentRssBytes();
         const qint64 heapBefore = heapInUseBytes();
         QElapsedTimer t;
+        const qint64 procCpu = processUsage().cpuNs;
         t.start();
         qint64 cpu = threadCpuNs();
         QString error;
@@ -191,6 +193,8 @@ int runChild(const QString &file, int runs) {
         }
         const double snapMs = double(t.nsecsElapsed()) / 1e6;
         const double snapCpuMs = double(threadCpuNs() - cpu) / 1e6;
+        // All threads, as ts-apply.mjs measures Node (whose GC runs on helper threads).
+        const double snapProcCpuMs = double(processUsage().cpuNs - procCpu) / 1e6;
         const qint64 snapFaults = minorFaults() - faultsBefore;
         const qint64 snapRows = a.callbackRows;
         const double ownerMs = double(a.ownerNs) / 1e6;
@@ -211,6 +215,7 @@ int runChild(const QString &file, int runs) {
             out[u"owner_cold_ms"_s] = ownerMs;
             out[u"tx_cold_ms"_s] = txMs;
             out[u"cpu_cold_ms"_s] = snapCpuMs;
+            out[u"proc_cpu_cold_ms"_s] = snapProcCpuMs;
             out[u"owner_cpu_cold_ms"_s] = double(a.ownerCpuNs) / 1e6;
             out[u"faults_cold"_s] = snapFaults;
             out[u"snapshot_rows"_s] = snapRows;
@@ -228,6 +233,7 @@ int runChild(const QString &file, int runs) {
             best = std::min(best, snapMs);
             bestTx = std::min(bestTx, txMs);
             bestCpu = std::min(bestCpu, snapCpuMs);
+            bestProcCpu = std::min(bestProcCpu, snapProcCpuMs);
             bestOwnerCpu = std::min(bestOwnerCpu, double(a.ownerCpuNs) / 1e6);
             bestPrepareCpu = std::min(bestPrepareCpu, double(a.prepareCpuNs) / 1e6);
             bestTxCpu = std::min(bestTxCpu, txCpuMs);
@@ -238,6 +244,7 @@ int runChild(const QString &file, int runs) {
         out[u"warm_ms"_s] = best;
         out[u"tx_warm_ms"_s] = bestTx;
         out[u"cpu_warm_ms"_s] = bestCpu;
+        out[u"proc_cpu_warm_ms"_s] = bestProcCpu;
         out[u"owner_cpu_warm_ms"_s] = bestOwnerCpu;
         out[u"prepare_cpu_warm_ms"_s] = bestPrepareCpu;
         out[u"tx_cpu_warm_ms"_s] = bestTxCpu;
@@ -301,8 +308,75 @@ QList<QByteArray> transactionFrames(int first, int count, int perTx) {
 struct Row {
     QString name;
     qint64 bytes = 0, rows = 0, txFrames = 0, txRows = 0;
-    QJsonObject cpp, ts;
+    int pairs = 0;       // process pairs (ours, TypeScript) the figures are medians of
+    QJsonObject cpp, ts; // per figure: the median over the processes
+    QJsonObject ratio;   // TS / ours per pair: {"warm": {median, min, max, n}, ...}
+    QString loadStart, loadEnd;
 };
+
+// The three load averages (1, 5, 15 min), for the record: other work on the machine shows up
+// in wall times, and the lead compares runs by it.
+QString loadAverage() {
+    QFile f(u"/proc/loadavg"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return u"?"_s;
+    return QString::fromLatin1(f.readLine()).section(u' ', 0, 2);
+}
+
+// Median (the mean of the middle two for an even count); -1 for an empty sample.
+double median(QList<double> v) {
+    if (v.isEmpty())
+        return -1;
+    std::sort(v.begin(), v.end());
+    const qsizetype n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The figures whose spread over the processes is printed and written (KEY_min, KEY_max).
+const QStringList kSpreadKeys{u"cold_ms"_s, u"warm_ms"_s, u"proc_cpu_cold_ms"_s,
+                              u"proc_cpu_warm_ms"_s, u"tx_warm_ms"_s};
+
+// One side's processes as one object: every number the median over the processes, the spread
+// of the headline figures, other values from the first process.
+QJsonObject summarize(const QList<QJsonObject> &runs) {
+    if (runs.isEmpty())
+        return {};
+    QJsonObject out = runs.first();
+    for (const QString &key : runs.first().keys()) {
+        if (!runs.first().value(key).isDouble())
+            continue;
+        QList<double> v;
+        for (const QJsonObject &r : runs)
+            if (r.value(key).isDouble())
+                v.append(r.value(key).toDouble());
+        out[key] = median(v);
+        if (kSpreadKeys.contains(key)) {
+            out[key + u"_min"_s] = *std::min_element(v.begin(), v.end());
+            out[key + u"_max"_s] = *std::max_element(v.begin(), v.end());
+        }
+    }
+    out[u"processes"_s] = int(runs.size());
+    return out;
+}
+
+// TS / ours for `key` in every pair where both have it: median, least and greatest. The pairs
+// ran back to back, so load that hits one hits the other, and the ratio of a pair is steadier
+// than the ratio of two medians.
+QJsonObject pairedRatio(const QList<QJsonObject> &cpp, const QList<QJsonObject> &ts,
+                        const QString &key) {
+    QList<double> v;
+    for (qsizetype i = 0; i < std::min(cpp.size(), ts.size()); ++i) {
+        const double ours = cpp[i].value(key).toDouble(-1), theirs = ts[i].value(key).toDouble(-1);
+        if (ours > 0 && theirs > 0)
+            v.append(theirs / ours);
+    }
+    if (v.isEmpty())
+        return {};
+    return QJsonObject{{u"median"_s, median(v)},
+                       {u"min"_s, *std::min_element(v.begin(), v.end())},
+                       {u"max"_s, *std::max_element(v.begin(), v.end())},
+                       {u"n"_s, int(v.size())}};
+}
 
 double num(const QJsonObject &o, const QString &k) {
     return o.value(k).toDouble(-1);
@@ -310,6 +384,38 @@ double num(const QJsonObject &o, const QString &k) {
 
 QString fmt(double v, int prec = 1) {
     return v < 0 ? u"-"_s : QString::number(v, 'f', prec);
+}
+
+// "  18.9 (18.1–20.3)": the median and the range over the processes.
+QString spread(const QJsonObject &o, const QString &key) {
+    if (!o.value(key).isDouble())
+        return u"-"_s;
+    return u"%1 (%2–%3)"_s.arg(fmt(num(o, key)), fmt(num(o, key + u"_min"_s)),
+                               fmt(num(o, key + u"_max"_s)));
+}
+
+QString ratioSpread(const QJsonObject &ratio, const QString &key) {
+    const QJsonObject o = ratio.value(key).toObject();
+    if (o.isEmpty())
+        return u"-"_s;
+    return u"%1× (%2–%3)"_s.arg(fmt(num(o, u"median"_s)), fmt(num(o, u"min"_s)),
+                                fmt(num(o, u"max"_s)));
+}
+
+QString spreadLine(const Row &r) {
+    QString s = u"  %1 process pair(s), load %2 → %3\n"_s.arg(r.pairs).arg(r.loadStart, r.loadEnd);
+    s += u"    C++ ms  cold %1  warm %2  CPU cold %3  CPU warm %4\n"_s.arg(
+        spread(r.cpp, u"cold_ms"_s), spread(r.cpp, u"warm_ms"_s),
+        spread(r.cpp, u"proc_cpu_cold_ms"_s), spread(r.cpp, u"proc_cpu_warm_ms"_s));
+    if (!r.ts.isEmpty()) {
+        s += u"    TS ms   cold %1  warm %2  CPU cold %3  CPU warm %4\n"_s.arg(
+            spread(r.ts, u"cold_ms"_s), spread(r.ts, u"warm_ms"_s),
+            spread(r.ts, u"proc_cpu_cold_ms"_s), spread(r.ts, u"proc_cpu_warm_ms"_s));
+        s += u"    TS / C++  cold %1  warm %2  CPU warm %3\n"_s.arg(
+            ratioSpread(r.ratio, u"cold"_s), ratioSpread(r.ratio, u"warm"_s),
+            ratioSpread(r.ratio, u"warm_cpu"_s));
+    }
+    return s;
 }
 
 void printTable(QTextStream &out, const QList<Row> &rows) {
@@ -339,6 +445,10 @@ void printTable(QTextStream &out, const QList<Row> &rows) {
         auto ratio = [](double ours, double theirs) {
             return ours > 0 && theirs > 0 ? theirs / ours : -1;
         };
+        auto paired = [&](const QString &key, double ours, double theirs) {
+            const QJsonObject o = r.ratio.value(key).toObject();
+            return o.isEmpty() ? ratio(ours, theirs) : o.value(u"median"_s).toDouble(-1);
+        };
         out << u"%1 %2 %3 | %4 %5 %6 | %7 %8 %9 | %10 %11 | %12 %13 | %14 %15\n"_s.arg(r.name, -12)
                    .arg(mb, 10, 'f', 1)
                    .arg(r.rows, 8)
@@ -348,8 +458,8 @@ void printTable(QTextStream &out, const QList<Row> &rows) {
                    .arg(fmt(tc), 8)
                    .arg(fmt(tw), 8)
                    .arg(fmt(rate(tw > 0 ? tw : tc), 2), 7)
-                   .arg(fmt(ratio(cc, tc)), 7)
-                   .arg(fmt(ratio(cw, tw)), 7)
+                   .arg(fmt(paired(u"cold"_s, cc, tc)), 7)
+                   .arg(fmt(paired(u"warm"_s, cw, tw)), 7)
                    .arg(mem(num(r.cpp, u"cache_mb"_s)), 13)
                    .arg(mem(num(r.ts, u"heap_retained_mb"_s)), 13)
                    .arg(fmt(num(r.cpp, u"peak_rss_mb"_s), 0), 8)
@@ -372,13 +482,15 @@ void printTable(QTextStream &out, const QList<Row> &rows) {
                        .arg(fmt(ratio(ctw, ttw)), 7)
                        .arg(r.txFrames);
         }
+        out << spreadLine(r);
     }
     out << "\nms: decode + apply + typed row callbacks of the snapshot frame (cold = first run "
-           "in a fresh process,\nwarm = best later run); × = TypeScript ms / C++ ms (target ≥ "
-           "20). C++ cache = retained frame\nbuffers + C heap still in use after the apply; TS "
-           "heap = "
-           "JS heap + external growth (after GC); × payload\n(target ≤ 3). peak = peak RSS of "
-           "each process in MB.\n";
+           "in a fresh process,\nwarm = best later run in that process); each figure is the "
+           "median over the processes,\nours and the TypeScript SDK's alternating; × = "
+           "TypeScript ms / C++ ms, the median of the\npairs' ratios. C++ cache = retained "
+           "frame buffers + C heap still in use after the apply; TS\nheap = JS heap + external "
+           "growth (after GC); × payload (target ≤ 3). peak = peak RSS of\neach process in MB. "
+           "CPU = user + system time of the whole process during the snapshot.\n";
     out.flush();
 }
 
@@ -401,11 +513,21 @@ int runApply(const QStringList &arguments) {
         u"FILE"_s);
     const QCommandLineOption runsOpt(u"runs"_s, u"Runs per case (first cold; default 4)."_s, u"R"_s,
                                      u"4"_s);
+    const QCommandLineOption repsOpt(
+        u"reps"_s,
+        u"Process pairs per case, ours and the TypeScript SDK's alternating; figures are "
+        "medians over them (default 5)."_s,
+        u"P"_s);
     const QCommandLineOption noTsOpt(u"no-ts"_s, u"Skip the TypeScript SDK."_s);
     const QCommandLineOption jsonOpt(u"json"_s, u"One JSON object per case."_s);
     const QCommandLineOption childOpt(u"child"_s, u"(internal) apply a frames file."_s, u"FILE"_s);
-    p.addOptions(
-        {rowsOpt, usersOpt, txOpt, txRowsOpt, frameOpt, runsOpt, noTsOpt, jsonOpt, childOpt});
+    const QCommandLineOption cppProgramOpt(
+        u"cpp-program"_s,
+        u"Our side runs this spacetime-bench's `apply --child` instead of this one's: two builds "
+        "compared with the same measurement, in the same run."_s,
+        u"PATH"_s);
+    p.addOptions({rowsOpt, usersOpt, txOpt, txRowsOpt, frameOpt, runsOpt, repsOpt, noTsOpt, jsonOpt,
+                  childOpt, cppProgramOpt});
     p.process(QStringList{u"spacetime-bench apply"_s} + arguments);
     const int runs = std::max(1, p.value(runsOpt).toInt());
     if (p.isSet(childOpt))
@@ -482,30 +604,62 @@ int runApply(const QStringList &arguments) {
         r.txFrames = c.frames.size() - 1;
         c.frames.clear(); // the children read the file; keep this process small
 
-        QString error;
-        r.cpp =
-            runJson(QCoreApplication::applicationFilePath(),
-                    {u"apply"_s, u"--child"_s, file, u"--runs"_s, QString::number(runs)}, error);
-        if (!error.isEmpty()) {
-            err << error << '\n';
-            return 1;
-        }
-        r.rows = qint64(num(r.cpp, u"snapshot_rows"_s));
-        r.txRows = qint64(num(r.cpp, u"tx_rows"_s));
-        if (withTs && !node.isEmpty()) {
-            // The TypeScript SDK needs ~8 s and ~1.7 GB per 1M rows: fewer warm runs there.
-            const int tsRuns = r.rows > 200000 ? std::min(runs, 2) : runs;
-            r.ts = runJson(node,
-                           {u"--expose-gc"_s, u"--max-old-space-size=16384"_s, script, file,
-                            u"--runs"_s, QString::number(tsRuns)},
-                           error);
-            if (!error.isEmpty()) {
-                err << "TypeScript SDK: " << error << '\n';
-                error.clear();
-            } else if (qint64(num(r.ts, u"snapshot_rows"_s)) != r.rows) {
-                err << "TypeScript SDK saw " << num(r.ts, u"snapshot_rows"_s) << " rows, we saw "
-                    << r.rows << '\n';
+        // Pairs of fresh processes, ours and the TypeScript SDK's, the order alternating from
+        // pair to pair: a burst of load from elsewhere on the machine then lands on both sides
+        // alike, and medians over the pairs keep one unlucky process out of the figures.
+        const int reps = p.isSet(repsOpt) ? std::max(1, p.value(repsOpt).toInt()) : 5;
+        QList<QJsonObject> cppRuns, tsRuns;
+        bool tsFailed = !withTs || node.isEmpty();
+        r.loadStart = loadAverage();
+        for (int rep = 0; rep < reps; ++rep) {
+            for (int side = 0; side < 2; ++side) {
+                QString error;
+                if ((side + rep) % 2 == 0) {
+                    const QJsonObject o = runJson(
+                        p.isSet(cppProgramOpt) ? p.value(cppProgramOpt)
+                                               : QCoreApplication::applicationFilePath(),
+                        {u"apply"_s, u"--child"_s, file, u"--runs"_s, QString::number(runs)},
+                        error);
+                    if (!error.isEmpty()) {
+                        err << error << '\n';
+                        return 1;
+                    }
+                    cppRuns.append(o);
+                    r.rows = qint64(num(o, u"snapshot_rows"_s));
+                    r.txRows = qint64(num(o, u"tx_rows"_s));
+                } else if (!tsFailed) {
+                    // The TypeScript SDK needs ~8 s and ~1.7 GB per 1M rows: fewer warm runs
+                    // there.
+                    const int tsRunCount = r.bytes > 20 * 1024 * 1024 ? std::min(runs, 2) : runs;
+                    const QJsonObject o =
+                        runJson(node,
+                                {u"--expose-gc"_s, u"--max-old-space-size=16384"_s, script, file,
+                                 u"--runs"_s, QString::number(tsRunCount)},
+                                error);
+                    if (!error.isEmpty()) {
+                        err << "TypeScript SDK: " << error << '\n';
+                        tsFailed = true; // one failure is enough: the rest would fail alike
+                        tsRuns.clear();
+                    } else {
+                        tsRuns.append(o);
+                    }
+                }
             }
+            if (!tsRuns.isEmpty() && qint64(num(tsRuns.last(), u"snapshot_rows"_s)) !=
+                                         qint64(num(cppRuns.last(), u"snapshot_rows"_s)))
+                err << "TypeScript SDK saw " << num(tsRuns.last(), u"snapshot_rows"_s)
+                    << " rows, we saw " << num(cppRuns.last(), u"snapshot_rows"_s) << '\n';
+        }
+        r.loadEnd = loadAverage();
+        r.pairs = int(cppRuns.size());
+        r.cpp = summarize(cppRuns);
+        r.ts = summarize(tsRuns);
+        if (!tsRuns.isEmpty()) {
+            r.ratio[u"cold"_s] = pairedRatio(cppRuns, tsRuns, u"cold_ms"_s);
+            r.ratio[u"warm"_s] = pairedRatio(cppRuns, tsRuns, u"warm_ms"_s);
+            r.ratio[u"cold_cpu"_s] = pairedRatio(cppRuns, tsRuns, u"proc_cpu_cold_ms"_s);
+            r.ratio[u"warm_cpu"_s] = pairedRatio(cppRuns, tsRuns, u"proc_cpu_warm_ms"_s);
+            r.ratio[u"tx_warm"_s] = pairedRatio(cppRuns, tsRuns, u"tx_warm_ms"_s);
         }
         QFile::remove(file);
         if (p.isSet(jsonOpt)) {
@@ -515,6 +669,9 @@ int runApply(const QStringList &arguments) {
                 << ",\"ms\":"
                 << QString::number(num(r.cpp, runs > 1 ? u"warm_ms"_s : u"cold_ms"_s), 'g', 6)
                 << ",\"peak_rss_mb\":" << QString::number(num(r.cpp, u"peak_rss_mb"_s), 'g', 6)
+                << ",\"pairs\":" << r.pairs << ",\"load_start\":\"" << r.loadStart
+                << "\",\"load_end\":\"" << r.loadEnd
+                << "\",\"ratio\":" << QJsonDocument(r.ratio).toJson(QJsonDocument::Compact)
                 << ",\"cpp\":" << QJsonDocument(r.cpp).toJson(QJsonDocument::Compact) << ",\"ts\":"
                 << (r.ts.isEmpty() ? QByteArray("null")
                                    : QJsonDocument(r.ts).toJson(QJsonDocument::Compact))

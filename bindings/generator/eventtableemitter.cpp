@@ -3,6 +3,7 @@
 
 #include "codeformat.h"
 #include "queryemitter.h"
+#include "tableemitter.h"
 
 EventTableEmitter::EventTableEmitter(const GenModule &module, const GenTable &table)
     : m_module(module)
@@ -42,10 +43,7 @@ QString EventTableEmitter::header() const {
                           "does this for its own);\n"
                           "    // for tools and tests that use a bare stdb::ClientCache.\n");
     out += QStringLiteral("    static void configureCache(stdb::TableCache *cache);\n");
-    out += QStringLiteral(
-        "    // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.\n");
-    out += QStringLiteral("    static std::optional<%1> decodeRow(QByteArrayView bytes);\n\n")
-               .arg(row);
+    out += TableEmitter::decodeRowDeclarations(t) + u'\n';
     // The server filters event rows by a subscription's WHERE like table rows (the same
     // subscription plans run on the transaction's inserts, crates/subscription).
     out += QueryEmitter(m_module, t).declarations() + u'\n';
@@ -91,18 +89,7 @@ QString EventTableEmitter::source() const {
     out += QStringLiteral("void %1::configureCache(stdb::TableCache *cache) {\n").arg(cls);
     out += QStringLiteral("    cache->setEventTable(true);\n}\n\n");
 
-    out +=
-        QStringLiteral("std::optional<%1> %2::decodeRow(QByteArrayView bytes) {\n").arg(row, cls);
-    out += QStringLiteral("    stdb::Expected<%1> row = stdb::fromBsatn<%1>(bytes, \"%2 row\");\n")
-               .arg(row, wire);
-    out += QStringLiteral("    if (!row) {\n");
-    out += QStringLiteral("        qCWarning(lc%1).noquote()\n").arg(cls);
-    out += QStringLiteral("            << \"cannot decode a row of table %1 (are the bindings out "
-                          "of date?):\"\n")
-               .arg(wire);
-    out += QStringLiteral("            << row.error().toString();\n");
-    out += QStringLiteral("        return std::nullopt;\n    }\n");
-    out += QStringLiteral("    return std::move(row.value());\n}\n\n");
+    out += TableEmitter::decodeRowDefinitions(t);
 
     out += CodeFormat::call(0, QStringLiteral("void %1::dispatch").arg(cls),
                             {QStringLiteral("const stdb::TableDelta &delta"),
@@ -119,9 +106,11 @@ QString EventTableEmitter::source() const {
                           "QMetaMethod::fromSignal(&%1::rowInserted);\n")
                .arg(cls);
     out += QStringLiteral("    if (!isSignalConnected(inserted))\n        return;\n");
+    out += QStringLiteral("    %1 row; // one value for all events: its buffers are reused\n")
+               .arg(row);
     out += QStringLiteral("    for (QByteArrayView bytes : delta.events)\n");
-    out += QStringLiteral("        if (const std::optional<%1> row = decodeRow(bytes))\n").arg(row);
-    out += QStringLiteral("            Q_EMIT rowInserted(*row, ctx);\n}\n");
+    out += QStringLiteral("        if (decodeRow(bytes, row))\n");
+    out += QStringLiteral("            Q_EMIT rowInserted(row, ctx);\n}\n");
     out += QStringLiteral("\n} // namespace %1\n").arg(m_module.nameSpace);
     return out;
 }

@@ -107,9 +107,8 @@ QString TableEmitter::header() const {
     out += CodeFormat::includeBlock({QStringLiteral("QByteArrayView"), QStringLiteral("QList")},
                                     true) +
            u'\n';
-    QStringList std{QStringLiteral("optional")};
-    if (hasUpdates())
-        std << QStringLiteral("utility");
+    // utility: std::as_const in forEach, std::pair in Changes.
+    const QStringList std{QStringLiteral("optional"), QStringLiteral("utility")};
     out += CodeFormat::includeBlock(std, true) + u'\n';
     out += QStringLiteral("namespace %1 {\n\n").arg(ns);
     if (ModelEmitter::hasModel(t))
@@ -142,10 +141,7 @@ QString TableEmitter::header() const {
                        "constructor does this for\n"
                        "    // its own); for tools and tests that use a bare stdb::ClientCache.\n");
     out += QStringLiteral("    static void configureCache(stdb::TableCache *cache);\n");
-    out += QStringLiteral(
-        "    // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.\n");
-    out += QStringLiteral("    static std::optional<%1> decodeRow(QByteArrayView bytes);\n\n")
-               .arg(row);
+    out += decodeRowDeclarations(t) + u'\n';
     out += QStringLiteral("    // Calls f(const %1 &) for every cached row, decoding one row at a "
                           "time (nothing is\n"
                           "    // copied up front). The order is unspecified.\n")
@@ -209,10 +205,11 @@ QString TableEmitter::header() const {
     out +=
         QStringLiteral("template <typename F>\nvoid %1::forEach(F &&f) const {\n").arg(t.cppClass);
     out += QStringLiteral("    if (!cache())\n        return;\n");
-    out += QStringLiteral("    cache()->forEach([&f](const stdb::RowEntry &entry) {\n");
-    out += QStringLiteral("        if (const std::optional<%1> row = decodeRow(entry.bytes()))\n")
-               .arg(row);
-    out += QStringLiteral("            f(*row);\n    });\n}\n\n");
+    out +=
+        QStringLiteral("    %1 row; // one value for all rows: its buffers are reused\n").arg(row);
+    out += QStringLiteral("    cache()->forEach([&f, &row](const stdb::RowEntry &entry) {\n");
+    out += QStringLiteral("        if (decodeRow(entry.bytes(), row))\n");
+    out += QStringLiteral("            f(std::as_const(row));\n    });\n}\n\n");
     out += QStringLiteral("} // namespace %1\n").arg(ns);
     return out;
 }
@@ -280,9 +277,8 @@ QString TableEmitter::lookupDefinition(const GenIndex &x) const {
             u'\n';
         out += QStringLiteral("    out.reserve(entries.size());\n");
         out += QStringLiteral("    for (const stdb::RowEntry *entry : entries)\n");
-        out += QStringLiteral("        if (std::optional<%1> row = decodeRow(entry->bytes()))\n")
-                   .arg(t.rowType);
-        out += QStringLiteral("            out.append(std::move(*row));\n");
+        out += QStringLiteral("        if (!decodeRow(entry->bytes(), out.emplace_back()))\n");
+        out += QStringLiteral("            out.removeLast();\n");
         out += QStringLiteral("    return out;\n}\n\n");
     }
     return out;
@@ -290,37 +286,37 @@ QString TableEmitter::lookupDefinition(const GenIndex &x) const {
 
 QString TableEmitter::decodeChangesDefinition() const {
     const GenTable &t = m_table;
-    const QString &row = t.rowType;
     QString out =
         CodeFormat::call(0, QStringLiteral("%1::Changes %1::decodeChanges").arg(t.cppClass),
                          {QStringLiteral("const stdb::TableDelta &delta")}, QStringLiteral(" {")) +
         u'\n';
+    out += QStringLiteral("    // Each row decoded in its place in the lists; one that does not "
+                          "decode is taken out\n"
+                          "    // again.\n");
     out += QStringLiteral("    Changes changes;\n");
     out += QStringLiteral("    changes.deleted.reserve(delta.deleted.size());\n");
     out += QStringLiteral("    for (const stdb::RowEntry *entry : delta.deleted)\n");
     out +=
-        QStringLiteral("        if (std::optional<%1> row = decodeRow(entry->bytes()))\n").arg(row);
-    out += QStringLiteral("            changes.deleted.append(std::move(*row));\n");
+        QStringLiteral("        if (!decodeRow(entry->bytes(), changes.deleted.emplace_back()))\n");
+    out += QStringLiteral("            changes.deleted.removeLast();\n");
     if (hasUpdates()) {
         out += QStringLiteral("    changes.updated.reserve(delta.updated.size());\n");
         out += QStringLiteral("    for (const auto &[oldEntry, newEntry] : delta.updated) {\n");
-        out += QStringLiteral("        std::optional<%1> oldRow = decodeRow(oldEntry->bytes());\n")
-                   .arg(row);
-        out += QStringLiteral("        std::optional<%1> newRow = decodeRow(newEntry->bytes());\n")
-                   .arg(row);
-        out += QStringLiteral("        if (oldRow && newRow)\n");
-        out += QStringLiteral("            changes.updated.append({std::move(*oldRow), "
-                              "std::move(*newRow)});\n    }\n");
+        out += QStringLiteral("        auto &[oldRow, newRow] = changes.updated.emplace_back();\n");
+        out += QStringLiteral("        const bool oldOk = decodeRow(oldEntry->bytes(), oldRow);\n");
+        out += QStringLiteral("        const bool newOk = decodeRow(newEntry->bytes(), newRow);\n");
+        out += QStringLiteral("        if (!oldOk || !newOk)\n");
+        out += QStringLiteral("            changes.updated.removeLast();\n    }\n");
     }
     out += QStringLiteral(
         "    changes.inserted.reserve(delta.inserted.size() + delta.events.size());\n");
     out += QStringLiteral("    for (const stdb::RowEntry *entry : delta.inserted)\n");
-    out +=
-        QStringLiteral("        if (std::optional<%1> row = decodeRow(entry->bytes()))\n").arg(row);
-    out += QStringLiteral("            changes.inserted.append(std::move(*row));\n");
+    out += QStringLiteral(
+        "        if (!decodeRow(entry->bytes(), changes.inserted.emplace_back()))\n");
+    out += QStringLiteral("            changes.inserted.removeLast();\n");
     out += QStringLiteral("    for (QByteArrayView bytes : delta.events)\n");
-    out += QStringLiteral("        if (std::optional<%1> row = decodeRow(bytes))\n").arg(row);
-    out += QStringLiteral("            changes.inserted.append(std::move(*row));\n");
+    out += QStringLiteral("        if (!decodeRow(bytes, changes.inserted.emplace_back()))\n");
+    out += QStringLiteral("            changes.inserted.removeLast();\n");
     out += QStringLiteral("    return changes;\n}\n\n");
     return out;
 }
@@ -364,42 +360,74 @@ QString TableEmitter::dispatchDefinition() const {
     out += QStringLiteral(
         "    // Per-row listeners only: each row is decoded right before its signal instead of\n"
         "    // holding every decoded row of the message at once (for a million-row snapshot, a\n"
-        "    // few hundred MB of short-lived strings). Decoding is the expensive part, so rows "
-        "of\n"
-        "    // a kind nobody listens to are not decoded at all.\n");
+        "    // few hundred MB of short-lived strings), and into one value for all rows, so its\n"
+        "    // strings reuse their buffers unless a slot kept a copy. Decoding is the expensive\n"
+        "    // part, so rows of a kind nobody listens to are not decoded at all.\n");
+    out += QStringLiteral("    %1 row;\n").arg(row);
     out += QStringLiteral("    if (isSignalConnected(signal[Deleted]))\n");
     out += QStringLiteral("        for (const stdb::RowEntry *entry : delta.deleted)\n");
-    out +=
-        QStringLiteral("            if (const std::optional<%1> row = decodeRow(entry->bytes()))\n")
-            .arg(row);
-    out += QStringLiteral("                Q_EMIT rowDeleted(*row, ctx);\n");
+    out += QStringLiteral("            if (decodeRow(entry->bytes(), row))\n");
+    out += QStringLiteral("                Q_EMIT rowDeleted(row, ctx);\n");
     if (hasUpdates()) {
-        out += QStringLiteral("    if (isSignalConnected(signal[Updated]))\n");
+        out += QStringLiteral("    if (isSignalConnected(signal[Updated])) {\n");
+        out += QStringLiteral("        %1 newRow;\n").arg(row);
         out += QStringLiteral("        for (const auto &[oldEntry, newEntry] : delta.updated) {\n");
+        out +=
+            QStringLiteral("            const bool oldOk = decodeRow(oldEntry->bytes(), row);\n");
         out += QStringLiteral(
-                   "            const std::optional<%1> oldRow = decodeRow(oldEntry->bytes());\n")
-                   .arg(row);
-        out += QStringLiteral(
-                   "            const std::optional<%1> newRow = decodeRow(newEntry->bytes());\n")
-                   .arg(row);
-        out += QStringLiteral("            if (oldRow && newRow)\n");
-        out += QStringLiteral("                Q_EMIT rowUpdated(*oldRow, *newRow, ctx);\n");
-        out += QStringLiteral("        }\n");
+            "            const bool newOk = decodeRow(newEntry->bytes(), newRow);\n");
+        out += QStringLiteral("            if (oldOk && newOk)\n");
+        out += QStringLiteral("                Q_EMIT rowUpdated(row, newRow, ctx);\n");
+        out += QStringLiteral("        }\n    }\n");
     }
     out += QStringLiteral("    if (isSignalConnected(signal[Inserted])) {\n");
     out += QStringLiteral("        for (const stdb::RowEntry *entry : delta.inserted)\n");
-    out +=
-        QStringLiteral("            if (const std::optional<%1> row = decodeRow(entry->bytes()))\n")
-            .arg(row);
-    out += QStringLiteral("                Q_EMIT rowInserted(*row, ctx);\n");
+    out += QStringLiteral("            if (decodeRow(entry->bytes(), row))\n");
+    out += QStringLiteral("                Q_EMIT rowInserted(row, ctx);\n");
     out += QStringLiteral("        for (QByteArrayView bytes : delta.events)\n");
-    out += QStringLiteral("            if (const std::optional<%1> row = decodeRow(bytes))\n")
-               .arg(row);
-    out += QStringLiteral("                Q_EMIT rowInserted(*row, ctx);\n    }\n");
+    out += QStringLiteral("            if (decodeRow(bytes, row))\n");
+    out += QStringLiteral("                Q_EMIT rowInserted(row, ctx);\n    }\n");
     out += QStringLiteral(
         "    // A row slot may have connected rowsChanged meanwhile: it still gets the batch.\n");
     out += QStringLiteral("    if (isSignalConnected(signal[Batch]))\n");
     out += QStringLiteral("        Q_EMIT rowsChanged(decodeChanges(delta), ctx);\n}\n");
+    return out;
+}
+
+QString TableEmitter::decodeRowDeclarations(const GenTable &t) {
+    QString out = QStringLiteral(
+        "    // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.\n");
+    out += QStringLiteral("    static std::optional<%1> decodeRow(QByteArrayView bytes);\n")
+               .arg(t.rowType);
+    out += QStringLiteral("    // The same into `row`, reusing its strings' and lists' buffers "
+                          "(decoding row after row\n"
+                          "    // into one value allocates little); false (and a warning) when "
+                          "the bytes do not decode,\n"
+                          "    // `row` then holds no meaningful value.\n");
+    out += QStringLiteral("    static bool decodeRow(QByteArrayView bytes, %1 &row);\n")
+               .arg(t.rowType);
+    return out;
+}
+
+QString TableEmitter::decodeRowDefinitions(const GenTable &t) {
+    const QString &row = t.rowType;
+    const QString &cls = t.cppClass;
+    const QString wire = CodeFormat::cString(t.wireName).mid(1).chopped(1);
+    QString out =
+        QStringLiteral("std::optional<%1> %2::decodeRow(QByteArrayView bytes) {\n").arg(row, cls);
+    out += QStringLiteral("    std::optional<%1> row(std::in_place);\n").arg(row);
+    out += QStringLiteral("    if (!decodeRow(bytes, *row))\n        return std::nullopt;\n");
+    out += QStringLiteral("    return row;\n}\n\n");
+    out += QStringLiteral("bool %1::decodeRow(QByteArrayView bytes, %2 &row) {\n").arg(cls, row);
+    out += QStringLiteral("    stdb::BsatnReader r(bytes);\n");
+    out += QStringLiteral("    stdb::bsatnRead(r, row);\n");
+    out += QStringLiteral("    if (r.expectEnd(\"%1 row\"))\n        return true;\n").arg(wire);
+    out += QStringLiteral("    qCWarning(lc%1).noquote()\n").arg(cls);
+    out += QStringLiteral("        << \"cannot decode a row of table %1 (are the bindings out of "
+                          "date?):\"\n")
+               .arg(wire);
+    out += QStringLiteral("        << r.error().toString();\n");
+    out += QStringLiteral("    return false;\n}\n\n");
     return out;
 }
 
@@ -454,24 +482,15 @@ QString TableEmitter::source() const {
     out += indexes.configuration();
     out += QStringLiteral("}\n\n");
 
-    out +=
-        QStringLiteral("std::optional<%1> %2::decodeRow(QByteArrayView bytes) {\n").arg(row, cls);
-    out += QStringLiteral("    stdb::Expected<%1> row = stdb::fromBsatn<%1>(bytes, \"%2 row\");\n")
-               .arg(row, CodeFormat::cString(t.wireName).mid(1).chopped(1));
-    out += QStringLiteral("    if (!row) {\n");
-    out += QStringLiteral("        qCWarning(lc%1).noquote()\n").arg(cls);
-    out +=
-        QStringLiteral(
-            "            << \"cannot decode a row of table %1 (are the bindings out of date?):\"\n")
-            .arg(CodeFormat::cString(t.wireName).mid(1).chopped(1));
-    out += QStringLiteral("            << row.error().toString();\n");
-    out += QStringLiteral("        return std::nullopt;\n    }\n");
-    out += QStringLiteral("    return std::move(row.value());\n}\n\n");
+    out += decodeRowDefinitions(t);
 
     out += QStringLiteral("QList<%1> %2::rows() const {\n").arg(row, cls);
     out += QStringLiteral("    QList<%1> out;\n").arg(row);
+    out += QStringLiteral("    if (!cache())\n        return out;\n");
     out += QStringLiteral("    out.reserve(count());\n");
-    out += QStringLiteral("    forEach([&out](const %1 &row) { out.append(row); });\n").arg(row);
+    out += QStringLiteral("    cache()->forEach([&out](const stdb::RowEntry &entry) {\n");
+    out += QStringLiteral("        if (!decodeRow(entry.bytes(), out.emplace_back()))\n");
+    out += QStringLiteral("            out.removeLast();\n    });\n");
     out += QStringLiteral("    return out;\n}\n\n");
     for (const GenIndex &x : t.lookups)
         out += lookupDefinition(x);

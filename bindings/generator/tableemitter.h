@@ -15,6 +15,11 @@ public:
     QString header() const;
     QString source() const;
 
+    // The two decodeRow overloads of a table handle (shared with EventTableEmitter): the
+    // declarations in the class, and their definitions.
+    static QString decodeRowDeclarations(const GenTable &table);
+    static QString decodeRowDefinitions(const GenTable &table);
+
 private:
     QString classComment() const;
     // kScheduledReducer / kScheduledProcedure and kScheduledAtColumn of a scheduled table.

@@ -247,6 +247,108 @@ private slots:
         QCOMPARE(r.error().offset(), qint64(4));
         // The same bytes are a fine byte array.
         QCOMPARE(fromBsatn<QByteArray>(w.buffer()).value(), utf8);
+        // The one-pass decoder refuses what the validator refuses, also into a used string,
+        // and leaves nothing of that string behind.
+        QVERIFY(!isValidUtf8(utf8));
+        QString into = u"left over from the previous row"_s;
+        QVERIFY(!utf8ToString(utf8, into));
+        QVERIFY(into.isEmpty());
+        BsatnReader reader(w.buffer());
+        into = u"left over"_s;
+        reader.readStringInto(into);
+        QVERIFY(!reader.ok());
+        QCOMPARE(reader.error().offset(), qint64(4));
+        QVERIFY(into.isEmpty());
+    }
+
+    // utf8ToString decodes as QString::fromUtf8 does, across the 16-byte ASCII blocks, and
+    // into a string that already holds something (shorter, longer, shared).
+    void utf8ToStringMatchesFromUtf8_data() {
+        QTest::addColumn<QByteArray>("utf8");
+        QTest::newRow("empty") << QByteArray("");
+        QTest::newRow("one") << QByteArray("a");
+        for (int n : {15, 16, 17, 31, 32, 33, 100})
+            QTest::addRow("ascii %d", n) << QByteArray(n, 'x');
+        QTest::newRow("nul and DEL") << hex("00 41 7F 00");
+        QTest::newRow("two-byte after 16 ascii") << QByteArray(16, 'a') + "Grüße";
+        QTest::newRow("non-ascii first") << QByteArray("ü") + QByteArray(40, 'b');
+        QTest::newRow("three-byte") << QByteArray("☕ tea 世界");
+        QTest::newRow("four-byte (surrogate pair)") << QByteArray("🚀x🚀") + QByteArray(20, 'z');
+        QTest::newRow("edges") << hex("7F C2 80 DF BF E0 A0 80 ED 9F BF EF BF BF F0 90 80 80 "
+                                      "F4 8F BF BF");
+    }
+    void utf8ToStringMatchesFromUtf8() {
+        QFETCH(QByteArray, utf8);
+        const QString expected = QString::fromUtf8(utf8);
+        QString fresh;
+        QVERIFY(utf8ToString(utf8, fresh));
+        QCOMPARE(fresh, expected);
+        QCOMPARE(fresh.size(), expected.size());
+        for (const QString &before :
+             {u"a longer string than most of the inputs here"_s, u"q"_s, QString(200, u'w')}) {
+            QString into = before;
+            into.detach();
+            QVERIFY(utf8ToString(utf8, into));
+            QCOMPARE(into, expected);
+        }
+        // Through the codec: what a row's string column reads.
+        BsatnWriter w;
+        w.writeBytes(utf8);
+        QString read = u"previous row"_s;
+        BsatnReader r(w.buffer());
+        bsatnRead(r, read);
+        QVERIFY(r.expectEnd("string"));
+        QCOMPARE(read, expected);
+    }
+
+    void leadingByteOrderMarkIsKept() {
+        // A string is exactly its bytes: a leading U+FEFF is a character of the value (as the
+        // Rust SDK's String::from_utf8 keeps it), not an encoding signature to drop the way
+        // QString::fromUtf8 does; so the decoded row re-encodes to the cached bytes.
+        const QByteArray bom = hex("EF BB BF 41");
+        QString s;
+        QVERIFY(utf8ToString(bom, s));
+        QCOMPARE(s, u"\uFEFFA"_s);
+        QCOMPARE(fromBsatn<QString>(toBsatn(s)).value(), s);
+        QCOMPARE(enc(s), hex("04000000 EFBBBF41"));
+    }
+
+    void utf8ToStringReusesOnlyItsOwnBuffer() {
+        QString s(40, Qt::Uninitialized);
+        s.fill(u'x');
+        const QChar *buffer = s.constData();
+        QVERIFY(utf8ToString("hello there, how is the build going", s));
+        QCOMPARE(s, u"hello there, how is the build going"_s);
+        QCOMPARE(s.constData(), buffer); // the row's buffer, decoded again in place
+
+        // Someone kept a copy (a slot stored the row): the copy keeps its text and the next
+        // decode gets a buffer of its own.
+        const QString kept = s;
+        QVERIFY(utf8ToString("ship it", s));
+        QCOMPARE(kept, u"hello there, how is the build going"_s);
+        QCOMPARE(s, u"ship it"_s);
+        QVERIFY(s.constData() != kept.constData());
+
+        // A buffer far larger than the text is not kept: a copy taken of a short string must
+        // not pin it.
+        QString big(10000, u'b');
+        QVERIFY(utf8ToString("ok", big));
+        QCOMPARE(big, u"ok"_s);
+        QVERIFY(big.capacity() < 100);
+    }
+
+    void optionDecodesIntoTheValueItHolds() {
+        // Some after Some reads into the held value; None empties it; Some after None fills it.
+        std::optional<QString> v = u"earlier"_s;
+        for (const std::optional<QString> &next :
+             {std::optional<QString>(u"later"_s), std::optional<QString>(),
+              std::optional<QString>(u"again"_s)}) {
+            const QByteArray bytes = toBsatn(next);
+            BsatnReader r(bytes);
+            bsatnRead(r, v);
+            QVERIFY(r.expectEnd("option"));
+            QCOMPARE(v, next);
+        }
     }
 
     void validUtf8Edges() {

@@ -25,14 +25,11 @@ namespace stdb {
 // Errors are sticky: the first failure records a message and the byte offset, and every later
 // read returns a default value without touching memory. Callers decode a whole structure and
 // check ok() once, which keeps decoders short and the hot path branch-light.
-class STDB_EXPORT BsatnReader
-{
+class STDB_EXPORT BsatnReader {
 public:
     explicit BsatnReader(QByteArrayView data, qsizetype baseOffset = 0)
         : m_data(data)
-        , m_base(baseOffset)
-    {
-    }
+        , m_base(baseOffset) {}
 
     bool ok() const { return !m_error.isError(); }
     const Error &error() const { return m_error; }
@@ -45,8 +42,7 @@ public:
 
     // Record a failure at the current position (first one wins).
     void fail(const QString &what) { failAt(m_pos, what); }
-    void failAt(qsizetype localOffset, const QString &what)
-    {
+    void failAt(qsizetype localOffset, const QString &what) {
         if (ok())
             m_error = Error::decode(what, m_base + localOffset);
         m_pos = m_data.size();
@@ -54,8 +50,7 @@ public:
     // Fails if anything is left ("trailing bytes after <what>").
     bool expectEnd(const char *what);
 
-    bool readBool()
-    {
+    bool readBool() {
         const quint8 b = readU8();
         if (b > 1) {
             failAt(m_pos - 1, QStringLiteral("invalid bool 0x%1").arg(b, 2, 16, QLatin1Char('0')));
@@ -63,8 +58,7 @@ public:
         }
         return b == 1;
     }
-    quint8 readU8()
-    {
+    quint8 readU8() {
         if (!need(1, "u8"))
             return 0;
         return quint8(m_data[m_pos++]);
@@ -76,23 +70,20 @@ public:
     qint32 readI32() { return qint32(readLe<quint32>("i32")); }
     quint64 readU64() { return readLe<quint64>("u64"); }
     qint64 readI64() { return qint64(readLe<quint64>("i64")); }
-    float readF32()
-    {
+    float readF32() {
         const quint32 bits = readU32();
         float f;
         std::memcpy(&f, &bits, 4);
         return f;
     }
-    double readF64()
-    {
+    double readF64() {
         const quint64 bits = readU64();
         double d;
         std::memcpy(&d, &bits, 8);
         return d;
     }
     template <int Bytes, bool Signed>
-    BigInt<Bytes, Signed> readBigInt()
-    {
+    BigInt<Bytes, Signed> readBigInt() {
         if (!need(Bytes, Bytes == 16 ? (Signed ? "i128" : "u128") : (Signed ? "i256" : "u256")))
             return {};
         auto v = BigInt<Bytes, Signed>::fromLittleEndian(
@@ -112,8 +103,7 @@ public:
     Uuid readUuid() { return Uuid(readU128()); }
 
     // Exactly n raw bytes, as a view into the input.
-    QByteArrayView readRaw(qsizetype n, const char *what = "bytes")
-    {
+    QByteArrayView readRaw(qsizetype n, const char *what = "bytes") {
         if (!need(n, what))
             return {};
         QByteArrayView v = m_data.sliced(m_pos, n);
@@ -121,8 +111,7 @@ public:
         return v;
     }
     // u32 length + bytes, as a view into the input (no copy).
-    QByteArrayView readBytesView()
-    {
+    QByteArrayView readBytesView() {
         const qsizetype start = m_pos;
         const quint32 len = readU32();
         if (!ok())
@@ -137,8 +126,7 @@ public:
     }
     QByteArray readBytes() { return readBytesView().toByteArray(); }
     // u32 length + UTF-8, validated; a view into the input.
-    QByteArrayView readStringUtf8()
-    {
+    QByteArrayView readStringUtf8() {
         const qsizetype start = m_pos;
         const quint32 len = readU32();
         if (!ok())
@@ -157,12 +145,18 @@ public:
         m_pos += len;
         return v;
     }
-    QString readString() { return QString::fromUtf8(readStringUtf8()); }
+    QString readString() {
+        QString s;
+        readStringInto(s);
+        return s;
+    }
+    // The same into an existing string, reusing its buffer when it can (see utf8ToString):
+    // decoding many rows into one value then allocates nothing per string.
+    void readStringInto(QString &out);
 
     // u32 element count of an array whose elements take at least minElementSize bytes each;
     // a count that cannot fit in what is left fails here, before anyone allocates for it.
-    quint32 readArrayLength(qsizetype minElementSize = 1)
-    {
+    quint32 readArrayLength(qsizetype minElementSize = 1) {
         const qsizetype start = m_pos;
         const quint32 n = readU32();
         if (ok() && minElementSize > 0 && qint64(n) * minElementSize > m_data.size() - m_pos) {
@@ -174,8 +168,7 @@ public:
         return ok() ? n : 0;
     }
     // A sum tag that must be < variantCount.
-    quint8 readTag(int variantCount, const char *typeName)
-    {
+    quint8 readTag(int variantCount, const char *typeName) {
         const quint8 tag = readU8();
         if (ok() && tag >= variantCount) {
             failAt(m_pos - 1, QStringLiteral("unknown tag 0x%1 for sum type %2")
@@ -186,15 +179,13 @@ public:
         return tag;
     }
     // Option: tag 0 = Some, tag 1 = None. Returns true when a value follows.
-    bool readOptionTag(const char *typeName = "Option")
-    {
+    bool readOptionTag(const char *typeName = "Option") {
         return ok() && readTag(2, typeName) == 0 && ok();
     }
 
 private:
     // Inlined fast path; the message formatting lives out of line so every read stays small.
-    bool need(qsizetype n, const char *what)
-    {
+    bool need(qsizetype n, const char *what) {
         if (Q_LIKELY(ok() && quint64(n) <= quint64(m_data.size() - m_pos)))
             return true;
         failShort(n, what);
@@ -202,8 +193,7 @@ private:
     }
     Q_DECL_COLD_FUNCTION void failShort(qsizetype n, const char *what);
     template <typename T>
-    T readLe(const char *what)
-    {
+    T readLe(const char *what) {
         if (!need(sizeof(T), what))
             return 0;
         T v;

@@ -24,27 +24,23 @@ template <typename T, typename Enable = void>
 struct BsatnCodec;
 
 template <typename T>
-void bsatnWrite(BsatnWriter &w, const T &v)
-{
+void bsatnWrite(BsatnWriter &w, const T &v) {
     BsatnCodec<T>::write(w, v);
 }
 template <typename T>
-void bsatnRead(BsatnReader &r, T &v)
-{
+void bsatnRead(BsatnReader &r, T &v) {
     BsatnCodec<T>::read(r, v);
 }
 
 // Whole-buffer helpers: encode to bytes; decode requiring the input to be consumed exactly.
 template <typename T>
-QByteArray toBsatn(const T &v)
-{
+QByteArray toBsatn(const T &v) {
     BsatnWriter w;
     bsatnWrite(w, v);
     return w.take();
 }
 template <typename T>
-Expected<T> fromBsatn(QByteArrayView bytes, const char *what = "value")
-{
+Expected<T> fromBsatn(QByteArrayView bytes, const char *what = "value") {
     BsatnReader r(bytes);
     T v{};
     bsatnRead(r, v);
@@ -56,8 +52,7 @@ Expected<T> fromBsatn(QByteArrayView bytes, const char *what = "value")
 
 #define STDB_PRIMITIVE_CODEC(Type, Write, Read)                                                    \
     template <>                                                                                    \
-    struct BsatnCodec<Type>                                                                        \
-    {                                                                                              \
+    struct BsatnCodec<Type> {                                                                      \
         static void write(BsatnWriter &w, const Type &v) { w.Write(v); }                           \
         static void read(BsatnReader &r, Type &v) { v = r.Read(); }                                \
     };
@@ -73,7 +68,6 @@ STDB_PRIMITIVE_CODEC(quint64, writeU64, readU64)
 STDB_PRIMITIVE_CODEC(qint64, writeI64, readI64)
 STDB_PRIMITIVE_CODEC(float, writeF32, readF32)
 STDB_PRIMITIVE_CODEC(double, writeF64, readF64)
-STDB_PRIMITIVE_CODEC(QString, writeString, readString)
 STDB_PRIMITIVE_CODEC(QByteArray, writeBytes, readBytes)
 STDB_PRIMITIVE_CODEC(Identity, writeIdentity, readIdentity)
 STDB_PRIMITIVE_CODEC(ConnectionId, writeConnectionId, readConnectionId)
@@ -82,33 +76,35 @@ STDB_PRIMITIVE_CODEC(TimeDuration, writeTimeDuration, readTimeDuration)
 STDB_PRIMITIVE_CODEC(Uuid, writeUuid, readUuid)
 #undef STDB_PRIMITIVE_CODEC
 
+// Read into the existing string: a value decoded again and again (a row reused per row) keeps
+// its buffer.
+template <>
+struct BsatnCodec<QString> {
+    static void write(BsatnWriter &w, const QString &v) { w.writeString(v); }
+    static void read(BsatnReader &r, QString &v) { r.readStringInto(v); }
+};
+
 template <int Bytes, bool Signed>
-struct BsatnCodec<BigInt<Bytes, Signed>>
-{
+struct BsatnCodec<BigInt<Bytes, Signed>> {
     static void write(BsatnWriter &w, const BigInt<Bytes, Signed> &v) { w.writeBigInt(v); }
-    static void read(BsatnReader &r, BigInt<Bytes, Signed> &v)
-    {
+    static void read(BsatnReader &r, BigInt<Bytes, Signed> &v) {
         v = r.readBigInt<Bytes, Signed>();
     }
 };
 
 // The unit type (empty product): zero bytes.
-struct STDB_EXPORT Unit
-{
+struct STDB_EXPORT Unit {
     bool operator==(const Unit &) const = default;
 };
 template <>
-struct BsatnCodec<Unit>
-{
+struct BsatnCodec<Unit> {
     static void write(BsatnWriter &, const Unit &) {}
     static void read(BsatnReader &, Unit &) {}
 };
 
 template <>
-struct BsatnCodec<ScheduleAt>
-{
-    static void write(BsatnWriter &w, const ScheduleAt &v)
-    {
+struct BsatnCodec<ScheduleAt> {
+    static void write(BsatnWriter &w, const ScheduleAt &v) {
         if (v.isInterval()) {
             w.writeTag(0);
             w.writeTimeDuration(v.interval());
@@ -117,8 +113,7 @@ struct BsatnCodec<ScheduleAt>
             w.writeTimestamp(v.time());
         }
     }
-    static void read(BsatnReader &r, ScheduleAt &v)
-    {
+    static void read(BsatnReader &r, ScheduleAt &v) {
         const quint8 tag = r.readTag(2, "ScheduleAt");
         if (tag == 0)
             v = ScheduleAt(r.readTimeDuration());
@@ -129,10 +124,8 @@ struct BsatnCodec<ScheduleAt>
 
 // Option<T>: Some = tag 0, None = tag 1.
 template <typename T>
-struct BsatnCodec<std::optional<T>>
-{
-    static void write(BsatnWriter &w, const std::optional<T> &v)
-    {
+struct BsatnCodec<std::optional<T>> {
+    static void write(BsatnWriter &w, const std::optional<T> &v) {
         if (v) {
             w.writeTag(0);
             bsatnWrite(w, *v);
@@ -140,12 +133,17 @@ struct BsatnCodec<std::optional<T>>
             w.writeTag(1);
         }
     }
-    static void read(BsatnReader &r, std::optional<T> &v)
-    {
+    static void read(BsatnReader &r, std::optional<T> &v) {
         if (r.readOptionTag()) {
-            T inner{};
-            bsatnRead(r, inner);
-            v = std::move(inner);
+            // Into the value already held, if any: every codec assigns all of its value, and
+            // a reused value keeps its buffers.
+            if (v) {
+                bsatnRead(r, *v);
+            } else {
+                T inner{};
+                bsatnRead(r, inner);
+                v = std::move(inner);
+            }
         } else {
             v.reset();
         }
@@ -154,25 +152,21 @@ struct BsatnCodec<std::optional<T>>
 
 // Result<T, E>: Ok = tag 0, Err = tag 1.
 template <typename T, typename E>
-struct SumResult
-{
+struct SumResult {
     std::variant<T, E> value;
     bool isOk() const { return value.index() == 0; }
     bool operator==(const SumResult &) const = default;
 };
 template <typename T, typename E>
-struct BsatnCodec<SumResult<T, E>>
-{
-    static void write(BsatnWriter &w, const SumResult<T, E> &v)
-    {
+struct BsatnCodec<SumResult<T, E>> {
+    static void write(BsatnWriter &w, const SumResult<T, E> &v) {
         w.writeTag(quint8(v.value.index()));
         if (v.isOk())
             bsatnWrite(w, std::get<0>(v.value));
         else
             bsatnWrite(w, std::get<1>(v.value));
     }
-    static void read(BsatnReader &r, SumResult<T, E> &v)
-    {
+    static void read(BsatnReader &r, SumResult<T, E> &v) {
         if (r.readTag(2, "Result") == 0) {
             T ok{};
             bsatnRead(r, ok);
@@ -187,15 +181,13 @@ struct BsatnCodec<SumResult<T, E>>
 
 namespace detail {
 template <typename C>
-void writeSequence(BsatnWriter &w, const C &c)
-{
+void writeSequence(BsatnWriter &w, const C &c) {
     w.writeArrayLength(quint32(c.size()));
     for (const auto &e : c)
         bsatnWrite(w, e);
 }
 template <typename C>
-void readSequence(BsatnReader &r, C &c)
-{
+void readSequence(BsatnReader &r, C &c) {
     // Every element takes at least one byte except zero-sized ones (unit); the length check
     // still bounds allocation because we reserve at most what is left in the input.
     const quint32 n = r.readArrayLength(0);
@@ -210,14 +202,12 @@ void readSequence(BsatnReader &r, C &c)
 } // namespace detail
 
 template <typename T>
-struct BsatnCodec<QList<T>>
-{
+struct BsatnCodec<QList<T>> {
     static void write(BsatnWriter &w, const QList<T> &v) { detail::writeSequence(w, v); }
     static void read(BsatnReader &r, QList<T> &v) { detail::readSequence(r, v); }
 };
 template <typename T>
-struct BsatnCodec<std::vector<T>>
-{
+struct BsatnCodec<std::vector<T>> {
     static void write(BsatnWriter &w, const std::vector<T> &v) { detail::writeSequence(w, v); }
     static void read(BsatnReader &r, std::vector<T> &v) { detail::readSequence(r, v); }
 };

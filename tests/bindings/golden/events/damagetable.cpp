@@ -26,14 +26,21 @@ void DamageTable::configureCache(stdb::TableCache *cache) {
 }
 
 std::optional<CombatHit> DamageTable::decodeRow(QByteArrayView bytes) {
-    stdb::Expected<CombatHit> row = stdb::fromBsatn<CombatHit>(bytes, "damage row");
-    if (!row) {
-        qCWarning(lcDamageTable).noquote()
-            << "cannot decode a row of table damage (are the bindings out of date?):"
-            << row.error().toString();
+    std::optional<CombatHit> row(std::in_place);
+    if (!decodeRow(bytes, *row))
         return std::nullopt;
-    }
-    return std::move(row.value());
+    return row;
+}
+
+bool DamageTable::decodeRow(QByteArrayView bytes, CombatHit &row) {
+    stdb::BsatnReader r(bytes);
+    stdb::bsatnRead(r, row);
+    if (r.expectEnd("damage row"))
+        return true;
+    qCWarning(lcDamageTable).noquote()
+        << "cannot decode a row of table damage (are the bindings out of date?):"
+        << r.error().toString();
+    return false;
 }
 
 void DamageTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
@@ -43,9 +50,10 @@ void DamageTable::dispatch(const stdb::TableDelta &delta, const stdb::EventConte
     static const QMetaMethod inserted = QMetaMethod::fromSignal(&DamageTable::rowInserted);
     if (!isSignalConnected(inserted))
         return;
+    CombatHit row; // one value for all events: its buffers are reused
     for (QByteArrayView bytes : delta.events)
-        if (const std::optional<CombatHit> row = decodeRow(bytes))
-            Q_EMIT rowInserted(*row, ctx);
+        if (decodeRow(bytes, row))
+            Q_EMIT rowInserted(row, ctx);
 }
 
 } // namespace events

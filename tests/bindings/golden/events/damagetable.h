@@ -33,6 +33,10 @@ public:
     static void configureCache(stdb::TableCache *cache);
     // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.
     static std::optional<CombatHit> decodeRow(QByteArrayView bytes);
+    // The same into `row`, reusing its strings' and lists' buffers (decoding row after row
+    // into one value allocates little); false (and a warning) when the bytes do not decode,
+    // `row` then holds no meaningful value.
+    static bool decodeRow(QByteArrayView bytes, CombatHit &row);
 
     // Typed columns for stdb::query conditions: query().where(Cols::column > value).
     // Columns of types SQL has no literal for are left out.

@@ -44,6 +44,10 @@ public:
     static void configureCache(stdb::TableCache *cache);
     // One row from its BSATN; nullopt (and a warning) when the bytes do not decode.
     static std::optional<PkUuid> decodeRow(QByteArrayView bytes);
+    // The same into `row`, reusing its strings' and lists' buffers (decoding row after row
+    // into one value allocates little); false (and a warning) when the bytes do not decode,
+    // `row` then holds no meaningful value.
+    static bool decodeRow(QByteArrayView bytes, PkUuid &row);
 
     // Calls f(const PkUuid &) for every cached row, decoding one row at a time (nothing is
     // copied up front). The order is unspecified.
@@ -101,9 +105,10 @@ template <typename F>
 void PkUuidTable::forEach(F &&f) const {
     if (!cache())
         return;
-    cache()->forEach([&f](const stdb::RowEntry &entry) {
-        if (const std::optional<PkUuid> row = decodeRow(entry.bytes()))
-            f(*row);
+    PkUuid row; // one value for all rows: its buffers are reused
+    cache()->forEach([&f, &row](const stdb::RowEntry &entry) {
+        if (decodeRow(entry.bytes(), row))
+            f(std::as_const(row));
     });
 }
 

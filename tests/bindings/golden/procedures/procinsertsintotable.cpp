@@ -24,36 +24,50 @@ ProcInsertsIntoTable::ProcInsertsIntoTable(stdb::DbConnection *connection)
 void ProcInsertsIntoTable::configureCache(stdb::TableCache *) {}
 
 std::optional<ProcInsertsInto> ProcInsertsIntoTable::decodeRow(QByteArrayView bytes) {
-    stdb::Expected<ProcInsertsInto> row = stdb::fromBsatn<ProcInsertsInto>(bytes, "proc_inserts_into row");
-    if (!row) {
-        qCWarning(lcProcInsertsIntoTable).noquote()
-            << "cannot decode a row of table proc_inserts_into (are the bindings out of date?):"
-            << row.error().toString();
+    std::optional<ProcInsertsInto> row(std::in_place);
+    if (!decodeRow(bytes, *row))
         return std::nullopt;
-    }
-    return std::move(row.value());
+    return row;
+}
+
+bool ProcInsertsIntoTable::decodeRow(QByteArrayView bytes, ProcInsertsInto &row) {
+    stdb::BsatnReader r(bytes);
+    stdb::bsatnRead(r, row);
+    if (r.expectEnd("proc_inserts_into row"))
+        return true;
+    qCWarning(lcProcInsertsIntoTable).noquote()
+        << "cannot decode a row of table proc_inserts_into (are the bindings out of date?):"
+        << r.error().toString();
+    return false;
 }
 
 QList<ProcInsertsInto> ProcInsertsIntoTable::rows() const {
     QList<ProcInsertsInto> out;
+    if (!cache())
+        return out;
     out.reserve(count());
-    forEach([&out](const ProcInsertsInto &row) { out.append(row); });
+    cache()->forEach([&out](const stdb::RowEntry &entry) {
+        if (!decodeRow(entry.bytes(), out.emplace_back()))
+            out.removeLast();
+    });
     return out;
 }
 
 ProcInsertsIntoTable::Changes ProcInsertsIntoTable::decodeChanges(const stdb::TableDelta &delta) {
+    // Each row decoded in its place in the lists; one that does not decode is taken out
+    // again.
     Changes changes;
     changes.deleted.reserve(delta.deleted.size());
     for (const stdb::RowEntry *entry : delta.deleted)
-        if (std::optional<ProcInsertsInto> row = decodeRow(entry->bytes()))
-            changes.deleted.append(std::move(*row));
+        if (!decodeRow(entry->bytes(), changes.deleted.emplace_back()))
+            changes.deleted.removeLast();
     changes.inserted.reserve(delta.inserted.size() + delta.events.size());
     for (const stdb::RowEntry *entry : delta.inserted)
-        if (std::optional<ProcInsertsInto> row = decodeRow(entry->bytes()))
-            changes.inserted.append(std::move(*row));
+        if (!decodeRow(entry->bytes(), changes.inserted.emplace_back()))
+            changes.inserted.removeLast();
     for (QByteArrayView bytes : delta.events)
-        if (std::optional<ProcInsertsInto> row = decodeRow(bytes))
-            changes.inserted.append(std::move(*row));
+        if (!decodeRow(bytes, changes.inserted.emplace_back()))
+            changes.inserted.removeLast();
     return changes;
 }
 
@@ -76,19 +90,21 @@ void ProcInsertsIntoTable::dispatch(const stdb::TableDelta &delta, const stdb::E
     }
     // Per-row listeners only: each row is decoded right before its signal instead of
     // holding every decoded row of the message at once (for a million-row snapshot, a
-    // few hundred MB of short-lived strings). Decoding is the expensive part, so rows of
-    // a kind nobody listens to are not decoded at all.
+    // few hundred MB of short-lived strings), and into one value for all rows, so its
+    // strings reuse their buffers unless a slot kept a copy. Decoding is the expensive
+    // part, so rows of a kind nobody listens to are not decoded at all.
+    ProcInsertsInto row;
     if (isSignalConnected(signal[Deleted]))
         for (const stdb::RowEntry *entry : delta.deleted)
-            if (const std::optional<ProcInsertsInto> row = decodeRow(entry->bytes()))
-                Q_EMIT rowDeleted(*row, ctx);
+            if (decodeRow(entry->bytes(), row))
+                Q_EMIT rowDeleted(row, ctx);
     if (isSignalConnected(signal[Inserted])) {
         for (const stdb::RowEntry *entry : delta.inserted)
-            if (const std::optional<ProcInsertsInto> row = decodeRow(entry->bytes()))
-                Q_EMIT rowInserted(*row, ctx);
+            if (decodeRow(entry->bytes(), row))
+                Q_EMIT rowInserted(row, ctx);
         for (QByteArrayView bytes : delta.events)
-            if (const std::optional<ProcInsertsInto> row = decodeRow(bytes))
-                Q_EMIT rowInserted(*row, ctx);
+            if (decodeRow(bytes, row))
+                Q_EMIT rowInserted(row, ctx);
     }
     // A row slot may have connected rowsChanged meanwhile: it still gets the batch.
     if (isSignalConnected(signal[Batch]))

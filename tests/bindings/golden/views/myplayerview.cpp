@@ -34,20 +34,32 @@ void MyPlayerView::configureCache(stdb::TableCache *cache) {
 }
 
 std::optional<Player> MyPlayerView::decodeRow(QByteArrayView bytes) {
-    stdb::Expected<Player> row = stdb::fromBsatn<Player>(bytes, "my_player row");
-    if (!row) {
-        qCWarning(lcMyPlayerView).noquote()
-            << "cannot decode a row of table my_player (are the bindings out of date?):"
-            << row.error().toString();
+    std::optional<Player> row(std::in_place);
+    if (!decodeRow(bytes, *row))
         return std::nullopt;
-    }
-    return std::move(row.value());
+    return row;
+}
+
+bool MyPlayerView::decodeRow(QByteArrayView bytes, Player &row) {
+    stdb::BsatnReader r(bytes);
+    stdb::bsatnRead(r, row);
+    if (r.expectEnd("my_player row"))
+        return true;
+    qCWarning(lcMyPlayerView).noquote()
+        << "cannot decode a row of table my_player (are the bindings out of date?):"
+        << r.error().toString();
+    return false;
 }
 
 QList<Player> MyPlayerView::rows() const {
     QList<Player> out;
+    if (!cache())
+        return out;
     out.reserve(count());
-    forEach([&out](const Player &row) { out.append(row); });
+    cache()->forEach([&out](const stdb::RowEntry &entry) {
+        if (!decodeRow(entry.bytes(), out.emplace_back()))
+            out.removeLast();
+    });
     return out;
 }
 
@@ -62,25 +74,28 @@ std::optional<Player> MyPlayerView::findByIdentity(const stdb::Identity &identit
 }
 
 MyPlayerView::Changes MyPlayerView::decodeChanges(const stdb::TableDelta &delta) {
+    // Each row decoded in its place in the lists; one that does not decode is taken out
+    // again.
     Changes changes;
     changes.deleted.reserve(delta.deleted.size());
     for (const stdb::RowEntry *entry : delta.deleted)
-        if (std::optional<Player> row = decodeRow(entry->bytes()))
-            changes.deleted.append(std::move(*row));
+        if (!decodeRow(entry->bytes(), changes.deleted.emplace_back()))
+            changes.deleted.removeLast();
     changes.updated.reserve(delta.updated.size());
     for (const auto &[oldEntry, newEntry] : delta.updated) {
-        std::optional<Player> oldRow = decodeRow(oldEntry->bytes());
-        std::optional<Player> newRow = decodeRow(newEntry->bytes());
-        if (oldRow && newRow)
-            changes.updated.append({std::move(*oldRow), std::move(*newRow)});
+        auto &[oldRow, newRow] = changes.updated.emplace_back();
+        const bool oldOk = decodeRow(oldEntry->bytes(), oldRow);
+        const bool newOk = decodeRow(newEntry->bytes(), newRow);
+        if (!oldOk || !newOk)
+            changes.updated.removeLast();
     }
     changes.inserted.reserve(delta.inserted.size() + delta.events.size());
     for (const stdb::RowEntry *entry : delta.inserted)
-        if (std::optional<Player> row = decodeRow(entry->bytes()))
-            changes.inserted.append(std::move(*row));
+        if (!decodeRow(entry->bytes(), changes.inserted.emplace_back()))
+            changes.inserted.removeLast();
     for (QByteArrayView bytes : delta.events)
-        if (std::optional<Player> row = decodeRow(bytes))
-            changes.inserted.append(std::move(*row));
+        if (!decodeRow(bytes, changes.inserted.emplace_back()))
+            changes.inserted.removeLast();
     return changes;
 }
 
@@ -106,26 +121,30 @@ void MyPlayerView::dispatch(const stdb::TableDelta &delta, const stdb::EventCont
     }
     // Per-row listeners only: each row is decoded right before its signal instead of
     // holding every decoded row of the message at once (for a million-row snapshot, a
-    // few hundred MB of short-lived strings). Decoding is the expensive part, so rows of
-    // a kind nobody listens to are not decoded at all.
+    // few hundred MB of short-lived strings), and into one value for all rows, so its
+    // strings reuse their buffers unless a slot kept a copy. Decoding is the expensive
+    // part, so rows of a kind nobody listens to are not decoded at all.
+    Player row;
     if (isSignalConnected(signal[Deleted]))
         for (const stdb::RowEntry *entry : delta.deleted)
-            if (const std::optional<Player> row = decodeRow(entry->bytes()))
-                Q_EMIT rowDeleted(*row, ctx);
-    if (isSignalConnected(signal[Updated]))
+            if (decodeRow(entry->bytes(), row))
+                Q_EMIT rowDeleted(row, ctx);
+    if (isSignalConnected(signal[Updated])) {
+        Player newRow;
         for (const auto &[oldEntry, newEntry] : delta.updated) {
-            const std::optional<Player> oldRow = decodeRow(oldEntry->bytes());
-            const std::optional<Player> newRow = decodeRow(newEntry->bytes());
-            if (oldRow && newRow)
-                Q_EMIT rowUpdated(*oldRow, *newRow, ctx);
+            const bool oldOk = decodeRow(oldEntry->bytes(), row);
+            const bool newOk = decodeRow(newEntry->bytes(), newRow);
+            if (oldOk && newOk)
+                Q_EMIT rowUpdated(row, newRow, ctx);
         }
+    }
     if (isSignalConnected(signal[Inserted])) {
         for (const stdb::RowEntry *entry : delta.inserted)
-            if (const std::optional<Player> row = decodeRow(entry->bytes()))
-                Q_EMIT rowInserted(*row, ctx);
+            if (decodeRow(entry->bytes(), row))
+                Q_EMIT rowInserted(row, ctx);
         for (QByteArrayView bytes : delta.events)
-            if (const std::optional<Player> row = decodeRow(bytes))
-                Q_EMIT rowInserted(*row, ctx);
+            if (decodeRow(bytes, row))
+                Q_EMIT rowInserted(row, ctx);
     }
     // A row slot may have connected rowsChanged meanwhile: it still gets the batch.
     if (isSignalConnected(signal[Batch]))

@@ -26,14 +26,21 @@ void TestEventTable::configureCache(stdb::TableCache *cache) {
 }
 
 std::optional<TestEvent> TestEventTable::decodeRow(QByteArrayView bytes) {
-    stdb::Expected<TestEvent> row = stdb::fromBsatn<TestEvent>(bytes, "test_event row");
-    if (!row) {
-        qCWarning(lcTestEventTable).noquote()
-            << "cannot decode a row of table test_event (are the bindings out of date?):"
-            << row.error().toString();
+    std::optional<TestEvent> row(std::in_place);
+    if (!decodeRow(bytes, *row))
         return std::nullopt;
-    }
-    return std::move(row.value());
+    return row;
+}
+
+bool TestEventTable::decodeRow(QByteArrayView bytes, TestEvent &row) {
+    stdb::BsatnReader r(bytes);
+    stdb::bsatnRead(r, row);
+    if (r.expectEnd("test_event row"))
+        return true;
+    qCWarning(lcTestEventTable).noquote()
+        << "cannot decode a row of table test_event (are the bindings out of date?):"
+        << r.error().toString();
+    return false;
 }
 
 void TestEventTable::dispatch(const stdb::TableDelta &delta, const stdb::EventContext &ctx) {
@@ -43,9 +50,10 @@ void TestEventTable::dispatch(const stdb::TableDelta &delta, const stdb::EventCo
     static const QMetaMethod inserted = QMetaMethod::fromSignal(&TestEventTable::rowInserted);
     if (!isSignalConnected(inserted))
         return;
+    TestEvent row; // one value for all events: its buffers are reused
     for (QByteArrayView bytes : delta.events)
-        if (const std::optional<TestEvent> row = decodeRow(bytes))
-            Q_EMIT rowInserted(*row, ctx);
+        if (decodeRow(bytes, row))
+            Q_EMIT rowInserted(row, ctx);
 }
 
 } // namespace views
