@@ -4,5 +4,5 @@
 #include <QLoggingCategory>
 
 // The console client's logging categories, under "cli." (see chat/chatlog.h for the tree).
-Q_DECLARE_LOGGING_CATEGORY(lcConsole) // "cli"
+Q_DECLARE_LOGGING_CATEGORY(lcConsole)    // "cli"
 Q_DECLARE_LOGGING_CATEGORY(lcLineReader) // "cli.input"

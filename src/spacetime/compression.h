@@ -27,7 +27,7 @@ inline constexpr qsizetype kDefaultMaxDecompressedSize = qsizetype(1) << 30; // 
 // Decompresses a Brotli stream or a gzip (RFC 1952) member. Errors: corrupt or truncated
 // input, trailing garbage, or output larger than maxSize (stops as soon as it would exceed it).
 STDB_EXPORT Expected<QByteArray> decompress(Compression c, QByteArrayView input,
-                                qsizetype maxSize = kDefaultMaxDecompressedSize);
+                                            qsizetype maxSize = kDefaultMaxDecompressedSize);
 
 // Compresses with the given method (Brotli quality 1 / fastest gzip level, like the server).
 STDB_EXPORT QByteArray compress(Compression c, QByteArrayView input);

@@ -10,8 +10,7 @@ namespace stdb {
 
 // One error type for the whole SDK: decode failures carry the byte offset where they happened,
 // everything else a human-readable message. Never thrown; returned or emitted.
-class STDB_EXPORT Error
-{
+class STDB_EXPORT Error {
 public:
     enum class Kind {
         None,
@@ -29,11 +28,11 @@ public:
     Error(Kind kind, QString message, qint64 offset = -1)
         : m_kind(kind)
         , m_message(std::move(message))
-        , m_offset(offset)
-    {
-    }
+        , m_offset(offset) {}
 
-    static Error decode(QString message, qint64 offset) { return {Kind::Decode, std::move(message), offset}; }
+    static Error decode(QString message, qint64 offset) {
+        return {Kind::Decode, std::move(message), offset};
+    }
 
     bool isError() const { return m_kind != Kind::None; }
     explicit operator bool() const { return isError(); }

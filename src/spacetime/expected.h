@@ -10,17 +10,12 @@ namespace stdb {
 
 // A value or an Error (std::expected is C++23; we target C++20).
 template <typename T>
-class Expected
-{
+class Expected {
 public:
     Expected(T value)
-        : m_data(std::in_place_index<0>, std::move(value))
-    {
-    }
+        : m_data(std::in_place_index<0>, std::move(value)) {}
     Expected(Error error)
-        : m_data(std::in_place_index<1>, std::move(error))
-    {
-    }
+        : m_data(std::in_place_index<1>, std::move(error)) {}
 
     bool hasValue() const { return m_data.index() == 0; }
     explicit operator bool() const { return hasValue(); }

@@ -16,45 +16,39 @@ namespace stdb {
 // for the signed kinds. Arithmetic is not needed by a client; comparison, decimal and hex
 // conversion are (JSON, SQL literals, display).
 template <int Bytes, bool Signed>
-class BigInt
-{
+class BigInt {
 public:
     static constexpr int size = Bytes;
     static constexpr bool isSigned = Signed;
 
     constexpr BigInt() = default;
 
-    static BigInt fromLittleEndian(const quint8 *bytes)
-    {
+    static BigInt fromLittleEndian(const quint8 *bytes) {
         BigInt v;
         std::memcpy(v.m_le.data(), bytes, Bytes);
         return v;
     }
-    static BigInt fromUInt64(quint64 value)
-    {
+    static BigInt fromUInt64(quint64 value) {
         BigInt v;
         for (int i = 0; i < 8; ++i)
             v.m_le[i] = quint8(value >> (8 * i));
         return v;
     }
-    static BigInt fromInt64(qint64 value)
-    {
+    static BigInt fromInt64(qint64 value) {
         BigInt v = fromUInt64(quint64(value));
         if (value < 0)
             for (int i = 8; i < Bytes; ++i)
                 v.m_le[i] = 0xff;
         return v;
     }
-    static constexpr BigInt max()
-    {
+    static constexpr BigInt max() {
         BigInt v;
         v.m_le.fill(0xff);
         if constexpr (Signed)
             v.m_le[Bytes - 1] = 0x7f;
         return v;
     }
-    static constexpr BigInt min()
-    {
+    static constexpr BigInt min() {
         BigInt v;
         if constexpr (Signed)
             v.m_le[Bytes - 1] = 0x80;
@@ -69,14 +63,12 @@ public:
     const std::array<quint8, Bytes> &littleEndian() const { return m_le; }
     std::array<quint8, Bytes> &littleEndian() { return m_le; }
 
-    bool isNegative() const
-    {
+    bool isNegative() const {
         if constexpr (Signed)
             return (m_le[Bytes - 1] & 0x80) != 0;
         return false;
     }
-    bool isZero() const
-    {
+    bool isZero() const {
         for (quint8 b : m_le)
             if (b)
                 return false;
@@ -88,8 +80,7 @@ public:
     QString toHex() const;
 
     bool operator==(const BigInt &o) const { return m_le == o.m_le; }
-    std::strong_ordering operator<=>(const BigInt &o) const
-    {
+    std::strong_ordering operator<=>(const BigInt &o) const {
         if (isNegative() != o.isNegative())
             return isNegative() ? std::strong_ordering::less : std::strong_ordering::greater;
         for (int i = Bytes - 1; i >= 0; --i)
@@ -109,16 +100,14 @@ using U256 = BigInt<32, false>;
 using I256 = BigInt<32, true>;
 
 template <int Bytes, bool Signed>
-size_t qHash(const BigInt<Bytes, Signed> &v, size_t seed = 0)
-{
+size_t qHash(const BigInt<Bytes, Signed> &v, size_t seed = 0) {
     return qHashBits(v.littleEndian().data(), Bytes, seed);
 }
 
 namespace detail {
 // magnitude / 10 in place, returns remainder; bytes little-endian
 template <int Bytes>
-int divmod10(std::array<quint8, Bytes> &mag)
-{
+int divmod10(std::array<quint8, Bytes> &mag) {
     int rem = 0;
     for (int i = Bytes - 1; i >= 0; --i) {
         int cur = (rem << 8) | mag[i];
@@ -128,8 +117,7 @@ int divmod10(std::array<quint8, Bytes> &mag)
     return rem;
 }
 template <int Bytes>
-void negate(std::array<quint8, Bytes> &v)
-{
+void negate(std::array<quint8, Bytes> &v) {
     int carry = 1;
     for (int i = 0; i < Bytes; ++i) {
         int x = quint8(~v[i]) + carry;
@@ -140,8 +128,7 @@ void negate(std::array<quint8, Bytes> &v)
 } // namespace detail
 
 template <int Bytes, bool Signed>
-QString BigInt<Bytes, Signed>::toDecimal() const
-{
+QString BigInt<Bytes, Signed>::toDecimal() const {
     std::array<quint8, Bytes> mag = m_le;
     const bool neg = isNegative();
     if (neg)
@@ -163,8 +150,7 @@ QString BigInt<Bytes, Signed>::toDecimal() const
 }
 
 template <int Bytes, bool Signed>
-QString BigInt<Bytes, Signed>::toHex() const
-{
+QString BigInt<Bytes, Signed>::toHex() const {
     static const char digits[] = "0123456789abcdef";
     QString out(Bytes * 2, Qt::Uninitialized);
     QChar *p = out.data();
@@ -176,8 +162,7 @@ QString BigInt<Bytes, Signed>::toHex() const
 }
 
 template <int Bytes, bool Signed>
-BigInt<Bytes, Signed> BigInt<Bytes, Signed>::fromDecimal(QStringView text, bool *ok)
-{
+BigInt<Bytes, Signed> BigInt<Bytes, Signed>::fromDecimal(QStringView text, bool *ok) {
     auto fail = [ok] {
         if (ok)
             *ok = false;
@@ -229,8 +214,7 @@ BigInt<Bytes, Signed> BigInt<Bytes, Signed>::fromDecimal(QStringView text, bool 
 }
 
 template <int Bytes, bool Signed>
-BigInt<Bytes, Signed> BigInt<Bytes, Signed>::fromHex(QStringView text, bool *ok)
-{
+BigInt<Bytes, Signed> BigInt<Bytes, Signed>::fromHex(QStringView text, bool *ok) {
     auto fail = [ok] {
         if (ok)
             *ok = false;

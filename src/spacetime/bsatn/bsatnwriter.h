@@ -20,8 +20,7 @@ namespace stdb {
 
 // Appends BSATN to a byte buffer. Writing cannot fail except for lengths above u32, which
 // the caller must rule out first (messages are capped far below that).
-class STDB_EXPORT BsatnWriter
-{
+class STDB_EXPORT BsatnWriter {
 public:
     BsatnWriter() = default;
     explicit BsatnWriter(qsizetype reserve) { m_buf.reserve(reserve); }
@@ -39,21 +38,18 @@ public:
     void writeI32(qint32 v) { writeLe(quint32(v)); }
     void writeU64(quint64 v) { writeLe(v); }
     void writeI64(qint64 v) { writeLe(quint64(v)); }
-    void writeF32(float v)
-    {
+    void writeF32(float v) {
         quint32 bits;
         std::memcpy(&bits, &v, 4);
         writeU32(bits);
     }
-    void writeF64(double v)
-    {
+    void writeF64(double v) {
         quint64 bits;
         std::memcpy(&bits, &v, 8);
         writeU64(bits);
     }
     template <int Bytes, bool Signed>
-    void writeBigInt(const BigInt<Bytes, Signed> &v)
-    {
+    void writeBigInt(const BigInt<Bytes, Signed> &v) {
         m_buf.append(reinterpret_cast<const char *>(v.littleEndian().data()), Bytes);
     }
     void writeIdentity(const Identity &id) { writeBigInt(id.value()); }
@@ -64,8 +60,7 @@ public:
 
     void writeRaw(QByteArrayView bytes) { m_buf.append(bytes.data(), bytes.size()); }
     // u32 length + bytes
-    void writeBytes(QByteArrayView bytes)
-    {
+    void writeBytes(QByteArrayView bytes) {
         writeU32(quint32(bytes.size()));
         writeRaw(bytes);
     }
@@ -77,14 +72,12 @@ public:
 
     // For a length-prefixed blob built in place (reducer args inside CallReducer):
     // reserve the u32, write the content, then patch the length.
-    qsizetype beginLengthPrefixed()
-    {
+    qsizetype beginLengthPrefixed() {
         const qsizetype at = m_buf.size();
         writeU32(0);
         return at;
     }
-    void endLengthPrefixed(qsizetype at)
-    {
+    void endLengthPrefixed(qsizetype at) {
         const quint32 len = quint32(m_buf.size() - at - 4);
         const quint32 le = qToLittleEndian(len);
         std::memcpy(m_buf.data() + at, &le, 4);
@@ -92,8 +85,7 @@ public:
 
 private:
     template <typename T>
-    void writeLe(T v)
-    {
+    void writeLe(T v) {
         v = qToLittleEndian(v);
         m_buf.append(reinterpret_cast<const char *>(&v), sizeof(T));
     }

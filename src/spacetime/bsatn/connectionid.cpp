@@ -5,8 +5,7 @@
 
 namespace stdb {
 
-ConnectionId ConnectionId::fromHex(QStringView hex, bool *ok)
-{
+ConnectionId ConnectionId::fromHex(QStringView hex, bool *ok) {
     if (hex.startsWith(u"0x") || hex.startsWith(u"0X"))
         hex = hex.mid(2);
     if (hex.size() != 32) {
@@ -17,8 +16,7 @@ ConnectionId ConnectionId::fromHex(QStringView hex, bool *ok)
     return ConnectionId(U128::fromHex(hex, ok));
 }
 
-ConnectionId ConnectionId::random()
-{
+ConnectionId ConnectionId::random() {
     U128 v;
     do {
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(v.littleEndian().data()),

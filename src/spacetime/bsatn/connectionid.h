@@ -11,14 +11,11 @@ namespace stdb {
 
 // The id of one WebSocket/HTTP connection: a u128, shown as 32 big-endian hex digits.
 // All zeros means "none".
-class STDB_EXPORT ConnectionId
-{
+class STDB_EXPORT ConnectionId {
 public:
     ConnectionId() = default;
     explicit ConnectionId(const U128 &value)
-        : m_value(value)
-    {
-    }
+        : m_value(value) {}
 
     static ConnectionId fromHex(QStringView hex, bool *ok = nullptr);
     static ConnectionId random();
@@ -34,8 +31,7 @@ private:
     U128 m_value;
 };
 
-inline size_t qHash(const ConnectionId &id, size_t seed = 0)
-{
+inline size_t qHash(const ConnectionId &id, size_t seed = 0) {
     return qHash(id.value(), seed);
 }
 

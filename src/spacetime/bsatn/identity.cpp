@@ -3,14 +3,12 @@
 
 namespace stdb {
 
-Identity Identity::fromWireBytes(QByteArrayView le32)
-{
+Identity Identity::fromWireBytes(QByteArrayView le32) {
     Q_ASSERT(le32.size() == U256::size);
     return Identity(U256::fromLittleEndian(reinterpret_cast<const quint8 *>(le32.data())));
 }
 
-Identity Identity::fromHex(QStringView hex, bool *ok)
-{
+Identity Identity::fromHex(QStringView hex, bool *ok) {
     if (hex.startsWith(u"0x") || hex.startsWith(u"0X"))
         hex = hex.mid(2);
     if (hex.size() != 64) {
@@ -21,8 +19,7 @@ Identity Identity::fromHex(QStringView hex, bool *ok)
     return Identity(U256::fromHex(hex, ok));
 }
 
-QByteArray Identity::toWireBytes() const
-{
+QByteArray Identity::toWireBytes() const {
     return QByteArray(reinterpret_cast<const char *>(m_value.littleEndian().data()), U256::size);
 }
 

@@ -11,14 +11,11 @@ namespace stdb {
 
 // A SpacetimeDB identity: a u256, little-endian on the wire, shown as 64 big-endian hex digits
 // (so the hex string is the wire bytes reversed).
-class STDB_EXPORT Identity
-{
+class STDB_EXPORT Identity {
 public:
     Identity() = default;
     explicit Identity(const U256 &value)
-        : m_value(value)
-    {
-    }
+        : m_value(value) {}
 
     static Identity fromWireBytes(QByteArrayView le32);
     // 64 hex digits, optional 0x prefix. Returns a zero identity and *ok=false otherwise.
@@ -38,8 +35,7 @@ private:
     U256 m_value;
 };
 
-inline size_t qHash(const Identity &id, size_t seed = 0)
-{
+inline size_t qHash(const Identity &id, size_t seed = 0) {
     return qHash(id.value(), seed);
 }
 

@@ -10,18 +10,13 @@
 namespace stdb {
 
 // When a scheduled reducer runs: every Interval, or once at Time. BSATN sum, Interval = tag 0.
-class STDB_EXPORT ScheduleAt
-{
+class STDB_EXPORT ScheduleAt {
 public:
     ScheduleAt() = default;
     ScheduleAt(TimeDuration interval)
-        : m_value(interval)
-    {
-    }
+        : m_value(interval) {}
     ScheduleAt(Timestamp time)
-        : m_value(time)
-    {
-    }
+        : m_value(time) {}
 
     bool isInterval() const { return m_value.index() == 0; }
     bool isTime() const { return m_value.index() == 1; }

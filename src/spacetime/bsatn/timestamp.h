@@ -11,18 +11,15 @@
 namespace stdb {
 
 // Microseconds since the Unix epoch (negative = before), as SpacetimeDB stores time.
-class STDB_EXPORT Timestamp
-{
+class STDB_EXPORT Timestamp {
 public:
     constexpr Timestamp() = default;
-    static constexpr Timestamp fromMicros(qint64 us)
-    {
+    static constexpr Timestamp fromMicros(qint64 us) {
         Timestamp t;
         t.m_us = us;
         return t;
     }
-    static Timestamp fromDateTime(const QDateTime &dt)
-    {
+    static Timestamp fromDateTime(const QDateTime &dt) {
         return fromMicros(dt.toMSecsSinceEpoch() * 1000);
     }
     static Timestamp now();
@@ -42,12 +39,10 @@ private:
 };
 
 // A signed span of microseconds.
-class STDB_EXPORT TimeDuration
-{
+class STDB_EXPORT TimeDuration {
 public:
     constexpr TimeDuration() = default;
-    static constexpr TimeDuration fromMicros(qint64 us)
-    {
+    static constexpr TimeDuration fromMicros(qint64 us) {
         TimeDuration d;
         d.m_us = us;
         return d;
@@ -63,21 +58,17 @@ private:
     qint64 m_us = 0;
 };
 
-constexpr Timestamp operator+(Timestamp t, TimeDuration d)
-{
+constexpr Timestamp operator+(Timestamp t, TimeDuration d) {
     return Timestamp::fromMicros(t.micros() + d.micros());
 }
-constexpr Timestamp operator-(Timestamp t, TimeDuration d)
-{
+constexpr Timestamp operator-(Timestamp t, TimeDuration d) {
     return Timestamp::fromMicros(t.micros() - d.micros());
 }
-constexpr TimeDuration operator-(Timestamp a, Timestamp b)
-{
+constexpr TimeDuration operator-(Timestamp a, Timestamp b) {
     return TimeDuration::fromMicros(a.micros() - b.micros());
 }
 
-inline size_t qHash(Timestamp t, size_t seed = 0)
-{
+inline size_t qHash(Timestamp t, size_t seed = 0) {
     return ::qHash(t.micros(), seed);
 }
 

@@ -16,8 +16,7 @@ namespace stdb::protocol {
 // Zero-copy: a decoded RowList shares the received message buffer (QByteArray is implicitly
 // shared) and row(i) returns a view into it, including the offsets array. Building one for
 // sending (fromRows) packs a fresh buffer the way the server does.
-class STDB_EXPORT RowList
-{
+class STDB_EXPORT RowList {
 public:
     enum class Hint : quint8 { FixedSize = 0, RowOffsets = 1 };
 
