@@ -38,7 +38,8 @@ public:
 protected:
     qint64 readData(char *data, qint64 max) override {
         const qint64 n = std::min<qint64>(max, m_data.size() - m_at);
-        std::memcpy(data, m_data.constData() + m_at, size_t(n));
+        if (n > 0) // QIODevice may ask with no buffer for nothing
+            std::memcpy(data, m_data.constData() + m_at, size_t(n));
         m_at += n;
         return n;
     }
