@@ -118,7 +118,7 @@ public:
         // session with an error, then the client reconnects); 0 = the SDK's default, 1 GiB.
         qsizetype maxMessageBytes = 0;
         // What the server is asked to compress its messages with (benchmarks compare them).
-        stdb::Compression compression = stdb::Compression::Gzip;
+        stdb::Compression compression = stdb::Compression::Brotli;
         // The SDK's own WebSocket frame reader (stdb::ConnectionOptions::ownFrameReader), a
         // proposal, off by default; benchmarks compare both.
         bool ownFrameReader = false;

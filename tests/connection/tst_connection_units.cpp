@@ -317,7 +317,7 @@ void TestConnectionUnits::builderDefaults() {
                  .withDatabaseName(QStringLiteral("quickstart-chat"))
                  .options();
     QVERIFY(o);
-    QCOMPARE(o->compression, Compression::Gzip);
+    QCOMPARE(o->compression, Compression::Brotli); // the server's and the Rust/C# SDKs' default
     QVERIFY(!o->confirmedReads.has_value());
     QVERIFY(!o->lightMode);
     QVERIFY(!o->ownFrameReader); // QWebSocket reads by default; the own reader is a proposal

@@ -27,7 +27,9 @@ struct STDB_EXPORT ConnectionOptions {
     ServerUri uri;
     QString databaseName;
     QString token; // empty: connect anonymously and adopt the token the server mints
-    Compression compression = Compression::Gzip;
+    // Brotli: the server's own default and the Rust and C# SDKs'; cheaper than gzip at both ends
+    // (docs/PERFORMANCE.md, section 3).
+    Compression compression = Compression::Brotli;
     std::optional<bool> confirmedReads; // unset: the server default (true)
     // Sends light=true. Only the retired v1 protocol acts on it (others' transaction updates
     // without their reducer's details); v2 and v3 updates never carry those, so the server
