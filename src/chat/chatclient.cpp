@@ -492,7 +492,7 @@ void ChatClient::onSubscriptionApplied() {
     m_everSynced = true;
     setState(State::Online);
     settleUnconfirmed();
-    m_readMarker->startIfUnset();
+    m_readMarker->startIfUnset(m_windowStartUs);
     emit synchronized();
     pumpOutbox();
     if (!m_hasOlder && !m_probing && !m_olderComplete && m_olderPage.isEmpty()) {

@@ -101,15 +101,13 @@ void ReadMarker::markAllRead() {
     setPosition({newest->micros(), m_model->newestSender()});
 }
 
-void ReadMarker::startIfUnset() {
+void ReadMarker::startIfUnset(qint64 windowStartUs) {
     if (m_position || !m_model)
         return;
     if (m_model->newestSent())
         markAllRead();
-    else // nothing to read yet: what comes from now on is new. Just before now: a message
-         // stamped in the same microsecond may carry exactly this time, and only later ones
-         // count as unread.
-        setPosition({m_clock->wallTime().micros() - 1, stdb::Identity()});
+    else // nothing to read yet: a message stamped exactly at the bound is new too
+        setPosition({windowStartUs - 1, stdb::Identity()});
 }
 
 void ReadMarker::setAttended(bool attended) {

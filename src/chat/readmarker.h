@@ -72,8 +72,12 @@ public Q_SLOTS:
     // newest are unloaded, MessageModel::newerUnloaded()).
     void markAllRead();
     // The first snapshot is in: a profile without a position starts with everything read
-    // (not a week of history as unread). Nothing happens when a position is known.
-    void startIfUnset();
+    // (not a week of history as unread). Nothing happens when a position is known. With
+    // nothing loaded, the position goes just before `windowStartUs`, the lower bound of the
+    // subscribed history: the server found no message at or after it by its own timestamps,
+    // so every one there from now on is new, whatever the skew between our clock and the
+    // server's (older pages loaded later are read).
+    void startIfUnset(qint64 windowStartUs);
 
 Q_SIGNALS:
     void unreadCountChanged(int count);

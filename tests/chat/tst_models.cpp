@@ -874,7 +874,7 @@ private slots:
         ReadMarker marker(&m);
         QCOMPARE(marker.unreadCount(), 0); // no position yet: nothing is unread
         QCOMPARE(marker.firstUnreadRow(), -1);
-        marker.startIfUnset(); // a new profile starts with everything read
+        marker.startIfUnset(t - 1000); // a new profile starts with everything read
         QCOMPARE(marker.position()->sentUs, t + 3);
         QCOMPARE(marker.position()->sender, id(2));
         QCOMPARE(marker.unreadCount(), 0);
@@ -913,23 +913,31 @@ private slots:
         QCOMPARE(marker.position()->sentUs, t + 6);
     }
 
-    // A new profile with nothing loaded: what arrives from now on is unread, a message stamped
-    // in the very microsecond the position was taken too (this was a flaky e2e test when the
-    // clocks had millisecond precision).
-    void emptyStartCountsMessagesOfTheSameInstant() {
+    // A new profile with nothing loaded: every message at or after the start of the
+    // subscribed window is unread, one stamped exactly at the bound too (this was a flaky e2e
+    // test when the clocks had millisecond precision). Our clock plays no part: here it runs
+    // ten minutes ahead of the server's timestamps, and the messages the server stamps
+    // meanwhile still count; an older page loaded later does not.
+    void emptyStartCountsEverythingInTheWindow() {
         stdb::ManualClock clock;
         const qint64 t = noonUs();
-        clock.setWallTime(Timestamp::fromMicros(t));
+        const qint64 tenMinutes = qint64(10) * 60 * 1000 * 1000;
+        clock.setWallTime(Timestamp::fromMicros(t + tenMinutes));
         MessageModel m;
         m.setOwnIdentity(id(1));
         ReadMarker marker(&m, &clock);
-        marker.startIfUnset();
+        const qint64 windowStart = t - qint64(7) * 24 * 3600 * 1000 * 1000;
+        marker.startIfUnset(windowStart);
         QVERIFY(marker.position());
+        QCOMPARE(marker.position()->sentUs, windowStart - 1);
         QCOMPARE(marker.unreadCount(), 0);
-        m.addMessages(
-            {msg(2, t, QStringLiteral("same instant")), msg(2, t + 1, QStringLiteral("later"))});
-        QCOMPARE(marker.unreadCount(), 2);
+        m.addMessages({msg(2, windowStart, QStringLiteral("at the bound")),
+                       msg(2, t, QStringLiteral("now")), msg(2, t + 1, QStringLiteral("later"))});
+        QCOMPARE(marker.unreadCount(), 3);
         QCOMPARE(marker.firstUnreadRow(), 0);
+        QCOMPARE(m.prependOlder({msg(3, windowStart - 5, QStringLiteral("older page"))}), 1);
+        QCOMPARE(marker.unreadCount(), 3);
+        QCOMPARE(texts(m).at(marker.firstUnreadRow()), QStringLiteral("at the bound"));
     }
 
     // The position moves only while the window is attended and the newest message is on
@@ -941,7 +949,7 @@ private slots:
         const qint64 t = noonUs();
         m.resetMessages({msg(2, t, QStringLiteral("old"))});
         ReadMarker marker(&m, &clock);
-        marker.startIfUnset();
+        marker.startIfUnset(t - 1000);
         m.addMessages({msg(2, t + 1, QStringLiteral("one"))});
         QCOMPARE(marker.unreadCount(), 1);
 
@@ -996,7 +1004,7 @@ private slots:
             ReadMarker marker(&m);
             marker.setStorage(path, key);
             QVERIFY(!marker.position());
-            marker.startIfUnset();
+            marker.startIfUnset(t - 1000);
             m.addMessages(rows.mid(2));
             QCOMPARE(marker.unreadCount(), 2);
             QCOMPARE(marker.firstUnreadRow(), 2);

@@ -82,7 +82,7 @@ public:
     Q_INVOKABLE void fillWithUnread(int read, int unread) {
         fill(read);
         m_model->setMaxMessages(read + unread);
-        m_marker->startIfUnset();
+        m_marker->startIfUnset(0); // `read` rows are loaded: the bound plays no part
         for (int i = 0; i < unread; ++i)
             add(QStringLiteral("unread %1").arg(i));
     }
