@@ -5,7 +5,7 @@
 
 #include "chat/messagerowview.h"
 // Header-only and installed with the SDK's headers (not API: the SDK's huge-page advice).
-#include "spacetime/hugepages_p.h"
+#include "spacetime/hugepages.h"
 
 namespace chat {
 

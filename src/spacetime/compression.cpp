@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/compression.h"
 
-#include "spacetime/hugepages_p.h"
+#include "spacetime/hugepages.h"
 
 #include <brotli/decode.h>
 #include <brotli/encode.h>
@@ -88,7 +88,7 @@ public:
 
 private:
     // A history message inflates to ~100 MB at once: large outputs take huge pages, offered
-    // before anything writes them (hugepages_p.h).
+    // before anything writes them (hugepages.h).
     static QByteArray freshBuffer(qsizetype size) { return hugePageBuffer(size); }
     QByteArray m_buf;
     qsizetype m_cap;

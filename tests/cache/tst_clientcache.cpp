@@ -5,7 +5,7 @@
 #include "quickstartrows.h"
 #include "spacetime/cache/clientcache.h"
 #include "spacetime/cache/largeblock.h"
-#include "spacetime/hugepages_p.h"
+#include "spacetime/hugepages.h"
 
 #include <QRandomGenerator>
 #include <QTest>

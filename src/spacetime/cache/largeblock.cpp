@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/cache/largeblock.h"
 
-#include "spacetime/hugepages_p.h"
+#include "spacetime/hugepages.h"
 
 #include <cstdlib>
 #include <limits>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "spacetime/connection/websocketreader.h"
 
-#include "spacetime/hugepages_p.h"
+#include "spacetime/hugepages.h"
 
 #include <QIODevice>
 #include <QStringDecoder>

@@ -21,7 +21,7 @@ namespace stdb {
 // history of ~90 MB in 4 KiB frames, so that is ~2.4 times the history in freshly touched 4 KiB
 // pages: ~54 000 page faults, most of the client's time on a virtual machine
 // (docs/PERFORMANCE.md). Here a message grows in buffers offered for huge pages
-// (hugepages_p.h), and a message of one frame is read straight into a buffer of its size
+// (hugepages.h), and a message of one frame is read straight into a buffer of its size
 // (up to kExactUpTo: beyond, memory follows the bytes that arrived, not the header's claim).
 //
 // The checks are QWebSocket's: reserved bits, opcodes, control frames (final, at most 125

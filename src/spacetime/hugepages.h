@@ -12,8 +12,9 @@
 
 namespace stdb {
 
-// Transparent huge pages for the SDK's own large buffers (a history's decompressed body, the
-// cache's entry arrays and row index).
+// Transparent huge pages for large buffers: the SDK's own (a history's decompressed body, the
+// cache's entry arrays and row index) and an application's that it fills from a snapshot's
+// rows (the chat layer's message batch), so they share one rule.
 //
 // Why: every first touch of a 4 KiB page is a page fault, and on virtual machines a fault costs
 // about 10 us, so the ~90 MB of fresh memory behind a million-row snapshot cost more in faults
