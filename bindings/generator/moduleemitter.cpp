@@ -3,7 +3,6 @@
 
 #include "codeformat.h"
 
-#include <QRegularExpression>
 #include <QSet>
 
 ModuleEmitter::ModuleEmitter(const GenModule &module)
@@ -23,19 +22,7 @@ QString ModuleEmitter::callbackType(const GenReducer &r) {
 }
 
 QString ModuleEmitter::qualified(const QString &cppType) const {
-    // Signal parameters name generated types with their namespace (moc compares the text).
-    static const QRegularExpression word(
-        QStringLiteral("(?<![A-Za-z0-9_:])[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*"));
-    QString out;
-    qsizetype at = 0;
-    for (auto it = word.globalMatch(cppType); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        out += cppType.mid(at, m.capturedStart() - at);
-        const QString w = m.captured();
-        out += m_module.type(w) ? m_module.nameSpace + QStringLiteral("::") + w : w;
-        at = m.capturedEnd();
-    }
-    return out + cppType.mid(at);
+    return m_module.qualified(cppType);
 }
 
 QString ModuleEmitter::reducersHeader() const {

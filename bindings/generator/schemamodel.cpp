@@ -6,6 +6,8 @@
 
 #include "spacetime/schema/jsonpath.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 #include <functional>
 
@@ -152,6 +154,22 @@ const GenType *GenModule::type(const QString &cppName) const {
         if (t.cppName == cppName)
             return &t;
     return nullptr;
+}
+
+QString GenModule::qualified(const QString &cppType) const {
+    // Whole (possibly scoped) names: `std::optional` or `stdb::Identity` are never ours.
+    static const QRegularExpression word(
+        QStringLiteral("(?<![A-Za-z0-9_:])[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*"));
+    QString out;
+    qsizetype at = 0;
+    for (auto it = word.globalMatch(cppType); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += cppType.mid(at, m.capturedStart() - at);
+        const QString w = m.captured();
+        out += type(w) ? nameSpace + QStringLiteral("::") + w : w;
+        at = m.capturedEnd();
+    }
+    return out + cppType.mid(at);
 }
 
 SchemaModel::SchemaModel(const stdb::ModuleSchema &schema, const SchemaLocator &locator,

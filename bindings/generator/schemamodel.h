@@ -132,6 +132,9 @@ struct GenModule {
     QList<GenUnsupported> unsupported; // tables, views, reducers, procedures
 
     const GenType *type(const QString &cppName) const;
+    // A C++ type as written outside the module's namespace: the generated types in it get the
+    // namespace (signal parameters need it too: moc compares their text).
+    QString qualified(const QString &cppType) const;
 };
 
 struct ModelOptions {

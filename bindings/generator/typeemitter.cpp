@@ -4,30 +4,11 @@
 #include "codeformat.h"
 #include "gadgetemitter.h"
 
-#include <QRegularExpression>
-
 namespace {
 
 QString paramDecl(const GenField &f, const QString &name) {
     return f.byValue ? f.cppType + u' ' + name
                      : QStringLiteral("const %1 &%2").arg(f.cppType, name);
-}
-
-// The type as written outside the module's namespace: generated type names get qualified.
-QString qualifiedType(const GenModule &module, const QString &cppType) {
-    static const QRegularExpression word(
-        QStringLiteral("(?<![:A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*"));
-    QString out;
-    qsizetype last = 0;
-    for (auto it = word.globalMatch(cppType); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        out += cppType.mid(last, m.capturedStart() - last);
-        const QString w = m.captured();
-        const bool ours = module.type(w) && !cppType.mid(m.capturedEnd()).startsWith(u':');
-        out += ours ? module.nameSpace + QStringLiteral("::") + w : w;
-        last = m.capturedEnd();
-    }
-    return out + cppType.mid(last);
 }
 
 } // namespace
@@ -338,7 +319,7 @@ QString TypeEmitter::codecRead() const {
             }
             out += QStringLiteral("    case %1: {\n").arg(i);
             out += QStringLiteral("        %1 payload%2;\n")
-                       .arg(qualifiedType(m_module, f.cppType),
+                       .arg(m_module.qualified(f.cppType),
                             f.byValue ? QStringLiteral("{}") : QString());
             out += QStringLiteral("        bsatnRead(r, payload);\n");
             out += QStringLiteral("        v = %1::make%2(%3);\n")
