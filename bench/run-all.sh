@@ -66,6 +66,7 @@ if [[ $quick == 1 ]]; then
     chat_compressed_args=(--messages 100000 --live-seconds 1)
     startup_seed=10000
     stall_args=(--rows 100000)
+    growth_args=(--mb 9 --runs 1)
     roundtrip_calls=300
     hostload_args=(--clients 5 --seconds 3)
     view_args=(--sizes 10000 --reps 5 --paint-reps 2)
@@ -79,6 +80,7 @@ else
     chat_compressed_args=(--live-seconds 1) # the same history, gzip and Brotli on the wire
     startup_seed=100000                   # messages in the host's table at the cold start
     stall_args=()                         # 1M rows
+    growth_args=()                        # 92 MB (a 1M history), 3 processes per variant
     roundtrip_calls=2000
     hostload_args=(--clients 50 --rate 20 --seconds 30)
     view_args=()                          # 10k, 100k, 200k rows
@@ -140,6 +142,8 @@ step chat_thp env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bin/spacetime-bench" c
 step chat_own "$bin/spacetime-bench" chat --own-frame-reader "${chat_compressed_args[@]}"
 step chat_gzip_own "$bin/spacetime-bench" chat --own-frame-reader --compression gzip "${chat_compressed_args[@]}"
 step chat_brotli_own "$bin/spacetime-bench" chat --own-frame-reader --compression brotli "${chat_compressed_args[@]}"
+# Why the default reader's reassembly costs what it does: the same growth with nothing else.
+step growth "$bin/spacetime-bench" growth --json "${growth_args[@]}"
 step stall "$bin/spacetime-bench" stall "${stall_args[@]}"
 step hostload "$bin/spacetime-bench-hostload" "${hostload_args[@]}"
 step view "$bin/spacetime-bench-view" "${view_args[@]}"
