@@ -23,6 +23,9 @@
 #include "httpclient.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -255,6 +258,40 @@ private slots:
         const auto list = arrivedB.at(0).at(0).value<QList<chat::ChatMessage>>();
         QCOMPARE(list.size(), 1);
         QCOMPARE(list.at(0).text, hello);
+    }
+
+    // The client asks for Brotli unless told otherwise (the server's own default and the Rust
+    // and C# SDKs'), and a history the host sends compressed (a body over 1 KiB) arrives whole.
+    void asksForBrotliByDefault() {
+        STDB_REQUIRE_OWN_HOST("asks the host's test controls which compression clients chose");
+        HostProcess host;
+        QVERIFY2(host.start(QStringLiteral(":memory:"), {QStringLiteral("--test-controls")}),
+                 qPrintable(host.errorString()));
+        QCOMPARE(ChatClient::Options().compression, stdb::Compression::Brotli);
+        Client a = make(options(host));
+        QVERIFY(online(a));
+        QSignalSpy delivered(a.client.get(), &ChatClient::messageDelivered);
+        QStringList sent;
+        for (int i = 0; i < 5; ++i) {
+            sent << tagged(QStringLiteral("%1 %2").arg(i).arg(QString(400, u'x')));
+            QVERIFY(a->sendMessage(sent.last()) > 0);
+        }
+        QVERIFY(QTest::qWaitFor([&] { return delivered.count() == 5; }, kTimeout));
+
+        Client b = make(options(host));
+        QVERIFY(online(b));
+        QCOMPARE(texts(b->messages()), sent);
+
+        HttpClient http;
+        const QJsonArray clients =
+            QJsonDocument::fromJson(http.get(host.http(QStringLiteral("/_test/clients"))).body)
+                .object()
+                .value(QStringLiteral("clients"))
+                .toArray();
+        QCOMPARE(clients.size(), 2);
+        for (const QJsonValue &c : clients)
+            QCOMPARE(c.toObject().value(QStringLiteral("compression")).toString(),
+                     QStringLiteral("brotli"));
     }
 
     void pendingCountFollowsTheOutbox() {
