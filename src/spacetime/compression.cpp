@@ -14,6 +14,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace stdb {
 
@@ -53,48 +54,6 @@ Error tooLarge(Compression c, qsizetype maxSize) {
                                 .arg(maxSize));
 }
 
-// Growable output that never holds more than cap bytes. One byte past maxSize is allowed so a
-// stream that produces even a single byte too many is noticed without inflating the rest.
-class CappedOutput {
-public:
-    CappedOutput(qsizetype cap, qsizetype initial)
-        : m_cap(cap) {
-        m_buf = freshBuffer(std::clamp<qsizetype>(initial, 1, cap));
-    }
-    // Space left in the current allocation, growing it (geometrically, up to the cap) if full.
-    // Returns false when the cap is reached.
-    bool ensureSpace() {
-        if (m_used < m_buf.size())
-            return true;
-        if (m_buf.size() >= m_cap)
-            return false;
-        const qsizetype grown =
-            m_buf.size() > m_cap / 2 ? m_cap : std::max<qsizetype>(m_buf.size() * 2, 4096);
-        // A new buffer advised before the copy touches it: QByteArray::resize may copy into
-        // fresh 4 KiB pages before any advice could reach them.
-        QByteArray next = freshBuffer(std::min(grown, m_cap));
-        std::memcpy(next.data(), m_buf.constData(), size_t(m_used));
-        m_buf = std::move(next);
-        return true;
-    }
-    char *next() { return m_buf.data() + m_used; }
-    qsizetype avail() const { return m_buf.size() - m_used; }
-    void produced(qsizetype n) { m_used += n; }
-    qsizetype used() const { return m_used; }
-    QByteArray take() {
-        m_buf.truncate(m_used);
-        return std::move(m_buf);
-    }
-
-private:
-    // A history message inflates to ~100 MB at once: large outputs take huge pages, offered
-    // before anything writes them (hugepages.h).
-    static QByteArray freshBuffer(qsizetype size) { return hugePageBuffer(size); }
-    QByteArray m_buf;
-    qsizetype m_cap;
-    qsizetype m_used = 0;
-};
-
 // Deflate expands at most ~1032:1, so a trailer claiming more than that is a lie.
 constexpr qsizetype kMaxDeflateRatio = 1032;
 constexpr qsizetype kMaxInitialAllocation = qsizetype(64) << 20;
@@ -108,99 +67,6 @@ qsizetype initialGuess(QByteArrayView input, qsizetype maxSize, bool gzipTrailer
     }
     guess = std::min({guess, input.size() * kMaxDeflateRatio, kMaxInitialAllocation});
     return std::clamp<qsizetype>(guess, 256, maxSize + 1);
-}
-
-Expected<QByteArray> gunzip(QByteArrayView input, qsizetype maxSize) {
-    z_stream zs{};
-    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-        return compressionError(QStringLiteral("gzip: cannot initialise zlib"));
-    const std::unique_ptr<z_stream, int (*)(z_stream *)> guard(&zs, inflateEnd);
-
-    CappedOutput out(maxSize + 1, initialGuess(input, maxSize, true));
-    const auto *in = reinterpret_cast<const Bytef *>(input.data());
-    qsizetype inLeft = input.size();
-    for (;;) {
-        if (!out.ensureSpace())
-            return tooLarge(Compression::Gzip, maxSize);
-        if (zs.avail_in == 0 && inLeft > 0) {
-            const uInt chunk = uInt(std::min<qsizetype>(inLeft, UINT_MAX));
-            zs.next_in = const_cast<Bytef *>(in);
-            zs.avail_in = chunk;
-            in += chunk;
-            inLeft -= chunk;
-        }
-        const uInt room = uInt(std::min<qsizetype>(out.avail(), UINT_MAX));
-        zs.next_out = reinterpret_cast<Bytef *>(out.next());
-        zs.avail_out = room;
-        const int rc = inflate(&zs, Z_NO_FLUSH);
-        out.produced(room - zs.avail_out);
-        if (out.used() > maxSize)
-            return tooLarge(Compression::Gzip, maxSize);
-        if (rc == Z_STREAM_END) {
-            if (zs.avail_in > 0 || inLeft > 0)
-                return compressionError(
-                    QStringLiteral("gzip: %1 trailing bytes after the end of the stream")
-                        .arg(qsizetype(zs.avail_in) + inLeft),
-                    qint64(zs.total_in));
-            return out.take();
-        }
-        if (rc == Z_BUF_ERROR) {
-            // No progress possible: either the output is full (loop grows it) or the input ran out.
-            if (zs.avail_out == 0)
-                continue;
-            return compressionError(QStringLiteral("gzip: truncated stream"), qint64(zs.total_in));
-        }
-        if (rc != Z_OK)
-            return compressionError(
-                QStringLiteral("gzip: corrupt stream (%1)")
-                    .arg(QString::fromLatin1(zs.msg ? zs.msg : "inflate error")),
-                qint64(zs.total_in));
-        if (zs.avail_in == 0 && inLeft == 0 && zs.avail_out != 0)
-            return compressionError(QStringLiteral("gzip: truncated stream"), qint64(zs.total_in));
-    }
-}
-
-Expected<QByteArray> unbrotli(QByteArrayView input, qsizetype maxSize) {
-    const std::unique_ptr<BrotliDecoderState, void (*)(BrotliDecoderState *)> st(
-        BrotliDecoderCreateInstance(nullptr, nullptr, nullptr), BrotliDecoderDestroyInstance);
-    if (!st)
-        return compressionError(QStringLiteral("brotli: cannot create decoder"));
-
-    CappedOutput out(maxSize + 1, initialGuess(input, maxSize, false));
-    const auto *nextIn = reinterpret_cast<const uint8_t *>(input.data());
-    size_t availIn = size_t(input.size());
-    for (;;) {
-        if (!out.ensureSpace())
-            return tooLarge(Compression::Brotli, maxSize);
-        auto *nextOut = reinterpret_cast<uint8_t *>(out.next());
-        size_t availOut = size_t(out.avail());
-        const size_t room = availOut;
-        const BrotliDecoderResult rc = BrotliDecoderDecompressStream(st.get(), &availIn, &nextIn,
-                                                                     &availOut, &nextOut, nullptr);
-        out.produced(qsizetype(room - availOut));
-        if (out.used() > maxSize)
-            return tooLarge(Compression::Brotli, maxSize);
-        const qint64 consumed = input.size() - qint64(availIn);
-        switch (rc) {
-        case BROTLI_DECODER_RESULT_SUCCESS:
-            if (availIn > 0)
-                return compressionError(
-                    QStringLiteral("brotli: %1 trailing bytes after the end of the stream")
-                        .arg(availIn),
-                    consumed);
-            return out.take();
-        case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:
-            continue;
-        case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
-            return compressionError(QStringLiteral("brotli: truncated stream"), consumed);
-        case BROTLI_DECODER_RESULT_ERROR:
-        default:
-            return compressionError(QStringLiteral("brotli: corrupt stream (%1)")
-                                        .arg(QString::fromLatin1(BrotliDecoderErrorString(
-                                            BrotliDecoderGetErrorCode(st.get())))),
-                                    consumed);
-        }
-    }
 }
 
 QByteArray gzip(QByteArrayView input) {
@@ -248,21 +114,276 @@ QByteArray brotli(QByteArrayView input) {
 
 } // namespace
 
-Expected<QByteArray> decompress(Compression c, QByteArrayView input, qsizetype maxSize) {
+// Not in the anonymous namespace: Decompressor::Private holds one.
+namespace detail {
+
+// Growable output that never holds more than cap bytes. One byte past maxSize is allowed so a
+// stream that produces even a single byte too many is noticed without inflating the rest.
+class CappedOutput {
+public:
+    CappedOutput(qsizetype cap, qsizetype initial)
+        : m_cap(cap) {
+        m_buf = freshBuffer(std::clamp<qsizetype>(initial, 1, cap));
+    }
+    // Space left in the current allocation, growing it (geometrically, up to the cap) if full.
+    // Returns false when the cap is reached.
+    bool ensureSpace() {
+        if (m_used < m_buf.size())
+            return true;
+        if (m_buf.size() >= m_cap)
+            return false;
+        const qsizetype grown =
+            m_buf.size() > m_cap / 2 ? m_cap : std::max<qsizetype>(m_buf.size() * 2, 4096);
+        // A new buffer advised before the copy touches it: QByteArray::resize may copy into
+        // fresh 4 KiB pages before any advice could reach them.
+        QByteArray next = freshBuffer(std::min(grown, m_cap));
+        std::memcpy(next.data(), m_buf.constData(), size_t(m_used));
+        m_buf = std::move(next);
+        return true;
+    }
+    char *next() { return m_buf.data() + m_used; }
+    qsizetype avail() const { return m_buf.size() - m_used; }
+    void produced(qsizetype n) { m_used += n; }
+    qsizetype used() const { return m_used; }
+    QByteArray take() {
+        m_buf.truncate(m_used);
+        return std::move(m_buf);
+    }
+
+private:
+    // A history message inflates to ~100 MB at once: large outputs take huge pages, offered
+    // before anything writes them (hugepages.h).
+    static QByteArray freshBuffer(qsizetype size) { return hugePageBuffer(size); }
+    QByteArray m_buf;
+    qsizetype m_cap;
+    qsizetype m_used = 0;
+};
+
+} // namespace detail
+
+// The two codecs behind Decompressor. The output is capped at maxSize + 1 bytes: one byte past
+// the limit is enough to know the stream is too large without inflating the rest.
+class Decompressor::Private {
+public:
+    Private(Compression c, qsizetype maxSize, qsizetype sizeHint)
+        : m_method(c)
+        , m_maxSize(maxSize)
+        , m_out(maxSize + 1, sizeHint) {
+        switch (c) {
+        case Compression::None:
+            break;
+        case Compression::Gzip:
+            if (inflateInit2(&m_zs, 16 + MAX_WBITS) != Z_OK)
+                fail(compressionError(QStringLiteral("gzip: cannot initialise zlib")));
+            else
+                m_zlibReady = true;
+            break;
+        case Compression::Brotli:
+            m_brotli = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
+            if (!m_brotli)
+                fail(compressionError(QStringLiteral("brotli: cannot create decoder")));
+            break;
+        default:
+            fail(compressionError(QStringLiteral("unknown compression tag 0x%1")
+                                      .arg(quint8(c), 2, 16, QLatin1Char('0'))));
+        }
+    }
+    ~Private() {
+        if (m_zlibReady)
+            inflateEnd(&m_zs);
+        if (m_brotli)
+            BrotliDecoderDestroyInstance(m_brotli);
+    }
+
+    void feed(QByteArrayView piece) {
+        if (m_error)
+            return;
+        if (m_ended) { // what follows a finished stream is counted, reported by finish()
+            m_trailing += piece.size();
+            return;
+        }
+        switch (m_method) {
+        case Compression::None:
+            feedNone(piece);
+            break;
+        case Compression::Gzip:
+            feedGzip(piece);
+            break;
+        case Compression::Brotli:
+            feedBrotli(piece);
+            break;
+        }
+    }
+
+    Expected<QByteArray> finish() {
+        if (m_error)
+            return *m_error;
+        if (m_method == Compression::None)
+            return m_out.take();
+        if (m_method == Compression::Gzip) {
+            if (!m_ended) {
+                // Input exhausted mid-stream. zlib may still hold output it could not write.
+                feedGzip(QByteArrayView());
+                if (m_error)
+                    return *m_error;
+                if (!m_ended)
+                    return compressionError(QStringLiteral("gzip: truncated stream"),
+                                            qint64(m_zs.total_in));
+            }
+            if (m_trailing > 0)
+                return compressionError(
+                    QStringLiteral("gzip: %1 trailing bytes after the end of the stream")
+                        .arg(m_trailing),
+                    qint64(m_zs.total_in));
+            return m_out.take();
+        }
+        if (!m_ended) {
+            feedBrotli(QByteArrayView());
+            if (m_error)
+                return *m_error;
+            if (!m_ended)
+                return compressionError(QStringLiteral("brotli: truncated stream"), m_consumed);
+        }
+        if (m_trailing > 0)
+            return compressionError(
+                QStringLiteral("brotli: %1 trailing bytes after the end of the stream")
+                    .arg(m_trailing),
+                m_consumed);
+        return m_out.take();
+    }
+
+private:
+    void fail(Error e) { m_error = std::move(e); }
+
+    void feedNone(QByteArrayView piece) {
+        qsizetype at = 0;
+        while (at < piece.size()) {
+            if (!m_out.ensureSpace())
+                return fail(tooLarge(Compression::None, m_maxSize));
+            const qsizetype n = std::min(m_out.avail(), piece.size() - at);
+            std::memcpy(m_out.next(), piece.data() + at, size_t(n));
+            m_out.produced(n);
+            at += n;
+            if (m_out.used() > m_maxSize)
+                return fail(tooLarge(Compression::None, m_maxSize));
+        }
+    }
+
+    void feedGzip(QByteArrayView piece) {
+        const auto *in = reinterpret_cast<const Bytef *>(piece.data());
+        qsizetype inLeft = piece.size();
+        for (;;) {
+            if (!m_out.ensureSpace())
+                return fail(tooLarge(Compression::Gzip, m_maxSize));
+            if (m_zs.avail_in == 0 && inLeft > 0) {
+                const uInt chunk = uInt(std::min<qsizetype>(inLeft, UINT_MAX));
+                m_zs.next_in = const_cast<Bytef *>(in);
+                m_zs.avail_in = chunk;
+                in += chunk;
+                inLeft -= chunk;
+            }
+            const uInt room = uInt(std::min<qsizetype>(m_out.avail(), UINT_MAX));
+            m_zs.next_out = reinterpret_cast<Bytef *>(m_out.next());
+            m_zs.avail_out = room;
+            const int rc = inflate(&m_zs, Z_NO_FLUSH);
+            m_out.produced(room - m_zs.avail_out);
+            if (m_out.used() > m_maxSize)
+                return fail(tooLarge(Compression::Gzip, m_maxSize));
+            if (rc == Z_STREAM_END) {
+                m_ended = true;
+                m_trailing += qsizetype(m_zs.avail_in) + inLeft;
+                m_zs.avail_in = 0;
+                return;
+            }
+            if (rc == Z_BUF_ERROR) {
+                // No progress: the output is full (the loop grows it) or the input ran out.
+                if (m_zs.avail_out == 0)
+                    continue;
+                return; // wait for more input; finish() tells a truncated stream
+            }
+            if (rc != Z_OK)
+                return fail(compressionError(
+                    QStringLiteral("gzip: corrupt stream (%1)")
+                        .arg(QString::fromLatin1(m_zs.msg ? m_zs.msg : "inflate error")),
+                    qint64(m_zs.total_in)));
+            if (m_zs.avail_in == 0 && inLeft == 0 && m_zs.avail_out != 0)
+                return; // all of this piece taken, more output needs more input
+        }
+    }
+
+    void feedBrotli(QByteArrayView piece) {
+        const auto *nextIn = reinterpret_cast<const uint8_t *>(piece.data());
+        size_t availIn = size_t(piece.size());
+        for (;;) {
+            if (!m_out.ensureSpace())
+                return fail(tooLarge(Compression::Brotli, m_maxSize));
+            auto *nextOut = reinterpret_cast<uint8_t *>(m_out.next());
+            size_t availOut = size_t(m_out.avail());
+            const size_t room = availOut;
+            const size_t before = availIn;
+            const BrotliDecoderResult rc = BrotliDecoderDecompressStream(
+                m_brotli, &availIn, &nextIn, &availOut, &nextOut, nullptr);
+            m_out.produced(qsizetype(room - availOut));
+            m_consumed += qint64(before - availIn);
+            if (m_out.used() > m_maxSize)
+                return fail(tooLarge(Compression::Brotli, m_maxSize));
+            switch (rc) {
+            case BROTLI_DECODER_RESULT_SUCCESS:
+                m_ended = true;
+                m_trailing += qsizetype(availIn);
+                return;
+            case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:
+                continue;
+            case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
+                return; // finish() tells a truncated stream
+            case BROTLI_DECODER_RESULT_ERROR:
+            default:
+                return fail(compressionError(QStringLiteral("brotli: corrupt stream (%1)")
+                                                 .arg(QString::fromLatin1(BrotliDecoderErrorString(
+                                                     BrotliDecoderGetErrorCode(m_brotli)))),
+                                             m_consumed));
+            }
+        }
+    }
+
+    Compression m_method;
+    qsizetype m_maxSize;
+    detail::CappedOutput m_out;
+    z_stream m_zs{};
+    bool m_zlibReady = false;
+    BrotliDecoderState *m_brotli = nullptr;
+    bool m_ended = false;
+    qsizetype m_trailing = 0; // bytes after the end of the stream
+    qint64 m_consumed = 0;    // brotli input taken so far (zlib counts its own)
+    std::optional<Error> m_error;
+};
+
+Decompressor::Decompressor(Compression c, qsizetype maxSize, qsizetype sizeHint)
     // The decoders keep one byte of headroom above the cap to detect overflow.
+    : d(std::make_unique<Private>(
+          c, std::clamp<qsizetype>(maxSize, 0, std::numeric_limits<qsizetype>::max() / 2),
+          sizeHint)) {}
+
+Decompressor::~Decompressor() = default;
+
+void Decompressor::feed(QByteArrayView piece) {
+    d->feed(piece);
+}
+
+Expected<QByteArray> Decompressor::finish() {
+    return d->finish();
+}
+
+Expected<QByteArray> decompress(Compression c, QByteArrayView input, qsizetype maxSize) {
     maxSize = std::clamp<qsizetype>(maxSize, 0, std::numeric_limits<qsizetype>::max() / 2);
-    switch (c) {
-    case Compression::None:
+    if (c == Compression::None) { // a copy, nothing to inflate
         if (input.size() > maxSize)
             return tooLarge(c, maxSize);
         return input.toByteArray();
-    case Compression::Brotli:
-        return unbrotli(input, maxSize);
-    case Compression::Gzip:
-        return gunzip(input, maxSize);
     }
-    return compressionError(
-        QStringLiteral("unknown compression tag 0x%1").arg(quint8(c), 2, 16, QLatin1Char('0')));
+    Decompressor d(c, maxSize, initialGuess(input, maxSize, c == Compression::Gzip));
+    d.feed(input);
+    return d.finish();
 }
 
 QByteArray compress(Compression c, QByteArrayView input) {

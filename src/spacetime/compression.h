@@ -7,6 +7,8 @@
 
 #include <QByteArray>
 
+#include <memory>
+
 namespace stdb {
 
 // Server->client frame compression, as the one-byte tag in front of every server payload.
@@ -31,5 +33,26 @@ STDB_EXPORT Expected<QByteArray> decompress(Compression c, QByteArrayView input,
 
 // Compresses with the given method (Brotli quality 1 / fastest gzip level, like the server).
 STDB_EXPORT QByteArray compress(Compression c, QByteArrayView input);
+
+// decompress() for input that arrives in pieces (a message's WebSocket frames): feed() each
+// piece as it comes, finish() at the end. Whatever the pieces, the result and the errors are
+// those decompress() gives for their concatenation; decompress() is this with one piece.
+// After an error feed() does nothing and finish() returns that error.
+class STDB_EXPORT Decompressor {
+public:
+    // `sizeHint`: the expected output size, for the first allocation (0: unknown).
+    explicit Decompressor(Compression c, qsizetype maxSize = kDefaultMaxDecompressedSize,
+                          qsizetype sizeHint = 0);
+    ~Decompressor();
+    Decompressor(const Decompressor &) = delete;
+    Decompressor &operator=(const Decompressor &) = delete;
+
+    void feed(QByteArrayView piece);
+    Expected<QByteArray> finish();
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
 
 } // namespace stdb

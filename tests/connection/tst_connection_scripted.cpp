@@ -23,6 +23,7 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
+#include <QUuid>
 
 #include <atomic>
 
@@ -314,6 +315,10 @@ private Q_SLOTS:
     void closeCodes();
     void fragmentsAndPing_data() { readerRows(); }
     void fragmentsAndPing();
+    void fragmentedCompressed_data();
+    void fragmentedCompressed();
+    void fragmentedCorrupt_data() { fragmentedCompressed_data(); }
+    void fragmentedCorrupt();
     void subprotocolMismatch();
     void httpStatusErrors();
     void unreachable();
@@ -1541,6 +1546,89 @@ void TestConnectionScripted::fragmentsAndPing() {
     QTRY_COMPARE(c.messages->count(), 301);
     QCOMPARE(c.log->count(QStringLiteral("violation")), 0);
     QVERIFY(c.conn->isActive());
+}
+
+// A compressed message in many frames, as SpacetimeDB sends a large one: through QWebSocket
+// its body is inflated on a thread of its own while the frames arrive (StreamingInflater),
+// through the own reader at once; the rows are the same, and a one-frame message and another
+// fragmented one follow in order.
+void TestConnectionScripted::fragmentedCompressed_data() {
+    QTest::addColumn<int>("method");
+    QTest::addColumn<bool>("ownReader");
+    for (const Compression c : {Compression::Gzip, Compression::Brotli})
+        for (const bool own : {false, true})
+            QTest::addRow("%s, %s", qPrintable(compressionName(c)),
+                          own ? "WebSocketReader" : "QWebSocket")
+                << int(c) << own;
+}
+
+void TestConnectionScripted::fragmentedCompressed() {
+    QFETCH(int, method);
+    QFETCH(bool, ownReader);
+    const Compression c = Compression(method);
+    FrameReaderLog frameLog; // the reader's takeover and each streamed inflation say so
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c1 = makeClient(srv.uri(), reader(ownReader));
+    QVERIFY(greet(srv, c1));
+    c1.conn->subscriptionBuilder().subscribe(QStringLiteral("SELECT * FROM message"));
+    auto sub = srv.next<P::Subscribe>();
+    QVERIFY(sub);
+    // Texts that do not compress to nothing: the body stays many 100-byte frames long.
+    QList<QByteArray> rows;
+    QStringList texts;
+    for (int i = 0; i < 400; ++i) {
+        texts << QUuid::createUuid().toString() + QString::number(i);
+        rows.append(msg(texts.last(), 1 + i % 5, i));
+    }
+    QSignalSpy processed(c1.conn.get(), &DbConnection::frameProcessed);
+    srv.client()->setOutgoingFrameSize(100);
+    srv.send(P::SubscribeApplied{sub->requestId, sub->querySetId,
+                                 queryRows({{QStringLiteral("message"), rows}})},
+             c);
+    QTRY_COMPARE(c1.messages->count(), 400);
+    QTRY_VERIFY(!processed.isEmpty());
+    const auto timing = processed.last().at(0).value<FrameTiming>();
+    QCOMPARE(timing.compression, c);
+    QVERIFY2(timing.wireBytes > 50 * 100, "the message was not fragmented");
+    QCOMPARE(c1.log->count(QStringLiteral("violation")), 0);
+    // A small message (one frame, not compressed), then another fragmented compressed one.
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), {msg("small")}, {}), c);
+    QList<QByteArray> more;
+    for (int i = 0; i < 100; ++i)
+        more.append(msg(QUuid::createUuid().toString(), 2, 1000 + i));
+    srv.send(transaction(sub->querySetId, QStringLiteral("message"), more, {}), c);
+    QTRY_COMPARE(c1.messages->count(), 501);
+    QVERIFY(c1.conn->isActive());
+    // QWebSocket: both fragmented messages were inflated as they came; own reader: neither.
+    QCOMPARE(FrameReaderLog::count(), ownReader ? 1 : 2);
+}
+
+// A corrupt compressed body in many frames ends the session with the error decompress()
+// gives for the whole body, with either reader.
+void TestConnectionScripted::fragmentedCorrupt() {
+    QFETCH(int, method);
+    QFETCH(bool, ownReader);
+    const Compression c = Compression(method);
+    ScriptedServer srv;
+    QVERIFY(srv.listen());
+    auto c1 = makeClient(srv.uri(), reader(ownReader));
+    QVERIFY(greet(srv, c1));
+    QByteArray packed = compress(c, QUuid::createUuid().toByteArray().repeated(200));
+    QByteArray noise;
+    for (int i = 0; i < 60; ++i)
+        noise += QUuid::createUuid().toRfc4122();
+    packed = packed.left(packed.size() / 2) + noise + packed.mid(packed.size() / 2);
+    const Expected<QByteArray> expected = decompress(c, packed);
+    QVERIFY(!expected);
+    QSignalSpy disc(c1.conn.get(), &DbConnection::disconnected);
+    srv.client()->setOutgoingFrameSize(100);
+    srv.sendRaw(char(c) + packed);
+    QVERIFY(disc.wait());
+    const auto err = disc.first().at(0).value<std::optional<Error>>();
+    QVERIFY(err);
+    QCOMPARE(err->kind(), Error::Kind::Compression);
+    QVERIFY2(err->message().contains(expected.error().message()), qPrintable(err->toString()));
 }
 
 void TestConnectionScripted::subprotocolMismatch() {

@@ -92,6 +92,58 @@ private slots:
         }
     }
 
+    // Fed in pieces (a message's frames), a Decompressor gives what decompress() gives for the
+    // whole: the bytes, or the same error (text and kind). Pieces of 1 byte, 100 bytes, 4 KiB
+    // (SpacetimeDB's frames) and random lengths, on the round-trip inputs and the corrupt ones.
+    static QList<QByteArrayView> cut(const QByteArray &input, int how) {
+        QList<QByteArrayView> pieces;
+        QRandomGenerator rng(quint32(input.size()) + quint32(how));
+        for (qsizetype at = 0; at < input.size();) {
+            const qsizetype n = how == 0   ? 1
+                                : how == 1 ? 100
+                                : how == 2 ? 4096
+                                           : rng.bounded(1, 9000);
+            pieces.append(QByteArrayView(input).sliced(at, std::min(n, input.size() - at)));
+            at += n;
+        }
+        return pieces;
+    }
+    static void checkPieces(Compression c, const QByteArray &input, qsizetype cap) {
+        const Expected<QByteArray> whole = decompress(c, input, cap);
+        for (int how = 0; how < 4; ++how) {
+            if (how == 0 && input.size() > 200000)
+                continue; // byte by byte only for the smaller inputs
+            Decompressor d(c, cap);
+            d.feed(QByteArrayView()); // an empty frame changes nothing
+            for (QByteArrayView piece : cut(input, how))
+                d.feed(piece);
+            const Expected<QByteArray> pieces = d.finish();
+            QCOMPARE(pieces.hasValue(), whole.hasValue());
+            if (whole)
+                QVERIFY(*pieces == *whole);
+            else
+                QCOMPARE(pieces.error().message(), whole.error().message());
+        }
+    }
+    void inPieces_data() { roundTrip_data(); }
+    void inPieces() {
+        QFETCH(int, method);
+        QFETCH(QByteArray, input);
+        const Compression c = Compression(method);
+        const QByteArray packed = compress(c, input);
+        checkPieces(c, packed, kDefaultMaxDecompressedSize);
+        checkPieces(c, packed, std::max<qsizetype>(input.size() - 1, 0)); // over the cap
+        checkPieces(c, packed + "tail", kDefaultMaxDecompressedSize);     // trailing bytes
+        if (packed.size() > 1)
+            checkPieces(c, packed.left(packed.size() / 2), kDefaultMaxDecompressedSize);
+    }
+    void corruptInPieces_data() { corrupt_data(); }
+    void corruptInPieces() {
+        QFETCH(int, method);
+        QFETCH(QByteArray, input);
+        checkPieces(Compression(method), input, kDefaultMaxDecompressedSize);
+    }
+
     void notZlibFormat() {
         // qCompress output (zlib format with a Qt length header) is not a gzip member.
         const QByteArray zlibData = qCompress(chatLikeText(5000)).mid(4);

@@ -3,6 +3,29 @@
 
 namespace stdb {
 
+namespace {
+
+Expected<DecodedFrame> decodeBody(DecodedFrame out, const QByteArray &body, bool v3) {
+    out.timing.bodyBytes = body.size();
+    out.timing.decompressedNs = FrameTiming::nowNs();
+    if (v3) {
+        auto msgs = protocol::decodeServerMessagesV3(body);
+        if (!msgs)
+            return msgs.error();
+        out.messages = std::move(msgs.value());
+    } else {
+        auto msg = protocol::decodeServerMessage(body);
+        if (!msg)
+            return msg.error();
+        out.messages.append(std::move(msg.value()));
+    }
+    out.timing.decodedNs = FrameTiming::nowNs();
+    out.timing.preparedNs = out.timing.decodedNs;
+    return out;
+}
+
+} // namespace
+
 Expected<DecodedFrame> FrameDecoder::decode(const QByteArray &frame, bool v3,
                                             const protocol::FrameDecodeOptions &options) {
     DecodedFrame out;
@@ -18,36 +41,32 @@ Expected<DecodedFrame> FrameDecoder::decode(const QByteArray &frame, bool v3,
         if (!body)
             return body.error();
         out.timing.compression = tag;
-        out.timing.bodyBytes = body->size();
-        out.timing.decompressedNs = FrameTiming::nowNs();
-        if (v3) {
-            auto msgs = protocol::decodeServerMessagesV3(*body);
-            if (!msgs)
-                return msgs.error();
-            out.messages = std::move(msgs.value());
-        } else {
-            auto msg = protocol::decodeServerMessage(*body);
-            if (!msg)
-                return msg.error();
-            out.messages.append(std::move(msg.value()));
-        }
+        return decodeBody(std::move(out), *body, v3);
+    }
+    out.timing.decompressedNs = FrameTiming::nowNs();
+    if (v3) {
+        auto msgs = protocol::decodeServerFrameV3(frame, options);
+        if (!msgs)
+            return msgs.error();
+        out.messages = std::move(msgs.value());
     } else {
-        out.timing.decompressedNs = FrameTiming::nowNs();
-        if (v3) {
-            auto msgs = protocol::decodeServerFrameV3(frame, options);
-            if (!msgs)
-                return msgs.error();
-            out.messages = std::move(msgs.value());
-        } else {
-            auto msg = protocol::decodeServerFrame(frame, options);
-            if (!msg)
-                return msg.error();
-            out.messages.append(std::move(msg.value()));
-        }
+        auto msg = protocol::decodeServerFrame(frame, options);
+        if (!msg)
+            return msg.error();
+        out.messages.append(std::move(msg.value()));
     }
     out.timing.decodedNs = FrameTiming::nowNs();
     out.timing.preparedNs = out.timing.decodedNs;
     return out;
+}
+
+Expected<DecodedFrame> FrameDecoder::decodeInflated(const QByteArray &body, Compression c,
+                                                    qsizetype wireBytes, bool v3) {
+    DecodedFrame out;
+    out.wireBytes = wireBytes;
+    out.timing.wireBytes = wireBytes;
+    out.timing.compression = c;
+    return decodeBody(std::move(out), body, v3);
 }
 
 void FrameDecoder::prepare(DecodedFrame &frame, const CacheLayout &layout) {

@@ -29,6 +29,10 @@ class STDB_EXPORT FrameDecoder {
 public:
     static Expected<DecodedFrame> decode(const QByteArray &frame, bool v3,
                                          const protocol::FrameDecodeOptions &options);
+    // The same for a compressed frame of `wireBytes` whose body (tag `c`) was inflated already
+    // (StreamingInflater).
+    static Expected<DecodedFrame> decodeInflated(const QByteArray &body, Compression c,
+                                                 qsizetype wireBytes, bool v3);
 
     // Builds the cache tables of every SubscribeApplied in `frame` with at least
     // kPrepareMinRows rows for one table, so the owner thread only has to adopt them.

@@ -2,6 +2,7 @@
 #include "spacetime/connection/socketworker.h"
 
 #include "spacetime/connection/idlewatchdog.h"
+#include "spacetime/connection/streaminginflater.h"
 #include "spacetime/connection/upgradeprobe.h"
 #include "spacetime/connection/websocketreader.h"
 #include "spacetime/logging_p.h"
@@ -121,8 +122,7 @@ void SocketWorker::open(const SocketSession &session) {
             [this](const QString &) { Q_EMIT textReceived(m_generation); });
     // close() detaches first, so this means the server sent a close frame.
     connect(s, &QWebSocket::aboutToClose, this, [this] { m_closeFrameReceived = true; });
-    // Parts of a large message in transit also prove the connection is alive.
-    connect(s, &QWebSocket::binaryFrameReceived, this, [this] { m_watchdog->touch(); });
+    connect(s, &QWebSocket::binaryFrameReceived, this, &SocketWorker::onFramePart);
     connect(s, &QWebSocket::pong, this, [this] { m_watchdog->touch(); });
 
     QWebSocketHandshakeOptions handshake;
@@ -288,15 +288,55 @@ void SocketWorker::readFrames() {
         m_watchdog->touch();
 }
 
+void SocketWorker::onFramePart(const QByteArray &part, bool isLast) {
+    // Parts of a large message in transit also prove the connection is alive.
+    m_watchdog->touch();
+    if (m_broken)
+        return;
+    if (m_inMessage) {
+        if (m_inflater)
+            m_inflater->feed(part);
+        m_inMessage = !isLast;
+        return;
+    }
+    if (isLast || part.isEmpty())
+        return; // a message of one frame (or one whose tag comes later): onFrame takes it whole
+    m_inMessage = true;
+    // The first of several frames: a compressed body starts inflating while the rest arrives.
+    // QWebSocket reports each frame before the message it completes (onFrame).
+    const auto tag = Compression(quint8(part[0]));
+    if (tag == Compression::Gzip || tag == Compression::Brotli) {
+        qCDebug(lcFrames).noquote() << "a fragmented" << compressionName(tag) << "message from"
+                                    << m_display << "is inflated as it arrives";
+        m_inflaterTag = tag;
+        m_inflater = std::make_unique<StreamingInflater>(tag, m_options.maxDecompressedSize);
+        m_inflater->feed(part, 1);
+    }
+}
+
+void SocketWorker::dropInflater() {
+    m_inflater.reset();
+    m_inMessage = false;
+}
+
 void SocketWorker::onFrame(const QByteArray &frame) {
     const qint64 reassembledNs = FrameTiming::nowNs();
     const qint64 firstBytesNs = m_firstBytesNs != 0 ? m_firstBytesNs : reassembledNs;
     m_firstBytesNs = 0;
     m_watchdog->touch();
     ++m_failure.framesReceived;
+    const std::unique_ptr<StreamingInflater> inflater = std::move(m_inflater);
+    m_inMessage = false;
     if (m_broken)
         return;
-    auto result = FrameDecoder::decode(frame, m_v3, m_options);
+    auto result = [&]() -> Expected<DecodedFrame> {
+        if (!inflater)
+            return FrameDecoder::decode(frame, m_v3, m_options);
+        const Expected<QByteArray> body = inflater->finish();
+        if (!body)
+            return body.error();
+        return FrameDecoder::decodeInflated(*body, m_inflaterTag, frame.size(), m_v3);
+    }();
     if (!result) {
         m_broken = true;
         Q_EMIT failed(m_generation, result.error());
@@ -368,6 +408,7 @@ void SocketWorker::close(quint64 generation, bool graceful, int closeCode, const
 }
 
 void SocketWorker::release(QWebSocket *s, bool graceful, int closeCode, const QString &reason) {
+    dropInflater(); // a message cut short by the close is not wanted
     disconnect(s, nullptr, this, nullptr);
     if (auto *t = s->findChild<QAbstractSocket *>(QString(), Qt::FindDirectChildrenOnly))
         disconnect(t, nullptr, this, nullptr);
@@ -386,6 +427,7 @@ void SocketWorker::release(QWebSocket *s, bool graceful, int closeCode, const QS
 
 void SocketWorker::shutdown() {
     dropProbe();
+    dropInflater();
     m_socket = nullptr;
     m_transport = nullptr;
     // Sockets still closing are children too; deleting them drops their pending events.

@@ -24,6 +24,7 @@ class QWebSocket;
 namespace stdb {
 
 class IdleWatchdog;
+class StreamingInflater;
 class WebSocketReader;
 class UpgradeProbe;
 
@@ -82,6 +83,8 @@ Q_SIGNALS:
 
 private:
     void onFrame(const QByteArray &frame);
+    void onFramePart(const QByteArray &part, bool isLast);
+    void dropInflater();
     // Reads the transport's frames ourselves from the handshake on (WebSocketReader).
     void takeOverReading();
     void readFrames();
@@ -118,6 +121,11 @@ private:
     bool m_closeFrameReceived = false;
     bool m_broken = false;     // a frame failed to decode: the owner is closing, decode no more
     qint64 m_firstBytesNs = 0; // when the message in transit began to arrive (0: none is)
+    // A compressed message arriving in several frames through QWebSocket is inflated on a
+    // thread of its own as they come (onFramePart); onFrame then takes the body from it.
+    std::unique_ptr<StreamingInflater> m_inflater;
+    Compression m_inflaterTag = Compression::None;
+    bool m_inMessage = false; // between a message's first frame and its last
     QString m_v3Name;
     QString m_display;
     SocketFailure m_failure;

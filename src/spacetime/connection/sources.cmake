@@ -35,6 +35,8 @@ target_sources(SpacetimeQt PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/serveruri.cpp
     ${CMAKE_CURRENT_LIST_DIR}/socketworker.h
     ${CMAKE_CURRENT_LIST_DIR}/socketworker.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/streaminginflater.h
+    ${CMAKE_CURRENT_LIST_DIR}/streaminginflater.cpp
     ${CMAKE_CURRENT_LIST_DIR}/subscriptionbuilder.h
     ${CMAKE_CURRENT_LIST_DIR}/subscriptionbuilder.cpp
     ${CMAKE_CURRENT_LIST_DIR}/subscriptionhandle.h
