@@ -443,7 +443,10 @@ if split_runs:
       "2 MiB boundaries), as does the chat layer's message batch. The *client malloc on huge "
       "pages* column shows the default with the whole client's malloc on huge pages "
       "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). With compression the host's compression "
-      "(single-threaded, as SpacetimeDB's) comes before its first byte.")
+      "(single-threaded, as SpacetimeDB's) comes before its first byte; with `QWebSocket` the "
+      "client inflates the body on a thread of its own while the frames arrive "
+      "(`StreamingInflater`), so *decompressed* is how long the inflation ran on after the "
+      "last frame, not the whole of it.")
 
 growth = json_lines("growth.out")
 if growth:
