@@ -35,9 +35,12 @@ STDB_EXPORT Expected<QByteArray> decompress(Compression c, QByteArrayView input,
 STDB_EXPORT QByteArray compress(Compression c, QByteArrayView input);
 
 // decompress() for input that arrives in pieces (a message's WebSocket frames): feed() each
-// piece as it comes, finish() at the end. Whatever the pieces, the result and the errors are
-// those decompress() gives for their concatenation; decompress() is this with one piece.
-// After an error feed() does nothing and finish() returns that error.
+// piece as it comes, finish() at the end. Whatever the pieces, the output is what decompress()
+// gives for their concatenation, and so is the error: the same kind and cause (corrupt,
+// truncated, trailing bytes, over the limit), though the codec's detail in brackets can name
+// another state (Brotli says where its decoder was when the bad bits came, which depends on
+// where the input was cut). decompress() is this with one piece. After an error feed() does
+// nothing and finish() returns that error.
 class STDB_EXPORT Decompressor {
 public:
     // `sizeHint`: the expected output size, for the first allocation (0: unknown).

@@ -1604,8 +1604,8 @@ void TestConnectionScripted::fragmentedCompressed() {
     QCOMPARE(FrameReaderLog::count(), ownReader ? 1 : 2);
 }
 
-// A corrupt compressed body in many frames ends the session with the error decompress()
-// gives for the whole body, with either reader.
+// A corrupt compressed body in many frames ends the session with an error of the kind and cause
+// decompress() gives for the whole body, with either reader.
 void TestConnectionScripted::fragmentedCorrupt() {
     QFETCH(int, method);
     QFETCH(bool, ownReader);
@@ -1628,7 +1628,10 @@ void TestConnectionScripted::fragmentedCorrupt() {
     const auto err = disc.first().at(0).value<std::optional<Error>>();
     QVERIFY(err);
     QCOMPARE(err->kind(), Error::Kind::Compression);
-    QVERIFY2(err->message().contains(expected.error().message()), qPrintable(err->toString()));
+    // The cause; Brotli's bracketed detail may name another decoder state for other cuts.
+    const QString message = expected.error().message();
+    QVERIFY2(err->message().contains(message.left(message.indexOf(QStringLiteral(" (")))),
+             qPrintable(err->toString()));
 }
 
 void TestConnectionScripted::subprotocolMismatch() {

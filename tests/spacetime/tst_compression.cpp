@@ -93,7 +93,7 @@ private slots:
     }
 
     // Fed in pieces (a message's frames), a Decompressor gives what decompress() gives for the
-    // whole: the bytes, or the same error (text and kind). Pieces of 1 byte, 100 bytes, 4 KiB
+    // whole: the bytes, or an error of the same kind and cause. Pieces of 1 byte, 100 bytes, 4 KiB
     // (SpacetimeDB's frames) and random lengths, on the round-trip inputs and the corrupt ones.
     static QList<QByteArrayView> cut(const QByteArray &input, int how) {
         QList<QByteArrayView> pieces;
@@ -108,6 +108,10 @@ private slots:
         }
         return pieces;
     }
+    static QString cause(const QString &message) {
+        const qsizetype bracket = message.indexOf(u" ("_s);
+        return bracket < 0 ? message : message.left(bracket);
+    }
     static void checkPieces(Compression c, const QByteArray &input, qsizetype cap) {
         const Expected<QByteArray> whole = decompress(c, input, cap);
         for (int how = 0; how < 4; ++how) {
@@ -121,8 +125,8 @@ private slots:
             QCOMPARE(pieces.hasValue(), whole.hasValue());
             if (whole)
                 QVERIFY(*pieces == *whole);
-            else
-                QCOMPARE(pieces.error().message(), whole.error().message());
+            else // the cause; Brotli's bracketed state may differ with the cut
+                QCOMPARE(cause(pieces.error().message()), cause(whole.error().message()));
         }
     }
     void inPieces_data() { roundTrip_data(); }
