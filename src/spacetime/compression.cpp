@@ -69,6 +69,17 @@ qsizetype initialGuess(QByteArrayView input, qsizetype maxSize, bool gzipTrailer
     return std::clamp<qsizetype>(guess, 256, maxSize + 1);
 }
 
+// Hands zlib the next part of the input once it has taken the last (it counts in uInt).
+void refill(z_stream &zs, const Bytef *&in, qsizetype &inLeft) {
+    if (zs.avail_in != 0 || inLeft == 0)
+        return;
+    const uInt chunk = uInt(std::min<qsizetype>(inLeft, UINT_MAX));
+    zs.next_in = const_cast<Bytef *>(in);
+    zs.avail_in = chunk;
+    in += chunk;
+    inLeft -= chunk;
+}
+
 QByteArray gzip(QByteArrayView input) {
     z_stream zs{};
     if (deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -80,13 +91,7 @@ QByteArray gzip(QByteArrayView input) {
     qsizetype inLeft = input.size();
     int rc = Z_OK;
     while (rc != Z_STREAM_END) {
-        if (zs.avail_in == 0 && inLeft > 0) {
-            const uInt chunk = uInt(std::min<qsizetype>(inLeft, UINT_MAX));
-            zs.next_in = const_cast<Bytef *>(in);
-            zs.avail_in = chunk;
-            in += chunk;
-            inLeft -= chunk;
-        }
+        refill(zs, in, inLeft);
         if (qsizetype(zs.total_out) == out.size())
             out.resize(out.size() * 2);
         zs.next_out = reinterpret_cast<Bytef *>(out.data() + zs.total_out);
@@ -275,13 +280,7 @@ private:
         for (;;) {
             if (!m_out.ensureSpace())
                 return fail(tooLarge(Compression::Gzip, m_maxSize));
-            if (m_zs.avail_in == 0 && inLeft > 0) {
-                const uInt chunk = uInt(std::min<qsizetype>(inLeft, UINT_MAX));
-                m_zs.next_in = const_cast<Bytef *>(in);
-                m_zs.avail_in = chunk;
-                in += chunk;
-                inLeft -= chunk;
-            }
+            refill(m_zs, in, inLeft);
             const uInt room = uInt(std::min<qsizetype>(m_out.avail(), UINT_MAX));
             m_zs.next_out = reinterpret_cast<Bytef *>(m_out.next());
             m_zs.avail_out = room;

@@ -5,16 +5,18 @@ namespace stdb {
 
 namespace {
 
-Expected<DecodedFrame> decodeBody(DecodedFrame out, const QByteArray &body, bool v3) {
-    out.timing.bodyBytes = body.size();
+// Decodes the messages of one body, v3 (a batch) or v2 (one), with the given decoders, and
+// stamps the timing.
+template <typename DecodeV3, typename DecodeV2>
+Expected<DecodedFrame> decodeWith(DecodedFrame out, bool v3, DecodeV3 decodeV3, DecodeV2 decodeV2) {
     out.timing.decompressedNs = FrameTiming::nowNs();
     if (v3) {
-        auto msgs = protocol::decodeServerMessagesV3(body);
+        auto msgs = decodeV3();
         if (!msgs)
             return msgs.error();
         out.messages = std::move(msgs.value());
     } else {
-        auto msg = protocol::decodeServerMessage(body);
+        auto msg = decodeV2();
         if (!msg)
             return msg.error();
         out.messages.append(std::move(msg.value()));
@@ -22,6 +24,13 @@ Expected<DecodedFrame> decodeBody(DecodedFrame out, const QByteArray &body, bool
     out.timing.decodedNs = FrameTiming::nowNs();
     out.timing.preparedNs = out.timing.decodedNs;
     return out;
+}
+
+Expected<DecodedFrame> decodeBody(DecodedFrame out, const QByteArray &body, bool v3) {
+    out.timing.bodyBytes = body.size();
+    return decodeWith(
+        std::move(out), v3, [&] { return protocol::decodeServerMessagesV3(body); },
+        [&] { return protocol::decodeServerMessage(body); });
 }
 
 } // namespace
@@ -43,21 +52,9 @@ Expected<DecodedFrame> FrameDecoder::decode(const QByteArray &frame, bool v3,
         out.timing.compression = tag;
         return decodeBody(std::move(out), *body, v3);
     }
-    out.timing.decompressedNs = FrameTiming::nowNs();
-    if (v3) {
-        auto msgs = protocol::decodeServerFrameV3(frame, options);
-        if (!msgs)
-            return msgs.error();
-        out.messages = std::move(msgs.value());
-    } else {
-        auto msg = protocol::decodeServerFrame(frame, options);
-        if (!msg)
-            return msg.error();
-        out.messages.append(std::move(msg.value()));
-    }
-    out.timing.decodedNs = FrameTiming::nowNs();
-    out.timing.preparedNs = out.timing.decodedNs;
-    return out;
+    return decodeWith(
+        std::move(out), v3, [&] { return protocol::decodeServerFrameV3(frame, options); },
+        [&] { return protocol::decodeServerFrame(frame, options); });
 }
 
 Expected<DecodedFrame> FrameDecoder::decodeInflated(const QByteArray &body, Compression c,
