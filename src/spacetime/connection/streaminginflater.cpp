@@ -56,8 +56,11 @@ void StreamingInflater::run() {
                 return; // m_end with nothing left: finish() takes over
             batch.swap(m_queue);
         }
-        for (const Piece &p : batch)
+        for (const Piece &p : batch) {
+            if (m_abort.load(std::memory_order_relaxed))
+                return;
             m_decompressor.feed(QByteArrayView(p.bytes).sliced(p.offset));
+        }
         batch.clear();
     }
 }

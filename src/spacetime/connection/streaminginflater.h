@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -41,8 +42,10 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Piece> m_queue;
-    bool m_end = false;   // no more pieces: finish the stream
-    bool m_abort = false; // stop now, the result is not wanted
+    bool m_end = false; // no more pieces: finish the stream
+    // Stop now, the result is not wanted; read between pieces too, so a close does not wait
+    // for a long queue to be inflated.
+    std::atomic<bool> m_abort = false;
     std::thread m_thread; // last: started once everything above exists
 };
 
